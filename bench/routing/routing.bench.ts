@@ -1,0 +1,1 @@
+console.log('routing bench: not yet written');
