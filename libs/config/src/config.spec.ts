@@ -1,0 +1,40 @@
+import { ConfigError, parseConfig } from './config';
+
+const secret = 'x'.repeat(32);
+
+describe('parseConfig', () => {
+  it('fills defaults for an embedded run', () => {
+    const config = parseConfig({ JWT_SECRET: secret });
+    expect(config.PORT).toBe(3000);
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.REDIS_URL).toBeUndefined();
+  });
+
+  it('coerces and keeps valid values', () => {
+    const config = parseConfig({
+      JWT_SECRET: secret,
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u@127.0.0.1:5432/rd',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
+    expect(config.PORT).toBe(8080);
+    expect(config.DATABASE_URL).toBe('postgres://u@127.0.0.1:5432/rd');
+  });
+
+  it('lists every problem at once and hides secrets', () => {
+    let error: unknown;
+    try {
+      parseConfig({ JWT_SECRET: 'short', PORT: '70000', DATABASE_URL: 'mysql://x', REDIS_URL: 'nope' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/PORT/);
+    expect(problems.join('\n')).toMatch(/DATABASE_URL: must be a URL with scheme postgres:/);
+    expect(problems.join('\n')).toMatch(/REDIS_URL/);
+    expect(problems.join('\n')).toMatch(/JWT_SECRET: .*\(hidden\)/);
+    expect((error as Error).message).not.toContain('short');
+  });
+});

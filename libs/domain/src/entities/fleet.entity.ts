@@ -1,0 +1,61 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { numericTransformer } from './geo';
+
+export const VEHICLE_KINDS = ['van', 'motorbike', 'tricycle'] as const;
+export type VehicleKind = (typeof VEHICLE_KINDS)[number];
+export const LICENCE_CLASSES = ['VLOS', 'BVLOS'] as const;
+export type LicenceClass = (typeof LICENCE_CLASSES)[number];
+
+@Entity('vehicles')
+export class VehicleEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ type: 'text', unique: true }) code!: string;
+  @Column({ type: 'text' }) kind!: VehicleKind;
+  @Column({ type: 'integer', name: 'capacity_weight_g' }) capacityWeightG!: number;
+  @Column({ type: 'numeric', name: 'capacity_volume_l', transformer: numericTransformer }) capacityVolumeL!: number;
+  @Column({ type: 'uuid', name: 'home_hub_id' }) homeHubId!: string;
+  /** Local "HH:MM:SS". */
+  @Column({ type: 'time', name: 'shift_start' }) shiftStart!: string;
+  @Column({ type: 'time', name: 'shift_end' }) shiftEnd!: string;
+  @Column({ type: 'text', array: true, default: () => "'{}'" }) skills!: string[];
+  @Column({ type: 'boolean', default: true }) active!: boolean;
+  @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
+}
+
+@Entity('drones')
+export class DroneEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ type: 'text', name: 'serial_number', unique: true }) serialNumber!: string;
+  @Column({ type: 'text' }) model!: string;
+  @Column({ type: 'integer', name: 'max_payload_g' }) maxPayloadG!: number;
+  @Column({ type: 'numeric', name: 'battery_wh', transformer: numericTransformer }) batteryWh!: number;
+  @Column({ type: 'numeric', name: 'cruise_speed_mps', transformer: numericTransformer }) cruiseSpeedMps!: number;
+  @Column({ type: 'uuid', name: 'home_port_id' }) homePortId!: string;
+  @Column({ type: 'boolean', default: true }) active!: boolean;
+  @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
+}
+
+@Entity('pilots')
+export class PilotEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ type: 'text' }) name!: string;
+  @Column({ type: 'text', nullable: true }) phone!: string | null;
+  @Column({ type: 'text', name: 'licence_number', unique: true }) licenceNumber!: string;
+  @Column({ type: 'text', name: 'licence_class' }) licenceClass!: LicenceClass;
+  /** "YYYY-MM-DD". */
+  @Column({ type: 'date', name: 'licence_expires_on' }) licenceExpiresOn!: string;
+  @Column({ type: 'integer', name: 'max_drones_supervised' }) maxDronesSupervised!: number;
+  @Column({ type: 'boolean', default: true }) active!: boolean;
+  @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
+}
+
+@Entity('couriers')
+export class CourierEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ type: 'text' }) name!: string;
+  @Column({ type: 'text' }) phone!: string;
+  @Column({ type: 'uuid', name: 'home_hub_id' }) homeHubId!: string;
+  @Column({ type: 'uuid', name: 'vehicle_id', nullable: true }) vehicleId!: string | null;
+  @Column({ type: 'boolean', default: true }) active!: boolean;
+  @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
+}

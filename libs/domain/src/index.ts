@@ -1,0 +1,5 @@
+export * from './entities';
+export * from './errors/domain-error';
+export * from './migrations';
+export * from './parcel/parcel-state';
+export * from './schemas';

@@ -1,0 +1,4 @@
+import { Initial1732233600000 } from './1732233600000-initial';
+
+/** Every migration in order; the data source and the test template database run these. */
+export const MIGRATIONS = [Initial1732233600000];

@@ -1,0 +1,45 @@
+import { DomainError, DomainErrorCode } from '../errors/domain-error';
+import { allowedNextEvents, applyParcelEvent, isTerminal, PARCEL_EVENT_TYPES, PARCEL_STATES } from './parcel-state';
+
+describe('parcel state machine', () => {
+  it('walks the hub-to-village delivery path', () => {
+    const path = ['received_at_hub', 'sorted', 'loaded', 'handed_to_courier', 'out_for_delivery', 'delivered'] as const;
+    let state: (typeof PARCEL_STATES)[number] = 'created';
+    for (const event of path) state = applyParcelEvent(state, event);
+    expect(state).toBe('delivered');
+    expect(isTerminal(state)).toBe(true);
+  });
+
+  it('walks a pickup back to the hub and a failed delivery to return', () => {
+    expect(applyParcelEvent(applyParcelEvent('created', 'picked_up'), 'received_at_hub')).toBe('received_at_hub');
+    expect(applyParcelEvent(applyParcelEvent('out_for_delivery', 'delivery_failed'), 'returned')).toBe('returned');
+  });
+
+  it('refuses an illegal transition naming the current state and the allowed next ones', () => {
+    let error: DomainError | undefined;
+    try {
+      applyParcelEvent('created', 'delivered');
+    } catch (e) {
+      error = e as DomainError;
+    }
+    expect(error?.code).toBe(DomainErrorCode.IllegalTransition);
+    expect(error?.context).toEqual({ currentState: 'created', allowedNext: ['received_at_hub', 'picked_up'] });
+    expect(error?.message).toContain("'created'");
+  });
+
+  it('allows nothing after a final state', () => {
+    for (const event of PARCEL_EVENT_TYPES) {
+      expect(() => applyParcelEvent('delivered', event)).toThrow(/final state/);
+    }
+  });
+
+  it('reaches every state from created and every non-final state can end', () => {
+    const reached = new Set<string>(['created']);
+    const queue: (typeof PARCEL_STATES)[number][] = ['created'];
+    while (queue.length) {
+      const s = queue.shift()!;
+      for (const e of allowedNextEvents(s)) if (!reached.has(e)) (reached.add(e), queue.push(e));
+    }
+    expect([...reached].sort()).toEqual([...PARCEL_STATES].sort());
+  });
+});

@@ -1,0 +1,5 @@
+export * from './common';
+export * from './fleet.schema';
+export * from './order.schema';
+export * from './parcel.schema';
+export * from './planning-job.schema';

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { ORDER_KINDS, ORDER_STATUSES, PRIORITIES } from '../entities/order.entity';
+import { code, isoTimestamp, lonLat, phone, uuid } from './common';
+
+export const partySchema = z.strictObject({
+  name: z.string().trim().min(1, 'required').max(200),
+  phone,
+  location: lonLat,
+  landmark: z.string().trim().max(500).optional(),
+});
+
+export const parcelInputSchema = z.strictObject({
+  weightG: z.number().int('must be whole grams').positive('must be greater than 0').max(100_000_000),
+  lengthMm: z.number().int().positive('must be greater than 0').max(10_000),
+  widthMm: z.number().int().positive('must be greater than 0').max(10_000),
+  heightMm: z.number().int().positive('must be greater than 0').max(10_000),
+  fragile: z.boolean().optional(),
+  description: z.string().max(500).optional(),
+});
+
+/**
+ * An order as a client sends it. Strict: clients cannot set status, ids or tracking numbers.
+ * The hub is named by id or code; with neither, the nearest hub to the stop is used.
+ */
+export const createOrderSchema = z
+  .strictObject({
+    kind: z.enum(ORDER_KINDS),
+    hubId: uuid.optional(),
+    hubCode: code.optional(),
+    village: z.string().trim().min(1).max(200).optional(),
+    sender: partySchema,
+    recipient: partySchema,
+    window: z.strictObject({ start: isoTimestamp, end: isoTimestamp }),
+    priority: z.enum(PRIORITIES).optional(),
+    coldChain: z.boolean().optional(),
+    parcels: z.array(parcelInputSchema).min(1, 'an order needs at least one parcel').max(100),
+  })
+  .superRefine((order, ctx) => {
+    if (Date.parse(order.window.end) <= Date.parse(order.window.start)) {
+      ctx.addIssue({ code: 'custom', path: ['window', 'end'], message: 'window end must be after its start' });
+    }
+    if (order.hubId && order.hubCode) {
+      ctx.addIssue({ code: 'custom', path: ['hubCode'], message: 'give hubId or hubCode, not both' });
+    }
+  });
+export type CreateOrderInput = z.infer<typeof createOrderSchema>;
+
+export const idempotencyKeySchema = z
+  .string()
+  .min(8, 'must be 8 to 128 characters')
+  .max(128, 'must be 8 to 128 characters')
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+
+/** Pagination and filters shared by list endpoints. */
+export const pageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export const listOrdersQuerySchema = pageQuerySchema.extend({
+  status: z.enum(ORDER_STATUSES).optional(),
+  kind: z.enum(ORDER_KINDS).optional(),
+  hubId: uuid.optional(),
+  village: z.string().max(200).optional(),
+  createdFrom: isoTimestamp.optional(),
+  createdTo: isoTimestamp.optional(),
+});
+export type ListOrdersQuery = z.infer<typeof listOrdersQuerySchema>;

@@ -1,0 +1,2 @@
+export * from './domain-exception.filter';
+export * from './zod.pipe';

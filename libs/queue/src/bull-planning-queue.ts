@@ -1,0 +1,54 @@
+import Bull from 'bull';
+import { PLANNING_QUEUE, planningJobSchema, type PlanningJob } from '@rd/domain';
+import type { EnqueueOptions, PlanningHandler, PlanningQueue } from './planning-queue';
+
+export interface BullQueueOptions {
+  redisUrl: string;
+  prefix: string;
+  attempts?: number;
+  /** First retry delay; doubles on each attempt. */
+  backoffMs?: number;
+}
+
+export class BullPlanningQueue implements PlanningQueue {
+  readonly kind = 'bull' as const;
+  readonly queue: Bull.Queue<PlanningJob>;
+  private readonly attempts: number;
+  private readonly backoffMs: number;
+
+  constructor(options: BullQueueOptions) {
+    this.queue = new Bull<PlanningJob>(PLANNING_QUEUE, options.redisUrl, { prefix: options.prefix });
+    this.attempts = options.attempts ?? 5;
+    this.backoffMs = options.backoffMs ?? 1000;
+  }
+
+  async enqueue(job: PlanningJob, options: EnqueueOptions = {}): Promise<string> {
+    const added = await this.queue.add(planningJobSchema.parse(job), {
+      jobId: options.jobId,
+      delay: options.delayMs,
+      attempts: this.attempts,
+      backoff: { type: 'exponential', delay: this.backoffMs },
+      removeOnComplete: 1000,
+      removeOnFail: 5000,
+    });
+    return String(added.id);
+  }
+
+  process(handler: PlanningHandler): void {
+    void this.queue.process(async (job) => {
+      // Validate at the consumer edge too: a job written by an older producer fails loudly, not silently.
+      const data = planningJobSchema.parse(job.data);
+      return handler(data, {
+        jobId: String(job.id),
+        attempt: job.attemptsMade + 1,
+        reportProgress: async (progress) => {
+          await job.progress(progress);
+        },
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

@@ -1,0 +1,80 @@
+import { planningJobSchema, type PlanningJob } from '@rd/domain';
+import type { EnqueueOptions, PlanningHandler, PlanningQueue } from './planning-queue';
+
+interface Pending {
+  id: string;
+  job: PlanningJob;
+  attempt: number;
+}
+
+/**
+ * The queue for embedded runs without Redis: jobs run one at a time in this process, with the
+ * same retry count and job-id de-duplication as the Bull queue. Nothing survives a restart.
+ */
+export class InProcessPlanningQueue implements PlanningQueue {
+  readonly kind = 'in-process' as const;
+  private readonly pending: Pending[] = [];
+  private readonly knownIds = new Set<string>();
+  private handler?: PlanningHandler;
+  private running = false;
+  private closed = false;
+  private nextId = 1;
+  private idle: Array<() => void> = [];
+
+  constructor(private readonly attempts = 5) {}
+
+  async enqueue(job: PlanningJob, options: EnqueueOptions = {}): Promise<string> {
+    const id = options.jobId ?? String(this.nextId++);
+    if (this.knownIds.has(id)) return id;
+    this.knownIds.add(id);
+    const pending = { id, job: planningJobSchema.parse(job), attempt: 1 };
+    if (options.delayMs) setTimeout(() => this.push(pending), options.delayMs).unref();
+    else this.push(pending);
+    return id;
+  }
+
+  process(handler: PlanningHandler): void {
+    this.handler = handler;
+    this.drain();
+  }
+
+  /** Resolves when no job is pending or running (for the demo and tests). */
+  whenIdle(): Promise<void> {
+    if (!this.running && this.pending.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.whenIdle();
+  }
+
+  private push(pending: Pending): void {
+    if (this.closed) return;
+    this.pending.push(pending);
+    this.drain();
+  }
+
+  private drain(): void {
+    if (this.running || !this.handler) return;
+    const next = this.pending.shift();
+    if (!next) {
+      this.idle.splice(0).forEach((resolve) => resolve());
+      return;
+    }
+    this.running = true;
+    const handler = this.handler;
+    void handler(next.job, { jobId: next.id, attempt: next.attempt, reportProgress: async () => undefined })
+      .then(
+        () => this.knownIds.delete(next.id),
+        () => {
+          if (next.attempt < this.attempts) this.pending.push({ ...next, attempt: next.attempt + 1 });
+          else this.knownIds.delete(next.id);
+        },
+      )
+      .finally(() => {
+        this.running = false;
+        setImmediate(() => this.drain());
+      });
+  }
+}
