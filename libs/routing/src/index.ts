@@ -1,1 +1,14 @@
-export {};
+export * from './errors';
+export * from './geo';
+export * from './profiles';
+export * from './road-graph';
+export * from './build-graph';
+export * from './import-osm';
+export type { OsmData } from './osm/osm-data';
+export { readOsmPbf } from './osm/pbf-reader';
+export { readOsmXml } from './osm/xml-reader';
+export * from './ch/contract';
+export * from './ch/ch-query';
+export * from './ch/seeds';
+export * from './dijkstra';
+export { MinHeap } from './heap';

@@ -1,0 +1,177 @@
+import { RoutingError } from './errors';
+import { haversineM } from './geo';
+import type { OsmData } from './osm/osm-data';
+import { wayAccess, type VehicleProfile } from './profiles';
+import type { RoadGraph } from './road-graph';
+import { F64List } from './osm/osm-data';
+
+/** Index of each OSM node id in `osm.nodeId`. */
+export function indexOsmNodes(osm: OsmData): Map<number, number> {
+  const index = new Map<number, number>();
+  for (let i = 0; i < osm.nodeCount; i++) index.set(osm.nodeId[i], i);
+  return index;
+}
+
+/**
+ * Builds the routable graph of one profile: keeps the ways the profile may use, makes way ends,
+ * junctions and loop midpoints graph nodes, and turns the rest into edge shape points. Refs to
+ * nodes missing from the extract cut the way there. Throws RoutingError('no-routable-roads').
+ */
+export function buildRoadGraph(
+  osm: OsmData,
+  profile: VehicleProfile,
+  nodeIndex = indexOsmNodes(osm),
+): RoadGraph {
+  const wayCount = osm.wayCount;
+  const fwdKmh = new Float64Array(wayCount);
+  const bwdKmh = new Float64Array(wayCount);
+  // Resolve refs once: index into osm nodes, or -1 when the node is not in the extract.
+  const refIdx = new Int32Array(osm.wayRefs.length);
+  for (let i = 0; i < osm.wayRefs.length; i++) refIdx[i] = nodeIndex.get(osm.wayRefs[i]) ?? -1;
+
+  // use: 0 unused, 1 pillar once, 2 tower.
+  const use = new Uint8Array(osm.nodeCount);
+  let usable = 0;
+  for (let w = 0; w < wayCount; w++) {
+    const acc = wayAccess(profile, osm.wayTags[w]);
+    fwdKmh[w] = acc.forwardKmh;
+    bwdKmh[w] = acc.backwardKmh;
+    if (acc.forwardKmh <= 0 && acc.backwardKmh <= 0) continue;
+    usable++;
+    const s = osm.wayRefFirst[w];
+    const e = osm.wayRefFirst[w + 1];
+    for (let i = s; i < e; i++) {
+      const r = refIdx[i];
+      if (r < 0) continue;
+      const endpoint = i === s || i === e - 1 || refIdx[i - 1] < 0 || refIdx[i + 1] < 0;
+      use[r] = endpoint || use[r] > 0 ? 2 : 1;
+    }
+  }
+  if (usable === 0) {
+    throw new RoutingError(
+      'no-routable-roads',
+      `no road in the extract is usable by profile "${profile.name}"`,
+    );
+  }
+  // A stretch that leaves a tower and comes back to it would be a self-loop: make its middle point a tower.
+  for (let w = 0; w < wayCount; w++) {
+    if (fwdKmh[w] <= 0 && bwdKmh[w] <= 0) continue;
+    const s = osm.wayRefFirst[w];
+    const e = osm.wayRefFirst[w + 1];
+    let start = -1;
+    for (let i = s; i < e; i++) {
+      const r = refIdx[i];
+      if (r < 0) {
+        start = -1;
+        continue;
+      }
+      if (use[r] !== 2) continue;
+      if (start >= 0 && refIdx[start] === r && i - start >= 2) {
+        // find a middle ref whose node differs from r
+        for (let k = start + ((i - start) >> 1); k < i; k++) {
+          if (refIdx[k] !== r) {
+            use[refIdx[k]] = 2;
+            break;
+          }
+        }
+      }
+      start = i;
+    }
+  }
+
+  const tower = new Int32Array(osm.nodeCount).fill(-1);
+  let nodeCount = 0;
+  const nodeLon = new F64List(1 << 12);
+  const nodeLat = new F64List(1 << 12);
+  const edgeFrom: number[] = [];
+  const edgeTo: number[] = [];
+  const edgeLen = new F64List(1 << 12);
+  const edgeFwd = new F64List(1 << 12);
+  const edgeBwd = new F64List(1 << 12);
+  const edgeWay = new F64List(1 << 12);
+  const geomFirst: number[] = [0];
+  const geomLon = new F64List(1 << 14);
+  const geomLat = new F64List(1 << 14);
+  const towerOf = (r: number): number => {
+    let t = tower[r];
+    if (t < 0) {
+      t = tower[r] = nodeCount++;
+      nodeLon.push(osm.nodeLon[r]);
+      nodeLat.push(osm.nodeLat[r]);
+    }
+    return t;
+  };
+
+  for (let w = 0; w < wayCount; w++) {
+    const fk = fwdKmh[w];
+    const bk = bwdKmh[w];
+    if (fk <= 0 && bk <= 0) continue;
+    const s = osm.wayRefFirst[w];
+    const e = osm.wayRefFirst[w + 1];
+    let startTower = -1;
+    let len = 0;
+    let prev = -1;
+    for (let i = s; i < e; i++) {
+      const r = refIdx[i];
+      if (r < 0) {
+        startTower = -1;
+        prev = -1;
+        geomLon.length = geomLat.length = geomFirst[geomFirst.length - 1];
+        continue;
+      }
+      if (r === prev) continue; // repeated node
+      if (startTower < 0) {
+        // use[r] is 2 here: the first ref after a gap is an endpoint
+        startTower = towerOf(r);
+        geomLon.push(osm.nodeLon[r]);
+        geomLat.push(osm.nodeLat[r]);
+        len = 0;
+        prev = r;
+        continue;
+      }
+      len += haversineM(osm.nodeLon[prev], osm.nodeLat[prev], osm.nodeLon[r], osm.nodeLat[r]);
+      geomLon.push(osm.nodeLon[r]);
+      geomLat.push(osm.nodeLat[r]);
+      prev = r;
+      if (use[r] === 2) {
+        const t = towerOf(r);
+        edgeFrom.push(startTower);
+        edgeTo.push(t);
+        edgeLen.push(len);
+        edgeFwd.push(fk > 0 ? len / (fk / 3.6) : Infinity);
+        edgeBwd.push(bk > 0 ? len / (bk / 3.6) : Infinity);
+        edgeWay.push(osm.wayId[w]);
+        geomFirst.push(geomLon.length);
+        // the next edge starts at this tower (dropped again if the way ends or breaks here)
+        geomLon.push(osm.nodeLon[r]);
+        geomLat.push(osm.nodeLat[r]);
+        startTower = t;
+        len = 0;
+      }
+    }
+    geomLon.length = geomFirst[geomFirst.length - 1];
+    geomLat.length = geomLon.length;
+  }
+  if (edgeFrom.length === 0) {
+    throw new RoutingError(
+      'no-routable-roads',
+      `no road in the extract is usable by profile "${profile.name}"`,
+    );
+  }
+  return {
+    profile: profile.name,
+    nodeCount,
+    edgeCount: edgeFrom.length,
+    nodeLon: nodeLon.toArray(),
+    nodeLat: nodeLat.toArray(),
+    edgeFrom: Uint32Array.from(edgeFrom),
+    edgeTo: Uint32Array.from(edgeTo),
+    edgeLengthM: edgeLen.toArray(),
+    edgeDurationFwdS: edgeFwd.toArray(),
+    edgeDurationBwdS: edgeBwd.toArray(),
+    edgeGeomFirst: Uint32Array.from(geomFirst),
+    geomLon: geomLon.toArray(),
+    geomLat: geomLat.toArray(),
+    edgeWayId: edgeWay.toArray(),
+  };
+}

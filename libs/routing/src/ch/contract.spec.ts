@@ -1,0 +1,90 @@
+import { sharedDataPath } from '@rd/testing';
+import { bellmanFord, mulberry32, randomRoadGraph } from '../../test-fixtures/random-graph';
+import { BidirectionalDijkstra } from '../dijkstra';
+import { importOsm } from '../import-osm';
+import { buildArcGraph, type RoadGraph, type Weighting } from '../road-graph';
+import { ChQuery } from './ch-query';
+import { contract } from './contract';
+import { Seeds } from './seeds';
+
+const close = (a: number, b: number): boolean =>
+  a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+
+describe('Dijkstra and CH against Bellman-Ford on small random graphs', () => {
+  for (const seed of [1, 2, 3, 4, 5]) {
+    for (const weighting of ['fastest', 'shortest'] as Weighting[]) {
+      it(`seed ${seed}, ${weighting}`, () => {
+        const g = randomRoadGraph(60, 110, seed);
+        const dj = new BidirectionalDijkstra(buildArcGraph(g, weighting));
+        const ch = new ChQuery(contract(g, weighting, { witnessSettleLimit: 5, simulateSettleLimit: 3 }));
+        for (let s = 0; s < g.nodeCount; s++) {
+          const oracle = bellmanFord(g, weighting, s);
+          for (let t = 0; t < g.nodeCount; t++) {
+            const a = dj.query(Seeds.node(s), Seeds.node(t)).weight;
+            const b = ch.query(Seeds.node(s), Seeds.node(t)).weight;
+            expect(close(a, oracle[t])).toBe(true);
+            expect(close(b, oracle[t])).toBe(true);
+          }
+        }
+      });
+    }
+  }
+});
+
+/** Sum of the path's edges, checking the path is connected from source to target. */
+function pathWeight(g: RoadGraph, weighting: Weighting, edgeDirs: number[], s: number, t: number): number {
+  let at = s;
+  let w = 0;
+  for (const ed of edgeDirs) {
+    const e = ed >> 1;
+    const dir = ed & 1;
+    const from = dir === 0 ? g.edgeFrom[e] : g.edgeTo[e];
+    const to = dir === 0 ? g.edgeTo[e] : g.edgeFrom[e];
+    if (from !== at) return NaN;
+    const dur = dir === 0 ? g.edgeDurationFwdS[e] : g.edgeDurationBwdS[e];
+    w += weighting === 'fastest' ? dur : g.edgeLengthM[e];
+    at = to;
+  }
+  return at === t ? w : NaN;
+}
+
+const extracts = [
+  'andorra-2025-01.osm.pbf',
+  'liechtenstein-2015.osm.pbf',
+  'north-bayreuth-2014.osm.gz',
+  'beatty-nv-2019.osm',
+];
+
+describe.each(extracts)('CH equals bidirectional Dijkstra on %s', (file) => {
+  let graphs: Record<string, RoadGraph>;
+  beforeAll(() => {
+    graphs = importOsm(sharedDataPath('osm', file)).graphs;
+  });
+
+  it.each([
+    ['van', 'fastest'],
+    ['van', 'shortest'],
+    ['motorbike', 'fastest'],
+  ] as Array<[string, Weighting]>)('%s %s: 2,000 seeded random pairs', (profile, weighting) => {
+    const g = graphs[profile];
+    const ch = new ChQuery(contract(g, weighting));
+    const dj = new BidirectionalDijkstra(buildArcGraph(g, weighting));
+    const rnd = mulberry32(42);
+    let unreachable = 0;
+    for (let i = 0; i < 2000; i++) {
+      const s = Math.floor(rnd() * g.nodeCount);
+      const t = Math.floor(rnd() * g.nodeCount);
+      const withPath = i % 10 === 0;
+      const a = ch.query(Seeds.node(s), Seeds.node(t), withPath);
+      const b = dj.query(Seeds.node(s), Seeds.node(t), withPath);
+      if (!close(a.weight, b.weight))
+        throw new Error(`pair ${s}→${t}: CH ${a.weight} ≠ Dijkstra ${b.weight}`);
+      if (a.weight === Infinity) unreachable++;
+      else if (withPath) {
+        expect(close(pathWeight(g, weighting, a.edgeDirs, s, t), a.weight)).toBe(true);
+        expect(close(pathWeight(g, weighting, b.edgeDirs, s, t), b.weight)).toBe(true);
+      }
+    }
+    expect(unreachable).toBeLessThan(2000);
+  });
+});

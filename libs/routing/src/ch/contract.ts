@@ -1,0 +1,353 @@
+import { MinHeap } from '../heap';
+import { buildArcGraph, type RoadGraph, type Weighting } from '../road-graph';
+
+/**
+ * A contraction hierarchy over one road graph and weighting. Nodes keep their ids; `rank` is the
+ * contraction order. Queries search upward only: forward along `up*` (arcs x→y, rank y > rank x),
+ * backward along `down*` (for node x the arcs y→x with rank y > rank x, listed by their source y).
+ * Every arc, original or shortcut, has an id; shortcuts name the two arcs they replace
+ * (`arcChildA` then `arcChildB`), originals store `-1 - edgeDir` in `arcChildA` (edgeDir as in ArcGraph).
+ */
+export interface ContractionHierarchy {
+  weighting: Weighting;
+  nodeCount: number;
+  rank: Uint32Array;
+  upFirst: Uint32Array;
+  upTarget: Uint32Array;
+  upWeight: Float64Array;
+  upAux: Float64Array;
+  upArc: Uint32Array;
+  downFirst: Uint32Array;
+  downSource: Uint32Array;
+  downWeight: Float64Array;
+  downAux: Float64Array;
+  downArc: Uint32Array;
+  arcChildA: Int32Array;
+  arcChildB: Int32Array;
+  arcCount: number;
+  shortcutCount: number;
+}
+
+export interface ContractOptions {
+  /** Settled-node limit of witness searches when contracting (default 500). */
+  witnessSettleLimit?: number;
+  /** Settled-node limit of witness searches when estimating priorities (default 100). */
+  simulateSettleLimit?: number;
+}
+
+/** Growable arc store shared by original arcs and shortcuts. */
+class Arcs {
+  count = 0;
+  from: Int32Array;
+  to: Int32Array;
+  weight: Float64Array;
+  aux: Float64Array;
+  childA: Int32Array;
+  childB: Int32Array;
+  orig: Int32Array;
+  constructor(capacity: number) {
+    this.from = new Int32Array(capacity);
+    this.to = new Int32Array(capacity);
+    this.weight = new Float64Array(capacity);
+    this.aux = new Float64Array(capacity);
+    this.childA = new Int32Array(capacity);
+    this.childB = new Int32Array(capacity);
+    this.orig = new Int32Array(capacity);
+  }
+  add(
+    from: number,
+    to: number,
+    weight: number,
+    aux: number,
+    childA: number,
+    childB: number,
+    orig: number,
+  ): number {
+    if (this.count === this.from.length) this.grow();
+    const a = this.count++;
+    this.from[a] = from;
+    this.to[a] = to;
+    this.weight[a] = weight;
+    this.aux[a] = aux;
+    this.childA[a] = childA;
+    this.childB[a] = childB;
+    this.orig[a] = orig;
+    return a;
+  }
+  private grow(): void {
+    const cap = this.from.length * 2;
+    const gi = (x: Int32Array): Int32Array => {
+      const y = new Int32Array(cap);
+      y.set(x);
+      return y;
+    };
+    const gf = (x: Float64Array): Float64Array => {
+      const y = new Float64Array(cap);
+      y.set(x);
+      return y;
+    };
+    this.from = gi(this.from);
+    this.to = gi(this.to);
+    this.weight = gf(this.weight);
+    this.aux = gf(this.aux);
+    this.childA = gi(this.childA);
+    this.childB = gi(this.childB);
+    this.orig = gi(this.orig);
+  }
+}
+
+function removeValue(list: number[], value: number): void {
+  const i = list.indexOf(value);
+  if (i >= 0) {
+    list[i] = list[list.length - 1];
+    list.pop();
+  }
+}
+
+/**
+ * Contracts the graph under `weighting`: node order by lazy updates of
+ * priority = 10·edge difference + original-edge difference + contracted neighbours, with witness
+ * searches bounded by settled-node counts. Deterministic for a given graph.
+ */
+export function contract(
+  graph: RoadGraph,
+  weighting: Weighting = 'fastest',
+  options: ContractOptions = {},
+): ContractionHierarchy {
+  const witnessLimit = options.witnessSettleLimit ?? 500;
+  const simulateLimit = options.simulateSettleLimit ?? 100;
+  const base = buildArcGraph(graph, weighting);
+  const n = graph.nodeCount;
+  const arcs = new Arcs(Math.max(16, base.outTarget.length * 2));
+  const outAdj: number[][] = new Array(n);
+  const inAdj: number[][] = new Array(n);
+  for (let v = 0; v < n; v++) {
+    outAdj[v] = [];
+    inAdj[v] = [];
+  }
+  // Original arcs, keeping only the best of parallel arcs.
+  for (let u = 0; u < n; u++) {
+    const list = outAdj[u];
+    for (let i = base.outFirst[u]; i < base.outFirst[u + 1]; i++) {
+      const v = base.outTarget[i];
+      const w = base.outWeight[i];
+      const aux = base.outAux[i];
+      let dup = -1;
+      for (const a of list) if (arcs.to[a] === v) dup = a;
+      if (dup >= 0) {
+        if (w < arcs.weight[dup] || (w === arcs.weight[dup] && aux < arcs.aux[dup])) {
+          arcs.weight[dup] = w;
+          arcs.aux[dup] = aux;
+          arcs.childA[dup] = -1 - base.outEdgeDir[i];
+        }
+        continue;
+      }
+      const a = arcs.add(u, v, w, aux, -1 - base.outEdgeDir[i], -1, 1);
+      list.push(a);
+      inAdj[v].push(a);
+    }
+  }
+
+  // Witness search state.
+  const dist = new Float64Array(n);
+  const seen = new Int32Array(n);
+  let stamp = 0;
+  const heap = new MinHeap(1024);
+  const witness = (source: number, avoid: number, maxWeight: number, settleLimit: number): void => {
+    stamp++;
+    heap.clear();
+    dist[source] = 0;
+    seen[source] = stamp;
+    heap.push(source, 0);
+    let settled = 0;
+    const to = arcs.to;
+    const weight = arcs.weight;
+    while (heap.length > 0) {
+      const d = heap.peekValue();
+      const x = heap.pop();
+      if (d > dist[x]) continue;
+      if (d > maxWeight || ++settled > settleLimit) break;
+      const list = outAdj[x];
+      for (let i = 0; i < list.length; i++) {
+        const a = list[i];
+        const y = to[a];
+        if (y === avoid) continue;
+        const nd = d + weight[a];
+        if (seen[y] !== stamp || nd < dist[y]) {
+          seen[y] = stamp;
+          dist[y] = nd;
+          heap.push(y, nd);
+        }
+      }
+    }
+  };
+
+  let simAdded = 0;
+  let simOrig = 0;
+  /** Finds the shortcuts needed to contract v; adds them unless `simulate`. */
+  const processNode = (v: number, simulate: boolean): void => {
+    simAdded = 0;
+    simOrig = 0;
+    const ins = inAdj[v];
+    const outs = outAdj[v];
+    for (let i = 0; i < ins.length; i++) {
+      const a1 = ins[i];
+      const u = arcs.from[a1];
+      const w1 = arcs.weight[a1];
+      let maxW = -1;
+      for (let j = 0; j < outs.length; j++) {
+        const a2 = outs[j];
+        if (arcs.to[a2] === u) continue;
+        const c = w1 + arcs.weight[a2];
+        if (c > maxW) maxW = c;
+      }
+      if (maxW < 0) continue;
+      witness(u, v, maxW, simulate ? simulateLimit : witnessLimit);
+      for (let j = 0; j < outs.length; j++) {
+        const a2 = outs[j];
+        const w = arcs.to[a2];
+        if (w === u) continue;
+        const c = w1 + arcs.weight[a2];
+        if (seen[w] === stamp && dist[w] <= c) continue;
+        if (simulate) {
+          simAdded++;
+          simOrig += arcs.orig[a1] + arcs.orig[a2];
+        } else addShortcut(u, w, c, arcs.aux[a1] + arcs.aux[a2], a1, a2);
+      }
+    }
+  };
+  const addShortcut = (u: number, w: number, weight: number, aux: number, a1: number, a2: number): void => {
+    const list = outAdj[u];
+    for (let i = 0; i < list.length; i++) {
+      const a = list[i];
+      if (arcs.to[a] !== w) continue;
+      if (arcs.weight[a] <= weight) return;
+      arcs.weight[a] = weight;
+      arcs.aux[a] = aux;
+      arcs.childA[a] = a1;
+      arcs.childB[a] = a2;
+      arcs.orig[a] = arcs.orig[a1] + arcs.orig[a2];
+      return;
+    }
+    const a = arcs.add(u, w, weight, aux, a1, a2, arcs.orig[a1] + arcs.orig[a2]);
+    list.push(a);
+    inAdj[w].push(a);
+  };
+
+  const contractedNeighbours = new Uint32Array(n);
+  const priority = new Float64Array(n);
+  const computePriority = (v: number): number => {
+    processNode(v, true);
+    const ins = inAdj[v];
+    const outs = outAdj[v];
+    let removedOrig = 0;
+    for (let i = 0; i < ins.length; i++) removedOrig += arcs.orig[ins[i]];
+    for (let i = 0; i < outs.length; i++) removedOrig += arcs.orig[outs[i]];
+    const edgeDiff = simAdded - ins.length - outs.length;
+    return 10 * edgeDiff + (simOrig - removedOrig) + contractedNeighbours[v];
+  };
+
+  const queue = new MinHeap(n + 16);
+  for (let v = 0; v < n; v++) {
+    priority[v] = computePriority(v);
+    queue.push(v, priority[v]);
+  }
+  const rank = new Uint32Array(n);
+  const contracted = new Uint8Array(n);
+  const neighbourMark = new Int32Array(n).fill(-1);
+  let nextRank = 0;
+  while (queue.length > 0) {
+    const p = queue.peekValue();
+    const v = queue.pop();
+    if (contracted[v] || p !== priority[v]) continue;
+    // lazy update: re-evaluate, put back if no longer the minimum
+    const fresh = computePriority(v);
+    if (fresh > queue.peekValue()) {
+      priority[v] = fresh;
+      queue.push(v, fresh);
+      continue;
+    }
+    processNode(v, false);
+    contracted[v] = 1;
+    rank[v] = nextRank++;
+    const ins = inAdj[v];
+    const outs = outAdj[v];
+    const neighbours: number[] = [];
+    for (let i = 0; i < ins.length; i++) {
+      const u = arcs.from[ins[i]];
+      removeValue(outAdj[u], ins[i]);
+      if (neighbourMark[u] !== v) {
+        neighbourMark[u] = v;
+        neighbours.push(u);
+      }
+    }
+    for (let i = 0; i < outs.length; i++) {
+      const w = arcs.to[outs[i]];
+      removeValue(inAdj[w], outs[i]);
+      if (neighbourMark[w] !== v) {
+        neighbourMark[w] = v;
+        neighbours.push(w);
+      }
+    }
+    for (const u of neighbours) {
+      contractedNeighbours[u]++;
+      priority[u] = computePriority(u);
+      queue.push(u, priority[u]);
+    }
+  }
+
+  // Upward graphs: at contraction time a node's lists held exactly its arcs to higher-ranked nodes.
+  const upFirst = new Uint32Array(n + 1);
+  const downFirst = new Uint32Array(n + 1);
+  for (let v = 0; v < n; v++) {
+    upFirst[v + 1] = upFirst[v] + outAdj[v].length;
+    downFirst[v + 1] = downFirst[v] + inAdj[v].length;
+  }
+  const mUp = upFirst[n];
+  const mDown = downFirst[n];
+  const upTarget = new Uint32Array(mUp);
+  const upWeight = new Float64Array(mUp);
+  const upAux = new Float64Array(mUp);
+  const upArc = new Uint32Array(mUp);
+  const downSource = new Uint32Array(mDown);
+  const downWeight = new Float64Array(mDown);
+  const downAux = new Float64Array(mDown);
+  const downArc = new Uint32Array(mDown);
+  for (let v = 0; v < n; v++) {
+    let k = upFirst[v];
+    for (const a of outAdj[v]) {
+      upTarget[k] = arcs.to[a];
+      upWeight[k] = arcs.weight[a];
+      upAux[k] = arcs.aux[a];
+      upArc[k++] = a;
+    }
+    k = downFirst[v];
+    for (const a of inAdj[v]) {
+      downSource[k] = arcs.from[a];
+      downWeight[k] = arcs.weight[a];
+      downAux[k] = arcs.aux[a];
+      downArc[k++] = a;
+    }
+  }
+  let shortcutCount = 0;
+  for (let a = 0; a < arcs.count; a++) if (arcs.childA[a] >= 0) shortcutCount++;
+  return {
+    weighting,
+    nodeCount: n,
+    rank,
+    upFirst,
+    upTarget,
+    upWeight,
+    upAux,
+    upArc,
+    downFirst,
+    downSource,
+    downWeight,
+    downAux,
+    downArc,
+    arcChildA: arcs.childA.slice(0, arcs.count),
+    arcChildB: arcs.childB.slice(0, arcs.count),
+    arcCount: arcs.count,
+    shortcutCount,
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * A reusable binary min-heap of (id, value) pairs in two parallel typed arrays (flatqueue's layout).
+ * Duplicates are allowed: callers skip stale entries when they pop (lazy deletion). `clear()` is O(1).
+ */
+export class MinHeap {
+  ids: Int32Array;
+  values: Float64Array;
+  length = 0;
+
+  constructor(capacity = 64) {
+    this.ids = new Int32Array(capacity);
+    this.values = new Float64Array(capacity);
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  push(id: number, value: number): void {
+    if (this.length === this.ids.length) this.grow();
+    const ids = this.ids;
+    const values = this.values;
+    let pos = this.length++;
+    while (pos > 0) {
+      const parent = (pos - 1) >> 1;
+      const pv = values[parent];
+      if (value >= pv) break;
+      ids[pos] = ids[parent];
+      values[pos] = pv;
+      pos = parent;
+    }
+    ids[pos] = id;
+    values[pos] = value;
+  }
+
+  /** Removes the smallest entry and returns its id; read its value with `peekValue()` before popping. */
+  pop(): number {
+    const ids = this.ids;
+    const values = this.values;
+    const top = ids[0];
+    const n = --this.length;
+    if (n > 0) {
+      const id = ids[n];
+      const value = values[n];
+      let pos = 0;
+      const half = n >> 1;
+      while (pos < half) {
+        let child = 2 * pos + 1;
+        const right = child + 1;
+        if (right < n && values[right] < values[child]) child = right;
+        if (values[child] >= value) break;
+        ids[pos] = ids[child];
+        values[pos] = values[child];
+        pos = child;
+      }
+      ids[pos] = id;
+      values[pos] = value;
+    }
+    return top;
+  }
+
+  peekValue(): number {
+    return this.length > 0 ? this.values[0] : Infinity;
+  }
+
+  private grow(): void {
+    const ids = new Int32Array(this.ids.length * 2);
+    ids.set(this.ids);
+    const values = new Float64Array(this.values.length * 2);
+    values.set(this.values);
+    this.ids = ids;
+    this.values = values;
+  }
+}

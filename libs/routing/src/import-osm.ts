@@ -1,0 +1,78 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { buildRoadGraph, indexOsmNodes } from './build-graph';
+import { RoutingError } from './errors';
+import type { OsmData } from './osm/osm-data';
+import { readOsmPbf } from './osm/pbf-reader';
+import { readOsmXml } from './osm/xml-reader';
+import { PROFILES, type VehicleProfile } from './profiles';
+import type { RoadGraph } from './road-graph';
+
+export interface ImportOptions {
+  /** Profile names from PROFILES, or profile tables of your own. Default: van and motorbike. */
+  profiles?: ReadonlyArray<string | VehicleProfile>;
+}
+
+export interface ImportResult {
+  graphs: Record<string, RoadGraph>;
+  stats: { osmNodes: number; highwayWays: number; parseMs: number; buildMs: number };
+}
+
+/** Reads `.osm.pbf`, `.osm` or `.osm.gz` into OsmData. */
+export function readOsmFile(path: string): OsmData {
+  if (!existsSync(path)) throw new RoutingError('file-not-found', `OSM file not found: ${path}`);
+  const bytes = readFileSync(path);
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.pbf')) return readOsmPbf(bytes, path);
+  if (lower.endsWith('.osm.gz') || lower.endsWith('.xml.gz')) {
+    let text: string;
+    try {
+      text = gunzipSync(bytes).toString('utf8');
+    } catch (e) {
+      throw new RoutingError('corrupt-file', `${path}: corrupt or truncated gzip: ${(e as Error).message}`);
+    }
+    return readOsmXml(text, path);
+  }
+  if (lower.endsWith('.osm') || lower.endsWith('.xml')) return readOsmXml(bytes.toString('utf8'), path);
+  throw new RoutingError('unsupported-format', `${path}: unknown OSM format; use .osm.pbf, .osm or .osm.gz`);
+}
+
+export function resolveProfile(p: string | VehicleProfile): VehicleProfile {
+  if (typeof p !== 'string') return p;
+  const profile = PROFILES[p];
+  if (!profile)
+    throw new RoutingError(
+      'unknown-profile',
+      `unknown profile "${p}"; known: ${Object.keys(PROFILES).join(', ')}`,
+    );
+  return profile;
+}
+
+/** Imports an OSM extract once and builds one road graph per profile. `now` is only used for stats. */
+export function importOsm(
+  path: string,
+  options: ImportOptions = {},
+  now: () => number = () => 0,
+): ImportResult {
+  const profiles = (options.profiles ?? ['van', 'motorbike']).map(resolveProfile);
+  const t0 = now();
+  const osm = readOsmFile(path);
+  const t1 = now();
+  const graphs = buildRoadGraphs(osm, profiles);
+  const t2 = now();
+  return {
+    graphs,
+    stats: { osmNodes: osm.nodeCount, highwayWays: osm.wayCount, parseMs: t1 - t0, buildMs: t2 - t1 },
+  };
+}
+
+export function buildRoadGraphs(
+  osm: OsmData,
+  profiles: readonly VehicleProfile[],
+): Record<string, RoadGraph> {
+  if (osm.wayCount === 0) throw new RoutingError('no-routable-roads', 'the extract holds no highway ways');
+  const nodeIndex = indexOsmNodes(osm);
+  const graphs: Record<string, RoadGraph> = {};
+  for (const p of profiles) graphs[p.name] = buildRoadGraph(osm, p, nodeIndex);
+  return graphs;
+}

@@ -1,0 +1,77 @@
+import type { OsmTags } from '../profiles';
+
+/**
+ * What the OSM readers hand to the graph builder: every node's coordinates and the ways that carry a
+ * `highway` tag (the only ones a road profile can use), refs as OSM node ids.
+ */
+export interface OsmData {
+  nodeCount: number;
+  nodeId: Float64Array;
+  nodeLon: Float64Array;
+  nodeLat: Float64Array;
+  wayCount: number;
+  wayId: Float64Array;
+  /** Refs of way i are `wayRefs[wayRefFirst[i] .. wayRefFirst[i + 1])`. */
+  wayRefFirst: Uint32Array;
+  wayRefs: Float64Array;
+  wayTags: OsmTags[];
+}
+
+/** A growable Float64Array. */
+export class F64List {
+  data: Float64Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Float64Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  toArray(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+export class OsmCollector {
+  private nodeId = new F64List(1 << 16);
+  private nodeLon = new F64List(1 << 16);
+  private nodeLat = new F64List(1 << 16);
+  private wayId = new F64List(1 << 12);
+  private wayRefs = new F64List(1 << 16);
+  private wayRefFirst: number[] = [0];
+  private wayTags: OsmTags[] = [];
+
+  addNode(id: number, lon: number, lat: number): void {
+    this.nodeId.push(id);
+    this.nodeLon.push(lon);
+    this.nodeLat.push(lat);
+  }
+
+  /** Keeps the way only if it carries a highway tag. */
+  addWay(id: number, refs: ArrayLike<number>, tags: OsmTags): void {
+    if (tags.highway === undefined || refs.length < 2) return;
+    this.wayId.push(id);
+    for (let i = 0; i < refs.length; i++) this.wayRefs.push(refs[i]);
+    this.wayRefFirst.push(this.wayRefs.length);
+    this.wayTags.push(tags);
+  }
+
+  finish(): OsmData {
+    return {
+      nodeCount: this.nodeId.length,
+      nodeId: this.nodeId.toArray(),
+      nodeLon: this.nodeLon.toArray(),
+      nodeLat: this.nodeLat.toArray(),
+      wayCount: this.wayId.length,
+      wayId: this.wayId.toArray(),
+      wayRefFirst: Uint32Array.from(this.wayRefFirst),
+      wayRefs: this.wayRefs.toArray(),
+      wayTags: this.wayTags,
+    };
+  }
+}

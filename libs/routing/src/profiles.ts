@@ -1,0 +1,201 @@
+/**
+ * Vehicle profiles as data: a table of highway types → speed, access tags read in order of
+ * precedence, and speed factors for surfaces and track grades. `wayAccess` turns a way's tags into
+ * per-direction speeds using only these tables.
+ */
+export interface VehicleProfile {
+  name: string;
+  /** Speed in km/h by `highway=*`; a type absent from the table is not routable. */
+  highwaySpeedKmh: Readonly<Record<string, number>>;
+  /** Upper bound on any speed, tagged or not (km/h). */
+  maxSpeedKmh: number;
+  /** A tagged `maxspeed` is multiplied by this (traffic rarely drives at the limit). */
+  maxspeedFactor: number;
+  /** Access tags read from most to least specific; the first one present decides. */
+  accessTags: readonly string[];
+  /** Values of the access tags that close the way to this vehicle. */
+  deniedAccess: readonly string[];
+  /** Speed factor by `surface=*`; 0 closes the way. Absent surfaces count as 1. */
+  surfaceFactor: Readonly<Record<string, number>>;
+  /** Speed factor by `tracktype=*` (for any highway carrying it); 0 closes the way. */
+  tracktypeFactor: Readonly<Record<string, number>>;
+  /** Factor applied to `highway=track` without a tracktype (0 closes it). */
+  untypedTrackFactor: number;
+  /** Speed factor by `smoothness=*`; 0 closes the way. */
+  smoothnessFactor: Readonly<Record<string, number>>;
+}
+
+const commonDenied = [
+  'no',
+  'private',
+  'agricultural',
+  'forestry',
+  'military',
+  'emergency',
+  'psv',
+  'bus',
+  'disabled',
+];
+
+const unpavedSurface = {
+  paved: 1,
+  asphalt: 1,
+  concrete: 1,
+  'concrete:plates': 0.9,
+  'concrete:lanes': 0.85,
+  paving_stones: 0.85,
+  chipseal: 0.95,
+  metal: 0.8,
+  wood: 0.7,
+  sett: 0.7,
+  cobblestone: 0.6,
+  unhewn_cobblestone: 0.5,
+  compacted: 0.8,
+  fine_gravel: 0.7,
+  gravel: 0.6,
+  pebblestone: 0.55,
+  unpaved: 0.6,
+  dirt: 0.5,
+  earth: 0.5,
+  ground: 0.5,
+  grass_paver: 0.5,
+  grass: 0.4,
+  rock: 0.4,
+  sand: 0.3,
+  mud: 0.3,
+  ice: 0,
+  snow: 0,
+} as const;
+
+/** A delivery van: keeps to roads and good tracks (grade 1–2). */
+export const VAN: VehicleProfile = {
+  name: 'van',
+  highwaySpeedKmh: {
+    motorway: 100,
+    motorway_link: 60,
+    trunk: 85,
+    trunk_link: 50,
+    primary: 70,
+    primary_link: 45,
+    secondary: 60,
+    secondary_link: 40,
+    tertiary: 50,
+    tertiary_link: 35,
+    unclassified: 40,
+    residential: 30,
+    living_street: 10,
+    service: 20,
+    road: 25,
+    track: 15,
+  },
+  maxSpeedKmh: 100,
+  maxspeedFactor: 0.9,
+  accessTags: ['goods', 'motorcar', 'motor_vehicle', 'vehicle', 'access'],
+  deniedAccess: commonDenied,
+  surfaceFactor: { ...unpavedSurface, mud: 0, sand: 0, grass: 0.3 },
+  tracktypeFactor: { grade1: 1, grade2: 0.7, grade3: 0, grade4: 0, grade5: 0 },
+  untypedTrackFactor: 0.7,
+  smoothnessFactor: { very_bad: 0.5, horrible: 0, very_horrible: 0, impassable: 0 },
+};
+
+/** A motorbike: also rides rough tracks, slowly. */
+export const MOTORBIKE: VehicleProfile = {
+  name: 'motorbike',
+  highwaySpeedKmh: {
+    motorway: 110,
+    motorway_link: 60,
+    trunk: 90,
+    trunk_link: 50,
+    primary: 75,
+    primary_link: 45,
+    secondary: 65,
+    secondary_link: 40,
+    tertiary: 55,
+    tertiary_link: 35,
+    unclassified: 45,
+    residential: 30,
+    living_street: 10,
+    service: 20,
+    road: 25,
+    track: 20,
+  },
+  maxSpeedKmh: 110,
+  maxspeedFactor: 0.9,
+  accessTags: ['motorcycle', 'motor_vehicle', 'vehicle', 'access'],
+  deniedAccess: commonDenied,
+  surfaceFactor: unpavedSurface,
+  tracktypeFactor: { grade1: 1, grade2: 0.8, grade3: 0.6, grade4: 0.45, grade5: 0.3 },
+  untypedTrackFactor: 0.6,
+  smoothnessFactor: { very_bad: 0.6, horrible: 0.4, very_horrible: 0.25, impassable: 0 },
+};
+
+export const PROFILES: Readonly<Record<string, VehicleProfile>> = { van: VAN, motorbike: MOTORBIKE };
+
+export type OsmTags = Readonly<Record<string, string>>;
+
+/** Speeds in km/h for each direction of a way (0 = closed in that direction). */
+export interface WayAccess {
+  forwardKmh: number;
+  backwardKmh: number;
+}
+
+const CLOSED: WayAccess = { forwardKmh: 0, backwardKmh: 0 };
+
+/** Parses `maxspeed` values such as `50`, `50 km/h`, `30 mph`; NaN when absent or symbolic. */
+export function parseMaxspeedKmh(value: string | undefined): number {
+  if (value === undefined) return NaN;
+  const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*(mph|km\/h|kmh|kph)?\s*$/.exec(value);
+  if (!m) return NaN;
+  const v = parseFloat(m[1]);
+  return m[2] === 'mph' ? v * 1.609344 : v;
+}
+
+function directionalSpeed(profile: VehicleProfile, tags: OsmTags, tag: string, base: number): number {
+  const ms = parseMaxspeedKmh(tags[tag]);
+  let speed = base;
+  if (ms > 0) speed = ms * profile.maxspeedFactor;
+  return Math.min(speed, profile.maxSpeedKmh);
+}
+
+/** How `profile` may use a way with these tags; both directions 0 when it may not. */
+export function wayAccess(profile: VehicleProfile, tags: OsmTags): WayAccess {
+  const highway = tags.highway;
+  if (highway === undefined) return CLOSED;
+  const baseKmh = profile.highwaySpeedKmh[highway];
+  if (baseKmh === undefined) return CLOSED;
+  if (tags.route === 'ferry' || tags.area === 'yes' || tags.impassable === 'yes') return CLOSED;
+  for (const key of profile.accessTags) {
+    const v = tags[key];
+    if (v !== undefined) {
+      if (profile.deniedAccess.includes(v)) return CLOSED;
+      break;
+    }
+  }
+  let factor = 1;
+  const surface = tags.surface;
+  if (surface !== undefined) factor *= profile.surfaceFactor[surface] ?? 1;
+  const tracktype = tags.tracktype;
+  if (tracktype !== undefined) factor *= profile.tracktypeFactor[tracktype] ?? 1;
+  else if (highway === 'track') factor *= profile.untypedTrackFactor;
+  const smoothness = tags.smoothness;
+  if (smoothness !== undefined) factor *= profile.smoothnessFactor[smoothness] ?? 1;
+  if (!(factor > 0)) return CLOSED;
+
+  const fwd =
+    directionalSpeed(profile, tags, tags['maxspeed:forward'] ? 'maxspeed:forward' : 'maxspeed', baseKmh) *
+    factor;
+  const bwd =
+    directionalSpeed(profile, tags, tags['maxspeed:backward'] ? 'maxspeed:backward' : 'maxspeed', baseKmh) *
+    factor;
+
+  const oneway = tags.oneway;
+  const junction = tags.junction;
+  let forwardOpen = true;
+  let backwardOpen = true;
+  if (oneway === 'yes' || oneway === 'true' || oneway === '1') backwardOpen = false;
+  else if (oneway === '-1' || oneway === 'reverse') forwardOpen = false;
+  else if (oneway !== 'no' && oneway !== 'false' && oneway !== '0') {
+    if (junction === 'roundabout' || junction === 'circular' || highway === 'motorway') backwardOpen = false;
+  }
+  return { forwardKmh: forwardOpen ? fwd : 0, backwardKmh: backwardOpen ? bwd : 0 };
+}

@@ -1,0 +1,155 @@
+import type { LonLat } from './geo';
+
+/**
+ * A routable road graph for one vehicle profile, in typed arrays. Nodes are junctions and way ends
+ * ("tower" nodes); each edge is a road stretch between two of them with its full polyline (the
+ * intermediate "pillar" points) for geometry and snapping. Edges are undirected stretches with a
+ * duration per direction: `Infinity` means closed that way (oneway, access).
+ */
+export interface RoadGraph {
+  profile: string;
+  nodeCount: number;
+  edgeCount: number;
+  nodeLon: Float64Array;
+  nodeLat: Float64Array;
+  edgeFrom: Uint32Array;
+  edgeTo: Uint32Array;
+  edgeLengthM: Float64Array;
+  /** Seconds from `edgeFrom` to `edgeTo`; Infinity when closed in that direction. */
+  edgeDurationFwdS: Float64Array;
+  /** Seconds from `edgeTo` to `edgeFrom`; Infinity when closed in that direction. */
+  edgeDurationBwdS: Float64Array;
+  /** Polyline of edge e (from `edgeFrom` to `edgeTo`, ends included) is points `edgeGeomFirst[e] .. edgeGeomFirst[e + 1]`. */
+  edgeGeomFirst: Uint32Array;
+  geomLon: Float64Array;
+  geomLat: Float64Array;
+  /** OSM way id of each edge (0 for synthetic roads without one). */
+  edgeWayId: Float64Array;
+}
+
+export type Weighting = 'fastest' | 'shortest';
+
+export const WEIGHTINGS: readonly Weighting[] = ['fastest', 'shortest'];
+
+/** Bounding box `[minLon, minLat, maxLon, maxLat]` of a graph's nodes and shape points. */
+export function graphBbox(g: RoadGraph): [number, number, number, number] {
+  let minLon = Infinity;
+  let minLat = Infinity;
+  let maxLon = -Infinity;
+  let maxLat = -Infinity;
+  for (let i = 0; i < g.geomLon.length; i++) {
+    const lon = g.geomLon[i];
+    const lat = g.geomLat[i];
+    if (lon < minLon) minLon = lon;
+    if (lon > maxLon) maxLon = lon;
+    if (lat < minLat) minLat = lat;
+    if (lat > maxLat) maxLat = lat;
+  }
+  return [minLon, minLat, maxLon, maxLat];
+}
+
+export function nodeLonLat(g: RoadGraph, node: number): LonLat {
+  return [g.nodeLon[node], g.nodeLat[node]];
+}
+
+/**
+ * Directed arcs of a graph under one weighting, as forward (out) and backward (in) CSR. Arc
+ * `edgeDir` is `edge * 2` for the edge's own direction and `edge * 2 + 1` against it.
+ */
+export interface ArcGraph {
+  nodeCount: number;
+  weighting: Weighting;
+  outFirst: Uint32Array;
+  outTarget: Uint32Array;
+  outWeight: Float64Array;
+  outAux: Float64Array;
+  outEdgeDir: Uint32Array;
+  inFirst: Uint32Array;
+  inSource: Uint32Array;
+  inWeight: Float64Array;
+  inAux: Float64Array;
+  inEdgeDir: Uint32Array;
+}
+
+/** Weight and the second figure (distance for `fastest`, duration for `shortest`) of edge e in direction dir. */
+export function edgeCost(
+  g: RoadGraph,
+  weighting: Weighting,
+  e: number,
+  dir: 0 | 1,
+): [weight: number, aux: number] {
+  const dur = dir === 0 ? g.edgeDurationFwdS[e] : g.edgeDurationBwdS[e];
+  if (dur === Infinity) return [Infinity, Infinity];
+  const len = g.edgeLengthM[e];
+  return weighting === 'fastest' ? [dur, len] : [len, dur];
+}
+
+export function buildArcGraph(g: RoadGraph, weighting: Weighting): ArcGraph {
+  const n = g.nodeCount;
+  const outDeg = new Uint32Array(n + 1);
+  const inDeg = new Uint32Array(n + 1);
+  let m = 0;
+  for (let e = 0; e < g.edgeCount; e++) {
+    const a = g.edgeFrom[e];
+    const b = g.edgeTo[e];
+    if (a === b) continue;
+    if (g.edgeDurationFwdS[e] !== Infinity) {
+      outDeg[a + 1]++;
+      inDeg[b + 1]++;
+      m++;
+    }
+    if (g.edgeDurationBwdS[e] !== Infinity) {
+      outDeg[b + 1]++;
+      inDeg[a + 1]++;
+      m++;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    outDeg[i + 1] += outDeg[i];
+    inDeg[i + 1] += inDeg[i];
+  }
+  const outFirst = outDeg.slice();
+  const inFirst = inDeg.slice();
+  const outTarget = new Uint32Array(m);
+  const outWeight = new Float64Array(m);
+  const outAux = new Float64Array(m);
+  const outEdgeDir = new Uint32Array(m);
+  const inSource = new Uint32Array(m);
+  const inWeight = new Float64Array(m);
+  const inAux = new Float64Array(m);
+  const inEdgeDir = new Uint32Array(m);
+  const add = (from: number, to: number, e: number, dir: 0 | 1): void => {
+    const [w, aux] = edgeCost(g, weighting, e, dir);
+    let i = outDeg[from]++;
+    outTarget[i] = to;
+    outWeight[i] = w;
+    outAux[i] = aux;
+    outEdgeDir[i] = e * 2 + dir;
+    i = inDeg[to]++;
+    inSource[i] = from;
+    inWeight[i] = w;
+    inAux[i] = aux;
+    inEdgeDir[i] = e * 2 + dir;
+  };
+  for (let e = 0; e < g.edgeCount; e++) {
+    const a = g.edgeFrom[e];
+    const b = g.edgeTo[e];
+    if (a === b) continue;
+    if (g.edgeDurationFwdS[e] !== Infinity) add(a, b, e, 0);
+    if (g.edgeDurationBwdS[e] !== Infinity) add(b, a, e, 1);
+  }
+  return {
+    nodeCount: n,
+    weighting,
+    outFirst,
+    outTarget,
+    outWeight,
+    outAux,
+    outEdgeDir,
+    inFirst,
+    inSource,
+    inWeight,
+    inAux,
+    inEdgeDir,
+  };
+}
