@@ -1,4 +1,11 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  SetMetadata,
+  createParamDecorator,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { APP_CONFIG, AppConfig } from '@rd/config';
 import { DomainError, DomainErrorCode } from '@rd/domain';
@@ -32,7 +39,9 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
+    const request = context
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
     const header = request.headers['authorization'] ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const principal = match
@@ -46,9 +55,14 @@ export class AuthGuard implements CanActivate {
       throw new DomainError(DomainErrorCode.Forbidden, 'this route declares no roles');
     }
     if (principal.role !== 'admin' && !roles.includes(principal.role)) {
-      throw new DomainError(DomainErrorCode.Forbidden, `role '${principal.role}' may not call this route`, [], {
-        allowedRoles: roles,
-      });
+      throw new DomainError(
+        DomainErrorCode.Forbidden,
+        `role '${principal.role}' may not call this route`,
+        [],
+        {
+          allowedRoles: roles,
+        },
+      );
     }
     return true;
   }

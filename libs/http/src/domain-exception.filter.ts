@@ -25,6 +25,14 @@ export function httpStatusOf(code: DomainErrorCode): number {
   }
 }
 
+const FRAMEWORK_CODES: Record<number, DomainErrorCode> = {
+  400: DomainErrorCode.Validation,
+  401: DomainErrorCode.Unauthenticated,
+  403: DomainErrorCode.Forbidden,
+  404: DomainErrorCode.NotFound,
+  413: DomainErrorCode.PayloadTooLarge,
+};
+
 interface ErrorBody {
   error: string;
   message: string;
@@ -33,12 +41,17 @@ interface ErrorBody {
 }
 
 /** Errors from body parsing (too large, bad JSON) arrive as plain errors carrying a status and type. */
-function fromParserError(e: unknown): ErrorBody & { status: number } | null {
+function fromParserError(e: unknown): (ErrorBody & { status: number }) | null {
   const err = e as { status?: number; statusCode?: number; type?: string; message?: string };
   const status = err?.status ?? err?.statusCode;
   if (!status || typeof err.type !== 'string') return null;
   if (err.type === 'entity.too.large') {
-    return { status: 413, error: DomainErrorCode.PayloadTooLarge, message: 'the request body is too large', details: [] };
+    return {
+      status: 413,
+      error: DomainErrorCode.PayloadTooLarge,
+      message: 'the request body is too large',
+      details: [],
+    };
   }
   return {
     status: 400,
@@ -71,15 +84,19 @@ export class DomainExceptionFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof HttpException) {
+      // Framework errors (unknown route, body parser) speak the same error format as ours.
       const status = exception.getStatus();
+      const code = FRAMEWORK_CODES[status];
       response.status(status).json({
-        error: status === 404 ? DomainErrorCode.NotFound : `http_${status}`,
-        message: exception.message,
-        details: [],
+        error: code ?? `http_${status}`,
+        message: status === 413 ? 'the request body is too large' : exception.message,
+        details: status === 400 ? [{ field: '(body)', reason: exception.message }] : [],
       });
       return;
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    response.status(500).json({ error: 'internal_error', message: 'an unexpected error occurred', details: [] });
+    response
+      .status(500)
+      .json({ error: 'internal_error', message: 'an unexpected error occurred', details: [] });
   }
 }

@@ -7,7 +7,12 @@ import type { PlanningQueue } from './planning-queue';
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 function job(): PlanningJob {
-  return { reason: 'orders_accepted', hubId: randomUUID(), orderIds: [randomUUID()], requestedAt: new Date().toISOString() };
+  return {
+    reason: 'orders_accepted',
+    hubId: randomUUID(),
+    orderIds: [randomUUID()],
+    requestedAt: new Date().toISOString(),
+  };
 }
 
 function behaves(name: string, make: () => PlanningQueue) {
@@ -54,6 +59,7 @@ function behaves(name: string, make: () => PlanningQueue) {
 
 behaves(
   'Bull planning queue on real Redis',
-  () => new BullPlanningQueue({ redisUrl, prefix: `rd_test_${randomBytes(4).toString('hex')}`, backoffMs: 50 }),
+  () =>
+    new BullPlanningQueue({ redisUrl, prefix: `rd_test_${randomBytes(4).toString('hex')}`, backoffMs: 50 }),
 );
 behaves('in-process planning queue', () => new InProcessPlanningQueue());

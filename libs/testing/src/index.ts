@@ -1,2 +1,3 @@
 export * from './shared-data';
 export * from './test-database';
+export * from './intake-harness';

@@ -12,7 +12,8 @@ export class VehicleEntity {
   @Column({ type: 'text', unique: true }) code!: string;
   @Column({ type: 'text' }) kind!: VehicleKind;
   @Column({ type: 'integer', name: 'capacity_weight_g' }) capacityWeightG!: number;
-  @Column({ type: 'numeric', name: 'capacity_volume_l', transformer: numericTransformer }) capacityVolumeL!: number;
+  @Column({ type: 'numeric', name: 'capacity_volume_l', transformer: numericTransformer })
+  capacityVolumeL!: number;
   @Column({ type: 'uuid', name: 'home_hub_id' }) homeHubId!: string;
   /** Local "HH:MM:SS". */
   @Column({ type: 'time', name: 'shift_start' }) shiftStart!: string;
@@ -29,7 +30,8 @@ export class DroneEntity {
   @Column({ type: 'text' }) model!: string;
   @Column({ type: 'integer', name: 'max_payload_g' }) maxPayloadG!: number;
   @Column({ type: 'numeric', name: 'battery_wh', transformer: numericTransformer }) batteryWh!: number;
-  @Column({ type: 'numeric', name: 'cruise_speed_mps', transformer: numericTransformer }) cruiseSpeedMps!: number;
+  @Column({ type: 'numeric', name: 'cruise_speed_mps', transformer: numericTransformer })
+  cruiseSpeedMps!: number;
   @Column({ type: 'uuid', name: 'home_port_id' }) homePortId!: string;
   @Column({ type: 'boolean', default: true }) active!: boolean;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;

@@ -5,7 +5,9 @@ export const HUB_KINDS = ['county_hub', 'township_station', 'village_service_poi
 export type HubKind = (typeof HUB_KINDS)[number];
 
 /** Opening hours per weekday (mon…sun), each a list of [open, close] in local "HH:MM". */
-export type OpeningHours = Partial<Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', [string, string][]>>;
+export type OpeningHours = Partial<
+  Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', [string, string][]>
+>;
 
 @Entity('hubs')
 export class HubEntity {

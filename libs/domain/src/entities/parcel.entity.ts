@@ -1,4 +1,13 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Relation, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  Relation,
+  UpdateDateColumn,
+} from 'typeorm';
 import type { ParcelState } from '../parcel/parcel-state';
 import { OrderEntity } from './order.entity';
 
@@ -6,7 +15,9 @@ import { OrderEntity } from './order.entity';
 export class ParcelEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column({ type: 'uuid', name: 'order_id' }) orderId!: string;
-  @ManyToOne(() => OrderEntity, (order) => order.parcels) @JoinColumn({ name: 'order_id' }) order?: Relation<OrderEntity>;
+  @ManyToOne(() => OrderEntity, (order) => order.parcels)
+  @JoinColumn({ name: 'order_id' })
+  order?: Relation<OrderEntity>;
   @Column({ type: 'text', name: 'tracking_number', unique: true }) trackingNumber!: string;
   @Column({ type: 'integer', name: 'weight_g' }) weightG!: number;
   @Column({ type: 'integer', name: 'length_mm' }) lengthMm!: number;

@@ -143,12 +143,23 @@ export class Initial1732233600000 implements MigrationInterface {
       active boolean NOT NULL DEFAULT true,
       created_at timestamptz NOT NULL DEFAULT now()
     )`);
-    await q.query(`ALTER TABLE parcels ADD CONSTRAINT parcels_courier_fk FOREIGN KEY (courier_id) REFERENCES couriers(id)`);
+    await q.query(
+      `ALTER TABLE parcels ADD CONSTRAINT parcels_courier_fk FOREIGN KEY (courier_id) REFERENCES couriers(id)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE parcels DROP CONSTRAINT parcels_courier_fk`);
-    for (const table of ['couriers', 'pilots', 'drones', 'vehicles', 'parcel_events', 'parcels', 'orders', 'hubs']) {
+    for (const table of [
+      'couriers',
+      'pilots',
+      'drones',
+      'vehicles',
+      'parcel_events',
+      'parcels',
+      'orders',
+      'hubs',
+    ]) {
       await q.query(`DROP TABLE ${table}`);
     }
     await q.query(`DROP FUNCTION parcel_events_append_only()`);

@@ -33,9 +33,15 @@ export const createVehicleSchema = z
     homeHubId: uuid,
     shiftStart: localTime,
     shiftEnd: localTime,
-    skills: z.array(z.enum(['cold_chain', 'fragile', 'cash_on_delivery'])).max(10).optional(),
+    skills: z
+      .array(z.enum(['cold_chain', 'fragile', 'cash_on_delivery']))
+      .max(10)
+      .optional(),
   })
-  .refine((v) => v.shiftEnd > v.shiftStart, { path: ['shiftEnd'], message: 'shift end must be after its start' });
+  .refine((v) => v.shiftEnd > v.shiftStart, {
+    path: ['shiftEnd'],
+    message: 'shift end must be after its start',
+  });
 export type CreateVehicleInput = z.infer<typeof createVehicleSchema>;
 
 export const createDroneSchema = z.strictObject({

@@ -30,15 +30,17 @@ export const createOrderSchema = z
     village: z.string().trim().min(1).max(200).optional(),
     sender: partySchema,
     recipient: partySchema,
-    window: z.strictObject({ start: isoTimestamp, end: isoTimestamp }),
+    window: z
+      .strictObject({ start: isoTimestamp, end: isoTimestamp })
+      .refine((w) => Date.parse(w.end) > Date.parse(w.start), {
+        path: ['end'],
+        message: 'window end must be after its start',
+      }),
     priority: z.enum(PRIORITIES).optional(),
     coldChain: z.boolean().optional(),
     parcels: z.array(parcelInputSchema).min(1, 'an order needs at least one parcel').max(100),
   })
   .superRefine((order, ctx) => {
-    if (Date.parse(order.window.end) <= Date.parse(order.window.start)) {
-      ctx.addIssue({ code: 'custom', path: ['window', 'end'], message: 'window end must be after its start' });
-    }
     if (order.hubId && order.hubCode) {
       ctx.addIssue({ code: 'custom', path: ['hubCode'], message: 'give hubId or hubCode, not both' });
     }

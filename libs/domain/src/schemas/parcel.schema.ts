@@ -19,13 +19,22 @@ export const parcelEventSchema = z
     reason: z.string().trim().min(1).max(500).optional(),
     note: z.string().max(1000).optional(),
     courierId: uuid.optional(),
+    /** Optimistic concurrency for clients that want it: refused with 409 when the parcel moved on. */
+    expectedVersion: z.number().int().min(0).optional(),
   })
   .superRefine((event, ctx) => {
     if (event.type === 'delivered' && !event.proof) {
-      ctx.addIssue({ code: 'custom', path: ['proof'], message: 'delivery needs a proof: PIN, signature or photo' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['proof'],
+        message: 'delivery needs a proof: PIN, signature or photo',
+      });
     }
     if (event.type === 'delivery_failed' && !event.reason) {
       ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a failed delivery needs a reason' });
+    }
+    if (event.type === 'handed_to_courier' && !event.courierId) {
+      ctx.addIssue({ code: 'custom', path: ['courierId'], message: 'a hand-over names the courier' });
     }
     if ((event.type === 'received_at_hub' || event.type === 'sorted') && !event.hubId) {
       ctx.addIssue({ code: 'custom', path: ['hubId'], message: `a '${event.type}' scan names the hub` });

@@ -1,0 +1,34 @@
+import { DomainError } from '@rd/domain';
+
+/** Keyset pagination over (created_at DESC, id DESC): stable under concurrent inserts, no OFFSET scans. */
+export interface Cursor {
+  createdAt: string;
+  id: string;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(`${cursor.createdAt}|${cursor.id}`).toString('base64url');
+}
+
+export function decodeCursor(value: string | undefined): Cursor | null {
+  if (!value) return null;
+  const [createdAt, id] = Buffer.from(value, 'base64url').toString('utf8').split('|');
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/.test(id)) {
+    throw DomainError.validation([{ field: 'cursor', reason: 'not a cursor from a previous page' }]);
+  }
+  return { createdAt, id };
+}
+
+/** Appends the keyset condition and returns the next parameter index. */
+export function cursorCondition(
+  cursor: Cursor | null,
+  alias: string,
+  where: string[],
+  params: unknown[],
+): void {
+  if (!cursor) return;
+  params.push(cursor.createdAt, cursor.id);
+  where.push(
+    `(${alias}.created_at, ${alias}.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`,
+  );
+}

@@ -1,0 +1,42 @@
+import type { INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DomainExceptionFilter } from '@rd/http';
+import express from 'express';
+import { IntakeModule, type IntakeModuleOptions } from './intake.module';
+
+const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Builds the intake HTTP app (not yet listening): used by main, the demo and the e2e tests. */
+export async function createIntakeApp(options: IntakeModuleOptions): Promise<INestApplication> {
+  const { config } = options;
+  const app = await NestFactory.create(IntakeModule.register(options), {
+    bodyParser: false,
+    logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
+  });
+  // Bulk uploads get a larger cap than every other route; anything over a cap is a 413.
+  app.use('/v1/orders/bulk', express.json({ limit: config.BULK_BODY_LIMIT }));
+  app.use(
+    '/v1/orders/bulk',
+    express.text({ type: ['text/csv', 'text/plain'], limit: config.BULK_BODY_LIMIT }),
+  );
+  app.use(express.json({ limit: config.BODY_LIMIT }));
+  app.setGlobalPrefix('v1');
+  app.useGlobalFilters(new DomainExceptionFilter());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('rural-dispatch intake')
+      .setDescription(
+        'Order intake, parcel tracking, hubs and fleet. Errors are { error, message, details[] }. ' +
+          'Map data © OpenStreetMap contributors (ODbL).',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('v1/docs', app, document, { jsonDocumentUrl: 'v1/openapi.json' });
+  return app;
+}

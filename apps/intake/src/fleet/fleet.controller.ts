@@ -1,0 +1,147 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@rd/auth';
+import {
+  createCourierSchema,
+  createDroneSchema,
+  createHubSchema,
+  createPilotSchema,
+  createVehicleSchema,
+  HUB_KINDS,
+  type CreateCourierInput,
+  type CreateDroneInput,
+  type CreateHubInput,
+  type CreatePilotInput,
+  type CreateVehicleInput,
+} from '@rd/domain';
+import { UuidPipe, ZodPipe } from '@rd/http';
+import { z } from 'zod';
+import { jsonSchema } from '../common/openapi';
+import { FleetService } from './fleet.service';
+
+const hubQuery = z.object({ kind: z.enum(HUB_KINDS).optional() });
+const nearestQuery = z.object({
+  lon: z.coerce.number().min(-180).max(180),
+  lat: z.coerce.number().min(-90).max(90),
+  limit: z.coerce.number().int().min(1).max(50).default(5),
+  kind: z.enum(HUB_KINDS).optional(),
+});
+const STAFF = ['dispatcher', 'hub_operator', 'pilot', 'courier'] as const;
+
+@ApiTags('hubs')
+@ApiBearerAuth()
+@Controller('hubs')
+export class HubsController {
+  constructor(private readonly fleet: FleetService) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiBody({ schema: jsonSchema(createHubSchema) })
+  create(@Body(new ZodPipe(createHubSchema, 'the hub')) body: CreateHubInput) {
+    return this.fleet.createHub(body);
+  }
+
+  @Get()
+  @Roles(...STAFF)
+  list(@Query(new ZodPipe(hubQuery, 'the query')) q: z.infer<typeof hubQuery>) {
+    return this.fleet.listHubs(q.kind);
+  }
+
+  @Get('nearest')
+  @Roles(...STAFF)
+  @ApiOperation({
+    summary: 'Nearest hubs to a point (PostGIS KNN on the GiST index), with distance in metres.',
+  })
+  nearest(@Query(new ZodPipe(nearestQuery, 'the query')) q: z.infer<typeof nearestQuery>) {
+    return this.fleet.nearestHubs(q.lon, q.lat, q.limit, q.kind);
+  }
+
+  @Get(':id')
+  @Roles(...STAFF)
+  get(@Param('id', new UuidPipe()) id: string) {
+    return this.fleet.getHub(id);
+  }
+}
+
+@ApiTags('fleet')
+@ApiBearerAuth()
+@Controller()
+export class FleetController {
+  constructor(private readonly fleet: FleetService) {}
+
+  @Post('vehicles')
+  @Roles('admin', 'dispatcher')
+  @ApiBody({ schema: jsonSchema(createVehicleSchema) })
+  createVehicle(@Body(new ZodPipe(createVehicleSchema, 'the vehicle')) body: CreateVehicleInput) {
+    return this.fleet.createVehicle(body);
+  }
+
+  @Post('drones')
+  @Roles('admin')
+  @ApiBody({ schema: jsonSchema(createDroneSchema) })
+  createDrone(@Body(new ZodPipe(createDroneSchema, 'the drone')) body: CreateDroneInput) {
+    return this.fleet.createDrone(body);
+  }
+
+  @Post('pilots')
+  @Roles('admin')
+  @ApiBody({ schema: jsonSchema(createPilotSchema) })
+  createPilot(@Body(new ZodPipe(createPilotSchema, 'the pilot')) body: CreatePilotInput) {
+    return this.fleet.createPilot(body, new Date().toISOString().slice(0, 10));
+  }
+
+  @Post('couriers')
+  @Roles('admin', 'dispatcher')
+  @ApiBody({ schema: jsonSchema(createCourierSchema) })
+  createCourier(@Body(new ZodPipe(createCourierSchema, 'the courier')) body: CreateCourierInput) {
+    return this.fleet.createCourier(body);
+  }
+
+  @Get('vehicles')
+  @Roles('dispatcher', 'hub_operator')
+  listVehicles() {
+    return this.fleet.list('vehicles');
+  }
+
+  @Get('vehicles/:id')
+  @Roles('dispatcher', 'hub_operator')
+  getVehicle(@Param('id', new UuidPipe()) id: string) {
+    return this.fleet.get('vehicles', id);
+  }
+
+  @Get('drones')
+  @Roles('dispatcher', 'hub_operator')
+  listDrones() {
+    return this.fleet.list('drones');
+  }
+
+  @Get('drones/:id')
+  @Roles('dispatcher', 'hub_operator')
+  getDrone(@Param('id', new UuidPipe()) id: string) {
+    return this.fleet.get('drones', id);
+  }
+
+  @Get('pilots')
+  @Roles('dispatcher', 'hub_operator')
+  listPilots() {
+    return this.fleet.list('pilots');
+  }
+
+  @Get('pilots/:id')
+  @Roles('dispatcher', 'hub_operator')
+  getPilot(@Param('id', new UuidPipe()) id: string) {
+    return this.fleet.get('pilots', id);
+  }
+
+  @Get('couriers')
+  @Roles('dispatcher', 'hub_operator')
+  listCouriers() {
+    return this.fleet.list('couriers');
+  }
+
+  @Get('couriers/:id')
+  @Roles('dispatcher', 'hub_operator')
+  getCourier(@Param('id', new UuidPipe()) id: string) {
+    return this.fleet.get('couriers', id);
+  }
+}

@@ -1,0 +1,55 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthGuard } from '@rd/auth';
+import { APP_CONFIG, type AppConfig } from '@rd/config';
+import { dataSourceOptions, type DatabaseTarget } from '@rd/database';
+import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
+import { FleetController, HubsController } from './fleet/fleet.controller';
+import { FleetRepository } from './fleet/fleet.repository';
+import { FleetService } from './fleet/fleet.service';
+import { HubsRepository } from './fleet/hubs.repository';
+import { HealthController } from './health.controller';
+import { OrdersController } from './orders/orders.controller';
+import { OrdersRepository } from './orders/orders.repository';
+import { OrdersService } from './orders/orders.service';
+import { ParcelsController, TrackingController } from './parcels/parcels.controller';
+import { ParcelsRepository } from './parcels/parcels.repository';
+import { ParcelsService } from './parcels/parcels.service';
+
+export interface IntakeModuleOptions {
+  config: AppConfig;
+  database: DatabaseTarget;
+  /** Owned by the caller, which closes it (the demo shares one in-process queue with the planner). */
+  planningQueue: PlanningQueue;
+}
+
+@Module({})
+export class IntakeModule {
+  static register(options: IntakeModuleOptions): DynamicModule {
+    return {
+      module: IntakeModule,
+      imports: [TypeOrmModule.forRoot(dataSourceOptions(options.database))],
+      controllers: [
+        OrdersController,
+        ParcelsController,
+        TrackingController,
+        HubsController,
+        FleetController,
+        HealthController,
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: options.config },
+        { provide: PLANNING_QUEUE_TOKEN, useValue: options.planningQueue },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        OrdersRepository,
+        OrdersService,
+        ParcelsRepository,
+        ParcelsService,
+        HubsRepository,
+        FleetRepository,
+        FleetService,
+      ],
+    };
+  }
+}

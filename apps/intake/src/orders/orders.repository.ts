@@ -1,0 +1,247 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { ListOrdersQuery, OrderKind, Priority } from '@rd/domain';
+import { DataSource, EntityManager } from 'typeorm';
+import { Cursor, cursorCondition } from '../common/cursor';
+import type { OrderView, ParcelView, PartyView } from '../common/views';
+
+/** A fully resolved order ready to insert (ids and tracking numbers assigned by the service). */
+export interface NewOrder {
+  id: string;
+  kind: OrderKind;
+  hubId: string;
+  village: string | null;
+  sender: PartyView;
+  recipient: PartyView;
+  windowStart: string;
+  windowEnd: string;
+  priority: Priority;
+  coldChain: boolean;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+  source: string;
+  createdBy: string;
+  parcels: NewParcel[];
+}
+
+export interface NewParcel {
+  id: string;
+  trackingNumber: string;
+  weightG: number;
+  lengthMm: number;
+  widthMm: number;
+  heightMm: number;
+  fragile: boolean;
+  description: string | null;
+}
+
+export interface ExistingKey {
+  id: string;
+  idempotencyKey: string;
+  requestHash: string | null;
+}
+
+const ORDER_COLUMNS = `o.id, o.kind, o.status, o.hub_id, o.village, o.sender_name, o.sender_phone,
+  ST_X(o.sender_location) AS sender_lon, ST_Y(o.sender_location) AS sender_lat, o.sender_landmark,
+  o.recipient_name, o.recipient_phone, ST_X(o.recipient_location) AS recipient_lon,
+  ST_Y(o.recipient_location) AS recipient_lat, o.recipient_landmark, o.window_start, o.window_end,
+  o.priority, o.cold_chain, o.source, o.created_at`;
+
+export const PARCEL_COLUMNS = `p.id, p.order_id, p.tracking_number, p.weight_g, p.length_mm, p.width_mm, p.height_mm,
+  p.fragile, p.description, p.status, p.version, p.current_hub_id, p.courier_id, p.created_at, p.updated_at`;
+
+type Row = Record<string, unknown>;
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
+
+export function toParcelView(r: Row): ParcelView {
+  return {
+    id: r.id as string,
+    orderId: r.order_id as string,
+    trackingNumber: r.tracking_number as string,
+    weightG: r.weight_g as number,
+    lengthMm: r.length_mm as number,
+    widthMm: r.width_mm as number,
+    heightMm: r.height_mm as number,
+    fragile: r.fragile as boolean,
+    description: (r.description as string | null) ?? null,
+    status: r.status as ParcelView['status'],
+    version: r.version as number,
+    currentHubId: (r.current_hub_id as string | null) ?? null,
+    courierId: (r.courier_id as string | null) ?? null,
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+  };
+}
+
+function toOrderView(r: Row, parcels: ParcelView[]): OrderView {
+  return {
+    id: r.id as string,
+    kind: r.kind as OrderView['kind'],
+    status: r.status as OrderView['status'],
+    hubId: r.hub_id as string,
+    village: (r.village as string | null) ?? null,
+    sender: {
+      name: r.sender_name as string,
+      phone: r.sender_phone as string,
+      location: [r.sender_lon as number, r.sender_lat as number],
+      landmark: (r.sender_landmark as string | null) ?? null,
+    },
+    recipient: {
+      name: r.recipient_name as string,
+      phone: r.recipient_phone as string,
+      location: [r.recipient_lon as number, r.recipient_lat as number],
+      landmark: (r.recipient_landmark as string | null) ?? null,
+    },
+    window: { start: iso(r.window_start), end: iso(r.window_end) },
+    priority: r.priority as OrderView['priority'],
+    coldChain: r.cold_chain as boolean,
+    source: r.source as string,
+    createdAt: iso(r.created_at),
+    parcels,
+  };
+}
+
+@Injectable()
+export class OrdersRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  /**
+   * Inserts orders and their parcels with one statement each (arrays unnested server-side, so a
+   * batch of thousands stays two round trips). Orders whose idempotency key exists are skipped;
+   * the ids actually inserted are returned.
+   */
+  async insertOrders(manager: EntityManager, orders: NewOrder[]): Promise<Set<string>> {
+    if (orders.length === 0) return new Set();
+    const col = <T>(pick: (o: NewOrder) => T) => orders.map(pick);
+    const inserted: Row[] = await manager.query(
+      `INSERT INTO orders (id, kind, hub_id, village, sender_name, sender_phone, sender_location, sender_landmark,
+         recipient_name, recipient_phone, recipient_location, recipient_landmark, window_start, window_end,
+         priority, cold_chain, idempotency_key, request_hash, source, created_by)
+       SELECT t.id, t.kind, t.hub_id, t.village, t.sender_name, t.sender_phone,
+         ST_SetSRID(ST_MakePoint(t.sender_lon, t.sender_lat), 4326), t.sender_landmark,
+         t.recipient_name, t.recipient_phone, ST_SetSRID(ST_MakePoint(t.recipient_lon, t.recipient_lat), 4326),
+         t.recipient_landmark, t.window_start, t.window_end, t.priority, t.cold_chain, t.idempotency_key,
+         t.request_hash, t.source, t.created_by
+       FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::float8[],
+         $9::text[], $10::text[], $11::text[], $12::float8[], $13::float8[], $14::text[], $15::timestamptz[],
+         $16::timestamptz[], $17::text[], $18::bool[], $19::text[], $20::text[], $21::text[], $22::text[])
+         AS t(id, kind, hub_id, village, sender_name, sender_phone, sender_lon, sender_lat, sender_landmark,
+              recipient_name, recipient_phone, recipient_lon, recipient_lat, recipient_landmark, window_start,
+              window_end, priority, cold_chain, idempotency_key, request_hash, source, created_by)
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING id`,
+      [
+        col((o) => o.id),
+        col((o) => o.kind),
+        col((o) => o.hubId),
+        col((o) => o.village),
+        col((o) => o.sender.name),
+        col((o) => o.sender.phone),
+        col((o) => o.sender.location[0]),
+        col((o) => o.sender.location[1]),
+        col((o) => o.sender.landmark),
+        col((o) => o.recipient.name),
+        col((o) => o.recipient.phone),
+        col((o) => o.recipient.location[0]),
+        col((o) => o.recipient.location[1]),
+        col((o) => o.recipient.landmark),
+        col((o) => o.windowStart),
+        col((o) => o.windowEnd),
+        col((o) => o.priority),
+        col((o) => o.coldChain),
+        col((o) => o.idempotencyKey),
+        col((o) => o.requestHash),
+        col((o) => o.source),
+        col((o) => o.createdBy),
+      ],
+    );
+    const ids = new Set(inserted.map((r) => r.id as string));
+    const parcels = orders
+      .filter((o) => ids.has(o.id))
+      .flatMap((o) => o.parcels.map((p) => ({ ...p, orderId: o.id })));
+    if (parcels.length) {
+      const pc = <T>(pick: (p: (typeof parcels)[number]) => T) => parcels.map(pick);
+      await manager.query(
+        `INSERT INTO parcels (id, order_id, tracking_number, weight_g, length_mm, width_mm, height_mm, fragile, description)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[], $8::bool[], $9::text[])`,
+        [
+          pc((p) => p.id),
+          pc((p) => p.orderId),
+          pc((p) => p.trackingNumber),
+          pc((p) => p.weightG),
+          pc((p) => p.lengthMm),
+          pc((p) => p.widthMm),
+          pc((p) => p.heightMm),
+          pc((p) => p.fragile),
+          pc((p) => p.description),
+        ],
+      );
+    }
+    return ids;
+  }
+
+  async findByIdempotencyKeys(keys: string[], manager?: EntityManager): Promise<ExistingKey[]> {
+    if (keys.length === 0) return [];
+    const rows: Row[] = await (manager ?? this.db).query(
+      `SELECT id, idempotency_key, request_hash FROM orders WHERE idempotency_key = ANY($1::text[])`,
+      [keys],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      idempotencyKey: r.idempotency_key as string,
+      requestHash: (r.request_hash as string | null) ?? null,
+    }));
+  }
+
+  async findOrders(ids: string[]): Promise<OrderView[]> {
+    if (ids.length === 0) return [];
+    const rows: Row[] = await this.db.query(
+      `SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return this.withParcels(rows);
+  }
+
+  async listOrders(query: ListOrdersQuery, cursor: Cursor | null): Promise<OrderView[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (query.status) add('o.status = ?', query.status);
+    if (query.kind) add('o.kind = ?', query.kind);
+    if (query.hubId) add('o.hub_id = ?::uuid', query.hubId);
+    if (query.village) add('o.village = ?', query.village);
+    if (query.createdFrom) add('o.created_at >= ?::timestamptz', query.createdFrom);
+    if (query.createdTo) add('o.created_at < ?::timestamptz', query.createdTo);
+    cursorCondition(cursor, 'o', where, params);
+    params.push(query.limit + 1);
+    const rows: Row[] = await this.db.query(
+      `SELECT ${ORDER_COLUMNS} FROM orders o ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY o.created_at DESC, o.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return this.withParcels(rows);
+  }
+
+  private async withParcels(rows: Row[]): Promise<OrderView[]> {
+    if (rows.length === 0) return [];
+    const parcels: Row[] = await this.db.query(
+      `SELECT ${PARCEL_COLUMNS} FROM parcels p WHERE p.order_id = ANY($1::uuid[]) ORDER BY p.tracking_number`,
+      [rows.map((r) => r.id)],
+    );
+    const byOrder = new Map<string, ParcelView[]>();
+    for (const p of parcels) {
+      const view = toParcelView(p);
+      const list = byOrder.get(view.orderId) ?? [];
+      list.push(view);
+      byOrder.set(view.orderId, list);
+    }
+    return rows.map((r) => toOrderView(r, byOrder.get(r.id as string) ?? []));
+  }
+}

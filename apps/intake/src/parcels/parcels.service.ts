@@ -1,0 +1,160 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal, Role } from '@rd/auth';
+import {
+  applyParcelEvent,
+  allowedNextEvents,
+  DomainError,
+  DomainErrorCode,
+  type ListParcelsQuery,
+  type ParcelEventInput,
+  type ParcelEventType,
+} from '@rd/domain';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { isValidTrackingNumber } from '../common/tracking-number';
+import type { Page, ParcelEventView, ParcelView } from '../common/views';
+import { ParcelsRepository, type TrackingRow } from './parcels.repository';
+
+/** Which scans each role may record; dispatchers and admins may record any (corrections). */
+const SCANS_BY_ROLE: Record<Role, readonly ParcelEventType[] | 'all'> = {
+  admin: 'all',
+  dispatcher: 'all',
+  hub_operator: ['received_at_hub', 'sorted', 'loaded', 'handed_to_courier', 'handed_to_drone', 'returned'],
+  courier: ['picked_up', 'out_for_delivery', 'delivered', 'delivery_failed'],
+  pilot: ['out_for_delivery', 'delivered', 'delivery_failed'],
+};
+
+export interface ScanResult {
+  parcel: ParcelView;
+  event: ParcelEventView;
+}
+
+@Injectable()
+export class ParcelsService {
+  constructor(private readonly parcels: ParcelsRepository) {}
+
+  /**
+   * Records a scan. The parcel row is locked for the transaction, so concurrent scans of one parcel
+   * are applied one after another against the state the previous one left: none is lost, and one
+   * that became illegal meanwhile is refused with 409.
+   */
+  async scan(parcelId: string, input: ParcelEventInput, principal: Principal): Promise<ScanResult> {
+    const allowed = SCANS_BY_ROLE[principal.role];
+    if (allowed !== 'all' && !allowed.includes(input.type)) {
+      throw new DomainError(
+        DomainErrorCode.Forbidden,
+        `role '${principal.role}' may not record '${input.type}'`,
+      );
+    }
+    await this.parcels.transaction(async (m) => {
+      const parcel = await this.parcels.lockForUpdate(m, parcelId);
+      if (!parcel || !this.canSee(parcel, principal, input.type))
+        throw DomainError.notFound('parcel', parcelId);
+      if (input.expectedVersion !== undefined && input.expectedVersion !== parcel.version) {
+        throw new DomainError(
+          DomainErrorCode.Conflict,
+          `the parcel is at version ${parcel.version}, not ${input.expectedVersion}`,
+          [{ field: 'expectedVersion', reason: 'stale' }],
+          {
+            currentVersion: parcel.version,
+            currentState: parcel.status,
+            allowedNext: [...allowedNextEvents(parcel.status)],
+          },
+        );
+      }
+      const next = applyParcelEvent(parcel.status, input.type);
+      if (input.hubId && !(await this.parcels.hubExists(m, input.hubId))) {
+        throw DomainError.validation([{ field: 'hubId', reason: 'unknown hub' }]);
+      }
+      if (input.courierId && !(await this.parcels.courierExists(m, input.courierId))) {
+        throw DomainError.validation([{ field: 'courierId', reason: 'unknown or inactive courier' }]);
+      }
+      const version = parcel.version + 1;
+      await this.parcels.appendEvent(m, {
+        parcelId,
+        seq: version,
+        type: input.type,
+        fromStatus: parcel.status,
+        actorSub: principal.sub,
+        actorRole: principal.role,
+        hubId: input.hubId ?? null,
+        location: input.location ?? null,
+        occurredAt: input.occurredAt ?? new Date().toISOString(),
+        proof: input.proof ?? null,
+        reason: input.reason ?? null,
+        note: input.note ?? null,
+      });
+      await this.parcels.updateState(m, parcelId, {
+        status: next,
+        version,
+        currentHubId:
+          next === 'received_at_hub' || next === 'sorted'
+            ? input.hubId!
+            : next === 'loaded'
+              ? parcel.currentHubId
+              : null,
+        courierId: this.courierAfter(input, parcel, principal),
+      });
+    });
+    const parcel = (await this.parcels.findById(parcelId))!;
+    const events = await this.parcels.events(parcelId);
+    return { parcel, event: events[events.length - 1] };
+  }
+
+  async get(id: string, principal: Principal): Promise<ParcelView> {
+    const parcel = await this.parcels.findById(id);
+    if (!parcel || !this.canSee(parcel, principal)) throw DomainError.notFound('parcel', id);
+    return parcel;
+  }
+
+  async events(id: string, principal: Principal): Promise<ParcelEventView[]> {
+    await this.get(id, principal);
+    return this.parcels.events(id);
+  }
+
+  async list(query: ListParcelsQuery, principal: Principal): Promise<Page<ParcelView>> {
+    const courierId =
+      principal.role === 'courier'
+        ? (principal.staffId ?? '00000000-0000-0000-0000-000000000000')
+        : undefined;
+    const items = await this.parcels.list(query, decodeCursor(query.cursor), courierId);
+    const more = items.length > query.limit;
+    const page = more ? items.slice(0, query.limit) : items;
+    const last = page[page.length - 1];
+    return {
+      items: page,
+      nextCursor: more && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+    };
+  }
+
+  near(lon: number, lat: number, radiusM: number, limit: number) {
+    return this.parcels.near(lon, lat, radiusM, limit);
+  }
+
+  /** Public tracking: the history without anyone's name, phone, position, proof or staff identity. */
+  async track(trackingNumber: string): Promise<TrackingRow> {
+    const normalised = trackingNumber.trim().toUpperCase();
+    if (!isValidTrackingNumber(normalised)) {
+      throw DomainError.validation([
+        { field: 'trackingNumber', reason: 'not a valid tracking number (check the characters)' },
+      ]);
+    }
+    const found = await this.parcels.tracking(normalised);
+    if (!found) throw DomainError.notFound('tracking number', normalised);
+    return found;
+  }
+
+  /** Couriers see only parcels handed to them (an unassigned pickup may be collected by any courier). */
+  private canSee(parcel: ParcelView, principal: Principal, scanning?: ParcelEventType): boolean {
+    if (principal.role !== 'courier') return true;
+    if (parcel.courierId && parcel.courierId === principal.staffId) return true;
+    return scanning === 'picked_up' && parcel.courierId === null && !!principal.staffId;
+  }
+
+  private courierAfter(input: ParcelEventInput, parcel: ParcelView, principal: Principal): string | null {
+    if (input.type === 'handed_to_courier') return input.courierId!;
+    if (input.type === 'picked_up' && principal.role === 'courier')
+      return principal.staffId ?? parcel.courierId;
+    if (input.type === 'received_at_hub' || input.type === 'returned') return null;
+    return parcel.courierId;
+  }
+}

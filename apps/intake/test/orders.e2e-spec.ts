@@ -1,0 +1,166 @@
+import request from 'supertest';
+import { startApp, type RunningApp } from '@rd/testing';
+import { createIntakeApp } from '../src/create-intake-app';
+import { createHub, orderBody, type Body } from './fixtures';
+
+describe('orders API (PostgreSQL + PostGIS, Redis)', () => {
+  let app: RunningApp;
+  let http: ReturnType<typeof request>;
+  let hubA: Body;
+  let hubB: Body;
+
+  beforeAll(async () => {
+    app = await startApp('orders', createIntakeApp, { BODY_LIMIT: '64kb' });
+    http = request(app.app.getHttpServer());
+    hubA = await createHub(app, { code: 'AD-LAVELLA', location: [1.521, 42.507] });
+    hubB = await createHub(app, {
+      code: 'AD-ENCAMP',
+      name: 'Encamp station',
+      kind: 'township_station',
+      location: [1.58, 42.535],
+    });
+  });
+  afterAll(() => app.close());
+
+  const post = (body: Body, key?: string) => {
+    const req = request(app.app.getHttpServer())
+      .post('/v1/orders')
+      .set('Authorization', app.auth('dispatcher'));
+    return (key ? req.set('Idempotency-Key', key) : req).send(body);
+  };
+
+  it('creates an order with parcels, assigns the nearest hub and enqueues planning', async () => {
+    const res = await post(
+      orderBody({ recipient: { name: 'R', phone: '+376 600 201', location: [1.575, 42.53] } }),
+    ).expect(201);
+    expect(res.body.hubId).toBe(hubB.id);
+    expect(res.body.status).toBe('accepted');
+    expect(res.body.parcels).toHaveLength(1);
+    expect(res.body.parcels[0].trackingNumber).toMatch(/^RD[2-9A-Z]{12}$/);
+    expect(res.body.parcels[0].status).toBe('created');
+    expect(res.body.recipient.location).toEqual([1.575, 42.53]);
+    const jobs = await app.queue.queue.getJobs(['waiting', 'delayed', 'active']);
+    expect(jobs.map((j) => j.data)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ reason: 'orders_accepted', hubId: hubB.id, orderIds: [res.body.id] }),
+      ]),
+    );
+  });
+
+  it('names a hub by code; an unknown hub is a 400 naming the field', async () => {
+    const ok = await post(orderBody({ hubCode: 'AD-LAVELLA' })).expect(201);
+    expect(ok.body.hubId).toBe(hubA.id);
+    const bad = await post(orderBody({ hubCode: 'NOPE' })).expect(400);
+    expect(bad.body).toEqual({
+      error: 'validation_failed',
+      message: expect.any(String),
+      details: [{ field: 'hubCode', reason: 'unknown hub' }],
+    });
+    const badId = await post(orderBody({ hubId: '6b1f3c52-7a43-4f57-9d0c-2f0e6cbb0a11' })).expect(400);
+    expect(badId.body.details).toEqual([{ field: 'hubId', reason: 'unknown hub' }]);
+  });
+
+  it('returns the same order for the same Idempotency-Key and body, 409 for another body', async () => {
+    const body = orderBody();
+    const first = await post(body, 'shop-42-order-0001').expect(201);
+    const again = await post(body, 'shop-42-order-0001').expect(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.body.parcels[0].trackingNumber).toBe(first.body.parcels[0].trackingNumber);
+    // Key order in JSON does not change the request.
+    const reordered = Object.fromEntries(Object.entries(body).reverse());
+    expect((await post(reordered, 'shop-42-order-0001').expect(200)).body.id).toBe(first.body.id);
+    const other = await post(orderBody({ priority: 'express' }), 'shop-42-order-0001').expect(409);
+    expect(other.body.error).toBe('idempotency_key_reused');
+    expect(other.body.orderId).toBe(first.body.id);
+  });
+
+  it('stores one order when the same key arrives concurrently', async () => {
+    const body = orderBody({ village: 'Ordino' });
+    const results = await Promise.all(Array.from({ length: 8 }, () => post(body, 'burst-key-000001')));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+    expect(await listAll({ village: 'Ordino' })).toHaveLength(1);
+  });
+
+  it('rejects bad input with every bad field named, storing nothing', async () => {
+    const before = (await listAll({})).length;
+    const res = await post(
+      orderBody({
+        recipient: { name: 'X', phone: '12', location: [200, 42.5] },
+        window: { start: '2026-11-23T12:00:00Z', end: '2026-11-23T08:00:00Z' },
+        parcels: [{ weightG: 0, lengthMm: 1, widthMm: 1, heightMm: 1 }],
+        status: 'completed',
+      }),
+    ).expect(400);
+    const fields = res.body.details.map((d: { field: string }) => d.field);
+    expect(fields).toEqual(
+      expect.arrayContaining(['recipient.phone', 'recipient.location.0', 'window.end', 'parcels.0.weightG']),
+    );
+    expect(res.body.details.find((d: { field: string }) => d.field === 'parcels.0.weightG').reason).toMatch(
+      /greater than 0/,
+    );
+    expect(JSON.stringify(res.body.details)).toMatch(/status/);
+    expect(
+      await post(orderBody(), 'x')
+        .expect(400)
+        .then((r) => r.body.details[0].field),
+    ).toBe('Idempotency-Key');
+    expect((await listAll({})).length).toBe(before);
+  });
+
+  it('refuses an oversized body with 413 and malformed JSON with 400', async () => {
+    const huge = orderBody({
+      recipient: { name: 'x'.repeat(100_000), phone: '+376 600 200', location: [1.5, 42.5] },
+    });
+    const res = await post(huge).expect(413);
+    expect(res.body.error).toBe('payload_too_large');
+    const bad = await http
+      .post('/v1/orders')
+      .set('Authorization', app.auth('dispatcher'))
+      .set('Content-Type', 'application/json')
+      .send('{"kind":');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toBe('validation_failed');
+  });
+
+  it('lists with filters and keyset pagination, and reads one order', async () => {
+    for (let i = 0; i < 5; i++) await post(orderBody({ village: 'Canillo', kind: 'pickup' })).expect(201);
+    const page1 = await http
+      .get('/v1/orders?village=Canillo&limit=2')
+      .set('Authorization', app.auth('hub_operator'))
+      .expect(200);
+    expect(page1.body.items).toHaveLength(2);
+    expect(page1.body.nextCursor).toEqual(expect.any(String));
+    const page2 = await http
+      .get(`/v1/orders?village=Canillo&limit=2&cursor=${page1.body.nextCursor}`)
+      .set('Authorization', app.auth('hub_operator'))
+      .expect(200);
+    const page3 = await http
+      .get(`/v1/orders?village=Canillo&limit=2&cursor=${page2.body.nextCursor}`)
+      .set('Authorization', app.auth('hub_operator'))
+      .expect(200);
+    expect(page3.body.nextCursor).toBeNull();
+    const ids = [...page1.body.items, ...page2.body.items, ...page3.body.items].map((o: Body) => o.id);
+    expect(new Set(ids).size).toBe(5);
+    expect((await listAll({ kind: 'pickup', village: 'Canillo' })).length).toBe(5);
+    expect((await listAll({ kind: 'delivery', village: 'Canillo' })).length).toBe(0);
+    const one = await http
+      .get(`/v1/orders/${ids[0]}`)
+      .set('Authorization', app.auth('dispatcher'))
+      .expect(200);
+    expect(one.body.id).toBe(ids[0]);
+    await http
+      .get('/v1/orders/6b1f3c52-7a43-4f57-9d0c-2f0e6cbb0a11')
+      .set('Authorization', app.auth('dispatcher'))
+      .expect(404);
+    await http.get('/v1/orders/not-a-uuid').set('Authorization', app.auth('dispatcher')).expect(400);
+    await http.get('/v1/orders?cursor=garbage').set('Authorization', app.auth('dispatcher')).expect(400);
+  });
+
+  async function listAll(filter: Record<string, string>): Promise<Body[]> {
+    const qs = new URLSearchParams({ ...filter, limit: '500' }).toString();
+    const res = await http.get(`/v1/orders?${qs}`).set('Authorization', app.auth('dispatcher')).expect(200);
+    return res.body.items;
+  }
+});
