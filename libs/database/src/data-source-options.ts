@@ -16,7 +16,8 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
     migrations: MIGRATIONS,
     migrationsRun: false,
     synchronize: false,
-    logging: ['error'],
+    // TypeORM's error log prints query parameters (names, phones): our services log what failed instead.
+    logging: false,
     extra: target.embedded ? { max: 1 } : { max: 10 },
   };
 }
