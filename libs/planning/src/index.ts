@@ -1,0 +1,6 @@
+export * from './model';
+export { Prng } from './prng';
+export { solve } from './solver/solve';
+export { solveParallel } from './solver/parallel';
+export { checkSolution, type CheckResult } from './checker/check-solution';
+export { parseSolomon, solomonProblem, type SolomonInstance } from './solomon';

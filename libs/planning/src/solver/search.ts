@@ -1,0 +1,916 @@
+import { Prng } from '../prng';
+import {
+  type Compiled,
+  KIND_DELIVERY,
+  KIND_PD_DELIVERY,
+  KIND_PD_PICKUP,
+  KIND_PICKUP,
+  firstStart,
+  latestStart,
+} from './compile';
+
+/** A reload marker in a route's node list: the vehicle goes back to its reload hub between trips. */
+export const MARKER = -1;
+
+/**
+ * One vehicle's route: node list (stop indices, MARKER between trips) and, for vehicles whose routes
+ * allow the O(1) insertion check, the forward/backward caches over positions 0 (start hub) … len+1 (end hub).
+ */
+export class RouteBuf {
+  nodes: Int32Array;
+  len = 0;
+  nStops = 0;
+  cost = 0;
+  distM = 0;
+  loc: Int32Array;
+  /** Departure time from each position (start hub: shift start; end hub: arrival). */
+  dep: Float64Array;
+  /** Start of service at each position. */
+  start: Float64Array;
+  /** Latest feasible start of service at each position. */
+  late: Float64Array;
+  /** Load after each position, per dimension. */
+  load: Float64Array;
+  /** max load over positions 0..p, and p..len+1, per dimension. */
+  pre: Float64Array;
+  suf: Float64Array;
+
+  constructor(cap: number, dims: number) {
+    this.nodes = new Int32Array(cap);
+    this.loc = new Int32Array(cap + 2);
+    this.dep = new Float64Array(cap + 2);
+    this.start = new Float64Array(cap + 2);
+    this.late = new Float64Array(cap + 2);
+    this.load = new Float64Array((cap + 2) * dims);
+    this.pre = new Float64Array((cap + 2) * dims);
+    this.suf = new Float64Array((cap + 2) * dims);
+  }
+
+  copyFrom(o: RouteBuf, dims: number, withCaches: boolean): void {
+    const n = o.len;
+    this.nodes.set(o.nodes.subarray(0, n));
+    this.len = n;
+    this.nStops = o.nStops;
+    this.cost = o.cost;
+    this.distM = o.distM;
+    if (withCaches) {
+      this.loc.set(o.loc.subarray(0, n + 2));
+      this.dep.set(o.dep.subarray(0, n + 2));
+      this.start.set(o.start.subarray(0, n + 2));
+      this.late.set(o.late.subarray(0, n + 2));
+      const m = (n + 2) * dims;
+      this.load.set(o.load.subarray(0, m));
+      this.pre.set(o.pre.subarray(0, m));
+      this.suf.set(o.suf.subarray(0, m));
+    }
+  }
+}
+
+export interface SearchParams {
+  seed: number;
+  timeLimitMs: number;
+  now: () => number;
+  maxIterations: number;
+  /** Annealing temperature at start and end, in units of a typical edge. */
+  tempStart: number;
+  tempEnd: number;
+  /** SISR: average number of removed stops, maximum string length, blink rate, split depth. */
+  avgRemoved: number;
+  maxString: number;
+  blink: number;
+  splitBeta: number;
+  /** Share of the time spent removing vehicles (fleet preset). */
+  fleetShare: number;
+}
+
+export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' | 'maxIterations'> = {
+  tempStart: 1,
+  tempEnd: 0.01,
+  avgRemoved: 10,
+  maxString: 10,
+  blink: 0.01,
+  splitBeta: 0.01,
+  fleetShare: 0.6,
+};
+
+/** Snapshot of a plan: node lists per vehicle. */
+export interface Snapshot {
+  nodes: Int32Array[];
+  unPen: number;
+  used: number;
+  cost: number; // routing cost (without unassigned penalties)
+}
+
+/**
+ * Slack Induction by String Removals (Christiaens & Vanden Berghe 2020) with simulated annealing:
+ * ruin adjacent strings of stops across nearby routes, recreate by cheapest insertion with blinks.
+ */
+export class Search {
+  readonly c: Compiled;
+  readonly p: SearchParams;
+  readonly rng: Prng;
+  private readonly S: number;
+  private readonly V: number;
+  private readonly D: number;
+  private readonly bufs: RouteBuf[][];
+  private readonly curIdx: Uint8Array;
+  private readonly touched: Uint8Array;
+  private readonly touchedList: Int32Array;
+  private nTouched = 0;
+  private readonly curRouteOf: Int32Array;
+  private readonly candRouteOf: Int32Array;
+  private curUnPen = 0;
+  private candUnPen = 0;
+  private curUsed = 0;
+  private candUsed = 0;
+  private curRouting = 0;
+  routeLimit: number;
+  private fleetPhase = false;
+  // scratch
+  private readonly scratch: Int32Array;
+  private readonly insList: Int32Array;
+  private readonly sortKey: Float64Array;
+  private readonly ruined: Uint8Array;
+  private readonly classSeen: Int32Array;
+  private classStamp = 0;
+  private readonly stamp: Int32Array;
+  private stampNo = 0;
+  private readonly loadTmp: Float64Array;
+  private readonly absence: Float64Array;
+  // best
+  best: Snapshot;
+  iterations = 0;
+  bestFoundAtMs = 0;
+  private t0 = 0;
+  /** Called after each iteration with the best so far; return a snapshot to adopt (elite sharing). */
+  exchange?: (best: Snapshot, elapsedMs: number) => Snapshot | undefined;
+
+  constructor(c: Compiled, p: SearchParams) {
+    this.c = c;
+    this.p = p;
+    this.rng = new Prng(p.seed);
+    const S = (this.S = c.stopCount);
+    const V = (this.V = c.vehicleCount);
+    const D = (this.D = c.dims);
+    this.bufs = [];
+    for (let v = 0; v < V; v++) {
+      const cap = S + c.vTrips[v] + 2;
+      this.bufs.push([new RouteBuf(cap, D), new RouteBuf(cap, D)]);
+    }
+    this.curIdx = new Uint8Array(V);
+    this.touched = new Uint8Array(V);
+    this.touchedList = new Int32Array(V);
+    this.curRouteOf = new Int32Array(S).fill(-1);
+    this.candRouteOf = new Int32Array(S).fill(-1);
+    let maxCap = 0;
+    for (let v = 0; v < V; v++) maxCap = Math.max(maxCap, S + c.vTrips[v] + 2);
+    this.scratch = new Int32Array(maxCap + 2);
+    this.insList = new Int32Array(S);
+    this.sortKey = new Float64Array(S);
+    this.ruined = new Uint8Array(V);
+    this.classSeen = new Int32Array(V);
+    this.stamp = new Int32Array(S);
+    this.loadTmp = new Float64Array(D);
+    this.absence = new Float64Array(S).fill(1);
+    this.routeLimit = V;
+
+    // initial plan: locked prefixes, trip markers, everything else unassigned
+    for (let v = 0; v < V; v++) {
+      const r = this.bufs[v][0];
+      const lk = c.locked[v];
+      for (let i = 0; i < lk.length; i++) {
+        r.nodes[r.len++] = lk[i];
+        this.curRouteOf[lk[i]] = v;
+      }
+      for (let k = 1; k < c.vTrips[v]; k++) r.nodes[r.len++] = MARKER;
+      this.refresh(v, r);
+      if (!Number.isFinite(r.cost)) {
+        throw new Error(
+          `vehicle ${c.problem.vehicles[v].id}: its locked stops are infeasible as given (windows, capacity or shift); ` +
+            'start the vehicle where it is now and lock only the stops still ahead of it',
+        );
+      }
+      if (r.nStops > 0) this.curUsed++;
+      this.curRouting += r.cost;
+    }
+    for (let s = 0; s < S; s++) if (this.curRouteOf[s] < 0) this.curUnPen += this.pen(s);
+    this.best = this.snapshot();
+  }
+
+  private pen(s: number): number {
+    return this.c.mandatory[s] ? this.c.bigM : this.c.penalty[s];
+  }
+
+  private route(v: number): RouteBuf {
+    return this.bufs[v][this.touched[v] ? this.curIdx[v] ^ 1 : this.curIdx[v]];
+  }
+
+  private touch(v: number): RouteBuf {
+    if (!this.touched[v]) {
+      const cur = this.bufs[v][this.curIdx[v]];
+      const other = this.bufs[v][this.curIdx[v] ^ 1];
+      other.copyFrom(cur, this.D, this.c.vSimple[v] === 1);
+      this.touched[v] = 1;
+      this.touchedList[this.nTouched++] = v;
+    }
+    return this.bufs[v][this.curIdx[v] ^ 1];
+  }
+
+  private beginCandidate(): void {
+    this.candRouteOf.set(this.curRouteOf);
+    this.candUnPen = this.curUnPen;
+    this.candUsed = this.curUsed;
+    this.nTouched = 0;
+  }
+
+  private candRouting(): number {
+    let x = this.curRouting;
+    for (let i = 0; i < this.nTouched; i++) {
+      const v = this.touchedList[i];
+      x += this.bufs[v][this.curIdx[v] ^ 1].cost - this.bufs[v][this.curIdx[v]].cost;
+    }
+    return x;
+  }
+
+  private accept(): void {
+    this.curRouting = this.candRouting();
+    for (let i = 0; i < this.nTouched; i++) {
+      const v = this.touchedList[i];
+      this.curIdx[v] ^= 1;
+      this.touched[v] = 0;
+    }
+    this.nTouched = 0;
+    this.curRouteOf.set(this.candRouteOf);
+    this.curUnPen = this.candUnPen;
+    this.curUsed = this.candUsed;
+  }
+
+  private reject(): void {
+    for (let i = 0; i < this.nTouched; i++) this.touched[this.touchedList[i]] = 0;
+    this.nTouched = 0;
+  }
+
+  // ---------------------------------------------------------------- evaluation
+
+  /**
+   * Exact cost of vehicle v driving `nodes[0..len)`, or Infinity if infeasible.
+   * Leaves the distance in `lastDistM`.
+   */
+  lastDistM = 0;
+  simulate(v: number, nodes: Int32Array, len: number): number {
+    const c = this.c;
+    const nL = c.nLoc;
+    const T = c.dur[c.vProfile[v]];
+    const Dm = c.dist[c.vProfile[v]];
+    const dims = this.D;
+    const load = this.loadTmp;
+    const reload = c.vReload[v];
+    let t = c.vShiftStart[v];
+    let loc = c.vStart[v];
+    let dist = 0;
+    let routeStart = -Infinity;
+    let nStops = 0;
+    let firstTrip = true;
+    let i = 0;
+    while (i < len) {
+      let j = i;
+      while (j < len && nodes[j] >= 0) j++;
+      if (j > i) {
+        if (!firstTrip) {
+          dist += Dm[loc * nL + reload];
+          t += T[loc * nL + reload] + c.vReloadServ[v];
+          loc = reload;
+        }
+        for (let d = 0; d < dims; d++) load[d] = 0;
+        for (let k = i; k < j; k++) {
+          const s = nodes[k];
+          if (c.stopKind[s] === KIND_DELIVERY)
+            for (let d = 0; d < dims; d++) load[d] += c.demand[s * dims + d];
+        }
+        for (let d = 0; d < dims; d++) if (load[d] > c.vCap[v * dims + d]) return Infinity;
+        const stampNo = ++this.stampNo;
+        let open = 0;
+        for (let k = i; k < j; k++) {
+          const s = nodes[k];
+          const ls = c.stopLoc[s];
+          const tt = T[loc * nL + ls];
+          dist += Dm[loc * nL + ls];
+          const st = firstStart(c, s, t + tt);
+          if (st === Infinity) return Infinity;
+          if (routeStart === -Infinity) routeStart = st - tt;
+          t = st + c.stopServ[s];
+          loc = ls;
+          const kind = c.stopKind[s];
+          if (kind === KIND_DELIVERY) {
+            for (let d = 0; d < dims; d++) load[d] -= c.demand[s * dims + d];
+          } else {
+            if (kind === KIND_PD_DELIVERY) {
+              if (this.stamp[c.partner[s]] !== stampNo) return Infinity;
+              open--;
+              for (let d = 0; d < dims; d++) load[d] -= c.demand[s * dims + d];
+            } else {
+              if (kind === KIND_PD_PICKUP) {
+                this.stamp[s] = stampNo;
+                open++;
+              }
+              for (let d = 0; d < dims; d++) {
+                load[d] += c.demand[s * dims + d];
+                if (load[d] > c.vCap[v * dims + d]) return Infinity;
+              }
+            }
+          }
+        }
+        // every paired pickup of this trip must be delivered in it
+        if (open !== 0) return Infinity;
+        nStops += j - i;
+        firstTrip = false;
+      }
+      i = j + 1;
+    }
+    this.lastDistM = 0;
+    if (nStops === 0) return 0;
+    dist += Dm[loc * nL + c.vEnd[v]];
+    t += T[loc * nL + c.vEnd[v]];
+    if (t > c.vShiftEnd[v]) return Infinity;
+    const work = t - routeStart;
+    if (work > c.vMaxWork[v]) return Infinity;
+    this.lastDistM = dist;
+    return c.wM[v] * dist + c.wS[v] * work + c.wFixed[v];
+  }
+
+  /** Recompute a route's cost, stop count and (for simple vehicles) its insertion caches. */
+  private refresh(v: number, r: RouteBuf): void {
+    const c = this.c;
+    r.cost = this.simulate(v, r.nodes, r.len);
+    r.distM = this.lastDistM;
+    let n = 0;
+    for (let i = 0; i < r.len; i++) if (r.nodes[i] >= 0) n++;
+    r.nStops = n;
+    if (!c.vSimple[v]) return;
+    const nL = c.nLoc;
+    const T = c.dur[c.vProfile[v]];
+    const dims = this.D;
+    const len = r.len;
+    const loc = r.loc;
+    loc[0] = c.vStart[v];
+    for (let i = 0; i < len; i++) loc[i + 1] = c.stopLoc[r.nodes[i]];
+    loc[len + 1] = c.vEnd[v];
+    r.dep[0] = r.start[0] = c.vShiftStart[v];
+    for (let i = 1; i <= len; i++) {
+      const s = r.nodes[i - 1];
+      const st = firstStart(c, s, r.dep[i - 1] + T[loc[i - 1] * nL + loc[i]]);
+      r.start[i] = st;
+      r.dep[i] = st + c.stopServ[s];
+    }
+    r.dep[len + 1] = r.start[len + 1] = r.dep[len] + T[loc[len] * nL + loc[len + 1]];
+    r.late[len + 1] = c.vShiftEnd[v];
+    for (let i = len; i >= 1; i--) {
+      const s = r.nodes[i - 1];
+      r.late[i] = latestStart(c, s, r.late[i + 1] - c.stopServ[s] - T[loc[i] * nL + loc[i + 1]]);
+    }
+    r.late[0] = r.late[1] - T[loc[0] * nL + loc[1]];
+    // loads
+    const L = r.load;
+    for (let d = 0; d < dims; d++) L[d] = 0;
+    for (let i = 0; i < len; i++) {
+      const s = r.nodes[i];
+      if (c.stopKind[s] === KIND_DELIVERY) for (let d = 0; d < dims; d++) L[d] += c.demand[s * dims + d];
+    }
+    for (let i = 1; i <= len; i++) {
+      const s = r.nodes[i - 1];
+      const sign = c.stopKind[s] === KIND_DELIVERY || c.stopKind[s] === KIND_PD_DELIVERY ? -1 : 1;
+      for (let d = 0; d < dims; d++) L[i * dims + d] = L[(i - 1) * dims + d] + sign * c.demand[s * dims + d];
+    }
+    for (let d = 0; d < dims; d++) L[(len + 1) * dims + d] = L[len * dims + d];
+    for (let d = 0; d < dims; d++) {
+      let m = -Infinity;
+      for (let i = 0; i <= len + 1; i++) {
+        const x = L[i * dims + d];
+        if (x > m) m = x;
+        r.pre[i * dims + d] = m;
+      }
+      m = -Infinity;
+      for (let i = len + 1; i >= 0; i--) {
+        const x = L[i * dims + d];
+        if (x > m) m = x;
+        r.suf[i * dims + d] = m;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- insertion
+
+  private bestDelta = Infinity;
+  private bestV = -1;
+  private bestP = -1;
+  private bestP2 = -1;
+
+  /** O(1)-per-position insertion of a single delivery or pickup into a simple vehicle's route. */
+  private evalFast(s: number, v: number, r: RouteBuf): void {
+    const c = this.c;
+    const nL = c.nLoc;
+    const prof = c.vProfile[v];
+    const T = c.dur[prof];
+    const Dm = c.dist[prof];
+    const dims = this.D;
+    const len = r.len;
+    const lc = c.stopLoc[s];
+    const serv = c.stopServ[s];
+    const wM = c.wM[v];
+    const wS = c.wS[v];
+    const fixed = len === 0 ? c.wFixed[v] : 0;
+    const isDelivery = c.stopKind[s] === KIND_DELIVERY;
+    const blink = this.p.blink;
+    const w0 = c.twOff[s];
+    const singleWindow = c.twOff[s + 1] - w0 === 1;
+    const open = c.twOpen[w0];
+    const close = c.twClose[w0];
+    const shiftEnd = c.vShiftEnd[v];
+    const capOff = v * dims;
+    for (let p = c.locked[v].length; p <= len; p++) {
+      const a = r.loc[p];
+      const b = r.loc[p + 1];
+      const ta = T[a * nL + lc];
+      const tb = T[lc * nL + b];
+      const delta =
+        wM * (Dm[a * nL + lc] + Dm[lc * nL + b] - Dm[a * nL + b]) +
+        wS * (ta + tb + serv - T[a * nL + b]) +
+        fixed;
+      if (delta >= this.bestDelta) continue;
+      const arr = r.dep[p] + ta;
+      let st: number;
+      if (singleWindow) {
+        if (arr > close) continue;
+        st = arr > open ? arr : open;
+      } else {
+        st = firstStart(c, s, arr);
+        if (st === Infinity) continue;
+      }
+      const arrB = st + serv + tb;
+      if (p === len) {
+        if (arrB > shiftEnd) continue;
+      } else if (arrB > r.start[p + 1]) {
+        if (arrB > r.late[p + 1]) continue;
+        if (firstStart(c, r.nodes[p], arrB) > r.late[p + 1]) continue;
+      }
+      let ok = true;
+      if (isDelivery) {
+        for (let d = 0; d < dims; d++) {
+          if (r.pre[p * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) ok = false;
+        }
+      } else {
+        for (let d = 0; d < dims; d++) {
+          if (r.suf[p * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) ok = false;
+        }
+      }
+      if (!ok) continue;
+      if (blink > 0 && this.rng.next() < blink) continue;
+      this.bestDelta = delta;
+      this.bestV = v;
+      this.bestP = p;
+      this.bestP2 = -1;
+    }
+  }
+
+  private prevLoc(v: number, r: RouteBuf, p: number): number {
+    if (p === 0) return this.c.vStart[v];
+    const x = r.nodes[p - 1];
+    return x < 0 ? this.c.vReload[v] : this.c.stopLoc[x];
+  }
+
+  private nextLoc(v: number, r: RouteBuf, p: number): number {
+    if (p === r.len) return this.c.vEnd[v];
+    const x = r.nodes[p];
+    return x < 0 ? this.c.vReload[v] : this.c.stopLoc[x];
+  }
+
+  /** Exact insertion by simulation: any vehicle, multi-trip, working-time limit. */
+  private evalSlow(s: number, v: number, r: RouteBuf): void {
+    const c = this.c;
+    const nL = c.nLoc;
+    const Dm = c.dist[c.vProfile[v]];
+    const lc = c.stopLoc[s];
+    const sc = this.scratch;
+    const len = r.len;
+    const fixed = r.nStops === 0 ? c.wFixed[v] : 0;
+    for (let p = c.locked[v].length; p <= len; p++) {
+      const a = this.prevLoc(v, r, p);
+      const b = this.nextLoc(v, r, p);
+      const est = c.wM[v] * (Dm[a * nL + lc] + Dm[lc * nL + b] - Dm[a * nL + b]) + fixed;
+      if (est >= this.bestDelta + 1e-9 && c.wS[v] === 0) continue;
+      sc.set(r.nodes.subarray(0, p), 0);
+      sc[p] = s;
+      sc.set(r.nodes.subarray(p, len), p + 1);
+      const cost = this.simulate(v, sc, len + 1);
+      const delta = cost - r.cost;
+      if (delta < this.bestDelta) {
+        if (this.p.blink > 0 && this.rng.next() < this.p.blink) continue;
+        this.bestDelta = delta;
+        this.bestV = v;
+        this.bestP = p;
+        this.bestP2 = -1;
+      }
+    }
+  }
+
+  /** Pickup s and its delivery partner together, the pickup first, by simulation. */
+  private evalPair(s: number, v: number, r: RouteBuf): void {
+    const c = this.c;
+    const q = c.partner[s];
+    const sc = this.scratch;
+    const len = r.len;
+    for (let p = c.locked[v].length; p <= len; p++) {
+      for (let p2 = p; p2 <= len; p2++) {
+        if (p2 > p && r.nodes[p2 - 1] < 0) break; // a reload in between: not the same trip
+        // nodes[0..p) s nodes[p..p2) q nodes[p2..len)
+        sc.set(r.nodes.subarray(0, p), 0);
+        sc[p] = s;
+        sc.set(r.nodes.subarray(p, p2), p + 1);
+        sc[p2 + 1] = q;
+        sc.set(r.nodes.subarray(p2, len), p2 + 2);
+        const cost = this.simulate(v, sc, len + 2);
+        const delta = cost - r.cost;
+        if (delta < this.bestDelta) {
+          if (this.p.blink > 0 && this.rng.next() < this.p.blink) continue;
+          this.bestDelta = delta;
+          this.bestV = v;
+          this.bestP = p;
+          this.bestP2 = p2;
+        }
+      }
+    }
+  }
+
+  /** Find the cheapest feasible insertion of s (and its partner) over all vehicles. */
+  private findInsertion(s: number): void {
+    const c = this.c;
+    const S = this.S;
+    this.bestDelta = Infinity;
+    this.bestV = -1;
+    const stamp = ++this.classStamp;
+    const pair = c.stopKind[s] === KIND_PD_PICKUP;
+    const kind = c.stopKind[s];
+    for (let v = 0; v < this.V; v++) {
+      if (!c.compat[v * S + s]) continue;
+      const r = this.route(v);
+      if (r.nStops === 0) {
+        if (this.candUsed >= this.routeLimit) continue;
+        const k = c.vClass[v];
+        if (this.classSeen[k] === stamp) continue;
+        this.classSeen[k] = stamp;
+      }
+      if (pair) this.evalPair(s, v, r);
+      else if (c.vSimple[v] && (kind === KIND_DELIVERY || kind === KIND_PICKUP)) this.evalFast(s, v, r);
+      else this.evalSlow(s, v, r);
+    }
+  }
+
+  private insertAt(s: number): void {
+    const c = this.c;
+    const v = this.bestV;
+    const r = this.touch(v);
+    const wasEmpty = r.nStops === 0;
+    const nodes = r.nodes;
+    if (this.bestP2 < 0) {
+      nodes.copyWithin(this.bestP + 1, this.bestP, r.len);
+      nodes[this.bestP] = s;
+      r.len++;
+    } else {
+      const q = c.partner[s];
+      const p = this.bestP;
+      const p2 = this.bestP2;
+      nodes.copyWithin(p2 + 2, p2, r.len);
+      nodes[p2 + 1] = q;
+      nodes.copyWithin(p + 1, p, p2);
+      nodes[p] = s;
+      r.len += 2;
+      this.candRouteOf[q] = v;
+      this.candUnPen -= this.pen(q);
+    }
+    this.candRouteOf[s] = v;
+    this.candUnPen -= this.pen(s);
+    this.refresh(v, r);
+    if (wasEmpty && r.nStops > 0) this.candUsed++;
+  }
+
+  private recreate(): void {
+    const c = this.c;
+    const list = this.insList;
+    let n = 0;
+    for (let s = 0; s < this.S; s++) {
+      if (this.candRouteOf[s] < 0 && c.stopKind[s] !== KIND_PD_DELIVERY) list[n++] = s;
+    }
+    if (n === 0) return;
+    // SISR orders: random 4, demand 4, far 2, close 1
+    const key = this.sortKey;
+    const x = this.rng.next() * 11;
+    const dims = this.D;
+    const nL = c.nLoc;
+    const D0 = c.dist[c.vProfile[0] ?? 0];
+    const hub = c.vStart[0] ?? 0;
+    for (let i = 0; i < n; i++) {
+      const s = list[i];
+      if (x < 4) key[s] = this.rng.next();
+      else if (x < 8) {
+        let d = 0;
+        for (let k = 0; k < dims; k++) d -= c.demand[s * dims + k];
+        key[s] = d + this.rng.next() * 1e-6;
+      } else if (x < 10) key[s] = -D0[hub * nL + c.stopLoc[s]];
+      else key[s] = D0[hub * nL + c.stopLoc[s]];
+      if (this.fleetPhase) key[s] -= 1e6 * this.absence[s];
+    }
+    // insertion sort by key (lists are short)
+    for (let i = 1; i < n; i++) {
+      const s = list[i];
+      const k = key[s];
+      let j = i - 1;
+      while (j >= 0 && key[list[j]] > k) {
+        list[j + 1] = list[j];
+        j--;
+      }
+      list[j + 1] = s;
+    }
+    for (let i = 0; i < n; i++) {
+      const s = list[i];
+      this.findInsertion(s);
+      if (this.bestV < 0) continue;
+      if (!c.mandatory[s]) {
+        let pen = c.penalty[s];
+        if (c.partner[s] >= 0) pen += c.penalty[c.partner[s]];
+        if (this.bestDelta >= pen) continue;
+      }
+      this.insertAt(s);
+    }
+  }
+
+  // ---------------------------------------------------------------- ruin
+
+  private removeFromRoute(v: number, r: RouteBuf, from: number, to: number): number {
+    // remove stops at positions [from, to) (markers stay), and partners elsewhere in the route
+    const c = this.c;
+    const nodes = r.nodes;
+    let removed = 0;
+    const wasUsed = r.nStops > 0;
+    for (let i = from; i < to; i++) {
+      const s = nodes[i];
+      if (s < 0) continue;
+      this.unassign(s);
+      removed++;
+      const q = c.partner[s];
+      if (q >= 0 && this.candRouteOf[q] === v) {
+        this.unassign(q);
+        removed++;
+      }
+    }
+    let w = 0;
+    for (let i = 0; i < r.len; i++) {
+      const s = nodes[i];
+      if (s < 0 || this.candRouteOf[s] === v) nodes[w++] = s;
+    }
+    r.len = w;
+    this.refresh(v, r);
+    if (wasUsed && r.nStops === 0) this.candUsed--;
+    return removed;
+  }
+
+  private unassign(s: number): void {
+    this.candRouteOf[s] = -1;
+    this.candUnPen += this.pen(s);
+  }
+
+  private ruin(): void {
+    const c = this.c;
+    const p = this.p;
+    const rng = this.rng;
+    // average stops per used route
+    let tot = 0;
+    let used = 0;
+    for (let v = 0; v < this.V; v++) {
+      const r = this.route(v);
+      const free = r.nStops - c.locked[v].length;
+      if (free > 0) {
+        tot += free;
+        used++;
+      }
+      this.ruined[v] = 0;
+    }
+    if (used === 0) return;
+    const lsMax = Math.min(p.maxString, tot / used);
+    const ksMax = (4 * p.avgRemoved) / (1 + lsMax) - 1;
+    const ks = Math.floor(rng.next() * ksMax) + 1;
+    let seed = rng.int(this.S);
+    for (let tries = 0; tries < 10 && (this.candRouteOf[seed] < 0 || c.isLocked[seed]); tries++) {
+      seed = rng.int(this.S);
+    }
+    const K = c.neighbourCount;
+    let done = 0;
+    for (let k = -1; k < K && done < ks; k++) {
+      const s = k < 0 ? seed : c.neighbours[seed * K + k];
+      const v = this.candRouteOf[s];
+      if (v < 0 || this.ruined[v] || c.isLocked[s]) continue;
+      const r = this.touch(v);
+      const lockedN = c.locked[v].length;
+      const free = r.len - lockedN; // positions that may go (markers are skipped)
+      const tStops = r.nStops - lockedN;
+      const lMax = Math.min(tStops, lsMax);
+      const l = Math.floor(rng.next() * lMax) + 1;
+      let pos = lockedN;
+      while (r.nodes[pos] !== s) pos++;
+      if (l >= free || rng.next() < 0.5) {
+        // string of l positions containing pos
+        const lo = Math.max(lockedN, pos - l + 1);
+        const hi = Math.min(pos, r.len - l);
+        const st = hi >= lo ? lo + rng.int(hi - lo + 1) : lockedN;
+        this.removeFromRoute(v, r, st, Math.min(r.len, st + l));
+      } else {
+        // split string: l + m positions, the m in the middle stay
+        let m = 1;
+        while (l + m < free && rng.next() > p.splitBeta) m++;
+        const size = l + m;
+        const lo = Math.max(lockedN, pos - size + 1);
+        const hi = Math.min(pos, r.len - size);
+        const st = hi >= lo ? lo + rng.int(hi - lo + 1) : lockedN;
+        const keepAt = st + rng.int(l + 1);
+        // remove [st, keepAt) and [keepAt + m, st + size)
+        const end = Math.min(r.len, st + size);
+        this.removeFromRoute(v, r, keepAt + m, end);
+        this.removeFromRoute(v, r, st, keepAt);
+      }
+      this.ruined[v] = 1;
+      done++;
+    }
+  }
+
+  // ---------------------------------------------------------------- main loop
+
+  snapshot(): Snapshot {
+    const nodes: Int32Array[] = [];
+    for (let v = 0; v < this.V; v++) {
+      const r = this.bufs[v][this.curIdx[v]];
+      nodes.push(r.nodes.slice(0, r.len));
+    }
+    return { nodes, unPen: this.curUnPen, used: this.curUsed, cost: this.curRouting };
+  }
+
+  /** Make a snapshot the current plan. */
+  restore(snap: Snapshot): void {
+    this.reject();
+    this.curRouteOf.fill(-1);
+    this.curUnPen = 0;
+    this.curUsed = 0;
+    this.curRouting = 0;
+    for (let v = 0; v < this.V; v++) {
+      const r = this.bufs[v][this.curIdx[v]];
+      r.nodes.set(snap.nodes[v]);
+      r.len = snap.nodes[v].length;
+      this.refresh(v, r);
+      for (let i = 0; i < r.len; i++) if (r.nodes[i] >= 0) this.curRouteOf[r.nodes[i]] = v;
+      if (r.nStops > 0) this.curUsed++;
+      this.curRouting += r.cost;
+    }
+    for (let s = 0; s < this.S; s++) if (this.curRouteOf[s] < 0) this.curUnPen += this.pen(s);
+  }
+
+  private isBetter(unPen: number, used: number, cost: number, b: Snapshot): boolean {
+    const eps = 1e-7;
+    if (unPen < b.unPen - eps) return true;
+    if (unPen > b.unPen + eps) return false;
+    if (this.c.preset === 'fleet') {
+      if (used !== b.used) return used < b.used;
+    }
+    return cost < b.cost - eps;
+  }
+
+  private elapsed(): number {
+    return this.p.now() - this.t0;
+  }
+
+  private mandatoryUnassigned(routeOf: Int32Array): number {
+    let n = 0;
+    for (let s = 0; s < this.S; s++) if (routeOf[s] < 0 && this.c.mandatory[s]) n++;
+    return n;
+  }
+
+  /** Build a first plan and anneal until the time or iteration limit. */
+  run(): Snapshot {
+    const c = this.c;
+    const p = this.p;
+    this.t0 = p.now();
+    const limit = p.timeLimitMs;
+    const scale = c.edgeScale;
+    // construction
+    this.beginCandidate();
+    this.recreate();
+    this.accept();
+    this.best = this.snapshot();
+    const maxIt = p.maxIterations;
+    let phaseStart = 0;
+    let phaseStartIt = 0;
+    let fleetBest = this.best;
+    if (c.preset === 'fleet' && this.mandatoryUnassigned(this.curRouteOf) === 0) {
+      this.fleetPhase = true;
+      this.dropRoute();
+    }
+    const fleetEnd = p.fleetShare * limit;
+    const fleetItEnd = Math.floor(p.fleetShare * maxIt);
+    for (;;) {
+      const el = this.elapsed();
+      if (el >= limit || this.iterations >= maxIt) break;
+      if (this.fleetPhase && (el >= fleetEnd || this.iterations >= fleetItEnd)) {
+        this.fleetPhase = false;
+        phaseStart = el;
+        phaseStartIt = this.iterations;
+        this.restore(fleetBest);
+        this.routeLimit = fleetBest.used;
+      }
+      this.iterations++;
+      let frac = 0.5;
+      if (!this.fleetPhase) {
+        const tf = limit > phaseStart ? (el - phaseStart) / (limit - phaseStart) : 1;
+        const itf =
+          Number.isFinite(maxIt) && maxIt > phaseStartIt
+            ? (this.iterations - phaseStartIt) / (maxIt - phaseStartIt)
+            : 0;
+        frac = Math.min(1, Math.max(tf, itf));
+      }
+      const temp = scale * p.tempStart * Math.pow(p.tempEnd / p.tempStart, frac);
+      this.beginCandidate();
+      this.ruin();
+      this.recreate();
+      const candRouting = this.candRouting();
+      if (this.fleetPhase) {
+        let candAbs = 0;
+        let curAbs = 0;
+        let candN = 0;
+        let curN = 0;
+        for (let s = 0; s < this.S; s++) {
+          if (!c.mandatory[s]) continue;
+          if (this.candRouteOf[s] < 0) {
+            candAbs += this.absence[s];
+            candN++;
+          }
+          if (this.curRouteOf[s] < 0) {
+            curAbs += this.absence[s];
+            curN++;
+          }
+        }
+        for (let s = 0; s < this.S; s++) if (this.candRouteOf[s] < 0) this.absence[s]++;
+        const ok =
+          candN < curN ||
+          candAbs < curAbs ||
+          (candN === curN && candRouting < this.curRouting - temp * Math.log(this.rng.next()));
+        if (ok) this.accept();
+        else this.reject();
+        if (candN === 0 && ok) {
+          fleetBest = this.snapshot();
+          if (this.isBetter(fleetBest.unPen, fleetBest.used, fleetBest.cost, this.best)) {
+            this.best = fleetBest;
+            this.bestFoundAtMs = this.elapsed();
+          }
+          this.dropRoute();
+        }
+        continue;
+      }
+      const candTotal = candRouting + this.candUnPen;
+      const curTotal = this.curRouting + this.curUnPen;
+      if (candTotal < curTotal - temp * Math.log(this.rng.next())) {
+        this.accept();
+        if (this.isBetter(this.curUnPen, this.curUsed, this.curRouting, this.best)) {
+          this.best = this.snapshot();
+          this.bestFoundAtMs = this.elapsed();
+        }
+      } else this.reject();
+      if (this.exchange && (this.iterations & 255) === 0) {
+        const other = this.exchange(this.best, el);
+        if (other && this.isBetter(other.unPen, other.used, other.cost, this.best)) {
+          this.best = other;
+          this.restore(other);
+        }
+      }
+    }
+    if (this.isBetter(fleetBest.unPen, fleetBest.used, fleetBest.cost, this.best)) this.best = fleetBest;
+    return this.best;
+  }
+
+  /** Fleet minimisation: empty the route with the fewest stops and forbid that many routes. */
+  private dropRoute(): void {
+    const c = this.c;
+    let bestV = -1;
+    let bestN = Infinity;
+    for (let v = 0; v < this.V; v++) {
+      const r = this.bufs[v][this.curIdx[v]];
+      if (r.nStops === 0 || c.locked[v].length > 0) continue;
+      const n = r.nStops + this.rng.next();
+      if (n < bestN) {
+        bestN = n;
+        bestV = v;
+      }
+    }
+    if (bestV < 0) return;
+    this.beginCandidate();
+    const r = this.touch(bestV);
+    this.removeFromRoute(bestV, r, 0, r.len);
+    this.accept();
+    this.routeLimit = this.curUsed;
+  }
+}

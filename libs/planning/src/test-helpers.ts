@@ -1,0 +1,56 @@
+import type { VrpMatrix, VrpProblem, VrpStop, VrpVehicle } from './model';
+import { Prng } from './prng';
+
+/** Euclidean matrices over points, travel time = distance / speed. Test and benchmark helper. */
+export function euclidean(points: [number, number][], speed = 1): VrpMatrix {
+  const n = points.length;
+  const distanceM = new Float64Array(n * n);
+  const durationS = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    for (let b = 0; b < n; b++) {
+      const d = Math.hypot(points[a][0] - points[b][0], points[a][1] - points[b][1]);
+      distanceM[a * n + b] = d;
+      durationS[a * n + b] = d / speed;
+    }
+  }
+  return { distanceM, durationS };
+}
+
+/** A small random problem: one depot at location 0, `n` deliveries/pickups with windows and demands. */
+export function randomProblem(
+  seed: number,
+  n: number,
+  vehicles: number,
+  opts: { capacity?: number; horizon?: number; pickups?: boolean; windows?: boolean } = {},
+): VrpProblem {
+  const rng = new Prng(seed);
+  const horizon = opts.horizon ?? 400;
+  const points: [number, number][] = [[50, 50]];
+  for (let i = 0; i < n; i++) points.push([rng.next() * 100, rng.next() * 100]);
+  const stops: VrpStop[] = [];
+  for (let i = 0; i < n; i++) {
+    const open = opts.windows === false ? 0 : Math.floor(rng.next() * horizon * 0.6);
+    const width = opts.windows === false ? horizon : 40 + Math.floor(rng.next() * 120);
+    stops.push({
+      id: `s${i + 1}`,
+      location: i + 1,
+      kind: opts.pickups && rng.next() < 0.4 ? 'pickup' : 'delivery',
+      serviceS: 5,
+      demand: [1 + Math.floor(rng.next() * 5)],
+      timeWindows: [[open, open + width]],
+    });
+  }
+  const fleet: VrpVehicle[] = [];
+  for (let k = 0; k < vehicles; k++) {
+    fleet.push({
+      id: `v${k + 1}`,
+      profile: 'car',
+      startLocation: 0,
+      endLocation: 0,
+      shiftStartS: 0,
+      shiftEndS: horizon,
+      capacity: [opts.capacity ?? 10],
+    });
+  }
+  return { locationCount: n + 1, profiles: { car: euclidean(points) }, vehicles: fleet, stops };
+}
