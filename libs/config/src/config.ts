@@ -25,7 +25,13 @@ export const configSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   /** Unset: planning jobs run in-process. */
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  /** Unset: the gateway starts an in-process broker (aedes) on loopback. */
   MQTT_URL: url(['mqtt:', 'mqtts:', 'ws:', 'wss:']).optional(),
+  /** Root of every device topic; tests use their own root so suites never see each other's messages. */
+  MQTT_TOPIC_ROOT: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'topic levels of letters, digits, _ and - only')
+    .default('rd/v1'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
   JWT_ISSUER: z.string().min(1).default('rural-dispatch'),
   /** Prefix for Bull keys, so several deployments (or test suites) can share one Redis. */

@@ -1,0 +1,20 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Public } from '@rd/auth';
+import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
+import { DataSource } from 'typeorm';
+
+@Controller('health')
+export class PlannerHealthController {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(PLANNING_QUEUE_TOKEN) private readonly queue: PlanningQueue,
+  ) {}
+
+  @Get()
+  @Public()
+  async health() {
+    await this.db.query('SELECT 1');
+    return { status: 'ok', service: 'planner', queue: this.queue.kind };
+  }
+}
