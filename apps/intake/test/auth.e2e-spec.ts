@@ -31,7 +31,7 @@ describe('roles and tokens', () => {
     const undeclared: string[] = [];
     for (const controller of CONTROLLERS) {
       for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = controller.prototype[name];
+        const handler = (controller.prototype as unknown as Record<string, unknown>)[name] as object;
         if (name === 'constructor' || Reflect.getMetadata('path', handler) === undefined) continue;
         const roles = Reflect.getMetadata(ROLES_KEY, handler) ?? Reflect.getMetadata(ROLES_KEY, controller);
         const isPublic =
