@@ -1,4 +1,4 @@
-import { sharedDataPath } from '@rd/testing';
+import { sharedDataPath } from '@rd/testing/shared-data';
 import { bellmanFord, mulberry32, randomRoadGraph } from '../../test-fixtures/random-graph';
 import { BidirectionalDijkstra } from '../dijkstra';
 import { importOsm } from '../import-osm';

@@ -1,0 +1,278 @@
+import { ChManyToMany } from './ch/many-to-many';
+import { ChQuery } from './ch/ch-query';
+import { Seeds } from './ch/seeds';
+import { RoutingError } from './errors';
+import type { LonLat } from './geo';
+import { appendEdgeDir, appendEdgeSlice } from './geometry';
+import { edgeCost, type RoadGraph, type Weighting } from './road-graph';
+import type {
+  Location,
+  Matrix,
+  MatrixOptions,
+  RoadRouter,
+  RouteOptions,
+  RouteResult,
+  SnapRequestOptions,
+} from './road-router';
+import type { RoutingData, ProfileRoutingData } from './routing-data';
+import { DEFAULT_MAX_SNAP_DISTANCE_M, type SnappedPoint, type SnapResult } from './snap';
+
+export interface ChRoadRouterOptions {
+  /** Profile used when a call names none (default: the first profile in the data). */
+  defaultProfile?: string;
+  /** Snapping limit in metres for raw coordinates (default 1,000). */
+  maxSnapDistanceM?: number;
+}
+
+/** Seeds a search leaving a snapped point: the edge's end nodes it may drive to, with the partial cost. */
+export function sourceSeeds(g: RoadGraph, weighting: Weighting, p: SnappedPoint): Seeds {
+  const s = new Seeds();
+  const e = p.edgeId;
+  const f = p.fraction;
+  const [wf, af] = edgeCost(g, weighting, e, 0);
+  const [wb, ab] = edgeCost(g, weighting, e, 1);
+  if (wf !== Infinity) s.add(g.edgeTo[e], (1 - f) * wf, (1 - f) * af);
+  if (wb !== Infinity) s.add(g.edgeFrom[e], f * wb, f * ab);
+  return s;
+}
+
+/** Seeds a search arriving at a snapped point: the end nodes it may be reached from, with the remaining cost. */
+export function targetSeeds(g: RoadGraph, weighting: Weighting, p: SnappedPoint): Seeds {
+  const s = new Seeds();
+  const e = p.edgeId;
+  const f = p.fraction;
+  const [wf, af] = edgeCost(g, weighting, e, 0);
+  const [wb, ab] = edgeCost(g, weighting, e, 1);
+  if (wf !== Infinity) s.add(g.edgeFrom[e], f * wf, f * af);
+  if (wb !== Infinity) s.add(g.edgeTo[e], (1 - f) * wb, (1 - f) * ab);
+  return s;
+}
+
+/** Weight and second figure of staying on the shared edge from a to b, or Infinity. */
+export function sameEdgeCost(
+  g: RoadGraph,
+  weighting: Weighting,
+  a: SnappedPoint,
+  b: SnappedPoint,
+): [number, number] {
+  if (a.edgeId !== b.edgeId) return [Infinity, Infinity];
+  const e = a.edgeId;
+  if (b.fraction >= a.fraction) {
+    const [w, aux] = edgeCost(g, weighting, e, 0);
+    const d = b.fraction - a.fraction;
+    return w === Infinity ? [Infinity, Infinity] : [d * w, d * aux];
+  }
+  const [w, aux] = edgeCost(g, weighting, e, 1);
+  const d = a.fraction - b.fraction;
+  return w === Infinity ? [Infinity, Infinity] : [d * w, d * aux];
+}
+
+interface Engines {
+  query: ChQuery;
+  table: ChManyToMany;
+}
+
+/**
+ * Our engine of record: contraction hierarchies over imported OSM data. Every method has a
+ * synchronous twin (`snapSync`, `routeSync`, `matrixSync`) for callers in the same process.
+ */
+export class ChRoadRouter implements RoadRouter {
+  readonly profiles: readonly string[];
+  private readonly defaultProfile: string;
+  private readonly maxSnapDistanceM: number;
+  private readonly engines = new Map<string, Engines>();
+
+  constructor(
+    readonly data: RoutingData,
+    options: ChRoadRouterOptions = {},
+  ) {
+    this.profiles = Object.keys(data.profiles);
+    if (this.profiles.length === 0)
+      throw new RoutingError('bad-routing-data', 'routing data holds no profile');
+    this.defaultProfile = options.defaultProfile ?? this.profiles[0];
+    this.maxSnapDistanceM = options.maxSnapDistanceM ?? DEFAULT_MAX_SNAP_DISTANCE_M;
+    this.profileData(this.defaultProfile);
+  }
+
+  async snap(points: readonly LonLat[], options?: SnapRequestOptions): Promise<SnapResult[]> {
+    return this.snapSync(points, options);
+  }
+
+  async route(from: Location, to: Location, options?: RouteOptions): Promise<RouteResult> {
+    return this.routeSync(from, to, options);
+  }
+
+  async matrix(
+    sources: readonly Location[],
+    targets: readonly Location[],
+    options?: MatrixOptions,
+  ): Promise<Matrix> {
+    return this.matrixSync(sources, targets, options);
+  }
+
+  snapSync(points: readonly LonLat[], options: SnapRequestOptions = {}): SnapResult[] {
+    const pd = this.profileData(options.profile ?? this.defaultProfile);
+    const opts = { maxDistanceM: options.maxDistanceM ?? this.maxSnapDistanceM };
+    return points.map((p) => pd.snapIndex.snap(p[0], p[1], opts));
+  }
+
+  routeSync(from: Location, to: Location, options: RouteOptions = {}): RouteResult {
+    const profile = options.profile ?? this.defaultProfile;
+    const weighting = options.weighting ?? 'fastest';
+    const pd = this.profileData(profile);
+    const engines = this.enginesFor(profile, weighting);
+    const a = this.place(pd, from, options.maxSnapDistanceM);
+    const b = this.place(pd, to, options.maxSnapDistanceM);
+    if (!a.ok || !b.ok) {
+      const bad = !a.ok ? a : (b as Exclude<SnapResult, SnappedPoint>);
+      return {
+        ok: false,
+        reason: 'snap-failed',
+        message: `${!a.ok ? 'from' : 'to'}: ${bad.message}`,
+        from: a,
+        to: b,
+      };
+    }
+    const g = pd.graph;
+    const res = engines.query.query(
+      sourceSeeds(g, weighting, a),
+      targetSeeds(g, weighting, b),
+      options.geometry !== false,
+    );
+    const [directW, directAux] = sameEdgeCost(g, weighting, a, b);
+    const direct = directW <= res.weight;
+    const weight = direct ? directW : res.weight;
+    const aux = direct ? directAux : res.aux;
+    if (weight === Infinity) {
+      return {
+        ok: false,
+        reason: 'unreachable',
+        message: 'no road path between the two points',
+        from: a,
+        to: b,
+      };
+    }
+    let geometry = null;
+    if (options.geometry !== false) {
+      const coords: LonLat[] = [];
+      if (direct) appendEdgeSlice(g, a.edgeId, a.fraction, b.fraction, coords, a.snapped, b.snapped);
+      else {
+        appendEdgeSlice(
+          g,
+          a.edgeId,
+          a.fraction,
+          res.sourceNode === g.edgeTo[a.edgeId] ? 1 : 0,
+          coords,
+          a.snapped,
+        );
+        for (const ed of res.edgeDirs) appendEdgeDir(g, ed, coords);
+        appendEdgeSlice(
+          g,
+          b.edgeId,
+          res.targetNode === g.edgeFrom[b.edgeId] ? 0 : 1,
+          b.fraction,
+          coords,
+          undefined,
+          b.snapped,
+        );
+      }
+      if (coords.length === 1) coords.push([coords[0][0], coords[0][1]]);
+      geometry = { type: 'LineString' as const, coordinates: coords };
+    }
+    const fastest = weighting === 'fastest';
+    return {
+      ok: true,
+      durationS: fastest ? weight : aux,
+      distanceM: fastest ? aux : weight,
+      geometry,
+      from: a,
+      to: b,
+    };
+  }
+
+  matrixSync(
+    sources: readonly Location[],
+    targets: readonly Location[],
+    options: MatrixOptions = {},
+  ): Matrix {
+    const profile = options.profile ?? this.defaultProfile;
+    const weighting = options.weighting ?? 'fastest';
+    const pd = this.profileData(profile);
+    const engines = this.enginesFor(profile, weighting);
+    const g = pd.graph;
+    const src = sources.map((l) => this.place(pd, l, options.maxSnapDistanceM));
+    const tgt = targets.map((l) => this.place(pd, l, options.maxSnapDistanceM));
+    const empty = new Seeds();
+    const srcSeeds = src.map((s) => (s.ok ? sourceSeeds(g, weighting, s) : empty));
+    const tgtSeeds = tgt.map((s) => (s.ok ? targetSeeds(g, weighting, s) : empty));
+    const rows = src.length;
+    const cols = tgt.length;
+    const durationsS = new Float64Array(rows * cols);
+    const distancesM = new Float64Array(rows * cols);
+    const fastest = weighting === 'fastest';
+    const outW = fastest ? durationsS : distancesM;
+    const outAux = fastest ? distancesM : durationsS;
+    engines.table.compute(srcSeeds, tgtSeeds, outW, outAux);
+    // paths that stay on one edge
+    const byEdge = new Map<number, number[]>();
+    tgt.forEach((t, j) => {
+      if (!t.ok) return;
+      const list = byEdge.get(t.edgeId);
+      if (list) list.push(j);
+      else byEdge.set(t.edgeId, [j]);
+    });
+    for (let i = 0; i < rows; i++) {
+      const s = src[i];
+      if (!s.ok) continue;
+      const list = byEdge.get(s.edgeId);
+      if (!list) continue;
+      for (const j of list) {
+        const [w, aux] = sameEdgeCost(g, weighting, s, tgt[j] as SnappedPoint);
+        const o = i * cols + j;
+        if (w <= outW[o]) {
+          outW[o] = w;
+          outAux[o] = aux;
+        }
+      }
+    }
+    return { rows, cols, durationsS, distancesM, sources: src, targets: tgt };
+  }
+
+  private profileData(profile: string): ProfileRoutingData {
+    const pd = this.data.profiles[profile];
+    if (!pd)
+      throw new RoutingError(
+        'unknown-profile',
+        `unknown profile "${profile}"; this router has: ${this.profiles.join(', ')}`,
+      );
+    return pd;
+  }
+
+  private enginesFor(profile: string, weighting: Weighting): Engines {
+    const key = `${profile}/${weighting}`;
+    let e = this.engines.get(key);
+    if (!e) {
+      const ch = this.profileData(profile).ch[weighting];
+      if (!ch) {
+        throw new RoutingError(
+          'not-contracted',
+          `profile "${profile}" has no "${weighting}" hierarchy: prepare the routing data with weightings including "${weighting}"`,
+        );
+      }
+      e = { query: new ChQuery(ch), table: new ChManyToMany(ch) };
+      this.engines.set(key, e);
+    }
+    return e;
+  }
+
+  private place(pd: ProfileRoutingData, l: Location, maxSnapDistanceM?: number): SnapResult {
+    if (!Array.isArray(l)) {
+      const sp = l as SnappedPoint;
+      if (sp.ok === true && sp.profile === pd.graph.profile && sp.edgeId < pd.graph.edgeCount) return sp;
+      if (sp.ok === true) l = sp.input;
+      else throw new RoutingError('invalid-coordinate', 'a location must be [lon, lat] or a snapped point');
+    }
+    const p = l as LonLat;
+    return pd.snapIndex.snap(p[0], p[1], { maxDistanceM: maxSnapDistanceM ?? this.maxSnapDistanceM });
+  }
+}
