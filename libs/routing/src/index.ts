@@ -19,3 +19,4 @@ export * from './geometry';
 export * from './routing-data';
 export * from './road-router';
 export * from './ch-road-router';
+export * from './serialize';
