@@ -1,1 +1,279 @@
-console.log('routing bench: not yet written');
+/**
+ * Routing benchmark: for each OSM extract, import, contraction, save/load, point-to-point queries
+ * (CH against our bidirectional Dijkstra, same process, same pairs) and matrices; then a scaling
+ * run on generated rural counties up to ~1,000,000 graph nodes. Figures on a shared machine are
+ * noisy: compare the ratios printed beside them.
+ *
+ *   npm run bench:routing                         (everything)
+ *   npm run bench:routing -- --quick              (Andorra only, smaller scaling run)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  BidirectionalDijkstra,
+  buildArcGraph,
+  buildRoadGraphs,
+  ChQuery,
+  ChRoadRouter,
+  generateRuralNetwork,
+  graphBbox,
+  importOsm,
+  loadRoutingData,
+  MOTORBIKE,
+  prepareProfile,
+  saveRoutingData,
+  seededRandom,
+  sourceSeeds,
+  targetSeeds,
+  VAN,
+  type LonLat,
+  type ProfileRoutingData,
+  type RoadGraph,
+  type RoutingData,
+  type SnappedPoint,
+} from '@rd/routing';
+import { sharedDataPath } from '@rd/testing/shared-data';
+
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const now = (): number => performance.now();
+const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)) + ' ms';
+const us = (x: number): string => `${(x * 1000).toFixed(1)} µs`;
+const pct = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
+const heapNow = (): number => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+const gc = (): void => {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) g();
+};
+
+function randomSnapped(
+  router: ChRoadRouter,
+  g: RoadGraph,
+  count: number,
+  seed: number,
+  profile: string,
+): SnappedPoint[] {
+  const rnd = seededRandom(seed);
+  const out: SnappedPoint[] = [];
+  const [minLon, minLat, maxLon, maxLat] = graphBbox(g);
+  while (out.length < count) {
+    // half near roads (like stops), half anywhere in the box
+    const batch: LonLat[] = [];
+    for (let i = 0; i < 512; i++) {
+      if (i % 2 === 0) {
+        const p = g.edgeGeomFirst[Math.floor(rnd() * g.edgeCount)];
+        batch.push([g.geomLon[p] + (rnd() - 0.5) * 0.004, g.geomLat[p] + (rnd() - 0.5) * 0.003]);
+      } else batch.push([minLon + rnd() * (maxLon - minLon), minLat + rnd() * (maxLat - minLat)]);
+    }
+    for (const s of router.snapSync(batch, { profile, maxDistanceM: 2000 }))
+      if (s.ok && out.length < count) out.push(s);
+  }
+  return out;
+}
+
+interface QueryFigures {
+  chP50: number;
+  chP99: number;
+  chMean: number;
+  djP50: number;
+  djP99: number;
+  routeP50: number;
+  settledCh: number;
+  settledDj: number;
+}
+
+/** Times the same snapped pairs with the CH and with Dijkstra (both without geometry), and full routes with geometry. */
+function timeQueries(
+  pd: ProfileRoutingData,
+  router: ChRoadRouter,
+  pts: SnappedPoint[],
+  pairs: number,
+  djPairs: number,
+): QueryFigures {
+  const g = pd.graph;
+  const ch = pd.ch.fastest;
+  if (!ch) throw new Error('no fastest CH');
+  const q = new ChQuery(ch);
+  const dj = new BidirectionalDijkstra(buildArcGraph(g, 'fastest'));
+  const src = pts.map((p) => sourceSeeds(g, 'fastest', p));
+  const tgt = pts.map((p) => targetSeeds(g, 'fastest', p));
+  const n = pts.length;
+  // warm up
+  for (let i = 0; i < 500; i++) q.query(src[i % n], tgt[(i * 7 + 3) % n]);
+  for (let i = 0; i < 50; i++) dj.query(src[i % n], tgt[(i * 7 + 3) % n]);
+  const chT: number[] = [];
+  let settledCh = 0;
+  const t0 = now();
+  for (let i = 0; i < pairs; i++) {
+    const a = now();
+    q.query(src[(2 * i) % n], tgt[(2 * i + 1) % n]);
+    chT.push(now() - a);
+    settledCh += q.lastSettled;
+  }
+  const chMean = (now() - t0) / pairs;
+  const djT: number[] = [];
+  let settledDj = 0;
+  for (let i = 0; i < djPairs; i++) {
+    const a = now();
+    dj.query(src[(2 * i) % n], tgt[(2 * i + 1) % n]);
+    djT.push(now() - a);
+    settledDj += dj.lastSettled;
+  }
+  const routeT: number[] = [];
+  for (let i = 0; i < Math.min(pairs, 2000); i++) {
+    const a = now();
+    router.routeSync(pts[(2 * i) % n], pts[(2 * i + 1) % n], { profile: g.profile });
+    routeT.push(now() - a);
+  }
+  chT.sort((x, y) => x - y);
+  djT.sort((x, y) => x - y);
+  routeT.sort((x, y) => x - y);
+  return {
+    chP50: pct(chT, 0.5),
+    chP99: pct(chT, 0.99),
+    chMean,
+    djP50: pct(djT, 0.5),
+    djP99: pct(djT, 0.99),
+    routeP50: pct(routeT, 0.5),
+    settledCh: settledCh / pairs,
+    settledDj: settledDj / djPairs,
+  };
+}
+
+function timeMatrix(
+  router: ChRoadRouter,
+  pts: SnappedPoint[],
+  size: number,
+  profile: string,
+): { ms: number; reachable: number } {
+  const src = pts.slice(0, size);
+  const tgt = pts.slice(pts.length - size);
+  const t = now();
+  const m = router.matrixSync(src, tgt, { profile });
+  const took = now() - t;
+  let reachable = 0;
+  for (let i = 0; i < m.durationsS.length; i++) if (m.durationsS[i] !== Infinity) reachable++;
+  return { ms: took, reachable: reachable / m.durationsS.length };
+}
+
+function benchExtract(file: string, dir: string): void {
+  console.log(`\n## ${file}`);
+  gc();
+  const heap0 = heapNow();
+  const t0 = now();
+  const { graphs, stats } = importOsm(sharedDataPath('osm', file), { profiles: [VAN, MOTORBIKE] }, now);
+  const importMs = now() - t0;
+  console.log(
+    `import: ${ms(importMs)} (parse ${ms(stats.parseMs)}, build graphs ${ms(stats.buildMs)}); OSM nodes ${stats.osmNodes}, highway ways ${stats.highwayWays}`,
+  );
+  const data: RoutingData = { profiles: {} };
+  for (const [name, g] of Object.entries(graphs)) {
+    const t = now();
+    const pd = prepareProfile(g, { weightings: ['fastest', 'shortest'] });
+    const prepMs = now() - t;
+    data.profiles[name] = pd;
+    const main = pd.inMain.reduce((a, b) => a + b, 0);
+    console.log(
+      `  ${name.padEnd(9)} nodes ${g.nodeCount}, edges ${g.edgeCount} (shape points ${g.geomLon.length}), main component ${((100 * main) / g.nodeCount).toFixed(1)} %; ` +
+        `shortcuts fastest ${pd.ch.fastest?.shortcutCount}, shortest ${pd.ch.shortest?.shortcutCount}; preprocessing (both CHs + snap index) ${ms(prepMs)}`,
+    );
+  }
+  gc();
+  console.log(
+    `memory: routing data ${mb(heapNow() - heap0)} on the heap; process peak RSS so far ${mb(peakRss())}`,
+  );
+  const file1 = join(dir, `${file}.rdrt`);
+  const bytes = saveRoutingData(data, file1);
+  let loadMs = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t = now();
+    loadRoutingData(file1);
+    loadMs = Math.min(loadMs, now() - t);
+  }
+  console.log(`saved file ${mb(bytes)}; load ${ms(loadMs)} (best of 3)`);
+
+  const router = new ChRoadRouter(loadRoutingData(file1));
+  const pd = router.data.profiles.van;
+  const g = pd.graph;
+  const pts = randomSnapped(router, g, 10_000, 17, 'van');
+  const tSnap = now();
+  router.snapSync(
+    pts.slice(0, 5000).map((p) => p.input),
+    { profile: 'van', maxDistanceM: 2000 },
+  );
+  console.log(`snapping: ${us((now() - tSnap) / 5000)} per point`);
+  const qf = timeQueries(pd, router, pts, quick ? 5000 : 20_000, 2000);
+  console.log(
+    `van fastest point-to-point (snapped pairs): CH p50 ${us(qf.chP50)}, p99 ${us(qf.chP99)}, mean ${us(qf.chMean)} (settles ${qf.settledCh.toFixed(0)} nodes); ` +
+      `Dijkstra p50 ${us(qf.djP50)}, p99 ${us(qf.djP99)} (settles ${qf.settledDj.toFixed(0)}); ratio p50 ${(qf.djP50 / qf.chP50).toFixed(0)}×, p99 ${(qf.djP99 / qf.chP99).toFixed(0)}×; ` +
+      `full route with GeoJSON geometry p50 ${us(qf.routeP50)}`,
+  );
+  const sizes = quick ? [100, 1000] : [100, 1000, 5000];
+  for (const size of sizes) {
+    const m = timeMatrix(router, pts, size, 'van');
+    console.log(
+      `matrix ${size}×${size}: ${ms(m.ms)} (${((m.ms * 1e6) / (size * size)).toFixed(0)} ns per entry, ${(100 * m.reachable).toFixed(1)} % reachable); peak RSS ${mb(peakRss())}`,
+    );
+  }
+}
+
+function benchScaling(): void {
+  console.log('\n## scaling: generated rural counties (van, fastest)');
+  console.log(
+    'target | OSM nodes | graph nodes | edges | shortcuts | generate+build | contract | CH+index heap | peak RSS | CH p50 | Dijkstra p50 | ratio | matrix 1000×1000',
+  );
+  const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 300_000, 1_000_000];
+  for (const target of sizes) {
+    gc();
+    const heap0 = heapNow();
+    let t = now();
+    const net = generateRuralNetwork({ seed: 2026, targetNodes: target });
+    const g = buildRoadGraphs(net.osm, [VAN]).van;
+    const genMs = now() - t;
+    const osmNodes = net.osm.nodeCount;
+    t = now();
+    const pd = prepareProfile(g, { weightings: ['fastest'] });
+    const prepMs = now() - t;
+    gc();
+    const heap = heapNow() - heap0;
+    const router = new ChRoadRouter({ profiles: { van: pd } });
+    const pts = randomSnapped(router, g, 4000, 5, 'van');
+    const djPairs = target >= 1_000_000 ? 100 : target >= 300_000 ? 200 : 1000;
+    const qf = timeQueries(pd, router, pts, 5000, djPairs);
+    const m = timeMatrix(router, pts, 1000, 'van');
+    console.log(
+      `${target} | ${osmNodes} | ${g.nodeCount} | ${g.edgeCount} | ${pd.ch.fastest?.shortcutCount} | ${ms(genMs)} | ${ms(prepMs)} | ${mb(heap)} | ${mb(peakRss())} | ` +
+        `${us(qf.chP50)} | ${us(qf.djP50)} | ${(qf.djP50 / qf.chP50).toFixed(0)}× | ${ms(m.ms)}`,
+    );
+  }
+}
+
+function main(): void {
+  console.log(
+    `routing benchmark — node ${process.version}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'rd-routing-bench-'));
+  try {
+    const files = quick
+      ? ['andorra-2025-01.osm.pbf']
+      : [
+          'andorra-2025-01.osm.pbf',
+          'liechtenstein-2015.osm.pbf',
+          'north-bayreuth-2014.osm.gz',
+          'beatty-nv-2019.osm',
+        ];
+    for (const f of files) benchExtract(f, dir);
+    if (!args.has('--no-scaling')) benchScaling();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main();

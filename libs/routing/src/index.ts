@@ -20,3 +20,4 @@ export * from './routing-data';
 export * from './road-router';
 export * from './ch-road-router';
 export * from './serialize';
+export * from './synthetic/rural-network';
