@@ -1,9 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthGuard } from '@rd/auth';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
-import { dataSourceOptions, type DatabaseTarget } from '@rd/database';
+import { typeOrmRoot, type DatabaseTarget } from '@rd/database';
+import type { DataSource } from 'typeorm';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import { FleetController, HubsController } from './fleet/fleet.controller';
 import { FleetRepository } from './fleet/fleet.repository';
@@ -20,6 +20,8 @@ import { ParcelsService } from './parcels/parcels.service';
 export interface IntakeModuleOptions {
   config: AppConfig;
   database: DatabaseTarget;
+  /** One DataSource shared by apps running in one process (the embedded main job). */
+  sharedDataSource?: DataSource;
   /** Owned by the caller, which closes it (the demo shares one in-process queue with the planner). */
   planningQueue: PlanningQueue;
 }
@@ -29,7 +31,7 @@ export class IntakeModule {
   static register(options: IntakeModuleOptions): DynamicModule {
     return {
       module: IntakeModule,
-      imports: [TypeOrmModule.forRoot(dataSourceOptions(options.database))],
+      imports: [typeOrmRoot(options.database, options.sharedDataSource)],
       controllers: [
         OrdersController,
         ParcelsController,

@@ -1,9 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthGuard } from '@rd/auth';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
-import { dataSourceOptions, type DatabaseTarget } from '@rd/database';
+import { typeOrmRoot, type DatabaseTarget } from '@rd/database';
+import type { DataSource } from 'typeorm';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import { PlannerHealthController } from './planner-health.controller';
 import { PlanningIntakeRepository } from './planning-intake.repository';
@@ -13,6 +13,8 @@ import { PlanningService } from './planning.service';
 export interface PlannerModuleOptions {
   config: AppConfig;
   database: DatabaseTarget;
+  /** One DataSource shared by apps running in one process (the embedded main job). */
+  sharedDataSource?: DataSource;
   planningQueue: PlanningQueue;
 }
 
@@ -21,7 +23,7 @@ export class PlannerModule {
   static register(options: PlannerModuleOptions): DynamicModule {
     return {
       module: PlannerModule,
-      imports: [TypeOrmModule.forRoot(dataSourceOptions(options.database))],
+      imports: [typeOrmRoot(options.database, options.sharedDataSource)],
       controllers: [PlannerHealthController],
       providers: [
         { provide: APP_CONFIG, useValue: options.config },
