@@ -268,7 +268,13 @@ export class ChRoadRouter implements RoadRouter {
   private place(pd: ProfileRoutingData, l: Location, maxSnapDistanceM?: number): SnapResult {
     if (!Array.isArray(l)) {
       const sp = l as SnappedPoint;
-      if (sp.ok === true && sp.profile === pd.graph.profile && sp.edgeId < pd.graph.edgeCount) return sp;
+      if (
+        sp.ok === true &&
+        sp.profile === pd.graph.profile &&
+        sp.edgeId >= 0 &&
+        sp.edgeId < pd.graph.edgeCount
+      )
+        return sp;
       if (sp.ok === true) l = sp.input;
       else throw new RoutingError('invalid-coordinate', 'a location must be [lon, lat] or a snapped point');
     }
