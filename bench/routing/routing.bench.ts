@@ -4,9 +4,13 @@
  * run on generated rural counties up to ~1,000,000 graph nodes. Figures on a shared machine are
  * noisy: compare the ratios printed beside them.
  *
- *   npm run bench:routing                         (everything)
+ *   npm run bench:routing                         (everything, ~3 minutes)
  *   npm run bench:routing -- --quick              (Andorra only, smaller scaling run)
+ *
+ * Each extract and each scaling size runs in its own child process, so "peak RSS" is that case's
+ * own peak, not the whole run's.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +22,7 @@ import {
   ChRoadRouter,
   generateRuralNetwork,
   graphBbox,
+  haversineM,
   importOsm,
   loadRoutingData,
   MOTORBIKE,
@@ -32,6 +37,9 @@ import {
   type RoadGraph,
   type RoutingData,
   type SnappedPoint,
+  type ArcGraph,
+  MinHeap,
+  Seeds,
 } from '@rd/routing';
 import { sharedDataPath } from '@rd/testing/shared-data';
 
@@ -44,14 +52,16 @@ const us = (x: number): string => `${(x * 1000).toFixed(1)} µs`;
 const pct = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
-const heapNow = (): number => {
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-};
-const gc = (): void => {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (g) g();
-};
+/** Bytes held in the typed arrays of a structure (the routing data's real size). */
+function typedBytes(x: unknown, seen = new Set<unknown>()): number {
+  if (x === null || typeof x !== 'object' || seen.has(x)) return 0;
+  seen.add(x);
+  if (ArrayBuffer.isView(x)) return x.byteLength;
+  if (x instanceof ArrayBuffer) return x.byteLength;
+  let sum = 0;
+  for (const v of Object.values(x as Record<string, unknown>)) sum += typedBytes(v, seen);
+  return sum;
+}
 
 function randomSnapped(
   router: ChRoadRouter,
@@ -76,6 +86,136 @@ function randomSnapped(
       if (s.ok && out.length < count) out.push(s);
   }
   return out;
+}
+
+/**
+ * The same roads with every OSM shape point as a graph node (what an importer without tower/pillar
+ * compaction builds): only for a second, clearly labelled Dijkstra baseline. Tower ids are kept.
+ */
+function uncompactedGraph(g: RoadGraph): RoadGraph {
+  let pillars = 0;
+  for (let e = 0; e < g.edgeCount; e++) pillars += g.edgeGeomFirst[e + 1] - g.edgeGeomFirst[e] - 2;
+  const n = g.nodeCount + pillars;
+  const m = g.geomLon.length - g.edgeCount;
+  const nodeLon = new Float64Array(n);
+  const nodeLat = new Float64Array(n);
+  nodeLon.set(g.nodeLon);
+  nodeLat.set(g.nodeLat);
+  const edgeFrom = new Uint32Array(m);
+  const edgeTo = new Uint32Array(m);
+  const edgeLengthM = new Float64Array(m);
+  const fwd = new Float64Array(m);
+  const bwd = new Float64Array(m);
+  let next = g.nodeCount;
+  let k = 0;
+  for (let e = 0; e < g.edgeCount; e++) {
+    const a = g.edgeGeomFirst[e];
+    const b = g.edgeGeomFirst[e + 1];
+    let prev = g.edgeFrom[e];
+    for (let p = a + 1; p < b; p++) {
+      const id = p === b - 1 ? g.edgeTo[e] : next++;
+      nodeLon[id] = g.geomLon[p];
+      nodeLat[id] = g.geomLat[p];
+      const len = haversineM(g.geomLon[p - 1], g.geomLat[p - 1], g.geomLon[p], g.geomLat[p]);
+      const share = g.edgeLengthM[e] > 0 ? len / g.edgeLengthM[e] : 0;
+      edgeFrom[k] = prev;
+      edgeTo[k] = id;
+      edgeLengthM[k] = len;
+      fwd[k] = g.edgeDurationFwdS[e] * share;
+      bwd[k] = g.edgeDurationBwdS[e] * share;
+      k++;
+      prev = id;
+    }
+  }
+  const geomFirst = new Uint32Array(m + 1);
+  return {
+    profile: g.profile,
+    nodeCount: n,
+    edgeCount: m,
+    nodeLon,
+    nodeLat,
+    edgeFrom,
+    edgeTo,
+    edgeLengthM,
+    edgeDurationFwdS: fwd,
+    edgeDurationBwdS: bwd,
+    edgeGeomFirst: geomFirst,
+    geomLon: new Float64Array(0),
+    geomLat: new Float64Array(0),
+    edgeWayId: new Float64Array(m),
+  };
+}
+
+/** Plain one-directional Dijkstra (seeds to all targets' seeds), the textbook baseline. */
+function oneWayDijkstra(
+  g: ArcGraph,
+  dist: Float64Array,
+  stamp: Int32Array,
+  heap: MinHeap,
+  round: number,
+  src: Seeds,
+  tgt: Seeds,
+): number {
+  heap.clear();
+  for (let i = 0; i < src.length; i++) {
+    stamp[src.nodes[i]] = round;
+    dist[src.nodes[i]] = src.weights[i];
+    heap.push(src.nodes[i], src.weights[i]);
+  }
+  let best = Infinity;
+  while (heap.length > 0) {
+    const d = heap.peekValue();
+    const x = heap.pop();
+    if (d > dist[x]) continue;
+    if (d >= best) break;
+    for (let i = 0; i < tgt.length; i++)
+      if (tgt.nodes[i] === x && d + tgt.weights[i] < best) best = d + tgt.weights[i];
+    for (let i = g.outFirst[x]; i < g.outFirst[x + 1]; i++) {
+      const y = g.outTarget[i];
+      const nd = d + g.outWeight[i];
+      if (stamp[y] !== round || nd < dist[y]) {
+        stamp[y] = round;
+        dist[y] = nd;
+        heap.push(y, nd);
+      }
+    }
+  }
+  return best;
+}
+
+/** Extra Dijkstra baselines on the same pairs: one-directional, and bidirectional on the uncompacted graph. */
+function timeExtraBaselines(
+  pd: ProfileRoutingData,
+  pts: SnappedPoint[],
+  pairs: number,
+): { oneWayP50: number; uncompactedP50: number; uncompactedNodes: number } {
+  const g = pd.graph;
+  const arcs = buildArcGraph(g, 'fastest');
+  const dist = new Float64Array(g.nodeCount);
+  const stamp = new Int32Array(g.nodeCount);
+  const heap = new MinHeap(1024);
+  const n = pts.length;
+  const oneWay: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const s = sourceSeeds(g, 'fastest', pts[(2 * i) % n]);
+    const t = targetSeeds(g, 'fastest', pts[(2 * i + 1) % n]);
+    const a = now();
+    oneWayDijkstra(arcs, dist, stamp, heap, i + 1, s, t);
+    oneWay.push(now() - a);
+  }
+  const ug = uncompactedGraph(g);
+  const dj = new BidirectionalDijkstra(buildArcGraph(ug, 'fastest'));
+  const unc: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const s = sourceSeeds(g, 'fastest', pts[(2 * i) % n]);
+    const t = targetSeeds(g, 'fastest', pts[(2 * i + 1) % n]);
+    const a = now();
+    dj.query(s, t);
+    unc.push(now() - a);
+  }
+  oneWay.sort((x, y) => x - y);
+  unc.sort((x, y) => x - y);
+  return { oneWayP50: pct(oneWay, 0.5), uncompactedP50: pct(unc, 0.5), uncompactedNodes: ug.nodeCount };
 }
 
 interface QueryFigures {
@@ -165,8 +305,6 @@ function timeMatrix(
 
 function benchExtract(file: string, dir: string): void {
   console.log(`\n## ${file}`);
-  gc();
-  const heap0 = heapNow();
   const t0 = now();
   const { graphs, stats } = importOsm(sharedDataPath('osm', file), { profiles: [VAN, MOTORBIKE] }, now);
   const importMs = now() - t0;
@@ -185,9 +323,8 @@ function benchExtract(file: string, dir: string): void {
         `shortcuts fastest ${pd.ch.fastest?.shortcutCount}, shortest ${pd.ch.shortest?.shortcutCount}; preprocessing (both CHs + snap index) ${ms(prepMs)}`,
     );
   }
-  gc();
   console.log(
-    `memory: routing data ${mb(heapNow() - heap0)} on the heap; process peak RSS so far ${mb(peakRss())}`,
+    `memory: routing data (typed arrays, both profiles) ${mb(typedBytes(data))}; peak RSS after preprocessing ${mb(peakRss())}`,
   );
   const file1 = join(dir, `${file}.rdrt`);
   const bytes = saveRoutingData(data, file1);
@@ -215,6 +352,12 @@ function benchExtract(file: string, dir: string): void {
       `Dijkstra p50 ${us(qf.djP50)}, p99 ${us(qf.djP99)} (settles ${qf.settledDj.toFixed(0)}); ratio p50 ${(qf.djP50 / qf.chP50).toFixed(0)}×, p99 ${(qf.djP99 / qf.chP99).toFixed(0)}×; ` +
       `full route with GeoJSON geometry p50 ${us(qf.routeP50)}`,
   );
+  const extra = timeExtraBaselines(pd, pts, 1000);
+  console.log(
+    `  other baselines, same pairs: one-directional Dijkstra p50 ${us(extra.oneWayP50)} (${(extra.oneWayP50 / qf.chP50).toFixed(0)}× CH); ` +
+      `bidirectional Dijkstra on the uncompacted graph (${extra.uncompactedNodes} nodes: every OSM shape point a node) p50 ${us(extra.uncompactedP50)} (${(extra.uncompactedP50 / qf.chP50).toFixed(0)}× CH)`,
+  );
+  timeMatrix(router, pts, 50, 'van'); // warm-up
   const sizes = quick ? [100, 1000] : [100, 1000, 5000];
   for (const size of sizes) {
     const m = timeMatrix(router, pts, size, 'van');
@@ -224,56 +367,71 @@ function benchExtract(file: string, dir: string): void {
   }
 }
 
-function benchScaling(): void {
-  console.log('\n## scaling: generated rural counties (van, fastest)');
+const SCALING_HEADER =
+  'target | OSM nodes | graph nodes | edges | shortcuts | generate+build | contract (+index) | routing data | peak RSS | CH p50 | CH p99 | Dijkstra p50 | ratio p50 | matrix 1000×1000';
+
+function benchScalingRow(target: number): void {
+  let t = now();
+  const net = generateRuralNetwork({ seed: 2026, targetNodes: target });
+  const g = buildRoadGraphs(net.osm, [VAN]).van;
+  const genMs = now() - t;
+  const osmNodes = net.osm.nodeCount;
+  t = now();
+  const pd = prepareProfile(g, { weightings: ['fastest'] });
+  const prepMs = now() - t;
+  const rssAfterPrep = peakRss();
+  const router = new ChRoadRouter({ profiles: { van: pd } });
+  const pts = randomSnapped(router, g, 4000, 5, 'van');
+  const djPairs = target >= 1_000_000 ? 100 : target >= 300_000 ? 200 : 1000;
+  const qf = timeQueries(pd, router, pts, 5000, djPairs);
+  timeMatrix(router, pts, 50, 'van');
+  const m = timeMatrix(router, pts, 1000, 'van');
   console.log(
-    'target | OSM nodes | graph nodes | edges | shortcuts | generate+build | contract | CH+index heap | peak RSS | CH p50 | Dijkstra p50 | ratio | matrix 1000×1000',
+    `${target} | ${osmNodes} | ${g.nodeCount} | ${g.edgeCount} | ${pd.ch.fastest?.shortcutCount} | ${ms(genMs)} | ${ms(prepMs)} | ${mb(typedBytes(pd))} | ${mb(rssAfterPrep)} | ` +
+      `${us(qf.chP50)} | ${us(qf.chP99)} | ${us(qf.djP50)} | ${(qf.djP50 / qf.chP50).toFixed(0)}× | ${ms(m.ms)}`,
   );
-  const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 300_000, 1_000_000];
-  for (const target of sizes) {
-    gc();
-    const heap0 = heapNow();
-    let t = now();
-    const net = generateRuralNetwork({ seed: 2026, targetNodes: target });
-    const g = buildRoadGraphs(net.osm, [VAN]).van;
-    const genMs = now() - t;
-    const osmNodes = net.osm.nodeCount;
-    t = now();
-    const pd = prepareProfile(g, { weightings: ['fastest'] });
-    const prepMs = now() - t;
-    gc();
-    const heap = heapNow() - heap0;
-    const router = new ChRoadRouter({ profiles: { van: pd } });
-    const pts = randomSnapped(router, g, 4000, 5, 'van');
-    const djPairs = target >= 1_000_000 ? 100 : target >= 300_000 ? 200 : 1000;
-    const qf = timeQueries(pd, router, pts, 5000, djPairs);
-    const m = timeMatrix(router, pts, 1000, 'van');
-    console.log(
-      `${target} | ${osmNodes} | ${g.nodeCount} | ${g.edgeCount} | ${pd.ch.fastest?.shortcutCount} | ${ms(genMs)} | ${ms(prepMs)} | ${mb(heap)} | ${mb(peakRss())} | ` +
-        `${us(qf.chP50)} | ${us(qf.djP50)} | ${(qf.djP50 / qf.chP50).toFixed(0)}× | ${ms(m.ms)}`,
-    );
-  }
+}
+
+/** Runs one case of this benchmark in a fresh Node process (own heap, own peak RSS). */
+function runChild(args: string[]): void {
+  const r = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', ...args], {
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) console.log(`(case ${args.join(' ')} failed with status ${r.status})`);
 }
 
 function main(): void {
-  console.log(
-    `routing benchmark — node ${process.version}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}`,
-  );
-  const dir = mkdtempSync(join(tmpdir(), 'rd-routing-bench-'));
-  try {
-    const files = quick
-      ? ['andorra-2025-01.osm.pbf']
-      : [
-          'andorra-2025-01.osm.pbf',
-          'liechtenstein-2015.osm.pbf',
-          'north-bayreuth-2014.osm.gz',
-          'beatty-nv-2019.osm',
-        ];
-    for (const f of files) benchExtract(f, dir);
-    if (!args.has('--no-scaling')) benchScaling();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const argv = process.argv.slice(2);
+  const child = argv.indexOf('--child');
+  if (child >= 0) {
+    const [kind, value] = argv.slice(child + 1);
+    if (kind === 'extract') {
+      const dir = mkdtempSync(join(tmpdir(), 'rd-routing-bench-'));
+      try {
+        benchExtract(value, dir);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    } else benchScalingRow(Number(value));
+    return;
   }
+  console.log(
+    `routing benchmark — node ${process.version}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}; one core per case; times are wall clock on a shared machine`,
+  );
+  const files = quick
+    ? ['andorra-2025-01.osm.pbf']
+    : [
+        'andorra-2025-01.osm.pbf',
+        'liechtenstein-2015.osm.pbf',
+        'north-bayreuth-2014.osm.gz',
+        'beatty-nv-2019.osm',
+      ];
+  for (const f of files) runChild(['extract', f, ...(quick ? ['--quick'] : [])]);
+  if (args.has('--no-scaling')) return;
+  console.log('\n## scaling: generated rural counties (van, fastest; seed 2026)');
+  console.log(SCALING_HEADER);
+  const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 300_000, 1_000_000];
+  for (const n of sizes) runChild(['scale', String(n), ...(quick ? ['--quick'] : [])]);
 }
 
 main();
