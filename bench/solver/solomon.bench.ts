@@ -12,10 +12,19 @@ interface Args {
   threads: number;
   seed: number;
   verbose: boolean;
+  tuning: Record<string, number>;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { times: [2], presets: ['distance'], instances: [], threads: 1, seed: 1, verbose: false };
+  const a: Args = {
+    times: [2],
+    presets: ['distance'],
+    instances: [],
+    threads: 1,
+    seed: 1,
+    verbose: false,
+    tuning: {},
+  };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = argv[i + 1];
@@ -24,7 +33,10 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--instances') a.instances = v.split(',');
     else if (k === '--threads') a.threads = Number(v);
     else if (k === '--seed') a.seed = Number(v);
-    else if (k === '--verbose') {
+    else if (k === '--tune') {
+      // experiments: --tune tempStart=3,tempEnd=0.02
+      for (const kv of v.split(',')) a.tuning[kv.split('=')[0]] = Number(kv.split('=')[1]);
+    } else if (k === '--verbose') {
       a.verbose = true;
       continue;
     } else throw new Error(`unknown argument ${k}`);
@@ -80,9 +92,13 @@ async function main(): Promise<void> {
           now: () => performance.now(),
           preset,
           threads: args.threads,
+          tuning: args.tuning,
         };
         const t = performance.now();
-        const sol: VrpSolution = args.threads > 1 ? await solveParallel(problem, opts) : solve(problem, opts);
+        const sol: VrpSolution =
+          args.threads > 1
+            ? await solveParallel(problem, opts)
+            : solve(problem, opts, { tuning: args.tuning });
         const wallMs = performance.now() - t;
         const check = checkSolution(problem, sol, preset);
         const bks = (preset === 'fleet' ? bksFleet : bksDist).get(name);

@@ -81,16 +81,22 @@ export interface SearchParams {
   splitBeta: number;
   /** Share of the time spent removing vehicles (fleet preset). */
   fleetShare: number;
+  /** Share of the time spent removing vehicles before annealing the distance (other presets). */
+  warmFleetShare: number;
+  /** Probability that a ruin empties one whole route instead of removing strings. */
+  routeRemoval: number;
 }
 
 export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' | 'maxIterations'> = {
-  tempStart: 1,
-  tempEnd: 0.01,
+  tempStart: 5,
+  tempEnd: 0.05,
   avgRemoved: 10,
   maxString: 10,
   blink: 0.01,
   splitBeta: 0.01,
   fleetShare: 0.6,
+  warmFleetShare: 0,
+  routeRemoval: 0.01,
 };
 
 /** Snapshot of a plan: node lists per vehicle. */
@@ -131,6 +137,7 @@ export class Search {
   private readonly insList: Int32Array;
   private readonly sortKey: Float64Array;
   private readonly ruined: Uint8Array;
+  private readonly dirty: Uint8Array;
   private readonly classSeen: Int32Array;
   private classStamp = 0;
   private readonly stamp: Int32Array;
@@ -168,6 +175,7 @@ export class Search {
     this.insList = new Int32Array(S);
     this.sortKey = new Float64Array(S);
     this.ruined = new Uint8Array(V);
+    this.dirty = new Uint8Array(V);
     this.classSeen = new Int32Array(V);
     this.stamp = new Int32Array(S);
     this.loadTmp = new Float64Array(D);
@@ -341,28 +349,39 @@ export class Search {
   /** Recompute a route's cost, stop count and (for simple vehicles) its insertion caches. */
   private refresh(v: number, r: RouteBuf): void {
     const c = this.c;
-    r.cost = this.simulate(v, r.nodes, r.len);
-    r.distM = this.lastDistM;
     let n = 0;
     for (let i = 0; i < r.len; i++) if (r.nodes[i] >= 0) n++;
     r.nStops = n;
-    if (!c.vSimple[v]) return;
+    if (!c.vSimple[v]) {
+      r.cost = this.simulate(v, r.nodes, r.len);
+      r.distM = this.lastDistM;
+      return;
+    }
     const nL = c.nLoc;
     const T = c.dur[c.vProfile[v]];
+    const Dm = c.dist[c.vProfile[v]];
     const dims = this.D;
     const len = r.len;
     const loc = r.loc;
+    let feasible = true;
     loc[0] = c.vStart[v];
     for (let i = 0; i < len; i++) loc[i + 1] = c.stopLoc[r.nodes[i]];
     loc[len + 1] = c.vEnd[v];
     r.dep[0] = r.start[0] = c.vShiftStart[v];
+    let dist = 0;
     for (let i = 1; i <= len; i++) {
       const s = r.nodes[i - 1];
-      const st = firstStart(c, s, r.dep[i - 1] + T[loc[i - 1] * nL + loc[i]]);
+      const e = loc[i - 1] * nL + loc[i];
+      dist += Dm[e];
+      const st = firstStart(c, s, r.dep[i - 1] + T[e]);
+      if (st === Infinity) feasible = false;
       r.start[i] = st;
       r.dep[i] = st + c.stopServ[s];
     }
-    r.dep[len + 1] = r.start[len + 1] = r.dep[len] + T[loc[len] * nL + loc[len + 1]];
+    const eEnd = loc[len] * nL + loc[len + 1];
+    dist += Dm[eEnd];
+    const end = (r.dep[len + 1] = r.start[len + 1] = r.dep[len] + T[eEnd]);
+    if (end > c.vShiftEnd[v]) feasible = false;
     r.late[len + 1] = c.vShiftEnd[v];
     for (let i = len; i >= 1; i--) {
       const s = r.nodes[i - 1];
@@ -389,12 +408,24 @@ export class Search {
         if (x > m) m = x;
         r.pre[i * dims + d] = m;
       }
+      if (m > c.vCap[v * dims + d]) feasible = false;
       m = -Infinity;
       for (let i = len + 1; i >= 0; i--) {
         const x = L[i * dims + d];
         if (x > m) m = x;
         r.suf[i * dims + d] = m;
       }
+    }
+    if (len === 0) {
+      r.cost = 0;
+      r.distM = 0;
+    } else if (!feasible) {
+      r.cost = Infinity;
+      r.distM = 0;
+    } else {
+      r.distM = dist;
+      const work = end - (r.start[1] - T[loc[0] * nL + loc[1]]);
+      r.cost = c.wM[v] * dist + c.wS[v] * work + c.wFixed[v];
     }
   }
 
@@ -427,16 +458,20 @@ export class Search {
     const close = c.twClose[w0];
     const shiftEnd = c.vShiftEnd[v];
     const capOff = v * dims;
+    const lcRow = lc * nL;
+    let bestDelta = this.bestDelta;
     for (let p = c.locked[v].length; p <= len; p++) {
       const a = r.loc[p];
       const b = r.loc[p + 1];
-      const ta = T[a * nL + lc];
-      const tb = T[lc * nL + b];
-      const delta =
-        wM * (Dm[a * nL + lc] + Dm[lc * nL + b] - Dm[a * nL + b]) +
-        wS * (ta + tb + serv - T[a * nL + b]) +
-        fixed;
-      if (delta >= this.bestDelta) continue;
+      const ia = a * nL;
+      let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - Dm[ia + b]) + fixed;
+      if (delta >= bestDelta) continue;
+      const ta = T[ia + lc];
+      const tb = T[lcRow + b];
+      if (wS !== 0) {
+        delta += wS * (ta + tb + serv - T[ia + b]);
+        if (delta >= bestDelta) continue;
+      }
       const arr = r.dep[p] + ta;
       let st: number;
       if (singleWindow) {
@@ -465,6 +500,7 @@ export class Search {
       }
       if (!ok) continue;
       if (blink > 0 && this.rng.next() < blink) continue;
+      bestDelta = delta;
       this.bestDelta = delta;
       this.bestV = v;
       this.bestP = p;
@@ -668,9 +704,20 @@ export class Search {
       if (s < 0 || this.candRouteOf[s] === v) nodes[w++] = s;
     }
     r.len = w;
-    this.refresh(v, r);
+    r.nStops -= removed;
+    this.dirty[v] = 1;
     if (wasUsed && r.nStops === 0) this.candUsed--;
     return removed;
+  }
+
+  private refreshDirty(): void {
+    for (let i = 0; i < this.nTouched; i++) {
+      const v = this.touchedList[i];
+      if (this.dirty[v]) {
+        this.refresh(v, this.bufs[v][this.curIdx[v] ^ 1]);
+        this.dirty[v] = 0;
+      }
+    }
   }
 
   private unassign(s: number): void {
@@ -695,6 +742,18 @@ export class Search {
       this.ruined[v] = 0;
     }
     if (used === 0) return;
+    if (p.routeRemoval > 0 && rng.next() < p.routeRemoval) {
+      let k = rng.int(used);
+      for (let v = 0; v < this.V; v++) {
+        const r = this.route(v);
+        if (r.nStops - c.locked[v].length <= 0) continue;
+        if (k-- === 0) {
+          const w = this.touch(v);
+          this.removeFromRoute(v, w, c.locked[v].length, w.len);
+          return;
+        }
+      }
+    }
     const lsMax = Math.min(p.maxString, tot / used);
     const ksMax = (4 * p.avgRemoved) / (1 + lsMax) - 1;
     const ks = Math.floor(rng.next() * ksMax) + 1;
@@ -807,12 +866,13 @@ export class Search {
     let phaseStart = 0;
     let phaseStartIt = 0;
     let fleetBest = this.best;
-    if (c.preset === 'fleet' && this.mandatoryUnassigned(this.curRouteOf) === 0) {
+    const fleetShare = c.preset === 'fleet' ? p.fleetShare : p.warmFleetShare;
+    if (fleetShare > 0 && this.mandatoryUnassigned(this.curRouteOf) === 0) {
       this.fleetPhase = true;
       this.dropRoute();
     }
-    const fleetEnd = p.fleetShare * limit;
-    const fleetItEnd = Math.floor(p.fleetShare * maxIt);
+    const fleetEnd = fleetShare * limit;
+    const fleetItEnd = Math.floor(fleetShare * maxIt);
     for (;;) {
       const el = this.elapsed();
       if (el >= limit || this.iterations >= maxIt) break;
@@ -821,7 +881,7 @@ export class Search {
         phaseStart = el;
         phaseStartIt = this.iterations;
         this.restore(fleetBest);
-        this.routeLimit = fleetBest.used;
+        this.routeLimit = c.preset === 'fleet' ? fleetBest.used : this.V;
       }
       this.iterations++;
       let frac = 0.5;
@@ -836,6 +896,7 @@ export class Search {
       const temp = scale * p.tempStart * Math.pow(p.tempEnd / p.tempStart, frac);
       this.beginCandidate();
       this.ruin();
+      this.refreshDirty();
       this.recreate();
       const candRouting = this.candRouting();
       if (this.fleetPhase) {
@@ -910,6 +971,8 @@ export class Search {
     this.beginCandidate();
     const r = this.touch(bestV);
     this.removeFromRoute(bestV, r, 0, r.len);
+    this.refresh(bestV, r);
+    this.dirty[bestV] = 0;
     this.accept();
     this.routeLimit = this.curUsed;
   }
