@@ -1,5 +1,16 @@
 // One Jest run for the whole monorepo: unit specs beside the code, e2e specs under apps/*/test.
-const aliases = ['domain', 'routing', 'planning', 'config', 'auth', 'database', 'queue', 'http', 'telemetry', 'testing'];
+const aliases = [
+  'domain',
+  'routing',
+  'planning',
+  'config',
+  'auth',
+  'database',
+  'queue',
+  'http',
+  'telemetry',
+  'testing',
+];
 const moduleNameMapper = {};
 for (const name of aliases) {
   moduleNameMapper[`^@rd/${name}$`] = `<rootDir>/libs/${name}/src`;

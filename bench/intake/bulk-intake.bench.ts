@@ -42,15 +42,28 @@ function csv(rows: number, seed: number, keyPrefix: string): string {
 
 async function main(): Promise<void> {
   const db = await createTestDatabase('bench_intake');
-  const config = parseConfig({ JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: db.url, LOG_LEVEL: 'error', BULK_MAX_ROWS: String(Math.max(ROWS, 20_000)) });
+  const config = parseConfig({
+    JWT_SECRET: TEST_JWT_SECRET,
+    DATABASE_URL: db.url,
+    LOG_LEVEL: 'error',
+    BULK_MAX_ROWS: String(Math.max(ROWS, 20_000)),
+  });
   const queue = new InProcessPlanningQueue();
-  const app = await createIntakeApp({ config, database: { url: db.url, embedded: false }, planningQueue: queue });
+  const app = await createIntakeApp({
+    config,
+    database: { url: db.url, embedded: false },
+    planningQueue: queue,
+  });
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/v1`;
   const auth = (role: 'admin' | 'dispatcher') =>
     `Bearer ${issueToken({ sub: 'bench', role }, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER })}`;
   try {
-    for (const [code, lon, lat] of [['COUNTY', 1.521, 42.507], ['ENCAMP', 1.58, 42.535], ['ORDINO', 1.533, 42.556]] as const) {
+    for (const [code, lon, lat] of [
+      ['COUNTY', 1.521, 42.507],
+      ['ENCAMP', 1.58, 42.535],
+      ['ORDINO', 1.533, 42.556],
+    ] as const) {
       await fetch(`${base}/hubs`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: auth('admin') },
@@ -69,7 +82,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < SINGLES; i++) {
       const res = await fetch(`${base}/orders`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: auth('dispatcher'), 'idempotency-key': `single-${i}-bench` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: auth('dispatcher'),
+          'idempotency-key': `single-${i}-bench`,
+        },
         body: JSON.stringify(single),
       });
       if (res.status !== 201) throw new Error(`single order: HTTP ${res.status}`);
@@ -77,7 +94,10 @@ async function main(): Promise<void> {
     const singleRate = SINGLES / ((performance.now() - t) / 1000);
 
     const results: Array<[string, number, number]> = [];
-    for (const [label, seed] of [['csv run 1', 1], ['csv run 2', 2]] as const) {
+    for (const [label, seed] of [
+      ['csv run 1', 1],
+      ['csv run 2', 2],
+    ] as const) {
       const body = csv(ROWS, seed, `bench-${seed}`);
       t = performance.now();
       const res = await fetch(`${base}/orders/bulk`, {
@@ -90,10 +110,16 @@ async function main(): Promise<void> {
       if (report.accepted !== ROWS) throw new Error(`${label}: accepted ${report.accepted} of ${ROWS}`);
       results.push([label, seconds, ROWS / seconds]);
     }
-    console.log(`bulk intake, ${ROWS} rows per upload (one pickup order + parcel each), PostgreSQL + PostGIS on this machine`);
-    console.log(`  baseline single POST /v1/orders: ${singleRate.toFixed(0)} orders/s (${SINGLES} sequential requests)`);
+    console.log(
+      `bulk intake, ${ROWS} rows per upload (one pickup order + parcel each), PostgreSQL + PostGIS on this machine`,
+    );
+    console.log(
+      `  baseline single POST /v1/orders: ${singleRate.toFixed(0)} orders/s (${SINGLES} sequential requests)`,
+    );
     for (const [label, seconds, rate] of results) {
-      console.log(`  ${label}: ${seconds.toFixed(2)} s  →  ${rate.toFixed(0)} orders/s  (${(rate / singleRate).toFixed(1)}× single)`);
+      console.log(
+        `  ${label}: ${seconds.toFixed(2)} s  →  ${rate.toFixed(0)} orders/s  (${(rate / singleRate).toFixed(1)}× single)`,
+      );
     }
   } finally {
     await app.close();
