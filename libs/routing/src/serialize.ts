@@ -11,7 +11,7 @@ import { SnapIndex } from './snap';
  * typed-array views into the buffer: nothing is parsed but the small metadata.
  */
 
-const MAGIC = 'RDRT1\0\0\0';
+const MAGIC = 'RDRT2\0\0\0';
 const HEADER = 16;
 
 type Typed = Float64Array | Uint32Array | Int32Array | Uint8Array;
@@ -56,6 +56,7 @@ const GRAPH_ARRAYS = [
 ] as const;
 const CH_ARRAYS = [
   'rank',
+  'order',
   'upFirst',
   'upTarget',
   'upWeight',

@@ -57,8 +57,9 @@ export class ChQuery {
     const stamp = ++this.stamp;
     heapF.clear();
     heapB.clear();
+    const rank = ch.rank;
     for (let i = 0; i < sources.length; i++) {
-      const v = sources.nodes[i];
+      const v = rank[sources.nodes[i]];
       stampF[v] = stamp;
       distF[v] = sources.weights[i];
       auxF[v] = sources.auxes[i];
@@ -66,7 +67,7 @@ export class ChQuery {
       heapF.push(v, distF[v]);
     }
     for (let i = 0; i < targets.length; i++) {
-      const v = targets.nodes[i];
+      const v = rank[targets.nodes[i]];
       stampB[v] = stamp;
       distB[v] = targets.weights[i];
       auxB[v] = targets.auxes[i];
@@ -174,7 +175,7 @@ export class ChQuery {
       for (let i = upArcs.length - 1; i >= 0; i--) unpackArc(ch, upArcs[i], edgeDirs);
       for (let i = 0; i < downArcs.length; i++) unpackArc(ch, downArcs[i], edgeDirs);
     }
-    return { weight: best, aux: bestAux, edgeDirs, sourceNode, targetNode };
+    return { weight: best, aux: bestAux, edgeDirs, sourceNode: ch.order[sourceNode], targetNode: ch.order[targetNode] };
   }
 }
 

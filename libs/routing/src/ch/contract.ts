@@ -2,16 +2,20 @@ import { MinHeap } from '../heap';
 import { buildArcGraph, type RoadGraph, type Weighting } from '../road-graph';
 
 /**
- * A contraction hierarchy over one road graph and weighting. Nodes keep their ids; `rank` is the
- * contraction order. Queries search upward only: forward along `up*` (arcs x→y, rank y > rank x),
- * backward along `down*` (for node x the arcs y→x with rank y > rank x, listed by their source y).
+ * A contraction hierarchy over one road graph and weighting. Inside the hierarchy a node's id is
+ * its rank (contraction order), so the upward searches touch memory near the top: `rank[node]`
+ * maps graph node ids in, `order[rank]` maps them back. Queries search upward only: forward along
+ * `up*` (arcs x→y, y > x), backward along `down*` (for x the arcs y→x with y > x, listed by y).
  * Every arc, original or shortcut, has an id; shortcuts name the two arcs they replace
  * (`arcChildA` then `arcChildB`), originals store `-1 - edgeDir` in `arcChildA` (edgeDir as in ArcGraph).
  */
 export interface ContractionHierarchy {
   weighting: Weighting;
   nodeCount: number;
+  /** Graph node id → hierarchy id (its rank). */
   rank: Uint32Array;
+  /** Hierarchy id → graph node id. */
+  order: Uint32Array;
   upFirst: Uint32Array;
   upTarget: Uint32Array;
   upWeight: Float64Array;
@@ -296,12 +300,14 @@ export function contract(
     }
   }
 
-  // Upward graphs: at contraction time a node's lists held exactly its arcs to higher-ranked nodes.
+  // Upward graphs, indexed by rank: at contraction time a node's lists held exactly its arcs to higher-ranked nodes.
+  const order = new Uint32Array(n);
+  for (let v = 0; v < n; v++) order[rank[v]] = v;
   const upFirst = new Uint32Array(n + 1);
   const downFirst = new Uint32Array(n + 1);
-  for (let v = 0; v < n; v++) {
-    upFirst[v + 1] = upFirst[v] + outAdj[v].length;
-    downFirst[v + 1] = downFirst[v] + inAdj[v].length;
+  for (let r = 0; r < n; r++) {
+    upFirst[r + 1] = upFirst[r] + outAdj[order[r]].length;
+    downFirst[r + 1] = downFirst[r] + inAdj[order[r]].length;
   }
   const mUp = upFirst[n];
   const mDown = downFirst[n];
@@ -313,17 +319,18 @@ export function contract(
   const downWeight = new Float64Array(mDown);
   const downAux = new Float64Array(mDown);
   const downArc = new Uint32Array(mDown);
-  for (let v = 0; v < n; v++) {
-    let k = upFirst[v];
+  for (let r = 0; r < n; r++) {
+    const v = order[r];
+    let k = upFirst[r];
     for (const a of outAdj[v]) {
-      upTarget[k] = arcs.to[a];
+      upTarget[k] = rank[arcs.to[a]];
       upWeight[k] = arcs.weight[a];
       upAux[k] = arcs.aux[a];
       upArc[k++] = a;
     }
-    k = downFirst[v];
+    k = downFirst[r];
     for (const a of inAdj[v]) {
-      downSource[k] = arcs.from[a];
+      downSource[k] = rank[arcs.from[a]];
       downWeight[k] = arcs.weight[a];
       downAux[k] = arcs.aux[a];
       downArc[k++] = a;
@@ -335,6 +342,7 @@ export function contract(
     weighting,
     nodeCount: n,
     rank,
+    order,
     upFirst,
     upTarget,
     upWeight,

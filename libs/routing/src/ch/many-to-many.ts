@@ -90,7 +90,7 @@ export class ChManyToMany {
     const stamp = ++this.stampValue;
     heap.clear();
     for (let k = 0; k < seeds.length; k++) {
-      const v = seeds.nodes[k];
+      const v = ch.rank[seeds.nodes[k]];
       stamps[v] = stamp;
       dist[v] = seeds.weights[k];
       aux[v] = seeds.auxes[k];
