@@ -6,7 +6,7 @@ import { BidirectionalDijkstra } from './dijkstra';
 import type { LonLat } from './geo';
 import { importOsm } from './import-osm';
 import { buildArcGraph, graphBbox, type RoadGraph, type Weighting } from './road-graph';
-import { prepareRoutingData, type RoutingData } from './routing-data';
+import { prepareProfile, type RoutingData } from './routing-data';
 import type { SnappedPoint } from './snap';
 
 const close = (a: number, b: number, rel = 1e-9): boolean =>
@@ -38,7 +38,13 @@ describe.each(extracts)('ChRoadRouter on %s', (file) => {
   let router: ChRoadRouter;
   beforeAll(() => {
     const { graphs } = importOsm(sharedDataPath('osm', file), { profiles: ['van', 'motorbike'] });
-    data = prepareRoutingData(graphs, { weightings: ['fastest', 'shortest'] });
+    // contract only what the cases below use
+    data = {
+      profiles: {
+        van: prepareProfile(graphs.van, { weightings: ['fastest'] }),
+        motorbike: prepareProfile(graphs.motorbike, { weightings: ['shortest'] }),
+      },
+    };
     router = new ChRoadRouter(data, { maxSnapDistanceM: 5000 });
   });
 

@@ -175,7 +175,13 @@ export class ChQuery {
       for (let i = upArcs.length - 1; i >= 0; i--) unpackArc(ch, upArcs[i], edgeDirs);
       for (let i = 0; i < downArcs.length; i++) unpackArc(ch, downArcs[i], edgeDirs);
     }
-    return { weight: best, aux: bestAux, edgeDirs, sourceNode: ch.order[sourceNode], targetNode: ch.order[targetNode] };
+    return {
+      weight: best,
+      aux: bestAux,
+      edgeDirs,
+      sourceNode: ch.order[sourceNode],
+      targetNode: ch.order[targetNode],
+    };
   }
 }
 

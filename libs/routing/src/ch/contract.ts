@@ -37,6 +37,13 @@ export interface ContractOptions {
   witnessSettleLimit?: number;
   /** Settled-node limit of witness searches when estimating priorities (default 100). */
   simulateSettleLimit?: number;
+  /** Priority weights: edge difference, original-edge difference, contracted neighbours, level (defaults 10, 1, 5, 2). */
+  priorityWeights?: [
+    edgeDifference: number,
+    originalEdges: number,
+    contractedNeighbours: number,
+    level: number,
+  ];
 }
 
 /** Growable arc store shared by original arcs and shortcuts. */
@@ -110,7 +117,7 @@ function removeValue(list: number[], value: number): void {
 
 /**
  * Contracts the graph under `weighting`: node order by lazy updates of
- * priority = 10·edge difference + original-edge difference + contracted neighbours, with witness
+ * priority = 10·edge difference + original-edge difference + 5·contracted neighbours + 2·level, with witness
  * searches bounded by settled-node counts. Deterministic for a given graph.
  */
 export function contract(
@@ -238,7 +245,9 @@ export function contract(
     inAdj[w].push(a);
   };
 
+  const [wEdge, wOrig, wNeighbours, wLevel] = options.priorityWeights ?? [10, 1, 5, 2];
   const contractedNeighbours = new Uint32Array(n);
+  const level = new Uint32Array(n);
   const priority = new Float64Array(n);
   const computePriority = (v: number): number => {
     processNode(v, true);
@@ -248,7 +257,12 @@ export function contract(
     for (let i = 0; i < ins.length; i++) removedOrig += arcs.orig[ins[i]];
     for (let i = 0; i < outs.length; i++) removedOrig += arcs.orig[outs[i]];
     const edgeDiff = simAdded - ins.length - outs.length;
-    return 10 * edgeDiff + (simOrig - removedOrig) + contractedNeighbours[v];
+    return (
+      wEdge * edgeDiff +
+      wOrig * (simOrig - removedOrig) +
+      wNeighbours * contractedNeighbours[v] +
+      wLevel * level[v]
+    );
   };
 
   const queue = new MinHeap(n + 16);
@@ -295,6 +309,7 @@ export function contract(
     }
     for (const u of neighbours) {
       contractedNeighbours[u]++;
+      if (level[u] < level[v] + 1) level[u] = level[v] + 1;
       priority[u] = computePriority(u);
       queue.push(u, priority[u]);
     }
