@@ -4,3 +4,4 @@ export { solve } from './solver/solve';
 export { solveParallel } from './solver/parallel';
 export { checkSolution, type CheckResult } from './checker/check-solution';
 export { parseSolomon, solomonProblem, type SolomonInstance } from './solomon';
+export { generateRuralScenario, type RuralScenario, type RuralScenarioOptions } from './rural-scenario';

@@ -81,10 +81,12 @@ export interface SearchParams {
   splitBeta: number;
   /** Share of the time spent removing vehicles (fleet preset). */
   fleetShare: number;
-  /** Share of the time spent removing vehicles before annealing the distance (other presets). */
-  warmFleetShare: number;
+  /** Fleet preset: share of the time annealing the distance before removing vehicles. */
+  fleetWarmShare: number;
   /** Probability that a ruin empties one whole route instead of removing strings. */
   routeRemoval: number;
+  /** After fleet minimisation, a mandatory stop left out costs this many typical edges to the annealing. */
+  softPenalty: number;
 }
 
 export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' | 'maxIterations'> = {
@@ -95,8 +97,9 @@ export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' |
   blink: 0.01,
   splitBeta: 0.01,
   fleetShare: 0.6,
-  warmFleetShare: 0,
+  fleetWarmShare: 0.25,
   routeRemoval: 0.01,
+  softPenalty: 20,
 };
 
 /** Snapshot of a plan: node lists per vehicle. */
@@ -127,6 +130,10 @@ export class Search {
   private readonly candRouteOf: Int32Array;
   private curUnPen = 0;
   private candUnPen = 0;
+  /** The unassigned penalty the annealing sees: mandatory stops cost `lambda` (bigM except when softened). */
+  private curSoft = 0;
+  private candSoft = 0;
+  private lambda: number;
   private curUsed = 0;
   private candUsed = 0;
   private curRouting = 0;
@@ -181,6 +188,7 @@ export class Search {
     this.loadTmp = new Float64Array(D);
     this.absence = new Float64Array(S).fill(1);
     this.routeLimit = V;
+    this.lambda = c.bigM;
 
     // initial plan: locked prefixes, trip markers, everything else unassigned
     for (let v = 0; v < V; v++) {
@@ -201,12 +209,21 @@ export class Search {
       if (r.nStops > 0) this.curUsed++;
       this.curRouting += r.cost;
     }
-    for (let s = 0; s < S; s++) if (this.curRouteOf[s] < 0) this.curUnPen += this.pen(s);
+    for (let s = 0; s < S; s++) {
+      if (this.curRouteOf[s] < 0) {
+        this.curUnPen += this.pen(s);
+        this.curSoft += this.soft(s);
+      }
+    }
     this.best = this.snapshot();
   }
 
   private pen(s: number): number {
     return this.c.mandatory[s] ? this.c.bigM : this.c.penalty[s];
+  }
+
+  private soft(s: number): number {
+    return this.c.mandatory[s] ? this.lambda : this.c.penalty[s];
   }
 
   private route(v: number): RouteBuf {
@@ -227,6 +244,7 @@ export class Search {
   private beginCandidate(): void {
     this.candRouteOf.set(this.curRouteOf);
     this.candUnPen = this.curUnPen;
+    this.candSoft = this.curSoft;
     this.candUsed = this.curUsed;
     this.nTouched = 0;
   }
@@ -250,6 +268,7 @@ export class Search {
     this.nTouched = 0;
     this.curRouteOf.set(this.candRouteOf);
     this.curUnPen = this.candUnPen;
+    this.curSoft = this.candSoft;
     this.curUsed = this.candUsed;
   }
 
@@ -622,9 +641,11 @@ export class Search {
       r.len += 2;
       this.candRouteOf[q] = v;
       this.candUnPen -= this.pen(q);
+      this.candSoft -= this.soft(q);
     }
     this.candRouteOf[s] = v;
     this.candUnPen -= this.pen(s);
+    this.candSoft -= this.soft(s);
     this.refresh(v, r);
     if (wasEmpty && r.nStops > 0) this.candUsed++;
   }
@@ -723,6 +744,7 @@ export class Search {
   private unassign(s: number): void {
     this.candRouteOf[s] = -1;
     this.candUnPen += this.pen(s);
+    this.candSoft += this.soft(s);
   }
 
   private ruin(): void {
@@ -816,6 +838,7 @@ export class Search {
     this.reject();
     this.curRouteOf.fill(-1);
     this.curUnPen = 0;
+    this.curSoft = 0;
     this.curUsed = 0;
     this.curRouting = 0;
     for (let v = 0; v < this.V; v++) {
@@ -827,7 +850,12 @@ export class Search {
       if (r.nStops > 0) this.curUsed++;
       this.curRouting += r.cost;
     }
-    for (let s = 0; s < this.S; s++) if (this.curRouteOf[s] < 0) this.curUnPen += this.pen(s);
+    for (let s = 0; s < this.S; s++) {
+      if (this.curRouteOf[s] < 0) {
+        this.curUnPen += this.pen(s);
+        this.curSoft += this.soft(s);
+      }
+    }
   }
 
   private isBetter(unPen: number, used: number, cost: number, b: Snapshot): boolean {
@@ -863,33 +891,46 @@ export class Search {
     this.accept();
     this.best = this.snapshot();
     const maxIt = p.maxIterations;
+    let fleetBest = this.best;
+    // phases: 0 anneal the distance (fleet preset: a warm start), 1 remove vehicles, 2 anneal the distance
+    const fleet = c.preset === 'fleet';
+    const ends = fleet ? [p.fleetWarmShare, p.fleetShare, 1] : [0, 0, 1];
+    let phase = fleet ? 0 : 2;
     let phaseStart = 0;
     let phaseStartIt = 0;
-    let fleetBest = this.best;
-    const fleetShare = c.preset === 'fleet' ? p.fleetShare : p.warmFleetShare;
-    if (fleetShare > 0 && this.mandatoryUnassigned(this.curRouteOf) === 0) {
-      this.fleetPhase = true;
-      this.dropRoute();
-    }
-    const fleetEnd = fleetShare * limit;
-    const fleetItEnd = Math.floor(fleetShare * maxIt);
     for (;;) {
       const el = this.elapsed();
       if (el >= limit || this.iterations >= maxIt) break;
-      if (this.fleetPhase && (el >= fleetEnd || this.iterations >= fleetItEnd)) {
-        this.fleetPhase = false;
+      const itFrac = Number.isFinite(maxIt) ? this.iterations / maxIt : 0;
+      if (phase < 2 && (el >= ends[phase] * limit || itFrac >= ends[phase])) {
+        phase++;
         phaseStart = el;
         phaseStartIt = this.iterations;
-        this.restore(fleetBest);
-        this.routeLimit = c.preset === 'fleet' ? fleetBest.used : this.V;
+        if (phase === 1) {
+          this.restore(this.best);
+          fleetBest = this.best;
+          if (this.mandatoryUnassigned(this.curRouteOf) === 0) {
+            this.fleetPhase = true;
+            this.dropRoute();
+          } else phase = 2;
+        }
+        if (phase === 2) {
+          this.fleetPhase = false;
+          if (fleet && p.softPenalty > 0) this.lambda = p.softPenalty * scale;
+          this.restore(fleetBest);
+          if (fleet) this.routeLimit = fleetBest.used;
+        }
+        continue;
       }
       this.iterations++;
       let frac = 0.5;
       if (!this.fleetPhase) {
-        const tf = limit > phaseStart ? (el - phaseStart) / (limit - phaseStart) : 1;
+        const end = ends[phase] * limit;
+        const tf = end > phaseStart ? (el - phaseStart) / (end - phaseStart) : 1;
+        const endIt = ends[phase] * maxIt;
         const itf =
-          Number.isFinite(maxIt) && maxIt > phaseStartIt
-            ? (this.iterations - phaseStartIt) / (maxIt - phaseStartIt)
+          Number.isFinite(maxIt) && endIt > phaseStartIt
+            ? (this.iterations - phaseStartIt) / (endIt - phaseStartIt)
             : 0;
         frac = Math.min(1, Math.max(tf, itf));
       }
@@ -932,8 +973,8 @@ export class Search {
         }
         continue;
       }
-      const candTotal = candRouting + this.candUnPen;
-      const curTotal = this.curRouting + this.curUnPen;
+      const candTotal = candRouting + this.candSoft;
+      const curTotal = this.curRouting + this.curSoft;
       if (candTotal < curTotal - temp * Math.log(this.rng.next())) {
         this.accept();
         if (this.isBetter(this.curUnPen, this.curUsed, this.curRouting, this.best)) {

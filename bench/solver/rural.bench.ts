@@ -1,0 +1,84 @@
+// The rural pipeline on a real road network: OSM import + CH (once), then per size: generate a day,
+// snap the stops, build van and motorbike matrices, solve, check. Prints how each step grows with size.
+// node dist/bench/solver/rural.bench.js --osm andorra-2025-01.osm.pbf --sizes 200,1000,2000 --time 10
+import { generateRuralScenario, checkSolution, solve } from '@rd/planning';
+import type { VrpProblem } from '@rd/planning';
+import { ChRoadRouter, importOsm, prepareProfile, type LonLat, type RoutingData } from '@rd/routing';
+import { sharedDataPath } from '@rd/testing/shared-data';
+
+const now = (): number => performance.now();
+
+function parseArgs(argv: string[]): { osm: string; sizes: number[]; time: number; seed: number } {
+  const a = { osm: 'andorra-2025-01.osm.pbf', sizes: [200, 1000, 2000], time: 10, seed: 1 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [k, v] = [argv[i], argv[i + 1]];
+    if (k === '--osm') a.osm = v;
+    else if (k === '--sizes') a.sizes = v.split(',').map(Number);
+    else if (k === '--time') a.time = Number(v);
+    else if (k === '--seed') a.seed = Number(v);
+    else throw new Error(`unknown argument ${k}`);
+  }
+  return a;
+}
+
+function main(): void {
+  const args = parseArgs(process.argv.slice(2));
+  let t = now();
+  const { graphs } = importOsm(sharedDataPath('osm', args.osm), { profiles: ['van', 'motorbike'] }, now);
+  const importMs = now() - t;
+  t = now();
+  const data: RoutingData = { profiles: {} };
+  for (const [name, g] of Object.entries(graphs))
+    data.profiles[name] = prepareProfile(g, { weightings: ['fastest'] });
+  const prepMs = now() - t;
+  const router = new ChRoadRouter(data);
+  const g = data.profiles.van.graph;
+  const inMain = data.profiles.van.inMain;
+  const candidates: LonLat[] = [];
+  for (let i = 0; i < g.nodeCount; i++) if (inMain[i]) candidates.push([g.nodeLon[i], g.nodeLat[i]]);
+  console.log(
+    `rural pipeline on ${args.osm}: import ${(importMs / 1000).toFixed(1)} s, CH + snap index (van, motorbike) ` +
+      `${(prepMs / 1000).toFixed(1)} s; ${g.nodeCount} van graph nodes; solve limit ${args.time} s, 1 thread`,
+  );
+  console.log(
+    '| stops | locations | vehicles | snap ms | matrices ms (2 profiles) | solve s | served | unassigned (reasons) | vehicles used | distance km | iterations | checker |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const size of args.sizes) {
+    const sc = generateRuralScenario({ seed: args.seed + size, stops: size, candidates });
+    t = now();
+    const snapped = {
+      van: router.snapSync(sc.points, { profile: 'van' }),
+      bike: router.snapSync(sc.points, { profile: 'motorbike' }),
+    };
+    const snapMs = now() - t;
+    t = now();
+    const locs = (prof: 'van' | 'bike') => snapped[prof].map((s, i) => (s.ok ? s : sc.points[i]));
+    const mv = router.matrixSync(locs('van'), locs('van'), { profile: 'van' });
+    const mb = router.matrixSync(locs('bike'), locs('bike'), { profile: 'motorbike' });
+    const matrixMs = now() - t;
+    const problem: VrpProblem = {
+      locationCount: sc.points.length,
+      profiles: {
+        van: { durationS: mv.durationsS, distanceM: mv.distancesM },
+        motorbike: { durationS: mb.durationsS, distanceM: mb.distancesM },
+      },
+      vehicles: sc.vehicles,
+      stops: sc.stops,
+    };
+    t = now();
+    const sol = solve(problem, { seed: args.seed, timeLimitMs: args.time * 1000, now, preset: 'cost' });
+    const solveMs = now() - t;
+    const check = checkSolution(problem, sol, 'cost');
+    const reasons = new Map<string, number>();
+    for (const u of sol.unassigned) reasons.set(u.reason, (reasons.get(u.reason) ?? 0) + 1);
+    console.log(
+      `| ${size} | ${sc.points.length} | ${sc.vehicles.length} | ${snapMs.toFixed(0)} | ${matrixMs.toFixed(0)} | ` +
+        `${(solveMs / 1000).toFixed(1)} | ${size - sol.unassigned.length} | ${sol.unassigned.length} ` +
+        `(${[...reasons].map(([k, v]) => `${k} ${v}`).join(', ')}) | ${sol.routes.length} | ` +
+        `${(check.distanceM / 1000).toFixed(0)} | ${sol.stats.iterations} | ${check.ok ? 'ok' : 'FAILED: ' + check.violations[0]} |`,
+    );
+  }
+}
+
+main();
