@@ -374,6 +374,7 @@ export class Search {
     if (!c.vSimple[v]) {
       r.cost = this.simulate(v, r.nodes, r.len);
       r.distM = this.lastDistM;
+      this.lowerBoundTimes(v, r);
       return;
     }
     const nL = c.nLoc;
@@ -445,6 +446,34 @@ export class Search {
       r.distM = dist;
       const work = end - (r.start[1] - T[loc[0] * nL + loc[1]]);
       r.cost = c.wM[v] * dist + c.wS[v] * work + c.wFixed[v];
+    }
+  }
+
+  /**
+   * For routes checked by simulation: `dep[p]` = departure before insertion position p (0 = the start hub),
+   * a lower bound on that departure after any insertion (inserting only delays what follows).
+   */
+  private lowerBoundTimes(v: number, r: RouteBuf): void {
+    const c = this.c;
+    const nL = c.nLoc;
+    const T = c.dur[c.vProfile[v]];
+    const reload = c.vReload[v];
+    let t = c.vShiftStart[v];
+    let loc = c.vStart[v];
+    r.dep[0] = t;
+    for (let i = 0; i < r.len; i++) {
+      const s = r.nodes[i];
+      if (s < 0) {
+        if (i + 1 < r.len && r.nodes[i + 1] >= 0) {
+          t += T[loc * nL + reload] + c.vReloadServ[v];
+          loc = reload;
+        }
+      } else {
+        const st = firstStart(c, s, t + T[loc * nL + c.stopLoc[s]]);
+        t = st === Infinity ? t : st + c.stopServ[s];
+        loc = c.stopLoc[s];
+      }
+      r.dep[i + 1] = t;
     }
   }
 
@@ -544,26 +573,95 @@ export class Search {
     const c = this.c;
     const nL = c.nLoc;
     const Dm = c.dist[c.vProfile[v]];
+    const T = c.dur[c.vProfile[v]];
     const lc = c.stopLoc[s];
-    const sc = this.scratch;
+    const close = c.twClose[c.twOff[s + 1] - 1];
     const len = r.len;
     const fixed = r.nStops === 0 ? c.wFixed[v] : 0;
     for (let p = c.locked[v].length; p <= len; p++) {
       const a = this.prevLoc(v, r, p);
       const b = this.nextLoc(v, r, p);
-      const est = c.wM[v] * (Dm[a * nL + lc] + Dm[lc * nL + b] - Dm[a * nL + b]) + fixed;
-      if (est >= this.bestDelta + 1e-9 && c.wS[v] === 0) continue;
-      sc.set(r.nodes.subarray(0, p), 0);
-      sc[p] = s;
-      sc.set(r.nodes.subarray(p, len), p + 1);
-      const cost = this.simulate(v, sc, len + 1);
+      // estimate (exact for distance; ignores waiting for time): simulate only promising positions
+      const est =
+        c.wM[v] * (Dm[a * nL + lc] + Dm[lc * nL + b] - Dm[a * nL + b]) +
+        c.wS[v] * (T[a * nL + lc] + T[lc * nL + b] - T[a * nL + b] + c.stopServ[s]) +
+        fixed;
+      if (est >= this.bestDelta + 1e-9) continue;
+      if (r.dep[p] + T[a * nL + lc] > close) continue;
+      this.pushCandidate(p, -1, est);
+    }
+    this.simulateCandidates(v, r, s, -1);
+  }
+
+  private candP = new Int32Array(64);
+  private candP2 = new Int32Array(64);
+  private candE = new Float64Array(64);
+  private nCand = 0;
+
+  private pushCandidate(p: number, p2: number, e: number): void {
+    if (this.nCand === this.candP.length) {
+      const n = this.nCand * 2;
+      const grow = <A extends Int32Array | Float64Array>(x: A, y: A): A => {
+        y.set(x);
+        return y;
+      };
+      this.candP = grow(this.candP, new Int32Array(n));
+      this.candP2 = grow(this.candP2, new Int32Array(n));
+      this.candE = grow(this.candE, new Float64Array(n));
+    }
+    this.candP[this.nCand] = p;
+    this.candP2[this.nCand] = p2;
+    this.candE[this.nCand] = e;
+    this.nCand++;
+  }
+
+  /**
+   * Simulate the collected positions in order of estimated cost, until the estimate reaches the best
+   * exact delta found (the estimate is exact for distance and a close bound for time).
+   */
+  private simulateCandidates(v: number, r: RouteBuf, s: number, q: number): void {
+    const n = this.nCand;
+    this.nCand = 0;
+    if (n === 0) return;
+    const E = this.candE;
+    const sc = this.scratch;
+    const len = r.len;
+    // cheapest estimate first (selection, not a sort: usually only a few get simulated); at most 32 per route
+    for (let k = 0; k < 32; k++) {
+      let i = -1;
+      let e = Infinity;
+      for (let j = 0; j < n; j++) {
+        if (E[j] < e) {
+          e = E[j];
+          i = j;
+        }
+      }
+      if (i < 0 || e >= this.bestDelta) break;
+      E[i] = Infinity;
+      const p = this.candP[i];
+      const p2 = this.candP2[i];
+      let cost: number;
+      if (q < 0) {
+        sc.set(r.nodes.subarray(0, p), 0);
+        sc[p] = s;
+        sc.set(r.nodes.subarray(p, len), p + 1);
+        cost = this.simulate(v, sc, len + 1);
+      } else {
+        // nodes[0..p) s nodes[p..p2) q nodes[p2..len)
+        sc.set(r.nodes.subarray(0, p), 0);
+        sc[p] = s;
+        sc.set(r.nodes.subarray(p, p2), p + 1);
+        sc[p2 + 1] = q;
+        sc.set(r.nodes.subarray(p2, len), p2 + 2);
+        cost = this.simulate(v, sc, len + 2);
+      }
       const delta = cost - r.cost;
       if (delta < this.bestDelta) {
         if (this.p.blink > 0 && this.rng.next() < this.p.blink) continue;
         this.bestDelta = delta;
         this.bestV = v;
         this.bestP = p;
-        this.bestP2 = -1;
+        this.bestP2 = q < 0 ? -1 : p2;
       }
     }
   }
@@ -572,28 +670,52 @@ export class Search {
   private evalPair(s: number, v: number, r: RouteBuf): void {
     const c = this.c;
     const q = c.partner[s];
-    const sc = this.scratch;
     const len = r.len;
+    const nL = c.nLoc;
+    const Dm = c.dist[c.vProfile[v]];
+    const T = c.dur[c.vProfile[v]];
+    const wM = c.wM[v];
+    const wS = c.wS[v];
+    const ls = c.stopLoc[s];
+    const lq = c.stopLoc[q];
+    const fixed = r.nStops === 0 ? c.wFixed[v] : 0;
+    const closeS = c.twClose[c.twOff[s + 1] - 1];
+    const closeQ = c.twClose[c.twOff[q + 1] - 1];
+    const est = (a: number, x: number, b: number, serv: number): number =>
+      wM * (Dm[a * nL + x] + Dm[x * nL + b] - Dm[a * nL + b]) +
+      wS * (T[a * nL + x] + T[x * nL + b] - T[a * nL + b] + serv);
     for (let p = c.locked[v].length; p <= len; p++) {
+      const a = this.prevLoc(v, r, p);
+      const b = this.nextLoc(v, r, p);
+      const estS = est(a, ls, b, c.stopServ[s]) + fixed;
+      if (estS >= this.bestDelta) continue;
+      const arrS = r.dep[p] + T[a * nL + ls];
+      if (arrS > closeS) continue; // too late for the pickup here, whatever follows
+      const depS = firstStart(c, s, arrS) + c.stopServ[s];
       for (let p2 = p; p2 <= len; p2++) {
         if (p2 > p && r.nodes[p2 - 1] < 0) break; // a reload in between: not the same trip
-        // nodes[0..p) s nodes[p..p2) q nodes[p2..len)
-        sc.set(r.nodes.subarray(0, p), 0);
-        sc[p] = s;
-        sc.set(r.nodes.subarray(p, p2), p + 1);
-        sc[p2 + 1] = q;
-        sc.set(r.nodes.subarray(p2, len), p2 + 2);
-        const cost = this.simulate(v, sc, len + 2);
-        const delta = cost - r.cost;
-        if (delta < this.bestDelta) {
-          if (this.p.blink > 0 && this.rng.next() < this.p.blink) continue;
-          this.bestDelta = delta;
-          this.bestV = v;
-          this.bestP = p;
-          this.bestP2 = p2;
-        }
+        // estimated cost first: simulate only promising pairs of positions
+        let e: number;
+        if (p2 === p) {
+          e =
+            wM * (Dm[a * nL + ls] + Dm[ls * nL + lq] + Dm[lq * nL + b] - Dm[a * nL + b]) +
+            wS *
+              (T[a * nL + ls] +
+                T[ls * nL + lq] +
+                T[lq * nL + b] -
+                T[a * nL + b] +
+                c.stopServ[s] +
+                c.stopServ[q]) +
+            fixed;
+        } else e = estS + est(this.prevLoc(v, r, p2), lq, this.nextLoc(v, r, p2), c.stopServ[q]);
+        if (e >= this.bestDelta) continue;
+        const arrQ =
+          p2 === p ? depS + T[ls * nL + lq] : Math.max(r.dep[p2], depS) + T[this.prevLoc(v, r, p2) * nL + lq];
+        if (arrQ > closeQ) continue;
+        this.pushCandidate(p, p2, e);
       }
     }
+    this.simulateCandidates(v, r, s, q);
   }
 
   /** Find the cheapest feasible insertion of s (and its partner) over all vehicles. */

@@ -1,0 +1,62 @@
+import { checkSolution } from './checker/check-solution';
+import type { VrpProblem } from './model';
+import { Prng } from './prng';
+import { generateRuralScenario } from './rural-scenario';
+import { solve } from './solver/solve';
+
+/** Straight-line matrices over [lon, lat] points: vans 12 m/s, motorbikes 9 m/s, roads 1.3× longer. */
+function straightLine(points: [number, number][]): VrpProblem['profiles'] {
+  const n = points.length;
+  const dist = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    for (let b = 0; b < n; b++) {
+      const kx = Math.cos((points[a][1] * Math.PI) / 180) * 111_320;
+      dist[a * n + b] =
+        1.3 * Math.hypot((points[a][0] - points[b][0]) * kx, (points[a][1] - points[b][1]) * 111_320);
+    }
+  }
+  return {
+    van: { distanceM: dist, durationS: dist.map((d) => d / 12) },
+    motorbike: { distanceM: dist, durationS: dist.map((d) => d / 9) },
+  };
+}
+
+describe('generateRuralScenario', () => {
+  const rng = new Prng(3);
+  const candidates: [number, number][] = [];
+  for (let i = 0; i < 3000; i++) candidates.push([11.5 + rng.next() * 0.3, 49.9 + rng.next() * 0.2]);
+
+  test('is deterministic and has every kind of stop', () => {
+    const a = generateRuralScenario({ seed: 5, stops: 120, candidates });
+    const b = generateRuralScenario({ seed: 5, stops: 120, candidates });
+    expect(b).toEqual(a);
+    expect(a.stops).toHaveLength(120);
+    expect(a.points).toHaveLength(a.hubCount + 120);
+    expect(a.stops.some((s) => s.kind === 'pickup' && s.deliverTo === undefined)).toBe(true);
+    expect(a.stops.some((s) => s.deliverTo !== undefined)).toBe(true);
+    expect(a.stops.some((s) => (s.timeWindows?.length ?? 0) > 1)).toBe(true);
+    expect(a.stops.some((s) => s.penalty !== undefined)).toBe(true);
+    expect(a.vehicles.some((v) => (v.maxTrips ?? 1) > 1)).toBe(true);
+  });
+
+  test('its plans pass the checker (cost preset, mixed fleet, multi-trip, pairs, skills)', () => {
+    const sc = generateRuralScenario({ seed: 9, stops: 80, candidates });
+    const problem: VrpProblem = {
+      locationCount: sc.points.length,
+      profiles: straightLine(sc.points),
+      vehicles: sc.vehicles,
+      stops: sc.stops,
+    };
+    const sol = solve(problem, {
+      seed: 1,
+      timeLimitMs: 1e9,
+      now: () => 0,
+      maxIterations: 400,
+      preset: 'cost',
+    });
+    const check = checkSolution(problem, sol, 'cost');
+    expect(check.violations).toEqual([]);
+    expect(check.routingCost + check.unassignedPenalty).toBeLessThan(sol.stats.cost + 1e-6);
+    expect(sol.routes.length).toBeGreaterThan(0);
+  });
+});
