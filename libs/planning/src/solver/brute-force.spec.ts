@@ -77,6 +77,23 @@ describe('solve against a brute-force oracle', () => {
     expect(check.distanceM).toBeCloseTo(oracle, 6);
   });
 
+  test.each([21, 22, 23, 24])('seed %i: two windows per stop', (seed) => {
+    const problem = randomProblem(seed, 6, 2, { capacity: 15, horizon: 500 });
+    for (const s of problem.stops) {
+      const [a, b] = s.timeWindows?.[0] ?? [0, 500];
+      s.timeWindows = [
+        [a, a + 20],
+        [b + 40, b + 90],
+      ];
+    }
+    const oracle = bruteForce(problem);
+    const sol = solve(problem, { seed, timeLimitMs: 5000, now: () => 0, maxIterations: 3000 });
+    const check = checkSolution(problem, sol);
+    expect(check.violations).toEqual([]);
+    if (Number.isFinite(oracle)) expect(check.distanceM).toBeCloseTo(oracle, 6);
+    else expect(sol.unassigned.length).toBeGreaterThan(0);
+  });
+
   test('optional stops: serves one only when it pays', () => {
     const problem = randomProblem(99, 6, 2, { capacity: 30, horizon: 600 });
     problem.stops[0].penalty = 1; // far too cheap to be worth a detour

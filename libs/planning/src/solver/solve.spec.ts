@@ -258,6 +258,26 @@ describe('solve: constraints, each plan checked by the independent checker', () 
     expect(sol.unassigned).toHaveLength(1);
   });
 
+  test('several depots: each vehicle leaves and returns to its own hub', () => {
+    // hubs at x = 0 (location 0) and x = 100 (location 10); stops along the line
+    const problem: VrpProblem = {
+      locationCount: 11,
+      profiles: line(10),
+      vehicles: [
+        van('west', { shiftEndS: 100 }),
+        van('east', { startLocation: 10, endLocation: 10, shiftEndS: 100 }),
+      ],
+      stops: [1, 2, 3, 7, 8, 9].map((i) => stop(i)),
+    };
+    const sol = solveChecked(problem);
+    expect(sol.unassigned).toEqual([]);
+    expect(stopsOf(sol, 'west').sort()).toEqual(['s1', 's2', 's3']);
+    expect(stopsOf(sol, 'east').sort()).toEqual(['s7', 's8', 's9']);
+    const east = sol.routes.find((r) => r.vehicleId === 'east');
+    expect(east?.visits[0].location).toBe(10);
+    expect(east?.visits[east.visits.length - 1].location).toBe(10);
+  });
+
   test('re-planning with committed work locked: locked stops stay first and in order', () => {
     const base = randomProblem(7, 12, 3, { capacity: 40, horizon: 1000 });
     const first = solveChecked(base);
