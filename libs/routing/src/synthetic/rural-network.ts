@@ -59,7 +59,7 @@ export function generateRuralNetwork(options: RuralNetworkOptions): RuralNetwork
   const target = options.targetNodes ?? 20_000;
   const [lon0, lat0] = options.origin ?? [11.0, 49.0];
   const spacing = options.villageSpacingM ?? 2500;
-  const villageCount = Math.max(4, Math.round(target / 25));
+  const villageCount = Math.max(4, Math.round(target / 24.6));
   const cols = Math.max(2, Math.round(Math.sqrt(villageCount)));
   const rows = Math.max(2, Math.ceil(villageCount / cols));
   const kx = Math.cos((lat0 * Math.PI) / 180) * M_PER_DEG_LAT;
