@@ -5,32 +5,38 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { createIntakeApp } from '../apps/intake/src/create-intake-app';
 import { createPlannerApp } from '../apps/planner/src/create-planner-app';
+import { MapStore } from '../apps/planner/src/maps/map-store.service';
 import { issueToken, type Role } from '@rd/auth';
 import { parseConfig } from '@rd/config';
 import { dataSourceOptions, startEmbeddedPostgres, type EmbeddedPostgres } from '@rd/database';
 import {
   BullPlanningQueue,
-  createPlanningQueue,
   InProcessPlanningQueue,
+  planningQueueFromConfig,
   type PlanningQueue,
 } from '@rd/queue';
+import { loadRoutingData, seededRandom, type LonLat } from '@rd/routing';
 import { DataSource } from 'typeorm';
 
 /**
  * The main job, end to end on one machine: a database (PGlite + PostGIS when DATABASE_URL is unset),
- * the planning queue (in-process when REDIS_URL is unset), the intake API and the planner worker;
- * seeds a generated rural county, takes a day of deliveries plus a live-stream pickup burst through
- * the intake API, lets the planner receive the jobs, prints a summary and writes GeoJSON.
+ * the planning queue (in-process when REDIS_URL is unset), the intake API and the planner. It loads
+ * a road map (an OSM extract, or a seeded generated rural county), seeds hubs and a mixed fleet,
+ * takes a day of deliveries and a live-stream pickup burst through the intake API, lets the planner
+ * plan (debounced job → snapping → matrices → solver → stored plan), commits the plan, prints the
+ * summary and writes the plan as GeoJSON.
  *
- *   npm run main-job -- [--once] [--orders 300] [--burst 200] [--seed 7] [--out out/county.geojson]
+ *   npm run main-job -- [--once] [--map region.osm.pbf] [--orders 800] [--burst 200] [--seed 7]
+ *                       [--time-limit-ms 5000] [--out out/plan.geojson]
  */
 interface Args {
   once: boolean;
+  map?: string;
   orders: number;
   burst: number;
   seed: number;
+  timeLimitMs: number;
   out: string;
-  map?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -46,98 +52,65 @@ function parseArgs(argv: string[]): Args {
   };
   return {
     once: argv.includes('--once'),
-    orders: int('orders', 300),
+    map: value('map'),
+    orders: int('orders', 800),
     burst: int('burst', 200),
     seed: int('seed', 7),
-    out: value('out') ?? 'out/county.geojson',
-    map: value('map'),
-  };
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    timeLimitMs: int('time-limit-ms', 5000),
+    out: value('out') ?? 'out/plan.geojson',
   };
 }
 
 const step = (message: string) => console.log(`[main-job] ${message}`);
-
-/** A seeded rural county: a county town, two township stations, villages scattered in the hills. */
-function generateCounty(seed: number) {
-  const random = rng(seed);
-  const center: [number, number] = [1.521, 42.507];
-  const villages = Array.from({ length: 12 }, (_, i) => {
-    const angle = random() * 2 * Math.PI;
-    const km = 4 + random() * 18;
-    return {
-      name: `Village ${String.fromCharCode(65 + i)}`,
-      location: [center[0] + (km / 82) * Math.cos(angle), center[1] + (km / 111) * Math.sin(angle)] as [
-        number,
-        number,
-      ],
-    };
-  });
-  return { center, villages, random };
-}
+const secondsSince = (t: number) => ((performance.now() - t) / 1000).toFixed(1);
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  if (args.map)
-    step(
-      `--map ${args.map}: road routing is wired in with the planner-service issue; using straight-line geography for now`,
-    );
   const runId = randomBytes(3).toString('hex');
+  // A region of its own per run, so runs on a kept embedded database never mix.
+  const region = `${args.map ? 'extract' : 'county'}-${runId}`;
   const config = parseConfig({
     JWT_SECRET: randomBytes(32).toString('hex'), // ephemeral: tokens of this run only; a set JWT_SECRET wins
     LOG_LEVEL: 'warn',
+    PLANNING_DEBOUNCE_MS: '1000',
+    PLANNING_TIME_LIMIT_MS: String(args.timeLimitMs),
     ...process.env,
   });
-
   const started = performance.now();
+
   let embedded: EmbeddedPostgres | undefined;
   let url = config.DATABASE_URL;
   if (!url) {
     step(
-      `no DATABASE_URL: embedded PGlite + PostGIS in ${config.PGLITE_DATA_DIR} (first start loads PostGIS, ~20 s)`,
+      `no DATABASE_URL: embedded PGlite + PostGIS in ${config.PGLITE_DATA_DIR} (the first start loads PostGIS, ~20 s)`,
     );
     embedded = await startEmbeddedPostgres(config.PGLITE_DATA_DIR);
     url = embedded.url;
   }
   const database = { url, embedded: !!embedded };
-  // One DataSource for the whole process: the migrations, the planner and the intake API.
+  // One DataSource for the whole process: migrations, planner and intake (the embedded socket serves one connection).
   const dataSource = new DataSource(dataSourceOptions(database));
   await dataSource.initialize();
   const ran = await dataSource.runMigrations({ transaction: 'each' });
   step(
-    `database ready (${ran.length ? `ran ${ran.length} migration(s)` : 'schema up to date'}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `database ready (${ran.length ? `ran ${ran.length} migration(s)` : 'schema up to date'}) after ${secondsSince(started)} s`,
   );
 
-  const planningQueue: PlanningQueue = createPlanningQueue({
-    redisUrl: config.REDIS_URL,
-    prefix: config.QUEUE_PREFIX,
-  });
+  const planningQueue: PlanningQueue = planningQueueFromConfig(config);
   step(
     `planning queue: ${planningQueue.kind === 'bull' ? `Bull on ${config.REDIS_URL}` : 'in-process (no REDIS_URL)'}`,
   );
-  const runs: Array<Record<string, unknown>> = [];
-  const planner = await createPlannerApp({
-    config,
-    database,
-    sharedDataSource: dataSource,
-    planningQueue: observe(planningQueue, runs),
-  });
-  await planner.init();
+  const planner = await createPlannerApp({ config, database, sharedDataSource: dataSource, planningQueue });
+  await planner.listen(0, '127.0.0.1');
   const intake = await createIntakeApp({ config, database, sharedDataSource: dataSource, planningQueue });
   await intake.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${(intake.getHttpServer().address() as AddressInfo).port}/v1`;
+  const api = (app: typeof intake) =>
+    `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/v1`;
+  const [intakeUrl, plannerUrl] = [api(intake), api(planner)];
   const token = (role: Role) =>
     `Bearer ${issueToken({ sub: `main-job-${role}`, role }, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER })}`;
   const call = async (
+    base: string,
     method: string,
     path: string,
     role: Role,
@@ -150,180 +123,179 @@ async function main(): Promise<void> {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const json = (await res.json()) as Record<string, unknown>;
+    if (res.status >= 400 && res.status !== 409)
+      throw new Error(`${method} ${path}: HTTP ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
     return { status: res.status, json };
   };
 
   try {
-    const county = generateCounty(args.seed);
-    const random = county.random;
-    // Hubs: seeded once per database (codes are unique; a re-run finds them).
+    // 1. The road map, preprocessed once (contraction hierarchies per profile) and kept in memory.
+    const t = performance.now();
+    const imported = await planner
+      .get(MapStore)
+      .import(
+        region,
+        args.map
+          ? { kind: 'file', path: resolve(args.map) }
+          : { kind: 'generated', seed: args.seed, targetNodes: 12_000 },
+      );
+    step(
+      `map '${region}' from ${imported.map.source}: ${JSON.stringify(imported.map.stats)} in ${secondsSince(t)} s`,
+    );
+    const sites = pickSites(imported.map.dataFile!, imported.villages, args.seed);
+
+    // 2. Hubs and a mixed fleet with couriers.
     const hubSpecs = [
-      { code: 'COUNTY-HUB', name: 'County hub', kind: 'county_hub', location: county.center },
+      { code: `${region}-HUB`, name: 'County hub', kind: 'county_hub', location: sites.hub },
       {
-        code: 'STATION-N',
-        name: 'North township station',
+        code: `${region}-STATION`,
+        name: 'Township station',
         kind: 'township_station',
-        location: [county.center[0] + 0.05, county.center[1] + 0.1],
+        location: sites.station,
       },
-      {
-        code: 'STATION-S',
-        name: 'South township station',
-        kind: 'township_station',
-        location: [county.center[0] - 0.06, county.center[1] - 0.09],
-      },
-      {
-        code: 'DRONE-PORT-1',
-        name: 'Ridge drone port',
-        kind: 'drone_port',
-        location: [county.center[0] + 0.02, county.center[1] + 0.04],
-      },
+      { code: `${region}-DRONES`, name: 'Ridge drone port', kind: 'drone_port', location: sites.dronePort },
     ];
-    for (const hub of hubSpecs) {
-      const res = await call('POST', '/hubs', 'admin', {
-        ...hub,
-        openingHours: { mon: [['07:00', '19:00']], tue: [['07:00', '19:00']] },
-      });
-      if (res.status !== 201 && res.status !== 409)
-        throw new Error(`seeding hub ${hub.code}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
-    }
-    const hubs = (await call('GET', '/hubs', 'dispatcher')).json as unknown as Array<{
+    for (const hub of hubSpecs) await call(intakeUrl, 'POST', '/hubs', 'admin', { ...hub, region });
+    const hubs = (await call(intakeUrl, 'GET', '/hubs', 'dispatcher')).json as unknown as Array<{
       id: string;
       code: string;
-      kind: string;
-      location: [number, number];
+      region: string;
+      location: LonLat;
       name: string;
+      kind: string;
     }>;
-    const countyHub = hubs.find((h) => h.code === 'COUNTY-HUB')!;
+    const regionHubs = hubs.filter((h) => h.region === region);
+    const home = regionHubs.find((h) => h.kind === 'county_hub')!;
+    const station = regionHubs.find((h) => h.kind === 'township_station')!;
     const fleet = [
-      ['VAN', 'van', 800_000, 3_500],
-      ['MOTO', 'motorbike', 60_000, 120],
-      ['TRIKE', 'tricycle', 300_000, 900],
-    ] as const;
-    let vehicles = 0;
-    for (const [prefix, kind, weight, volume] of fleet) {
-      for (let i = 1; i <= (kind === 'motorbike' ? 3 : 2); i++) {
-        const res = await call('POST', '/vehicles', 'admin', {
-          code: `${prefix}-${i}`,
-          kind,
-          capacityWeightG: weight,
-          capacityVolumeL: volume,
-          homeHubId: countyHub.id,
-          shiftStart: '07:00',
-          shiftEnd: '18:00',
-          skills: kind === 'van' ? ['cold_chain', 'fragile'] : [],
+      ...[1, 2, 3, 4].map((i) => ({
+        code: `${region}-VAN-${i}`,
+        kind: 'van',
+        capacityWeightG: 900_000,
+        capacityVolumeL: 4_000,
+        homeHubId: home.id,
+        skills: ['cold_chain', 'fragile'],
+      })),
+      ...[1, 2, 3, 4, 5, 6].map((i) => ({
+        code: `${region}-MOTO-${i}`,
+        kind: 'motorbike',
+        capacityWeightG: 80_000,
+        capacityVolumeL: 300,
+        homeHubId: i % 2 ? home.id : station.id,
+        skills: ['fragile'],
+      })),
+      ...[1, 2].map((i) => ({
+        code: `${region}-TRIKE-${i}`,
+        kind: 'tricycle',
+        capacityWeightG: 300_000,
+        capacityVolumeL: 1_200,
+        homeHubId: station.id,
+        skills: [],
+      })),
+    ];
+    for (const v of fleet) {
+      const res = await call(intakeUrl, 'POST', '/vehicles', 'admin', {
+        ...v,
+        shiftStart: '07:00',
+        shiftEnd: '19:00',
+      });
+      if (res.status === 201) {
+        await call(intakeUrl, 'POST', '/couriers', 'admin', {
+          name: `Courier ${v.code}`,
+          phone: '+86 138 0000 0000',
+          homeHubId: v.homeHubId,
+          vehicleId: res.json.id,
         });
-        if (res.status === 201) vehicles++;
       }
     }
-    step(
-      `county: ${hubs.length} hubs, ${county.villages.length} villages, ${vehicles} vehicles added this run`,
-    );
+    await call(intakeUrl, 'POST', '/drones', 'admin', {
+      serialNumber: `${region}-FC30-1`,
+      model: 'FlyCart 30',
+      maxPayloadG: 30_000,
+      batteryWh: 1800,
+      cruiseSpeedMps: 15,
+      homePortId: regionHubs.find((h) => h.kind === 'drone_port')!.id,
+    });
+    step(`seeded ${regionHubs.length} hubs, ${fleet.length} vehicles with couriers, 1 drone`);
 
-    // A day of deliveries from the hub to the villages (bulk JSON).
-    const day = new Date(Date.UTC(2026, 10, 23));
-    const at = (h: number) => new Date(day.getTime() + h * 3600_000).toISOString();
+    // 3. A day of deliveries (bulk JSON) and a live-stream pickup burst in one village (bulk CSV).
+    const random = seededRandom(args.seed * 7919 + 1);
+    const day = Date.UTC(2026, 10, 23);
+    const at = (h: number) => new Date(day + h * 3600_000).toISOString();
     const deliveries = Array.from({ length: args.orders }, (_, i) => {
-      const village = county.villages[Math.floor(random() * county.villages.length)];
-      const jitter = (): [number, number] => [
-        village.location[0] + (random() - 0.5) * 0.01,
-        village.location[1] + (random() - 0.5) * 0.008,
-      ];
       const startH = 8 + Math.floor(random() * 6);
       return {
         idempotencyKey: `main-job-${runId}-d-${i}`,
         kind: 'delivery',
-        village: village.name,
-        sender: { name: 'County e-commerce hub', phone: '+86 0571 8800 0000', location: countyHub.location },
+        hubId: home.id,
+        village: `Village ${i % sites.stops.length}`,
+        sender: { name: 'County e-commerce hub', phone: '+86 0571 8800 0000', location: home.location },
         recipient: {
           name: `Recipient ${i}`,
-          phone: `+86 138 ${String(10_000_000 + i).slice(0, 8)}`,
-          location: jitter(),
+          phone: '+86 138 1000 0000',
+          location: sites.stops[Math.floor(random() * sites.stops.length)],
           landmark: 'village committee, blue gate',
         },
-        window: { start: at(startH), end: at(startH + 4) },
-        priority: random() < 0.05 ? 'medical' : random() < 0.2 ? 'express' : 'standard',
-        coldChain: random() < 0.1,
-        parcels: [{ weightG: 200 + Math.floor(random() * 8000), lengthMm: 300, widthMm: 200, heightMm: 150 }],
+        window: { start: at(startH), end: at(startH + 5) },
+        priority: random() < 0.03 ? 'medical' : random() < 0.2 ? 'express' : 'standard',
+        coldChain: random() < 0.08,
+        parcels: [{ weightG: 300 + Math.floor(random() * 6000), lengthMm: 300, widthMm: 200, heightMm: 150 }],
       };
     });
-    const t1 = performance.now();
-    const dayReport = await call('POST', '/orders/bulk', 'dispatcher', { orders: deliveries });
-    if (dayReport.status !== 200)
-      throw new Error(
-        `bulk deliveries: HTTP ${dayReport.status} ${JSON.stringify(dayReport.json).slice(0, 400)}`,
-      );
-    step(
-      `deliveries: ${dayReport.json.accepted} accepted, ${dayReport.json.rejected} rejected in ${((performance.now() - t1) / 1000).toFixed(2)} s`,
-    );
-
-    // A live-stream sale: a burst of pickups of farm produce in one village (bulk CSV).
-    const burstVillage = county.villages[0];
+    const tIntake = performance.now();
+    const dayReport = await call(intakeUrl, 'POST', '/orders/bulk', 'dispatcher', { orders: deliveries });
     const header =
-      'idempotency_key,kind,village,sender_name,sender_phone,sender_lon,sender_lat,sender_landmark,recipient_name,recipient_phone,recipient_lon,recipient_lat,window_start,window_end,weight_g,length_mm,width_mm,height_mm';
+      'idempotency_key,kind,hub_code,village,sender_name,sender_phone,sender_lon,sender_lat,sender_landmark,recipient_name,recipient_phone,recipient_lon,recipient_lat,window_start,window_end,weight_g,length_mm,width_mm,height_mm';
+    const burstVillage = sites.burstVillage;
     const lines = Array.from({ length: args.burst }, (_, i) => {
-      const lon = (burstVillage.location[0] + (random() - 0.5) * 0.006).toFixed(6);
-      const lat = (burstVillage.location[1] + (random() - 0.5) * 0.005).toFixed(6);
-      return `main-job-${runId}-p-${i},pickup,${burstVillage.name},Farmer ${i},+86 139 ${String(20_000_000 + i).slice(0, 8)},${lon},${lat},"orchard ${i % 9}, by the well",County hub,+86 0571 8800 0000,${countyHub.location[0]},${countyHub.location[1]},${at(9)},${at(17)},${1000 + Math.floor(random() * 14000)},400,300,300`;
+      const p = sites.near(burstVillage, random);
+      return `main-job-${runId}-p-${i},pickup,${home.code},Burst village,Farmer ${i},+86 139 2000 0000,${p[0].toFixed(6)},${p[1].toFixed(6)},"orchard ${i % 9}, by the well",County hub,+86 0571 8800 0000,${home.location[0]},${home.location[1]},${at(9)},${at(17)},${1000 + Math.floor(random() * 9000)},400,300,300`;
     });
-    const t2 = performance.now();
     const burstReport = await call(
+      intakeUrl,
       'POST',
       '/orders/bulk',
       'dispatcher',
       [header, ...lines].join('\n'),
       'text/csv',
     );
-    if (burstReport.status !== 200) throw new Error(`bulk pickups: HTTP ${burstReport.status}`);
+    const accepted = Number(dayReport.json.accepted) + Number(burstReport.json.accepted);
     step(
-      `live-stream burst in ${burstVillage.name}: ${burstReport.json.accepted} pickups accepted, ${burstReport.json.rejected} rejected in ${((performance.now() - t2) / 1000).toFixed(2)} s`,
+      `intake: ${dayReport.json.accepted} deliveries + ${burstReport.json.accepted} live-stream pickups accepted (${Number(dayReport.json.rejected) + Number(burstReport.json.rejected)} rejected) in ${secondsSince(tIntake)} s`,
     );
 
+    // 4. The debounced planning job runs; wait for it and read its progress.
     await drained(planningQueue);
+    const runs = (await call(plannerUrl, 'GET', `/regions/${region}/planning-runs`, 'dispatcher'))
+      .json as unknown as Array<{
+      status: string;
+      error: string | null;
+      progress: { timingsMs?: Record<string, number> };
+    }>;
+    const failed = runs.find((r) => r.status === 'failed');
+    if (failed) throw new Error(`planning failed: ${failed.error}`);
+    const done = runs.filter((r) => r.status === 'succeeded');
+    const timings = done[0]?.progress.timingsMs ?? {};
     step(
-      `planner received ${runs.length} planning job(s): ${runs.map((r) => `${r.reason} ${r.ordersInJob} orders`).join('; ')}`,
+      `planning: ${runs.length} run(s) for ${accepted} orders (debounced); last run ${JSON.stringify(timings)} ms; orders accepted → plan stored in ${secondsSince(tIntake)} s`,
     );
 
-    const orders = (
-      await call('GET', `/orders?limit=500&village=${encodeURIComponent(burstVillage.name)}`, 'dispatcher')
-    ).json;
-    const features = [
-      ...hubs.map((h) => ({
-        type: 'Feature',
-        geometry: { type: 'Point', coordinates: h.location },
-        properties: { role: 'hub', code: h.code, kind: h.kind, name: h.name },
-      })),
-      ...deliveries.map((d) => ({
-        type: 'Feature',
-        geometry: { type: 'Point', coordinates: d.recipient.location },
-        properties: { role: 'delivery', village: d.village, priority: d.priority },
-      })),
-      ...((orders.items as Array<{ sender: { location: [number, number] }; village: string }>) ?? []).map(
-        (o) => ({
-          type: 'Feature',
-          geometry: { type: 'Point', coordinates: o.sender.location },
-          properties: { role: 'pickup', village: o.village },
-        }),
-      ),
-    ];
+    // 5. The plan, committed.
+    const plan = (await call(plannerUrl, 'GET', `/regions/${region}/plans/current`, 'dispatcher'))
+      .json as unknown as PlanJson;
+    const commit = (await call(plannerUrl, 'POST', `/regions/${region}/plans/current/commit`, 'dispatcher'))
+      .json;
+    step(`plan v${plan.version}: ${JSON.stringify(plan.summary)}`);
+    step(
+      `committed: ${(commit.committedRoutes as unknown[]).length} routes, ${commit.assigned} parcels assigned to couriers`,
+    );
+
     const out = resolve(args.out);
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(
-      out,
-      JSON.stringify(
-        {
-          type: 'FeatureCollection',
-          attribution: 'Generated county; map data, where used, © OpenStreetMap contributors (ODbL)',
-          features,
-        },
-        null,
-        1,
-      ),
-    );
-    step(`wrote ${features.length} features to ${out}`);
-    step(
-      `summary: ${Number(dayReport.json.accepted) + Number(burstReport.json.accepted)} orders accepted, ${runs.length} planning job(s) received; routes and plans arrive with the planner-service issue`,
-    );
-    step(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    writeFileSync(out, JSON.stringify(planGeoJson(plan, regionHubs, args.map), null, 1));
+    step(`wrote ${out}`);
+    if (plan.routes.length === 0) throw new Error('the plan has no routes');
+    step(`done in ${secondsSince(started)} s`);
   } finally {
     await intake.close();
     await planner.close();
@@ -333,30 +305,118 @@ async function main(): Promise<void> {
   }
 }
 
-/** Wraps the queue so the job can report what the planner returned for each job. */
-function observe(queue: PlanningQueue, runs: Array<Record<string, unknown>>): PlanningQueue {
+interface PlanJson {
+  version: number;
+  summary: Record<string, unknown>;
+  routes: Array<{
+    vehicleCode: string;
+    vehicleKind: string;
+    distanceM: number;
+    trips: number;
+    geometry: { type: 'LineString'; coordinates: LonLat[] } | null;
+    visits: Array<{ seq: number; type: string; orderId: string | null; location: LonLat; startAt: string }>;
+  }>;
+  unassigned: Array<{ orderId: string; reason: string }>;
+}
+
+/** Places for hubs and stops on the map: road nodes of the van graph (or village centres of a generated county). */
+function pickSites(dataFile: string, villages: LonLat[], seed: number) {
+  const graph = loadRoutingData(dataFile).profiles.van.graph;
+  const random = seededRandom(seed);
+  const node = (): LonLat => {
+    const i = Math.floor(random() * graph.nodeCount);
+    return [graph.nodeLon[i], graph.nodeLat[i]];
+  };
+  const candidates = villages.length >= 4 ? villages : Array.from({ length: 40 }, node);
+  // A county town near the middle, and the villages it serves within a day's reach.
+  const mid: LonLat = [
+    candidates.reduce((a, c) => a + c[0], 0) / candidates.length,
+    candidates.reduce((a, c) => a + c[1], 0) / candidates.length,
+  ];
+  const byDistance = (from: LonLat) => (a: LonLat, b: LonLat) =>
+    Math.hypot(a[0] - from[0], a[1] - from[1]) - Math.hypot(b[0] - from[0], b[1] - from[1]);
+  const town = [...candidates].sort(byDistance(mid))[0];
+  const centres = [...candidates].sort(byDistance(town)).slice(0, 30);
+  // Stops: road nodes near the village centres (within ~1 km), so every stop is a real place on the roads.
+  const stops: LonLat[] = [];
+  for (let tries = 0; stops.length < 400 && tries < 400_000; tries++) {
+    const p = node();
+    if (centres.some((c) => Math.abs(c[0] - p[0]) < 0.012 && Math.abs(c[1] - p[1]) < 0.009)) stops.push(p);
+  }
+  const burstVillage = centres[1];
   return {
-    kind: queue.kind,
-    enqueue: (job, options) => queue.enqueue(job, options),
-    process: (handler) =>
-      queue.process(async (job, context) => {
-        const result = (await handler(job, context)) as Record<string, unknown>;
-        runs.push(result);
-        return result;
-      }),
-    close: () => queue.close(),
+    hub: centres[0],
+    station: centres[Math.floor(centres.length / 2)],
+    dronePort: centres[2],
+    stops: stops.length ? stops : centres,
+    burstVillage,
+    near: (c: LonLat, rnd: () => number): LonLat => [
+      c[0] + (rnd() - 0.5) * 0.006,
+      c[1] + (rnd() - 0.5) * 0.004,
+    ],
+  };
+}
+
+function planGeoJson(
+  plan: PlanJson,
+  hubs: Array<{ code: string; kind: string; location: LonLat; name: string }>,
+  map?: string,
+) {
+  const features: unknown[] = [];
+  for (const h of hubs)
+    features.push({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: h.location },
+      properties: { role: 'hub', code: h.code, kind: h.kind, name: h.name },
+    });
+  for (const r of plan.routes) {
+    if (r.geometry)
+      features.push({
+        type: 'Feature',
+        geometry: r.geometry,
+        properties: {
+          role: 'route',
+          vehicle: r.vehicleCode,
+          kind: r.vehicleKind,
+          km: Math.round(r.distanceM / 100) / 10,
+          trips: r.trips,
+        },
+      });
+    for (const v of r.visits) {
+      if (v.type === 'stop')
+        features.push({
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: v.location },
+          properties: {
+            role: 'stop',
+            vehicle: r.vehicleCode,
+            seq: v.seq,
+            order: v.orderId,
+            plannedAt: v.startAt,
+          },
+        });
+    }
+  }
+  return {
+    type: 'FeatureCollection',
+    properties: { planVersion: plan.version, summary: plan.summary, unassigned: plan.unassigned.length },
+    attribution: map
+      ? 'Map data © OpenStreetMap contributors (ODbL)'
+      : 'Generated rural county (synthetic road network)',
+    features,
   };
 }
 
 async function drained(queue: PlanningQueue): Promise<void> {
   if (queue instanceof InProcessPlanningQueue) return queue.whenIdle();
   if (queue instanceof BullPlanningQueue) {
-    for (let i = 0; i < 600; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 3000; i++) {
       const counts = await queue.queue.getJobCounts();
       if (counts.waiting + counts.active + counts.delayed === 0) return;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error('planning jobs did not finish within 60 s');
+    throw new Error('planning jobs did not finish within 5 minutes');
   }
 }
 

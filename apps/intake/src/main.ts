@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { parseConfig } from '@rd/config';
 import { startEmbeddedPostgres } from '@rd/database';
-import { createPlanningQueue } from '@rd/queue';
+import { planningQueueFromConfig } from '@rd/queue';
 import { createIntakeApp } from './create-intake-app';
 
 async function main(): Promise<void> {
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     logger.warn(`DATABASE_URL unset: embedded PGlite in ${config.PGLITE_DATA_DIR} (development only)`);
     url = (await startEmbeddedPostgres(config.PGLITE_DATA_DIR)).url;
   }
-  const planningQueue = createPlanningQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+  const planningQueue = planningQueueFromConfig(config);
   if (planningQueue.kind === 'in-process') logger.warn('REDIS_URL unset: planning jobs stay in this process');
   const app = await createIntakeApp({
     config,

@@ -39,12 +39,14 @@ describe('orders API (PostgreSQL + PostGIS, Redis)', () => {
     expect(res.body.parcels[0].trackingNumber).toMatch(/^RD[2-9A-Z]{12}$/);
     expect(res.body.parcels[0].status).toBe('created');
     expect(res.body.recipient.location).toEqual([1.575, 42.53]);
+    // Planning is debounced per region: one delayed job collects every order of the window.
     const jobs = await app.queue.queue.getJobs(['waiting', 'delayed', 'active']);
     expect(jobs.map((j) => j.data)).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ reason: 'orders_accepted', hubId: hubB.id, orderIds: [res.body.id] }),
+        expect.objectContaining({ reason: 'orders_accepted', region: 'default', orderIds: [res.body.id] }),
       ]),
     );
+    expect(jobs.every((j) => String(j.id).startsWith('plan:default:'))).toBe(true);
   });
 
   it('names a hub by code; an unknown hub is a 400 naming the field', async () => {

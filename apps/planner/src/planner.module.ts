@@ -5,10 +5,18 @@ import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { typeOrmRoot, type DatabaseTarget } from '@rd/database';
 import type { DataSource } from 'typeorm';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
+import { MapStore } from './maps/map-store.service';
+import { MapsController } from './maps/maps.controller';
+import { MapsRepository } from './maps/maps.repository';
 import { PlannerHealthController } from './planner-health.controller';
-import { PlanningIntakeRepository } from './planning-intake.repository';
+import { PlanningRunsRepository } from './planning/planning-runs.repository';
+import { PlanningRepository } from './planning/planning.repository';
+import { PlanningService } from './planning/planning.service';
+import { RegionLock } from './planning/region-lock';
 import { PlanningProcessor } from './planning.processor';
-import { PlanningService } from './planning.service';
+import { CourierController, PlansController } from './plans/plans.controller';
+import { PlansRepository } from './plans/plans.repository';
+import { PlansService } from './plans/plans.service';
 
 export interface PlannerModuleOptions {
   config: AppConfig;
@@ -24,14 +32,20 @@ export class PlannerModule {
     return {
       module: PlannerModule,
       imports: [typeOrmRoot(options.database, options.sharedDataSource)],
-      controllers: [PlannerHealthController],
+      controllers: [PlannerHealthController, MapsController, PlansController, CourierController],
       providers: [
         { provide: APP_CONFIG, useValue: options.config },
         { provide: PLANNING_QUEUE_TOKEN, useValue: options.planningQueue },
         { provide: APP_GUARD, useClass: AuthGuard },
-        PlanningIntakeRepository,
+        MapsRepository,
+        MapStore,
+        PlanningRepository,
+        PlanningRunsRepository,
         PlanningService,
+        RegionLock,
         PlanningProcessor,
+        PlansRepository,
+        PlansService,
       ],
     };
   }

@@ -38,3 +38,15 @@ describe('parseConfig', () => {
     expect((error as Error).message).not.toContain('short');
   });
 });
+
+describe('parseConfig cross-field rules', () => {
+  it('requires a GraphHopper URL with the graphhopper engine', () => {
+    expect(() => parseConfig({ JWT_SECRET: secret, ROAD_ENGINE: 'graphhopper' })).toThrow(
+      /GRAPHHOPPER_URL: required/,
+    );
+    expect(
+      parseConfig({ JWT_SECRET: secret, ROAD_ENGINE: 'graphhopper', GRAPHHOPPER_URL: 'http://gh:8989' })
+        .ROAD_ENGINE,
+    ).toBe('graphhopper');
+  });
+});

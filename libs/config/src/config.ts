@@ -16,7 +16,8 @@ const url = (protocols: string[]) =>
     { message: `must be a URL with scheme ${protocols.join(' or ')}` },
   );
 
-const port = z.coerce.number().int().min(1).max(65535);
+// 0 asks the OS for any free port (tests and side-by-side workers).
+const port = z.coerce.number().int().min(0).max(65535);
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -47,12 +48,41 @@ export const configSchema = z.object({
     .string()
     .regex(/^\d+(kb|mb)$/, 'like 20mb')
     .default('32mb'),
+  /** Triggers for one region within this window make one planning run. */
+  PLANNING_DEBOUNCE_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
+  /** Where preprocessed road graphs (one binary file per imported map) are kept. */
+  MAPS_DIR: z.string().min(1).default('.data/maps'),
+  /** Road engine: our contraction hierarchies (`ch`) or a self-hosted GraphHopper (`graphhopper`). */
+  ROAD_ENGINE: z.enum(['ch', 'graphhopper']).default('ch'),
+  GRAPHHOPPER_URL: url(['http:', 'https:']).optional(),
+  /** A stop farther than this from any road is not driven to (a drone candidate or unassigned). */
+  MAX_SNAP_DISTANCE_M: z.coerce.number().positive().max(50_000).default(1_000),
+  /** Solver time per planning run. */
+  PLANNING_TIME_LIMIT_MS: z.coerce.number().int().min(50).max(600_000).default(10_000),
+  /** Solver threads (worker threads running diversified searches); 1 = single-thread. */
+  PLANNING_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * A running job's queue lock lasts the solver's time limit plus this margin: the solver holds the
+   * event loop while it searches, so the lock must outlive a whole search before the job counts as stalled.
+   */
+  QUEUE_LOCK_MARGIN_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  /** How often the queue looks for jobs whose worker died (stalled) to run them again. */
+  QUEUE_STALLED_CHECK_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
   BULK_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
+
+/** Cross-field rules, reported with the field problems. */
+function crossChecks(config: AppConfig): string[] {
+  const problems: string[] = [];
+  if (config.ROAD_ENGINE === 'graphhopper' && !config.GRAPHHOPPER_URL) {
+    problems.push('GRAPHHOPPER_URL: required when ROAD_ENGINE=graphhopper (unset)');
+  }
+  return problems;
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -64,7 +94,11 @@ export class ConfigError extends Error {
 /** Parses an environment (normally `process.env`) into the typed config, or throws listing every problem. */
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
   const result = configSchema.safeParse(env);
-  if (result.success) return result.data;
+  if (result.success) {
+    const problems = crossChecks(result.data);
+    if (problems.length) throw new ConfigError(problems);
+    return result.data;
+  }
   const problems = result.error.issues.map((issue) => {
     const key = issue.path.join('.');
     const value = env[key];

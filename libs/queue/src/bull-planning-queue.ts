@@ -8,6 +8,10 @@ export interface BullQueueOptions {
   attempts?: number;
   /** First retry delay; doubles on each attempt. */
   backoffMs?: number;
+  /** How long a worker's lock on a running job lasts; a job whose lock lapses counts as stalled. */
+  lockDurationMs?: number;
+  /** How often stalled jobs (their worker died) are put back to run again. */
+  stalledCheckMs?: number;
 }
 
 export class BullPlanningQueue implements PlanningQueue {
@@ -17,7 +21,15 @@ export class BullPlanningQueue implements PlanningQueue {
   private readonly backoffMs: number;
 
   constructor(options: BullQueueOptions) {
-    this.queue = new Bull<PlanningJob>(PLANNING_QUEUE, options.redisUrl, { prefix: options.prefix });
+    this.queue = new Bull<PlanningJob>(PLANNING_QUEUE, options.redisUrl, {
+      prefix: options.prefix,
+      settings: {
+        lockDuration: options.lockDurationMs ?? 30_000,
+        lockRenewTime: Math.floor((options.lockDurationMs ?? 30_000) / 2),
+        stalledInterval: options.stalledCheckMs ?? 30_000,
+        maxStalledCount: 2,
+      },
+    });
     this.attempts = options.attempts ?? 5;
     this.backoffMs = options.backoffMs ?? 1000;
   }

@@ -20,6 +20,8 @@ export class InProcessPlanningQueue implements PlanningQueue {
   private closed = false;
   private nextId = 1;
   private idle: Array<() => void> = [];
+  /** Delayed jobs not yet due: they count as pending for `whenIdle`. */
+  private scheduled = 0;
 
   constructor(private readonly attempts = 5) {}
 
@@ -28,8 +30,13 @@ export class InProcessPlanningQueue implements PlanningQueue {
     if (this.knownIds.has(id)) return id;
     this.knownIds.add(id);
     const pending = { id, job: planningJobSchema.parse(job), attempt: 1 };
-    if (options.delayMs) setTimeout(() => this.push(pending), options.delayMs).unref();
-    else this.push(pending);
+    if (options.delayMs) {
+      this.scheduled++;
+      setTimeout(() => {
+        this.scheduled--;
+        this.push(pending);
+      }, options.delayMs).unref();
+    } else this.push(pending);
     return id;
   }
 
@@ -40,7 +47,7 @@ export class InProcessPlanningQueue implements PlanningQueue {
 
   /** Resolves when no job is pending or running (for the demo and tests). */
   whenIdle(): Promise<void> {
-    if (!this.running && this.pending.length === 0) return Promise.resolve();
+    if (!this.running && this.pending.length === 0 && this.scheduled === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
@@ -50,7 +57,10 @@ export class InProcessPlanningQueue implements PlanningQueue {
   }
 
   private push(pending: Pending): void {
-    if (this.closed) return;
+    if (this.closed) {
+      this.drain();
+      return;
+    }
     this.pending.push(pending);
     this.drain();
   }
@@ -59,7 +69,7 @@ export class InProcessPlanningQueue implements PlanningQueue {
     if (this.running || !this.handler) return;
     const next = this.pending.shift();
     if (!next) {
-      this.idle.splice(0).forEach((resolve) => resolve());
+      if (this.scheduled === 0) this.idle.splice(0).forEach((resolve) => resolve());
       return;
     }
     this.running = true;

@@ -9,7 +9,7 @@ const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 function job(): PlanningJob {
   return {
     reason: 'orders_accepted',
-    hubId: randomUUID(),
+    region: 'test-region',
     orderIds: [randomUUID()],
     requestedAt: new Date().toISOString(),
   };
@@ -52,7 +52,7 @@ function behaves(name: string, make: () => PlanningQueue) {
     });
 
     it('refuses a malformed job before it reaches the queue', async () => {
-      await expect(queue.enqueue({ ...job(), hubId: 'nope' })).rejects.toThrow();
+      await expect(queue.enqueue({ ...job(), region: 'Not A Region!' })).rejects.toThrow();
     });
   });
 }
@@ -63,3 +63,17 @@ behaves(
     new BullPlanningQueue({ redisUrl, prefix: `rd_test_${randomBytes(4).toString('hex')}`, backoffMs: 50 }),
 );
 behaves('in-process planning queue', () => new InProcessPlanningQueue());
+
+describe('in-process planning queue idling', () => {
+  it('counts a delayed job as pending until it ran', async () => {
+    const queue = new InProcessPlanningQueue();
+    const ran: string[] = [];
+    queue.process(async (_data, ctx) => {
+      ran.push(ctx.jobId);
+    });
+    await queue.enqueue(job(), { jobId: 'later', delayMs: 200 });
+    await queue.whenIdle();
+    expect(ran).toEqual(['later']);
+    await queue.close();
+  });
+});

@@ -9,6 +9,7 @@ export const TEST_JWT_SECRET = randomBytes(32).toString('hex');
 
 export interface RunningApp {
   app: INestApplication;
+  prefix: string;
   config: AppConfig;
   db: TestDatabase;
   queue: BullPlanningQueue;
@@ -29,9 +30,11 @@ export async function startApp(
     planningQueue: BullPlanningQueue;
   }) => Promise<INestApplication>,
   env: Record<string, string> = {},
+  /** Another app's database and queue prefix, to run a second app against the same servers. */
+  share?: { db: TestDatabase; prefix: string },
 ): Promise<RunningApp> {
-  const db = await createTestDatabase(suite);
-  const prefix = `rd_test_${suite}_${randomBytes(3).toString('hex')}`;
+  const db = share?.db ?? (await createTestDatabase(suite));
+  const prefix = share?.prefix ?? `rd_test_${suite}_${randomBytes(3).toString('hex')}`;
   const config = parseConfig({
     NODE_ENV: 'test',
     JWT_SECRET: TEST_JWT_SECRET,
@@ -41,11 +44,18 @@ export async function startApp(
     LOG_LEVEL: 'error',
     ...env,
   });
-  const queue = new BullPlanningQueue({ redisUrl: config.REDIS_URL!, prefix });
+  const queue = new BullPlanningQueue({
+    redisUrl: config.REDIS_URL!,
+    prefix,
+    backoffMs: 200,
+    lockDurationMs: config.PLANNING_TIME_LIMIT_MS + config.QUEUE_LOCK_MARGIN_MS,
+    stalledCheckMs: config.QUEUE_STALLED_CHECK_MS,
+  });
   const app = await create({ config, database: { url: db.url, embedded: false }, planningQueue: queue });
   await app.init();
   return {
     app,
+    prefix,
     config,
     db,
     queue,
@@ -55,9 +65,9 @@ export async function startApp(
     },
     async close() {
       await app.close();
-      await queue.queue.obliterate({ force: true });
+      if (!share) await queue.queue.obliterate({ force: true });
       await queue.close();
-      await db.drop();
+      if (!share) await db.drop();
     },
   };
 }

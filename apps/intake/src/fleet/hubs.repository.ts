@@ -10,11 +10,12 @@ export interface HubView {
   kind: HubKind;
   location: [number, number];
   village: string | null;
+  region: string;
   openingHours: OpeningHours;
 }
 
 type Row = Record<string, unknown>;
-const HUB_COLUMNS = `h.id, h.code, h.name, h.kind, ST_X(h.location) AS lon, ST_Y(h.location) AS lat, h.village, h.opening_hours`;
+const HUB_COLUMNS = `h.id, h.code, h.name, h.kind, ST_X(h.location) AS lon, ST_Y(h.location) AS lat, h.village, h.region, h.opening_hours`;
 
 function toHubView(r: Row): HubView {
   return {
@@ -24,6 +25,7 @@ function toHubView(r: Row): HubView {
     kind: r.kind as HubKind,
     location: [r.lon as number, r.lat as number],
     village: (r.village as string | null) ?? null,
+    region: r.region as string,
     openingHours: r.opening_hours as OpeningHours,
   };
 }
@@ -37,8 +39,8 @@ export class HubsRepository {
 
   async create(input: CreateHubInput): Promise<HubView | null> {
     const rows: Row[] = await this.db.query(
-      `INSERT INTO hubs (code, name, kind, location, village, opening_hours)
-       VALUES ($1, $2, $3, ST_SetSRID(ST_MakePoint($4, $5), 4326), $6, $7::jsonb)
+      `INSERT INTO hubs (code, name, kind, location, village, opening_hours, region)
+       VALUES ($1, $2, $3, ST_SetSRID(ST_MakePoint($4, $5), 4326), $6, $7::jsonb, $8)
        ON CONFLICT (code) DO NOTHING
        RETURNING id`,
       [
@@ -49,6 +51,7 @@ export class HubsRepository {
         input.location[1],
         input.village ?? null,
         JSON.stringify(input.openingHours ?? {}),
+        input.region ?? 'default',
       ],
     );
     return rows.length ? this.findById(rows[0].id as string) : null;
@@ -57,6 +60,11 @@ export class HubsRepository {
   async findById(id: string): Promise<HubView | null> {
     const rows: Row[] = await this.db.query(`SELECT ${HUB_COLUMNS} FROM hubs h WHERE h.id = $1`, [id]);
     return rows.length ? toHubView(rows[0]) : null;
+  }
+
+  async regionsOf(ids: string[]): Promise<Map<string, string>> {
+    const rows: Row[] = await this.db.query(`SELECT id, region FROM hubs WHERE id = ANY($1::uuid[])`, [ids]);
+    return new Map(rows.map((r) => [r.id as string, r.region as string]));
   }
 
   async findByIdsOrCodes(ids: string[], codes: string[]): Promise<HubView[]> {

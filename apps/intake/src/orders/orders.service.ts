@@ -4,6 +4,7 @@ import type { Principal } from '@rd/auth';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import {
   createOrderSchema,
+  debouncedPlanningJob,
   DomainError,
   DomainErrorCode,
   idempotencyKeySchema,
@@ -370,22 +371,26 @@ export class OrdersService {
   }
 
   /**
-   * One planning job per hub. The orders are already committed: if the queue is down they are not
-   * lost, the next planning run of the hub picks up every accepted order.
+   * One debounced planning job per region. The orders are already committed: if the queue is down
+   * they are not lost, the next planning run of the region plans every accepted order.
    */
   private async enqueuePlanning(orders: NewOrder[]): Promise<void> {
-    const byHub = new Map<string, string[]>();
-    for (const o of orders) byHub.set(o.hubId, [...(byHub.get(o.hubId) ?? []), o.id]);
-    for (const [hubId, orderIds] of byHub) {
+    if (orders.length === 0) return;
+    const regionOf = await this.hubs.regionsOf([...new Set(orders.map((o) => o.hubId))]);
+    const byRegion = new Map<string, string[]>();
+    for (const o of orders) {
+      const region = regionOf.get(o.hubId) ?? 'default';
+      byRegion.set(region, [...(byRegion.get(region) ?? []), o.id]);
+    }
+    for (const [region, orderIds] of byRegion) {
+      const { jobId, delayMs } = debouncedPlanningJob(region, Date.now(), this.config.PLANNING_DEBOUNCE_MS);
       try {
-        await this.planning.enqueue({
-          reason: 'orders_accepted',
-          hubId,
-          orderIds,
-          requestedAt: new Date().toISOString(),
-        });
+        await this.planning.enqueue(
+          { reason: 'orders_accepted', region, orderIds, requestedAt: new Date().toISOString() },
+          { jobId, delayMs },
+        );
       } catch (error) {
-        this.logger.error(`could not enqueue planning for hub ${hubId}: ${(error as Error).message}`);
+        this.logger.error(`could not enqueue planning for region ${region}: ${(error as Error).message}`);
       }
     }
   }

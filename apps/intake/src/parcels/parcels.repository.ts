@@ -9,21 +9,6 @@ import { PARCEL_COLUMNS, toParcelView } from '../orders/orders.repository';
 type Row = Record<string, unknown>;
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
 
-export interface NewParcelEvent {
-  parcelId: string;
-  seq: number;
-  type: ParcelEventType;
-  fromStatus: ParcelState;
-  actorSub: string;
-  actorRole: string;
-  hubId: string | null;
-  location: [number, number] | null;
-  occurredAt: string;
-  proof: unknown;
-  reason: string | null;
-  note: string | null;
-}
-
 export interface TrackingRow {
   trackingNumber: string;
   status: ParcelState;
@@ -75,42 +60,6 @@ export class ParcelsRepository {
       [id],
     );
     return rows.length ? toParcelView(rows[0]) : null;
-  }
-
-  async appendEvent(manager: EntityManager, event: NewParcelEvent): Promise<void> {
-    await manager.query(
-      `INSERT INTO parcel_events (parcel_id, seq, type, from_status, actor_sub, actor_role, hub_id, location,
-         occurred_at, proof, reason, note)
-       VALUES ($1, $2, $3, $4, $5, $6, $7,
-         CASE WHEN $8::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($8, $9), 4326) END,
-         $10, $11::jsonb, $12, $13)`,
-      [
-        event.parcelId,
-        event.seq,
-        event.type,
-        event.fromStatus,
-        event.actorSub,
-        event.actorRole,
-        event.hubId,
-        event.location?.[0] ?? null,
-        event.location?.[1] ?? null,
-        event.occurredAt,
-        event.proof === null ? null : JSON.stringify(event.proof),
-        event.reason,
-        event.note,
-      ],
-    );
-  }
-
-  async updateState(
-    manager: EntityManager,
-    id: string,
-    change: { status: ParcelState; version: number; currentHubId: string | null; courierId: string | null },
-  ): Promise<void> {
-    await manager.query(
-      `UPDATE parcels SET status = $2, version = $3, current_hub_id = $4, courier_id = $5, updated_at = now() WHERE id = $1`,
-      [id, change.status, change.version, change.currentHubId, change.courierId],
-    );
   }
 
   async events(parcelId: string): Promise<ParcelEventView[]> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal, Role } from '@rd/auth';
+import { appendParcelEvent } from '@rd/database';
 import {
   applyParcelEvent,
   allowedNextEvents,
@@ -69,31 +70,33 @@ export class ParcelsService {
         throw DomainError.validation([{ field: 'courierId', reason: 'unknown or inactive courier' }]);
       }
       const version = parcel.version + 1;
-      await this.parcels.appendEvent(m, {
-        parcelId,
-        seq: version,
-        type: input.type,
-        fromStatus: parcel.status,
-        actorSub: principal.sub,
-        actorRole: principal.role,
-        hubId: input.hubId ?? null,
-        location: input.location ?? null,
-        occurredAt: input.occurredAt ?? new Date().toISOString(),
-        proof: input.proof ?? null,
-        reason: input.reason ?? null,
-        note: input.note ?? null,
-      });
-      await this.parcels.updateState(m, parcelId, {
-        status: next,
-        version,
-        currentHubId:
-          next === 'received_at_hub' || next === 'sorted'
-            ? input.hubId!
-            : next === 'loaded'
-              ? parcel.currentHubId
-              : null,
-        courierId: this.courierAfter(input, parcel, principal),
-      });
+      await appendParcelEvent(
+        m,
+        {
+          parcelId,
+          seq: version,
+          type: input.type,
+          fromStatus: parcel.status,
+          actorSub: principal.sub,
+          actorRole: principal.role,
+          hubId: input.hubId ?? null,
+          location: input.location ?? null,
+          occurredAt: input.occurredAt ?? new Date().toISOString(),
+          proof: input.proof ?? null,
+          reason: input.reason ?? null,
+          note: input.note ?? null,
+        },
+        {
+          status: next,
+          currentHubId:
+            next === 'received_at_hub' || next === 'sorted'
+              ? input.hubId!
+              : next === 'loaded'
+                ? parcel.currentHubId
+                : null,
+          courierId: this.courierAfter(input, parcel, principal),
+        },
+      );
     });
     const parcel = (await this.parcels.findById(parcelId))!;
     const events = await this.parcels.events(parcelId);

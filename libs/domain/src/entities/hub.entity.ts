@@ -18,5 +18,6 @@ export class HubEntity {
   @Column(pointColumn) location!: GeoPoint;
   @Column({ type: 'jsonb', name: 'opening_hours', default: () => "'{}'::jsonb" }) openingHours!: OpeningHours;
   @Column({ type: 'text', nullable: true }) village!: string | null;
+  @Column({ type: 'text', default: 'default' }) region!: string;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
 }

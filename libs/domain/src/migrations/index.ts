@@ -1,4 +1,5 @@
 import { Initial1732233600000 } from './1732233600000-initial';
+import { Planning1732320000000 } from './1732320000000-planning';
 
 /** Every migration in order; the data source and the test template database run these. */
-export const MIGRATIONS = [Initial1732233600000];
+export const MIGRATIONS = [Initial1732233600000, Planning1732320000000];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LICENCE_CLASSES, VEHICLE_KINDS } from '../entities/fleet.entity';
 import { HUB_KINDS } from '../entities/hub.entity';
 import { code, isoDate, localTime, lonLat, phone, uuid } from './common';
+import { regionCode } from './planning-job.schema';
 
 const hoursRange = z.tuple([localTime, localTime]);
 export const openingHoursSchema = z.strictObject({
@@ -20,6 +21,8 @@ export const createHubSchema = z.strictObject({
   kind: z.enum(HUB_KINDS),
   location: lonLat,
   village: z.string().trim().max(200).optional(),
+  /** The planning region (one road map, one plan at a time); default `default`. */
+  region: regionCode.optional(),
   openingHours: openingHoursSchema.optional(),
 });
 export type CreateHubInput = z.infer<typeof createHubSchema>;

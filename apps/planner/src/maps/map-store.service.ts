@@ -1,0 +1,156 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@rd/config';
+import { DomainError, DomainErrorCode } from '@rd/domain';
+import {
+  buildRoadGraphs,
+  ChRoadRouter,
+  generateRuralNetwork,
+  graphBbox,
+  importOsm,
+  loadRoutingData,
+  MOTORBIKE,
+  prepareProfile,
+  RoutingError,
+  saveRoutingData,
+  VAN,
+  type LonLat,
+  type ProfileRoutingData,
+  type RoadGraph,
+  type RoadRouter,
+} from '@rd/routing';
+import { MapsRepository, type MapView } from './maps.repository';
+
+export type MapSource =
+  | { kind: 'file'; path: string }
+  /** A seeded generated rural county (no extract needed): the demo and tests. */
+  | { kind: 'generated'; seed: number; targetNodes?: number; origin?: LonLat };
+
+export interface ImportedMap {
+  map: MapView;
+  /** Village centres of a generated county (empty for a real extract). */
+  villages: LonLat[];
+}
+
+/** Profiles the planner routes on: vans on the van graph; motorbikes and tricycles on the motorbike graph. */
+export const PLANNING_PROFILES = ['van', 'motorbike'] as const;
+
+/**
+ * Imports and preprocesses road maps (one per region), and keeps each region's router in memory:
+ * a worker loads a map file once and reuses it for every job until a newer map becomes active.
+ */
+@Injectable()
+export class MapStore {
+  private readonly logger = new Logger(MapStore.name);
+  private readonly routers = new Map<string, { mapId: string; router: RoadRouter }>();
+
+  constructor(
+    private readonly maps: MapsRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Creates the map row and runs the import; progress is written to the row as it goes. */
+  async import(region: string, source: MapSource): Promise<ImportedMap> {
+    const map = await this.maps.create(region, describe(source));
+    return this.runImport(map, source);
+  }
+
+  /** Starts an import in the background and returns the map row to poll (admin endpoint). */
+  async startImport(region: string, source: MapSource): Promise<MapView> {
+    const map = await this.maps.create(region, describe(source));
+    void this.runImport(map, source).catch(() => undefined);
+    return map;
+  }
+
+  async routerFor(region: string): Promise<{ router: RoadRouter; map: MapView }> {
+    if (this.config.ROAD_ENGINE === 'graphhopper') {
+      throw new DomainError(
+        DomainErrorCode.Unavailable,
+        'the GraphHopper engine is configured but not wired to planning yet',
+      );
+    }
+    const map = await this.maps.active(region);
+    if (!map || !map.dataFile) {
+      throw new DomainError(
+        DomainErrorCode.Unavailable,
+        `region '${region}' has no road map: import one first`,
+        [{ field: 'region', reason: 'no active map' }],
+      );
+    }
+    const cached = this.routers.get(region);
+    if (cached?.mapId === map.id) return { router: cached.router, map };
+    const started = performance.now();
+    const router = new ChRoadRouter(loadRoutingData(map.dataFile), {
+      maxSnapDistanceM: this.config.MAX_SNAP_DISTANCE_M,
+    });
+    this.logger.log(
+      `loaded map ${map.id} of region ${region} in ${(performance.now() - started).toFixed(0)} ms`,
+    );
+    this.routers.set(region, { mapId: map.id, router });
+    return { router, map };
+  }
+
+  private async runImport(map: MapView, source: MapSource): Promise<ImportedMap> {
+    const started = performance.now();
+    const progress = (stage: string, extra: Record<string, unknown> = {}) =>
+      this.maps.progress(map.id, { stage, elapsedMs: Math.round(performance.now() - started), ...extra });
+    try {
+      await progress('reading');
+      let graphs: Record<string, RoadGraph>;
+      let villages: LonLat[] = [];
+      if (source.kind === 'file') {
+        graphs = importOsm(source.path, { profiles: [...PLANNING_PROFILES] }).graphs;
+      } else {
+        const network = generateRuralNetwork({
+          seed: source.seed,
+          targetNodes: source.targetNodes,
+          origin: source.origin,
+        });
+        graphs = buildRoadGraphs(network.osm, [VAN, MOTORBIKE]);
+        villages = network.villages;
+      }
+      const profiles: Record<string, ProfileRoutingData> = {};
+      const names = Object.keys(graphs);
+      for (const [i, name] of names.entries()) {
+        await progress('contracting', {
+          profile: name,
+          done: i,
+          of: names.length,
+          nodes: graphs[name].nodeCount,
+        });
+        // The planner needs travel time (distance rides along); `shortest` is left out to halve preprocessing.
+        profiles[name] = prepareProfile(graphs[name], { weightings: ['fastest'] });
+        await new Promise((r) => setImmediate(r));
+      }
+      await progress('saving');
+      const dir = resolve(this.config.MAPS_DIR);
+      mkdirSync(dir, { recursive: true });
+      const dataFile = join(dir, `${map.region}-${map.id}.rdgraph`);
+      const bytes = saveRoutingData({ profiles }, dataFile);
+      const bbox = graphBbox(graphs[names[0]]);
+      const stats = {
+        bytes,
+        preprocessMs: Math.round(performance.now() - started),
+        ...Object.fromEntries(
+          names.map((n) => [n, { nodes: graphs[n].nodeCount, edges: graphs[n].edgeCount }]),
+        ),
+      };
+      await this.maps.activate(map.id, { dataFile, profiles: names, stats, bbox });
+      this.logger.log(`map ${map.id} of region ${map.region} ready: ${JSON.stringify(stats)}`);
+      return { map: (await this.maps.findById(map.id))!, villages };
+    } catch (error) {
+      const message = error instanceof RoutingError || error instanceof Error ? error.message : String(error);
+      await this.maps.fail(map.id, message);
+      throw new DomainError(DomainErrorCode.Validation, `map import failed: ${message}`, [
+        { field: 'source', reason: message },
+      ]);
+    }
+  }
+}
+
+function describe(source: MapSource): string {
+  return source.kind === 'file'
+    ? source.path
+    : `generated:seed=${source.seed},nodes=${source.targetNodes ?? 'default'}`;
+}

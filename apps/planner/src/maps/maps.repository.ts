@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+export type MapStatus = 'importing' | 'ready' | 'failed';
+
+export interface MapView {
+  id: string;
+  region: string;
+  source: string;
+  status: MapStatus;
+  progress: Record<string, unknown>;
+  dataFile: string | null;
+  profiles: string[];
+  stats: Record<string, unknown>;
+  bbox: [number, number, number, number] | null;
+  error: string | null;
+  active: boolean;
+  createdAt: string;
+  readyAt: string | null;
+}
+
+type Row = Record<string, unknown>;
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null ? null : String(v));
+const COLUMNS = `id, region, source, status, progress, data_file, profiles, stats, error, active, created_at, ready_at,
+  ST_XMin(bbox) AS min_lon, ST_YMin(bbox) AS min_lat, ST_XMax(bbox) AS max_lon, ST_YMax(bbox) AS max_lat`;
+
+function toView(r: Row): MapView {
+  return {
+    id: r.id as string,
+    region: r.region as string,
+    source: r.source as string,
+    status: r.status as MapStatus,
+    progress: r.progress as Record<string, unknown>,
+    dataFile: (r.data_file as string | null) ?? null,
+    profiles: r.profiles as string[],
+    stats: r.stats as Record<string, unknown>,
+    bbox:
+      r.min_lon === null
+        ? null
+        : [Number(r.min_lon), Number(r.min_lat), Number(r.max_lon), Number(r.max_lat)],
+    error: (r.error as string | null) ?? null,
+    active: r.active as boolean,
+    createdAt: iso(r.created_at) as string,
+    readyAt: iso(r.ready_at),
+  };
+}
+
+@Injectable()
+export class MapsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async create(region: string, source: string): Promise<MapView> {
+    const rows: Row[] = await this.db.query(
+      `INSERT INTO maps (region, source, status, progress) VALUES ($1, $2, 'importing', '{"stage":"queued"}') RETURNING ${COLUMNS}`,
+      [region, source],
+    );
+    return toView(rows[0]);
+  }
+
+  async progress(id: string, progress: Record<string, unknown>): Promise<void> {
+    await this.db.query(`UPDATE maps SET progress = $2::jsonb WHERE id = $1`, [id, JSON.stringify(progress)]);
+  }
+
+  /** Marks the map ready and makes it the region's active map, in one transaction. */
+  async activate(
+    id: string,
+    done: {
+      dataFile: string;
+      profiles: string[];
+      stats: Record<string, unknown>;
+      bbox: [number, number, number, number];
+    },
+  ): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const [{ region }] = (await m.query(`SELECT region FROM maps WHERE id = $1 FOR UPDATE`, [id])) as Row[];
+      await m.query(`UPDATE maps SET active = false WHERE region = $1 AND active`, [region]);
+      await m.query(
+        `UPDATE maps SET status = 'ready', active = true, data_file = $2, profiles = $3, stats = $4::jsonb,
+           bbox = ST_MakeEnvelope($5, $6, $7, $8, 4326), ready_at = now(), progress = '{"stage":"ready"}'
+         WHERE id = $1`,
+        [id, done.dataFile, done.profiles, JSON.stringify(done.stats), ...done.bbox],
+      );
+    });
+  }
+
+  async fail(id: string, error: string): Promise<void> {
+    await this.db.query(`UPDATE maps SET status = 'failed', error = $2 WHERE id = $1`, [id, error]);
+  }
+
+  async findById(id: string): Promise<MapView | null> {
+    const rows: Row[] = await this.db.query(`SELECT ${COLUMNS} FROM maps WHERE id = $1`, [id]);
+    return rows.length ? toView(rows[0]) : null;
+  }
+
+  async active(region: string): Promise<MapView | null> {
+    const rows: Row[] = await this.db.query(`SELECT ${COLUMNS} FROM maps WHERE region = $1 AND active`, [
+      region,
+    ]);
+    return rows.length ? toView(rows[0]) : null;
+  }
+
+  async list(): Promise<MapView[]> {
+    const rows: Row[] = await this.db.query(`SELECT ${COLUMNS} FROM maps ORDER BY created_at DESC LIMIT 200`);
+    return rows.map(toView);
+  }
+}

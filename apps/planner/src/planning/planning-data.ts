@@ -1,0 +1,62 @@
+/** What a planning run reads for one region (rows mapped by the repository). */
+export interface HubRow {
+  id: string;
+  code: string;
+  kind: string;
+  location: [number, number];
+}
+
+export interface OpenOrder {
+  id: string;
+  kind: 'delivery' | 'pickup';
+  /** Where the vehicle stops: the recipient for a delivery, the sender for a pickup. */
+  stop: [number, number];
+  hubId: string;
+  village: string | null;
+  windowStartMs: number;
+  windowEndMs: number;
+  priority: 'standard' | 'express' | 'medical';
+  coldChain: boolean;
+  fragile: boolean;
+  parcels: number;
+  weightG: number;
+  volumeCm3: number;
+}
+
+export interface FleetVehicle {
+  id: string;
+  code: string;
+  kind: 'van' | 'motorbike' | 'tricycle';
+  homeHubId: string;
+  capacityWeightG: number;
+  capacityVolumeL: number;
+  shiftStart: string;
+  shiftEnd: string;
+  skills: string[];
+  courierId: string | null;
+}
+
+export interface DronePort {
+  droneId: string;
+  portId: string;
+  location: [number, number];
+  maxPayloadG: number;
+}
+
+/** Work the current plan committed (or a dispatcher locked): stays first, in order, on its vehicle. */
+export interface LockedRoute {
+  vehicleId: string;
+  orderIds: string[];
+  /** The dispatcher locked the whole route (not only its committed stops). */
+  manual: boolean;
+}
+
+export interface PlanningData {
+  region: string;
+  dayStartMs: number;
+  hubs: HubRow[];
+  orders: OpenOrder[];
+  vehicles: FleetVehicle[];
+  drones: DronePort[];
+  locked: LockedRoute[];
+}

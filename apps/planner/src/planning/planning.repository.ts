@@ -1,0 +1,333 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { DronePort, FleetVehicle, HubRow, LockedRoute, OpenOrder, PlanningData } from './planning-data';
+
+type Row = Record<string, unknown>;
+const DAY_MS = 86_400_000;
+
+export interface StoredVisit {
+  seq: number;
+  visitType: 'start' | 'stop' | 'reload' | 'end';
+  orderId: string | null;
+  hubId: string | null;
+  location: [number, number];
+  arrivalMs: number;
+  startMs: number;
+  departureMs: number;
+  load: number[];
+  legDistanceM: number;
+  legDurationS: number;
+  legGeometry: Array<[number, number]> | null;
+}
+
+export interface StoredRoute {
+  vehicleId: string;
+  courierId: string | null;
+  profile: string;
+  locked: boolean;
+  committed: boolean;
+  distanceM: number;
+  durationS: number;
+  trips: number;
+  startMs: number;
+  endMs: number;
+  geometry: Array<[number, number]> | null;
+  visits: StoredVisit[];
+}
+
+export interface PlanToStore {
+  region: string;
+  jobKey: string | null;
+  source: 'solver' | 'dispatcher';
+  basedOn: string | null;
+  planDate: string;
+  createdBy: string;
+  stats: Record<string, unknown>;
+  summary: Record<string, unknown>;
+  routes: StoredRoute[];
+  unassigned: Array<{ orderId: string; reason: string; detail: string | null }>;
+}
+
+const lineJson = (coords: Array<[number, number]> | null) =>
+  coords && coords.length >= 2 ? JSON.stringify({ type: 'LineString', coordinates: coords }) : null;
+
+@Injectable()
+export class PlanningRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The planning day: the requested one, else the day of the earliest open order window (UTC). */
+  async defaultPlanDate(region: string): Promise<string | null> {
+    const rows: Row[] = await this.db.query(
+      `SELECT to_char(min(o.window_start) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day
+       FROM orders o JOIN hubs h ON h.id = o.hub_id
+       WHERE h.region = $1 AND o.status IN ('accepted', 'planned', 'in_progress')`,
+      [region],
+    );
+    return (rows[0]?.day as string | null) ?? null;
+  }
+
+  async load(region: string, planDate: string): Promise<PlanningData> {
+    const dayStartMs = Date.parse(`${planDate}T00:00:00Z`);
+    const hubs: Row[] = await this.db.query(
+      `SELECT id, code, kind, ST_X(location) AS lon, ST_Y(location) AS lat FROM hubs WHERE region = $1 ORDER BY code`,
+      [region],
+    );
+    const orders: Row[] = await this.db.query(
+      `SELECT o.id, o.kind, o.hub_id, o.village, o.priority, o.cold_chain, o.window_start, o.window_end,
+         CASE WHEN o.kind = 'pickup' THEN ST_X(o.sender_location) ELSE ST_X(o.recipient_location) END AS lon,
+         CASE WHEN o.kind = 'pickup' THEN ST_Y(o.sender_location) ELSE ST_Y(o.recipient_location) END AS lat,
+         count(p.id)::int AS parcels, coalesce(sum(p.weight_g), 0)::float8 AS weight_g,
+         coalesce(sum(p.length_mm::float8 * p.width_mm * p.height_mm) / 1000, 0)::float8 AS volume_cm3,
+         bool_or(p.fragile) AS fragile
+       FROM orders o JOIN hubs h ON h.id = o.hub_id JOIN parcels p ON p.order_id = o.id
+       WHERE h.region = $1 AND o.status IN ('accepted', 'planned', 'in_progress')
+         AND o.window_start < $3::timestamptz AND o.window_end > $2::timestamptz
+       GROUP BY o.id ORDER BY o.created_at, o.id`,
+      [region, new Date(dayStartMs).toISOString(), new Date(dayStartMs + DAY_MS).toISOString()],
+    );
+    const vehicles: Row[] = await this.db.query(
+      `SELECT v.id, v.code, v.kind, v.home_hub_id, v.capacity_weight_g, v.capacity_volume_l::float8 AS capacity_volume_l,
+         v.shift_start::text AS shift_start, v.shift_end::text AS shift_end, v.skills,
+         (SELECT c.id FROM couriers c WHERE c.vehicle_id = v.id AND c.active ORDER BY c.created_at LIMIT 1) AS courier_id
+       FROM vehicles v JOIN hubs h ON h.id = v.home_hub_id
+       WHERE h.region = $1 AND v.active ORDER BY v.code`,
+      [region],
+    );
+    const drones: Row[] = await this.db.query(
+      `SELECT d.id, d.home_port_id, d.max_payload_g, ST_X(h.location) AS lon, ST_Y(h.location) AS lat
+       FROM drones d JOIN hubs h ON h.id = d.home_port_id WHERE h.region = $1 AND d.active`,
+      [region],
+    );
+    // Committed stops (orders in progress) and every open stop of a route the dispatcher locked keep
+    // their vehicle and order from the current plan.
+    const locked: Row[] = await this.db.query(
+      `SELECT r.vehicle_id, bool_or(r.locked) AS manual, array_agg(v.order_id ORDER BY v.seq) AS order_ids
+       FROM plans p JOIN plan_routes r ON r.plan_id = p.id JOIN plan_visits v ON v.route_id = r.id
+       JOIN orders o ON o.id = v.order_id
+       WHERE p.region = $1 AND p.status = 'current'
+         AND (o.status = 'in_progress' OR (r.locked AND o.status IN ('accepted', 'planned')))
+       GROUP BY r.vehicle_id`,
+      [region],
+    );
+    return {
+      region,
+      dayStartMs,
+      hubs: hubs.map((h): HubRow => ({
+        id: h.id as string,
+        code: h.code as string,
+        kind: h.kind as string,
+        location: [h.lon as number, h.lat as number],
+      })),
+      orders: orders.map((o): OpenOrder => ({
+        id: o.id as string,
+        kind: o.kind as OpenOrder['kind'],
+        stop: [o.lon as number, o.lat as number],
+        hubId: o.hub_id as string,
+        village: (o.village as string | null) ?? null,
+        windowStartMs: (o.window_start as Date).getTime(),
+        windowEndMs: (o.window_end as Date).getTime(),
+        priority: o.priority as OpenOrder['priority'],
+        coldChain: o.cold_chain as boolean,
+        fragile: o.fragile as boolean,
+        parcels: o.parcels as number,
+        weightG: Number(o.weight_g),
+        volumeCm3: Math.ceil(Number(o.volume_cm3)),
+      })),
+      vehicles: vehicles.map((v): FleetVehicle => ({
+        id: v.id as string,
+        code: v.code as string,
+        kind: v.kind as FleetVehicle['kind'],
+        homeHubId: v.home_hub_id as string,
+        capacityWeightG: v.capacity_weight_g as number,
+        capacityVolumeL: Number(v.capacity_volume_l),
+        shiftStart: v.shift_start as string,
+        shiftEnd: v.shift_end as string,
+        skills: v.skills as string[],
+        courierId: (v.courier_id as string | null) ?? null,
+      })),
+      drones: drones.map((d): DronePort => ({
+        droneId: d.id as string,
+        portId: d.home_port_id as string,
+        location: [d.lon as number, d.lat as number],
+        maxPayloadG: d.max_payload_g as number,
+      })),
+      locked: locked.map((l): LockedRoute => ({
+        vehicleId: l.vehicle_id as string,
+        orderIds: l.order_ids as string[],
+        manual: l.manual as boolean,
+      })),
+    };
+  }
+
+  /** The current plan's routes of some vehicles, as stored (kept unchanged when their locked work cannot be re-solved). */
+  async currentRoutes(region: string, vehicleIds: string[]): Promise<StoredRoute[]> {
+    const routes: Row[] = await this.db.query(
+      `SELECT r.id, r.vehicle_id, r.courier_id, r.profile, r.locked, r.distance_m, r.duration_s, r.trips, r.start_at, r.end_at,
+         ST_AsGeoJSON(r.geometry)::json AS geometry
+       FROM plans p JOIN plan_routes r ON r.plan_id = p.id
+       WHERE p.region = $1 AND p.status = 'current' AND r.vehicle_id = ANY($2::uuid[])`,
+      [region, vehicleIds],
+    );
+    const out: StoredRoute[] = [];
+    for (const r of routes) {
+      const visits: Row[] = await this.db.query(
+        `SELECT seq, visit_type, order_id, hub_id, ST_X(location) AS lon, ST_Y(location) AS lat, arrival_at, start_at, departure_at,
+           load, leg_distance_m, leg_duration_s, ST_AsGeoJSON(leg_geometry)::json AS leg_geometry
+         FROM plan_visits WHERE route_id = $1 ORDER BY seq`,
+        [r.id],
+      );
+      out.push({
+        vehicleId: r.vehicle_id as string,
+        courierId: (r.courier_id as string | null) ?? null,
+        profile: r.profile as string,
+        locked: r.locked as boolean,
+        committed: false,
+        distanceM: r.distance_m as number,
+        durationS: r.duration_s as number,
+        trips: r.trips as number,
+        startMs: (r.start_at as Date).getTime(),
+        endMs: (r.end_at as Date).getTime(),
+        geometry: (r.geometry as { coordinates: Array<[number, number]> } | null)?.coordinates ?? null,
+        visits: visits.map((v) => ({
+          seq: v.seq as number,
+          visitType: v.visit_type as StoredVisit['visitType'],
+          orderId: (v.order_id as string | null) ?? null,
+          hubId: (v.hub_id as string | null) ?? null,
+          location: [v.lon as number, v.lat as number],
+          arrivalMs: (v.arrival_at as Date).getTime(),
+          startMs: (v.start_at as Date).getTime(),
+          departureMs: (v.departure_at as Date).getTime(),
+          load: v.load as number[],
+          legDistanceM: v.leg_distance_m as number,
+          legDurationS: v.leg_duration_s as number,
+          legGeometry:
+            (v.leg_geometry as { coordinates: Array<[number, number]> } | null)?.coordinates ?? null,
+        })),
+      });
+    }
+    return out;
+  }
+
+  async planIdForJob(region: string, jobKey: string): Promise<string | null> {
+    const rows: Row[] = await this.db.query(`SELECT id FROM plans WHERE region = $1 AND job_key = $2`, [
+      region,
+      jobKey,
+    ]);
+    return (rows[0]?.id as string | undefined) ?? null;
+  }
+
+  /**
+   * Stores a new plan version and makes it current, in one transaction: a worker that dies before
+   * the commit leaves nothing behind, and a job stored once is never stored again (job_key).
+   */
+  async storePlan(plan: PlanToStore): Promise<{ id: string; version: number; created: boolean }> {
+    return this.db.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext('rd:plan:' || $1))`, [plan.region]);
+      if (plan.jobKey) {
+        const seen: Row[] = await m.query(
+          `SELECT id, version FROM plans WHERE region = $1 AND job_key = $2`,
+          [plan.region, plan.jobKey],
+        );
+        if (seen.length)
+          return { id: seen[0].id as string, version: seen[0].version as number, created: false };
+      }
+      const [{ next }] = (await m.query(
+        `SELECT coalesce(max(version), 0) + 1 AS next FROM plans WHERE region = $1`,
+        [plan.region],
+      )) as Row[];
+      await m.query(`UPDATE plans SET status = 'superseded' WHERE region = $1 AND status = 'current'`, [
+        plan.region,
+      ]);
+      const [{ id }] = (await m.query(
+        `INSERT INTO plans (region, version, status, source, based_on, job_key, plan_date, stats, summary, created_by)
+         VALUES ($1, $2, 'current', $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9) RETURNING id`,
+        [
+          plan.region,
+          next,
+          plan.source,
+          plan.basedOn,
+          plan.jobKey,
+          plan.planDate,
+          JSON.stringify(plan.stats),
+          JSON.stringify(plan.summary),
+          plan.createdBy,
+        ],
+      )) as Row[];
+      for (const route of plan.routes) await this.insertRoute(m, id as string, route);
+      if (plan.unassigned.length) {
+        await m.query(
+          `INSERT INTO plan_unassigned (plan_id, order_id, reason, detail)
+           SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[])`,
+          [
+            id,
+            plan.unassigned.map((u) => u.orderId),
+            plan.unassigned.map((u) => u.reason),
+            plan.unassigned.map((u) => u.detail),
+          ],
+        );
+      }
+      const plannedIds = plan.routes.flatMap((r) => r.visits.flatMap((v) => (v.orderId ? [v.orderId] : [])));
+      await m.query(
+        `UPDATE orders SET status = 'planned', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'accepted'`,
+        [plannedIds],
+      );
+      await m.query(
+        `UPDATE orders SET status = 'accepted', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'planned'`,
+        [plan.unassigned.map((u) => u.orderId)],
+      );
+      return { id: id as string, version: next as number, created: true };
+    });
+  }
+
+  private async insertRoute(m: EntityManager, planId: string, route: StoredRoute): Promise<void> {
+    const [{ id }] = (await m.query(
+      `INSERT INTO plan_routes (plan_id, vehicle_id, courier_id, profile, locked, committed, distance_m, duration_s, trips,
+         start_at, end_at, geometry)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CASE WHEN $12::text IS NULL THEN NULL ELSE ST_SetSRID(ST_GeomFromGeoJSON($12), 4326) END)
+       RETURNING id`,
+      [
+        planId,
+        route.vehicleId,
+        route.courierId,
+        route.profile,
+        route.locked,
+        route.committed,
+        route.distanceM,
+        route.durationS,
+        route.trips,
+        new Date(route.startMs).toISOString(),
+        new Date(route.endMs).toISOString(),
+        lineJson(route.geometry),
+      ],
+    )) as Row[];
+    const v = route.visits;
+    await m.query(
+      `INSERT INTO plan_visits (route_id, seq, visit_type, order_id, hub_id, location, arrival_at, start_at, departure_at,
+         load, leg_distance_m, leg_duration_s, leg_geometry)
+       SELECT $1, t.seq, t.visit_type, t.order_id, t.hub_id, ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326), t.arrival_at,
+         t.start_at, t.departure_at, t.load::jsonb, t.leg_distance_m, t.leg_duration_s,
+         CASE WHEN t.geom IS NULL THEN NULL ELSE ST_SetSRID(ST_GeomFromGeoJSON(t.geom), 4326) END
+       FROM unnest($2::int[], $3::text[], $4::uuid[], $5::uuid[], $6::float8[], $7::float8[], $8::timestamptz[],
+         $9::timestamptz[], $10::timestamptz[], $11::text[], $12::float8[], $13::float8[], $14::text[])
+         AS t(seq, visit_type, order_id, hub_id, lon, lat, arrival_at, start_at, departure_at, load, leg_distance_m,
+              leg_duration_s, geom)`,
+      [
+        id,
+        v.map((x) => x.seq),
+        v.map((x) => x.visitType),
+        v.map((x) => x.orderId),
+        v.map((x) => x.hubId),
+        v.map((x) => x.location[0]),
+        v.map((x) => x.location[1]),
+        v.map((x) => new Date(x.arrivalMs).toISOString()),
+        v.map((x) => new Date(x.startMs).toISOString()),
+        v.map((x) => new Date(x.departureMs).toISOString()),
+        v.map((x) => JSON.stringify(x.load)),
+        v.map((x) => x.legDistanceM),
+        v.map((x) => x.legDurationS),
+        v.map((x) => lineJson(x.legGeometry)),
+      ],
+    );
+  }
+}

@@ -1,0 +1,121 @@
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { CurrentPrincipal, Roles, type Principal } from '@rd/auth';
+import { DomainError, regionCode } from '@rd/domain';
+import { ZodPipe } from '@rd/http';
+import { z } from 'zod';
+import { PlansRepository } from './plans.repository';
+import { PlansService } from './plans.service';
+import { renderRouteSheet } from './route-sheet';
+
+class RegionPipe extends ZodPipe<typeof regionCode> {
+  constructor() {
+    super(regionCode, 'the region');
+  }
+}
+const versionSchema = z.coerce.number().int().min(1);
+const compareQuery = z.object({ from: versionSchema, to: versionSchema });
+const planNowBody = z.strictObject({ planDate: z.iso.date().optional() });
+const lockBody = z.strictObject({ locked: z.boolean() });
+const uuidParam = z.uuid('must be a UUID');
+
+@Controller('regions/:region')
+export class PlansController {
+  constructor(private readonly plans: PlansService) {}
+
+  @Get('plans/current')
+  @Roles('dispatcher')
+  current(@Param('region', RegionPipe) region: string, @Query('geometry') geometry?: string) {
+    return this.plans.current(region, geometry !== 'false');
+  }
+
+  @Get('plans/current/summary')
+  @Roles('dispatcher', 'hub_operator')
+  async summary(@Param('region', RegionPipe) region: string) {
+    const { routes: _routes, unassigned: _unassigned, ...header } = await this.plans.current(region, false);
+    return header;
+  }
+
+  @Get('plans')
+  @Roles('dispatcher')
+  list(@Param('region', RegionPipe) region: string) {
+    return this.plans.list(region);
+  }
+
+  @Get('plans/compare')
+  @Roles('dispatcher')
+  compare(
+    @Param('region', RegionPipe) region: string,
+    @Query(new ZodPipe(compareQuery, 'the query')) q: z.infer<typeof compareQuery>,
+  ) {
+    return this.plans.compare(region, q.from, q.to);
+  }
+
+  @Get('plans/:version')
+  @Roles('dispatcher')
+  version(
+    @Param('region', RegionPipe) region: string,
+    @Param('version', new ZodPipe(versionSchema, 'the version')) version: number,
+  ) {
+    return this.plans.version(region, version);
+  }
+
+  @Post('plan-now')
+  @HttpCode(202)
+  @Roles('dispatcher')
+  planNow(
+    @Param('region', RegionPipe) region: string,
+    @Body(new ZodPipe(planNowBody, 'the request')) body: z.infer<typeof planNowBody>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.plans.planNow(region, principal, body.planDate);
+  }
+
+  @Get('planning-runs')
+  @Roles('dispatcher')
+  runs(@Param('region', RegionPipe) region: string) {
+    return this.plans.planningRunsOf(region);
+  }
+
+  @Post('plans/current/routes/:vehicleId/lock')
+  @HttpCode(200)
+  @Roles('dispatcher')
+  lock(
+    @Param('region', RegionPipe) region: string,
+    @Param('vehicleId', new ZodPipe(uuidParam, 'the vehicle id')) vehicleId: string,
+    @Body(new ZodPipe(lockBody, 'the request')) body: z.infer<typeof lockBody>,
+  ) {
+    return this.plans.lockRoute(region, vehicleId, body.locked);
+  }
+
+  @Post('plans/current/commit')
+  @HttpCode(200)
+  @Roles('dispatcher')
+  commit(@Param('region', RegionPipe) region: string, @CurrentPrincipal() principal: Principal) {
+    return this.plans.commit(region, principal);
+  }
+}
+
+/** The courier's side: only their own committed route. */
+@Controller('courier')
+export class CourierController {
+  constructor(
+    private readonly plans: PlansService,
+    private readonly repo: PlansRepository,
+  ) {}
+
+  @Get('route')
+  @Roles('courier')
+  route(@CurrentPrincipal() principal: Principal) {
+    return this.plans.courierRoute(principal);
+  }
+
+  @Get('route-sheet')
+  @Roles('courier')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  async sheet(@CurrentPrincipal() principal: Principal) {
+    const plan = await this.plans.courierRoute(principal);
+    const route = plan.routes[0];
+    if (!route) throw DomainError.notFound('route for courier', principal.staffId ?? '');
+    return renderRouteSheet(route, await this.repo.sheetStops(route.id), plan.version, plan.planDate);
+  }
+}

@@ -1,0 +1,279 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface VisitView {
+  seq: number;
+  type: 'start' | 'stop' | 'reload' | 'end';
+  orderId: string | null;
+  hubId: string | null;
+  location: [number, number];
+  arrivalAt: string;
+  startAt: string;
+  departureAt: string;
+  load: number[];
+  legDistanceM: number;
+  legDurationS: number;
+  legGeometry: { type: 'LineString'; coordinates: Array<[number, number]> } | null;
+}
+
+export interface RouteView {
+  id: string;
+  vehicleId: string;
+  vehicleCode: string;
+  vehicleKind: string;
+  courierId: string | null;
+  profile: string;
+  locked: boolean;
+  committed: boolean;
+  distanceM: number;
+  durationS: number;
+  trips: number;
+  startAt: string;
+  endAt: string;
+  geometry: { type: 'LineString'; coordinates: Array<[number, number]> } | null;
+  visits: VisitView[];
+}
+
+export interface PlanHeader {
+  id: string;
+  region: string;
+  version: number;
+  status: 'current' | 'superseded';
+  source: string;
+  basedOn: string | null;
+  planDate: string;
+  stats: Record<string, unknown>;
+  summary: Record<string, unknown>;
+  createdBy: string;
+  createdAt: string;
+  committedAt: string | null;
+  committedBy: string | null;
+}
+
+export interface PlanView extends PlanHeader {
+  routes: RouteView[];
+  unassigned: Array<{ orderId: string; reason: string; detail: string | null }>;
+}
+
+type Row = Record<string, unknown>;
+const iso = (v: unknown) =>
+  v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v);
+const HEADER = `id, region, version, status, source, based_on, to_char(plan_date, 'YYYY-MM-DD') AS plan_date, stats, summary,
+  created_by, created_at, committed_at, committed_by`;
+
+function toHeader(r: Row): PlanHeader {
+  return {
+    id: r.id as string,
+    region: r.region as string,
+    version: r.version as number,
+    status: r.status as PlanHeader['status'],
+    source: r.source as string,
+    basedOn: (r.based_on as string | null) ?? null,
+    planDate: r.plan_date as string,
+    stats: r.stats as Record<string, unknown>,
+    summary: r.summary as Record<string, unknown>,
+    createdBy: r.created_by as string,
+    createdAt: iso(r.created_at)!,
+    committedAt: iso(r.committed_at),
+    committedBy: (r.committed_by as string | null) ?? null,
+  };
+}
+
+@Injectable()
+export class PlansRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async header(region: string, version?: number): Promise<PlanHeader | null> {
+    const rows: Row[] = await this.db.query(
+      version === undefined
+        ? `SELECT ${HEADER} FROM plans WHERE region = $1 AND status = 'current'`
+        : `SELECT ${HEADER} FROM plans WHERE region = $1 AND version = $2`,
+      version === undefined ? [region] : [region, version],
+    );
+    return rows.length ? toHeader(rows[0]) : null;
+  }
+
+  /** The newest committed plan of a region: what couriers are driving now. */
+  async latestCommitted(region: string): Promise<PlanHeader | null> {
+    const rows: Row[] = await this.db.query(
+      `SELECT ${HEADER} FROM plans WHERE region = $1 AND committed_at IS NOT NULL ORDER BY version DESC LIMIT 1`,
+      [region],
+    );
+    return rows.length ? toHeader(rows[0]) : null;
+  }
+
+  async list(region: string): Promise<PlanHeader[]> {
+    const rows: Row[] = await this.db.query(
+      `SELECT ${HEADER} FROM plans WHERE region = $1 ORDER BY version DESC LIMIT 100`,
+      [region],
+    );
+    return rows.map(toHeader);
+  }
+
+  async plan(
+    header: PlanHeader,
+    options: { geometry: boolean; courierId?: string } = { geometry: true },
+  ): Promise<PlanView> {
+    const routeRows: Row[] = await this.db.query(
+      `SELECT r.id, r.vehicle_id, v.code AS vehicle_code, v.kind AS vehicle_kind, r.courier_id, r.profile, r.locked, r.committed,
+         r.distance_m, r.duration_s, r.trips, r.start_at, r.end_at,
+         CASE WHEN $2 THEN ST_AsGeoJSON(r.geometry, 6)::json END AS geometry
+       FROM plan_routes r JOIN vehicles v ON v.id = r.vehicle_id
+       WHERE r.plan_id = $1 AND ($3::uuid IS NULL OR r.courier_id = $3::uuid) ORDER BY v.code`,
+      [header.id, options.geometry, options.courierId ?? null],
+    );
+    const visitRows: Row[] = routeRows.length
+      ? await this.db.query(
+          `SELECT route_id, seq, visit_type, order_id, hub_id, ST_X(location) AS lon, ST_Y(location) AS lat, arrival_at, start_at,
+             departure_at, load, leg_distance_m, leg_duration_s,
+             CASE WHEN $2 THEN ST_AsGeoJSON(leg_geometry, 6)::json END AS leg_geometry
+           FROM plan_visits WHERE route_id = ANY($1::uuid[]) ORDER BY route_id, seq`,
+          [routeRows.map((r) => r.id), options.geometry],
+        )
+      : [];
+    const visitsByRoute = new Map<string, VisitView[]>();
+    for (const v of visitRows) {
+      const list = visitsByRoute.get(v.route_id as string) ?? [];
+      list.push({
+        seq: v.seq as number,
+        type: v.visit_type as VisitView['type'],
+        orderId: (v.order_id as string | null) ?? null,
+        hubId: (v.hub_id as string | null) ?? null,
+        location: [v.lon as number, v.lat as number],
+        arrivalAt: iso(v.arrival_at)!,
+        startAt: iso(v.start_at)!,
+        departureAt: iso(v.departure_at)!,
+        load: v.load as number[],
+        legDistanceM: v.leg_distance_m as number,
+        legDurationS: v.leg_duration_s as number,
+        legGeometry: (v.leg_geometry as VisitView['legGeometry']) ?? null,
+      });
+      visitsByRoute.set(v.route_id as string, list);
+    }
+    const unassigned: Row[] = options.courierId
+      ? []
+      : await this.db.query(
+          `SELECT order_id, reason, detail FROM plan_unassigned WHERE plan_id = $1 ORDER BY reason, order_id`,
+          [header.id],
+        );
+    return {
+      ...header,
+      routes: routeRows.map((r) => ({
+        id: r.id as string,
+        vehicleId: r.vehicle_id as string,
+        vehicleCode: r.vehicle_code as string,
+        vehicleKind: r.vehicle_kind as string,
+        courierId: (r.courier_id as string | null) ?? null,
+        profile: r.profile as string,
+        locked: r.locked as boolean,
+        committed: r.committed as boolean,
+        distanceM: r.distance_m as number,
+        durationS: r.duration_s as number,
+        trips: r.trips as number,
+        startAt: iso(r.start_at)!,
+        endAt: iso(r.end_at)!,
+        geometry: (r.geometry as RouteView['geometry']) ?? null,
+        visits: visitsByRoute.get(r.id as string) ?? [],
+      })),
+      unassigned: unassigned.map((u) => ({
+        orderId: u.order_id as string,
+        reason: u.reason as string,
+        detail: (u.detail as string | null) ?? null,
+      })),
+    };
+  }
+
+  async setRouteLock(planId: string, vehicleId: string, locked: boolean): Promise<boolean> {
+    const rows: Row[] = await this.db.query(
+      `UPDATE plan_routes SET locked = $3 WHERE plan_id = $1 AND vehicle_id = $2 RETURNING id`,
+      [planId, vehicleId, locked],
+    );
+    return rows.length > 0;
+  }
+
+  /** Parcels of the committed routes' orders, with their state, for assignment to couriers. */
+  async parcelsOfRoutes(
+    m: EntityManager,
+    planId: string,
+  ): Promise<
+    Array<{
+      parcelId: string;
+      status: string;
+      version: number;
+      orderId: string;
+      courierId: string | null;
+      routeId: string;
+    }>
+  > {
+    const rows: Row[] = await m.query(
+      `SELECT p.id, p.status, p.version, p.order_id, r.courier_id, r.id AS route_id
+       FROM plan_routes r JOIN plan_visits v ON v.route_id = r.id JOIN parcels p ON p.order_id = v.order_id
+       WHERE r.plan_id = $1 ORDER BY r.id, v.seq, p.tracking_number FOR UPDATE OF p`,
+      [planId],
+    );
+    return rows.map((r) => ({
+      parcelId: r.id as string,
+      status: r.status as string,
+      version: r.version as number,
+      orderId: r.order_id as string,
+      courierId: (r.courier_id as string | null) ?? null,
+      routeId: r.route_id as string,
+    }));
+  }
+
+  async regionOfCourier(courierId: string): Promise<string | null> {
+    const rows: Row[] = await this.db.query(
+      `SELECT h.region FROM couriers c JOIN hubs h ON h.id = c.home_hub_id WHERE c.id = $1`,
+      [courierId],
+    );
+    return (rows[0]?.region as string | undefined) ?? null;
+  }
+
+  /** What a courier needs at each stop of a route: who, where (landmark), phone, and the parcels. */
+  async sheetStops(routeId: string): Promise<SheetStop[]> {
+    const rows: Row[] = await this.db.query(
+      `SELECT v.seq, v.visit_type, v.start_at, o.id AS order_id, o.kind, o.village,
+         CASE WHEN o.kind = 'pickup' THEN o.sender_name ELSE o.recipient_name END AS name,
+         CASE WHEN o.kind = 'pickup' THEN o.sender_phone ELSE o.recipient_phone END AS phone,
+         CASE WHEN o.kind = 'pickup' THEN o.sender_landmark ELSE o.recipient_landmark END AS landmark,
+         o.window_start, o.window_end, h.name AS hub_name,
+         coalesce(array_agg(p.tracking_number ORDER BY p.tracking_number) FILTER (WHERE p.id IS NOT NULL), '{}') AS tracking_numbers
+       FROM plan_visits v LEFT JOIN orders o ON o.id = v.order_id LEFT JOIN parcels p ON p.order_id = o.id
+       LEFT JOIN hubs h ON h.id = v.hub_id
+       WHERE v.route_id = $1 GROUP BY v.id, o.id, h.name ORDER BY v.seq`,
+      [routeId],
+    );
+    return rows.map((r) => ({
+      seq: r.seq as number,
+      type: r.visit_type as SheetStop['type'],
+      plannedAt: iso(r.start_at)!,
+      orderId: (r.order_id as string | null) ?? null,
+      kind: (r.kind as string | null) ?? null,
+      village: (r.village as string | null) ?? null,
+      name: (r.name as string | null) ?? (r.hub_name as string | null) ?? null,
+      phone: (r.phone as string | null) ?? null,
+      landmark: (r.landmark as string | null) ?? null,
+      window: r.window_start ? { start: iso(r.window_start)!, end: iso(r.window_end)! } : null,
+      trackingNumbers: r.tracking_numbers as string[],
+    }));
+  }
+}
+
+export interface SheetStop {
+  seq: number;
+  type: 'start' | 'stop' | 'reload' | 'end';
+  plannedAt: string;
+  orderId: string | null;
+  kind: string | null;
+  village: string | null;
+  name: string | null;
+  phone: string | null;
+  landmark: string | null;
+  window: { start: string; end: string } | null;
+  trackingNumbers: string[];
+}

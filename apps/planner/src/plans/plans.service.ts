@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '@rd/auth';
+import { appendParcelEvent } from '@rd/database';
+import { applyParcelEvent, DomainError, DomainErrorCode, type ParcelState } from '@rd/domain';
+import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
+import { PlanningRunsRepository } from '../planning/planning-runs.repository';
+import { PlansRepository, type PlanHeader, type PlanView } from './plans.repository';
+
+export interface CommitReport {
+  planId: string;
+  version: number;
+  committedRoutes: Array<{ vehicleId: string; courierId: string; orders: number; parcels: number }>;
+  skippedRoutes: Array<{ vehicleId: string; reason: string }>;
+  /** Parcels handed to their courier now (those already loaded); the rest are assigned and handed over at loading. */
+  handedOver: number;
+  assigned: number;
+}
+
+export interface PlanComparison {
+  from: number;
+  to: number;
+  summary: Record<string, { from: unknown; to: unknown }>;
+  movedOrders: Array<{ orderId: string; fromVehicleId: string | null; toVehicleId: string | null }>;
+}
+
+@Injectable()
+export class PlansService {
+  constructor(
+    private readonly plans: PlansRepository,
+    private readonly planningRuns: PlanningRunsRepository,
+    @Inject(PLANNING_QUEUE_TOKEN) private readonly queue: PlanningQueue,
+  ) {}
+
+  async current(region: string, geometry = true): Promise<PlanView> {
+    return this.plans.plan(await this.header(region), { geometry });
+  }
+
+  async version(region: string, version: number): Promise<PlanView> {
+    return this.plans.plan(await this.header(region, version), { geometry: true });
+  }
+
+  list(region: string): Promise<PlanHeader[]> {
+    return this.plans.list(region);
+  }
+
+  async compare(region: string, from: number, to: number): Promise<PlanComparison> {
+    const [a, b] = [
+      await this.plans.plan(await this.header(region, from), { geometry: false }),
+      await this.plans.plan(await this.header(region, to), { geometry: false }),
+    ];
+    const vehicleOf = (plan: PlanView) => {
+      const map = new Map<string, string>();
+      for (const r of plan.routes) for (const v of r.visits) if (v.orderId) map.set(v.orderId, r.vehicleId);
+      return map;
+    };
+    const va = vehicleOf(a);
+    const vb = vehicleOf(b);
+    const orders = new Set([
+      ...va.keys(),
+      ...vb.keys(),
+      ...a.unassigned.map((u) => u.orderId),
+      ...b.unassigned.map((u) => u.orderId),
+    ]);
+    const movedOrders = [...orders]
+      .filter((id) => (va.get(id) ?? null) !== (vb.get(id) ?? null))
+      .map((orderId) => ({
+        orderId,
+        fromVehicleId: va.get(orderId) ?? null,
+        toVehicleId: vb.get(orderId) ?? null,
+      }));
+    const keys = new Set([...Object.keys(a.summary), ...Object.keys(b.summary)]);
+    const summary = Object.fromEntries([...keys].map((k) => [k, { from: a.summary[k], to: b.summary[k] }]));
+    return { from, to, summary, movedOrders };
+  }
+
+  /** A dispatcher's "plan now": a job of its own (not debounced), returned so its progress can be read. */
+  async planNow(region: string, principal: Principal, planDate?: string): Promise<{ jobId: string }> {
+    const jobId = `now:${region}:${randomUUID()}`;
+    await this.queue.enqueue(
+      {
+        reason: 'plan_now',
+        region,
+        orderIds: [],
+        requestedAt: new Date().toISOString(),
+        requestedBy: principal.sub,
+        planDate,
+      },
+      { jobId },
+    );
+    return { jobId };
+  }
+
+  planningRunsOf(region: string) {
+    return this.planningRuns.list(region);
+  }
+
+  async lockRoute(region: string, vehicleId: string, locked: boolean): Promise<PlanView> {
+    const header = await this.header(region);
+    if (!(await this.plans.setRouteLock(header.id, vehicleId, locked))) {
+      throw DomainError.notFound('route of vehicle', vehicleId);
+    }
+    return this.plans.plan(header, { geometry: false });
+  }
+
+  /**
+   * Commits the current plan: each route with a courier is committed, its orders go in progress and
+   * its parcels are assigned to the courier; parcels already loaded are handed over now (a parcel
+   * event through the state machine), the others at loading. A committed plan cannot be committed again.
+   */
+  async commit(region: string, principal: Principal): Promise<CommitReport> {
+    const header = await this.header(region);
+    return this.plans.transaction(async (m) => {
+      const [plan] = (await m.query(`SELECT committed_at FROM plans WHERE id = $1 FOR UPDATE`, [
+        header.id,
+      ])) as Array<{ committed_at: Date | null }>;
+      if (plan.committed_at) {
+        throw new DomainError(
+          DomainErrorCode.IllegalTransition,
+          `plan v${header.version} of ${region} is already committed`,
+          [],
+          {
+            currentState: 'committed',
+            allowedNext: [],
+          },
+        );
+      }
+      const routes = (await m.query(
+        `SELECT r.id, r.vehicle_id, r.courier_id, count(v.order_id)::int AS orders
+         FROM plan_routes r LEFT JOIN plan_visits v ON v.route_id = r.id AND v.order_id IS NOT NULL
+         WHERE r.plan_id = $1 GROUP BY r.id`,
+        [header.id],
+      )) as Array<{ id: string; vehicle_id: string; courier_id: string | null; orders: number }>;
+      const committable = new Set(routes.filter((r) => r.courier_id).map((r) => r.id));
+      const parcels = (await this.plans.parcelsOfRoutes(m, header.id)).filter((p) =>
+        committable.has(p.routeId),
+      );
+      let handedOver = 0;
+      for (const p of parcels) {
+        if (p.status === 'loaded') {
+          const next = applyParcelEvent(p.status as ParcelState, 'handed_to_courier');
+          await appendParcelEvent(
+            m,
+            {
+              parcelId: p.parcelId,
+              seq: p.version + 1,
+              type: 'handed_to_courier',
+              fromStatus: p.status as ParcelState,
+              actorSub: principal.sub,
+              actorRole: principal.role,
+              hubId: null,
+              location: null,
+              occurredAt: new Date().toISOString(),
+              proof: null,
+              reason: null,
+              note: `plan v${header.version} committed`,
+            },
+            { status: next, currentHubId: null, courierId: p.courierId },
+          );
+          handedOver++;
+        } else {
+          await m.query(`UPDATE parcels SET courier_id = $2, updated_at = now() WHERE id = $1`, [
+            p.parcelId,
+            p.courierId,
+          ]);
+        }
+      }
+      await m.query(`UPDATE plan_routes SET committed = true WHERE id = ANY($1::uuid[])`, [[...committable]]);
+      await m.query(
+        `UPDATE orders SET status = 'in_progress', updated_at = now()
+         WHERE status IN ('accepted', 'planned') AND id IN (SELECT order_id FROM plan_visits WHERE route_id = ANY($1::uuid[]) AND order_id IS NOT NULL)`,
+        [[...committable]],
+      );
+      await m.query(`UPDATE plans SET committed_at = now(), committed_by = $2 WHERE id = $1`, [
+        header.id,
+        principal.sub,
+      ]);
+      const parcelsByRoute = new Map<string, number>();
+      for (const p of parcels) parcelsByRoute.set(p.routeId, (parcelsByRoute.get(p.routeId) ?? 0) + 1);
+      return {
+        planId: header.id,
+        version: header.version,
+        committedRoutes: routes
+          .filter((r) => committable.has(r.id))
+          .map((r) => ({
+            vehicleId: r.vehicle_id,
+            courierId: r.courier_id!,
+            orders: r.orders,
+            parcels: parcelsByRoute.get(r.id) ?? 0,
+          })),
+        skippedRoutes: routes
+          .filter((r) => !committable.has(r.id))
+          .map((r) => ({ vehicleId: r.vehicle_id, reason: 'no courier is assigned to this vehicle' })),
+        handedOver,
+        assigned: parcels.length,
+      };
+    });
+  }
+
+  /** A courier's own route in the region's newest committed plan (404 when they have none). */
+  async courierRoute(principal: Principal): Promise<PlanView> {
+    if (!principal.staffId) throw new DomainError(DomainErrorCode.Forbidden, 'this token names no courier');
+    const region = await this.plans.regionOfCourier(principal.staffId);
+    const header = region ? await this.plans.latestCommitted(region) : null;
+    if (!header) throw DomainError.notFound('route for courier', principal.staffId);
+    const plan = await this.plans.plan(header, { geometry: true, courierId: principal.staffId });
+    plan.routes = plan.routes.filter((r) => r.committed);
+    if (plan.routes.length === 0)
+      throw DomainError.notFound('committed route for courier', principal.staffId);
+    return plan;
+  }
+
+  private async header(region: string, version?: number): Promise<PlanHeader> {
+    const header = await this.plans.header(region, version);
+    if (!header)
+      throw DomainError.notFound(
+        version === undefined ? 'current plan of region' : `plan v${version} of region`,
+        region,
+      );
+    return header;
+  }
+}

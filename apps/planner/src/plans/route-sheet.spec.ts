@@ -1,0 +1,66 @@
+import { renderRouteSheet } from './route-sheet';
+import type { RouteView, SheetStop } from './plans.repository';
+
+const route = {
+  vehicleCode: 'MOTO-1',
+  vehicleKind: 'motorbike',
+  distanceM: 23_400,
+  trips: 1,
+  startAt: '2026-11-23T07:00:00.000Z',
+  endAt: '2026-11-23T11:30:00.000Z',
+} as RouteView;
+
+describe('route sheet', () => {
+  it('lists the stops in order with landmarks, phones and tracking numbers, escaped', () => {
+    const stops: SheetStop[] = [
+      {
+        seq: 0,
+        type: 'start',
+        plannedAt: '2026-11-23T07:00:00.000Z',
+        orderId: null,
+        kind: null,
+        village: null,
+        name: 'County hub',
+        phone: null,
+        landmark: null,
+        window: null,
+        trackingNumbers: [],
+      },
+      {
+        seq: 1,
+        type: 'stop',
+        plannedAt: '2026-11-23T08:10:00.000Z',
+        orderId: 'o1',
+        kind: 'pickup',
+        village: 'Pal',
+        name: 'Wang <Fang>',
+        phone: '+86 139 0000',
+        landmark: 'blue gate & well',
+        window: { start: '2026-11-23T08:00:00.000Z', end: '2026-11-23T12:00:00.000Z' },
+        trackingNumbers: ['RD23456789ABCD', 'RD23456789ABCE'],
+      },
+      {
+        seq: 2,
+        type: 'end',
+        plannedAt: '2026-11-23T11:30:00.000Z',
+        orderId: null,
+        kind: null,
+        village: null,
+        name: 'County hub',
+        phone: null,
+        landmark: null,
+        window: null,
+        trackingNumbers: [],
+      },
+    ];
+    const html = renderRouteSheet(route, stops, 3, '2026-11-23');
+    expect(html).toContain('MOTO-1');
+    expect(html).toContain('Wang &lt;Fang&gt;');
+    expect(html).toContain('blue gate &amp; well');
+    expect(html).toContain('+86 139 0000');
+    expect(html).toContain('RD23456789ABCD<br>RD23456789ABCE');
+    expect(html).toContain('08:00–12:00');
+    expect(html.indexOf('Leave County hub')).toBeLessThan(html.indexOf('PICK UP'));
+    expect(html).toContain('OpenStreetMap');
+  });
+});

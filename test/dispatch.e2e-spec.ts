@@ -1,0 +1,502 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { ChRoadRouter, importOsm, loadRoutingData, seededRandom, type LonLat } from '@rd/routing';
+import { repoRoot, sharedDataPath, startApp, type RunningApp } from '@rd/testing';
+import { createIntakeApp } from '../apps/intake/src/create-intake-app';
+import { createPlannerApp } from '../apps/planner/src/create-planner-app';
+import { api, CSV_HEADER, waitFor, type Json } from './dispatch-fixtures';
+
+/**
+ * The whole dispatch chain on real servers: intake (HTTP) → Bull on Redis → planner worker →
+ * PostgreSQL + PostGIS, on the Andorra OSM extract.
+ */
+const ANDORRA = sharedDataPath('osm', 'andorra-2025-01.osm.pbf');
+const REGION = 'andorra';
+const DAY = '2026-11-23';
+
+describe('dispatch: orders → planning job → stored plan → commit (Andorra extract)', () => {
+  const mapsDir = mkdtempSync(join(tmpdir(), 'rd-maps-'));
+  const env = {
+    PLANNING_DEBOUNCE_MS: '1500',
+    PLANNING_TIME_LIMIT_MS: '1500',
+    PLANNING_THREADS: '1',
+    MAPS_DIR: mapsDir,
+    MAX_SNAP_DISTANCE_M: '300',
+    QUEUE_LOCK_MARGIN_MS: '2500',
+    QUEUE_STALLED_CHECK_MS: '1000',
+  };
+  let intake: RunningApp;
+  let planner: RunningApp;
+  let db: Client;
+  let roadNodes: LonLat[];
+  let mapFile: string;
+  const hubs: Record<string, Json> = {};
+  const vehicles: Json[] = [];
+  const couriers: Json[] = [];
+  let droneOrderId: string;
+  const random = seededRandom(20261123);
+
+  const admin = () => intake.auth('admin');
+  const dispatcher = () => intake.auth('dispatcher');
+  const at = (hour: number) => `${DAY}T${String(hour).padStart(2, '0')}:00:00Z`;
+  const someRoadNode = () => roadNodes[Math.floor(random() * roadNodes.length)];
+
+  async function currentPlan(): Promise<Json | null> {
+    const res = await api(planner).get(`/regions/${REGION}/plans/current`, dispatcher());
+    return res.status === 200 ? res.body : null;
+  }
+  async function planCovering(orderIds: string[], after = 0): Promise<Json> {
+    return waitFor('a plan covering the orders', async () => {
+      const plan = await currentPlan();
+      if (!plan || plan.version <= after) return null;
+      const seen = new Set<string>([...plan.unassigned.map((u: Json) => u.orderId)]);
+      for (const r of plan.routes) for (const v of r.visits) if (v.orderId) seen.add(v.orderId);
+      return orderIds.every((id) => seen.has(id)) ? plan : null;
+    });
+  }
+  async function postDeliveries(n: number, tag: string): Promise<string[]> {
+    const orders = Array.from({ length: n }, (_, i) => {
+      const start = 8 + Math.floor(random() * 5);
+      return {
+        idempotencyKey: `${tag}-${i}-000`,
+        kind: 'delivery',
+        hubId: hubs.county.id,
+        village: `Parish ${i % 7}`,
+        sender: { name: 'County shop', phone: '+376 800 100', location: hubs.county.location },
+        recipient: {
+          name: `Recipient ${tag} ${i}`,
+          phone: '+376 600 200',
+          location: someRoadNode(),
+          landmark: 'next to the bakery',
+        },
+        window: { start: at(start), end: at(start + 5) },
+        coldChain: i % 9 === 0,
+        parcels: [{ weightG: 500 + Math.floor(random() * 5000), lengthMm: 300, widthMm: 200, heightMm: 150 }],
+      };
+    });
+    const res = await api(intake).post('/orders/bulk', dispatcher(), { orders }).expect(200);
+    expect(res.body.accepted).toBe(n);
+    return res.body.rows.map((r: Json) => r.orderId);
+  }
+
+  beforeAll(async () => {
+    intake = await startApp('dispatch', createIntakeApp, env);
+    planner = await startApp('dispatch', createPlannerApp, env, { db: intake.db, prefix: intake.prefix });
+    db = new Client({ connectionString: intake.db.url });
+    await db.connect();
+    roadNodes = (() => {
+      const g = importOsm(ANDORRA, { profiles: ['van'] }).graphs.van;
+      return Array.from({ length: g.nodeCount }, (_, i) => [g.nodeLon[i], g.nodeLat[i]] as LonLat);
+    })();
+
+    const started = await api(planner).post('/maps', admin(), { region: REGION, file: ANDORRA }).expect(202);
+    const map = await waitFor('the map import', async () => {
+      const res = await api(planner).get(`/maps/${started.body.id}`, admin()).expect(200);
+      if (res.body.status === 'failed') throw new Error(res.body.error);
+      return res.body.status === 'ready' ? res.body : null;
+    });
+    mapFile = map.dataFile;
+
+    for (const [key, spec] of Object.entries({
+      county: {
+        code: 'AD-HUB',
+        name: 'Andorra la Vella hub',
+        kind: 'county_hub',
+        location: [1.5218, 42.5063],
+      },
+      station: {
+        code: 'AD-ENCAMP',
+        name: 'Encamp station',
+        kind: 'township_station',
+        location: [1.5803, 42.5353],
+      },
+      port: { code: 'AD-DRONES', name: 'Ordino drone port', kind: 'drone_port', location: [1.5331, 42.5563] },
+    })) {
+      hubs[key] = (
+        await api(intake)
+          .post('/hubs', admin(), { ...spec, region: REGION })
+          .expect(201)
+      ).body;
+    }
+    const fleet = [
+      {
+        code: 'VAN-1',
+        kind: 'van',
+        capacityWeightG: 700_000,
+        capacityVolumeL: 3000,
+        homeHubId: hubs.county.id,
+        skills: ['cold_chain'],
+      },
+      {
+        code: 'VAN-2',
+        kind: 'van',
+        capacityWeightG: 700_000,
+        capacityVolumeL: 3000,
+        homeHubId: hubs.county.id,
+        skills: ['cold_chain'],
+      },
+      {
+        code: 'MOTO-1',
+        kind: 'motorbike',
+        capacityWeightG: 60_000,
+        capacityVolumeL: 200,
+        homeHubId: hubs.station.id,
+      },
+      {
+        code: 'MOTO-2',
+        kind: 'motorbike',
+        capacityWeightG: 60_000,
+        capacityVolumeL: 200,
+        homeHubId: hubs.county.id,
+      },
+      {
+        code: 'TRIKE-1',
+        kind: 'tricycle',
+        capacityWeightG: 250_000,
+        capacityVolumeL: 900,
+        homeHubId: hubs.county.id,
+      },
+    ];
+    for (const v of fleet) {
+      const vehicle = (
+        await api(intake)
+          .post('/vehicles', admin(), { ...v, shiftStart: '07:00', shiftEnd: '19:00' })
+          .expect(201)
+      ).body;
+      vehicles.push(vehicle);
+      couriers.push(
+        (
+          await api(intake)
+            .post('/couriers', admin(), {
+              name: `Courier ${v.code}`,
+              phone: '+376 600 900',
+              homeHubId: v.homeHubId,
+              vehicleId: vehicle.id,
+            })
+            .expect(201)
+        ).body,
+      );
+    }
+    await api(intake)
+      .post('/drones', admin(), {
+        serialNumber: 'FC30-AD-1',
+        model: 'FlyCart 30',
+        maxPayloadG: 30_000,
+        batteryWh: 1800,
+        cruiseSpeedMps: 15,
+        homePortId: hubs.port.id,
+      })
+      .expect(201);
+  }, 120_000);
+
+  afterAll(async () => {
+    await db.end();
+    await planner.close();
+    await intake.close();
+  });
+
+  it('plans accepted orders into routes on the road graph that honour windows and capacities', async () => {
+    const orderIds = await postDeliveries(60, 'day');
+    // A stop far from any road (a mountain side) within a drone's reach of the Ordino port.
+    const offRoad = await api(intake)
+      .post('/orders', dispatcher(), {
+        kind: 'delivery',
+        hubId: hubs.county.id,
+        sender: { name: 'Pharmacy', phone: '+376 800 101', location: hubs.county.location },
+        recipient: {
+          name: 'Refuge keeper',
+          phone: '+376 600 300',
+          location: [1.5047, 42.5852],
+          landmark: 'mountain refuge',
+        },
+        window: { start: at(9), end: at(15) },
+        priority: 'medical',
+        parcels: [{ weightG: 800, lengthMm: 200, widthMm: 150, heightMm: 100 }],
+      })
+      .expect(201);
+    droneOrderId = offRoad.body.id;
+    const plan = await planCovering([...orderIds, droneOrderId]);
+
+    expect(plan.unassigned).toEqual([
+      expect.objectContaining({ orderId: droneOrderId, reason: 'drone_candidate' }),
+    ]);
+    const planned = plan.routes.flatMap((r: Json) =>
+      r.visits.filter((v: Json) => v.type === 'stop').map((v: Json) => v.orderId),
+    );
+    expect(planned.sort()).toEqual([...orderIds].sort());
+
+    const windows = new Map<string, Json>();
+    for (const id of orderIds)
+      windows.set(id, (await api(intake).get(`/orders/${id}`, dispatcher()).expect(200)).body);
+    const vehicleById = new Map(vehicles.map((v) => [v.id, v]));
+    const router = new ChRoadRouter(loadRoutingData(mapFile));
+    for (const route of plan.routes) {
+      const vehicle = vehicleById.get(route.vehicleId)!;
+      const home = vehicle.homeHubId === hubs.county.id ? hubs.county : hubs.station;
+      expect(route.visits[0]).toMatchObject({ type: 'start', hubId: home.id });
+      expect(route.visits.at(-1)).toMatchObject({ type: 'end', hubId: home.id });
+      let legSum = 0;
+      let previous = -Infinity;
+      for (const v of route.visits) {
+        const [arrival, start, departure] = [
+          Date.parse(v.arrivalAt),
+          Date.parse(v.startAt),
+          Date.parse(v.departureAt),
+        ];
+        expect(arrival).toBeGreaterThanOrEqual(previous - 1000);
+        expect(start).toBeGreaterThanOrEqual(arrival - 1);
+        expect(departure).toBeGreaterThanOrEqual(start);
+        previous = departure;
+        legSum += v.legDistanceM;
+        expect(v.load[0]).toBeLessThanOrEqual(vehicle.capacityWeightG);
+        if (v.type === 'stop') {
+          const order = windows.get(v.orderId)!;
+          expect(start).toBeGreaterThanOrEqual(Date.parse(order.window.start) - 1000);
+          expect(start).toBeLessThanOrEqual(Date.parse(order.window.end) + 1000);
+          if (order.coldChain) expect(vehicle.skills).toContain('cold_chain');
+        }
+        // Every vertex of the leg lies on the road graph (the routes follow roads, not straight lines).
+        const coords: LonLat[] = v.legGeometry?.coordinates ?? [];
+        const snapped = router.snapSync(coords.slice(0, 200), { profile: route.profile });
+        for (const s of snapped) expect(s.ok && s.offRoadM).toBeLessThan(1);
+      }
+      expect(Math.abs(legSum - route.distanceM)).toBeLessThan(1);
+      expect(Date.parse(route.visits[0].departureAt)).toBeGreaterThanOrEqual(Date.parse(`${DAY}T07:00:00Z`));
+      expect(Date.parse(route.visits.at(-1).arrivalAt)).toBeLessThanOrEqual(Date.parse(`${DAY}T19:00:00Z`));
+    }
+    expect(plan.summary).toMatchObject({ orders: 61, plannedStops: 60, unassigned: 1, onTimeShare: 1 });
+
+    const runs = (await api(planner).get(`/regions/${REGION}/planning-runs`, dispatcher()).expect(200)).body;
+    const done = runs.find((r: Json) => r.planId === plan.id);
+    expect(done).toMatchObject({ status: 'succeeded', stage: 'done' });
+    expect(Object.keys(done.progress.timingsMs).sort()).toEqual(['matrix', 'snapping', 'solving', 'storing']);
+  });
+
+  it('shows a courier only their own route and a printable sheet; checks roles on every plan endpoint', async () => {
+    const plan = (await currentPlan())!;
+    // Commit first: couriers see committed routes only.
+    await api(planner)
+      .post(`/regions/${REGION}/plans/current/commit`, intake.auth('hub_operator'))
+      .expect(403);
+    await api(planner)
+      .get(`/regions/${REGION}/plans/current`, intake.auth('courier', couriers[0].id))
+      .expect(403);
+    await api(planner).get(`/regions/${REGION}/plans/current`, '').expect(401);
+    await api(planner).get('/courier/route', intake.auth('courier', couriers[0].id)).expect(404);
+
+    const routeWithCourier = plan.routes.find((r: Json) => r.courierId)!;
+    const other = plan.routes.find((r: Json) => r.courierId && r.courierId !== routeWithCourier.courierId);
+    const report = (
+      await api(planner).post(`/regions/${REGION}/plans/current/commit`, dispatcher()).expect(200)
+    ).body;
+    expect(report.committedRoutes).toHaveLength(plan.routes.length);
+
+    const mine = (
+      await api(planner).get('/courier/route', intake.auth('courier', routeWithCourier.courierId)).expect(200)
+    ).body;
+    expect(mine.routes).toHaveLength(1);
+    expect(mine.routes[0].courierId).toBe(routeWithCourier.courierId);
+    expect(mine.unassigned).toEqual([]);
+    const sheet = await api(planner)
+      .get('/courier/route-sheet', intake.auth('courier', routeWithCourier.courierId))
+      .expect(200);
+    expect(sheet.headers['content-type']).toMatch(/text\/html/);
+    const myOrder = mine.routes[0].visits.find((v: Json) => v.type === 'stop').orderId;
+    const myParcel = (await api(intake).get(`/orders/${myOrder}`, dispatcher()).expect(200)).body.parcels[0];
+    expect(sheet.text).toContain(myParcel.trackingNumber);
+    expect(sheet.text).toContain('next to the bakery');
+    if (other) {
+      const theirOrder = other.visits.find((v: Json) => v.type === 'stop').orderId;
+      const theirParcel = (await api(intake).get(`/orders/${theirOrder}`, dispatcher()).expect(200)).body
+        .parcels[0];
+      expect(sheet.text).not.toContain(theirParcel.trackingNumber);
+      // Object-level authorisation in intake: another courier's parcel is 404.
+      await api(intake)
+        .get(`/parcels/${theirParcel.id}`, intake.auth('courier', routeWithCourier.courierId))
+        .expect(404);
+      await api(intake)
+        .get(`/parcels/${myParcel.id}`, intake.auth('courier', routeWithCourier.courierId))
+        .expect(200);
+    }
+  });
+
+  it('commits once: parcels assigned to couriers, loaded ones handed over; a re-plan keeps committed stops in place', async () => {
+    const plan = (await currentPlan())!;
+    expect(plan.committedAt).toEqual(expect.any(String));
+    const again = await api(planner)
+      .post(`/regions/${REGION}/plans/current/commit`, dispatcher())
+      .expect(409);
+    expect(again.body.error).toBe('illegal_transition');
+    for (const route of plan.routes) {
+      for (const visit of route.visits.filter((v: Json) => v.type === 'stop').slice(0, 2)) {
+        const order = (await api(intake).get(`/orders/${visit.orderId}`, dispatcher()).expect(200)).body;
+        expect(order.status).toBe('in_progress');
+        expect(order.parcels[0].courierId).toBe(route.courierId);
+      }
+    }
+
+    // A parcel loaded at the hub before the next commit is handed to its courier by that commit.
+    const newIds = await postDeliveries(8, 'late');
+    const replan = await planCovering(newIds, plan.version);
+    expect(replan.version).toBe(plan.version + 1);
+    for (const route of plan.routes) {
+      const before = route.visits.filter((v: Json) => v.type === 'stop').map((v: Json) => v.orderId);
+      const after = replan.routes.find((r: Json) => r.vehicleId === route.vehicleId);
+      const afterStops = after.visits.filter((v: Json) => v.type === 'stop').map((v: Json) => v.orderId);
+      expect(afterStops.slice(0, before.length)).toEqual(before);
+    }
+    const newRoute = replan.routes.find((r: Json) => r.visits.some((v: Json) => newIds.includes(v.orderId)));
+    const newVisit = newRoute.visits.find((v: Json) => newIds.includes(v.orderId));
+    const parcel = (await api(intake).get(`/orders/${newVisit.orderId}`, dispatcher()).expect(200)).body
+      .parcels[0];
+    await api(intake)
+      .post(`/parcels/${parcel.id}/events`, intake.auth('hub_operator'), {
+        type: 'received_at_hub',
+        hubId: hubs.county.id,
+      })
+      .expect(201);
+    await api(intake)
+      .post(`/parcels/${parcel.id}/events`, intake.auth('hub_operator'), { type: 'loaded' })
+      .expect(201);
+    await api(planner).post(`/regions/${REGION}/plans/current/commit`, dispatcher()).expect(200);
+    const events = (await api(intake).get(`/parcels/${parcel.id}/events`, dispatcher()).expect(200)).body;
+    expect(events.map((e: Json) => e.type)).toEqual(['received_at_hub', 'loaded', 'handed_to_courier']);
+    expect(events[2].actor.role).toBe('dispatcher');
+    const handed = (await api(intake).get(`/parcels/${parcel.id}`, dispatcher()).expect(200)).body;
+    expect(handed).toMatchObject({ status: 'handed_to_courier', courierId: newRoute.courierId });
+
+    const compare = (
+      await api(planner)
+        .get(`/regions/${REGION}/plans/compare?from=${plan.version}&to=${replan.version}`, dispatcher())
+        .expect(200)
+    ).body;
+    expect(compare.movedOrders.map((m: Json) => m.orderId).sort()).toEqual(
+      expect.arrayContaining([...newIds].sort()),
+    );
+  });
+
+  it('turns a live-stream burst of 500 pickups into a few planning runs and one current plan', async () => {
+    const { rows: before } = await db.query(
+      `SELECT count(*)::int AS n FROM planning_runs WHERE region = $1`,
+      [REGION],
+    );
+    const village = someRoadNode();
+    const ids: string[] = [];
+    for (let batch = 0; batch < 5; batch++) {
+      const lines = Array.from({ length: 100 }, (_, i) => {
+        const n = batch * 100 + i;
+        const p = [village[0] + (random() - 0.5) * 0.004, village[1] + (random() - 0.5) * 0.003];
+        return `burst-${n}-0000,pickup,AD-HUB,Live village,Farmer ${n},+376 610 000,${p[0].toFixed(6)},${p[1].toFixed(6)},"orchard",Hub,+376 800 100,1.5218,42.5063,${at(9)},${at(18)},${500 + (n % 10) * 200},300,200,200`;
+      });
+      const res = await api(intake)
+        .post('/orders/bulk', dispatcher(), [CSV_HEADER, ...lines].join('\n'))
+        .expect(200);
+      ids.push(...res.body.rows.map((r: Json) => r.orderId));
+    }
+    expect(ids).toHaveLength(500);
+    const plan = await planCovering(ids);
+    await waitFor('the queue to drain', async () => {
+      const c = await planner.queue.queue.getJobCounts();
+      return c.waiting + c.active + c.delayed === 0;
+    });
+    const { rows: after } = await db.query(`SELECT count(*)::int AS n FROM planning_runs WHERE region = $1`, [
+      REGION,
+    ]);
+    expect(after[0].n - before[0].n).toBeLessThanOrEqual(3);
+    const { rows: current } = await db.query(
+      `SELECT count(*)::int AS n FROM plans WHERE region = $1 AND status = 'current'`,
+      [REGION],
+    );
+    expect(current[0].n).toBe(1);
+    expect(plan.summary.orders).toBeGreaterThanOrEqual(500);
+  });
+
+  it('stores one plan version when the same job is delivered twice', async () => {
+    const job = {
+      reason: 'plan_now' as const,
+      region: REGION,
+      orderIds: [],
+      requestedAt: new Date().toISOString(),
+      planDate: DAY,
+    };
+    const first = await planner.queue.queue.add(job, { jobId: 'twice-1' });
+    const r1 = await first.finished();
+    expect(r1.created).toBe(true);
+    await first.remove();
+    const second = await planner.queue.queue.add(job, { jobId: 'twice-1' });
+    const r2 = await second.finished();
+    expect(r2).toMatchObject({ planId: r1.planId, created: false });
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM plans WHERE job_key = 'twice-1'`);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('recovers from a worker killed mid-solve: the job runs again and one complete plan is stored', async () => {
+    execFileSync('npx', ['swc', 'apps', 'libs', '-d', 'dist', '--config-file', '.swcrc', '-q'], {
+      cwd: repoRoot(),
+    });
+    await planner.queue.queue.pause(true); // this process's worker steps aside; the child takes the job
+    const child: ChildProcess = spawn(process.execPath, [join(repoRoot(), 'dist/apps/planner/src/main.js')], {
+      env: {
+        ...process.env,
+        DATABASE_URL: intake.db.url,
+        REDIS_URL: intake.config.REDIS_URL,
+        QUEUE_PREFIX: intake.prefix,
+        JWT_SECRET: intake.config.JWT_SECRET,
+        PORT: '0',
+        MAPS_DIR: mapsDir,
+        PLANNING_TIME_LIMIT_MS: '8000',
+        PLANNING_THREADS: '1',
+        QUEUE_LOCK_MARGIN_MS: '2500',
+        QUEUE_STALLED_CHECK_MS: '1000',
+        LOG_LEVEL: 'error',
+      },
+      stdio: 'ignore',
+    });
+    try {
+      const job = {
+        reason: 'plan_now' as const,
+        region: REGION,
+        orderIds: [],
+        requestedAt: new Date().toISOString(),
+        planDate: DAY,
+      };
+      await planner.queue.queue.add(job, { jobId: 'killed-1', attempts: 3 });
+      await waitFor('the child worker to start solving', async () => {
+        const { rows } = await db.query(
+          `SELECT 1 FROM planning_runs WHERE job_key = 'killed-1' AND stage = 'solving'`,
+        );
+        return rows.length > 0;
+      });
+      child.kill('SIGKILL');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    const { rows: none } = await db.query(`SELECT count(*)::int AS n FROM plans WHERE job_key = 'killed-1'`);
+    expect(none[0].n).toBe(0);
+    await planner.queue.queue.resume(true);
+    const stored = await waitFor(
+      'the stalled job to be planned by the surviving worker',
+      async () => {
+        const { rows } = await db.query(`SELECT id FROM plans WHERE job_key = 'killed-1'`);
+        return rows[0];
+      },
+      90_000,
+    );
+    const { rows: plans } = await db.query(`SELECT count(*)::int AS n FROM plans WHERE job_key = 'killed-1'`);
+    expect(plans[0].n).toBe(1);
+    const { rows: routes } = await db.query(
+      `SELECT count(*)::int AS routes, sum((SELECT count(*) FROM plan_visits v WHERE v.route_id = r.id))::int AS visits FROM plan_routes r WHERE plan_id = $1`,
+      [stored.id],
+    );
+    expect(routes[0].routes).toBeGreaterThan(0);
+    expect(routes[0].visits).toBeGreaterThan(routes[0].routes * 2);
+    const { rows: runs } = await db.query(
+      `SELECT status, attempt FROM planning_runs WHERE job_key = 'killed-1' ORDER BY started_at`,
+    );
+    expect(runs.at(-1)).toMatchObject({ status: 'succeeded' });
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+  }, 150_000);
+});
