@@ -1,7 +1,7 @@
 import { RoutingError } from './errors';
 import { haversineM } from './geo';
 import type { OsmData } from './osm/osm-data';
-import { wayAccess, type VehicleProfile } from './profiles';
+import { barrierBlocks, wayAccess, type VehicleProfile } from './profiles';
 import type { RoadGraph } from './road-graph';
 import { F64List } from './osm/osm-data';
 
@@ -15,7 +15,7 @@ export function indexOsmNodes(osm: OsmData): Map<number, number> {
 /**
  * Builds the routable graph of one profile: keeps the ways the profile may use, makes way ends,
  * junctions and loop midpoints graph nodes, and turns the rest into edge shape points. Refs to
- * nodes missing from the extract cut the way there. Throws RoutingError('no-routable-roads').
+ * nodes missing from the extract, and barriers the profile cannot pass, cut the way there. Throws RoutingError('no-routable-roads').
  */
 export function buildRoadGraph(
   osm: OsmData,
@@ -26,8 +26,14 @@ export function buildRoadGraph(
   const fwdKmh = new Float64Array(wayCount);
   const bwdKmh = new Float64Array(wayCount);
   // Resolve refs once: index into osm nodes, or -1 when the node is not in the extract.
+  // A barrier the profile cannot pass cuts its ways there, like a node missing from the extract.
+  const blocked = new Set<number>();
+  for (const [id, tags] of osm.barriers) if (barrierBlocks(profile, tags)) blocked.add(id);
   const refIdx = new Int32Array(osm.wayRefs.length);
-  for (let i = 0; i < osm.wayRefs.length; i++) refIdx[i] = nodeIndex.get(osm.wayRefs[i]) ?? -1;
+  for (let i = 0; i < osm.wayRefs.length; i++) {
+    const id = osm.wayRefs[i];
+    refIdx[i] = blocked.has(id) ? -1 : (nodeIndex.get(id) ?? -1);
+  }
 
   // use: 0 unused, 1 pillar once, 2 tower.
   const use = new Uint8Array(osm.nodeCount);

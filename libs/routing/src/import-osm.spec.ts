@@ -7,7 +7,7 @@ import { buildArcGraph } from './road-graph';
 import { largestStronglyConnectedComponent } from './components';
 import { importOsm } from './import-osm';
 import { RoutingError } from './errors';
-import { MOTORBIKE, VAN, wayAccess, parseMaxspeedKmh } from './profiles';
+import { barrierBlocks, MOTORBIKE, VAN, wayAccess, parseMaxspeedKmh } from './profiles';
 
 const fixture = (name: string): string => join(__dirname, '..', 'test-fixtures', name);
 
@@ -49,19 +49,26 @@ describe('profiles as data', () => {
     expect(wayAccess(VAN, { highway: 'primary', route: 'ferry' }).forwardKmh).toBe(0);
     expect(parseMaxspeedKmh('30 mph')).toBeCloseTo(48.28, 2);
     expect(parseMaxspeedKmh('none')).toBeNaN();
+    expect(barrierBlocks(VAN, { barrier: 'bollard' })).toBe(true);
+    expect(barrierBlocks(VAN, { barrier: 'gate' })).toBe(false);
+    expect(barrierBlocks(VAN, { barrier: 'gate', access: 'private' })).toBe(true);
+    expect(barrierBlocks(VAN, { barrier: 'bollard', motor_vehicle: 'yes' })).toBe(false);
+    expect(barrierBlocks(VAN, { barrier: 'height_restrictor' })).toBe(true);
+    expect(barrierBlocks(MOTORBIKE, { barrier: 'height_restrictor' })).toBe(false);
   });
 
   it('builds the tiny village: junction nodes, shape points, oneways, ferry and private road left out', () => {
     const { graphs } = importOsm(fixture('tiny-village.osm'));
     const van = graphs.van;
-    // van: junctions 1, 2, 3, ends 8, 5, 6, 9, 10 (the last four on islands); 4 and 7 are shape
-    // points; the grade4 track, the ferry and the private service road are not the van's
-    expect(van.nodeCount).toBe(8);
-    expect(van.edgeCount).toBe(6);
+    // van: junctions 1, 2, 3, 8, ends 5, 6, 9, 10 (the last four on islands), 11 (a bollard at 12
+    // cuts way 109) and 16 (a bollard with motor_vehicle=yes: passable, like the gate at 14);
+    // 4, 7, 14 and 15 are shape points; the grade4 track, the ferry and the private road are not the van's
+    expect(van.nodeCount).toBe(11);
+    expect(van.edgeCount).toBe(8);
     const moto = graphs.motorbike;
-    expect(moto.edgeCount).toBe(7); // + the track 3-5
+    expect(moto.edgeCount).toBe(9); // + the track 3-5
     const inMain = largestStronglyConnectedComponent(buildArcGraph(van, 'fastest'));
-    expect(Array.from(inMain).reduce((a, b) => a + b, 0)).toBe(4);
+    expect(Array.from(inMain).reduce((a, b) => a + b, 0)).toBe(6);
     const oneway = Array.from({ length: van.edgeCount }, (_, e) => [
       van.edgeDurationFwdS[e] === Infinity,
       van.edgeDurationBwdS[e] === Infinity,
@@ -72,7 +79,7 @@ describe('profiles as data', () => {
       { length: van.edgeCount },
       (_, e) => van.edgeGeomFirst[e + 1] - van.edgeGeomFirst[e],
     );
-    expect(loop.sort()).toEqual([2, 2, 2, 2, 3, 3]);
+    expect(loop.sort()).toEqual([2, 2, 2, 2, 2, 3, 3, 4]);
   });
 });
 

@@ -23,6 +23,8 @@ export interface VehicleProfile {
   untypedTrackFactor: number;
   /** Speed factor by `smoothness=*`; 0 closes the way. */
   smoothnessFactor: Readonly<Record<string, number>>;
+  /** `barrier=*` values this vehicle cannot pass unless the node's access tags allow it (gates and cattle grids pass). */
+  blockingBarriers: readonly string[];
 }
 
 const commonDenied = [
@@ -96,6 +98,30 @@ export const VAN: VehicleProfile = {
   tracktypeFactor: { grade1: 1, grade2: 0.7, grade3: 0, grade4: 0, grade5: 0 },
   untypedTrackFactor: 0.7,
   smoothnessFactor: { very_bad: 0.5, horrible: 0, very_horrible: 0, impassable: 0 },
+  blockingBarriers: [
+    'bollard',
+    'block',
+    'jersey_barrier',
+    'chain',
+    'bar',
+    'barrier_board',
+    'log',
+    'debris',
+    'fence',
+    'wall',
+    'kissing_gate',
+    'stile',
+    'turnstile',
+    'full-height_turnstile',
+    'motorcycle_barrier',
+    'cycle_barrier',
+    'bus_trap',
+    'sump_buster',
+    'planter',
+    'height_restrictor',
+    'rope',
+    'rock',
+  ],
 };
 
 /** A motorbike: also rides rough tracks, slowly. */
@@ -127,6 +153,28 @@ export const MOTORBIKE: VehicleProfile = {
   tracktypeFactor: { grade1: 1, grade2: 0.8, grade3: 0.6, grade4: 0.45, grade5: 0.3 },
   untypedTrackFactor: 0.6,
   smoothnessFactor: { very_bad: 0.6, horrible: 0.4, very_horrible: 0.25, impassable: 0 },
+  // as the van's, but height restrictors, bus traps and sump busters do not stop a motorbike
+  blockingBarriers: [
+    'bollard',
+    'block',
+    'jersey_barrier',
+    'chain',
+    'bar',
+    'barrier_board',
+    'log',
+    'debris',
+    'fence',
+    'wall',
+    'kissing_gate',
+    'stile',
+    'turnstile',
+    'full-height_turnstile',
+    'motorcycle_barrier',
+    'cycle_barrier',
+    'planter',
+    'rope',
+    'rock',
+  ],
 };
 
 export const PROFILES: Readonly<Record<string, VehicleProfile>> = { van: VAN, motorbike: MOTORBIKE };
@@ -155,6 +203,16 @@ function directionalSpeed(profile: VehicleProfile, tags: OsmTags, tag: string, b
   let speed = base;
   if (ms > 0) speed = ms * profile.maxspeedFactor;
   return Math.min(speed, profile.maxSpeedKmh);
+}
+
+/** Whether a barrier node with these tags stops this vehicle (its access tags can open or close it). */
+export function barrierBlocks(profile: VehicleProfile, tags: OsmTags): boolean {
+  for (const key of profile.accessTags) {
+    const v = tags[key];
+    if (v !== undefined) return profile.deniedAccess.includes(v);
+  }
+  const barrier = tags.barrier;
+  return barrier !== undefined && profile.blockingBarriers.includes(barrier);
 }
 
 /** How `profile` may use a way with these tags; both directions 0 when it may not. */

@@ -15,6 +15,8 @@ export interface OsmData {
   wayRefFirst: Uint32Array;
   wayRefs: Float64Array;
   wayTags: OsmTags[];
+  /** Tags of nodes carrying a `barrier` tag, by OSM node id. */
+  barriers: Map<number, OsmTags>;
 }
 
 /** A growable Float64Array. */
@@ -45,6 +47,11 @@ export class OsmCollector {
   private wayRefs = new F64List(1 << 16);
   private wayRefFirst: number[] = [0];
   private wayTags: OsmTags[] = [];
+  private barriers = new Map<number, OsmTags>();
+
+  addBarrier(id: number, tags: OsmTags): void {
+    this.barriers.set(id, tags);
+  }
 
   addNode(id: number, lon: number, lat: number): void {
     this.nodeId.push(id);
@@ -72,6 +79,7 @@ export class OsmCollector {
       wayRefFirst: Uint32Array.from(this.wayRefFirst),
       wayRefs: this.wayRefs.toArray(),
       wayTags: this.wayTags,
+      barriers: this.barriers,
     };
   }
 }

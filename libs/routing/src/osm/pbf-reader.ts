@@ -92,6 +92,7 @@ function decodeDense(pbf: Pbf, end: number, blk: Block, out: OsmCollector): void
   let ids: number[] = [];
   let lats: number[] = [];
   let lons: number[] = [];
+  let keysVals: number[] = [];
   while (pbf.pos < end) {
     const val = pbf.readVarint();
     const tag = val >> 3;
@@ -99,6 +100,7 @@ function decodeDense(pbf: Pbf, end: number, blk: Block, out: OsmCollector): void
     if (tag === 1) ids = pbf.readPackedSVarint(ids);
     else if (tag === 8) lats = pbf.readPackedSVarint(lats);
     else if (tag === 9) lons = pbf.readPackedSVarint(lons);
+    else if (tag === 10) keysVals = pbf.readPackedVarint(keysVals);
     else pbf.skip(val);
   }
   if (ids.length !== lats.length || ids.length !== lons.length) {
@@ -107,6 +109,9 @@ function decodeDense(pbf: Pbf, end: number, blk: Block, out: OsmCollector): void
   let id = 0;
   let lat = 0;
   let lon = 0;
+  // keys_vals: per node, key/value string indexes, then 0; only barrier nodes are kept
+  const strings = blk.strings;
+  let kv = 0;
   for (let i = 0; i < ids.length; i++) {
     id += ids[i];
     lat += lats[i];
@@ -116,6 +121,19 @@ function decodeDense(pbf: Pbf, end: number, blk: Block, out: OsmCollector): void
       (blk.lonOffset + blk.granularity * lon) * 1e-9,
       (blk.latOffset + blk.granularity * lat) * 1e-9,
     );
+    if (kv >= keysVals.length) continue;
+    const start = kv;
+    let barrier = false;
+    while (kv < keysVals.length && keysVals[kv] !== 0) {
+      if (strings[keysVals[kv]] === 'barrier') barrier = true;
+      kv += 2;
+    }
+    if (barrier) {
+      const tags: Record<string, string> = {};
+      for (let k = start; k < kv; k += 2) tags[strings[keysVals[k]]] = strings[keysVals[k + 1]];
+      out.addBarrier(id, tags);
+    }
+    kv++;
   }
 }
 
@@ -123,11 +141,15 @@ function decodeNode(pbf: Pbf, end: number, blk: Block, out: OsmCollector): void 
   let id = 0;
   let lat = 0;
   let lon = 0;
+  let keys: number[] = [];
+  let vals: number[] = [];
   while (pbf.pos < end) {
     const val = pbf.readVarint();
     const tag = val >> 3;
     pbf.type = val & 7;
     if (tag === 1) id = pbf.readSVarint();
+    else if (tag === 2) keys = pbf.readPackedVarint(keys);
+    else if (tag === 3) vals = pbf.readPackedVarint(vals);
     else if (tag === 8) lat = pbf.readSVarint();
     else if (tag === 9) lon = pbf.readSVarint();
     else pbf.skip(val);
@@ -137,6 +159,11 @@ function decodeNode(pbf: Pbf, end: number, blk: Block, out: OsmCollector): void 
     (blk.lonOffset + blk.granularity * lon) * 1e-9,
     (blk.latOffset + blk.granularity * lat) * 1e-9,
   );
+  if (keys.some((k) => blk.strings[k] === 'barrier')) {
+    const tags: Record<string, string> = {};
+    keys.forEach((k, i) => (tags[blk.strings[k]] = blk.strings[vals[i]]));
+    out.addBarrier(id, tags);
+  }
 }
 
 function decodeWay(pbf: Pbf, end: number, strings: string[], out: OsmCollector): void {

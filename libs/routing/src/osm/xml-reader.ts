@@ -9,6 +9,8 @@ export function readOsmXml(text: string, name = 'file'): OsmData {
   const parser = new SaxesParser();
   let sawRoot = false;
   let wayId = -1;
+  let nodeId = -1;
+  let nodeTags: Record<string, string> = {};
   let refs: number[] = [];
   let tags: Record<string, string> = {};
   let error: RoutingError | null = null;
@@ -31,6 +33,8 @@ export function readOsmXml(text: string, name = 'file'): OsmData {
         if (!Number.isFinite(id) || !Number.isFinite(lon) || !Number.isFinite(lat))
           fail(`node without id/lat/lon`);
         else out.addNode(id, lon, lat);
+        nodeId = id;
+        nodeTags = {};
         break;
       }
       case 'way':
@@ -42,12 +46,17 @@ export function readOsmXml(text: string, name = 'file'): OsmData {
         if (wayId >= 0) refs.push(Number(a.ref));
         break;
       case 'tag':
-        if (wayId >= 0 && a.k !== undefined && a.v !== undefined) tags[a.k] = a.v;
+        if (a.k === undefined || a.v === undefined) break;
+        if (wayId >= 0) tags[a.k] = a.v;
+        else if (nodeId >= 0) nodeTags[a.k] = a.v;
         break;
     }
   });
   parser.on('closetag', (tag) => {
-    if (tag.name === 'way') {
+    if (tag.name === 'node') {
+      if (nodeTags.barrier !== undefined) out.addBarrier(nodeId, nodeTags as OsmTags);
+      nodeId = -1;
+    } else if (tag.name === 'way') {
       out.addWay(wayId, refs, tags as OsmTags);
       wayId = -1;
     }
