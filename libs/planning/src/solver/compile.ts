@@ -260,26 +260,31 @@ export function compile(problem: VrpProblem, preset: ObjectivePreset): Compiled 
   const D0 = dist[0];
   const K = Math.min(Math.max(S - 1, 0), 120);
   const neighbours = new Int32Array(S * K);
-  const order = new Int32Array(S);
   const key = new Float64Array(S);
   let scaleSum = 0;
   let scaleN = 0;
+  const sortedKeys = new Float64Array(S);
+  const picked: number[] = [];
   for (let s = 0; s < S; s++) {
     const ls = stopLoc[s];
     for (let t = 0; t < S; t++) {
-      order[t] = t;
       const a = D0[ls * nLoc + stopLoc[t]];
       const b = D0[stopLoc[t] * nLoc + ls];
       key[t] = t === s ? -1 : Math.min(a, b);
     }
-    const sorted = Array.from(order).sort((x, y) => key[x] - key[y]);
-    for (let k = 0; k < K; k++) neighbours[s * K + k] = sorted[k + 1];
-    if (K > 0) {
-      const e = key[sorted[Math.min(K, 3)]];
-      if (Number.isFinite(e)) {
-        scaleSum += e;
-        scaleN++;
-      }
+    if (K === 0) continue;
+    // the K nearest: a native numeric sort finds the threshold, then only those few are ordered
+    sortedKeys.set(key);
+    sortedKeys.sort();
+    const threshold = sortedKeys[K];
+    picked.length = 0;
+    for (let t = 0; t < S; t++) if (t !== s && key[t] <= threshold) picked.push(t);
+    picked.sort((x, y) => key[x] - key[y] || x - y);
+    for (let k = 0; k < K; k++) neighbours[s * K + k] = picked[k];
+    const e = key[picked[Math.min(K, 3) - 1]];
+    if (Number.isFinite(e)) {
+      scaleSum += e;
+      scaleN++;
     }
   }
 

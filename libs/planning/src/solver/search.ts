@@ -1020,9 +1020,11 @@ export class Search {
     let phase = fleet ? 0 : 2;
     let phaseStart = 0;
     let phaseStartIt = 0;
+    let free = 0;
+    for (let s = 0; s < this.S; s++) if (!c.isLocked[s]) free++;
     for (;;) {
       const el = this.elapsed();
-      if (el >= limit || this.iterations >= maxIt) break;
+      if (el >= limit || this.iterations >= maxIt || free === 0) break;
       const itFrac = Number.isFinite(maxIt) ? this.iterations / maxIt : 0;
       if (phase < 2 && (el >= ends[phase] * limit || itFrac >= ends[phase])) {
         phase++;

@@ -306,6 +306,14 @@ describe('solve: constraints, each plan checked by the independent checker', () 
     expect(checkSolution(problem, cost, 'cost').routingCost).toBeCloseTo(cost.stats.cost, 6);
   });
 
+  test('nothing to plan: returns at once with an empty plan', () => {
+    const problem: VrpProblem = { locationCount: 1, profiles: line(0), vehicles: [van('a')], stops: [] };
+    const sol = solve(problem, { seed: 1, timeLimitMs: 60_000, now: () => 0 });
+    expect(sol.routes).toEqual([]);
+    expect(sol.unassigned).toEqual([]);
+    expect(sol.stats.iterations).toBe(0);
+  });
+
   test('deterministic for a seed and an iteration limit', () => {
     const problem = randomProblem(5, 30, 5, { capacity: 25, horizon: 800, pickups: true });
     const a = solve(problem, opts(42, 500));

@@ -45,6 +45,10 @@ export function solve(
     bestFoundAtMs: search.bestFoundAtMs,
     elapsedMs: options.now() - t0,
     threads: 1,
+    threadNote:
+      (options.threads ?? 1) > 1
+        ? 'solve() runs on the calling thread; use solveParallel for threads'
+        : undefined,
   });
 }
 
