@@ -275,6 +275,67 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
     expect(Object.keys(done.progress.timingsMs).sort()).toEqual(['matrix', 'snapping', 'solving', 'storing']);
   });
 
+  it('lets a dispatcher move a stop: re-timed and checked, stored as a new version; an infeasible move is refused', async () => {
+    const plan = (await currentPlan())!;
+    const motorbike = vehicles.find((v) => v.kind === 'motorbike')!;
+    // A cold-chain parcel on a motorbike (no cold chain) breaks a skill rule: refused with the checker's words.
+    const planned = plan.routes.flatMap((r: Json) =>
+      r.visits.filter((v: Json) => v.orderId).map((v: Json) => v.orderId),
+    );
+    const { rows: cold } = await db.query(
+      `SELECT id FROM orders WHERE cold_chain AND id = ANY($1::uuid[]) LIMIT 1`,
+      [planned],
+    );
+    expect(cold).toHaveLength(1);
+    const refused = await api(planner)
+      .post(`/regions/${REGION}/plans/current/moves`, dispatcher(), {
+        orderId: cold[0].id,
+        toVehicleId: motorbike.id,
+        position: 0,
+      })
+      .expect(409);
+    expect(refused.body.error).toBe('conflict');
+    expect(refused.body.details[0].reason).toMatch(/skill/i);
+    await api(planner)
+      .post(`/regions/${REGION}/plans/current/moves`, dispatcher(), {
+        orderId: 'x',
+        toVehicleId: motorbike.id,
+        position: 0,
+      })
+      .expect(400);
+
+    // Some move of a stop to another position of its own route fits: it becomes a new plan version.
+    let moved: Json | null = null;
+    outer: for (const route of plan.routes) {
+      const stops = route.visits.filter((v: Json) => v.type === 'stop');
+      for (let from = 0; from < Math.min(stops.length, 4) && !moved; from++) {
+        for (const position of [stops.length - 1, 0, 1]) {
+          if (position === from) continue;
+          const res = await api(planner).post(`/regions/${REGION}/plans/current/moves`, dispatcher(), {
+            orderId: stops[from].orderId,
+            toVehicleId: route.vehicleId,
+            position,
+          });
+          if (res.status === 201) {
+            moved = { ...res.body, orderId: stops[from].orderId, vehicleId: route.vehicleId, position };
+            break outer;
+          }
+          expect(res.status).toBe(409);
+        }
+      }
+    }
+    expect(moved).not.toBeNull();
+    const next = (await currentPlan())!;
+    expect(next).toMatchObject({ version: plan.version + 1, source: 'dispatcher', basedOn: plan.id });
+    const route = next.routes.find((r: Json) => r.vehicleId === moved!.vehicleId);
+    const order = route.visits.filter((v: Json) => v.type === 'stop').map((v: Json) => v.orderId);
+    expect(order[moved!.position]).toBe(moved!.orderId);
+    expect(next.summary.plannedStops).toBe(plan.summary.plannedStops);
+    const old = (await api(planner).get(`/regions/${REGION}/plans/${plan.version}`, dispatcher()).expect(200))
+      .body;
+    expect(old.status).toBe('superseded');
+  });
+
   it('shows a courier only their own route and a printable sheet; checks roles on every plan endpoint', async () => {
     const plan = (await currentPlan())!;
     // Commit first: couriers see committed routes only.

@@ -161,13 +161,13 @@ export class PlanningRepository {
   }
 
   /** The current plan's routes of some vehicles, as stored (kept unchanged when their locked work cannot be re-solved). */
-  async currentRoutes(region: string, vehicleIds: string[]): Promise<StoredRoute[]> {
+  async currentRoutes(region: string, vehicleIds?: string[]): Promise<StoredRoute[]> {
     const routes: Row[] = await this.db.query(
       `SELECT r.id, r.vehicle_id, r.courier_id, r.profile, r.locked, r.distance_m, r.duration_s, r.trips, r.start_at, r.end_at,
          ST_AsGeoJSON(r.geometry)::json AS geometry
        FROM plans p JOIN plan_routes r ON r.plan_id = p.id
-       WHERE p.region = $1 AND p.status = 'current' AND r.vehicle_id = ANY($2::uuid[])`,
-      [region, vehicleIds],
+       WHERE p.region = $1 AND p.status = 'current' AND ($2::uuid[] IS NULL OR r.vehicle_id = ANY($2::uuid[]))`,
+      [region, vehicleIds ?? null],
     );
     const out: StoredRoute[] = [];
     for (const r of routes) {
@@ -207,6 +207,42 @@ export class PlanningRepository {
       });
     }
     return out;
+  }
+
+  /** The current plan's id, version, day, and why each order it left out was left out. */
+  async currentPlan(
+    region: string,
+  ): Promise<{
+    id: string;
+    version: number;
+    planDate: string;
+    unassigned: Map<string, { reason: string; detail: string | null }>;
+  } | null> {
+    const rows: Row[] = await this.db.query(
+      `SELECT id, version, to_char(plan_date, 'YYYY-MM-DD') AS plan_date FROM plans WHERE region = $1 AND status = 'current'`,
+      [region],
+    );
+    if (!rows.length) return null;
+    const unassigned: Row[] = await this.db.query(
+      `SELECT order_id, reason, detail FROM plan_unassigned WHERE plan_id = $1`,
+      [rows[0].id],
+    );
+    return {
+      id: rows[0].id as string,
+      version: rows[0].version as number,
+      planDate: rows[0].plan_date as string,
+      unassigned: new Map(
+        unassigned.map((u) => [
+          u.order_id as string,
+          { reason: u.reason as string, detail: (u.detail as string | null) ?? null },
+        ]),
+      ),
+    };
+  }
+
+  async orderStatus(orderId: string): Promise<string | null> {
+    const rows: Row[] = await this.db.query(`SELECT status FROM orders WHERE id = $1`, [orderId]);
+    return (rows[0]?.status as string | undefined) ?? null;
   }
 
   async planIdForJob(region: string, jobKey: string): Promise<string | null> {

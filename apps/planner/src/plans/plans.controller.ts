@@ -3,6 +3,7 @@ import { CurrentPrincipal, Roles, type Principal } from '@rd/auth';
 import { DomainError, regionCode } from '@rd/domain';
 import { ZodPipe } from '@rd/http';
 import { z } from 'zod';
+import { PlanningService } from '../planning/planning.service';
 import { PlansRepository } from './plans.repository';
 import { PlansService } from './plans.service';
 import { renderRouteSheet } from './route-sheet';
@@ -17,10 +18,19 @@ const compareQuery = z.object({ from: versionSchema, to: versionSchema });
 const planNowBody = z.strictObject({ planDate: z.iso.date().optional() });
 const lockBody = z.strictObject({ locked: z.boolean() });
 const uuidParam = z.uuid('must be a UUID');
+const moveBody = z.strictObject({
+  orderId: z.uuid('must be a UUID'),
+  toVehicleId: z.uuid('must be a UUID'),
+  /** Position among the target route's stops (0 = first); past the end appends. */
+  position: z.number().int().min(0),
+});
 
 @Controller('regions/:region')
 export class PlansController {
-  constructor(private readonly plans: PlansService) {}
+  constructor(
+    private readonly plans: PlansService,
+    private readonly planning: PlanningService,
+  ) {}
 
   @Get('plans/current')
   @Roles('dispatcher')
@@ -85,6 +95,16 @@ export class PlansController {
     @Body(new ZodPipe(lockBody, 'the request')) body: z.infer<typeof lockBody>,
   ) {
     return this.plans.lockRoute(region, vehicleId, body.locked);
+  }
+
+  @Post('plans/current/moves')
+  @Roles('dispatcher')
+  move(
+    @Param('region', RegionPipe) region: string,
+    @Body(new ZodPipe(moveBody, 'the move')) body: z.infer<typeof moveBody>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.planning.moveStop(region, body, principal.sub);
   }
 
   @Post('plans/current/commit')
