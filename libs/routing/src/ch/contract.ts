@@ -164,6 +164,9 @@ export function contract(
   const seen = new Int32Array(n);
   let stamp = 0;
   const heap = new MinHeap(1024);
+  // targets of the current witness search: it stops once all are settled
+  const targetMark = new Int32Array(n);
+  let targetsLeft = 0;
   const witness = (source: number, avoid: number, maxWeight: number, settleLimit: number): void => {
     stamp++;
     heap.clear();
@@ -178,6 +181,7 @@ export function contract(
       const x = heap.pop();
       if (d > dist[x]) continue;
       if (d > maxWeight || ++settled > settleLimit) break;
+      if (targetMark[x] === stamp && --targetsLeft === 0) break;
       const list = outAdj[x];
       for (let i = 0; i < list.length; i++) {
         const a = list[i];
@@ -206,11 +210,18 @@ export function contract(
       const u = arcs.from[a1];
       const w1 = arcs.weight[a1];
       let maxW = -1;
+      const mark = stamp + 1; // the stamp the witness search below will use
+      targetsLeft = 0;
       for (let j = 0; j < outs.length; j++) {
         const a2 = outs[j];
-        if (arcs.to[a2] === u) continue;
+        const w = arcs.to[a2];
+        if (w === u) continue;
         const c = w1 + arcs.weight[a2];
         if (c > maxW) maxW = c;
+        if (targetMark[w] !== mark) {
+          targetMark[w] = mark;
+          targetsLeft++;
+        }
       }
       if (maxW < 0) continue;
       witness(u, v, maxW, simulate ? simulateLimit : witnessLimit);
