@@ -1,7 +1,6 @@
 import type { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { DomainExceptionFilter } from '@rd/http';
+import { DomainExceptionFilter, serveOpenApi } from '@rd/http';
 import express from 'express';
 import { IntakeModule, type IntakeModuleOptions } from './intake.module';
 
@@ -25,18 +24,6 @@ export async function createIntakeApp(options: IntakeModuleOptions): Promise<INe
   app.useGlobalFilters(new DomainExceptionFilter());
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('rural-dispatch intake')
-      .setDescription(
-        'Order intake, parcel tracking, hubs and fleet. Errors are { error, message, details[] }. ' +
-          'Map data © OpenStreetMap contributors (ODbL).',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('v1/docs', app, document, { jsonDocumentUrl: 'v1/openapi.json' });
+  serveOpenApi(app, 'rural-dispatch intake', 'Order intake, parcel tracking, hubs and fleet.');
   return app;
 }

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DomainExceptionFilter } from '@rd/http';
+import { DomainExceptionFilter, serveOpenApi } from '@rd/http';
 import { PlannerModule, type PlannerModuleOptions } from './planner.module';
 
 export async function createPlannerApp(options: PlannerModuleOptions): Promise<INestApplication> {
@@ -11,5 +11,10 @@ export async function createPlannerApp(options: PlannerModuleOptions): Promise<I
   app.setGlobalPrefix('v1');
   app.useGlobalFilters(new DomainExceptionFilter());
   app.enableShutdownHooks();
+  serveOpenApi(
+    app,
+    'rural-dispatch planner',
+    'Road maps, planning runs, versioned plans, dispatcher changes and commits, courier routes.',
+  );
   return app;
 }

@@ -1,2 +1,3 @@
 export * from './domain-exception.filter';
 export * from './zod.pipe';
+export * from './openapi';

@@ -1,3 +1,4 @@
 export * from './shared-data';
 export * from './test-database';
 export * from './intake-harness';
+export * from './route-guards';

@@ -210,9 +210,7 @@ export class PlanningRepository {
   }
 
   /** The current plan's id, version, day, and why each order it left out was left out. */
-  async currentPlan(
-    region: string,
-  ): Promise<{
+  async currentPlan(region: string): Promise<{
     id: string;
     version: number;
     planDate: string;

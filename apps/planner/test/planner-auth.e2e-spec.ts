@@ -1,0 +1,64 @@
+import request from 'supertest';
+import { routesOpenWithoutToken, startApp, undeclaredRoutes, type RunningApp } from '@rd/testing';
+import { createPlannerApp } from '../src/create-planner-app';
+import { MapsController } from '../src/maps/maps.controller';
+import { PlannerHealthController } from '../src/planner-health.controller';
+import { CourierController, PlansController } from '../src/plans/plans.controller';
+
+describe('planner roles', () => {
+  let app: RunningApp;
+  const http = () => request(app.app.getHttpServer());
+
+  beforeAll(async () => {
+    app = await startApp('planner_auth', createPlannerApp);
+  });
+  afterAll(() => app.close());
+
+  it('every route states who may call it, and none answers without a token', async () => {
+    expect(
+      undeclaredRoutes([PlansController, CourierController, MapsController, PlannerHealthController]),
+    ).toEqual([]);
+    const { checked, open } = await routesOpenWithoutToken(app.app, ['/v1/health']);
+    expect(checked).toBeGreaterThanOrEqual(12);
+    expect(open).toEqual([]);
+  });
+
+  it('keeps dispatcher, admin and courier routes apart', async () => {
+    const courier = app.auth('courier', '6b1f3c52-7a43-4f57-9d0c-2f0e6cbb0a11');
+    await http().get('/v1/regions/r1/plans/current').set('Authorization', courier).expect(403);
+    await http()
+      .post('/v1/regions/r1/plans/current/commit')
+      .set('Authorization', app.auth('hub_operator'))
+      .expect(403);
+    await http()
+      .post('/v1/maps')
+      .set('Authorization', app.auth('dispatcher'))
+      .send({ region: 'r1', file: '/x.pbf' })
+      .expect(403);
+    await http().get('/v1/courier/route').set('Authorization', app.auth('dispatcher')).expect(403);
+    // A courier token for a courier who has no route: 404, never someone else's route.
+    await http().get('/v1/courier/route').set('Authorization', courier).expect(404);
+    await http().get('/v1/regions/r1/plans/current').set('Authorization', app.auth('dispatcher')).expect(404);
+    await http()
+      .get('/v1/regions/NOT%20A%20REGION/plans')
+      .set('Authorization', app.auth('dispatcher'))
+      .expect(400);
+  });
+
+  it('refuses a bad map import clearly and records the failure', async () => {
+    const bad = await http()
+      .post('/v1/maps')
+      .set('Authorization', app.auth('admin'))
+      .send({ region: 'r1', file: '/nope/missing.osm.pbf' })
+      .expect(202);
+    let map = bad.body;
+    for (let i = 0; i < 50 && map.status === 'importing'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      map = (await http().get(`/v1/maps/${bad.body.id}`).set('Authorization', app.auth('admin')).expect(200))
+        .body;
+    }
+    expect(map).toMatchObject({ status: 'failed', active: false });
+    expect(map.error).toMatch(/not found/);
+    await http().post('/v1/maps').set('Authorization', app.auth('admin')).send({ region: 'r1' }).expect(400);
+  });
+});
