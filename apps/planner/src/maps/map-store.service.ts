@@ -6,6 +6,7 @@ import { DomainError, DomainErrorCode } from '@rd/domain';
 import {
   buildRoadGraphs,
   ChRoadRouter,
+  createRoadRouter,
   generateRuralNetwork,
   graphBbox,
   importOsm,
@@ -44,6 +45,7 @@ export const PLANNING_PROFILES = ['van', 'motorbike'] as const;
 export class MapStore {
   private readonly logger = new Logger(MapStore.name);
   private readonly routers = new Map<string, { mapId: string; router: RoadRouter }>();
+  private graphHopper?: RoadRouter;
 
   constructor(
     private readonly maps: MapsRepository,
@@ -63,14 +65,17 @@ export class MapStore {
     return map;
   }
 
-  async routerFor(region: string): Promise<{ router: RoadRouter; map: MapView }> {
-    if (this.config.ROAD_ENGINE === 'graphhopper') {
-      throw new DomainError(
-        DomainErrorCode.Unavailable,
-        'the GraphHopper engine is configured but not wired to planning yet',
-      );
-    }
+  async routerFor(region: string): Promise<{ router: RoadRouter; map: MapView | null }> {
     const map = await this.maps.active(region);
+    if (this.config.ROAD_ENGINE === 'graphhopper') {
+      // A self-hosted GraphHopper answers for every region; our map rows then only record what was imported.
+      const router = (this.graphHopper ??= createRoadRouter({
+        engine: 'graphhopper',
+        host: this.config.GRAPHHOPPER_URL!,
+        maxSnapDistanceM: this.config.MAX_SNAP_DISTANCE_M,
+      }));
+      return { router, map };
+    }
     if (!map || !map.dataFile) {
       throw new DomainError(
         DomainErrorCode.Unavailable,
