@@ -71,7 +71,8 @@ async function main(): Promise<void> {
   const region = `${args.map ? 'extract' : 'county'}-${runId}`;
   const config = parseConfig({
     JWT_SECRET: randomBytes(32).toString('hex'), // ephemeral: tokens of this run only; a set JWT_SECRET wins
-    LOG_LEVEL: 'warn',
+    // Errors only from the apps: the job prints its own progress (and two apps sharing one DataSource would warn about it).
+    LOG_LEVEL: 'error',
     PLANNING_DEBOUNCE_MS: '1000',
     PLANNING_TIME_LIMIT_MS: String(args.timeLimitMs),
     ...process.env,

@@ -494,6 +494,28 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
     expect(rows[0].n).toBe(1);
   });
 
+  it('defers a job while another worker plans the region, and plans it once the region is free', async () => {
+    // This test's own connection plays the other worker holding the region.
+    await db.query(`SELECT pg_advisory_lock(hashtext('rd:region:' || $1))`, [REGION]);
+    const job = {
+      reason: 'plan_now' as const,
+      region: REGION,
+      orderIds: [],
+      requestedAt: new Date().toISOString(),
+      planDate: DAY,
+    };
+    const busy = await planner.queue.queue.add(job, { jobId: 'busy-1' });
+    expect(await busy.finished()).toEqual({ region: REGION, deferredTo: 'busy-1:after1' });
+    await db.query(`SELECT pg_advisory_unlock(hashtext('rd:region:' || $1))`, [REGION]);
+    const stored = await waitFor('the follow-up job to plan', async () => {
+      const { rows } = await db.query(`SELECT version FROM plans WHERE job_key = 'busy-1:after1'`);
+      return rows[0];
+    });
+    expect(stored.version).toBeGreaterThan(1);
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM plans WHERE job_key LIKE 'busy-1%'`);
+    expect(rows[0].n).toBe(1);
+  });
+
   it('recovers from a worker killed mid-solve: the job runs again and one complete plan is stored', async () => {
     execFileSync('npx', ['swc', 'apps', 'libs', '-d', 'dist', '--config-file', '.swcrc', '-q'], {
       cwd: repoRoot(),

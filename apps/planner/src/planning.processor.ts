@@ -1,17 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import { PlanningService } from './planning/planning.service';
 import { RegionLock } from './planning/region-lock';
 
-export class RegionBusyError extends Error {
-  constructor(region: string) {
-    super(`region ${region} is being planned by another worker; retrying later`);
-  }
-}
-
 /**
  * The consumer of the `planning` queue: thin, it takes the region's lock, calls the service and logs
- * the core's stats. A busy region fails the attempt so the queue retries it after a back-off.
+ * the core's stats. When another worker is planning the region, the job hands itself on to a
+ * follow-up job due when that run should be over, so no trigger is lost however long runs take.
  */
 @Injectable()
 export class PlanningProcessor implements OnApplicationBootstrap {
@@ -21,6 +17,7 @@ export class PlanningProcessor implements OnApplicationBootstrap {
     @Inject(PLANNING_QUEUE_TOKEN) private readonly queue: PlanningQueue,
     private readonly planning: PlanningService,
     private readonly lock: RegionLock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -35,7 +32,15 @@ export class PlanningProcessor implements OnApplicationBootstrap {
         this.queue.kind === 'in-process'
           ? { busy: false as const, value: await run() }
           : await this.lock.withLock(job.region, run);
-      if (outcome.busy) throw new RegionBusyError(job.region);
+      if (outcome.busy) {
+        const [base, n] = splitFollowUp(context.jobId);
+        const followUp = `${base}:after${n + 1}`;
+        await this.queue.enqueue(job, { jobId: followUp, delayMs: this.config.PLANNING_TIME_LIMIT_MS });
+        this.logger.log(
+          `job ${context.jobId}: region ${job.region} is being planned elsewhere; follow-up ${followUp}`,
+        );
+        return { region: job.region, deferredTo: followUp };
+      }
       const result = outcome.value;
       this.logger.log(
         `job ${context.jobId} (attempt ${context.attempt}) region ${job.region}: ` +
@@ -47,4 +52,10 @@ export class PlanningProcessor implements OnApplicationBootstrap {
       return result;
     });
   }
+}
+
+/** `plan:r:123:after2` → [`plan:r:123`, 2]. */
+export function splitFollowUp(jobId: string): [string, number] {
+  const match = /^(.*):after(\d+)$/.exec(jobId);
+  return match ? [match[1], Number(match[2])] : [jobId, 0];
 }
