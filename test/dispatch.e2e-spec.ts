@@ -43,6 +43,13 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
   const dispatcher = () => intake.auth('dispatcher');
   const at = (hour: number) => `${DAY}T${String(hour).padStart(2, '0')}:00:00Z`;
   const someRoadNode = () => roadNodes[Math.floor(random() * roadNodes.length)];
+  const planNowJob = () => ({
+    reason: 'plan_now' as const,
+    region: REGION,
+    orderIds: [],
+    requestedAt: new Date().toISOString(),
+    planDate: DAY,
+  });
 
   async function currentPlan(): Promise<Json | null> {
     const res = await api(planner).get(`/regions/${REGION}/plans/current`, dispatcher());
@@ -476,13 +483,7 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
   });
 
   it('stores one plan version when the same job is delivered twice', async () => {
-    const job = {
-      reason: 'plan_now' as const,
-      region: REGION,
-      orderIds: [],
-      requestedAt: new Date().toISOString(),
-      planDate: DAY,
-    };
+    const job = planNowJob();
     const first = await planner.queue.queue.add(job, { jobId: 'twice-1' });
     const r1 = await first.finished();
     expect(r1.created).toBe(true);
@@ -497,13 +498,7 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
   it('defers a job while another worker plans the region, and plans it once the region is free', async () => {
     // This test's own connection plays the other worker holding the region.
     await db.query(`SELECT pg_advisory_lock(hashtext('rd:region:' || $1))`, [REGION]);
-    const job = {
-      reason: 'plan_now' as const,
-      region: REGION,
-      orderIds: [],
-      requestedAt: new Date().toISOString(),
-      planDate: DAY,
-    };
+    const job = planNowJob();
     const busy = await planner.queue.queue.add(job, { jobId: 'busy-1' });
     expect(await busy.finished()).toEqual({ region: REGION, deferredTo: 'busy-1:after1' });
     await db.query(`SELECT pg_advisory_unlock(hashtext('rd:region:' || $1))`, [REGION]);
@@ -539,14 +534,7 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
       stdio: 'ignore',
     });
     try {
-      const job = {
-        reason: 'plan_now' as const,
-        region: REGION,
-        orderIds: [],
-        requestedAt: new Date().toISOString(),
-        planDate: DAY,
-      };
-      await planner.queue.queue.add(job, { jobId: 'killed-1', attempts: 3 });
+      await planner.queue.queue.add(planNowJob(), { jobId: 'killed-1', attempts: 3 });
       await waitFor('the child worker to start solving', async () => {
         const { rows } = await db.query(
           `SELECT 1 FROM planning_runs WHERE job_key = 'killed-1' AND stage = 'solving'`,

@@ -32,3 +32,17 @@ export function cursorCondition(
     `(${alias}.created_at, ${alias}.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`,
   );
 }
+
+/** Cuts a keyset query that fetched `limit + 1` rows into a page and the cursor of the next one. */
+export function toPage<T extends { createdAt: string; id: string }>(
+  rows: T[],
+  limit: number,
+): { items: T[]; nextCursor: string | null } {
+  const more = rows.length > limit;
+  const items = more ? rows.slice(0, limit) : rows;
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: more && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+  };
+}

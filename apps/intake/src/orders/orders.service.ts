@@ -14,7 +14,7 @@ import {
   type ListOrdersQuery,
 } from '@rd/domain';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import { decodeCursor, toPage } from '../common/cursor';
 import { newTrackingNumber } from '../common/tracking-number';
 import type { OrderView, Page } from '../common/views';
 import { HubsRepository } from '../fleet/hubs.repository';
@@ -194,14 +194,7 @@ export class OrdersService {
   }
 
   async list(query: ListOrdersQuery): Promise<Page<OrderView>> {
-    const items = await this.orders.listOrders(query, decodeCursor(query.cursor));
-    const more = items.length > query.limit;
-    const page = more ? items.slice(0, query.limit) : items;
-    const last = page[page.length - 1];
-    return {
-      items: page,
-      nextCursor: more && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
-    };
+    return toPage(await this.orders.listOrders(query, decodeCursor(query.cursor)), query.limit);
   }
 
   private parseKey(raw: string): string {

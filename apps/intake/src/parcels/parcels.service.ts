@@ -10,7 +10,7 @@ import {
   type ParcelEventInput,
   type ParcelEventType,
 } from '@rd/domain';
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import { decodeCursor, toPage } from '../common/cursor';
 import { isValidTrackingNumber } from '../common/tracking-number';
 import type { Page, ParcelEventView, ParcelView } from '../common/views';
 import { ParcelsRepository, type TrackingRow } from './parcels.repository';
@@ -119,14 +119,7 @@ export class ParcelsService {
       principal.role === 'courier'
         ? (principal.staffId ?? '00000000-0000-0000-0000-000000000000')
         : undefined;
-    const items = await this.parcels.list(query, decodeCursor(query.cursor), courierId);
-    const more = items.length > query.limit;
-    const page = more ? items.slice(0, query.limit) : items;
-    const last = page[page.length - 1];
-    return {
-      items: page,
-      nextCursor: more && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
-    };
+    return toPage(await this.parcels.list(query, decodeCursor(query.cursor), courierId), query.limit);
   }
 
   near(lon: number, lat: number, radiusM: number, limit: number) {
