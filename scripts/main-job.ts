@@ -337,7 +337,7 @@ function pickSites(dataFile: string, villages: LonLat[], seed: number) {
   const byDistance = (from: LonLat) => (a: LonLat, b: LonLat) =>
     Math.hypot(a[0] - from[0], a[1] - from[1]) - Math.hypot(b[0] - from[0], b[1] - from[1]);
   const town = [...candidates].sort(byDistance(mid))[0];
-  const centres = [...candidates].sort(byDistance(town)).slice(0, 30);
+  const centres = [...candidates].sort(byDistance(town)).slice(0, 16);
   // Stops: road nodes near the village centres (within ~1 km), so every stop is a real place on the roads.
   const stops: LonLat[] = [];
   for (let tries = 0; stops.length < 400 && tries < 400_000; tries++) {
