@@ -1,7 +1,8 @@
 import { RoutingError } from './errors';
 import { haversineM } from './geo';
 import type { OsmData } from './osm/osm-data';
-import { barrierBlocks, wayAccess, type VehicleProfile } from './profiles';
+import { barrierBlocks, wayAccess, type OsmTags, type VehicleProfile } from './profiles';
+import { applyTurnRules, type TurnRule } from './turns';
 import type { RoadGraph } from './road-graph';
 import { F64List } from './osm/osm-data';
 
@@ -164,7 +165,7 @@ export function buildRoadGraph(
       `no road in the extract is usable by profile "${profile.name}"`,
     );
   }
-  return {
+  const graph: RoadGraph = {
     profile: profile.name,
     nodeCount,
     edgeCount: edgeFrom.length,
@@ -180,4 +181,79 @@ export function buildRoadGraph(
     geomLat: geomLat.toArray(),
     edgeWayId: edgeWay.toArray(),
   };
+  applyTurnRules(
+    graph,
+    turnRules(osm, profile, graph, (id) => {
+      const r = nodeIndex.get(id);
+      return r === undefined ? -1 : tower[r];
+    }),
+  );
+  return graph;
+}
+
+/** The restriction value (`no_left_turn`, `only_straight_on`, …) that applies to the profile, or null. */
+export function restrictionFor(profile: VehicleProfile, tags: OsmTags): string | null {
+  const except = (tags.except ?? '').split(';').map((x) => x.trim());
+  if (profile.restrictionVehicles.some((v) => except.includes(v))) return null;
+  let value: string | undefined;
+  for (const v of profile.restrictionVehicles) value ??= tags[`restriction:${v}`];
+  value ??= tags.restriction;
+  return value !== undefined && (value.startsWith('no_') || value.startsWith('only_')) ? value : null;
+}
+
+/**
+ * Restriction relations as rules on this graph's edges. Kept: one `from` way, one `via` node that
+ * is a graph node, `to` ways; the from (and to) way must meet the via node with exactly one edge
+ * (as OSM requires), except `no_u_turn`, whose exit is the arriving edge turned around. Via-way
+ * restrictions and conditional ones are skipped.
+ */
+function turnRules(
+  osm: OsmData,
+  profile: VehicleProfile,
+  g: RoadGraph,
+  towerOfOsmNode: (id: number) => number,
+): TurnRule[] {
+  if (osm.restrictions.length === 0) return [];
+  // edges at each graph node
+  const incident = new Map<number, number[]>();
+  const add = (v: number, e: number): void => {
+    const list = incident.get(v);
+    if (list) list.push(e);
+    else incident.set(v, [e]);
+  };
+  for (let e = 0; e < g.edgeCount; e++) {
+    add(g.edgeFrom[e], e);
+    if (g.edgeTo[e] !== g.edgeFrom[e]) add(g.edgeTo[e], e);
+  }
+  const rules: TurnRule[] = [];
+  for (const r of osm.restrictions) {
+    if (r.viaWays.length > 0 || r.viaNodes.length !== 1 || r.fromWays.length !== 1 || r.toWays.length === 0)
+      continue;
+    const value = restrictionFor(profile, r.tags);
+    if (value === null) continue;
+    const kind = value.startsWith('no_') ? 'no' : 'only';
+    const via = towerOfOsmNode(r.viaNodes[0]);
+    if (via < 0) continue;
+    const edges = incident.get(via) ?? [];
+    const arriving: number[] = [];
+    for (const e of edges) {
+      if (g.edgeWayId[e] !== r.fromWays[0]) continue;
+      if (g.edgeTo[e] === via && g.edgeDurationFwdS[e] !== Infinity) arriving.push(e * 2);
+      if (g.edgeFrom[e] === via && g.edgeDurationBwdS[e] !== Infinity) arriving.push(e * 2 + 1);
+    }
+    if (arriving.length !== 1) continue;
+    let exits: number[] = [];
+    if (value === 'no_u_turn' && r.toWays.length === 1 && r.toWays[0] === r.fromWays[0])
+      exits = [arriving[0] ^ 1];
+    else {
+      for (const e of edges) {
+        if (!r.toWays.includes(g.edgeWayId[e])) continue;
+        if (g.edgeFrom[e] === via && g.edgeDurationFwdS[e] !== Infinity) exits.push(e * 2);
+        if (g.edgeTo[e] === via && g.edgeDurationBwdS[e] !== Infinity) exits.push(e * 2 + 1);
+      }
+      if (exits.length !== r.toWays.length) continue;
+    }
+    rules.push({ via, fromEdgeDir: arriving[0], kind, exits });
+  }
+  return rules;
 }

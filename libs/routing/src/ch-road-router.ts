@@ -2,6 +2,7 @@ import { ChManyToMany } from './ch/many-to-many';
 import { ChQuery } from './ch/ch-query';
 import { Seeds } from './ch/seeds';
 import { RoutingError } from './errors';
+import { graphNodeOf, headNode, turnIndex } from './turns';
 import type { LonLat } from './geo';
 import { appendEdgeDir, appendEdgeSlice } from './geometry';
 import { edgeCost, type RoadGraph, type Weighting } from './road-graph';
@@ -31,8 +32,9 @@ export function sourceSeeds(g: RoadGraph, weighting: Weighting, p: SnappedPoint)
   const f = p.fraction;
   const [wf, af] = edgeCost(g, weighting, e, 0);
   const [wb, ab] = edgeCost(g, weighting, e, 1);
-  if (wf !== Infinity) s.add(g.edgeTo[e], (1 - f) * wf, (1 - f) * af);
-  if (wb !== Infinity) s.add(g.edgeFrom[e], f * wb, f * ab);
+  // the head may be a turn-restriction copy of the end node (see turns.ts)
+  if (wf !== Infinity) s.add(headNode(g, e * 2), (1 - f) * wf, (1 - f) * af);
+  if (wb !== Infinity) s.add(headNode(g, e * 2 + 1), f * wb, f * ab);
   return s;
 }
 
@@ -43,8 +45,16 @@ export function targetSeeds(g: RoadGraph, weighting: Weighting, p: SnappedPoint)
   const f = p.fraction;
   const [wf, af] = edgeCost(g, weighting, e, 0);
   const [wb, ab] = edgeCost(g, weighting, e, 1);
-  if (wf !== Infinity) s.add(g.edgeFrom[e], f * wf, f * af);
-  if (wb !== Infinity) s.add(g.edgeTo[e], (1 - f) * wb, (1 - f) * ab);
+  // the edge may also be entered from turn-restriction copies of its tail that allow it
+  const copies = g.turnViaNode ? turnIndex(g).tailCopies : null;
+  if (wf !== Infinity) {
+    s.add(g.edgeFrom[e], f * wf, f * af);
+    for (const c of copies?.get(e * 2) ?? []) s.add(c, f * wf, f * af);
+  }
+  if (wb !== Infinity) {
+    s.add(g.edgeTo[e], (1 - f) * wb, (1 - f) * ab);
+    for (const c of copies?.get(e * 2 + 1) ?? []) s.add(c, (1 - f) * wb, (1 - f) * ab);
+  }
   return s;
 }
 
@@ -161,7 +171,7 @@ export class ChRoadRouter implements RoadRouter {
           g,
           a.edgeId,
           a.fraction,
-          res.sourceNode === g.edgeTo[a.edgeId] ? 1 : 0,
+          graphNodeOf(g, res.sourceNode) === g.edgeTo[a.edgeId] ? 1 : 0,
           coords,
           a.snapped,
         );
@@ -169,7 +179,7 @@ export class ChRoadRouter implements RoadRouter {
         appendEdgeSlice(
           g,
           b.edgeId,
-          res.targetNode === g.edgeFrom[b.edgeId] ? 0 : 1,
+          graphNodeOf(g, res.targetNode) === g.edgeFrom[b.edgeId] ? 0 : 1,
           b.fraction,
           coords,
           undefined,

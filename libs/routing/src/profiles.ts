@@ -25,6 +25,8 @@ export interface VehicleProfile {
   smoothnessFactor: Readonly<Record<string, number>>;
   /** `barrier=*` values this vehicle cannot pass unless the node's access tags allow it (gates and cattle grids pass). */
   blockingBarriers: readonly string[];
+  /** Vehicle names read in `restriction:<vehicle>` and `except` of turn restrictions, most specific first. */
+  restrictionVehicles: readonly string[];
 }
 
 const commonDenied = [
@@ -98,6 +100,7 @@ export const VAN: VehicleProfile = {
   tracktypeFactor: { grade1: 1, grade2: 0.7, grade3: 0, grade4: 0, grade5: 0 },
   untypedTrackFactor: 0.7,
   smoothnessFactor: { very_bad: 0.5, horrible: 0, very_horrible: 0, impassable: 0 },
+  restrictionVehicles: ['goods', 'motorcar', 'motor_vehicle'],
   blockingBarriers: [
     'bollard',
     'block',
@@ -154,6 +157,7 @@ export const MOTORBIKE: VehicleProfile = {
   untypedTrackFactor: 0.6,
   smoothnessFactor: { very_bad: 0.6, horrible: 0.4, very_horrible: 0.25, impassable: 0 },
   // as the van's, but height restrictors, bus traps and sump busters do not stop a motorbike
+  restrictionVehicles: ['motorcycle', 'motor_vehicle'],
   blockingBarriers: [
     'bollard',
     'block',

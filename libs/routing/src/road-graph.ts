@@ -1,4 +1,5 @@
 import type { LonLat } from './geo';
+import { headNode, turnCopyCount } from './turns';
 
 /**
  * A routable road graph for one vehicle profile, in typed arrays. Nodes are junctions and way ends
@@ -25,6 +26,11 @@ export interface RoadGraph {
   geomLat: Float64Array;
   /** OSM way id of each edge (0 for synthetic roads without one). */
   edgeWayId: Float64Array;
+  /** Turn restrictions as via copies (see turns.ts); absent when there are none. */
+  turnViaNode?: Uint32Array;
+  turnFromEdgeDir?: Uint32Array;
+  turnExitFirst?: Uint32Array;
+  turnExitEdgeDir?: Uint32Array;
 }
 
 export type Weighting = 'fastest' | 'shortest';
@@ -84,25 +90,49 @@ export function edgeCost(
   return weighting === 'fastest' ? [dur, len] : [len, dur];
 }
 
+/**
+ * Directed arcs of the graph under a weighting. With turn restrictions the arc graph has extra
+ * nodes (via copies, see turns.ts) after the graph's own.
+ */
 export function buildArcGraph(g: RoadGraph, weighting: Weighting): ArcGraph {
-  const n = g.nodeCount;
-  const outDeg = new Uint32Array(n + 1);
-  const inDeg = new Uint32Array(n + 1);
-  let m = 0;
+  const copies = turnCopyCount(g);
+  const n = g.nodeCount + copies;
+  // arcs as (tail, head, edgeDir): every open edge direction, plus the exits of each via copy
+  const tails: number[] = [];
+  const heads: number[] = [];
+  const dirs: number[] = [];
   for (let e = 0; e < g.edgeCount; e++) {
     const a = g.edgeFrom[e];
     const b = g.edgeTo[e];
     if (a === b) continue;
     if (g.edgeDurationFwdS[e] !== Infinity) {
-      outDeg[a + 1]++;
-      inDeg[b + 1]++;
-      m++;
+      tails.push(a);
+      heads.push(headNode(g, e * 2));
+      dirs.push(e * 2);
     }
     if (g.edgeDurationBwdS[e] !== Infinity) {
-      outDeg[b + 1]++;
-      inDeg[a + 1]++;
-      m++;
+      tails.push(b);
+      heads.push(headNode(g, e * 2 + 1));
+      dirs.push(e * 2 + 1);
     }
+  }
+  if (copies > 0) {
+    const first = g.turnExitFirst as Uint32Array;
+    const exits = g.turnExitEdgeDir as Uint32Array;
+    for (let c = 0; c < copies; c++) {
+      for (let k = first[c]; k < first[c + 1]; k++) {
+        tails.push(g.nodeCount + c);
+        heads.push(headNode(g, exits[k]));
+        dirs.push(exits[k]);
+      }
+    }
+  }
+  const m = tails.length;
+  const outDeg = new Uint32Array(n + 1);
+  const inDeg = new Uint32Array(n + 1);
+  for (let i = 0; i < m; i++) {
+    outDeg[tails[i] + 1]++;
+    inDeg[heads[i] + 1]++;
   }
   for (let i = 0; i < n; i++) {
     outDeg[i + 1] += outDeg[i];
@@ -118,25 +148,21 @@ export function buildArcGraph(g: RoadGraph, weighting: Weighting): ArcGraph {
   const inWeight = new Float64Array(m);
   const inAux = new Float64Array(m);
   const inEdgeDir = new Uint32Array(m);
-  const add = (from: number, to: number, e: number, dir: 0 | 1): void => {
-    const [w, aux] = edgeCost(g, weighting, e, dir);
+  for (let k = 0; k < m; k++) {
+    const from = tails[k];
+    const to = heads[k];
+    const ed = dirs[k];
+    const [w, aux] = edgeCost(g, weighting, ed >> 1, (ed & 1) as 0 | 1);
     let i = outDeg[from]++;
     outTarget[i] = to;
     outWeight[i] = w;
     outAux[i] = aux;
-    outEdgeDir[i] = e * 2 + dir;
+    outEdgeDir[i] = ed;
     i = inDeg[to]++;
     inSource[i] = from;
     inWeight[i] = w;
     inAux[i] = aux;
-    inEdgeDir[i] = e * 2 + dir;
-  };
-  for (let e = 0; e < g.edgeCount; e++) {
-    const a = g.edgeFrom[e];
-    const b = g.edgeTo[e];
-    if (a === b) continue;
-    if (g.edgeDurationFwdS[e] !== Infinity) add(a, b, e, 0);
-    if (g.edgeDurationBwdS[e] !== Infinity) add(b, a, e, 1);
+    inEdgeDir[i] = ed;
   }
   return {
     nodeCount: n,

@@ -11,7 +11,7 @@ import { SnapIndex } from './snap';
  * typed-array views into the buffer: nothing is parsed but the small metadata.
  */
 
-const MAGIC = 'RDRT2\0\0\0';
+const MAGIC = 'RDRT3\0\0\0';
 const HEADER = 16;
 
 type Typed = Float64Array | Uint32Array | Int32Array | Uint8Array;
@@ -37,7 +37,7 @@ interface ProfileMeta {
   edgeCount: number;
   refLat: number;
   snapIndexBytes: number;
-  ch: Array<{ weighting: Weighting; arcCount: number; shortcutCount: number }>;
+  ch: Array<{ weighting: Weighting; nodeCount: number; arcCount: number; shortcutCount: number }>;
   sections: Record<string, Section>;
 }
 
@@ -54,6 +54,7 @@ const GRAPH_ARRAYS = [
   'geomLat',
   'edgeWayId',
 ] as const;
+const TURN_ARRAYS = ['turnViaNode', 'turnFromEdgeDir', 'turnExitFirst', 'turnExitEdgeDir'] as const;
 const CH_ARRAYS = [
   'rank',
   'order',
@@ -84,6 +85,7 @@ export function serializeRoutingData(data: RoutingData): Uint8Array {
   Object.entries(data.profiles).forEach(([name, pd], pi) => {
     const g = pd.graph as unknown as Record<string, Typed>;
     for (const k of GRAPH_ARRAYS) parts.push({ profile: pi, key: `graph.${k}`, array: g[k] });
+    for (const k of TURN_ARRAYS) if (g[k]) parts.push({ profile: pi, key: `graph.${k}`, array: g[k] });
     parts.push({ profile: pi, key: 'inMain', array: pd.inMain });
     parts.push({ profile: pi, key: 'snap.segStart', array: pd.snapIndex.segStart });
     parts.push({ profile: pi, key: 'snap.segEdge', array: pd.snapIndex.segEdge });
@@ -92,7 +94,12 @@ export function serializeRoutingData(data: RoutingData): Uint8Array {
     for (const [w, ch] of Object.entries(pd.ch) as Array<[Weighting, ContractionHierarchy]>) {
       const c = ch as unknown as Record<string, Typed>;
       for (const k of CH_ARRAYS) parts.push({ profile: pi, key: `ch.${w}.${k}`, array: c[k] });
-      chMeta.push({ weighting: w, arcCount: ch.arcCount, shortcutCount: ch.shortcutCount });
+      chMeta.push({
+        weighting: w,
+        nodeCount: ch.nodeCount,
+        arcCount: ch.arcCount,
+        shortcutCount: ch.shortcutCount,
+      });
     }
     metas.push({
       name,
@@ -182,12 +189,13 @@ export function deserializeRoutingData(bytes: Uint8Array, name = 'routing data')
     };
     const g: Record<string, unknown> = { profile: pm.name, nodeCount: pm.nodeCount, edgeCount: pm.edgeCount };
     for (const k of GRAPH_ARRAYS) g[k] = get(`graph.${k}`);
+    for (const k of TURN_ARRAYS) if (pm.sections[`graph.${k}`]) g[k] = get(`graph.${k}`);
     const graph = g as unknown as RoadGraph;
     const ch: Partial<Record<Weighting, ContractionHierarchy>> = {};
     for (const c of pm.ch) {
       const h: Record<string, unknown> = {
         weighting: c.weighting,
-        nodeCount: pm.nodeCount,
+        nodeCount: c.nodeCount,
         arcCount: c.arcCount,
         shortcutCount: c.shortcutCount,
       };

@@ -128,7 +128,7 @@ export function contract(
   const witnessLimit = options.witnessSettleLimit ?? 500;
   const simulateLimit = options.simulateSettleLimit ?? 100;
   const base = buildArcGraph(graph, weighting);
-  const n = graph.nodeCount;
+  const n = base.nodeCount; // graph nodes plus via copies of turn restrictions
   const arcs = new Arcs(Math.max(16, base.outTarget.length * 2));
   const outAdj: number[][] = new Array(n);
   const inAdj: number[][] = new Array(n);

@@ -17,6 +17,38 @@ export interface OsmData {
   wayTags: OsmTags[];
   /** Tags of nodes carrying a `barrier` tag, by OSM node id. */
   barriers: Map<number, OsmTags>;
+  /** Relations tagged `type=restriction` (turn restrictions). */
+  restrictions: OsmRestriction[];
+}
+
+/** A turn restriction relation: `from` way(s), `via` node(s) or way(s), `to` way(s). */
+export interface OsmRestriction {
+  id: number;
+  tags: OsmTags;
+  fromWays: number[];
+  viaNodes: number[];
+  viaWays: number[];
+  toWays: number[];
+}
+
+/** Sorts a relation's members into an OsmRestriction (type: 0 node, 1 way, 2 relation). */
+export function restrictionFromMembers(
+  id: number,
+  tags: OsmTags,
+  memberIds: number[],
+  memberTypes: number[],
+  roles: string[],
+): OsmRestriction {
+  const r: OsmRestriction = { id, tags, fromWays: [], viaNodes: [], viaWays: [], toWays: [] };
+  for (let i = 0; i < memberIds.length; i++) {
+    const t = memberTypes[i];
+    const role = roles[i];
+    if (role === 'from' && t === 1) r.fromWays.push(memberIds[i]);
+    else if (role === 'to' && t === 1) r.toWays.push(memberIds[i]);
+    else if (role === 'via' && t === 0) r.viaNodes.push(memberIds[i]);
+    else if (role === 'via' && t === 1) r.viaWays.push(memberIds[i]);
+  }
+  return r;
 }
 
 /** A growable Float64Array. */
@@ -48,6 +80,11 @@ export class OsmCollector {
   private wayRefFirst: number[] = [0];
   private wayTags: OsmTags[] = [];
   private barriers = new Map<number, OsmTags>();
+  private restrictions: OsmRestriction[] = [];
+
+  addRestriction(r: OsmRestriction): void {
+    this.restrictions.push(r);
+  }
 
   addBarrier(id: number, tags: OsmTags): void {
     this.barriers.set(id, tags);
@@ -80,6 +117,7 @@ export class OsmCollector {
       wayRefs: this.wayRefs.toArray(),
       wayTags: this.wayTags,
       barriers: this.barriers,
+      restrictions: this.restrictions,
     };
   }
 }

@@ -2,7 +2,7 @@ import { inflateSync } from 'node:zlib';
 import Pbf from 'pbf';
 import { RoutingError } from '../errors';
 import type { OsmTags } from '../profiles';
-import { OsmCollector, type OsmData } from './osm-data';
+import { OsmCollector, restrictionFromMembers, type OsmData } from './osm-data';
 
 /*
  * OSM PBF (https://wiki.openstreetmap.org/wiki/PBF_Format): a sequence of
@@ -83,6 +83,9 @@ function decodeBlock(data: Uint8Array, out: OsmCollector): void {
       } else if (tag === 1) {
         const len = pbf.readVarint();
         decodeNode(pbf, pbf.pos + len, blk, out);
+      } else if (tag === 4) {
+        const len = pbf.readVarint();
+        decodeRelation(pbf, pbf.pos + len, blk.strings, out);
       } else pbf.skip(val);
     }
   }
@@ -200,6 +203,48 @@ function decodeWay(pbf: Pbf, end: number, strings: string[], out: OsmCollector):
     refs[i] = ref;
   }
   out.addWay(id, refs, tags as OsmTags);
+}
+
+function decodeRelation(pbf: Pbf, end: number, strings: string[], out: OsmCollector): void {
+  let id = 0;
+  let keys: number[] = [];
+  let vals: number[] = [];
+  let roles: number[] = [];
+  let memids: number[] = [];
+  let types: number[] = [];
+  while (pbf.pos < end) {
+    const val = pbf.readVarint();
+    const tag = val >> 3;
+    pbf.type = val & 7;
+    if (tag === 1) id = pbf.readVarint();
+    else if (tag === 2) keys = pbf.readPackedVarint(keys);
+    else if (tag === 3) vals = pbf.readPackedVarint(vals);
+    else if (tag === 8) roles = pbf.readPackedVarint(roles);
+    else if (tag === 9) memids = pbf.readPackedSVarint(memids);
+    else if (tag === 10) types = pbf.readPackedVarint(types);
+    else pbf.skip(val);
+  }
+  let isRestriction = false;
+  for (let i = 0; i < keys.length; i++) {
+    if (strings[keys[i]] === 'type' && strings[vals[i]] === 'restriction') isRestriction = true;
+  }
+  if (!isRestriction) return;
+  const tags: Record<string, string> = {};
+  for (let i = 0; i < keys.length; i++) tags[strings[keys[i]]] = strings[vals[i]];
+  let ref = 0;
+  for (let i = 0; i < memids.length; i++) {
+    ref += memids[i];
+    memids[i] = ref;
+  }
+  out.addRestriction(
+    restrictionFromMembers(
+      id,
+      tags as OsmTags,
+      memids,
+      types,
+      roles.map((r) => strings[r]),
+    ),
+  );
 }
 
 /** Decodes an OSM PBF file's nodes and highway ways. Throws RoutingError('corrupt-file') naming the byte offset on damage. */

@@ -1,7 +1,7 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { RoutingError } from '../errors';
 import type { OsmTags } from '../profiles';
-import { OsmCollector, type OsmData } from './osm-data';
+import { OsmCollector, restrictionFromMembers, type OsmData } from './osm-data';
 
 /** Parses OSM XML (`<osm><node/><way><nd/><tag/></way>…`). Throws RoutingError('corrupt-file') on malformed XML. */
 export function readOsmXml(text: string, name = 'file'): OsmData {
@@ -10,6 +10,11 @@ export function readOsmXml(text: string, name = 'file'): OsmData {
   let sawRoot = false;
   let wayId = -1;
   let nodeId = -1;
+  let relationId = -1;
+  let relTags: Record<string, string> = {};
+  let memIds: number[] = [];
+  let memTypes: number[] = [];
+  let memRoles: string[] = [];
   let nodeTags: Record<string, string> = {};
   let refs: number[] = [];
   let tags: Record<string, string> = {};
@@ -42,6 +47,20 @@ export function readOsmXml(text: string, name = 'file'): OsmData {
         refs = [];
         tags = {};
         break;
+      case 'relation':
+        relationId = Number(a.id);
+        relTags = {};
+        memIds = [];
+        memTypes = [];
+        memRoles = [];
+        break;
+      case 'member':
+        if (relationId >= 0) {
+          memIds.push(Number(a.ref));
+          memTypes.push(a.type === 'node' ? 0 : a.type === 'way' ? 1 : 2);
+          memRoles.push(a.role ?? '');
+        }
+        break;
       case 'nd':
         if (wayId >= 0) refs.push(Number(a.ref));
         break;
@@ -49,6 +68,7 @@ export function readOsmXml(text: string, name = 'file'): OsmData {
         if (a.k === undefined || a.v === undefined) break;
         if (wayId >= 0) tags[a.k] = a.v;
         else if (nodeId >= 0) nodeTags[a.k] = a.v;
+        else if (relationId >= 0) relTags[a.k] = a.v;
         break;
     }
   });
@@ -59,6 +79,12 @@ export function readOsmXml(text: string, name = 'file'): OsmData {
     } else if (tag.name === 'way') {
       out.addWay(wayId, refs, tags as OsmTags);
       wayId = -1;
+    } else if (tag.name === 'relation') {
+      if (relTags.type === 'restriction')
+        out.addRestriction(
+          restrictionFromMembers(relationId, relTags as OsmTags, memIds, memTypes, memRoles),
+        );
+      relationId = -1;
     }
   });
   parser.on('error', (e) => fail(e.message));
