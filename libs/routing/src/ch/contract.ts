@@ -11,6 +11,7 @@ import { buildArcGraph, type RoadGraph, type Weighting } from '../road-graph';
  */
 export interface ContractionHierarchy {
   weighting: Weighting;
+  /** Nodes of the directed graph it was built on: graph nodes plus turn-restriction via copies. */
   nodeCount: number;
   /** Graph node id → hierarchy id (its rank). */
   rank: Uint32Array;
