@@ -12,7 +12,10 @@ import { HubsRepository } from './fleet/hubs.repository';
 import { HealthController } from './health.controller';
 import { OrdersController } from './orders/orders.controller';
 import { OrdersRepository } from './orders/orders.repository';
+import { BulkIntakeService } from './orders/bulk-intake.service';
+import { OrderPreparation } from './orders/order-preparation.service';
 import { OrdersService } from './orders/orders.service';
+import { PlanningTrigger } from './orders/planning-trigger.service';
 import { ParcelsController, TrackingController } from './parcels/parcels.controller';
 import { ParcelsRepository } from './parcels/parcels.repository';
 import { ParcelsService } from './parcels/parcels.service';
@@ -46,6 +49,9 @@ export class IntakeModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         OrdersRepository,
         OrdersService,
+        BulkIntakeService,
+        OrderPreparation,
+        PlanningTrigger,
         ParcelsRepository,
         ParcelsService,
         HubsRepository,

@@ -11,7 +11,9 @@ import { MapsRepository } from './maps/maps.repository';
 import { PlannerHealthController } from './planner-health.controller';
 import { PlanningRunsRepository } from './planning/planning-runs.repository';
 import { PlanningRepository } from './planning/planning.repository';
+import { PlanEditsService } from './planning/plan-edits.service';
 import { PlanningService } from './planning/planning.service';
+import { RoadPlacement } from './planning/road-placement';
 import { RegionLock } from './planning/region-lock';
 import { PlanningProcessor } from './planning.processor';
 import { CourierController, PlansController } from './plans/plans.controller';
@@ -42,6 +44,8 @@ export class PlannerModule {
         PlanningRepository,
         PlanningRunsRepository,
         PlanningService,
+        PlanEditsService,
+        RoadPlacement,
         RegionLock,
         PlanningProcessor,
         PlansRepository,

@@ -9,6 +9,7 @@ import {
 } from '@rd/domain';
 import { UuidPipe, ZodPipe } from '@rd/http';
 import { jsonSchema } from '../common/openapi';
+import { BulkIntakeService } from './bulk-intake.service';
 import { OrdersService } from './orders.service';
 
 interface StatusResponse {
@@ -20,7 +21,10 @@ interface StatusResponse {
 @ApiBearerAuth()
 @Controller('orders')
 export class OrdersController {
-  constructor(private readonly orders: OrdersService) {}
+  constructor(
+    private readonly orders: OrdersService,
+    private readonly bulkIntake: BulkIntakeService,
+  ) {}
 
   @Post()
   @Roles('dispatcher')
@@ -59,7 +63,7 @@ export class OrdersController {
     @Headers('content-type') contentType = '',
     @CurrentPrincipal() principal: Principal,
   ) {
-    return this.orders.bulk(body, contentType, principal);
+    return this.bulkIntake.bulk(body, contentType, principal);
   }
 
   @Get()

@@ -3,7 +3,7 @@ import { CurrentPrincipal, Roles, type Principal } from '@rd/auth';
 import { DomainError, regionCode } from '@rd/domain';
 import { ZodPipe } from '@rd/http';
 import { z } from 'zod';
-import { PlanningService } from '../planning/planning.service';
+import { PlanEditsService } from '../planning/plan-edits.service';
 import { PlansRepository } from './plans.repository';
 import { PlansService } from './plans.service';
 import { renderRouteSheet } from './route-sheet';
@@ -29,7 +29,7 @@ const moveBody = z.strictObject({
 export class PlansController {
   constructor(
     private readonly plans: PlansService,
-    private readonly planning: PlanningService,
+    private readonly edits: PlanEditsService,
   ) {}
 
   @Get('plans/current')
@@ -104,7 +104,7 @@ export class PlansController {
     @Body(new ZodPipe(moveBody, 'the move')) body: z.infer<typeof moveBody>,
     @CurrentPrincipal() principal: Principal,
   ) {
-    return this.planning.moveStop(region, body, principal.sub);
+    return this.edits.moveStop(region, body, principal.sub);
   }
 
   @Post('plans/current/commit')

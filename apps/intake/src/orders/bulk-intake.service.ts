@@ -1,0 +1,225 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Principal } from '@rd/auth';
+import { APP_CONFIG, type AppConfig } from '@rd/config';
+import {
+  createOrderSchema,
+  DomainError,
+  idempotencyKeySchema,
+  zodDetails,
+  type ErrorDetail,
+} from '@rd/domain';
+import { csvColumnOf, csvRecordToOrder, parseBulkCsv } from './bulk-csv';
+import { OrderPreparation, requestHash, type Candidate } from './order-preparation.service';
+import { NewOrder, OrdersRepository } from './orders.repository';
+import { PlanningTrigger } from './planning-trigger.service';
+
+export type BulkRowStatus = 'accepted' | 'duplicate' | 'rejected';
+export interface BulkRowReport {
+  /** 1-based data row (CSV line after the header, or array index + 1). */
+  row: number;
+  status: BulkRowStatus;
+  orderId?: string;
+  trackingNumbers?: string[];
+  errors?: ErrorDetail[];
+}
+export interface BulkReport {
+  received: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  durationMs: number;
+  rows: BulkRowReport[];
+}
+
+const BATCH_SIZE = 1000;
+
+/** Bulk intake from CSV text or a JSON array. Rejected rows never block accepted ones. */
+@Injectable()
+export class BulkIntakeService {
+  private readonly logger = new Logger(BulkIntakeService.name);
+
+  constructor(
+    private readonly orders: OrdersRepository,
+    private readonly preparation: OrderPreparation,
+    private readonly trigger: PlanningTrigger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async bulk(body: unknown, contentType: string, principal: Principal): Promise<BulkReport> {
+    const started = Date.now();
+    const raw = this.rawRows(body, contentType);
+    const reports: BulkRowReport[] = new Array(raw.rows.length);
+    const candidates: Candidate[] = [];
+    const firstByKey = new Map<string, Candidate>();
+    const repeats: Array<{ index: number; firstRow: number }> = [];
+
+    raw.rows.forEach((row, i) => {
+      const rowNo = i + 1;
+      const errors: ErrorDetail[] = [];
+      let key: string | null = null;
+      if (row.key !== undefined) {
+        const parsedKey = idempotencyKeySchema.safeParse(row.key);
+        if (parsedKey.success) key = parsedKey.data;
+        else errors.push(...zodDetails(parsedKey.error, 'idempotencyKey'));
+      }
+      const parsed = createOrderSchema.safeParse(row.order);
+      if (!parsed.success) errors.push(...zodDetails(parsed.error));
+      if (errors.length || !parsed.success) {
+        reports[i] = { row: rowNo, status: 'rejected', errors: raw.csv ? errors.map(toCsvField) : errors };
+        return;
+      }
+      const candidate = { row: rowNo, key, input: parsed.data, hash: requestHash(parsed.data) };
+      if (key) {
+        const first = firstByKey.get(key);
+        if (first) {
+          reports[i] = sameOrConflict(rowNo, first.hash === candidate.hash, `row ${first.row}`);
+          if (reports[i].status === 'duplicate') repeats.push({ index: i, firstRow: first.row });
+          return;
+        }
+        firstByKey.set(key, candidate);
+      }
+      candidates.push(candidate);
+    });
+
+    // Keys seen before this upload: the same body is a duplicate, another body is refused.
+    const existing = await this.orders.findByIdempotencyKeys([...firstByKey.keys()]);
+    const existingByKey = new Map(existing.map((e) => [e.idempotencyKey, e]));
+    const fresh = candidates.filter((c) => {
+      const seen = c.key ? existingByKey.get(c.key) : undefined;
+      if (!seen) return true;
+      reports[c.row - 1] = sameOrConflict(c.row, seen.requestHash === c.hash, 'an earlier order');
+      if (seen.requestHash === c.hash) reports[c.row - 1].orderId = seen.id;
+      return false;
+    });
+
+    const resolved = await this.preparation.resolve(fresh, raw.csv ? 'bulk_csv' : 'bulk_json', principal);
+    const ready: Array<{ row: number; order: NewOrder }> = [];
+    resolved.forEach((r, i) => {
+      const row = fresh[i].row;
+      if ('errors' in r)
+        reports[row - 1] = { row, status: 'rejected', errors: raw.csv ? r.errors.map(toCsvField) : r.errors };
+      else ready.push({ row, order: r.order });
+    });
+
+    const accepted: NewOrder[] = [];
+    for (let start = 0; start < ready.length; start += BATCH_SIZE) {
+      const batch = ready.slice(start, start + BATCH_SIZE);
+      for (const outcome of await this.persistBatch(batch)) {
+        reports[outcome.row - 1] = outcome.report;
+        if (outcome.report.status === 'accepted') accepted.push(outcome.order);
+      }
+    }
+    // A row repeating an earlier row of this upload points at the order that row produced.
+    for (const { index, firstRow } of repeats) reports[index].orderId = reports[firstRow - 1].orderId;
+    await this.trigger.ordersAccepted(accepted);
+
+    const count = (s: BulkRowStatus) => reports.filter((r) => r.status === s).length;
+    return {
+      received: raw.rows.length,
+      accepted: count('accepted'),
+      duplicates: count('duplicate'),
+      rejected: count('rejected'),
+      durationMs: Date.now() - started,
+      rows: reports,
+    };
+  }
+
+  private rawRows(
+    body: unknown,
+    contentType: string,
+  ): { csv: boolean; rows: Array<{ order: unknown; key?: unknown }> } {
+    const max = this.config.BULK_MAX_ROWS;
+    if (/text\/csv|text\/plain/.test(contentType)) {
+      if (typeof body !== 'string')
+        throw DomainError.validation([{ field: '(body)', reason: 'expected CSV text' }]);
+      return { csv: true, rows: parseBulkCsv(body, max).records.map(csvRecordToOrder) };
+    }
+    const list = Array.isArray(body) ? body : (body as { orders?: unknown })?.orders;
+    if (!Array.isArray(list) || list.length === 0) {
+      throw DomainError.validation([{ field: 'orders', reason: 'expected a non-empty array of orders' }]);
+    }
+    if (list.length > max)
+      throw DomainError.validation(
+        [{ field: 'orders', reason: `at most ${max} rows per upload` }],
+        'too many rows',
+      );
+    return {
+      csv: false,
+      rows: list.map((item) => {
+        if (item && typeof item === 'object' && 'idempotencyKey' in item) {
+          const { idempotencyKey, ...order } = item as Record<string, unknown>;
+          return { order, key: idempotencyKey };
+        }
+        return { order: item };
+      }),
+    };
+  }
+
+  /** Resolves hubs (by id, code, or the nearest to the stop) and assigns ids and tracking numbers. */
+
+  private async persistBatch(
+    batch: Array<{ row: number; order: NewOrder }>,
+  ): Promise<Array<{ row: number; order: NewOrder; report: BulkRowReport }>> {
+    try {
+      const inserted = await this.orders.transaction((m) =>
+        this.orders.insertOrders(
+          m,
+          batch.map((b) => b.order),
+        ),
+      );
+      return batch.map((b) => ({ ...b, report: this.outcome(b.row, b.order, inserted.has(b.order.id)) }));
+    } catch (error) {
+      this.logger.warn(
+        `bulk batch of ${batch.length} failed (${(error as Error).message}); storing row by row`,
+      );
+      const out: Array<{ row: number; order: NewOrder; report: BulkRowReport }> = [];
+      for (const b of batch) {
+        try {
+          const inserted = await this.orders.transaction((m) => this.orders.insertOrders(m, [b.order]));
+          out.push({ ...b, report: this.outcome(b.row, b.order, inserted.has(b.order.id)) });
+        } catch (rowError) {
+          out.push({
+            ...b,
+            report: {
+              row: b.row,
+              status: 'rejected',
+              errors: [{ field: '(row)', reason: (rowError as Error).message }],
+            },
+          });
+        }
+      }
+      return out;
+    }
+  }
+
+  private outcome(row: number, order: NewOrder, inserted: boolean): BulkRowReport {
+    if (inserted) {
+      return {
+        row,
+        status: 'accepted',
+        orderId: order.id,
+        trackingNumbers: order.parcels.map((p) => p.trackingNumber),
+      };
+    }
+    // Another request stored this key between our look-up and the insert.
+    return {
+      row,
+      status: 'duplicate',
+      errors: [{ field: 'idempotencyKey', reason: 'stored concurrently by another request' }],
+    };
+  }
+}
+
+function sameOrConflict(row: number, same: boolean, where: string): BulkRowReport {
+  return same
+    ? { row, status: 'duplicate' }
+    : {
+        row,
+        status: 'rejected',
+        errors: [{ field: 'idempotencyKey', reason: `already used by ${where} with a different body` }],
+      };
+}
+
+function toCsvField(detail: ErrorDetail): ErrorDetail {
+  return { field: csvColumnOf(detail.field), reason: detail.reason };
+}

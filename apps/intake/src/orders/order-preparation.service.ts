@@ -1,0 +1,104 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '@rd/auth';
+import type { CreateOrderInput, ErrorDetail } from '@rd/domain';
+import { newTrackingNumber } from '../common/tracking-number';
+import { HubsRepository } from '../fleet/hubs.repository';
+import type { NewOrder } from './orders.repository';
+
+export interface Candidate {
+  row: number;
+  key: string | null;
+  input: CreateOrderInput;
+  hash: string;
+}
+
+/** One transaction per this many orders in a bulk upload. */
+
+/** Canonical JSON (sorted keys) so that the same body hashes the same whatever its key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function requestHash(input: CreateOrderInput): string {
+  return createHash('sha256').update(canonical(input)).digest('hex');
+}
+
+/** Turns validated order messages into rows to insert: hub resolved, ids and tracking numbers assigned. */
+@Injectable()
+export class OrderPreparation {
+  constructor(private readonly hubs: HubsRepository) {}
+
+  async resolve(
+    candidates: Candidate[],
+    source: string,
+    principal: Principal,
+  ): Promise<Array<{ order: NewOrder } | { errors: ErrorDetail[] }>> {
+    const ids = [...new Set(candidates.flatMap((c) => (c.input.hubId ? [c.input.hubId] : [])))];
+    const codes = [...new Set(candidates.flatMap((c) => (c.input.hubCode ? [c.input.hubCode] : [])))];
+    const known = ids.length || codes.length ? await this.hubs.findByIdsOrCodes(ids, codes) : [];
+    const byId = new Map(known.map((h) => [h.id, h]));
+    const byCode = new Map(known.map((h) => [h.code, h]));
+    const needNearest = candidates.filter((c) => !c.input.hubId && !c.input.hubCode);
+    const nearest = await this.hubs.nearestForPoints(needNearest.map((c) => stopOf(c.input)));
+    const nearestOf = new Map(needNearest.map((c, i) => [c, nearest[i]]));
+
+    return candidates.map((c) => {
+      const { input } = c;
+      let hubId: string | null | undefined;
+      if (input.hubId) hubId = byId.get(input.hubId)?.id;
+      else if (input.hubCode) hubId = byCode.get(input.hubCode)?.id;
+      else hubId = nearestOf.get(c);
+      if (!hubId) {
+        const field = input.hubId ? 'hubId' : input.hubCode ? 'hubCode' : 'hubId';
+        const reason =
+          input.hubId || input.hubCode ? 'unknown hub' : 'no hub is configured to serve this order';
+        return { errors: [{ field, reason }] };
+      }
+      return {
+        order: {
+          id: randomUUID(),
+          kind: input.kind,
+          hubId,
+          village: input.village ?? null,
+          sender: { ...input.sender, landmark: input.sender.landmark ?? null },
+          recipient: { ...input.recipient, landmark: input.recipient.landmark ?? null },
+          windowStart: input.window.start,
+          windowEnd: input.window.end,
+          priority: input.priority ?? 'standard',
+          coldChain: input.coldChain ?? false,
+          idempotencyKey: c.key,
+          requestHash: c.hash,
+          source,
+          createdBy: principal.sub,
+          parcels: input.parcels.map((p) => ({
+            id: randomUUID(),
+            trackingNumber: newTrackingNumber(),
+            weightG: p.weightG,
+            lengthMm: p.lengthMm,
+            widthMm: p.widthMm,
+            heightMm: p.heightMm,
+            fragile: p.fragile ?? false,
+            description: p.description ?? null,
+          })),
+        },
+      };
+    });
+  }
+
+  /**
+   * One transaction for the batch. Should it fail (a constraint the validation did not foresee), the
+   * rows are stored one by one so that a single bad row is rejected and every good one still lands.
+   */
+}
+
+function stopOf(input: CreateOrderInput): [number, number] {
+  return input.kind === 'pickup' ? input.sender.location : input.recipient.location;
+}

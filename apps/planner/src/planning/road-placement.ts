@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@rd/config';
+import type { VrpMatrix } from '@rd/planning';
+import { haversineM, isSnapped, type LonLat, type RoadRouter, type SnapResult } from '@rd/routing';
+import { indexLocations, type LocationIndex } from './plan-input';
+import type { OpenOrder, PlanningData } from './planning-data';
+
+/** A drone can take a parcel whose stop lies within this distance of its port (out and back on one battery). */
+const DRONE_REACH_M = 10_000;
+export const ROAD_PROFILES = ['van', 'motorbike'] as const;
+
+export interface Placement {
+  /** Orders some vehicle profile can reach by road. */
+  roadOrders: OpenOrder[];
+  /** Orders no profile reaches: drone candidates, or unassigned as unreachable. */
+  offRoad: Array<{ orderId: string; reason: string; detail: string | null }>;
+  locations: LocationIndex;
+  /** Snap result of every location, per road profile. */
+  snaps: Record<string, SnapResult[]>;
+}
+
+/** Puts a region's hubs and stops on the road graph and builds the travel matrices between them. */
+@Injectable()
+export class RoadPlacement {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /** Snaps every hub and stop per road profile; a stop no profile can reach by road goes to drones or is unassigned. */
+  async place(router: RoadRouter, data: PlanningData): Promise<Placement> {
+    const raw: LonLat[] = data.orders.map((o) => o.stop);
+    const byProfile: Record<string, SnapResult[]> = {};
+    for (const profile of ROAD_PROFILES)
+      byProfile[profile] = await router.snap(raw, { profile, maxDistanceM: this.config.MAX_SNAP_DISTANCE_M });
+    const roadOrders: OpenOrder[] = [];
+    const offRoad: Array<{ orderId: string; reason: string; detail: string | null }> = [];
+    data.orders.forEach((order, i) => {
+      if (ROAD_PROFILES.some((p) => byProfile[p][i].ok)) return roadOrders.push(order);
+      const failure = byProfile.van[i];
+      const detail = failure.ok ? null : failure.message;
+      const drone = data.drones.find(
+        (d) =>
+          d.maxPayloadG >= order.weightG &&
+          haversineM(d.location[0], d.location[1], order.stop[0], order.stop[1]) <= DRONE_REACH_M,
+      );
+      offRoad.push({ orderId: order.id, reason: drone ? 'drone_candidate' : 'unreachable_by_road', detail });
+    });
+    const locations = indexLocations(data, roadOrders);
+    const snaps: Record<string, SnapResult[]> = {};
+    for (const profile of ROAD_PROFILES)
+      snaps[profile] = await router.snap(locations.points, {
+        profile,
+        maxDistanceM: this.config.MAX_SNAP_DISTANCE_M,
+      });
+    return { roadOrders, offRoad, locations, snaps };
+  }
+
+  async matrices(
+    router: RoadRouter,
+    snaps: Record<string, SnapResult[]>,
+  ): Promise<Record<'van' | 'motorbike', VrpMatrix>> {
+    const out = {} as Record<'van' | 'motorbike', VrpMatrix>;
+    for (const profile of ROAD_PROFILES) {
+      const places = snaps[profile].map((s) => (isSnapped(s) ? s : s.input));
+      const m = await router.matrix(places, places, { profile });
+      out[profile] = { durationS: m.durationsS, distanceM: m.distancesM };
+    }
+    return out;
+  }
+}
