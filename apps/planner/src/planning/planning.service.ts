@@ -1,13 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import type { PlanningJob } from '@rd/domain';
-import {
-  checkSolution,
-  solveParallel,
-  type VrpMatrix,
-  type VrpProblem,
-  type VrpSolution,
-} from '@rd/planning';
+import { checkSolution, type VrpMatrix, type VrpProblem, type VrpSolution } from '@rd/planning';
 import { MapStore } from '../maps/map-store.service';
 import { buildProblem } from './plan-input';
 import { routesOf, summarise } from './plan-output';
@@ -15,6 +9,7 @@ import type { PlanningData } from './planning-data';
 import { PlanningRunsRepository } from './planning-runs.repository';
 import { PlanningRepository } from './planning.repository';
 import { RoadPlacement, type Placement } from './road-placement';
+import { solveOffThread } from './solve-off-thread';
 
 export interface PlanningRunResult {
   region: string;
@@ -171,12 +166,17 @@ export class PlanningService {
         timeLimitMs: this.config.PLANNING_TIME_LIMIT_MS,
       });
       try {
-        const solution = await solveParallel(problem, {
+        const solution = await solveOffThread(problem, {
           seed: seedOf(jobKey),
           timeLimitMs: this.config.PLANNING_TIME_LIMIT_MS,
-          now: () => performance.now(),
           preset: 'cost',
           threads: this.config.PLANNING_THREADS,
+          onTick: (elapsedMs) =>
+            void progress('solving', {
+              stops: problem.stops.length,
+              vehicles: problem.vehicles.length,
+              elapsedMs,
+            }).catch(() => undefined),
         });
         return { problem, solution, frozen };
       } catch (error) {
