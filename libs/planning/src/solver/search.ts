@@ -96,10 +96,10 @@ export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' |
   maxString: 10,
   blink: 0.01,
   splitBeta: 0.01,
-  fleetShare: 0.6,
-  fleetWarmShare: 0.25,
+  fleetShare: 0.5,
+  fleetWarmShare: 0.15,
   routeRemoval: 0.01,
-  softPenalty: 20,
+  softPenalty: 1000,
 };
 
 /** Snapshot of a plan: node lists per vehicle. */
