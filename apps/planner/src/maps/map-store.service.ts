@@ -4,38 +4,24 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { DomainError, DomainErrorCode } from '@rd/domain';
 import {
-  buildRoadGraphs,
   ChRoadRouter,
   createRoadRouter,
-  generateRuralNetwork,
-  graphBbox,
-  importOsm,
   loadRoutingData,
-  MOTORBIKE,
-  prepareProfile,
   RoutingError,
-  saveRoutingData,
-  VAN,
   type LonLat,
-  type ProfileRoutingData,
-  type RoadGraph,
   type RoadRouter,
 } from '@rd/routing';
+import { runWorker } from '../common/off-thread';
+import { buildMapFile, type BuiltMap, type MapProgress, type MapSource } from './build-map';
 import { MapsRepository, type MapView } from './maps.repository';
 
-export type MapSource =
-  | { kind: 'file'; path: string }
-  /** A seeded generated rural county (no extract needed): the demo and tests. */
-  | { kind: 'generated'; seed: number; targetNodes?: number; origin?: LonLat };
+export type { MapSource } from './build-map';
 
 export interface ImportedMap {
   map: MapView;
   /** Village centres of a generated county (empty for a real extract). */
   villages: LonLat[];
 }
-
-/** Profiles the planner routes on: vans on the van graph; motorbikes and tricycles on the motorbike graph. */
-export const PLANNING_PROFILES = ['van', 'motorbike'] as const;
 
 /**
  * Imports and preprocesses road maps (one per region), and keeps each region's router in memory:
@@ -98,52 +84,28 @@ export class MapStore {
 
   private async runImport(map: MapView, source: MapSource): Promise<ImportedMap> {
     const started = performance.now();
-    const progress = (stage: string, extra: Record<string, unknown> = {}) =>
-      this.maps.progress(map.id, { stage, elapsedMs: Math.round(performance.now() - started), ...extra });
+    const progress = (p: MapProgress) =>
+      void this.maps
+        .progress(map.id, { ...p, elapsedMs: Math.round(performance.now() - started) })
+        .catch(() => undefined);
     try {
-      await progress('reading');
-      let graphs: Record<string, RoadGraph>;
-      let villages: LonLat[] = [];
-      if (source.kind === 'file') {
-        graphs = importOsm(source.path, { profiles: [...PLANNING_PROFILES] }).graphs;
-      } else {
-        const network = generateRuralNetwork({
-          seed: source.seed,
-          targetNodes: source.targetNodes,
-          origin: source.origin,
-        });
-        graphs = buildRoadGraphs(network.osm, [VAN, MOTORBIKE]);
-        villages = network.villages;
-      }
-      const profiles: Record<string, ProfileRoutingData> = {};
-      const names = Object.keys(graphs);
-      for (const [i, name] of names.entries()) {
-        await progress('contracting', {
-          profile: name,
-          done: i,
-          of: names.length,
-          nodes: graphs[name].nodeCount,
-        });
-        // The planner needs travel time (distance rides along); `shortest` is left out to halve preprocessing.
-        profiles[name] = prepareProfile(graphs[name], { weightings: ['fastest'] });
-        await new Promise((r) => setImmediate(r));
-      }
-      await progress('saving');
       const dir = resolve(this.config.MAPS_DIR);
       mkdirSync(dir, { recursive: true });
       const dataFile = join(dir, `${map.region}-${map.id}.rdgraph`);
-      const bytes = saveRoutingData({ profiles }, dataFile);
-      const bbox = graphBbox(graphs[names[0]]);
-      const stats = {
-        bytes,
-        preprocessMs: Math.round(performance.now() - started),
-        ...Object.fromEntries(
-          names.map((n) => [n, { nodes: graphs[n].nodeCount, edges: graphs[n].edgeCount }]),
-        ),
-      };
-      await this.maps.activate(map.id, { dataFile, profiles: names, stats, bbox });
-      this.logger.log(`map ${map.id} of region ${map.region} ready: ${JSON.stringify(stats)}`);
-      return { map: (await this.maps.findById(map.id))!, villages };
+      const built =
+        (await runWorker<MapProgress, BuiltMap>(
+          join(__dirname, 'build-map.worker.js'),
+          { source, dataFile },
+          progress,
+        )) ?? buildMapFile(source, dataFile, progress);
+      await this.maps.activate(map.id, {
+        dataFile,
+        profiles: built.profiles,
+        stats: built.stats,
+        bbox: built.bbox,
+      });
+      this.logger.log(`map ${map.id} of region ${map.region} ready: ${JSON.stringify(built.stats)}`);
+      return { map: (await this.maps.findById(map.id))!, villages: built.villages };
     } catch (error) {
       const message = error instanceof RoutingError || error instanceof Error ? error.message : String(error);
       await this.maps.fail(map.id, message);

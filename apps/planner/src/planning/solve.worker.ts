@@ -1,15 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { solveParallel, type SolveOptions, type VrpProblem } from '@rd/planning';
+import { solveParallel, type SolveOptions, type VrpProblem, type VrpSolution } from '@rd/planning';
+import type { WorkerMessage } from '../common/off-thread';
 
 /** Runs the solver off the planner's main thread, which keeps serving HTTP and renewing queue locks. */
-interface Input {
-  problem: VrpProblem;
-  options: Omit<SolveOptions, 'now'>;
-}
-
-const { problem, options } = workerData as Input;
+const { problem, options } = workerData as { problem: VrpProblem; options: Omit<SolveOptions, 'now'> };
+const post = (message: WorkerMessage<never, VrpSolution>) => parentPort!.postMessage(message);
 solveParallel(problem, { ...options, now: () => performance.now() }).then(
-  (solution) => parentPort!.postMessage({ ok: true, solution }),
+  (result) => post({ kind: 'done', result }),
   (error: unknown) =>
-    parentPort!.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) }),
+    post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
 );
