@@ -146,6 +146,7 @@ export class Search {
   private readonly ruined: Uint8Array;
   private readonly dirty: Uint8Array;
   private readonly classSeen: Int32Array;
+  private readonly vehSeen: Int32Array;
   private classStamp = 0;
   private readonly stamp: Int32Array;
   private stampNo = 0;
@@ -184,6 +185,7 @@ export class Search {
     this.ruined = new Uint8Array(V);
     this.dirty = new Uint8Array(V);
     this.classSeen = new Int32Array(V);
+    this.vehSeen = new Int32Array(V);
     this.stamp = new Int32Array(S);
     this.loadTmp = new Float64Array(D);
     this.absence = new Float64Array(S).fill(1);
@@ -725,10 +727,16 @@ export class Search {
     this.bestDelta = Infinity;
     this.bestV = -1;
     const stamp = ++this.classStamp;
-    const pair = c.stopKind[s] === KIND_PD_PICKUP;
-    const kind = c.stopKind[s];
+    // routes of the nearest stops first: a good insertion found early prunes the others by estimate
+    const K = Math.min(c.neighbourCount, 6);
+    for (let k = 0; k < K; k++) {
+      const v = this.candRouteOf[c.neighbours[s * c.neighbourCount + k]];
+      if (v < 0 || this.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
+      this.vehSeen[v] = stamp;
+      this.evalRoute(s, v, this.route(v));
+    }
     for (let v = 0; v < this.V; v++) {
-      if (!c.compat[v * S + s]) continue;
+      if (this.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
       const r = this.route(v);
       if (r.nStops === 0) {
         if (this.candUsed >= this.routeLimit) continue;
@@ -736,10 +744,16 @@ export class Search {
         if (this.classSeen[k] === stamp) continue;
         this.classSeen[k] = stamp;
       }
-      if (pair) this.evalPair(s, v, r);
-      else if (c.vSimple[v] && (kind === KIND_DELIVERY || kind === KIND_PICKUP)) this.evalFast(s, v, r);
-      else this.evalSlow(s, v, r);
+      this.evalRoute(s, v, r);
     }
+  }
+
+  private evalRoute(s: number, v: number, r: RouteBuf): void {
+    const c = this.c;
+    const kind = c.stopKind[s];
+    if (kind === KIND_PD_PICKUP) this.evalPair(s, v, r);
+    else if (c.vSimple[v] && (kind === KIND_DELIVERY || kind === KIND_PICKUP)) this.evalFast(s, v, r);
+    else this.evalSlow(s, v, r);
   }
 
   private insertAt(s: number): void {

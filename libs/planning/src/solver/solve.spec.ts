@@ -295,6 +295,16 @@ describe('solve: constraints, each plan checked by the independent checker', () 
     expect(sol.unassigned.map((u) => u.stopId)).not.toContain('new1');
   });
 
+  test('locked stops that cannot be kept as given: a clear error, not a silent plan', () => {
+    const problem: VrpProblem = {
+      locationCount: 3,
+      profiles: line(2),
+      vehicles: [van('a', { lockedStopIds: ['s2'] })],
+      stops: [stop(1), stop(2, { timeWindows: [[0, 5]] })],
+    };
+    expect(() => solve(problem, opts())).toThrow(/locked stops are infeasible/);
+  });
+
   test('objective presets: fleet uses fewer vehicles than distance would need, cost counts fixed costs', () => {
     const problem = randomProblem(11, 20, 6, { capacity: 30, horizon: 1000, windows: false });
     const fleet = solveChecked(problem, { ...opts(2, 3000), preset: 'fleet' });
