@@ -535,12 +535,15 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
     });
     try {
       await planner.queue.queue.add(planNowJob(), { jobId: 'killed-1', attempts: 3 });
-      await waitFor('the child worker to start solving', async () => {
+      // The child solves on a worker thread and reports the best plan so far while it searches.
+      const solving = await waitFor('the child worker to report its best plan so far', async () => {
         const { rows } = await db.query(
-          `SELECT 1 FROM planning_runs WHERE job_key = 'killed-1' AND stage = 'solving'`,
+          `SELECT progress FROM planning_runs WHERE job_key = 'killed-1' AND stage = 'solving' AND progress ? 'best'`,
         );
-        return rows.length > 0;
+        return rows[0]?.progress;
       });
+      expect(solving.best.cost).toBeGreaterThan(0);
+      expect(solving.best.vehicles).toBeGreaterThan(0);
       child.kill('SIGKILL');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');

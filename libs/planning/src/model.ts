@@ -95,6 +95,21 @@ export interface SolveOptions {
   maxIterations?: number;
   /** 1 = single-thread (default for `solve`); `solveParallel` uses worker threads when > 1. */
   threads?: number;
+  /**
+   * Called from the search (on the calling thread) when its best plan improved, at most every
+   * `progressEveryMs` (default 500): for progress reports while a long search runs.
+   */
+  onProgress?: (progress: SolveProgress) => void;
+  progressEveryMs?: number;
+}
+
+export interface SolveProgress {
+  elapsedMs: number;
+  /** Routing cost of the best plan so far under the preset (unassigned penalties apart). */
+  cost: number;
+  unassignedPenalty: number;
+  vehicles: number;
+  iterations: number;
 }
 
 export type VisitType = 'start' | 'stop' | 'reload' | 'end';

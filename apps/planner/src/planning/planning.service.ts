@@ -171,11 +171,14 @@ export class PlanningService {
           timeLimitMs: this.config.PLANNING_TIME_LIMIT_MS,
           preset: 'cost',
           threads: this.config.PLANNING_THREADS,
-          onTick: (elapsedMs) =>
+          progressEveryMs: 1000,
+          onProgress: (best) =>
             void progress('solving', {
               stops: problem.stops.length,
               vehicles: problem.vehicles.length,
-              elapsedMs,
+              best: { cost: best.cost, vehicles: best.vehicles, unassignedPenalty: best.unassignedPenalty },
+              elapsedMs: Math.round(best.elapsedMs),
+              iterations: best.iterations,
             }).catch(() => undefined),
         });
         return { problem, solution, frozen };

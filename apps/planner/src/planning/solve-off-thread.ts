@@ -1,11 +1,17 @@
 import { join } from 'node:path';
-import { solveParallel, type SolveOptions, type VrpProblem, type VrpSolution } from '@rd/planning';
+import {
+  solveParallel,
+  type SolveOptions,
+  type SolveProgress,
+  type VrpProblem,
+  type VrpSolution,
+} from '@rd/planning';
 import { runWorker } from '../common/off-thread';
 
-export interface OffThreadOptions extends Omit<SolveOptions, 'now'> {
-  /** Called about once a second while the search runs (elapsed milliseconds). */
-  onTick?: (elapsedMs: number) => void;
-}
+export type OffThreadOptions = Omit<SolveOptions, 'now' | 'onProgress'> & {
+  /** The best plan so far, as the search improves it (at most every `progressEveryMs`). */
+  onProgress?: (progress: SolveProgress) => void;
+};
 
 /**
  * Solves on a worker thread when the compiled worker is there (production builds), so the event loop
@@ -13,26 +19,23 @@ export interface OffThreadOptions extends Omit<SolveOptions, 'now'> {
  * running TypeScript in memory) on this thread, and `stats.threadNote` says so.
  */
 export async function solveOffThread(problem: VrpProblem, options: OffThreadOptions): Promise<VrpSolution> {
-  const { onTick, ...solveOptions } = options;
-  const started = performance.now();
-  const ticker = onTick
-    ? setInterval(() => onTick(Math.round(performance.now() - started)), 1000)
-    : undefined;
-  try {
-    const offThread = runWorker<never, VrpSolution>(join(__dirname, 'solve.worker.js'), {
-      problem,
-      options: solveOptions,
-    });
-    if (offThread) return await offThread;
-    const solution = await solveParallel(problem, { ...solveOptions, now: () => performance.now() });
-    solution.stats.threadNote = [
-      solution.stats.threadNote,
-      'solved on the main thread (no compiled solve worker)',
-    ]
-      .filter(Boolean)
-      .join('; ');
-    return solution;
-  } finally {
-    if (ticker) clearInterval(ticker);
-  }
+  const { onProgress, ...solveOptions } = options;
+  const offThread = runWorker<SolveProgress, VrpSolution>(
+    join(__dirname, 'solve.worker.js'),
+    { problem, options: solveOptions },
+    onProgress,
+  );
+  if (offThread) return offThread;
+  const solution = await solveParallel(problem, {
+    ...solveOptions,
+    onProgress,
+    now: () => performance.now(),
+  });
+  solution.stats.threadNote = [
+    solution.stats.threadNote,
+    'solved on the main thread (no compiled solve worker)',
+  ]
+    .filter(Boolean)
+    .join('; ');
+  return solution;
 }

@@ -1,3 +1,4 @@
+import { withProgress } from './progress';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -95,7 +96,11 @@ export async function solveParallel(problem: VrpProblem, options: ParallelOption
     now: options.now,
     maxIterations: options.maxIterations ?? Infinity,
   });
-  if (workerCount > 0) search.exchange = eliteExchange(elite, preset === 'fleet', adoptEveryMs);
+  search.exchange = withProgress(
+    search,
+    options,
+    workerCount > 0 ? eliteExchange(elite, preset === 'fleet', adoptEveryMs) : undefined,
+  );
   let best: Snapshot = search.run();
   let iterations = search.iterations;
   let bestAt = search.bestFoundAtMs;

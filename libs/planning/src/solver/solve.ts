@@ -1,3 +1,4 @@
+import { withProgress } from './progress';
 import type {
   SolveOptions,
   UnassignedReason,
@@ -38,7 +39,7 @@ export function solve(
     now: options.now,
     maxIterations: options.maxIterations ?? Infinity,
   });
-  search.exchange = internals.exchange;
+  search.exchange = withProgress(search, options, internals.exchange);
   const best = search.run();
   return buildSolution(c, best, {
     iterations: search.iterations,
