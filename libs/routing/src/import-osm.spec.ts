@@ -58,7 +58,7 @@ describe('profiles as data', () => {
   });
 
   it('builds the tiny village: junction nodes, shape points, oneways, ferry and private road left out', () => {
-    const { graphs } = importOsm(fixture('tiny-village.osm'));
+    const { graphs } = importOsm(fixture('tiny-village.osm.xml'));
     const van = graphs.van;
     // van: junctions 1, 2, 3, 8, ends 5, 6, 9, 10 (the last four on islands), 11 (a bollard at 12
     // cuts way 109) and 16 (a bollard with motor_vehicle=yes: passable, like the gate at 14);
@@ -128,14 +128,14 @@ describe('bad input is a clear error naming the problem', () => {
   });
   it('no routable roads', () => {
     expectRoutingError(
-      () => importOsm(fixture('no-roads.osm')),
+      () => importOsm(fixture('no-roads.osm.xml')),
       'no-routable-roads',
       /no road .* usable by profile "van"|no highway/,
     );
   });
   it('unknown profile', () => {
     expectRoutingError(
-      () => importOsm(fixture('tiny-village.osm'), { profiles: ['tractor'] }),
+      () => importOsm(fixture('tiny-village.osm.xml'), { profiles: ['tractor'] }),
       'unknown-profile',
       /tractor/,
     );

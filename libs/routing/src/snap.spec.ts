@@ -67,7 +67,7 @@ describe('SnapIndex on liechtenstein (van)', () => {
 
 describe('islands', () => {
   it('a point beside a road cut off from the network snaps to the main component', () => {
-    const { graphs } = importOsm(join(__dirname, '..', 'test-fixtures', 'tiny-village.osm'));
+    const { graphs } = importOsm(join(__dirname, '..', 'test-fixtures', 'tiny-village.osm.xml'));
     const pd = prepareProfile(graphs.van, { weightings: ['fastest'] });
     // right on the isolated residential street 9-10 (lat 50.02): the nearest main road is ~1.7 km away
     const r = pd.snapIndex.snap(10.0505, 50.0201, { maxDistanceM: 5000 });

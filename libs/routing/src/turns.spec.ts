@@ -4,7 +4,7 @@ import { importOsm } from './import-osm';
 import { prepareRoutingData } from './routing-data';
 import { applyTurnRules } from './turns';
 
-const fixture = join(__dirname, '..', 'test-fixtures', 'tiny-village.osm');
+const fixture = join(__dirname, '..', 'test-fixtures', 'tiny-village.osm.xml');
 
 describe('turn restrictions', () => {
   it('compiles no_left_turn for both profiles and the motorcycle-only no_u_turn for the motorbike only', () => {

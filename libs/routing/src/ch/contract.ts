@@ -1,3 +1,4 @@
+import { grown } from '../typed-arrays';
 import { MinHeap } from '../heap';
 import { buildArcGraph, type RoadGraph, type Weighting } from '../road-graph';
 
@@ -88,23 +89,13 @@ class Arcs {
   }
   private grow(): void {
     const cap = this.from.length * 2;
-    const gi = (x: Int32Array): Int32Array => {
-      const y = new Int32Array(cap);
-      y.set(x);
-      return y;
-    };
-    const gf = (x: Float64Array): Float64Array => {
-      const y = new Float64Array(cap);
-      y.set(x);
-      return y;
-    };
-    this.from = gi(this.from);
-    this.to = gi(this.to);
-    this.weight = gf(this.weight);
-    this.aux = gf(this.aux);
-    this.childA = gi(this.childA);
-    this.childB = gi(this.childB);
-    this.orig = gi(this.orig);
+    this.from = grown(this.from, cap);
+    this.to = grown(this.to, cap);
+    this.weight = grown(this.weight, cap);
+    this.aux = grown(this.aux, cap);
+    this.childA = grown(this.childA, cap);
+    this.childB = grown(this.childB, cap);
+    this.orig = grown(this.orig, cap);
   }
 }
 

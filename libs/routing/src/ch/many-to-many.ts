@@ -1,3 +1,4 @@
+import { grown } from '../typed-arrays';
 import { MinHeap } from '../heap';
 import type { ContractionHierarchy } from './contract';
 import type { Seeds } from './seeds';
@@ -148,20 +149,10 @@ export class ChManyToMany {
   private addEntry(node: number, target: number, weight: number, aux: number): void {
     if (this.entryCount === this.entryNode.length) {
       const cap = this.entryCount * 2;
-      const gi = (x: Int32Array): Int32Array => {
-        const y = new Int32Array(cap);
-        y.set(x);
-        return y;
-      };
-      const gf = (x: Float64Array): Float64Array => {
-        const y = new Float64Array(cap);
-        y.set(x);
-        return y;
-      };
-      this.entryNode = gi(this.entryNode);
-      this.entryTarget = gi(this.entryTarget);
-      this.entryWeight = gf(this.entryWeight);
-      this.entryAux = gf(this.entryAux);
+      this.entryNode = grown(this.entryNode, cap);
+      this.entryTarget = grown(this.entryTarget, cap);
+      this.entryWeight = grown(this.entryWeight, cap);
+      this.entryAux = grown(this.entryAux, cap);
     }
     const k = this.entryCount++;
     this.entryNode[k] = node;

@@ -163,9 +163,7 @@ function decodeNode(pbf: Pbf, end: number, blk: Block, out: OsmCollector): void 
     (blk.latOffset + blk.granularity * lat) * 1e-9,
   );
   if (keys.some((k) => blk.strings[k] === 'barrier')) {
-    const tags: Record<string, string> = {};
-    keys.forEach((k, i) => (tags[blk.strings[k]] = blk.strings[vals[i]]));
-    out.addBarrier(id, tags);
+    out.addBarrier(id, tagsOf(keys, vals, blk.strings, `node ${id}`));
   }
 }
 
@@ -189,20 +187,7 @@ function decodeWay(pbf: Pbf, end: number, strings: string[], out: OsmCollector):
     if (strings[keys[i]] === 'highway') hasHighway = true;
   }
   if (!hasHighway) return;
-  const tags: Record<string, string> = {};
-  for (let i = 0; i < keys.length; i++) {
-    const k = strings[keys[i]];
-    const v = strings[vals[i]];
-    if (k === undefined || v === undefined)
-      throw new RoutingError('corrupt-file', `way ${id} has a tag outside the string table`);
-    tags[k] = v;
-  }
-  let ref = 0;
-  for (let i = 0; i < refs.length; i++) {
-    ref += refs[i];
-    refs[i] = ref;
-  }
-  out.addWay(id, refs, tags as OsmTags);
+  out.addWay(id, undelta(refs), tagsOf(keys, vals, strings, `way ${id}`) as OsmTags);
 }
 
 function decodeRelation(pbf: Pbf, end: number, strings: string[], out: OsmCollector): void {
@@ -229,13 +214,8 @@ function decodeRelation(pbf: Pbf, end: number, strings: string[], out: OsmCollec
     if (strings[keys[i]] === 'type' && strings[vals[i]] === 'restriction') isRestriction = true;
   }
   if (!isRestriction) return;
-  const tags: Record<string, string> = {};
-  for (let i = 0; i < keys.length; i++) tags[strings[keys[i]]] = strings[vals[i]];
-  let ref = 0;
-  for (let i = 0; i < memids.length; i++) {
-    ref += memids[i];
-    memids[i] = ref;
-  }
+  const tags = tagsOf(keys, vals, strings, `relation ${id}`);
+  undelta(memids);
   out.addRestriction(
     restrictionFromMembers(
       id,
@@ -318,4 +298,27 @@ export function readOsmPbf(bytes: Uint8Array, name = 'file'): OsmData {
 
 function corrupt(name: string, at: number, what: string): RoutingError {
   return new RoutingError('corrupt-file', `${name}: corrupt or truncated OSM PBF at byte ${at}: ${what}`);
+}
+
+/** Key and value string-table indices → a tag object; an index outside the table means a corrupt block. */
+function tagsOf(keys: number[], vals: number[], strings: string[], what: string): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (let i = 0; i < keys.length; i++) {
+    const k = strings[keys[i]];
+    const v = strings[vals[i]];
+    if (k === undefined || v === undefined)
+      throw new RoutingError('corrupt-file', `${what} has a tag outside the string table`);
+    tags[k] = v;
+  }
+  return tags;
+}
+
+/** Delta-coded ids (ways' node refs, relations' member ids) → absolute ids, in place. */
+function undelta(values: number[]): number[] {
+  let acc = 0;
+  for (let i = 0; i < values.length; i++) {
+    acc += values[i];
+    values[i] = acc;
+  }
+  return values;
 }
