@@ -4,6 +4,7 @@ import { createIntakeApp } from '../../apps/intake/src/create-intake-app';
 import { issueToken } from '@rd/auth';
 import { parseConfig } from '@rd/config';
 import { InProcessPlanningQueue } from '@rd/queue';
+import { seededRandom } from '@rd/routing';
 import { createTestDatabase, TEST_JWT_SECRET } from '@rd/testing';
 
 /**
@@ -14,19 +15,8 @@ import { createTestDatabase, TEST_JWT_SECRET } from '@rd/testing';
 const ROWS = Number(process.argv.find((a) => a.startsWith('--rows='))?.slice(7) ?? 10_000);
 const SINGLES = 300;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function csv(rows: number, seed: number, keyPrefix: string): string {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const lines = [
     'idempotency_key,kind,village,sender_name,sender_phone,sender_lon,sender_lat,sender_landmark,recipient_name,recipient_phone,recipient_lon,recipient_lat,window_start,window_end,weight_g,length_mm,width_mm,height_mm,cold_chain',
   ];

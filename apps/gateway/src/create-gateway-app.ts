@@ -1,15 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DomainExceptionFilter } from '@rd/http';
+import { configureHttpApp, logLevelsUpTo } from '@rd/http';
 import { GatewayModule, type GatewayModuleOptions } from './gateway.module';
 
 export async function createGatewayApp(options: GatewayModuleOptions): Promise<INestApplication> {
-  const levels = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-  const app = await NestFactory.create(GatewayModule.register(options), {
-    logger: [...levels.slice(0, levels.indexOf(options.config.LOG_LEVEL) + 1)],
-  });
-  app.setGlobalPrefix('v1');
-  app.useGlobalFilters(new DomainExceptionFilter());
-  app.enableShutdownHooks();
-  return app;
+  return configureHttpApp(
+    await NestFactory.create(GatewayModule.register(options), {
+      logger: logLevelsUpTo(options.config.LOG_LEVEL),
+    }),
+  );
 }

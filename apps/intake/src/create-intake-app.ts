@@ -1,17 +1,15 @@
-import type { INestApplication, LogLevel } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DomainExceptionFilter, serveOpenApi } from '@rd/http';
+import { configureHttpApp, logLevelsUpTo, serveOpenApi } from '@rd/http';
 import express from 'express';
 import { IntakeModule, type IntakeModuleOptions } from './intake.module';
-
-const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
 /** Builds the intake HTTP app (not yet listening): used by main, the demo and the e2e tests. */
 export async function createIntakeApp(options: IntakeModuleOptions): Promise<INestApplication> {
   const { config } = options;
   const app = await NestFactory.create(IntakeModule.register(options), {
     bodyParser: false,
-    logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
+    logger: logLevelsUpTo(config.LOG_LEVEL),
   });
   // Bulk uploads get a larger cap than every other route; anything over a cap is a 413.
   app.use('/v1/orders/bulk', express.json({ limit: config.BULK_BODY_LIMIT }));
@@ -20,10 +18,7 @@ export async function createIntakeApp(options: IntakeModuleOptions): Promise<INe
     express.text({ type: ['text/csv', 'text/plain'], limit: config.BULK_BODY_LIMIT }),
   );
   app.use(express.json({ limit: config.BODY_LIMIT }));
-  app.setGlobalPrefix('v1');
-  app.useGlobalFilters(new DomainExceptionFilter());
-  app.enableShutdownHooks();
-
+  configureHttpApp(app);
   serveOpenApi(app, 'rural-dispatch intake', 'Order intake, parcel tracking, hubs and fleet.');
   return app;
 }

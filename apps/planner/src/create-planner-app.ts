@@ -1,16 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DomainExceptionFilter, serveOpenApi } from '@rd/http';
+import { configureHttpApp, logLevelsUpTo, serveOpenApi } from '@rd/http';
 import { PlannerModule, type PlannerModuleOptions } from './planner.module';
 
 export async function createPlannerApp(options: PlannerModuleOptions): Promise<INestApplication> {
-  const levels = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-  const app = await NestFactory.create(PlannerModule.register(options), {
-    logger: [...levels.slice(0, levels.indexOf(options.config.LOG_LEVEL) + 1)],
-  });
-  app.setGlobalPrefix('v1');
-  app.useGlobalFilters(new DomainExceptionFilter());
-  app.enableShutdownHooks();
+  const app = configureHttpApp(
+    await NestFactory.create(PlannerModule.register(options), {
+      logger: logLevelsUpTo(options.config.LOG_LEVEL),
+    }),
+  );
   serveOpenApi(
     app,
     'rural-dispatch planner',

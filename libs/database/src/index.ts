@@ -2,3 +2,4 @@ export * from './data-source-options';
 export * from './embedded-postgres';
 export * from './typeorm-root';
 export * from './parcel-events';
+export * from './sql-values';

@@ -1,3 +1,4 @@
 export * from './domain-exception.filter';
 export * from './zod.pipe';
 export * from './openapi';
+export * from './http-app';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CreateHubInput, HubKind, OpeningHours } from '@rd/domain';
 import { DataSource } from 'typeorm';
+import { type SqlRow } from '@rd/database';
 
 export interface HubView {
   id: string;
@@ -14,10 +15,9 @@ export interface HubView {
   openingHours: OpeningHours;
 }
 
-type Row = Record<string, unknown>;
 const HUB_COLUMNS = `h.id, h.code, h.name, h.kind, ST_X(h.location) AS lon, ST_Y(h.location) AS lat, h.village, h.region, h.opening_hours`;
 
-function toHubView(r: Row): HubView {
+function toHubView(r: SqlRow): HubView {
   return {
     id: r.id as string,
     code: r.code as string,
@@ -38,7 +38,7 @@ export class HubsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async create(input: CreateHubInput): Promise<HubView | null> {
-    const rows: Row[] = await this.db.query(
+    const rows: SqlRow[] = await this.db.query(
       `INSERT INTO hubs (code, name, kind, location, village, opening_hours, region)
        VALUES ($1, $2, $3, ST_SetSRID(ST_MakePoint($4, $5), 4326), $6, $7::jsonb, $8)
        ON CONFLICT (code) DO NOTHING
@@ -58,17 +58,19 @@ export class HubsRepository {
   }
 
   async findById(id: string): Promise<HubView | null> {
-    const rows: Row[] = await this.db.query(`SELECT ${HUB_COLUMNS} FROM hubs h WHERE h.id = $1`, [id]);
+    const rows: SqlRow[] = await this.db.query(`SELECT ${HUB_COLUMNS} FROM hubs h WHERE h.id = $1`, [id]);
     return rows.length ? toHubView(rows[0]) : null;
   }
 
   async regionsOf(ids: string[]): Promise<Map<string, string>> {
-    const rows: Row[] = await this.db.query(`SELECT id, region FROM hubs WHERE id = ANY($1::uuid[])`, [ids]);
+    const rows: SqlRow[] = await this.db.query(`SELECT id, region FROM hubs WHERE id = ANY($1::uuid[])`, [
+      ids,
+    ]);
     return new Map(rows.map((r) => [r.id as string, r.region as string]));
   }
 
   async findByIdsOrCodes(ids: string[], codes: string[]): Promise<HubView[]> {
-    const rows: Row[] = await this.db.query(
+    const rows: SqlRow[] = await this.db.query(
       `SELECT ${HUB_COLUMNS} FROM hubs h WHERE h.id = ANY($1::uuid[]) OR h.code = ANY($2::text[])`,
       [ids, codes],
     );
@@ -76,7 +78,7 @@ export class HubsRepository {
   }
 
   async list(kind?: HubKind): Promise<HubView[]> {
-    const rows: Row[] = await this.db.query(
+    const rows: SqlRow[] = await this.db.query(
       `SELECT ${HUB_COLUMNS} FROM hubs h WHERE ($1::text IS NULL OR h.kind = $1) ORDER BY h.code`,
       [kind ?? null],
     );
@@ -90,7 +92,7 @@ export class HubsRepository {
     limit: number,
     kinds: HubKind[],
   ): Promise<Array<HubView & { distanceM: number }>> {
-    const rows: Row[] = await this.db.query(
+    const rows: SqlRow[] = await this.db.query(
       `SELECT ${HUB_COLUMNS},
          ST_Distance(h.location::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography) AS distance_m
        FROM hubs h WHERE h.kind = ANY($4::text[])
@@ -103,7 +105,7 @@ export class HubsRepository {
   /** For each point, the id of the nearest order hub (or null with no hubs): one query for a whole batch. */
   async nearestForPoints(points: Array<[number, number]>): Promise<Array<string | null>> {
     if (points.length === 0) return [];
-    const rows: Row[] = await this.db.query(
+    const rows: SqlRow[] = await this.db.query(
       `SELECT t.i, (SELECT h.id FROM hubs h WHERE h.kind = ANY($3::text[])
                     ORDER BY h.location <-> ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326) LIMIT 1) AS hub_id
        FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS t(lon, lat, i)`,

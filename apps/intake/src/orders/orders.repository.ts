@@ -3,7 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { ListOrdersQuery, OrderKind, Priority } from '@rd/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { Cursor, cursorCondition } from '../common/cursor';
+import { SqlFilter } from '../common/sql-filter';
 import type { OrderView, ParcelView, PartyView } from '../common/views';
+import { type SqlRow, isoTime } from '@rd/database';
 
 /** A fully resolved order ready to insert (ids and tracking numbers assigned by the service). */
 export interface NewOrder {
@@ -50,10 +52,7 @@ const ORDER_COLUMNS = `o.id, o.kind, o.status, o.hub_id, o.village, o.sender_nam
 export const PARCEL_COLUMNS = `p.id, p.order_id, p.tracking_number, p.weight_g, p.length_mm, p.width_mm, p.height_mm,
   p.fragile, p.description, p.status, p.version, p.current_hub_id, p.courier_id, p.created_at, p.updated_at`;
 
-type Row = Record<string, unknown>;
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
-
-export function toParcelView(r: Row): ParcelView {
+export function toParcelView(r: SqlRow): ParcelView {
   return {
     id: r.id as string,
     orderId: r.order_id as string,
@@ -68,12 +67,12 @@ export function toParcelView(r: Row): ParcelView {
     version: r.version as number,
     currentHubId: (r.current_hub_id as string | null) ?? null,
     courierId: (r.courier_id as string | null) ?? null,
-    createdAt: iso(r.created_at),
-    updatedAt: iso(r.updated_at),
+    createdAt: isoTime(r.created_at),
+    updatedAt: isoTime(r.updated_at),
   };
 }
 
-function toOrderView(r: Row, parcels: ParcelView[]): OrderView {
+function toOrderView(r: SqlRow, parcels: ParcelView[]): OrderView {
   return {
     id: r.id as string,
     kind: r.kind as OrderView['kind'],
@@ -92,11 +91,11 @@ function toOrderView(r: Row, parcels: ParcelView[]): OrderView {
       location: [r.recipient_lon as number, r.recipient_lat as number],
       landmark: (r.recipient_landmark as string | null) ?? null,
     },
-    window: { start: iso(r.window_start), end: iso(r.window_end) },
+    window: { start: isoTime(r.window_start), end: isoTime(r.window_end) },
     priority: r.priority as OrderView['priority'],
     coldChain: r.cold_chain as boolean,
     source: r.source as string,
-    createdAt: iso(r.created_at),
+    createdAt: isoTime(r.created_at),
     parcels,
   };
 }
@@ -117,7 +116,7 @@ export class OrdersRepository {
   async insertOrders(manager: EntityManager, orders: NewOrder[]): Promise<Set<string>> {
     if (orders.length === 0) return new Set();
     const col = <T>(pick: (o: NewOrder) => T) => orders.map(pick);
-    const inserted: Row[] = await manager.query(
+    const inserted: SqlRow[] = await manager.query(
       `INSERT INTO orders (id, kind, hub_id, village, sender_name, sender_phone, sender_location, sender_landmark,
          recipient_name, recipient_phone, recipient_location, recipient_landmark, window_start, window_end,
          priority, cold_chain, idempotency_key, request_hash, source, created_by)
@@ -186,7 +185,7 @@ export class OrdersRepository {
 
   async findByIdempotencyKeys(keys: string[], manager?: EntityManager): Promise<ExistingKey[]> {
     if (keys.length === 0) return [];
-    const rows: Row[] = await (manager ?? this.db).query(
+    const rows: SqlRow[] = await (manager ?? this.db).query(
       `SELECT id, idempotency_key, request_hash FROM orders WHERE idempotency_key = ANY($1::text[])`,
       [keys],
     );
@@ -199,7 +198,7 @@ export class OrdersRepository {
 
   async findOrders(ids: string[]): Promise<OrderView[]> {
     if (ids.length === 0) return [];
-    const rows: Row[] = await this.db.query(
+    const rows: SqlRow[] = await this.db.query(
       `SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = ANY($1::uuid[])`,
       [ids],
     );
@@ -207,31 +206,25 @@ export class OrdersRepository {
   }
 
   async listOrders(query: ListOrdersQuery, cursor: Cursor | null): Promise<OrderView[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (query.status) add('o.status = ?', query.status);
-    if (query.kind) add('o.kind = ?', query.kind);
-    if (query.hubId) add('o.hub_id = ?::uuid', query.hubId);
-    if (query.village) add('o.village = ?', query.village);
-    if (query.createdFrom) add('o.created_at >= ?::timestamptz', query.createdFrom);
-    if (query.createdTo) add('o.created_at < ?::timestamptz', query.createdTo);
-    cursorCondition(cursor, 'o', where, params);
-    params.push(query.limit + 1);
-    const rows: Row[] = await this.db.query(
-      `SELECT ${ORDER_COLUMNS} FROM orders o ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY o.created_at DESC, o.id DESC LIMIT $${params.length}`,
-      params,
+    const filter = new SqlFilter();
+    if (query.status) filter.add('o.status = ?', query.status);
+    if (query.kind) filter.add('o.kind = ?', query.kind);
+    if (query.hubId) filter.add('o.hub_id = ?::uuid', query.hubId);
+    if (query.village) filter.add('o.village = ?', query.village);
+    if (query.createdFrom) filter.add('o.created_at >= ?::timestamptz', query.createdFrom);
+    if (query.createdTo) filter.add('o.created_at < ?::timestamptz', query.createdTo);
+    cursorCondition(cursor, 'o', filter.where, filter.params);
+    const limit = filter.param(query.limit + 1);
+    const rows: SqlRow[] = await this.db.query(
+      `SELECT ${ORDER_COLUMNS} FROM orders o ${filter.clause} ORDER BY o.created_at DESC, o.id DESC LIMIT ${limit}`,
+      filter.params,
     );
     return this.withParcels(rows);
   }
 
-  private async withParcels(rows: Row[]): Promise<OrderView[]> {
+  private async withParcels(rows: SqlRow[]): Promise<OrderView[]> {
     if (rows.length === 0) return [];
-    const parcels: Row[] = await this.db.query(
+    const parcels: SqlRow[] = await this.db.query(
       `SELECT ${PARCEL_COLUMNS} FROM parcels p WHERE p.order_id = ANY($1::uuid[]) ORDER BY p.tracking_number`,
       [rows.map((r) => r.id)],
     );

@@ -3,11 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { ListParcelsQuery, ParcelEventType, ParcelState } from '@rd/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { Cursor, cursorCondition } from '../common/cursor';
+import { SqlFilter } from '../common/sql-filter';
 import type { ParcelEventView, ParcelView } from '../common/views';
 import { PARCEL_COLUMNS, toParcelView } from '../orders/orders.repository';
-
-type Row = Record<string, unknown>;
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
+import { type SqlRow, isoTime } from '@rd/database';
 
 export interface TrackingRow {
   trackingNumber: string;
@@ -21,7 +20,7 @@ export interface TrackingRow {
   }>;
 }
 
-function toEventView(r: Row): ParcelEventView {
+function toEventView(r: SqlRow): ParcelEventView {
   return {
     seq: r.seq as number,
     type: r.type as ParcelEventType,
@@ -29,8 +28,8 @@ function toEventView(r: Row): ParcelEventView {
     actor: { sub: r.actor_sub as string, role: r.actor_role as string },
     hubId: (r.hub_id as string | null) ?? null,
     location: r.lon === null || r.lon === undefined ? null : [r.lon as number, r.lat as number],
-    occurredAt: iso(r.occurred_at),
-    recordedAt: iso(r.recorded_at),
+    occurredAt: isoTime(r.occurred_at),
+    recordedAt: isoTime(r.recorded_at),
     proof: (r.proof as ParcelEventView['proof']) ?? null,
     reason: (r.reason as string | null) ?? null,
     note: (r.note as string | null) ?? null,
@@ -46,7 +45,7 @@ export class ParcelsRepository {
   }
 
   async findById(id: string, manager?: EntityManager): Promise<ParcelView | null> {
-    const rows: Row[] = await (manager ?? this.db).query(
+    const rows: SqlRow[] = await (manager ?? this.db).query(
       `SELECT ${PARCEL_COLUMNS} FROM parcels p WHERE p.id = $1`,
       [id],
     );
@@ -55,7 +54,7 @@ export class ParcelsRepository {
 
   /** Locks the parcel row for the rest of the transaction: concurrent scans of one parcel queue up here. */
   async lockForUpdate(manager: EntityManager, id: string): Promise<ParcelView | null> {
-    const rows: Row[] = await manager.query(
+    const rows: SqlRow[] = await manager.query(
       `SELECT ${PARCEL_COLUMNS} FROM parcels p WHERE p.id = $1 FOR UPDATE`,
       [id],
     );
@@ -63,7 +62,7 @@ export class ParcelsRepository {
   }
 
   async events(parcelId: string): Promise<ParcelEventView[]> {
-    const rows: Row[] = await this.db.query(
+    const rows: SqlRow[] = await this.db.query(
       `SELECT seq, type, from_status, actor_sub, actor_role, hub_id, ST_X(location) AS lon, ST_Y(location) AS lat,
          occurred_at, recorded_at, proof, reason, note
        FROM parcel_events WHERE parcel_id = $1 ORDER BY seq`,
@@ -73,26 +72,20 @@ export class ParcelsRepository {
   }
 
   async list(query: ListParcelsQuery, cursor: Cursor | null, courierId?: string): Promise<ParcelView[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replaceAll('?', `$${params.length}`));
-    };
-    if (courierId) add('p.courier_id = ?::uuid', courierId);
-    if (query.status) add('p.status = ?', query.status);
-    if (query.orderId) add('p.order_id = ?::uuid', query.orderId);
-    if (query.hubId) add('(p.current_hub_id = ?::uuid OR o.hub_id = ?::uuid)', query.hubId);
-    if (query.village) add('o.village = ?', query.village);
-    if (query.createdFrom) add('p.created_at >= ?::timestamptz', query.createdFrom);
-    if (query.createdTo) add('p.created_at < ?::timestamptz', query.createdTo);
-    cursorCondition(cursor, 'p', where, params);
-    params.push(query.limit + 1);
-    const rows: Row[] = await this.db.query(
-      `SELECT ${PARCEL_COLUMNS} FROM parcels p JOIN orders o ON o.id = p.order_id
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY p.created_at DESC, p.id DESC LIMIT $${params.length}`,
-      params,
+    const filter = new SqlFilter();
+    if (courierId) filter.add('p.courier_id = ?::uuid', courierId);
+    if (query.status) filter.add('p.status = ?', query.status);
+    if (query.orderId) filter.add('p.order_id = ?::uuid', query.orderId);
+    if (query.hubId) filter.add('(p.current_hub_id = ?::uuid OR o.hub_id = ?::uuid)', query.hubId);
+    if (query.village) filter.add('o.village = ?', query.village);
+    if (query.createdFrom) filter.add('p.created_at >= ?::timestamptz', query.createdFrom);
+    if (query.createdTo) filter.add('p.created_at < ?::timestamptz', query.createdTo);
+    cursorCondition(cursor, 'p', filter.where, filter.params);
+    const limit = filter.param(query.limit + 1);
+    const rows: SqlRow[] = await this.db.query(
+      `SELECT ${PARCEL_COLUMNS} FROM parcels p JOIN orders o ON o.id = p.order_id ${filter.clause}
+       ORDER BY p.created_at DESC, p.id DESC LIMIT ${limit}`,
+      filter.params,
     );
     return rows.map(toParcelView);
   }
@@ -107,7 +100,7 @@ export class ParcelsRepository {
     // A box in degrees pre-filters on the GiST index; the geography distance is exact.
     const degLat = radiusM / 111_000;
     const degLon = radiusM / (111_000 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
-    const rows: Row[] = await this.db.query(
+    const rows: SqlRow[] = await this.db.query(
       `WITH pt AS (SELECT ST_SetSRID(ST_MakePoint($1, $2), 4326) AS g),
        stops AS (
          SELECT o.id, o.recipient_location AS stop FROM orders o, pt
@@ -125,13 +118,13 @@ export class ParcelsRepository {
   }
 
   async tracking(trackingNumber: string): Promise<TrackingRow | null> {
-    const rows: Row[] = await this.db.query(
+    const rows: SqlRow[] = await this.db.query(
       `SELECT p.id, p.tracking_number, p.status, o.kind, o.window_start, o.window_end
        FROM parcels p JOIN orders o ON o.id = p.order_id WHERE p.tracking_number = $1`,
       [trackingNumber],
     );
     if (!rows.length) return null;
-    const events: Row[] = await this.db.query(
+    const events: SqlRow[] = await this.db.query(
       `SELECT e.type, e.occurred_at, h.name AS hub_name, h.kind AS hub_kind, h.village AS hub_village
        FROM parcel_events e LEFT JOIN hubs h ON h.id = e.hub_id WHERE e.parcel_id = $1 ORDER BY e.seq`,
       [rows[0].id],
@@ -140,10 +133,10 @@ export class ParcelsRepository {
       trackingNumber: rows[0].tracking_number as string,
       status: rows[0].status as ParcelState,
       orderKind: rows[0].kind as string,
-      window: { start: iso(rows[0].window_start), end: iso(rows[0].window_end) },
+      window: { start: isoTime(rows[0].window_start), end: isoTime(rows[0].window_end) },
       events: events.map((e) => ({
         type: e.type as ParcelEventType,
-        occurredAt: iso(e.occurred_at),
+        occurredAt: isoTime(e.occurred_at),
         hub: e.hub_name
           ? {
               name: e.hub_name as string,
@@ -156,12 +149,12 @@ export class ParcelsRepository {
   }
 
   async hubExists(manager: EntityManager, id: string): Promise<boolean> {
-    const rows: Row[] = await manager.query(`SELECT 1 FROM hubs WHERE id = $1`, [id]);
+    const rows: SqlRow[] = await manager.query(`SELECT 1 FROM hubs WHERE id = $1`, [id]);
     return rows.length > 0;
   }
 
   async courierExists(manager: EntityManager, id: string): Promise<boolean> {
-    const rows: Row[] = await manager.query(`SELECT 1 FROM couriers WHERE id = $1 AND active`, [id]);
+    const rows: SqlRow[] = await manager.query(`SELECT 1 FROM couriers WHERE id = $1 AND active`, [id]);
     return rows.length > 0;
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { type SqlRow, isoTime, isoTimeOrNull } from '@rd/database';
 
 export type MapStatus = 'importing' | 'ready' | 'failed';
 
@@ -20,12 +21,10 @@ export interface MapView {
   readyAt: string | null;
 }
 
-type Row = Record<string, unknown>;
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null ? null : String(v));
 const COLUMNS = `id, region, source, status, progress, data_file, profiles, stats, error, active, created_at, ready_at,
   ST_XMin(bbox) AS min_lon, ST_YMin(bbox) AS min_lat, ST_XMax(bbox) AS max_lon, ST_YMax(bbox) AS max_lat`;
 
-function toView(r: Row): MapView {
+function toView(r: SqlRow): MapView {
   return {
     id: r.id as string,
     region: r.region as string,
@@ -41,8 +40,8 @@ function toView(r: Row): MapView {
         : [Number(r.min_lon), Number(r.min_lat), Number(r.max_lon), Number(r.max_lat)],
     error: (r.error as string | null) ?? null,
     active: r.active as boolean,
-    createdAt: iso(r.created_at) as string,
-    readyAt: iso(r.ready_at),
+    createdAt: isoTime(r.created_at),
+    readyAt: isoTimeOrNull(r.ready_at),
   };
 }
 
@@ -51,7 +50,7 @@ export class MapsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async create(region: string, source: string): Promise<MapView> {
-    const rows: Row[] = await this.db.query(
+    const rows: SqlRow[] = await this.db.query(
       `INSERT INTO maps (region, source, status, progress) VALUES ($1, $2, 'importing', '{"stage":"queued"}') RETURNING ${COLUMNS}`,
       [region, source],
     );
@@ -73,7 +72,9 @@ export class MapsRepository {
     },
   ): Promise<void> {
     await this.db.transaction(async (m) => {
-      const [{ region }] = (await m.query(`SELECT region FROM maps WHERE id = $1 FOR UPDATE`, [id])) as Row[];
+      const [{ region }] = (await m.query(`SELECT region FROM maps WHERE id = $1 FOR UPDATE`, [
+        id,
+      ])) as SqlRow[];
       await m.query(`UPDATE maps SET active = false WHERE region = $1 AND active`, [region]);
       await m.query(
         `UPDATE maps SET status = 'ready', active = true, data_file = $2, profiles = $3, stats = $4::jsonb,
@@ -89,19 +90,21 @@ export class MapsRepository {
   }
 
   async findById(id: string): Promise<MapView | null> {
-    const rows: Row[] = await this.db.query(`SELECT ${COLUMNS} FROM maps WHERE id = $1`, [id]);
+    const rows: SqlRow[] = await this.db.query(`SELECT ${COLUMNS} FROM maps WHERE id = $1`, [id]);
     return rows.length ? toView(rows[0]) : null;
   }
 
   async active(region: string): Promise<MapView | null> {
-    const rows: Row[] = await this.db.query(`SELECT ${COLUMNS} FROM maps WHERE region = $1 AND active`, [
+    const rows: SqlRow[] = await this.db.query(`SELECT ${COLUMNS} FROM maps WHERE region = $1 AND active`, [
       region,
     ]);
     return rows.length ? toView(rows[0]) : null;
   }
 
   async list(): Promise<MapView[]> {
-    const rows: Row[] = await this.db.query(`SELECT ${COLUMNS} FROM maps ORDER BY created_at DESC LIMIT 200`);
+    const rows: SqlRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM maps ORDER BY created_at DESC LIMIT 200`,
+    );
     return rows.map(toView);
   }
 }

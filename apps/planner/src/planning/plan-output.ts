@@ -21,6 +21,8 @@ export async function routesOf(
     const vehicle = vehicleById.get(route.vehicleId)!;
     const profile = ROAD_PROFILE_OF[vehicle.kind];
     const snaps = placed.snaps[profile];
+    const distanceM =
+      problem.profiles[problem.vehicles.find((v) => v.id === route.vehicleId)!.profile].distanceM;
     const line: LonLat[] = [];
     const visits: StoredVisit[] = [];
     for (const [seq, visit] of route.visits.entries()) {
@@ -29,10 +31,7 @@ export async function routesOf(
       let legGeometry: LonLat[] | null = null;
       if (seq > 0) {
         const prev = route.visits[seq - 1].location;
-        legDistanceM =
-          problem.profiles[problem.vehicles.find((v) => v.id === route.vehicleId)!.profile].distanceM[
-            prev * problem.locationCount + visit.location
-          ];
+        legDistanceM = distanceM[prev * problem.locationCount + visit.location];
         legDurationS = visit.arrivalS - route.visits[seq - 1].departureS;
         if (prev !== visit.location) {
           const from = snaps[prev];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { type SqlRow, isoTime, isoTimeOrNull } from '@rd/database';
 
 export interface PlanningRunView {
   id: string;
@@ -17,9 +18,7 @@ export interface PlanningRunView {
   finishedAt: string | null;
 }
 
-type Row = Record<string, unknown>;
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null ? null : String(v));
-function toView(r: Row): PlanningRunView {
+function toView(r: SqlRow): PlanningRunView {
   return {
     id: r.id as string,
     region: r.region as string,
@@ -31,8 +30,8 @@ function toView(r: Row): PlanningRunView {
     attempt: r.attempt as number,
     planId: (r.plan_id as string | null) ?? null,
     error: (r.error as string | null) ?? null,
-    startedAt: iso(r.started_at) as string,
-    finishedAt: iso(r.finished_at),
+    startedAt: isoTime(r.started_at),
+    finishedAt: isoTimeOrNull(r.finished_at),
   };
 }
 
@@ -42,7 +41,7 @@ export class PlanningRunsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async start(region: string, jobKey: string, reason: string, attempt: number): Promise<string> {
-    const rows: Row[] = await this.db.query(
+    const rows: SqlRow[] = await this.db.query(
       `INSERT INTO planning_runs (region, job_key, reason, status, stage, attempt) VALUES ($1, $2, $3, 'running', 'started', $4) RETURNING id`,
       [region, jobKey, reason, attempt],
     );
@@ -72,7 +71,7 @@ export class PlanningRunsRepository {
   }
 
   async list(region: string, limit = 50): Promise<PlanningRunView[]> {
-    const rows: Row[] = await this.db.query(
+    const rows: SqlRow[] = await this.db.query(
       `SELECT * FROM planning_runs WHERE region = $1 ORDER BY started_at DESC LIMIT $2`,
       [region, limit],
     );
@@ -80,7 +79,7 @@ export class PlanningRunsRepository {
   }
 
   async findById(id: string): Promise<PlanningRunView | null> {
-    const rows: Row[] = await this.db.query(`SELECT * FROM planning_runs WHERE id = $1`, [id]);
+    const rows: SqlRow[] = await this.db.query(`SELECT * FROM planning_runs WHERE id = $1`, [id]);
     return rows.length ? toView(rows[0]) : null;
   }
 }

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DronePort, FleetVehicle, HubRow, LockedRoute, OpenOrder, PlanningData } from './planning-data';
+import { type SqlRow } from '@rd/database';
 
-type Row = Record<string, unknown>;
 const DAY_MS = 86_400_000;
 
 export interface StoredVisit {
@@ -58,7 +58,7 @@ export class PlanningRepository {
 
   /** The planning day: the requested one, else the day of the earliest open order window (UTC). */
   async defaultPlanDate(region: string): Promise<string | null> {
-    const rows: Row[] = await this.db.query(
+    const rows: SqlRow[] = await this.db.query(
       `SELECT to_char(min(o.window_start) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day
        FROM orders o JOIN hubs h ON h.id = o.hub_id
        WHERE h.region = $1 AND o.status IN ('accepted', 'planned', 'in_progress')`,
@@ -69,11 +69,11 @@ export class PlanningRepository {
 
   async load(region: string, planDate: string): Promise<PlanningData> {
     const dayStartMs = Date.parse(`${planDate}T00:00:00Z`);
-    const hubs: Row[] = await this.db.query(
+    const hubs: SqlRow[] = await this.db.query(
       `SELECT id, code, kind, ST_X(location) AS lon, ST_Y(location) AS lat FROM hubs WHERE region = $1 ORDER BY code`,
       [region],
     );
-    const orders: Row[] = await this.db.query(
+    const orders: SqlRow[] = await this.db.query(
       `SELECT o.id, o.kind, o.hub_id, o.village, o.priority, o.cold_chain, o.window_start, o.window_end,
          CASE WHEN o.kind = 'pickup' THEN ST_X(o.sender_location) ELSE ST_X(o.recipient_location) END AS lon,
          CASE WHEN o.kind = 'pickup' THEN ST_Y(o.sender_location) ELSE ST_Y(o.recipient_location) END AS lat,
@@ -86,7 +86,7 @@ export class PlanningRepository {
        GROUP BY o.id ORDER BY o.created_at, o.id`,
       [region, new Date(dayStartMs).toISOString(), new Date(dayStartMs + DAY_MS).toISOString()],
     );
-    const vehicles: Row[] = await this.db.query(
+    const vehicles: SqlRow[] = await this.db.query(
       `SELECT v.id, v.code, v.kind, v.home_hub_id, v.capacity_weight_g, v.capacity_volume_l::float8 AS capacity_volume_l,
          v.shift_start::text AS shift_start, v.shift_end::text AS shift_end, v.skills,
          (SELECT c.id FROM couriers c WHERE c.vehicle_id = v.id AND c.active ORDER BY c.created_at LIMIT 1) AS courier_id
@@ -94,14 +94,14 @@ export class PlanningRepository {
        WHERE h.region = $1 AND v.active ORDER BY v.code`,
       [region],
     );
-    const drones: Row[] = await this.db.query(
+    const drones: SqlRow[] = await this.db.query(
       `SELECT d.id, d.home_port_id, d.max_payload_g, ST_X(h.location) AS lon, ST_Y(h.location) AS lat
        FROM drones d JOIN hubs h ON h.id = d.home_port_id WHERE h.region = $1 AND d.active`,
       [region],
     );
     // Committed stops (orders in progress) and every open stop of a route the dispatcher locked keep
     // their vehicle and order from the current plan.
-    const locked: Row[] = await this.db.query(
+    const locked: SqlRow[] = await this.db.query(
       `SELECT r.vehicle_id, bool_or(r.locked) AS manual, array_agg(v.order_id ORDER BY v.seq) AS order_ids
        FROM plans p JOIN plan_routes r ON r.plan_id = p.id JOIN plan_visits v ON v.route_id = r.id
        JOIN orders o ON o.id = v.order_id
@@ -162,21 +162,27 @@ export class PlanningRepository {
 
   /** The current plan's routes of some vehicles, as stored (kept unchanged when their locked work cannot be re-solved). */
   async currentRoutes(region: string, vehicleIds?: string[]): Promise<StoredRoute[]> {
-    const routes: Row[] = await this.db.query(
+    const routes: SqlRow[] = await this.db.query(
       `SELECT r.id, r.vehicle_id, r.courier_id, r.profile, r.locked, r.distance_m, r.duration_s, r.trips, r.start_at, r.end_at,
          ST_AsGeoJSON(r.geometry)::json AS geometry
        FROM plans p JOIN plan_routes r ON r.plan_id = p.id
        WHERE p.region = $1 AND p.status = 'current' AND ($2::uuid[] IS NULL OR r.vehicle_id = ANY($2::uuid[]))`,
       [region, vehicleIds ?? null],
     );
+    const visitRows: SqlRow[] = routes.length
+      ? await this.db.query(
+          `SELECT route_id, seq, visit_type, order_id, hub_id, ST_X(location) AS lon, ST_Y(location) AS lat, arrival_at,
+             start_at, departure_at, load, leg_distance_m, leg_duration_s, ST_AsGeoJSON(leg_geometry)::json AS leg_geometry
+           FROM plan_visits WHERE route_id = ANY($1::uuid[]) ORDER BY route_id, seq`,
+          [routes.map((r) => r.id)],
+        )
+      : [];
+    const visitsOf = new Map<string, SqlRow[]>();
+    for (const v of visitRows)
+      visitsOf.set(v.route_id as string, [...(visitsOf.get(v.route_id as string) ?? []), v]);
     const out: StoredRoute[] = [];
     for (const r of routes) {
-      const visits: Row[] = await this.db.query(
-        `SELECT seq, visit_type, order_id, hub_id, ST_X(location) AS lon, ST_Y(location) AS lat, arrival_at, start_at, departure_at,
-           load, leg_distance_m, leg_duration_s, ST_AsGeoJSON(leg_geometry)::json AS leg_geometry
-         FROM plan_visits WHERE route_id = $1 ORDER BY seq`,
-        [r.id],
-      );
+      const visits = visitsOf.get(r.id as string) ?? [];
       out.push({
         vehicleId: r.vehicle_id as string,
         courierId: (r.courier_id as string | null) ?? null,
@@ -216,12 +222,12 @@ export class PlanningRepository {
     planDate: string;
     unassigned: Map<string, { reason: string; detail: string | null }>;
   } | null> {
-    const rows: Row[] = await this.db.query(
+    const rows: SqlRow[] = await this.db.query(
       `SELECT id, version, to_char(plan_date, 'YYYY-MM-DD') AS plan_date FROM plans WHERE region = $1 AND status = 'current'`,
       [region],
     );
     if (!rows.length) return null;
-    const unassigned: Row[] = await this.db.query(
+    const unassigned: SqlRow[] = await this.db.query(
       `SELECT order_id, reason, detail FROM plan_unassigned WHERE plan_id = $1`,
       [rows[0].id],
     );
@@ -239,12 +245,12 @@ export class PlanningRepository {
   }
 
   async orderStatus(orderId: string): Promise<string | null> {
-    const rows: Row[] = await this.db.query(`SELECT status FROM orders WHERE id = $1`, [orderId]);
+    const rows: SqlRow[] = await this.db.query(`SELECT status FROM orders WHERE id = $1`, [orderId]);
     return (rows[0]?.status as string | undefined) ?? null;
   }
 
   async planIdForJob(region: string, jobKey: string): Promise<string | null> {
-    const rows: Row[] = await this.db.query(`SELECT id FROM plans WHERE region = $1 AND job_key = $2`, [
+    const rows: SqlRow[] = await this.db.query(`SELECT id FROM plans WHERE region = $1 AND job_key = $2`, [
       region,
       jobKey,
     ]);
@@ -259,7 +265,7 @@ export class PlanningRepository {
     return this.db.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(hashtext('rd:plan:' || $1))`, [plan.region]);
       if (plan.jobKey) {
-        const seen: Row[] = await m.query(
+        const seen: SqlRow[] = await m.query(
           `SELECT id, version FROM plans WHERE region = $1 AND job_key = $2`,
           [plan.region, plan.jobKey],
         );
@@ -269,7 +275,7 @@ export class PlanningRepository {
       const [{ next }] = (await m.query(
         `SELECT coalesce(max(version), 0) + 1 AS next FROM plans WHERE region = $1`,
         [plan.region],
-      )) as Row[];
+      )) as SqlRow[];
       await m.query(`UPDATE plans SET status = 'superseded' WHERE region = $1 AND status = 'current'`, [
         plan.region,
       ]);
@@ -287,7 +293,7 @@ export class PlanningRepository {
           JSON.stringify(plan.summary),
           plan.createdBy,
         ],
-      )) as Row[];
+      )) as SqlRow[];
       for (const route of plan.routes) await this.insertRoute(m, id as string, route);
       if (plan.unassigned.length) {
         await m.query(
@@ -334,7 +340,7 @@ export class PlanningRepository {
         new Date(route.endMs).toISOString(),
         lineJson(route.geometry),
       ],
-    )) as Row[];
+    )) as SqlRow[];
     const v = route.visits;
     await m.query(
       `INSERT INTO plan_visits (route_id, seq, visit_type, order_id, hub_id, location, arrival_at, start_at, departure_at,

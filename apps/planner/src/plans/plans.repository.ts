@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { type SqlRow, isoTime, isoTimeOrNull } from '@rd/database';
 
 export interface VisitView {
   seq: number;
@@ -56,13 +57,10 @@ export interface PlanView extends PlanHeader {
   unassigned: Array<{ orderId: string; reason: string; detail: string | null }>;
 }
 
-type Row = Record<string, unknown>;
-const iso = (v: unknown) =>
-  v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v);
 const HEADER = `id, region, version, status, source, based_on, to_char(plan_date, 'YYYY-MM-DD') AS plan_date, stats, summary,
   created_by, created_at, committed_at, committed_by`;
 
-function toHeader(r: Row): PlanHeader {
+function toHeader(r: SqlRow): PlanHeader {
   return {
     id: r.id as string,
     region: r.region as string,
@@ -74,8 +72,8 @@ function toHeader(r: Row): PlanHeader {
     stats: r.stats as Record<string, unknown>,
     summary: r.summary as Record<string, unknown>,
     createdBy: r.created_by as string,
-    createdAt: iso(r.created_at)!,
-    committedAt: iso(r.committed_at),
+    createdAt: isoTime(r.created_at),
+    committedAt: isoTimeOrNull(r.committed_at),
     committedBy: (r.committed_by as string | null) ?? null,
   };
 }
@@ -89,7 +87,7 @@ export class PlansRepository {
   }
 
   async header(region: string, version?: number): Promise<PlanHeader | null> {
-    const rows: Row[] = await this.db.query(
+    const rows: SqlRow[] = await this.db.query(
       version === undefined
         ? `SELECT ${HEADER} FROM plans WHERE region = $1 AND status = 'current'`
         : `SELECT ${HEADER} FROM plans WHERE region = $1 AND version = $2`,
@@ -100,7 +98,7 @@ export class PlansRepository {
 
   /** The newest committed plan of a region: what couriers are driving now. */
   async latestCommitted(region: string): Promise<PlanHeader | null> {
-    const rows: Row[] = await this.db.query(
+    const rows: SqlRow[] = await this.db.query(
       `SELECT ${HEADER} FROM plans WHERE region = $1 AND committed_at IS NOT NULL ORDER BY version DESC LIMIT 1`,
       [region],
     );
@@ -108,7 +106,7 @@ export class PlansRepository {
   }
 
   async list(region: string): Promise<PlanHeader[]> {
-    const rows: Row[] = await this.db.query(
+    const rows: SqlRow[] = await this.db.query(
       `SELECT ${HEADER} FROM plans WHERE region = $1 ORDER BY version DESC LIMIT 100`,
       [region],
     );
@@ -119,7 +117,7 @@ export class PlansRepository {
     header: PlanHeader,
     options: { geometry: boolean; courierId?: string } = { geometry: true },
   ): Promise<PlanView> {
-    const routeRows: Row[] = await this.db.query(
+    const routeRows: SqlRow[] = await this.db.query(
       `SELECT r.id, r.vehicle_id, v.code AS vehicle_code, v.kind AS vehicle_kind, r.courier_id, r.profile, r.locked, r.committed,
          r.distance_m, r.duration_s, r.trips, r.start_at, r.end_at,
          CASE WHEN $2 THEN ST_AsGeoJSON(r.geometry, 6)::json END AS geometry
@@ -127,7 +125,7 @@ export class PlansRepository {
        WHERE r.plan_id = $1 AND ($3::uuid IS NULL OR r.courier_id = $3::uuid) ORDER BY v.code`,
       [header.id, options.geometry, options.courierId ?? null],
     );
-    const visitRows: Row[] = routeRows.length
+    const visitRows: SqlRow[] = routeRows.length
       ? await this.db.query(
           `SELECT route_id, seq, visit_type, order_id, hub_id, ST_X(location) AS lon, ST_Y(location) AS lat, arrival_at, start_at,
              departure_at, load, leg_distance_m, leg_duration_s,
@@ -145,9 +143,9 @@ export class PlansRepository {
         orderId: (v.order_id as string | null) ?? null,
         hubId: (v.hub_id as string | null) ?? null,
         location: [v.lon as number, v.lat as number],
-        arrivalAt: iso(v.arrival_at)!,
-        startAt: iso(v.start_at)!,
-        departureAt: iso(v.departure_at)!,
+        arrivalAt: isoTime(v.arrival_at),
+        startAt: isoTime(v.start_at),
+        departureAt: isoTime(v.departure_at),
         load: v.load as number[],
         legDistanceM: v.leg_distance_m as number,
         legDurationS: v.leg_duration_s as number,
@@ -155,7 +153,7 @@ export class PlansRepository {
       });
       visitsByRoute.set(v.route_id as string, list);
     }
-    const unassigned: Row[] = options.courierId
+    const unassigned: SqlRow[] = options.courierId
       ? []
       : await this.db.query(
           `SELECT order_id, reason, detail FROM plan_unassigned WHERE plan_id = $1 ORDER BY reason, order_id`,
@@ -175,8 +173,8 @@ export class PlansRepository {
         distanceM: r.distance_m as number,
         durationS: r.duration_s as number,
         trips: r.trips as number,
-        startAt: iso(r.start_at)!,
-        endAt: iso(r.end_at)!,
+        startAt: isoTime(r.start_at),
+        endAt: isoTime(r.end_at),
         geometry: (r.geometry as RouteView['geometry']) ?? null,
         visits: visitsByRoute.get(r.id as string) ?? [],
       })),
@@ -189,7 +187,7 @@ export class PlansRepository {
   }
 
   async setRouteLock(planId: string, vehicleId: string, locked: boolean): Promise<boolean> {
-    const rows: Row[] = await this.db.query(
+    const rows: SqlRow[] = await this.db.query(
       `UPDATE plan_routes SET locked = $3 WHERE plan_id = $1 AND vehicle_id = $2 RETURNING id`,
       [planId, vehicleId, locked],
     );
@@ -210,7 +208,7 @@ export class PlansRepository {
       routeId: string;
     }>
   > {
-    const rows: Row[] = await m.query(
+    const rows: SqlRow[] = await m.query(
       `SELECT p.id, p.status, p.version, p.order_id, r.courier_id, r.id AS route_id
        FROM plan_routes r JOIN plan_visits v ON v.route_id = r.id JOIN parcels p ON p.order_id = v.order_id
        WHERE r.plan_id = $1 ORDER BY r.id, v.seq, p.tracking_number FOR UPDATE OF p`,
@@ -227,7 +225,7 @@ export class PlansRepository {
   }
 
   async regionOfCourier(courierId: string): Promise<string | null> {
-    const rows: Row[] = await this.db.query(
+    const rows: SqlRow[] = await this.db.query(
       `SELECT h.region FROM couriers c JOIN hubs h ON h.id = c.home_hub_id WHERE c.id = $1`,
       [courierId],
     );
@@ -236,7 +234,7 @@ export class PlansRepository {
 
   /** What a courier needs at each stop of a route: who, where (landmark), phone, and the parcels. */
   async sheetStops(routeId: string): Promise<SheetStop[]> {
-    const rows: Row[] = await this.db.query(
+    const rows: SqlRow[] = await this.db.query(
       `SELECT v.seq, v.visit_type, v.start_at, o.id AS order_id, o.kind, o.village,
          CASE WHEN o.kind = 'pickup' THEN o.sender_name ELSE o.recipient_name END AS name,
          CASE WHEN o.kind = 'pickup' THEN o.sender_phone ELSE o.recipient_phone END AS phone,
@@ -251,14 +249,14 @@ export class PlansRepository {
     return rows.map((r) => ({
       seq: r.seq as number,
       type: r.visit_type as SheetStop['type'],
-      plannedAt: iso(r.start_at)!,
+      plannedAt: isoTime(r.start_at),
       orderId: (r.order_id as string | null) ?? null,
       kind: (r.kind as string | null) ?? null,
       village: (r.village as string | null) ?? null,
       name: (r.name as string | null) ?? (r.hub_name as string | null) ?? null,
       phone: (r.phone as string | null) ?? null,
       landmark: (r.landmark as string | null) ?? null,
-      window: r.window_start ? { start: iso(r.window_start)!, end: iso(r.window_end)! } : null,
+      window: r.window_start ? { start: isoTime(r.window_start), end: isoTime(r.window_end) } : null,
       trackingNumbers: r.tracking_numbers as string[],
     }));
   }

@@ -1,0 +1,17 @@
+import type { INestApplication, LogLevel } from '@nestjs/common';
+import { DomainExceptionFilter } from './domain-exception.filter';
+
+const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Nest's logger levels up to and including the configured one. */
+export function logLevelsUpTo(level: LogLevel): LogLevel[] {
+  return LEVELS.slice(0, LEVELS.indexOf(level) + 1);
+}
+
+/** What every app's HTTP side shares: routes under /v1, one error format, clean shutdown. */
+export function configureHttpApp(app: INestApplication): INestApplication {
+  app.setGlobalPrefix('v1');
+  app.useGlobalFilters(new DomainExceptionFilter());
+  app.enableShutdownHooks();
+  return app;
+}
