@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { parseConfig } from '@rd/config';
+import { CliUsageError, parseConfig, readCliWith, type CliSpec } from '@rd/config';
 import { startEmbeddedPostgres } from '@rd/database';
 import { InProcessPlanningQueue } from '@rd/queue';
 import { createPlannerApp } from '../apps/planner/src/create-planner-app';
@@ -12,21 +12,45 @@ import { MapsRepository } from '../apps/planner/src/maps/maps.repository';
  *   npm run map:import -- --region <code> --generated <seed> [--nodes 20000]
  * Preprocessing progress is printed as it goes (and kept on the map row for the API).
  */
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-}
+const CLI: CliSpec = {
+  usage: 'npm run map:import --',
+  summary:
+    "Imports a region's road map (OSM extract or a generated county), contracts it per profile and makes it the region's active map.",
+  options: {
+    region: { type: 'string', valueName: 'CODE', description: 'required: the region the map serves' },
+    file: { type: 'string', valueName: 'FILE', description: 'an OSM extract (.osm.pbf, .osm, .osm.gz)' },
+    generated: {
+      type: 'string',
+      valueName: 'SEED',
+      description: 'instead of --file: a generated rural county',
+    },
+    nodes: {
+      type: 'string',
+      valueName: 'N',
+      description: 'graph nodes of the generated county',
+      defaultText: '20000',
+    },
+  },
+  examples: [
+    'npm run map:import -- --region andorra --file ../shared/data/osm/andorra-2025-01.osm.pbf',
+    'npm run map:import -- --region demo --generated 7',
+  ],
+};
 
 async function main(): Promise<void> {
-  const region = arg('region');
-  const file = arg('file');
-  const generated = arg('generated');
-  if (!region || (!file && generated === undefined)) {
-    console.error(
-      'usage: npm run map:import -- --region <code> (--file <extract> | --generated <seed> [--nodes N])',
-    );
-    process.exit(2);
-  }
+  const { region, file, generated, nodes } = readCliWith(CLI, (cli) => {
+    const region = cli.string('region');
+    if (!region) throw new CliUsageError('--region is required');
+    const file = cli.string('file');
+    const hasSeed = cli.string('generated') !== undefined;
+    if (!!file === hasSeed) throw new CliUsageError('give exactly one of --file and --generated');
+    return {
+      region,
+      file,
+      generated: hasSeed ? cli.int('generated', 0, { min: 0 }) : undefined,
+      nodes: cli.int('nodes', 20_000, { min: 100, max: 10_000_000 }),
+    };
+  });
   const config = parseConfig({ LOG_LEVEL: 'warn', ...process.env });
   const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres(config.PGLITE_DATA_DIR);
   const url = config.DATABASE_URL ?? embedded!.url;
@@ -46,9 +70,7 @@ async function main(): Promise<void> {
     try {
       const { map } = await store.import(
         region,
-        file
-          ? { kind: 'file', path: file }
-          : { kind: 'generated', seed: Number(generated), targetNodes: Number(arg('nodes') ?? 20_000) },
+        file ? { kind: 'file', path: file } : { kind: 'generated', seed: generated ?? 0, targetNodes: nodes },
       );
       console.log(`[map:import] region ${region} ready: ${map.dataFile} ${JSON.stringify(map.stats)}`);
     } finally {

@@ -1,25 +1,38 @@
 import { issueToken, ROLES, type Role } from '@rd/auth';
-import { parseConfig } from '@rd/config';
+import { CliUsageError, parseConfig, readCliWith } from '@rd/config';
 
 /**
  * Development tokens: `npm run token -- --role dispatcher [--sub alice] [--staff <courier-or-pilot-id>] [--hours 12]`.
  * Signs with JWT_SECRET from the environment, as the apps verify.
  */
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-}
-
-const role = arg('role') as Role | undefined;
-if (!role || !ROLES.includes(role)) {
-  console.error(`usage: npm run token -- --role <${ROLES.join('|')}> [--sub NAME] [--staff ID] [--hours N]`);
-  process.exit(2);
-}
+const { role, sub, staff, hours } = readCliWith(
+  {
+    usage: 'npm run token --',
+    summary:
+      'Prints a development bearer token signed with JWT_SECRET from the environment, as the apps verify.',
+    options: {
+      role: { type: 'string', valueName: 'ROLE', description: `required: ${ROLES.join(', ')}` },
+      sub: { type: 'string', valueName: 'NAME', description: 'subject', defaultText: '<role>-dev' },
+      staff: { type: 'string', valueName: 'ID', description: 'courier or pilot id the token acts as' },
+      hours: { type: 'string', valueName: 'N', description: 'validity in hours', defaultText: '12' },
+    },
+    examples: ['npm run token -- --role dispatcher', 'npm run token -- --role courier --staff <courier-id>'],
+  },
+  (cli) => {
+    const role = cli.string('role');
+    if (!role) throw new CliUsageError(`--role is required: one of ${ROLES.join(', ')}`);
+    return {
+      role: cli.choice('role', ROLES, role as Role),
+      sub: cli.string('sub'),
+      staff: cli.string('staff'),
+      hours: cli.number('hours', 12, { min: 0.01, max: 24 * 366 }),
+    };
+  },
+);
 const config = parseConfig(process.env);
-const hours = Number(arg('hours') ?? 12);
 console.log(
   issueToken(
-    { sub: arg('sub') ?? `${role}-dev`, role, staffId: arg('staff') },
+    { sub: sub ?? `${role}-dev`, role, staffId: staff },
     { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, expiresInS: hours * 3600 },
   ),
 );

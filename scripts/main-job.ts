@@ -7,7 +7,7 @@ import { createIntakeApp } from '../apps/intake/src/create-intake-app';
 import { createPlannerApp } from '../apps/planner/src/create-planner-app';
 import { MapStore } from '../apps/planner/src/maps/map-store.service';
 import { issueToken, type Role } from '@rd/auth';
-import { parseConfig } from '@rd/config';
+import { parseConfig, readCliWith, type CliSpec } from '@rd/config';
 import { dataSourceOptions, startEmbeddedPostgres, type EmbeddedPostgres } from '@rd/database';
 import {
   BullPlanningQueue,
@@ -39,26 +39,64 @@ interface Args {
   out: string;
 }
 
+const CLI: CliSpec = {
+  usage: 'npm run main-job --',
+  summary:
+    'Runs a day of dispatch end to end: map, hubs, fleet, orders through the intake API, the debounced plan, commit, summary and GeoJSON. ' +
+    'Embedded PGlite + PostGIS and in-process jobs unless DATABASE_URL / REDIS_URL are set.',
+  options: {
+    once: { type: 'boolean', description: 'run the day, check it, exit non-zero on any failure' },
+    map: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'an OSM extract (.osm.pbf, .osm, .osm.gz); default: a generated county',
+    },
+    orders: { type: 'string', valueName: 'N', description: 'deliveries of the day', defaultText: '800' },
+    burst: {
+      type: 'string',
+      valueName: 'N',
+      description: 'live-stream pickups arriving in a burst',
+      defaultText: '200',
+    },
+    seed: {
+      type: 'string',
+      valueName: 'N',
+      description: 'seed of the generated county and orders',
+      defaultText: '7',
+    },
+    'time-limit-ms': {
+      type: 'string',
+      valueName: 'MS',
+      description: 'solver time limit',
+      defaultText: '5000',
+    },
+    out: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'where the plan GeoJSON goes',
+      defaultText: 'out/plan.geojson',
+    },
+  },
+  examples: [
+    'npm run main-job -- --once',
+    'npm run main-job -- --once --map ../shared/data/osm/andorra-2025-01.osm.pbf --out out/andorra-plan.geojson',
+  ],
+};
+
 function parseArgs(argv: string[]): Args {
-  const value = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const int = (name: string, fallback: number) => {
-    const v = value(name);
-    const n = v === undefined ? fallback : Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got ${v}`);
-    return n;
-  };
-  return {
-    once: argv.includes('--once'),
-    map: value('map'),
-    orders: int('orders', 800),
-    burst: int('burst', 200),
-    seed: int('seed', 7),
-    timeLimitMs: int('time-limit-ms', 5000),
-    out: value('out') ?? 'out/plan.geojson',
-  };
+  return readCliWith(
+    CLI,
+    (cli) => ({
+      once: cli.flag('once'),
+      map: cli.string('map'),
+      orders: cli.int('orders', 800, { min: 0 }),
+      burst: cli.int('burst', 200, { min: 0 }),
+      seed: cli.int('seed', 7, { min: 0 }),
+      timeLimitMs: cli.int('time-limit-ms', 5000, { min: 1 }),
+      out: cli.string('out', 'out/plan.geojson'),
+    }),
+    argv,
+  );
 }
 
 const step = (message: string) => console.log(`[main-job] ${message}`);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { createIntakeApp } from '../../apps/intake/src/create-intake-app';
 import { issueToken } from '@rd/auth';
-import { parseConfig } from '@rd/config';
+import { parseConfig, readCliWith } from '@rd/config';
 import { InProcessPlanningQueue } from '@rd/queue';
 import { seededRandom } from '@rd/routing';
 import { createTestDatabase, TEST_JWT_SECRET } from '@rd/testing';
@@ -12,7 +12,17 @@ import { createTestDatabase, TEST_JWT_SECRET } from '@rd/testing';
  * against single-order POSTs in the same process as the baseline.
  * Run: `npm run bench:intake` (uses the local server; TEST_PG_URL overrides it).
  */
-const ROWS = Number(process.argv.find((a) => a.startsWith('--rows='))?.slice(7) ?? 10_000);
+const ROWS = readCliWith(
+  {
+    usage: 'npm run bench:intake --',
+    summary:
+      'Bulk intake rate: a live-stream CSV through the HTTP API into the local PostgreSQL + PostGIS, against single-order POSTs in the same process.',
+    options: {
+      rows: { type: 'string', valueName: 'N', description: 'rows in the CSV', defaultText: '10000' },
+    },
+  },
+  (cli) => cli.int('rows', 10_000, { min: 1, max: 1_000_000 }),
+);
 const SINGLES = 300;
 
 function csv(rows: number, seed: number, keyPrefix: string): string {

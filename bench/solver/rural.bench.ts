@@ -4,21 +4,40 @@
 import { generateRuralScenario, checkSolution, solve } from '@rd/planning';
 import type { VrpProblem } from '@rd/planning';
 import { ChRoadRouter, importOsm, prepareProfile, type LonLat, type RoutingData } from '@rd/routing';
+import { readCliWith, type CliSpec } from '@rd/config';
 import { sharedDataPath } from '@rd/testing/shared-data';
 
 const now = (): number => performance.now();
 
+const CLI: CliSpec = {
+  usage: 'npm run bench:rural --',
+  summary:
+    'The rural pipeline on a real road network: OSM import and contraction once, then per size a generated day, snapping, van and motorbike matrices, solving and checking.',
+  options: {
+    osm: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'extract under ../shared/data/osm',
+      defaultText: 'andorra-2025-01.osm.pbf',
+    },
+    sizes: { type: 'string', valueName: 'N,N', description: 'stops per day', defaultText: '200,1000,2000' },
+    time: { type: 'string', valueName: 'S', description: 'solver time limit in seconds', defaultText: '10' },
+    seed: { type: 'string', valueName: 'N', description: 'random seed', defaultText: '1' },
+  },
+  examples: ['npm run bench:rural -- --osm andorra-2025-01.osm.pbf --sizes 200,1000,2000 --time 10'],
+};
+
 function parseArgs(argv: string[]): { osm: string; sizes: number[]; time: number; seed: number } {
-  const a = { osm: 'andorra-2025-01.osm.pbf', sizes: [200, 1000, 2000], time: 10, seed: 1 };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [k, v] = [argv[i], argv[i + 1]];
-    if (k === '--osm') a.osm = v;
-    else if (k === '--sizes') a.sizes = v.split(',').map(Number);
-    else if (k === '--time') a.time = Number(v);
-    else if (k === '--seed') a.seed = Number(v);
-    else throw new Error(`unknown argument ${k}`);
-  }
-  return a;
+  return readCliWith(
+    CLI,
+    (cli) => ({
+      osm: cli.string('osm', 'andorra-2025-01.osm.pbf'),
+      sizes: cli.numbers('sizes', [200, 1000, 2000], { min: 1 }),
+      time: cli.number('time', 10, { min: 0.001 }),
+      seed: cli.int('seed', 1, { min: 0 }),
+    }),
+    argv,
+  );
 }
 
 function main(): void {

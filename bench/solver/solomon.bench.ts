@@ -3,6 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { checkSolution, parseSolomon, solomonProblem, solve, solveParallel } from '@rd/planning';
 import type { ObjectivePreset, VrpSolution } from '@rd/planning';
+import { CliUsageError, readCliWith, type CliSpec } from '@rd/config';
 import { sharedDataPath } from '@rd/testing/shared-data';
 
 interface Args {
@@ -15,34 +16,63 @@ interface Args {
   tuning: Record<string, number>;
 }
 
+const CLI: CliSpec = {
+  usage: 'npm run bench:solver --',
+  summary:
+    'Solomon VRPTW benchmark of libs/planning: gap to the best-known solutions, vehicles and wall time per instance and class; every plan is checked by the independent checker.',
+  options: {
+    time: { type: 'string', valueName: 'S,S', description: 'time limits in seconds', defaultText: '2' },
+    preset: {
+      type: 'string',
+      valueName: 'P,P',
+      description: 'objective presets: distance, fleet, cost',
+      defaultText: 'distance',
+    },
+    instances: {
+      type: 'string',
+      valueName: 'PREFIX,…',
+      description: 'instance name prefixes (r1, c2, rc101…)',
+      defaultText: 'all 56',
+    },
+    threads: { type: 'string', valueName: 'N', description: 'solver threads', defaultText: '1' },
+    seed: { type: 'string', valueName: 'N', description: 'random seed', defaultText: '1' },
+    tune: {
+      type: 'string',
+      valueName: 'K=V,…',
+      description: 'experimental tuning parameters, e.g. tempStart=3,tempEnd=0.02',
+    },
+    verbose: { type: 'boolean', description: 'print every instance' },
+  },
+  examples: ['npm run bench:solver -- --time 0.2,2,10 --preset distance,fleet --threads 2'],
+};
+
 function parseArgs(argv: string[]): Args {
-  const a: Args = {
-    times: [2],
-    presets: ['distance'],
-    instances: [],
-    threads: 1,
-    seed: 1,
-    verbose: false,
-    tuning: {},
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i];
-    const v = argv[i + 1];
-    if (k === '--time') a.times = v.split(',').map(Number);
-    else if (k === '--preset') a.presets = v.split(',') as ObjectivePreset[];
-    else if (k === '--instances') a.instances = v.split(',');
-    else if (k === '--threads') a.threads = Number(v);
-    else if (k === '--seed') a.seed = Number(v);
-    else if (k === '--tune') {
-      // experiments: --tune tempStart=3,tempEnd=0.02
-      for (const kv of v.split(',')) a.tuning[kv.split('=')[0]] = Number(kv.split('=')[1]);
-    } else if (k === '--verbose') {
-      a.verbose = true;
-      continue;
-    } else throw new Error(`unknown argument ${k}`);
-    i++;
-  }
-  return a;
+  return readCliWith(
+    CLI,
+    (cli) => {
+      const tuning: Record<string, number> = {};
+      for (const kv of cli.list('tune', [])) {
+        const [k, v] = kv.split('=');
+        if (!k || v === undefined || !Number.isFinite(Number(v)))
+          throw new CliUsageError(`--tune takes KEY=NUMBER pairs, got '${kv}'`);
+        tuning[k] = Number(v);
+      }
+      const presets = cli.list('preset', ['distance']);
+      for (const p of presets)
+        if (!['distance', 'fleet', 'cost'].includes(p))
+          throw new CliUsageError(`--preset must list distance, fleet or cost; got '${p}'`);
+      return {
+        times: cli.numbers('time', [2], { min: 0.001 }),
+        presets: presets as ObjectivePreset[],
+        instances: cli.list('instances', []),
+        threads: cli.int('threads', 1, { min: 1, max: 64 }),
+        seed: cli.int('seed', 1, { min: 0 }),
+        verbose: cli.flag('verbose'),
+        tuning,
+      };
+    },
+    argv,
+  );
 }
 
 function readBks(file: string): Map<string, { vehicles: number; distance: number }> {
