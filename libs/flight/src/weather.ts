@@ -26,9 +26,35 @@ export type LaunchDecision = { ok: true } | { ok: false; code: 'wind' | 'rain'; 
 
 /** May this drone launch in this weather? No launch above the wind limit, nor in rain (unless allowed for rain-tolerant drones). */
 export function launchAllowed(
-  _model: DroneModel,
-  _weather: WeatherObservation,
-  _limits: Partial<LaunchLimits> = {},
+  model: DroneModel,
+  weather: WeatherObservation,
+  limits: Partial<LaunchLimits> = {},
 ): LaunchDecision {
-  throw new Error('not implemented');
+  const { maxWindMps, gustMarginMps, rainTolerantMayFlyInRain } = { ...DEFAULT_LAUNCH_LIMITS, ...limits };
+  const windLimitMps = Math.min(maxWindMps, model.maxWindMps);
+  if (!(weather.windSpeedMps <= windLimitMps)) {
+    return {
+      ok: false,
+      code: 'wind',
+      reason: `wind ${weather.windSpeedMps} m/s is above the ${windLimitMps} m/s limit of ${model.name}`,
+    };
+  }
+  const gustLimitMps = windLimitMps + gustMarginMps;
+  if (weather.gustMps !== undefined && !(weather.gustMps <= gustLimitMps)) {
+    return {
+      ok: false,
+      code: 'wind',
+      reason: `gusts of ${weather.gustMps} m/s are above the ${gustLimitMps} m/s gust limit of ${model.name}`,
+    };
+  }
+  if (weather.rain && !(model.rainTolerant && rainTolerantMayFlyInRain)) {
+    return {
+      ok: false,
+      code: 'rain',
+      reason: model.rainTolerant
+        ? 'rain: launching rain-tolerant drones in rain is not allowed by the operator'
+        : `rain: ${model.name} is not rain-tolerant`,
+    };
+  }
+  return { ok: true };
 }
