@@ -228,7 +228,8 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
     const plan = await planCovering([...orderIds, droneOrderId]);
 
     expect(plan.unassigned).toEqual([
-      expect.objectContaining({ orderId: droneOrderId, reason: 'drone_candidate' }),
+      // A drone port and drone exist, but no landing spot serves the refuge: the precise drone reason.
+      expect.objectContaining({ orderId: droneOrderId, reason: 'no_landing_spot' }),
     ]);
     const planned = plan.routes.flatMap((r: Json) =>
       r.visits.filter((v: Json) => v.type === 'stop').map((v: Json) => v.orderId),

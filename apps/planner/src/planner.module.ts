@@ -5,6 +5,8 @@ import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { typeOrmRoot, type DatabaseTarget } from '@rd/database';
 import type { DataSource } from 'typeorm';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
+import { DronePlanningService } from './flight/drone-planning.service';
+import { FlightDataRepository } from './flight/flight-data.repository';
 import { MissionsRepository } from './flight/missions.repository';
 import { MissionsService } from './flight/missions.service';
 import { PilotMissionsController } from './flight/pilot-missions.controller';
@@ -61,6 +63,8 @@ export class PlannerModule {
         PlansService,
         MissionsRepository,
         MissionsService,
+        FlightDataRepository,
+        DronePlanningService,
       ],
     };
   }

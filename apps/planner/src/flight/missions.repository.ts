@@ -114,45 +114,8 @@ export class MissionsRepository {
   }
 
   /** Stores a plan's missions (inside the plan's own transaction). */
-  async insertMany(
-    m: EntityManager,
-    planId: string,
-    region: string,
-    missions: MissionToStore[],
-  ): Promise<void> {
-    for (const x of missions) {
-      const [{ id }] = (await m.query(
-        `INSERT INTO missions (plan_id, region, sortie, drone_id, pilot_id, order_id, port_id, landing_spot_id,
-           operation, status, path, flight, energy_budget, qgc_plan, launch_at, land_at, distance_m, energy_wh)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ST_SetSRID(ST_GeomFromGeoJSON($11), 4326), $12, $13, $14,
-           $15, $16, $17, $18) RETURNING id`,
-        [
-          planId,
-          region,
-          x.sortie,
-          x.droneId,
-          x.pilotId,
-          x.orderId,
-          x.portId,
-          x.landingSpotId,
-          x.operation,
-          x.status,
-          JSON.stringify({ type: 'LineString', coordinates: x.path }),
-          JSON.stringify(x.flight),
-          JSON.stringify(x.energyBudget),
-          x.qgcPlan === null ? null : JSON.stringify(x.qgcPlan),
-          new Date(x.launchMs).toISOString(),
-          new Date(x.landMs).toISOString(),
-          x.distanceM,
-          x.energyWh,
-        ],
-      )) as SqlRow[];
-      await m.query(
-        `INSERT INTO mission_events (mission_id, seq, type, from_status, to_status, actor_sub, actor_role)
-         VALUES ($1, 1, 'planned', 'planned', $2, 'planner', 'system')`,
-        [id, x.status],
-      );
-    }
+  insertMany(m: EntityManager, planId: string, region: string, missions: MissionToStore[]): Promise<void> {
+    return insertMissions(m, planId, region, missions);
   }
 
   /** Missions of a plan (dispatcher view and plan outputs). */
@@ -262,4 +225,79 @@ export class MissionsRepository {
     const rows: SqlRow[] = await this.db.query(`SELECT 1 FROM pilots WHERE id = $1 AND active`, [pilotId]);
     return rows.length > 0;
   }
+}
+
+/**
+ * Stores a plan's missions inside the plan's own transaction: missions of earlier plans that no pilot
+ * accepted yet are aborted (a newer plan flies that work), and each new mission starts with its event.
+ */
+export async function insertMissions(
+  m: EntityManager,
+  planId: string,
+  region: string,
+  missions: MissionToStore[],
+): Promise<void> {
+  const stale: SqlRow[] = await m.query(
+    `SELECT id, status FROM missions
+     WHERE region = $1 AND plan_id <> $2 AND status IN ('planned', 'assigned') FOR UPDATE`,
+    [region, planId],
+  );
+  for (const old of stale) {
+    await m.query(
+      `UPDATE missions SET status = 'aborted', reason = 'superseded by a newer plan', version = version + 1,
+         updated_at = now() WHERE id = $1`,
+      [old.id],
+    );
+    await m.query(
+      `INSERT INTO mission_events (mission_id, seq, type, from_status, to_status, actor_sub, actor_role, reason)
+       SELECT $1, coalesce(max(seq), 0) + 1, 'abort', $2, 'aborted', 'planner', 'system', 'superseded by a newer plan'
+       FROM mission_events WHERE mission_id = $1`,
+      [old.id, old.status],
+    );
+  }
+  for (const x of missions) {
+    const [{ id }] = (await m.query(
+      `INSERT INTO missions (plan_id, region, sortie, drone_id, pilot_id, order_id, port_id, landing_spot_id,
+         operation, status, path, flight, energy_budget, qgc_plan, launch_at, land_at, distance_m, energy_wh)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ST_SetSRID(ST_GeomFromGeoJSON($11), 4326), $12, $13, $14,
+         $15, $16, $17, $18) RETURNING id`,
+      [
+        planId,
+        region,
+        x.sortie,
+        x.droneId,
+        x.pilotId,
+        x.orderId,
+        x.portId,
+        x.landingSpotId,
+        x.operation,
+        x.status,
+        JSON.stringify({ type: 'LineString', coordinates: x.path }),
+        JSON.stringify(x.flight),
+        JSON.stringify(x.energyBudget),
+        x.qgcPlan === null ? null : JSON.stringify(x.qgcPlan),
+        new Date(x.launchMs).toISOString(),
+        new Date(x.landMs).toISOString(),
+        x.distanceM,
+        x.energyWh,
+      ],
+    )) as SqlRow[];
+    await m.query(
+      `INSERT INTO mission_events (mission_id, seq, type, from_status, to_status, actor_sub, actor_role)
+       VALUES ($1, 1, 'planned', 'planned', $2, 'planner', 'system')`,
+      [id, x.status],
+    );
+  }
+}
+
+/** A dispatcher's edit makes a new version of the same flights: the open missions move to it. */
+export async function carryMissionsOver(
+  m: EntityManager,
+  fromPlanId: string,
+  toPlanId: string,
+): Promise<void> {
+  await m.query(
+    `UPDATE missions SET plan_id = $2, updated_at = now() WHERE plan_id = $1 AND status IN ('planned', 'assigned')`,
+    [fromPlanId, toPlanId],
+  );
 }
