@@ -3,10 +3,19 @@ import { secondsOfDay, type LocationIndex } from '../planning/plan-input';
 import type { OpenOrder, PlanningData } from '../planning/planning-data';
 import type { DroneOption, DroneOptions } from './drone-options';
 
-/** Drones are cheap per metre and per second next to a van, but launching one still costs a little. */
-const DRONE_FIXED_COST = 5_000;
-const DRONE_COST_PER_M = 0.2;
-const DRONE_COST_PER_S = 1;
+/**
+ * A drone's costs in the solver's units (metres of van driving). Flying is cheap per metre, but each
+ * sortie costs a battery cycle, the pilot's preparation and the hand-over at the spot: about what a van
+ * spends on 12 km. `libs/planning` has no per-trip cost, so the sortie's cost rides on its outbound leg as
+ * equivalent metres (`SORTIE_COST_EQUIVALENT_M`); the flown kilometres we report come from the missions.
+ * Putting a drone to work at all (crew set-up, checks, the port) costs more than a van's day: the solver's
+ * greedy construction then fills vans first and does not get stuck flying stops a van passes anyway.
+ * The effect: stops a van passes anyway stay on the van, drones take the ones a road makes long.
+ */
+const DRONE_FIXED_COST = 40_000;
+const DRONE_COST_PER_M = 0.5;
+const DRONE_COST_PER_S = 1.5;
+export const SORTIE_COST_EQUIVALENT_M = 24_000;
 /** Sorties per drone and day (each one parcel, port → spot → port). */
 const DRONE_MAX_TRIPS = 40;
 
@@ -74,7 +83,7 @@ export function addDrones(
       if (!option || stop === undefined) continue;
       durationS[port * n + stop] = option.outboundS;
       durationS[stop * n + port] = option.returnS;
-      distanceM[port * n + stop] = option.outboundM;
+      distanceM[port * n + stop] = option.outboundM + SORTIE_COST_EQUIVALENT_M;
       distanceM[stop * n + port] = option.returnM;
       flies++;
     }
