@@ -1,6 +1,6 @@
 import { buffer, lineString } from '@turf/turf';
 import Flatbush from 'flatbush';
-import { createProjection, ringsFromPolygon } from './local-geometry';
+import { createProjection, pointInRings, ringsFromPolygon } from './local-geometry';
 import type { AltitudeReference, DailyWindowUtc, GeoJsonPolygon, LonLat, PeriodMs } from './types';
 import { circleToPolygon, validateZoneGeometry, type ZoneGeometryLimits } from './zone-geometry';
 
@@ -114,6 +114,11 @@ export interface CorridorCrossings {
   ys: Float64Array;
   kind: Uint8Array;
   other: Uint32Array;
+  /** Far ends of the two boundary pieces meeting at each corner (tangent test, like a ring vertex's neighbours). */
+  prevX: Float64Array;
+  prevY: Float64Array;
+  nextX: Float64Array;
+  nextY: Float64Array;
 }
 
 export type AirspaceRejection = { kind: 'zone' | 'corridor'; id: string; code: string; reason: string };
@@ -280,7 +285,11 @@ function polygonParts(geometry: { type: string; coordinates: unknown } | undefin
   return [];
 }
 
-/** Corners where corridor `c`'s boundary meets an obstacle's or another corridor's boundary. */
+/**
+ * Corners where corridor `c`'s boundary meets an obstacle's or another corridor's boundary. Each corner keeps
+ * the far ends of the two boundary pieces that bound the free space there (corridor edge outside the other area,
+ * and the other edge: an obstacle's inside the corridor, a corridor's outside this one), for the tangent test.
+ */
 function corridorBoundaryCrossings(
   rings: LocalRings,
   c: number,
@@ -288,16 +297,22 @@ function corridorBoundaryCrossings(
   obstacles: readonly LocalRings[],
   obstacleIndex: Flatbush | null,
 ): CorridorCrossings {
-  const xs: number[] = [];
-  const ys: number[] = [];
-  const kind: number[] = [];
-  const other: number[] = [];
+  const out = { xs: [] as number[], ys: [] as number[], kind: [] as number[], other: [] as number[] };
+  const ends = { px: [] as number[], py: [] as number[], nx: [] as number[], ny: [] as number[] };
   const add = (target: LocalRings, k: number, index: number) => {
-    edgeCrossings(rings, target, (x, y) => {
-      xs.push(x);
-      ys.push(y);
-      kind.push(k);
-      other.push(index);
+    edgeCrossings(rings, target, (x, y, ax, ay, bx, by, cx, cy, dx, dy) => {
+      out.xs.push(x);
+      out.ys.push(y);
+      out.kind.push(k);
+      out.other.push(index);
+      // This corridor's edge: the piece outside the other area bounds the free space.
+      const [px, py] = pieceEnd(x, y, ax, ay, bx, by, (qx, qy) => !pointInRings(target, qx, qy));
+      // The other edge: an obstacle's piece inside this corridor, another corridor's piece outside it.
+      const [nx, ny] = pieceEnd(x, y, cx, cy, dx, dy, (qx, qy) => pointInRings(rings, qx, qy) === (k === 0));
+      ends.px.push(px);
+      ends.py.push(py);
+      ends.nx.push(nx);
+      ends.ny.push(ny);
     });
   };
   if (obstacleIndex) {
@@ -308,19 +323,56 @@ function corridorBoundaryCrossings(
     if (other !== c && boxesOverlap(rings, target)) add(target, 1, other);
   });
   return {
-    xs: Float64Array.from(xs),
-    ys: Float64Array.from(ys),
-    kind: Uint8Array.from(kind),
-    other: Uint32Array.from(other),
+    xs: Float64Array.from(out.xs),
+    ys: Float64Array.from(out.ys),
+    kind: Uint8Array.from(out.kind),
+    other: Uint32Array.from(out.other),
+    prevX: Float64Array.from(ends.px),
+    prevY: Float64Array.from(ends.py),
+    nextX: Float64Array.from(ends.nx),
+    nextY: Float64Array.from(ends.ny),
   };
+}
+
+/** The end (a or b) of an edge through the crossing (x, y) whose piece satisfies `keep` just beside the crossing. */
+function pieceEnd(
+  x: number,
+  y: number,
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+  keep: (qx: number, qy: number) => boolean,
+): [number, number] {
+  const lengthB = Math.hypot(bx - x, by - y);
+  if (lengthB > 0) {
+    const step = Math.min(0.5, lengthB / 2) / lengthB;
+    if (keep(x + (bx - x) * step, y + (by - y) * step)) return [bx, by];
+  }
+  return [ax, ay];
 }
 
 function boxesOverlap(a: LocalRings, b: LocalRings): boolean {
   return !(a.maxX < b.minX || a.minX > b.maxX || a.maxY < b.minY || a.minY > b.maxY);
 }
 
-/** Calls `emit` with every proper crossing point between edges of `a` and edges of `b`. */
-function edgeCrossings(a: LocalRings, b: LocalRings, emit: (x: number, y: number) => void): void {
+/** Calls `emit` with every crossing point between edges of `a` and edges of `b`, and both edges' ends. */
+function edgeCrossings(
+  a: LocalRings,
+  b: LocalRings,
+  emit: (
+    x: number,
+    y: number,
+    ax: number,
+    ay: number,
+    bx: number,
+    by: number,
+    cx: number,
+    cy: number,
+    dx: number,
+    dy: number,
+  ) => void,
+): void {
   forEachEdge(a, (ax, ay, bx, by) => {
     const minX = Math.min(ax, bx);
     const maxX = Math.max(ax, bx);
@@ -343,7 +395,8 @@ function edgeCrossings(a: LocalRings, b: LocalRings, emit: (x: number, y: number
       if (denom === 0) return;
       const t = ((cx - ax) * sy - (cy - ay) * sx) / denom;
       const u = ((cx - ax) * ry - (cy - ay) * rx) / denom;
-      if (t >= 0 && t <= 1 && u >= 0 && u <= 1) emit(ax + t * rx, ay + t * ry);
+      if (t >= 0 && t <= 1 && u >= 0 && u <= 1)
+        emit(ax + t * rx, ay + t * ry, ax, ay, bx, by, cx, cy, dx, dy);
     });
   });
 }

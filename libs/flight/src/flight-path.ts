@@ -185,6 +185,17 @@ export class SegmentChecker {
     this.keepInRings = keepIn.map((c) => airspace.corridorRings[c]);
   }
 
+  keepInExtent(): { minX: number; minY: number; maxX: number; maxY: number } {
+    const box = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
+    for (const r of this.keepInRings) {
+      box.minX = Math.min(box.minX, r.minX);
+      box.minY = Math.min(box.minY, r.minY);
+      box.maxX = Math.max(box.maxX, r.maxX);
+      box.maxY = Math.max(box.maxY, r.maxY);
+    }
+    return box;
+  }
+
   get hasKeepIn(): boolean {
     return this.keepInRings.length > 0;
   }
@@ -219,10 +230,10 @@ export class SegmentChecker {
     return this.keepInRings.length === 0 || pointInUnion(this.keepInRings, x, y);
   }
 
-  /** Strictly inside a keep-in corridor other than `skip` (so not on the union's boundary)? */
-  strictlyInsideOtherCorridor(x: number, y: number, skip: number): boolean {
+  /** Strictly inside a keep-in corridor other than `skip` and `skip2` (so not on the union's boundary)? */
+  strictlyInsideOtherCorridor(x: number, y: number, skip: number, skip2 = -1): boolean {
     for (let k = 0; k < this.keepInRings.length; k++) {
-      if (k !== skip && pointStrictlyInside(this.keepInRings[k], x, y)) return true;
+      if (k !== skip && k !== skip2 && pointStrictlyInside(this.keepInRings[k], x, y)) return true;
     }
     return false;
   }
@@ -288,7 +299,8 @@ export function planInScope(
   // Any path of length ≤ L lies in the ellipse with foci a, b and major axis L: search with a bound L that
   // grows until a path is found or the ellipse covers the whole airspace (then there is none).
   const straightM = Math.hypot(bx - ax, by - ay);
-  const e = airspace.extent;
+  // Every node lies in the airspace's extent, and with keep-in corridors inside their box.
+  const e = checker.hasKeepIn ? checker.keepInExtent() : airspace.extent;
   let coverM = 0;
   for (const cx of [e.minX, e.maxX]) {
     for (const cy of [e.minY, e.maxY]) {
@@ -395,7 +407,14 @@ function searchWithin(
       if (!relevant) continue;
       const x = crossings.xs[i];
       const y = crossings.ys[i];
-      if (inEllipse(x, y) && checker.obstacleContaining(x, y) < 0 && checker.insideKeepIn(x, y)) s.add(x, y);
+      if (
+        inEllipse(x, y) &&
+        checker.obstacleContaining(x, y) < 0 &&
+        checker.insideKeepIn(x, y) &&
+        !checker.strictlyInsideOtherCorridor(x, y, k, crossings.kind[i] === 1 ? keepIn.indexOf(other) : -1)
+      ) {
+        s.add(x, y, crossings.prevX[i], crossings.prevY[i], crossings.nextX[i], crossings.nextY[i]);
+      }
     }
   });
 

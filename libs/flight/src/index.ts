@@ -8,3 +8,4 @@ export * from './weather';
 export * from './qgc-plan';
 export * from './pilot-assignment';
 export * from './eligibility';
+export * from './synthetic-airspace';

@@ -337,6 +337,8 @@ export function segmentInsideUnion(
 }
 
 export function pointInUnion(areas: readonly LocalRings[], x: number, y: number): boolean {
+  // Plain containment first; the boundary distance (the slow part) only when no area contains the point.
+  for (let c = 0; c < areas.length; c++) if (pointInRings(areas[c], x, y)) return true;
   for (let c = 0; c < areas.length; c++) if (pointInsideOrOn(areas[c], x, y)) return true;
   return false;
 }
