@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@rd/auth';
 import { UuidPipe, ZodPipe } from '@rd/http';
 import type { Response } from 'express';
@@ -19,6 +20,8 @@ const rejectBody = z.strictObject({
 });
 
 /** The pilot's missions: only their own (another pilot's mission is a 404 for them). */
+@ApiTags('pilot')
+@ApiBearerAuth()
 @Controller('pilot/missions')
 export class PilotMissionsController {
   constructor(private readonly missions: MissionsService) {}
@@ -49,6 +52,9 @@ export class PilotMissionsController {
 
   @Put(':id/checklist')
   @Roles('pilot')
+  @ApiBody({
+    schema: z.toJSONSchema(checklistBody, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+  })
   checklist(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidPipe('id')) id: string,
@@ -67,6 +73,9 @@ export class PilotMissionsController {
   @Post(':id/reject')
   @HttpCode(200)
   @Roles('pilot')
+  @ApiBody({
+    schema: z.toJSONSchema(rejectBody, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+  })
   reject(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidPipe('id')) id: string,
