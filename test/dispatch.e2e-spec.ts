@@ -280,7 +280,13 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
     const runs = (await api(planner).get(`/regions/${REGION}/planning-runs`, dispatcher()).expect(200)).body;
     const done = runs.find((r: Json) => r.planId === plan.id);
     expect(done).toMatchObject({ status: 'succeeded', stage: 'done' });
-    expect(Object.keys(done.progress.timingsMs).sort()).toEqual(['matrix', 'snapping', 'solving', 'storing']);
+    expect(Object.keys(done.progress.timingsMs).sort()).toEqual([
+      'flight',
+      'matrix',
+      'snapping',
+      'solving',
+      'storing',
+    ]);
   });
 
   it('lets a dispatcher move a stop: re-timed and checked, stored as a new version; an infeasible move is refused', async () => {
