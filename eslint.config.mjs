@@ -16,6 +16,45 @@ const frameworkAndIo = [
   '@electric-sql/*',
 ];
 const appImports = ['**/apps/**', 'apps/*'];
+/** Node modules that read or write the outside world (flight has no I/O at all). */
+const nodeIo = [
+  'fs',
+  'fs/*',
+  'node:fs',
+  'node:fs/*',
+  'child_process',
+  'node:child_process',
+  'net',
+  'node:net',
+  'http',
+  'node:http',
+  'https',
+  'node:https',
+  'worker_threads',
+  'node:worker_threads',
+  'dgram',
+  'node:dgram',
+];
+/** What every core lib (routing, planning, flight) refuses. */
+const corePatterns = [
+  { group: appImports, message: 'libs never import apps' },
+  {
+    group: frameworkAndIo,
+    message: 'the core is plain TypeScript: no NestJS, TypeORM, Bull, MQTT or database',
+  },
+  {
+    group: [
+      '@rd/domain',
+      '@rd/domain/*',
+      '@rd/database*',
+      '@rd/queue*',
+      '@rd/auth*',
+      '@rd/config*',
+      '@rd/http*',
+    ],
+    message: 'the core imports only other core libs (routing, planning, flight)',
+  },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
@@ -39,32 +78,40 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/routing/**/*.ts', 'libs/planning/**/*.ts', 'libs/flight/**/*.ts'],
+    files: ['libs/routing/**/*.ts', 'libs/planning/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: corePatterns }] },
+  },
+  // Flight is the strictest core lib: routing and small pure packages only, no file or network I/O, and
+  // time and randomness come in as arguments.
+  {
+    files: ['libs/flight/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: appImports, message: 'libs never import apps' },
+            ...corePatterns,
             {
-              group: frameworkAndIo,
-              message: 'the core is plain TypeScript: no NestJS, TypeORM, Bull, MQTT or database',
+              group: ['@rd/planning', '@rd/planning/*', '@rd/telemetry*', '@rd/testing*'],
+              message: 'flight imports only @rd/routing among our libs',
             },
             {
-              group: [
-                '@rd/domain',
-                '@rd/domain/*',
-                '@rd/database*',
-                '@rd/queue*',
-                '@rd/auth*',
-                '@rd/config*',
-                '@rd/http*',
-              ],
-              message: 'the core imports only other core libs (routing, planning, flight)',
+              group: nodeIo,
+              message: 'flight does no I/O: callers read files and sockets and pass the data in',
             },
           ],
         },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'flight never reads the process: pass configuration in as arguments' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'flight takes the time as an argument (atMs)' },
+        { object: 'Math', property: 'random', message: 'flight takes a seeded generator (seededRandom)' },
       ],
     },
   },

@@ -3,6 +3,7 @@ const aliases = [
   'domain',
   'routing',
   'planning',
+  'flight',
   'config',
   'auth',
   'database',

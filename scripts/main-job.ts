@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createIntakeApp } from '../apps/intake/src/create-intake-app';
 import { createPlannerApp } from '../apps/planner/src/create-planner-app';
 import { MapStore } from '../apps/planner/src/maps/map-store.service';
@@ -17,6 +17,7 @@ import {
 } from '@rd/queue';
 import { loadRoutingData, seededRandom, type LonLat } from '@rd/routing';
 import { DataSource } from 'typeorm';
+import { runMountainDistrict } from './main-job-drones';
 
 /**
  * The main job, end to end on one machine: a database (PGlite + PostGIS when DATABASE_URL is unset),
@@ -24,7 +25,8 @@ import { DataSource } from 'typeorm';
  * a road map (an OSM extract, or a seeded generated rural county), seeds hubs and a mixed fleet,
  * takes a day of deliveries and a live-stream pickup burst through the intake API, lets the planner
  * plan (debounced job → snapping → matrices → solver → stored plan), commits the plan, prints the
- * summary and writes the plan as GeoJSON.
+ * summary and writes the plan as GeoJSON. Then a generated mountain district flies: drones, pilots, airspace
+ * imported as GeoJSON, drone sorties with pilots, a pilot accepting one mission and its `.plan` in the out folder.
  *
  *   npm run main-job -- [--once] [--map region.osm.pbf] [--orders 800] [--burst 200] [--seed 7]
  *                       [--time-limit-ms 5000] [--out out/plan.geojson]
@@ -146,8 +148,8 @@ async function main(): Promise<void> {
   const api = (app: typeof intake) =>
     `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/v1`;
   const [intakeUrl, plannerUrl] = [api(intake), api(planner)];
-  const token = (role: Role) =>
-    `Bearer ${issueToken({ sub: `main-job-${role}`, role }, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER })}`;
+  const token = (role: Role, staffId?: string) =>
+    `Bearer ${issueToken({ sub: `main-job-${role}`, role, staffId }, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER })}`;
   const call = async (
     base: string,
     method: string,
@@ -155,10 +157,11 @@ async function main(): Promise<void> {
     role: Role,
     body?: unknown,
     contentType = 'application/json',
+    staffId?: string,
   ) => {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { 'content-type': contentType, authorization: token(role) },
+      headers: { 'content-type': contentType, authorization: token(role, staffId) },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const json = (await res.json()) as Record<string, unknown>;
@@ -334,6 +337,33 @@ async function main(): Promise<void> {
     writeFileSync(out, JSON.stringify(planGeoJson(plan, regionHubs, args.map), null, 1));
     step(`wrote ${out}`);
     if (plan.routes.length === 0) throw new Error('the plan has no routes');
+
+    // 6. Drone legs on a generated mountain district (whatever the main map): sorties, pilots, a .plan.
+    const mountain = await runMountainDistrict(
+      {
+        intakeUrl,
+        plannerUrl,
+        call: (base, method, path, role, body, contentType, staffId) =>
+          call(base, method, path, role, body, contentType ?? 'application/json', staffId),
+        text: async (base, path, role, staffId) => {
+          const res = await fetch(`${base}${path}`, { headers: { authorization: token(role, staffId) } });
+          if (res.status !== 200) throw new Error(`GET ${path}: HTTP ${res.status}`);
+          return res.text();
+        },
+        drained: () => drained(planningQueue),
+        importMountainMap: async (r, seed) => {
+          await planner.get(MapStore).import(r, { kind: 'mountain', seed });
+        },
+        step,
+      },
+      { runId, seed: args.seed, outDir: dirname(out) },
+    );
+    const mountainOut = join(dirname(out), 'mountain-plan.geojson');
+    writeFileSync(
+      mountainOut,
+      JSON.stringify(planGeoJson(mountain.plan as unknown as PlanJson, [], undefined), null, 1),
+    );
+    step(`wrote ${mountainOut}`);
     step(`done in ${secondsSince(started)} s`);
   } finally {
     await intake.close();
@@ -356,6 +386,16 @@ interface PlanJson {
     visits: Array<{ seq: number; type: string; orderId: string | null; location: LonLat; startAt: string }>;
   }>;
   unassigned: Array<{ orderId: string; reason: string }>;
+  sorties?: Array<{
+    droneSerial: string;
+    sortie: number;
+    pilotId: string | null;
+    orderId: string;
+    launchAt: string;
+    distanceM: number;
+    energyWh: number;
+    geometry: { type: 'LineString'; coordinates: LonLat[] } | null;
+  }>;
 }
 
 /** Places for hubs and stops on the map: road nodes of the van graph (or village centres of a generated county). */
@@ -436,6 +476,22 @@ function planGeoJson(
         });
     }
   }
+  for (const s of plan.sorties ?? [])
+    if (s.geometry)
+      features.push({
+        type: 'Feature',
+        geometry: s.geometry,
+        properties: {
+          role: 'sortie',
+          drone: s.droneSerial,
+          sortie: s.sortie,
+          pilot: s.pilotId,
+          order: s.orderId,
+          launchAt: s.launchAt,
+          km: Math.round(s.distanceM / 100) / 10,
+          energyWh: Math.round(s.energyWh),
+        },
+      });
   return {
     type: 'FeatureCollection',
     properties: { planVersion: plan.version, summary: plan.summary, unassigned: plan.unassigned.length },

@@ -228,7 +228,8 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
     const plan = await planCovering([...orderIds, droneOrderId]);
 
     expect(plan.unassigned).toEqual([
-      expect.objectContaining({ orderId: droneOrderId, reason: 'drone_candidate' }),
+      // A drone port and drone exist, but no landing spot serves the refuge: the precise drone reason.
+      expect.objectContaining({ orderId: droneOrderId, reason: 'no_landing_spot' }),
     ]);
     const planned = plan.routes.flatMap((r: Json) =>
       r.visits.filter((v: Json) => v.type === 'stop').map((v: Json) => v.orderId),
@@ -279,7 +280,13 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
     const runs = (await api(planner).get(`/regions/${REGION}/planning-runs`, dispatcher()).expect(200)).body;
     const done = runs.find((r: Json) => r.planId === plan.id);
     expect(done).toMatchObject({ status: 'succeeded', stage: 'done' });
-    expect(Object.keys(done.progress.timingsMs).sort()).toEqual(['matrix', 'snapping', 'solving', 'storing']);
+    expect(Object.keys(done.progress.timingsMs).sort()).toEqual([
+      'flight',
+      'matrix',
+      'snapping',
+      'solving',
+      'storing',
+    ]);
   });
 
   it('lets a dispatcher move a stop: re-timed and checked, stored as a new version; an infeasible move is refused', async () => {

@@ -17,8 +17,14 @@ export async function createIntakeApp(options: IntakeModuleOptions): Promise<INe
     '/v1/orders/bulk',
     express.text({ type: ['text/csv', 'text/plain'], limit: config.BULK_BODY_LIMIT }),
   );
+  // Airspace GeoJSON (many zone vertices) shares the bulk cap.
+  app.use(/^\/v1\/regions\/[^/]+\/airspace\/import$/, express.json({ limit: config.BULK_BODY_LIMIT }));
   app.use(express.json({ limit: config.BODY_LIMIT }));
   configureHttpApp(app);
-  serveOpenApi(app, 'rural-dispatch intake', 'Order intake, parcel tracking, hubs and fleet.');
+  serveOpenApi(
+    app,
+    'rural-dispatch intake',
+    'Order intake, parcel tracking, hubs and fleet, airspace (no-fly zones, corridors, landing spots) and region weather.',
+  );
   return app;
 }

@@ -5,6 +5,9 @@ import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { typeOrmRoot, type DatabaseTarget } from '@rd/database';
 import type { DataSource } from 'typeorm';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
+import { AirspaceController } from './airspace/airspace.controller';
+import { AirspaceRepository } from './airspace/airspace.repository';
+import { AirspaceService } from './airspace/airspace.service';
 import { FleetController, HubsController } from './fleet/fleet.controller';
 import { FleetRepository } from './fleet/fleet.repository';
 import { FleetService } from './fleet/fleet.service';
@@ -41,6 +44,7 @@ export class IntakeModule {
         TrackingController,
         HubsController,
         FleetController,
+        AirspaceController,
         HealthController,
       ],
       providers: [
@@ -57,6 +61,8 @@ export class IntakeModule {
         HubsRepository,
         FleetRepository,
         FleetService,
+        AirspaceRepository,
+        AirspaceService,
       ],
     };
   }

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { issueToken } from '@rd/auth';
 import { routesOpenWithoutToken, startApp, undeclaredRoutes, type RunningApp } from '@rd/testing';
 import { createIntakeApp } from '../src/create-intake-app';
+import { AirspaceController } from '../src/airspace/airspace.controller';
 import { FleetController, HubsController } from '../src/fleet/fleet.controller';
 import { HealthController } from '../src/health.controller';
 import { OrdersController } from '../src/orders/orders.controller';
@@ -14,6 +15,7 @@ const CONTROLLERS = [
   TrackingController,
   HubsController,
   FleetController,
+  AirspaceController,
   HealthController,
 ];
 const PUBLIC_PATHS = ['/v1/health', '/v1/tracking/{trackingNumber}'];

@@ -5,6 +5,11 @@ import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { typeOrmRoot, type DatabaseTarget } from '@rd/database';
 import type { DataSource } from 'typeorm';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
+import { DronePlanningService } from './flight/drone-planning.service';
+import { FlightDataRepository } from './flight/flight-data.repository';
+import { MissionsRepository } from './flight/missions.repository';
+import { MissionsService } from './flight/missions.service';
+import { PilotMissionsController } from './flight/pilot-missions.controller';
 import { MapStore } from './maps/map-store.service';
 import { MapsController } from './maps/maps.controller';
 import { MapsRepository } from './maps/maps.repository';
@@ -34,7 +39,13 @@ export class PlannerModule {
     return {
       module: PlannerModule,
       imports: [typeOrmRoot(options.database, options.sharedDataSource)],
-      controllers: [PlannerHealthController, MapsController, PlansController, CourierController],
+      controllers: [
+        PlannerHealthController,
+        MapsController,
+        PlansController,
+        CourierController,
+        PilotMissionsController,
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: options.config },
         { provide: PLANNING_QUEUE_TOKEN, useValue: options.planningQueue },
@@ -50,6 +61,10 @@ export class PlannerModule {
         PlanningProcessor,
         PlansRepository,
         PlansService,
+        MissionsRepository,
+        MissionsService,
+        FlightDataRepository,
+        DronePlanningService,
       ],
     };
   }

@@ -68,6 +68,22 @@ export const configSchema = z.object({
   QUEUE_LOCK_MARGIN_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   /** How often the queue looks for jobs whose worker died (stalled) to run them again. */
   QUEUE_STALLED_CHECK_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
+  /** Drone cruise height above ground; never above the legal ceiling of 120 m (EU open category, China light UAV). */
+  DRONE_CRUISE_ALTITUDE_AGL_M: z.coerce
+    .number()
+    .min(10)
+    .max(120, 'must not exceed the 120 m legal ceiling')
+    .default(80),
+  /** Operator's launch wind limit (m/s); a drone's own lower limit applies first. */
+  DRONE_MAX_WIND_MPS: z.coerce.number().positive().max(40).default(10),
+  /** Battery kept at landing, % of usable (above PX4's 15 % low-battery warning). */
+  DRONE_RESERVE_PCT: z.coerce.number().min(0).max(80).default(25),
+  /** A landing spot serves stops within this distance of it. */
+  DRONE_SPOT_MAX_DISTANCE_M: z.coerce.number().positive().max(5_000).default(300),
+  /** Battery swap or charge time between sorties. */
+  DRONE_BATTERY_SWAP_S: z.coerce.number().int().min(0).max(7_200).default(600),
+  /** A sortie is VLOS for a pilot when every path point is within this distance of their station. */
+  PILOT_VLOS_RANGE_M: z.coerce.number().positive().max(10_000).default(500),
   BULK_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),

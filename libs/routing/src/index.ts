@@ -24,3 +24,4 @@ export * from './synthetic/rural-network';
 export * from './graphhopper/graphhopper-road-router';
 export * from './create-road-router';
 export * from './turns';
+export * from './synthetic/mountain-county';

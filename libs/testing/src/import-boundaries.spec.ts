@@ -5,7 +5,12 @@ import { repoRoot } from './shared-data';
 /** The dependency rules of ARCHITECTURE.md are checked by ESLint; these cases prove the rules bite. */
 describe('import boundaries', () => {
   // ESLint runs as the CLI does (its flat config is an ES module, which Jest's VM cannot load).
-  function boundaryErrors(filePath: string, code: string): Promise<string[]> {
+  async function boundaryErrors(filePath: string, code: string): Promise<string[]> {
+    const messages = await lintMessages(filePath, code);
+    return messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  }
+
+  function lintMessages(filePath: string, code: string): Promise<Array<{ ruleId: string; message: string }>> {
     const root = repoRoot();
     return new Promise((resolve, reject) => {
       const child = execFile(
@@ -24,9 +29,7 @@ describe('import boundaries', () => {
             const [result] = JSON.parse(stdout) as Array<{
               messages: Array<{ ruleId: string; message: string }>;
             }>;
-            resolve(
-              result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message),
-            );
+            resolve(result.messages);
           } catch {
             reject(error ?? new Error(`eslint printed no JSON: ${stdout}`));
           }
@@ -53,6 +56,31 @@ describe('import boundaries', () => {
       /only other core libs/,
     ],
     [
+      'libs/flight/src/x.ts',
+      "import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n",
+      /plain TypeScript/,
+    ],
+    [
+      'libs/flight/src/x.ts',
+      "import { Entity } from 'typeorm';\nexport const x = Entity;\n",
+      /plain TypeScript/,
+    ],
+    [
+      'libs/flight/src/x.ts',
+      "import { ENTITIES } from '@rd/domain';\nexport const x = ENTITIES;\n",
+      /only other core libs/,
+    ],
+    [
+      'libs/flight/src/x.ts',
+      "import { solve } from '@rd/planning';\nexport const x = solve;\n",
+      /only @rd\/routing/,
+    ],
+    [
+      'libs/flight/src/x.ts',
+      "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n",
+      /does no I\/O/,
+    ],
+    [
       'apps/intake/src/x.ts',
       "import { PlannerModule } from '../../planner/src/planner.module';\nexport const x = PlannerModule;\n",
       /apps never import apps/,
@@ -73,6 +101,20 @@ describe('import boundaries', () => {
     expect(errors[0]).toMatch(message);
   });
 
+  it('keeps the clock, randomness and the process out of libs/flight', async () => {
+    const ruleIds = ['no-restricted-properties', 'no-restricted-globals'];
+    const messages = await lintMessages(
+      'libs/flight/src/x.ts',
+      'export const a = Date.now();\nexport const b = Math.random();\nexport const c = process.env.X;\n',
+    );
+    const restricted = messages.filter((m) => ruleIds.includes(m.ruleId));
+    expect(restricted.map((m) => m.message)).toEqual([
+      expect.stringMatching(/atMs/),
+      expect.stringMatching(/seeded/),
+      expect.stringMatching(/never reads the process/),
+    ]);
+  });
+
   it('allows what the architecture allows', async () => {
     expect(
       await boundaryErrors(
@@ -84,6 +126,12 @@ describe('import boundaries', () => {
       await boundaryErrors(
         'apps/intake/src/x.ts',
         "import { ENTITIES } from '@rd/domain';\nexport const x = ENTITIES;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await boundaryErrors(
+        'libs/flight/src/x.ts',
+        "import { haversineM } from '@rd/routing';\nimport Flatbush from 'flatbush';\nimport { kinks } from '@turf/turf';\nexport const x = [haversineM, Flatbush, kinks];\n",
       ),
     ).toEqual([]);
   });

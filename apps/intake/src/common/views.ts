@@ -44,6 +44,7 @@ export interface OrderView {
   window: { start: string; end: string };
   priority: Priority;
   coldChain: boolean;
+  droneOptOut: boolean;
   source: string;
   createdAt: string;
   parcels: ParcelView[];

@@ -4,6 +4,7 @@ import {
   DomainError,
   DomainErrorCode,
   DroneEntity,
+  geoPoint,
   PilotEntity,
   VehicleEntity,
   type CreateCourierInput,
@@ -57,7 +58,11 @@ export class FleetService {
 
   async createDrone(input: CreateDroneInput): Promise<DroneEntity> {
     await this.requireHub('homePortId', input.homePortId, 'drone_port');
-    const saved = await this.fleet.insert(DroneEntity, input);
+    const { modelPreset, ...drone } = input;
+    const saved = await this.fleet.insert(DroneEntity, {
+      ...drone,
+      modelParams: modelPreset ? { preset: modelPreset } : null,
+    });
     return saved ?? Promise.reject(conflict('drone', 'serialNumber'));
   }
 
@@ -68,7 +73,11 @@ export class FleetService {
         { field: 'licenceExpiresOn', reason: `the licence expired (${input.licenceExpiresOn})` },
       ]);
     }
-    const saved = await this.fleet.insert(PilotEntity, { ...input, phone: input.phone ?? null });
+    const saved = await this.fleet.insert(PilotEntity, {
+      ...input,
+      phone: input.phone ?? null,
+      station: input.station ? geoPoint(input.station[0], input.station[1]) : null,
+    });
     return saved ?? Promise.reject(conflict('pilot', 'licenceNumber'));
   }
 

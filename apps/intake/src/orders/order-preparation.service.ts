@@ -74,6 +74,7 @@ export class OrderPreparation {
           windowEnd: input.window.end,
           priority: input.priority ?? 'standard',
           coldChain: input.coldChain ?? false,
+          droneOptOut: input.droneOptOut ?? false,
           idempotencyKey: c.key,
           requestHash: c.hash,
           source,

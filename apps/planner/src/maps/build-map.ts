@@ -1,5 +1,6 @@
 import {
   buildRoadGraphs,
+  generateMountainCounty,
   generateRuralNetwork,
   graphBbox,
   importOsm,
@@ -15,7 +16,9 @@ import {
 export type MapSource =
   | { kind: 'file'; path: string }
   /** A seeded generated rural county (no extract needed): the demo and tests. */
-  | { kind: 'generated'; seed: number; targetNodes?: number; origin?: LonLat };
+  | { kind: 'generated'; seed: number; targetNodes?: number; origin?: LonLat }
+  /** A seeded mountain county: a valley, villages up switchbacks, a drone port and an airfield. */
+  | { kind: 'mountain'; seed: number; origin?: LonLat };
 
 /** Profiles the planner routes on: vans on the van graph; motorbikes and tricycles on the motorbike graph. */
 export const PLANNING_PROFILES = ['van', 'motorbike'] as const;
@@ -42,6 +45,10 @@ export function buildMapFile(
   let villages: LonLat[] = [];
   if (source.kind === 'file') {
     graphs = importOsm(source.path, { profiles: [...PLANNING_PROFILES] }).graphs;
+  } else if (source.kind === 'mountain') {
+    const county = generateMountainCounty({ seed: source.seed, origin: source.origin });
+    graphs = buildRoadGraphs(county.osm, [VAN, MOTORBIKE]);
+    villages = county.villages;
   } else {
     const network = generateRuralNetwork({
       seed: source.seed,

@@ -117,7 +117,7 @@ export class MapStore {
 }
 
 function describe(source: MapSource): string {
-  return source.kind === 'file'
-    ? source.path
-    : `generated:seed=${source.seed},nodes=${source.targetNodes ?? 'default'}`;
+  if (source.kind === 'file') return source.path;
+  if (source.kind === 'mountain') return `mountain:seed=${source.seed}`;
+  return `generated:seed=${source.seed},nodes=${source.targetNodes ?? 'default'}`;
 }

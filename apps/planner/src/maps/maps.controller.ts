@@ -15,6 +15,7 @@ const importBody = z.union([
       targetNodes: z.number().int().min(100).max(2_000_000).optional(),
     }),
   }),
+  z.strictObject({ region: regionCode, mountain: z.strictObject({ seed: z.number().int().min(0) }) }),
 ]);
 
 @Controller('maps')
@@ -31,7 +32,11 @@ export class MapsController {
   import(@Body(new ZodPipe(importBody, 'the import')) body: z.infer<typeof importBody>) {
     return this.store.startImport(
       body.region,
-      'file' in body ? { kind: 'file', path: body.file } : { kind: 'generated', ...body.generated },
+      'file' in body
+        ? { kind: 'file', path: body.file }
+        : 'mountain' in body
+          ? { kind: 'mountain', ...body.mountain }
+          : { kind: 'generated', ...body.generated },
     );
   }
 

@@ -21,6 +21,10 @@ export interface OpenOrder {
   parcels: number;
   weightG: number;
   volumeCm3: number;
+  /** The recipient refused drone deliveries. */
+  droneOptOut: boolean;
+  /** Largest length, width and height among the order's parcels (mm). */
+  largestDimsMm: [number, number, number];
 }
 
 export interface FleetVehicle {
@@ -38,9 +42,18 @@ export interface FleetVehicle {
 
 export interface DronePort {
   droneId: string;
+  serialNumber: string;
+  /** Model name and energy-model parameters (`{ preset }` and overrides) as stored. */
+  model: string;
+  modelParams: Record<string, unknown> | null;
   portId: string;
   location: [number, number];
   maxPayloadG: number;
+  batteryWh: number;
+  cruiseSpeedMps: number;
+  /** Operating hours, UTC "HH:MM:SS". */
+  shiftStart: string;
+  shiftEnd: string;
 }
 
 /** Work the current plan committed (or a dispatcher locked): stays first, in order, on its vehicle. */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DronePort, FleetVehicle, HubRow, LockedRoute, OpenOrder, PlanningData } from './planning-data';
 import { type SqlRow } from '@rd/database';
+import { carryMissionsOver, insertMissions, type MissionToStore } from '../flight/missions.repository';
 
 const DAY_MS = 86_400_000;
 
@@ -47,6 +48,11 @@ export interface PlanToStore {
   summary: Record<string, unknown>;
   routes: StoredRoute[];
   unassigned: Array<{ orderId: string; reason: string; detail: string | null }>;
+  /**
+   * Drone missions of a solver plan (they replace earlier plans' unaccepted ones). Absent for a
+   * dispatcher's edit: the current plan's open missions carry over to the new version.
+   */
+  missions?: MissionToStore[];
 }
 
 const lineJson = (coords: Array<[number, number]> | null) =>
@@ -79,10 +85,14 @@ export class PlanningRepository {
          CASE WHEN o.kind = 'pickup' THEN ST_Y(o.sender_location) ELSE ST_Y(o.recipient_location) END AS lat,
          count(p.id)::int AS parcels, coalesce(sum(p.weight_g), 0)::float8 AS weight_g,
          coalesce(sum(p.length_mm::float8 * p.width_mm * p.height_mm) / 1000, 0)::float8 AS volume_cm3,
-         bool_or(p.fragile) AS fragile
+         bool_or(p.fragile) AS fragile, o.drone_opt_out,
+         max(p.length_mm) AS length_mm, max(p.width_mm) AS width_mm, max(p.height_mm) AS height_mm
        FROM orders o JOIN hubs h ON h.id = o.hub_id JOIN parcels p ON p.order_id = o.id
        WHERE h.region = $1 AND o.status IN ('accepted', 'planned', 'in_progress')
          AND o.window_start < $3::timestamptz AND o.window_end > $2::timestamptz
+         -- An order a pilot accepted is the drone's work now: it is not planned again.
+         AND NOT EXISTS (SELECT 1 FROM missions mi WHERE mi.order_id = o.id
+           AND mi.status IN ('accepted', 'uploaded', 'launched', 'delivered', 'returned'))
        GROUP BY o.id ORDER BY o.created_at, o.id`,
       [region, new Date(dayStartMs).toISOString(), new Date(dayStartMs + DAY_MS).toISOString()],
     );
@@ -95,8 +105,10 @@ export class PlanningRepository {
       [region],
     );
     const drones: SqlRow[] = await this.db.query(
-      `SELECT d.id, d.home_port_id, d.max_payload_g, ST_X(h.location) AS lon, ST_Y(h.location) AS lat
-       FROM drones d JOIN hubs h ON h.id = d.home_port_id WHERE h.region = $1 AND d.active`,
+      `SELECT d.id, d.serial_number, d.model, d.model_params, d.home_port_id, d.max_payload_g,
+         d.battery_wh::float8 AS battery_wh, d.cruise_speed_mps::float8 AS cruise_speed_mps,
+         d.shift_start::text AS shift_start, d.shift_end::text AS shift_end, ST_X(h.location) AS lon, ST_Y(h.location) AS lat
+       FROM drones d JOIN hubs h ON h.id = d.home_port_id WHERE h.region = $1 AND d.active ORDER BY d.serial_number`,
       [region],
     );
     // Committed stops (orders in progress) and every open stop of a route the dispatcher locked keep
@@ -133,6 +145,8 @@ export class PlanningRepository {
         parcels: o.parcels as number,
         weightG: Number(o.weight_g),
         volumeCm3: Math.ceil(Number(o.volume_cm3)),
+        droneOptOut: o.drone_opt_out as boolean,
+        largestDimsMm: [Number(o.length_mm), Number(o.width_mm), Number(o.height_mm)],
       })),
       vehicles: vehicles.map((v): FleetVehicle => ({
         id: v.id as string,
@@ -148,9 +162,16 @@ export class PlanningRepository {
       })),
       drones: drones.map((d): DronePort => ({
         droneId: d.id as string,
+        serialNumber: d.serial_number as string,
+        model: d.model as string,
+        modelParams: (d.model_params as Record<string, unknown> | null) ?? null,
         portId: d.home_port_id as string,
         location: [d.lon as number, d.lat as number],
         maxPayloadG: d.max_payload_g as number,
+        batteryWh: d.battery_wh as number,
+        cruiseSpeedMps: d.cruise_speed_mps as number,
+        shiftStart: d.shift_start as string,
+        shiftEnd: d.shift_end as string,
       })),
       locked: locked.map((l): LockedRoute => ({
         vehicleId: l.vehicle_id as string,
@@ -276,9 +297,12 @@ export class PlanningRepository {
         `SELECT coalesce(max(version), 0) + 1 AS next FROM plans WHERE region = $1`,
         [plan.region],
       )) as SqlRow[];
-      await m.query(`UPDATE plans SET status = 'superseded' WHERE region = $1 AND status = 'current'`, [
-        plan.region,
-      ]);
+      // A CTE so the driver returns the rows (a bare UPDATE … RETURNING comes back as [rows, count]).
+      const previous: SqlRow[] = await m.query(
+        `WITH s AS (UPDATE plans SET status = 'superseded' WHERE region = $1 AND status = 'current' RETURNING id)
+         SELECT id FROM s`,
+        [plan.region],
+      );
       const [{ id }] = (await m.query(
         `INSERT INTO plans (region, version, status, source, based_on, job_key, plan_date, stats, summary, created_by)
          VALUES ($1, $2, 'current', $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9) RETURNING id`,
@@ -307,7 +331,12 @@ export class PlanningRepository {
           ],
         );
       }
-      const plannedIds = plan.routes.flatMap((r) => r.visits.flatMap((v) => (v.orderId ? [v.orderId] : [])));
+      if (plan.missions) await insertMissions(m, id as string, plan.region, plan.missions);
+      else if (previous.length) await carryMissionsOver(m, previous[0].id as string, id as string);
+      const plannedIds = [
+        ...plan.routes.flatMap((r) => r.visits.flatMap((v) => (v.orderId ? [v.orderId] : []))),
+        ...(plan.missions ?? []).map((x) => x.orderId),
+      ];
       await m.query(
         `UPDATE orders SET status = 'planned', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'accepted'`,
         [plannedIds],

@@ -2,10 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import type { PlanningJob } from '@rd/domain';
 import { checkSolution, type VrpMatrix, type VrpProblem, type VrpSolution } from '@rd/planning';
+import { DronePlanningService, type DronePreparation } from '../flight/drone-planning.service';
+import { addDrones, growMatrix, withDroneOnlyStops } from '../flight/drone-problem';
+import type { StaffedSortie } from '../flight/drone-sorties';
 import { MapStore } from '../maps/map-store.service';
-import { buildProblem } from './plan-input';
+import { buildProblem, type LocationIndex } from './plan-input';
 import { routesOf, summarise } from './plan-output';
-import type { PlanningData } from './planning-data';
+import type { OpenOrder, PlanningData } from './planning-data';
 import { PlanningRunsRepository } from './planning-runs.repository';
 import { PlanningRepository } from './planning.repository';
 import { RoadPlacement, type Placement } from './road-placement';
@@ -35,6 +38,7 @@ export class PlanningService {
     private readonly repo: PlanningRepository,
     private readonly runs: PlanningRunsRepository,
     private readonly placement: RoadPlacement,
+    private readonly drones: DronePlanningService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -85,25 +89,78 @@ export class PlanningService {
       timings.matrix = Math.round(performance.now() - t);
 
       t = performance.now();
-      const solved = await this.solve(data, placed, matrices, jobKey, progress);
+      await progress('flight', { drones: data.drones.length });
+      const prep = await this.drones.prepare(job.region, data, data.orders);
+      const offRoadIds = new Set(placed.offRoad.map((o) => o.orderId));
+      const droneOnly = data.orders.filter(
+        (o) => offRoadIds.has(o.id) && prep.options.byOrder.get(o.id)?.length,
+      );
+      const locations = withDroneOnlyStops(placed.locations, droneOnly);
+      const grown = {
+        van: growMatrix(matrices.van, placed.locations.points.length, locations.points.length),
+        motorbike: growMatrix(matrices.motorbike, placed.locations.points.length, locations.points.length),
+      };
+      timings.flight = Math.round(performance.now() - t);
+
+      t = performance.now();
+      // Sorties no pilot can fly do not fly: their stops are solved again without drones (road-reachable
+      // ones may still go by road) and, if a drone still takes one without a pilot, it stays unassigned.
+      const noPilot = new Map<string, string>();
+      let solved = await this.solveWithDrones(
+        data,
+        placed.roadOrders,
+        droneOnly,
+        locations,
+        grown,
+        prep,
+        noPilot,
+        jobKey,
+        progress,
+      );
+      let staffing = this.drones.staff(data, prep, solved.solution);
+      if (staffing.unstaffed.length) {
+        for (const u of staffing.unstaffed) noPilot.set(u.sortie.orderId, u.reason);
+        solved = await this.solveWithDrones(
+          data,
+          placed.roadOrders,
+          droneOnly,
+          locations,
+          grown,
+          prep,
+          noPilot,
+          jobKey,
+          progress,
+        );
+        staffing = this.drones.staff(data, prep, solved.solution);
+      }
       const { problem, solution, frozen } = solved;
       timings.solving = Math.round(performance.now() - t);
       const check = checkSolution(problem, solution, 'cost');
       if (!check.ok)
         throw new Error(`the solver's plan failed the checker: ${check.violations.slice(0, 3).join('; ')}`);
+      const droneIds = new Set(data.drones.map((d) => d.droneId));
+      const roadSolution = { ...solution, routes: solution.routes.filter((r) => !droneIds.has(r.vehicleId)) };
+      const missions = this.drones.missions(data, prep, staffing);
 
       t = performance.now();
       await progress('storing', { cost: solution.stats.cost, vehicles: solution.stats.vehicles });
       // Routes whose locked work could not be re-solved stay exactly as they were.
       const routes = [
-        ...(await routesOf(router, data, problem, solution, placed)),
+        ...(await routesOf(router, data, problem, roadSolution, { locations, snaps: placed.snaps })),
         ...(await this.repo.currentRoutes(job.region, [...frozen])),
       ];
-      const unassigned = [
-        ...placed.offRoad,
-        ...solution.unassigned.map((u) => ({ orderId: u.stopId, reason: u.reason, detail: null })),
-      ];
-      const summary = summarise(data, routes, unassigned, solution);
+      const unassigned = this.unassignedOf(
+        placed.offRoad,
+        droneOnly,
+        prep,
+        noPilot,
+        solution,
+        staffing.unstaffed,
+      );
+      const summary = {
+        ...summarise(data, routes, unassigned, solution),
+        ...droneSummary(routes, staffing.staffed, missions),
+      };
       const plan = await this.repo.storePlan({
         region: job.region,
         jobKey,
@@ -119,6 +176,7 @@ export class PlanningService {
         summary,
         routes,
         unassigned,
+        missions,
       });
       timings.storing = Math.round(performance.now() - t);
       await this.runs.finish(runId, plan.id, { summary, timingsMs: timings });
@@ -147,6 +205,7 @@ export class PlanningService {
     matrices: Record<'van' | 'motorbike', VrpMatrix>,
     jobKey: string,
     progress: (stage: string, extra?: Record<string, unknown>) => Promise<void>,
+    extend: (problem: VrpProblem) => VrpProblem = (problem) => problem,
   ): Promise<{ problem: VrpProblem; solution: VrpSolution; frozen: Set<string> }> {
     const frozen = new Set<string>();
     for (;;) {
@@ -154,11 +213,13 @@ export class PlanningService {
         data.locked.filter((l) => frozen.has(l.vehicleId)).flatMap((l) => l.orderIds),
       );
       const scoped: PlanningData = { ...data, vehicles: data.vehicles.filter((v) => !frozen.has(v.id)) };
-      const problem = buildProblem(
-        scoped,
-        placed.roadOrders.filter((o) => !frozenOrders.has(o.id)),
-        placed.locations,
-        matrices,
+      const problem = extend(
+        buildProblem(
+          scoped,
+          placed.roadOrders.filter((o) => !frozenOrders.has(o.id)),
+          placed.locations,
+          matrices,
+        ),
       );
       await progress('solving', {
         stops: problem.stops.length,
@@ -189,6 +250,74 @@ export class PlanningService {
       }
     }
   }
+  /** Road and drone-only stops in one problem; drones are vehicles with their flight matrices. */
+  private solveWithDrones(
+    data: PlanningData,
+    roadOrders: OpenOrder[],
+    droneOnly: OpenOrder[],
+    locations: LocationIndex,
+    matrices: Record<'van' | 'motorbike', VrpMatrix>,
+    prep: DronePreparation,
+    noPilot: ReadonlyMap<string, string>,
+    jobKey: string,
+    progress: (stage: string, extra?: Record<string, unknown>) => Promise<void>,
+  ) {
+    const orders = [...roadOrders, ...droneOnly.filter((o) => !noPilot.has(o.id))];
+    const blocked = new Set(noPilot.keys());
+    return this.solve(data, { roadOrders: orders, locations }, matrices, jobKey, progress, (problem) =>
+      addDrones(problem, data, locations, prep.options, this.drones.batterySwapS, blocked),
+    );
+  }
+
+  /** Why each order is left out: the road's reason, the drone's precise one, the solver's, or no pilot. */
+  private unassignedOf(
+    offRoad: Placement['offRoad'],
+    droneOnly: OpenOrder[],
+    prep: DronePreparation,
+    noPilot: ReadonlyMap<string, string>,
+    solution: VrpSolution,
+    unstaffed: Array<{ sortie: { orderId: string }; reason: string }>,
+  ): Array<{ orderId: string; reason: string; detail: string | null }> {
+    const flyable = new Set(droneOnly.map((o) => o.id));
+    const out = new Map<string, { orderId: string; reason: string; detail: string | null }>();
+    for (const o of offRoad) {
+      if (flyable.has(o.orderId) && !noPilot.has(o.orderId)) continue;
+      const why = prep.options.ineligible.get(o.orderId);
+      if (noPilot.has(o.orderId))
+        out.set(o.orderId, { orderId: o.orderId, reason: 'no_pilot', detail: noPilot.get(o.orderId)! });
+      else if (why) out.set(o.orderId, { orderId: o.orderId, reason: why.code, detail: why.reason });
+      else out.set(o.orderId, o);
+    }
+    for (const u of solution.unassigned) {
+      const why = prep.options.ineligible.get(u.stopId);
+      // A drone-only stop the solver could not fit says so; an off-road stop no drone may fly gives the drone's reason.
+      out.set(u.stopId, {
+        orderId: u.stopId,
+        reason: u.reason,
+        detail: why ? `${why.code}: ${why.reason}` : null,
+      });
+    }
+    for (const u of unstaffed)
+      out.set(u.sortie.orderId, { orderId: u.sortie.orderId, reason: 'no_pilot', detail: u.reason });
+    return [...out.values()];
+  }
+}
+
+/** Drone figures beside the road ones: sorties flown, km flown, energy used, pilots on duty. */
+function droneSummary(
+  routes: Array<{ visits: Array<{ orderId: string | null }> }>,
+  staffed: StaffedSortie[],
+  missions: Array<{ distanceM: number; energyWh: number; pilotId: string | null }>,
+): Record<string, unknown> {
+  const roadStops = routes.reduce((n, r) => n + r.visits.filter((v) => v.orderId).length, 0);
+  return {
+    plannedStops: roadStops + staffed.length,
+    roadStops,
+    droneSorties: staffed.length,
+    kmFlown: Math.round(missions.reduce((s, m) => s + m.distanceM, 0) / 100) / 10,
+    droneEnergyWh: Math.round(missions.reduce((s, m) => s + m.energyWh, 0)),
+    pilotsOnDuty: new Set(missions.map((m) => m.pilotId)).size,
+  };
 }
 
 /** A stable seed per job, so a retried job searches the same way. */

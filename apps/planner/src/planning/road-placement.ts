@@ -1,18 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import type { VrpMatrix } from '@rd/planning';
-import { haversineM, isSnapped, type LonLat, type RoadRouter, type SnapResult } from '@rd/routing';
+import { isSnapped, type LonLat, type RoadRouter, type SnapResult } from '@rd/routing';
 import { indexLocations, type LocationIndex } from './plan-input';
 import type { OpenOrder, PlanningData } from './planning-data';
 
-/** A drone can take a parcel whose stop lies within this distance of its port (out and back on one battery). */
-const DRONE_REACH_M = 10_000;
 export const ROAD_PROFILES = ['van', 'motorbike'] as const;
 
 export interface Placement {
   /** Orders some vehicle profile can reach by road. */
   roadOrders: OpenOrder[];
-  /** Orders no profile reaches: drone candidates, or unassigned as unreachable. */
+  /** Orders no profile reaches: drones may fly them (the flight feature decides), else unassigned. */
   offRoad: Array<{ orderId: string; reason: string; detail: string | null }>;
   locations: LocationIndex;
   /** Snap result of every location, per road profile. */
@@ -24,7 +22,7 @@ export interface Placement {
 export class RoadPlacement {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  /** Snaps every hub and stop per road profile; a stop no profile can reach by road goes to drones or is unassigned. */
+  /** Snaps every hub and stop per road profile; a stop no profile can reach by road is set apart as off-road. */
   async place(router: RoadRouter, data: PlanningData): Promise<Placement> {
     const raw: LonLat[] = data.orders.map((o) => o.stop);
     const byProfile: Record<string, SnapResult[]> = {};
@@ -36,12 +34,7 @@ export class RoadPlacement {
       if (ROAD_PROFILES.some((p) => byProfile[p][i].ok)) return roadOrders.push(order);
       const failure = byProfile.van[i];
       const detail = failure.ok ? null : failure.message;
-      const drone = data.drones.find(
-        (d) =>
-          d.maxPayloadG >= order.weightG &&
-          haversineM(d.location[0], d.location[1], order.stop[0], order.stop[1]) <= DRONE_REACH_M,
-      );
-      offRoad.push({ orderId: order.id, reason: drone ? 'drone_candidate' : 'unreachable_by_road', detail });
+      offRoad.push({ orderId: order.id, reason: 'unreachable_by_road', detail });
     });
     const locations = indexLocations(data, roadOrders);
     const snaps: Record<string, SnapResult[]> = {};

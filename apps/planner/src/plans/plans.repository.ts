@@ -52,8 +52,27 @@ export interface PlanHeader {
   committedBy: string | null;
 }
 
+/** A drone sortie of a plan: its mission, pilot, times, flown distance, energy and path. */
+export interface SortieView {
+  missionId: string;
+  droneId: string;
+  droneSerial: string;
+  sortie: number;
+  pilotId: string | null;
+  orderId: string;
+  status: string;
+  operation: string;
+  launchAt: string;
+  landAt: string;
+  distanceM: number;
+  energyWh: number;
+  geometry: { type: 'LineString'; coordinates: Array<[number, number]> } | null;
+}
+
 export interface PlanView extends PlanHeader {
   routes: RouteView[];
+  /** Drone sorties (missions) of the plan; none in a courier's view. */
+  sorties: SortieView[];
   unassigned: Array<{ orderId: string; reason: string; detail: string | null }>;
 }
 
@@ -159,8 +178,32 @@ export class PlansRepository {
           `SELECT order_id, reason, detail FROM plan_unassigned WHERE plan_id = $1 ORDER BY reason, order_id`,
           [header.id],
         );
+    const sortieRows: SqlRow[] = options.courierId
+      ? []
+      : await this.db.query(
+          `SELECT m.id, m.drone_id, d.serial_number, m.sortie, m.pilot_id, m.order_id, m.status, m.operation,
+             m.launch_at, m.land_at, m.distance_m, m.energy_wh,
+             CASE WHEN $2 THEN ST_AsGeoJSON(m.path, 6)::json END AS geometry
+           FROM missions m JOIN drones d ON d.id = m.drone_id WHERE m.plan_id = $1 ORDER BY d.serial_number, m.sortie`,
+          [header.id, options.geometry],
+        );
     return {
       ...header,
+      sorties: sortieRows.map((m) => ({
+        missionId: m.id as string,
+        droneId: m.drone_id as string,
+        droneSerial: m.serial_number as string,
+        sortie: m.sortie as number,
+        pilotId: (m.pilot_id as string | null) ?? null,
+        orderId: m.order_id as string,
+        status: m.status as string,
+        operation: m.operation as string,
+        launchAt: isoTime(m.launch_at),
+        landAt: isoTime(m.land_at),
+        distanceM: m.distance_m as number,
+        energyWh: m.energy_wh as number,
+        geometry: (m.geometry as SortieView['geometry']) ?? null,
+      })),
       routes: routeRows.map((r) => ({
         id: r.id as string,
         vehicleId: r.vehicle_id as string,

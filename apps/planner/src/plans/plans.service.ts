@@ -52,6 +52,8 @@ export class PlansService {
     const vehicleOf = (plan: PlanView) => {
       const map = new Map<string, string>();
       for (const r of plan.routes) for (const v of r.visits) if (v.orderId) map.set(v.orderId, r.vehicleId);
+      // Drone-flown orders count as carried by their drone.
+      for (const s of plan.sorties) map.set(s.orderId, s.droneId);
       return map;
     };
     const va = vehicleOf(a);

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { numericTransformer } from './geo';
+import { GeoPoint, numericTransformer, pointColumn } from './geo';
 
 export const VEHICLE_KINDS = ['van', 'motorbike', 'tricycle'] as const;
 export type VehicleKind = (typeof VEHICLE_KINDS)[number];
@@ -33,6 +33,14 @@ export class DroneEntity {
   @Column({ type: 'numeric', name: 'cruise_speed_mps', transformer: numericTransformer })
   cruiseSpeedMps!: number;
   @Column({ type: 'uuid', name: 'home_port_id' }) homePortId!: string;
+  /** Energy-model parameters: `{ preset }` naming a known model, with optional overrides. */
+  @Column({ type: 'jsonb', name: 'model_params', nullable: true }) modelParams!: Record<
+    string,
+    unknown
+  > | null;
+  /** Operating hours, UTC "HH:MM:SS". */
+  @Column({ type: 'time', name: 'shift_start', default: '07:00' }) shiftStart!: string;
+  @Column({ type: 'time', name: 'shift_end', default: '19:00' }) shiftEnd!: string;
   @Column({ type: 'boolean', default: true }) active!: boolean;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
 }
@@ -47,6 +55,11 @@ export class PilotEntity {
   /** "YYYY-MM-DD". */
   @Column({ type: 'date', name: 'licence_expires_on' }) licenceExpiresOn!: string;
   @Column({ type: 'integer', name: 'max_drones_supervised' }) maxDronesSupervised!: number;
+  /** Where the pilot stands: VLOS sorties stay within range of it. */
+  @Column({ ...pointColumn, nullable: true }) station!: GeoPoint | null;
+  @Column({ type: 'time', name: 'shift_start', default: '07:00' }) shiftStart!: string;
+  @Column({ type: 'time', name: 'shift_end', default: '19:00' }) shiftEnd!: string;
+  @Column({ type: 'text', default: 'default' }) region!: string;
   @Column({ type: 'boolean', default: true }) active!: boolean;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
 }

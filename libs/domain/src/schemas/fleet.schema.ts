@@ -54,6 +54,10 @@ export const createDroneSchema = z.strictObject({
   batteryWh: z.number().positive('must be greater than 0').max(100_000),
   cruiseSpeedMps: z.number().positive('must be greater than 0').max(100),
   homePortId: uuid,
+  /** Energy-model preset id (e.g. `dji-flycart-30`); the drone's own payload, battery and speed override it. */
+  modelPreset: z.string().trim().min(1).max(64).optional(),
+  shiftStart: localTime.optional(),
+  shiftEnd: localTime.optional(),
 });
 export type CreateDroneInput = z.infer<typeof createDroneSchema>;
 
@@ -64,6 +68,11 @@ export const createPilotSchema = z.strictObject({
   licenceClass: z.enum(LICENCE_CLASSES),
   licenceExpiresOn: isoDate,
   maxDronesSupervised: z.number().int().min(1).max(100),
+  /** Where the pilot stands (VLOS range is measured from here). */
+  station: lonLat.optional(),
+  shiftStart: localTime.optional(),
+  shiftEnd: localTime.optional(),
+  region: regionCode.optional(),
 });
 export type CreatePilotInput = z.infer<typeof createPilotSchema>;
 

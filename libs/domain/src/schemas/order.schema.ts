@@ -38,6 +38,8 @@ export const createOrderSchema = z
       }),
     priority: z.enum(PRIORITIES).optional(),
     coldChain: z.boolean().optional(),
+    /** The recipient does not want drone deliveries: this order always goes by road. */
+    droneOptOut: z.boolean().optional(),
     parcels: z.array(parcelInputSchema).min(1, 'an order needs at least one parcel').max(100),
   })
   .superRefine((order, ctx) => {

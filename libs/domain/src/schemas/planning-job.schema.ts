@@ -12,7 +12,8 @@ export const regionCode = z
  * A run plans every accepted order of the region; `orderIds` only says what triggered it.
  */
 export const planningJobSchema = z.strictObject({
-  reason: z.enum(['orders_accepted', 'plan_now', 'alert']),
+  /** `mission_rejected`: a pilot refused a drone mission; its stop is planned again without that flight. */
+  reason: z.enum(['orders_accepted', 'plan_now', 'alert', 'mission_rejected']),
   region: regionCode,
   orderIds: z.array(uuid).max(20_000),
   requestedAt: z.iso.datetime(),

@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import request from 'supertest';
+import { startApp, type RunningApp } from '@rd/testing';
+import { createPlannerApp } from '../src/create-planner-app';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * The pilot's workflow on real PostgreSQL/PostGIS and Redis: each test stores its own plan with one
+ * mission (as the planner does) and drives it through the API.
+ */
+describe('pilot missions', () => {
+  let app: RunningApp;
+  let db: Client;
+  const http = () => request(app.app.getHttpServer());
+  const REGION = 'pilots';
+  const port: [number, number] = [1.53, 42.55];
+  const spot: [number, number] = [1.54, 42.56];
+  let hubId: string;
+  let droneId: string;
+  let droneSerial: string;
+
+  async function pilot(name: string): Promise<string> {
+    const { rows } = await db.query(
+      `INSERT INTO pilots (name, licence_number, licence_class, licence_expires_on, max_drones_supervised, region, station)
+       VALUES ($1, $2, 'BVLOS', '2030-01-01', 3, $3, ST_SetSRID(ST_MakePoint($4, $5), 4326)) RETURNING id`,
+      [name, `LIC-${randomUUID().slice(0, 8)}`, REGION, port[0], port[1]],
+    );
+    return rows[0].id;
+  }
+
+  /** A plan with one assigned mission for `pilotId`, like the planner stores it. */
+  async function mission(pilotId: string): Promise<{ id: string; orderId: string; region: string }> {
+    // Each mission in a current plan of a region of its own (one current plan per region).
+    const region = `${REGION}-${randomUUID().slice(0, 8)}`;
+    const { rows: orders } = await db.query(
+      `INSERT INTO orders (kind, hub_id, sender_name, sender_phone, sender_location, recipient_name, recipient_phone,
+         recipient_location, window_start, window_end, status)
+       VALUES ('delivery', $1, 'Shop', '+376 800 100', ST_SetSRID(ST_MakePoint($2, $3), 4326), 'Farm',
+         '+376 600 100', ST_SetSRID(ST_MakePoint($4, $5), 4326), '2026-11-23T08:00Z', '2026-11-23T16:00Z', 'planned')
+       RETURNING id`,
+      [hubId, port[0], port[1], spot[0], spot[1]],
+    );
+    const orderId = orders[0].id;
+    await db.query(
+      `INSERT INTO parcels (order_id, tracking_number, weight_g, length_mm, width_mm, height_mm)
+       VALUES ($1, $2, 900, 200, 150, 100)`,
+      [orderId, `RD${randomUUID().slice(0, 12).replace(/-/g, 'X').toUpperCase()}`],
+    );
+    const { rows: plans } = await db.query(
+      `INSERT INTO plans (region, version, status, source, plan_date, created_by)
+       VALUES ($1, 1, 'current', 'solver', '2026-11-23', 'test') RETURNING id`,
+      [region],
+    );
+    const flight = {
+      portId: hubId,
+      home: { point: port, elevationAmslM: 1000 },
+      outboundPath: [port, spot],
+      returnPath: [spot, port],
+      spot: { id: 'spot-1', point: spot, clearRadiusM: 10, lowering: 'winch' },
+      cruiseAltitudeAboveTakeoffM: 80,
+      cruiseSpeedMps: 15,
+      payloadG: 900,
+    };
+    const qgcPlan = { fileType: 'Plan', version: 1, mission: { items: [] } };
+    const { rows } = await db.query(
+      `INSERT INTO missions (plan_id, region, sortie, drone_id, pilot_id, order_id, port_id, operation, status, path,
+         flight, energy_budget, qgc_plan, launch_at, land_at, distance_m, energy_wh)
+       VALUES ($1, $2, 1, $3, $4, $5, $6, 'bvlos', 'assigned',
+         ST_SetSRID(ST_GeomFromGeoJSON($7), 4326), $8, '{"energyWh": 120}', $9, '2026-11-23T09:00Z',
+         '2026-11-23T09:20Z', 3000, 120) RETURNING id`,
+      [
+        plans[0].id,
+        region,
+        droneId,
+        pilotId,
+        orderId,
+        hubId,
+        JSON.stringify({ type: 'LineString', coordinates: [port, spot, port] }),
+        JSON.stringify(flight),
+        JSON.stringify(qgcPlan),
+      ],
+    );
+    return { id: rows[0].id, orderId, region };
+  }
+
+  const completeChecklist = {
+    battery: true,
+    payloadSecured: true,
+    weather: true,
+    airspace: true,
+    landingSpotClear: true,
+  };
+
+  beforeAll(async () => {
+    app = await startApp('pilot_missions', createPlannerApp);
+    db = new Client({ connectionString: app.db.url });
+    await db.connect();
+    const { rows: hubs } = await db.query(
+      `INSERT INTO hubs (code, name, kind, location, region)
+       VALUES ('PORT-1', 'Port', 'drone_port', ST_SetSRID(ST_MakePoint($1, $2), 4326), $3) RETURNING id`,
+      [port[0], port[1], REGION],
+    );
+    hubId = hubs[0].id;
+    droneSerial = 'FC30-P-1';
+    const { rows: drones } = await db.query(
+      `INSERT INTO drones (serial_number, model, max_payload_g, battery_wh, cruise_speed_mps, home_port_id)
+       VALUES ($1, 'FlyCart 30', 30000, 3968, 15, $2) RETURNING id`,
+      [droneSerial, hubId],
+    );
+    droneId = drones[0].id;
+  }, 60_000);
+
+  afterAll(async () => {
+    await db.end();
+    await app.close();
+  });
+
+  it('lists and shows only the pilot’s own missions; another pilot gets 404', async () => {
+    const [alice, bob] = [await pilot('Alice'), await pilot('Bob')];
+    const own = await mission(alice);
+    const others = await mission(bob);
+    const asAlice = app.auth('pilot', alice);
+    const list = await http().get('/v1/pilot/missions').set('Authorization', asAlice).expect(200);
+    expect(list.body.map((m: Json) => m.id)).toEqual([own.id]);
+
+    const one = await http().get(`/v1/pilot/missions/${own.id}`).set('Authorization', asAlice).expect(200);
+    expect(one.body).toMatchObject({
+      id: own.id,
+      status: 'assigned',
+      orderId: own.orderId,
+      checklistComplete: false,
+    });
+    expect(one.body.path.geometry).toEqual({ type: 'LineString', coordinates: [port, spot, port] });
+
+    const plan = await http()
+      .get(`/v1/pilot/missions/${own.id}/plan`)
+      .set('Authorization', asAlice)
+      .expect(200);
+    expect(plan.headers['content-disposition']).toContain(`mission-${own.id}.plan`);
+    expect(plan.headers['content-type']).toMatch(/application\/json/);
+    expect(plan.body).toMatchObject({ fileType: 'Plan' });
+
+    for (const path of [`/v1/pilot/missions/${others.id}`, `/v1/pilot/missions/${others.id}/plan`])
+      await http().get(path).set('Authorization', asAlice).expect(404);
+    await http().post(`/v1/pilot/missions/${others.id}/accept`).set('Authorization', asAlice).expect(404);
+    // Other roles do not reach the pilot's routes; a pilot token without a pilot record is refused.
+    await http().get('/v1/pilot/missions').set('Authorization', app.auth('courier', alice)).expect(403);
+    await http().get('/v1/pilot/missions').set('Authorization', app.auth('pilot')).expect(403);
+  });
+
+  it('refuses acceptance until the checklist is complete, then writes the outbox row with the acceptance', async () => {
+    const alice = await pilot('Alice A');
+    const { id } = await mission(alice);
+    const auth = app.auth('pilot', alice, 'alice-sub');
+    const early = await http().post(`/v1/pilot/missions/${id}/accept`).set('Authorization', auth).expect(409);
+    expect(early.body.missingChecklistItems).toEqual([
+      'battery',
+      'payloadSecured',
+      'weather',
+      'airspace',
+      'landingSpotClear',
+    ]);
+    await http()
+      .put(`/v1/pilot/missions/${id}/checklist`)
+      .set('Authorization', auth)
+      .send({ battery: true, weather: true })
+      .expect(200);
+    const partial = await http()
+      .post(`/v1/pilot/missions/${id}/accept`)
+      .set('Authorization', auth)
+      .expect(409);
+    expect(partial.body.details.map((d: Json) => d.field)).toEqual([
+      'checklist.payloadSecured',
+      'checklist.airspace',
+      'checklist.landingSpotClear',
+    ]);
+    await http()
+      .put(`/v1/pilot/missions/${id}/checklist`)
+      .set('Authorization', auth)
+      .send({ nope: true })
+      .expect(400);
+    expect(
+      (await db.query(`SELECT count(*)::int AS n FROM device_outbox WHERE ref_id = $1`, [id])).rows[0].n,
+    ).toBe(0);
+
+    const done = await http()
+      .put(`/v1/pilot/missions/${id}/checklist`)
+      .set('Authorization', auth)
+      .send(completeChecklist)
+      .expect(200);
+    expect(done.body.checklistComplete).toBe(true);
+    // Two concurrent accepts: the row lock serialises them; exactly one wins.
+    const results = await Promise.all([
+      http().post(`/v1/pilot/missions/${id}/accept`).set('Authorization', auth),
+      http().post(`/v1/pilot/missions/${id}/accept`).set('Authorization', auth),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    const refused = results.find((r) => r.status === 409)!;
+    expect(refused.body).toMatchObject({ error: 'illegal_transition', currentState: 'accepted' });
+
+    const { rows: outbox } = await db.query(`SELECT * FROM device_outbox WHERE ref_id = $1`, [id]);
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0]).toMatchObject({
+      device_kind: 'drone',
+      device_id: droneSerial,
+      channel: 'missions',
+      message_type: 'mission',
+      status: 'pending',
+    });
+    expect(outbox[0].payload).toMatchObject({ missionId: id, droneId, altitudeReference: 'above_takeoff' });
+    expect(outbox[0].payload.waypoints.map((w: Json) => [w.lon, w.lat])).toEqual([port, spot, spot, port]);
+
+    const { rows: events } = await db.query(
+      `SELECT seq, type, from_status, to_status, actor_sub FROM mission_events WHERE mission_id = $1 ORDER BY seq`,
+      [id],
+    );
+    expect(events.map((e) => [e.type, e.from_status, e.to_status])).toEqual([
+      ['accept', 'assigned', 'accepted'],
+    ]);
+    expect(events[0].actor_sub).toBe('alice-sub');
+    await expect(
+      db.query(`UPDATE mission_events SET reason = 'x' WHERE mission_id = $1`, [id]),
+    ).rejects.toThrow(/append-only/);
+    // The checklist is closed once the mission is accepted.
+    await http()
+      .put(`/v1/pilot/missions/${id}/checklist`)
+      .set('Authorization', auth)
+      .send({ battery: false })
+      .expect(409);
+  });
+
+  it('rejects with a reason: no outbox row, and a re-plan of that stop is enqueued', async () => {
+    const bob = await pilot('Bob B');
+    const { id, orderId, region } = await mission(bob);
+    const auth = app.auth('pilot', bob);
+    await http().post(`/v1/pilot/missions/${id}/reject`).set('Authorization', auth).send({}).expect(400);
+    const res = await http()
+      .post(`/v1/pilot/missions/${id}/reject`)
+      .set('Authorization', auth)
+      .send({ reason: 'gusts over the ridge' })
+      .expect(200);
+    expect(res.body).toMatchObject({ status: 'rejected', reason: 'gusts over the ridge' });
+    expect(
+      (await db.query(`SELECT count(*)::int AS n FROM device_outbox WHERE ref_id = $1`, [id])).rows[0].n,
+    ).toBe(0);
+    const jobs = await app.queue.queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
+    expect(jobs.map((j) => j.data)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          reason: 'mission_rejected',
+          region,
+          orderIds: [orderId],
+          planDate: '2026-11-23',
+        }),
+      ]),
+    );
+    // A rejected mission is final.
+    await http().post(`/v1/pilot/missions/${id}/accept`).set('Authorization', auth).expect(409);
+  });
+});
