@@ -171,11 +171,17 @@ export class SegmentChecker {
   private readonly blocks = (o: number): boolean =>
     this.obstacleActive[o] === 1 &&
     segmentEntersRings(this.airspace.obstacles[o], this.ax, this.ay, this.bx, this.by);
-  private readonly px = { x: 0, y: 0, skip: -1 };
-  private readonly containsPoint = (o: number): boolean =>
-    o !== this.px.skip &&
-    this.obstacleActive[o] === 1 &&
-    pointStrictlyInside(this.airspace.obstacles[o], this.px.x, this.px.y);
+  private readonly px = { x: 0, y: 0, skip: -1, found: -1 };
+  private readonly containsPoint = (o: number): boolean => {
+    if (
+      o === this.px.skip ||
+      this.obstacleActive[o] !== 1 ||
+      !pointStrictlyInside(this.airspace.obstacles[o], this.px.x, this.px.y)
+    )
+      return false;
+    this.px.found = o;
+    return true;
+  };
 
   constructor(
     readonly airspace: Airspace,
@@ -222,8 +228,9 @@ export class SegmentChecker {
     this.px.x = x;
     this.px.y = y;
     this.px.skip = skip;
-    const found = index.search(x, y, x, y, this.containsPoint);
-    return found.length > 0 ? found[0] : -1;
+    this.px.found = -1;
+    index.collides(x, y, x, y, this.containsPoint);
+    return this.px.found;
   }
 
   insideKeepIn(x: number, y: number): boolean {
@@ -307,7 +314,7 @@ export function planInScope(
       coverM = Math.max(coverM, Math.hypot(cx - ax, cy - ay) + Math.hypot(cx - bx, cy - by));
     }
   }
-  let boundM = Math.min(coverM, Math.max(straightM * 1.25, straightM + 4 * airspace.safetyBufferM));
+  let boundM = Math.min(coverM, Math.max(straightM * 1.25, straightM + 4 * airspace.safetyBufferM, 1));
   for (;;) {
     // Once the ellipse holds every obstacle and corridor vertex, paths of any length are allowed.
     const found = searchWithin(
