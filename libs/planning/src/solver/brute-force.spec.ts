@@ -1,63 +1,12 @@
 import { checkSolution } from '../checker/check-solution';
-import type { VrpProblem } from '../model';
 import { randomProblem } from '../test-helpers';
+import { bruteForce as oracleOf } from './brute-force-oracle';
 import { solve } from './solve';
 
-/**
- * Oracle: enumerate every assignment of stops to ordered routes (and to "unserved" for optional stops),
- * simulate each route independently, keep the cheapest. Distance objective, single trip.
- */
-function bruteForce(problem: VrpProblem): number {
-  const n = problem.locationCount;
-  const V = problem.vehicles.length;
-  const routes: number[][] = problem.vehicles.map(() => []);
-  let best = Infinity;
-  const routeCost = (v: number, seq: number[]): number => {
-    if (seq.length === 0) return 0;
-    const veh = problem.vehicles[v];
-    const m = problem.profiles[veh.profile];
-    let load = 0;
-    for (const i of seq) if (problem.stops[i].kind === 'delivery') load += problem.stops[i].demand?.[0] ?? 0;
-    if (load > veh.capacity[0]) return Infinity;
-    let t = veh.shiftStartS;
-    let at = veh.startLocation;
-    let dist = 0;
-    for (const i of seq) {
-      const s = problem.stops[i];
-      t += m.durationS[at * n + s.location];
-      dist += m.distanceM[at * n + s.location];
-      const w = (s.timeWindows ?? [[-Infinity, Infinity]]).find(([, b]) => t <= b);
-      if (!w) return Infinity;
-      t = Math.max(t, w[0]) + (s.serviceS ?? 0);
-      at = s.location;
-      load += (s.kind === 'delivery' ? -1 : 1) * (s.demand?.[0] ?? 0);
-      if (load > veh.capacity[0]) return Infinity;
-    }
-    t += m.durationS[at * n + veh.endLocation];
-    dist += m.distanceM[at * n + veh.endLocation];
-    return t <= veh.shiftEndS ? dist : Infinity;
-  };
-  const rec = (k: number, penalty: number): void => {
-    if (k === problem.stops.length) {
-      let total = penalty;
-      for (let v = 0; v < V; v++) total += routeCost(v, routes[v]);
-      if (total < best) best = total;
-      return;
-    }
-    const s = problem.stops[k];
-    if (s.penalty !== undefined) rec(k + 1, penalty + s.penalty);
-    for (let v = 0; v < V; v++) {
-      const r = routes[v];
-      for (let p = 0; p <= r.length; p++) {
-        r.splice(p, 0, k);
-        if (Number.isFinite(routeCost(v, r))) rec(k + 1, penalty);
-        r.splice(p, 1);
-      }
-    }
-  };
-  rec(0, 0);
-  return best;
-}
+const bruteForce = (problem: Parameters<typeof oracleOf>[0]): number => {
+  const r = oracleOf(problem);
+  return r.unassignedMandatory === 0 ? r.cost : Infinity;
+};
 
 describe('solve against a brute-force oracle', () => {
   const cases: [number, number, number, boolean][] = [];

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { SolveOptions, VrpProblem, VrpSolution } from '../model';
 import { compile } from './compile';
 import { SharedElite, eliteExchange } from './elite';
-import { DEFAULT_PARAMS, Search, type Snapshot } from './search';
+import { DEFAULT_PARAMS, Search, type Snapshot, betterPlan } from './search';
 import { buildSolution, type TuningParams } from './solve';
 
 export interface ParallelOptions extends SolveOptions {
@@ -26,11 +26,7 @@ export interface WorkerInput {
   tuning?: TuningParams;
 }
 
-export interface WorkerOutput {
-  nodes: Int32Array[];
-  unPen: number;
-  used: number;
-  cost: number;
+export interface WorkerOutput extends Snapshot {
   iterations: number;
   bestFoundAtMs: number;
 }
@@ -105,16 +101,11 @@ export async function solveParallel(problem: VrpProblem, options: ParallelOption
   let iterations = search.iterations;
   let bestAt = search.bestFoundAtMs;
   let ran = 1;
-  const better = (a: Snapshot, b: Snapshot): boolean => {
-    if (a.unPen !== b.unPen) return a.unPen < b.unPen;
-    if (preset === 'fleet' && a.used !== b.used) return a.used < b.used;
-    return a.cost < b.cost - 1e-7;
-  };
   for (const out of await Promise.all(workers)) {
     if (!out) continue;
     ran++;
     iterations += out.iterations;
-    if (better(out, best)) {
+    if (betterPlan(out, best, preset === 'fleet')) {
       best = out;
       bestAt = out.bestFoundAtMs;
     }

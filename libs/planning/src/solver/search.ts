@@ -102,12 +102,31 @@ export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' |
   softPenalty: 1000,
 };
 
-/** Snapshot of a plan: node lists per vehicle. */
-export interface Snapshot {
+/** Snapshot of a plan: node lists per vehicle and the parts of its objective. */
+export interface Snapshot extends PlanKey {
   nodes: Int32Array[];
+  /** All unassigned penalties: bigM per mandatory stop plus the optional penalties. */
   unPen: number;
+}
+
+/** What ranks two plans: unserved mandatory stops, (fleet) vehicles, then optional penalties + routing cost. */
+export interface PlanKey {
+  mandUn: number;
   used: number;
+  /** Penalties of the unserved optional stops. */
+  optPen: number;
   cost: number; // routing cost (without unassigned penalties)
+}
+
+/**
+ * True when plan a is strictly better than plan b under the objective the search anneals: the same
+ * total (optional penalties plus routing cost), with unserved mandatory stops and, for the fleet
+ * preset, vehicles ranked first.
+ */
+export function betterPlan(a: PlanKey, b: PlanKey, fleet: boolean): boolean {
+  if (a.mandUn !== b.mandUn) return a.mandUn < b.mandUn;
+  if (fleet && a.used !== b.used) return a.used < b.used;
+  return a.optPen + a.cost < b.optPen + b.cost - 1e-7;
 }
 
 /**
@@ -130,6 +149,10 @@ export class Search {
   private readonly candRouteOf: Int32Array;
   private curUnPen = 0;
   private candUnPen = 0;
+  private curMandUn = 0;
+  private candMandUn = 0;
+  private curOptPen = 0;
+  private candOptPen = 0;
   /** The unassigned penalty the annealing sees: mandatory stops cost `lambda` (bigM except when softened). */
   private curSoft = 0;
   private candSoft = 0;
@@ -215,6 +238,8 @@ export class Search {
       if (this.curRouteOf[s] < 0) {
         this.curUnPen += this.pen(s);
         this.curSoft += this.soft(s);
+        if (this.c.mandatory[s]) this.curMandUn++;
+        else this.curOptPen += this.c.penalty[s];
       }
     }
     this.best = this.snapshot();
@@ -246,6 +271,8 @@ export class Search {
   private beginCandidate(): void {
     this.candRouteOf.set(this.curRouteOf);
     this.candUnPen = this.curUnPen;
+    this.candMandUn = this.curMandUn;
+    this.candOptPen = this.curOptPen;
     this.candSoft = this.curSoft;
     this.candUsed = this.curUsed;
     this.nTouched = 0;
@@ -270,6 +297,8 @@ export class Search {
     this.nTouched = 0;
     this.curRouteOf.set(this.candRouteOf);
     this.curUnPen = this.candUnPen;
+    this.curMandUn = this.candMandUn;
+    this.curOptPen = this.candOptPen;
     this.curSoft = this.candSoft;
     this.curUsed = this.candUsed;
   }
@@ -514,12 +543,13 @@ export class Search {
       const a = r.loc[p];
       const b = r.loc[p + 1];
       const ia = a * nL;
-      let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - Dm[ia + b]) + fixed;
+      // an unused vehicle drives nothing: no start→end leg to save
+      let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - (len === 0 ? 0 : Dm[ia + b])) + fixed;
       if (delta >= bestDelta) continue;
       const ta = T[ia + lc];
       const tb = T[lcRow + b];
       if (wS !== 0) {
-        delta += wS * (ta + tb + serv - T[ia + b]);
+        delta += wS * (ta + tb + serv - (len === 0 ? 0 : T[ia + b]));
         if (delta >= bestDelta) continue;
       }
       const arr = r.dep[p] + ta;
@@ -775,13 +805,9 @@ export class Search {
       nodes.copyWithin(p + 1, p, p2);
       nodes[p] = s;
       r.len += 2;
-      this.candRouteOf[q] = v;
-      this.candUnPen -= this.pen(q);
-      this.candSoft -= this.soft(q);
+      this.assign(q, v);
     }
-    this.candRouteOf[s] = v;
-    this.candUnPen -= this.pen(s);
-    this.candSoft -= this.soft(s);
+    this.assign(s, v);
     this.refresh(v, r);
     if (wasEmpty && r.nStops > 0) this.candUsed++;
   }
@@ -881,6 +907,16 @@ export class Search {
     this.candRouteOf[s] = -1;
     this.candUnPen += this.pen(s);
     this.candSoft += this.soft(s);
+    if (this.c.mandatory[s]) this.candMandUn++;
+    else this.candOptPen += this.c.penalty[s];
+  }
+
+  private assign(s: number, v: number): void {
+    this.candRouteOf[s] = v;
+    this.candUnPen -= this.pen(s);
+    this.candSoft -= this.soft(s);
+    if (this.c.mandatory[s]) this.candMandUn--;
+    else this.candOptPen -= this.c.penalty[s];
   }
 
   private ruin(): void {
@@ -966,7 +1002,14 @@ export class Search {
       const r = this.bufs[v][this.curIdx[v]];
       nodes.push(r.nodes.slice(0, r.len));
     }
-    return { nodes, unPen: this.curUnPen, used: this.curUsed, cost: this.curRouting };
+    return {
+      nodes,
+      unPen: this.curUnPen,
+      mandUn: this.curMandUn,
+      optPen: this.curOptPen,
+      used: this.curUsed,
+      cost: this.curRouting,
+    };
   }
 
   /** Make a snapshot the current plan. */
@@ -974,6 +1017,8 @@ export class Search {
     this.reject();
     this.curRouteOf.fill(-1);
     this.curUnPen = 0;
+    this.curMandUn = 0;
+    this.curOptPen = 0;
     this.curSoft = 0;
     this.curUsed = 0;
     this.curRouting = 0;
@@ -990,19 +1035,26 @@ export class Search {
       if (this.curRouteOf[s] < 0) {
         this.curUnPen += this.pen(s);
         this.curSoft += this.soft(s);
+        if (this.c.mandatory[s]) this.curMandUn++;
+        else this.curOptPen += this.c.penalty[s];
       }
     }
   }
 
-  private isBetter(unPen: number, used: number, cost: number, b: Snapshot): boolean {
-    const eps = 1e-7;
-    if (unPen < b.unPen - eps) return true;
-    if (unPen > b.unPen + eps) return false;
-    if (this.c.preset === 'fleet') {
-      if (used !== b.used) return used < b.used;
-    }
-    return cost < b.cost - eps;
+  private isBetter(a: PlanKey, b: PlanKey): boolean {
+    return betterPlan(a, b, this.c.preset === 'fleet');
   }
+
+  private currentKey(): PlanKey {
+    const k = this.keyScratch;
+    k.mandUn = this.curMandUn;
+    k.used = this.curUsed;
+    k.optPen = this.curOptPen;
+    k.cost = this.curRouting;
+    return k;
+  }
+
+  private readonly keyScratch: PlanKey = { mandUn: 0, used: 0, optPen: 0, cost: 0 };
 
   private elapsed(): number {
     return this.p.now() - this.t0;
@@ -1027,6 +1079,7 @@ export class Search {
     this.accept();
     this.best = this.snapshot();
     const maxIt = p.maxIterations;
+    const capped = Number.isFinite(maxIt);
     let fleetBest = this.best;
     // phases: 0 anneal the distance (fleet preset: a warm start), 1 remove vehicles, 2 anneal the distance
     const fleet = c.preset === 'fleet';
@@ -1039,8 +1092,9 @@ export class Search {
     for (;;) {
       const el = this.elapsed();
       if (el >= limit || this.iterations >= maxIt || free === 0) break;
-      const itFrac = Number.isFinite(maxIt) ? this.iterations / maxIt : 0;
-      if (phase < 2 && (el >= ends[phase] * limit || itFrac >= ends[phase])) {
+      // with an iteration cap the schedule follows the iterations alone, so the seed decides the result
+      const reached = capped ? this.iterations >= ends[phase] * maxIt : el >= ends[phase] * limit;
+      if (phase < 2 && reached) {
         phase++;
         phaseStart = el;
         phaseStartIt = this.iterations;
@@ -1063,14 +1117,14 @@ export class Search {
       this.iterations++;
       let frac = 0.5;
       if (!this.fleetPhase) {
-        const end = ends[phase] * limit;
-        const tf = end > phaseStart ? (el - phaseStart) / (end - phaseStart) : 1;
-        const endIt = ends[phase] * maxIt;
-        const itf =
-          Number.isFinite(maxIt) && endIt > phaseStartIt
-            ? (this.iterations - phaseStartIt) / (endIt - phaseStartIt)
-            : 0;
-        frac = Math.min(1, Math.max(tf, itf));
+        if (capped) {
+          const endIt = ends[phase] * maxIt;
+          frac = endIt > phaseStartIt ? (this.iterations - phaseStartIt) / (endIt - phaseStartIt) : 1;
+        } else {
+          const end = ends[phase] * limit;
+          frac = end > phaseStart ? (el - phaseStart) / (end - phaseStart) : 1;
+        }
+        frac = Math.min(1, frac);
       }
       const temp = scale * p.tempStart * Math.pow(p.tempEnd / p.tempStart, frac);
       this.beginCandidate();
@@ -1103,7 +1157,7 @@ export class Search {
         else this.reject();
         if (candN === 0 && ok) {
           fleetBest = this.snapshot();
-          if (this.isBetter(fleetBest.unPen, fleetBest.used, fleetBest.cost, this.best)) {
+          if (this.isBetter(fleetBest, this.best)) {
             this.best = fleetBest;
             this.bestFoundAtMs = this.elapsed();
           }
@@ -1115,20 +1169,20 @@ export class Search {
       const curTotal = this.curRouting + this.curSoft;
       if (candTotal < curTotal - temp * Math.log(this.rng.next())) {
         this.accept();
-        if (this.isBetter(this.curUnPen, this.curUsed, this.curRouting, this.best)) {
+        if (this.isBetter(this.currentKey(), this.best)) {
           this.best = this.snapshot();
           this.bestFoundAtMs = this.elapsed();
         }
       } else this.reject();
       if (this.exchange && (this.iterations & 255) === 0) {
         const other = this.exchange(this.best, el);
-        if (other && this.isBetter(other.unPen, other.used, other.cost, this.best)) {
+        if (other && this.isBetter(other, this.best)) {
           this.best = other;
           this.restore(other);
         }
       }
     }
-    if (this.isBetter(fleetBest.unPen, fleetBest.used, fleetBest.cost, this.best)) this.best = fleetBest;
+    if (this.isBetter(fleetBest, this.best)) this.best = fleetBest;
     return this.best;
   }
 
