@@ -3,6 +3,7 @@ import type { VrpProblem, VrpStop, VrpVehicle } from '../model';
 import { Prng } from '../prng';
 import { euclidean, randomProblem } from '../test-helpers';
 import { bruteForce } from './brute-force-oracle';
+import { solveParallel } from './parallel';
 import { solve } from './solve';
 
 /**
@@ -105,5 +106,109 @@ describe('an iteration cap makes the result depend on the seed alone', () => {
     expect(ticking.stats.iterations).toBe(frozen.stats.iterations);
     expect(ticking.routes).toEqual(frozen.routes);
     expect(ticking.stats.cost).toBe(frozen.stats.cost);
+  });
+});
+
+describe('locked stops that cannot be kept: a typed failure', () => {
+  const points: [number, number][] = [
+    [0, 0],
+    [10, 0],
+    [20, 0],
+  ];
+  const vehicle = (id: string, extra: Partial<VrpVehicle> = {}): VrpVehicle => ({
+    id,
+    profile: 'car',
+    startLocation: 0,
+    endLocation: 0,
+    shiftStartS: 0,
+    shiftEndS: 1000,
+    capacity: [5],
+    ...extra,
+  });
+  const problem = (): VrpProblem => ({
+    locationCount: 3,
+    profiles: { car: euclidean(points) },
+    vehicles: [
+      vehicle('plain', { lockedStopIds: ['cold'] }),
+      vehicle('small', { capacity: [1], lockedStopIds: ['big'] }),
+      vehicle('free'),
+    ],
+    stops: [
+      { id: 'cold', location: 1, kind: 'delivery', demand: [1], skills: ['cold_chain'] },
+      { id: 'big', location: 2, kind: 'delivery', demand: [3] },
+      { id: 'other', location: 2, kind: 'delivery', demand: [1] },
+    ],
+  });
+  const expected = {
+    code: 'locked_stops_infeasible',
+    vehicleIds: ['plain', 'small'],
+    conflicts: [
+      { vehicleId: 'plain', reason: 'skill', stopId: 'cold' },
+      { vehicleId: 'small', reason: 'capacity' },
+    ],
+  };
+
+  test('a locked stop needing a skill the vehicle lacks is reported with the other conflicts', () => {
+    const sol = solve(problem(), { seed: 1, timeLimitMs: 1000, now: () => 0, maxIterations: 50 });
+    expect(sol.failure).toEqual(expected);
+    expect(sol.routes).toEqual([]);
+    expect(sol.unassigned).toEqual([]);
+    // a plain value: what postMessage carries between threads (structured clone) arrives intact
+    expect(structuredClone(sol)).toEqual(sol);
+  });
+
+  test('solveParallel returns the same value', async () => {
+    const sol = await solveParallel(problem(), {
+      seed: 1,
+      timeLimitMs: 1000,
+      now: () => 0,
+      maxIterations: 50,
+      threads: 2,
+      workerPath: '/nonexistent/worker.js',
+    });
+    expect(sol.failure).toEqual(expected);
+  });
+
+  test('feasible locks: no failure', () => {
+    const p = problem();
+    p.vehicles[0].skills = ['cold_chain'];
+    p.vehicles[1].lockedStopIds = [];
+    const sol = solve(p, { seed: 1, timeLimitMs: 1000, now: () => 0, maxIterations: 50 });
+    expect(sol.failure).toBeUndefined();
+    expect(checkSolution(p, sol).violations).toEqual([]);
+  });
+});
+
+describe('no_room says which constraint binds', () => {
+  test('a short shift: time binds', () => {
+    // one van, shift of 100 s: it can do x = 40 and back (80 s) but not also x = -40
+    const points: [number, number][] = [
+      [0, 0],
+      [40, 0],
+      [-40, 0],
+    ];
+    const p: VrpProblem = {
+      locationCount: 3,
+      profiles: { car: euclidean(points) },
+      vehicles: [
+        {
+          id: 'a',
+          profile: 'car',
+          startLocation: 0,
+          endLocation: 0,
+          shiftStartS: 0,
+          shiftEndS: 100,
+          capacity: [10],
+        },
+      ],
+      stops: [
+        { id: 'e', location: 1, kind: 'delivery', demand: [1] },
+        { id: 'w', location: 2, kind: 'delivery', demand: [1] },
+      ],
+    };
+    const sol = solve(p, { seed: 1, timeLimitMs: 1000, now: () => 0, maxIterations: 100 });
+    expect(checkSolution(p, sol).violations).toEqual([]);
+    expect(sol.unassigned).toHaveLength(1);
+    expect(sol.unassigned[0]).toMatchObject({ reason: 'no_room', binding: 'time' });
   });
 });

@@ -6,7 +6,8 @@ import type { SolveOptions, VrpProblem, VrpSolution } from '../model';
 import { compile } from './compile';
 import { SharedElite, eliteExchange } from './elite';
 import { DEFAULT_PARAMS, Search, type Snapshot, betterPlan } from './search';
-import { buildSolution, type TuningParams } from './solve';
+import { lockFailure } from './diagnose';
+import { buildSolution, failedSolution, type TuningParams } from './solve';
 
 export interface ParallelOptions extends SolveOptions {
   /** The compiled worker entry; default `worker.js` beside this library's compiled `index.js`. */
@@ -41,6 +42,16 @@ export async function solveParallel(problem: VrpProblem, options: ParallelOption
   const threads = Math.max(1, Math.floor(options.threads ?? 2));
   const preset = options.preset ?? 'distance';
   const c = compile(problem, preset);
+  const search = new Search(c, {
+    ...DEFAULT_PARAMS,
+    ...options.tuning,
+    seed: options.seed,
+    timeLimitMs: Math.max(0, options.timeLimitMs - (options.now() - t0)),
+    now: options.now,
+    maxIterations: options.maxIterations ?? Infinity,
+  });
+  const failure = lockFailure(c, search);
+  if (failure) return failedSolution(failure, options.now() - t0);
   const workerPath = options.workerPath ?? join(__dirname, '..', 'worker.js');
   let note: string | undefined;
   let workerCount = threads - 1;
@@ -84,19 +95,13 @@ export async function solveParallel(problem: VrpProblem, options: ParallelOption
       }),
     );
   }
-  const search = new Search(c, {
-    ...DEFAULT_PARAMS,
-    ...options.tuning,
-    seed: options.seed,
-    timeLimitMs: Math.max(0, options.timeLimitMs - (options.now() - t0)),
-    now: options.now,
-    maxIterations: options.maxIterations ?? Infinity,
-  });
   search.exchange = withProgress(
     search,
     options,
     workerCount > 0 ? eliteExchange(elite, preset === 'fleet', adoptEveryMs) : undefined,
   );
+  // the workers' start-up is part of the budget
+  search.p.timeLimitMs = Math.max(0, options.timeLimitMs - (options.now() - t0));
   let best: Snapshot = search.run();
   let iterations = search.iterations;
   let bestAt = search.bestFoundAtMs;

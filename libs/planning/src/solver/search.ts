@@ -180,6 +180,11 @@ export class Search {
   iterations = 0;
   bestFoundAtMs = 0;
   private t0 = 0;
+  /** Vehicles whose locked stops cannot be driven as given (capacity, windows, shift). */
+  readonly infeasibleLocks: number[] = [];
+  /** Diagnosis only (never during the search): `simulate` ignores capacities / windows, shift and working time. */
+  relaxCapacity = false;
+  relaxTime = false;
   /** Called after each iteration with the best so far; return a snapshot to adopt (elite sharing). */
   exchange?: (best: Snapshot, elapsedMs: number) => Snapshot | undefined;
 
@@ -225,12 +230,8 @@ export class Search {
       }
       for (let k = 1; k < c.vTrips[v]; k++) r.nodes[r.len++] = MARKER;
       this.refresh(v, r);
-      if (!Number.isFinite(r.cost)) {
-        throw new Error(
-          `vehicle ${c.problem.vehicles[v].id}: its locked stops are infeasible as given (windows, capacity or shift); ` +
-            'start the vehicle where it is now and lock only the stops still ahead of it',
-        );
-      }
+      // reported by lockFailure (diagnose.ts) before any search runs
+      if (!Number.isFinite(r.cost)) this.infeasibleLocks.push(v);
       if (r.nStops > 0) this.curUsed++;
       this.curRouting += r.cost;
     }
@@ -345,7 +346,9 @@ export class Search {
           if (c.stopKind[s] === KIND_DELIVERY)
             for (let d = 0; d < dims; d++) load[d] += c.demand[s * dims + d];
         }
-        for (let d = 0; d < dims; d++) if (load[d] > c.vCap[v * dims + d]) return Infinity;
+        for (let d = 0; d < dims; d++) {
+          if (load[d] > c.vCap[v * dims + d] && !this.relaxCapacity) return Infinity;
+        }
         const stampNo = ++this.stampNo;
         let open = 0;
         for (let k = i; k < j; k++) {
@@ -353,7 +356,7 @@ export class Search {
           const ls = c.stopLoc[s];
           const tt = T[loc * nL + ls];
           dist += Dm[loc * nL + ls];
-          const st = firstStart(c, s, t + tt);
+          const st = this.relaxTime ? t + tt : firstStart(c, s, t + tt);
           if (st === Infinity) return Infinity;
           if (routeStart === -Infinity) routeStart = st - tt;
           t = st + c.stopServ[s];
@@ -373,7 +376,7 @@ export class Search {
               }
               for (let d = 0; d < dims; d++) {
                 load[d] += c.demand[s * dims + d];
-                if (load[d] > c.vCap[v * dims + d]) return Infinity;
+                if (load[d] > c.vCap[v * dims + d] && !this.relaxCapacity) return Infinity;
               }
             }
           }
@@ -389,9 +392,9 @@ export class Search {
     if (nStops === 0) return 0;
     dist += Dm[loc * nL + c.vEnd[v]];
     t += T[loc * nL + c.vEnd[v]];
-    if (t > c.vShiftEnd[v]) return Infinity;
+    if (t > c.vShiftEnd[v] && !this.relaxTime) return Infinity;
     const work = t - routeStart;
-    if (work > c.vMaxWork[v]) return Infinity;
+    if (work > c.vMaxWork[v] && !this.relaxTime) return Infinity;
     this.lastDistM = dist;
     return c.wM[v] * dist + c.wS[v] * work + c.wFixed[v];
   }
