@@ -56,3 +56,26 @@ describe('solve against a brute-force oracle', () => {
     for (const u of sol.unassigned) expect(u.reason).toBe('not_worth');
   });
 });
+
+describe('pickup-and-delivery pairs against brute force', () => {
+  test.each([1, 2, 3, 4, 5, 6, 7, 8])('seed %i: two pairs and two single stops, open routes', (seed) => {
+    const problem = randomProblem(100 + seed, 6, 2, { capacity: 8, horizon: 600 });
+    // s1 → s2 and s3 → s4 are village-to-village pairs
+    for (const [from, to] of [
+      [0, 1],
+      [2, 3],
+    ]) {
+      problem.stops[from].kind = 'pickup';
+      problem.stops[from].deliverTo = problem.stops[to].id;
+      problem.stops[to].kind = 'delivery';
+    }
+    if (seed % 2 === 0) problem.vehicles[1].endLocation = 1; // ends at another place
+    if (seed % 3 === 0) problem.stops[4].penalty = 30;
+    const oracle = oracleOf(problem);
+    const sol = solve(problem, { seed, timeLimitMs: 60_000, now: () => 0, maxIterations: 2000 });
+    const check = checkSolution(problem, sol);
+    expect(check.violations).toEqual([]);
+    expect(check.unassignedMandatory).toBe(oracle.unassignedMandatory);
+    expect(check.distanceM + check.unassignedPenalty).toBeCloseTo(oracle.cost, 6);
+  });
+});
