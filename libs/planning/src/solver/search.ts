@@ -34,6 +34,12 @@ export class RouteBuf {
   /** max load over positions 0..p, and p..len+1, per dimension. */
   pre: Float64Array;
   suf: Float64Array;
+  /** Waiting before service summed over positions 1..p (pair insertion: how far a delay is absorbed). */
+  waitCum: Float64Array;
+  /** close of the window at p − start at p + waitCum[p]: a delay d entering at i keeps p in its window iff d + waitCum[i] ≤ this. */
+  closeKey: Float64Array;
+  /** Some stop on the route has several windows: a delay may jump windows, so pairs are simulated. */
+  multiWindow = false;
 
   constructor(cap: number, dims: number) {
     this.nodes = new Int32Array(cap);
@@ -44,6 +50,8 @@ export class RouteBuf {
     this.load = new Float64Array((cap + 2) * dims);
     this.pre = new Float64Array((cap + 2) * dims);
     this.suf = new Float64Array((cap + 2) * dims);
+    this.waitCum = new Float64Array(cap + 2);
+    this.closeKey = new Float64Array(cap + 2);
   }
 
   copyFrom(o: RouteBuf, dims: number, withCaches: boolean): void {
@@ -62,6 +70,9 @@ export class RouteBuf {
       this.load.set(o.load.subarray(0, m));
       this.pre.set(o.pre.subarray(0, m));
       this.suf.set(o.suf.subarray(0, m));
+      this.waitCum.set(o.waitCum.subarray(0, n + 2));
+      this.closeKey.set(o.closeKey.subarray(0, n + 2));
+      this.multiWindow = o.multiWindow;
     }
   }
 }
@@ -422,16 +433,26 @@ export class Search {
     for (let i = 0; i < len; i++) loc[i + 1] = c.stopLoc[r.nodes[i]];
     loc[len + 1] = c.vEnd[v];
     r.dep[0] = r.start[0] = c.vShiftStart[v];
+    r.waitCum[0] = 0;
     let dist = 0;
+    let waited = 0;
+    let multiWindow = false;
     for (let i = 1; i <= len; i++) {
       const s = r.nodes[i - 1];
       const e = loc[i - 1] * nL + loc[i];
       dist += Dm[e];
-      const st = firstStart(c, s, r.dep[i - 1] + T[e]);
+      const arr = r.dep[i - 1] + T[e];
+      const st = firstStart(c, s, arr);
       if (st === Infinity) feasible = false;
       r.start[i] = st;
       r.dep[i] = st + c.stopServ[s];
+      if (st > arr) waited += st - arr;
+      r.waitCum[i] = waited;
+      const w = c.twOff[s];
+      if (c.twOff[s + 1] - w > 1) multiWindow = true;
+      r.closeKey[i] = c.twClose[w] - st + waited;
     }
+    r.multiWindow = multiWindow;
     const eEnd = loc[len] * nL + loc[len + 1];
     dist += Dm[eEnd];
     const end = (r.dep[len + 1] = r.start[len + 1] = r.dep[len] + T[eEnd]);
@@ -701,6 +722,125 @@ export class Search {
     }
   }
 
+  /**
+   * Pickup s and its delivery partner on a simple vehicle's route whose stops have one window each, in O(1)
+   * per pair of positions: the delay that inserting s sends down the route shrinks by the waiting it meets
+   * (prefix sums of waiting), every stop between the two stays in its window while the delay entering it
+   * is within a running minimum of `closeKey`, the pair's load rides over a running maximum of the route's
+   * load, and after the delivery the route's latest start times decide (Savelsbergh's forward/backward
+   * slack, as the Li & Lim insertion heuristics use it). Time cost is estimated as in `evalFast`.
+   */
+  private evalPairFast(s: number, v: number, r: RouteBuf): void {
+    const c = this.c;
+    const nL = c.nLoc;
+    const prof = c.vProfile[v];
+    const T = c.dur[prof];
+    const Dm = c.dist[prof];
+    const dims = this.D;
+    const len = r.len;
+    const q = c.partner[s];
+    const ls = c.stopLoc[s];
+    const lq = c.stopLoc[q];
+    const servS = c.stopServ[s];
+    const servQ = c.stopServ[q];
+    const wM = c.wM[v];
+    const wS = c.wS[v];
+    const empty = len === 0;
+    const fixed = empty ? c.wFixed[v] : 0;
+    const capOff = v * dims;
+    const blink = this.p.blink;
+    const dSQ = Dm[ls * nL + lq];
+    const tSQ = T[ls * nL + lq];
+    const L = r.load;
+    let bestDelta = this.bestDelta;
+    positions: for (let p = c.locked[v].length; p <= len; p++) {
+      const a = r.loc[p];
+      const b = r.loc[p + 1];
+      const ia = a * nL;
+      // an unused vehicle drives nothing: no start→end leg to save
+      const dAB = empty ? 0 : Dm[ia + b];
+      const tAB = empty ? 0 : T[ia + b];
+      const costS =
+        wM * (Dm[ia + ls] + Dm[ls * nL + b] - dAB) + wS * (T[ia + ls] + T[ls * nL + b] - tAB + servS) + fixed;
+      if (costS >= bestDelta) continue;
+      for (let d = 0; d < dims; d++) {
+        if (L[p * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
+      }
+      const stS = firstStart(c, s, r.dep[p] + T[ia + ls]);
+      if (stS === Infinity) continue;
+      const depS = stS + servS;
+      // the delivery right after the pickup
+      const stQ0 = firstStart(c, q, depS + tSQ);
+      if (stQ0 !== Infinity && this.reachesInTime(r, p, stQ0 + servQ + T[lq * nL + b])) {
+        const delta =
+          wM * (Dm[ia + ls] + dSQ + Dm[lq * nL + b] - dAB) +
+          wS * (T[ia + ls] + tSQ + T[lq * nL + b] - tAB + servS + servQ) +
+          fixed;
+        if (delta < bestDelta && !(blink > 0 && this.rng.next() < blink)) {
+          bestDelta = this.bestDelta = delta;
+          this.bestV = v;
+          this.bestP = p;
+          this.bestP2 = p;
+        }
+      }
+      if (p === len) continue;
+      // the delay entering position p + 1 with the pickup before it; beyond its latest start nothing fits
+      const arrNext = depS + T[ls * nL + b];
+      if (!this.reachesInTime(r, p, arrNext)) continue;
+      const delay = arrNext > r.start[p + 1] ? arrNext - r.start[p + 1] : 0;
+      const delayKey = delay + r.waitCum[p + 1];
+      let minKey = Infinity;
+      for (let p2 = p + 1; p2 <= len; p2++) {
+        if (r.closeKey[p2] < minKey) minKey = r.closeKey[p2];
+        if (delay > 0 && delayKey > minKey) break; // a stop in between would miss its window
+        for (let d = 0; d < dims; d++) {
+          if (L[p2 * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
+        }
+        const x = r.loc[p2];
+        const y = r.loc[p2 + 1];
+        const ix = x * nL;
+        const delta =
+          costS +
+          wM * (Dm[ix + lq] + Dm[lq * nL + y] - Dm[ix + y]) +
+          wS * (T[ix + lq] + T[lq * nL + y] - T[ix + y] + servQ);
+        if (delta >= bestDelta) continue;
+        const absorbed = r.waitCum[p2] - r.waitCum[p + 1];
+        const depX = r.dep[p2] + (delay > absorbed ? delay - absorbed : 0);
+        const stQ = firstStart(c, q, depX + T[ix + lq]);
+        if (stQ === Infinity) continue;
+        if (!this.reachesInTime(r, p2, stQ + servQ + T[lq * nL + y])) continue;
+        if (blink > 0 && this.rng.next() < blink) continue;
+        bestDelta = this.bestDelta = delta;
+        this.bestV = v;
+        this.bestP = p;
+        this.bestP2 = p2;
+      }
+    }
+  }
+
+  /**
+   * For tests: the cheapest insertion of stop s (with its partner) into vehicle v's current route, by the
+   * evaluator the search would use, or by simulating every position.
+   */
+  probeInsertion(s: number, v: number, bySimulation: boolean): { delta: number; p: number; p2: number } {
+    this.bestDelta = Infinity;
+    this.bestV = -1;
+    this.bestP = -1;
+    this.bestP2 = -1;
+    const r = this.route(v);
+    if (!bySimulation) this.evalRoute(s, v, r);
+    else if (this.c.partner[s] >= 0) this.evalPair(s, v, r);
+    else this.evalSlow(s, v, r);
+    return { delta: this.bestDelta, p: this.bestP, p2: this.bestP2 };
+  }
+
+  /** Arriving at position p + 1 at `arr` keeps the rest of the route feasible (its latest start times). */
+  private reachesInTime(r: RouteBuf, p: number, arr: number): boolean {
+    if (arr <= r.start[p + 1]) return true;
+    if (arr > r.late[p + 1]) return false;
+    return p === r.len || firstStart(this.c, r.nodes[p], arr) <= r.late[p + 1];
+  }
+
   /** Pickup s and its delivery partner together, the pickup first, by simulation. */
   private evalPair(s: number, v: number, r: RouteBuf): void {
     const c = this.c;
@@ -784,8 +924,10 @@ export class Search {
   private evalRoute(s: number, v: number, r: RouteBuf): void {
     const c = this.c;
     const kind = c.stopKind[s];
-    if (kind === KIND_PD_PICKUP) this.evalPair(s, v, r);
-    else if (c.vSimple[v] && (kind === KIND_DELIVERY || kind === KIND_PICKUP)) this.evalFast(s, v, r);
+    if (kind === KIND_PD_PICKUP) {
+      if (c.vSimple[v] && !r.multiWindow) this.evalPairFast(s, v, r);
+      else this.evalPair(s, v, r);
+    } else if (c.vSimple[v] && (kind === KIND_DELIVERY || kind === KIND_PICKUP)) this.evalFast(s, v, r);
     else this.evalSlow(s, v, r);
   }
 
