@@ -22,7 +22,14 @@ function pairProblem(seed: number): VrpProblem {
       kind: i % 3 === 2 ? (rng.next() < 0.5 ? 'pickup' : 'delivery') : i % 3 === 0 ? 'pickup' : 'delivery',
       serviceS: 5 + Math.floor(rng.next() * 10),
       demand: [1 + Math.floor(rng.next() * 4)],
-      timeWindows: [[open, open + width]],
+      // every third seed: some stops have a second, later window
+      timeWindows:
+        seed % 3 === 0 && rng.next() < 0.5
+          ? [
+              [open, open + width],
+              [open + width + 60, open + 2 * width + 120],
+            ]
+          : [[open, open + width]],
     });
   }
   for (let i = 0; i + 1 < n; i += 3) stops[i].deliverTo = stops[i + 1].id;

@@ -36,9 +36,9 @@ export class RouteBuf {
   suf: Float64Array;
   /** Waiting before service summed over positions 1..p (pair insertion: how far a delay is absorbed). */
   waitCum: Float64Array;
-  /** close of the window at p − start at p + waitCum[p]: a delay d entering at i keeps p in its window iff d + waitCum[i] ≤ this. */
+  /** close of the window used at p − start at p + waitCum[p]: a delay d entering at i keeps p in that window iff d + waitCum[i] ≤ this. */
   closeKey: Float64Array;
-  /** Some stop on the route has several windows: a delay may jump windows, so pairs are simulated. */
+  /** Some stop on the route has several windows: a delay may jump to a later window (pairs: simulated there). */
   multiWindow = false;
 
   constructor(cap: number, dims: number) {
@@ -448,8 +448,13 @@ export class Search {
       r.dep[i] = st + c.stopServ[s];
       if (st > arr) waited += st - arr;
       r.waitCum[i] = waited;
-      const w = c.twOff[s];
-      if (c.twOff[s + 1] - w > 1) multiWindow = true;
+      // the close of the window service starts in: a delay beyond it jumps to a later window or fails
+      let w = c.twOff[s];
+      const wEnd = c.twOff[s + 1];
+      if (wEnd - w > 1) {
+        multiWindow = true;
+        while (w < wEnd - 1 && c.twClose[w] < st) w++;
+      }
       r.closeKey[i] = c.twClose[w] - st + waited;
     }
     r.multiWindow = multiWindow;
@@ -792,7 +797,12 @@ export class Search {
       let minKey = Infinity;
       for (let p2 = p + 1; p2 <= len; p2++) {
         if (r.closeKey[p2] < minKey) minKey = r.closeKey[p2];
-        if (delay > 0 && delayKey > minKey) break; // a stop in between would miss its window
+        if (delay > 0 && delayKey > minKey) {
+          // a stop in between leaves its window: infeasible with one window per stop; with several it may
+          // start in a later one, so those positions are simulated
+          if (r.multiWindow) this.pushLaterPositions(v, r, q, p, p2, costS);
+          break;
+        }
         for (let d = 0; d < dims; d++) {
           if (L[p2 * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
         }
@@ -815,6 +825,32 @@ export class Search {
         this.bestP = p;
         this.bestP2 = p2;
       }
+    }
+    if (this.nCand > 0) this.simulateCandidates(v, r, s, q);
+  }
+
+  /** Delivery positions p2… for a pickup at p, by their distance estimate, for `simulateCandidates`. */
+  private pushLaterPositions(
+    v: number,
+    r: RouteBuf,
+    q: number,
+    p: number,
+    from: number,
+    costS: number,
+  ): void {
+    const c = this.c;
+    const nL = c.nLoc;
+    const T = c.dur[c.vProfile[v]];
+    const Dm = c.dist[c.vProfile[v]];
+    const lq = c.stopLoc[q];
+    for (let p2 = from; p2 <= r.len; p2++) {
+      const x = r.loc[p2];
+      const y = r.loc[p2 + 1];
+      const e =
+        costS +
+        c.wM[v] * (Dm[x * nL + lq] + Dm[lq * nL + y] - Dm[x * nL + y]) +
+        c.wS[v] * (T[x * nL + lq] + T[lq * nL + y] - T[x * nL + y] + c.stopServ[q]);
+      if (e < this.bestDelta) this.pushCandidate(p, p2, e);
     }
   }
 
@@ -925,7 +961,7 @@ export class Search {
     const c = this.c;
     const kind = c.stopKind[s];
     if (kind === KIND_PD_PICKUP) {
-      if (c.vSimple[v] && !r.multiWindow) this.evalPairFast(s, v, r);
+      if (c.vSimple[v]) this.evalPairFast(s, v, r);
       else this.evalPair(s, v, r);
     } else if (c.vSimple[v] && (kind === KIND_DELIVERY || kind === KIND_PICKUP)) this.evalFast(s, v, r);
     else this.evalSlow(s, v, r);
