@@ -45,4 +45,12 @@ describe('Li & Lim PDPTW instances', () => {
     expect(check.violations).toEqual([]);
     expect(check.unassignedMandatory).toBe(0);
   });
+
+  test('the regret construction alone (no search iterations) serves lc101 and passes the checker', () => {
+    const problem = liLimProblem(parseLiLim(read('li_lim_100', 'lc101'), 'lc101'));
+    const sol = solve(problem, { seed: 1, timeLimitMs: 60_000, now: () => 0, maxIterations: 0 });
+    const check = checkSolution(problem, sol);
+    expect(check.violations).toEqual([]);
+    expect(check.unassignedMandatory).toBe(0);
+  });
 });

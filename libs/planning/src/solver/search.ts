@@ -98,6 +98,10 @@ export interface SearchParams {
   routeRemoval: number;
   /** After fleet minimisation, a mandatory stop left out costs this many typical edges to the annealing. */
   softPenalty: number;
+  /** First plan by regret-k insertion (k routes compared; below 2: greedy insertion in random order). */
+  regretK: number;
+  /** Regret construction only up to this many stops (it costs stops² × routes evaluations). */
+  regretMaxStops: number;
 }
 
 export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' | 'maxIterations'> = {
@@ -111,6 +115,8 @@ export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' |
   fleetWarmShare: 0.15,
   routeRemoval: 0.01,
   softPenalty: 1000,
+  regretK: 3,
+  regretMaxStops: 1500,
 };
 
 /** Snapshot of a plan: node lists per vehicle and the parts of its objective. */
@@ -1043,6 +1049,118 @@ export class Search {
     }
   }
 
+  /**
+   * Regret-k insertion (Potvin & Rousseau; Ropke & Pisinger's regret heuristics): repeatedly insert the
+   * unserved stop (a pickup with its delivery) whose cheapest route beats its next k − 1 routes by most, so
+   * stops with few good options go first. Costs are cached per stop and route; an insertion re-evaluates
+   * only that route's column. Empty vehicles count once per class (the lowest-index one stands for it).
+   */
+  private constructByRegret(k: number): void {
+    const c = this.c;
+    const V = this.V;
+    const S = this.S;
+    const stops: number[] = [];
+    for (let s = 0; s < S; s++) {
+      if (this.candRouteOf[s] < 0 && c.stopKind[s] !== KIND_PD_DELIVERY) stops.push(s);
+    }
+    const n = stops.length;
+    if (n === 0) return;
+    const cost = new Float64Array(n * V).fill(Infinity);
+    const posP = new Int32Array(n * V);
+    const posP2 = new Int32Array(n * V);
+    const open = new Uint8Array(n).fill(1);
+    const active = new Uint8Array(V);
+    const blink = this.p.blink;
+    this.p.blink = 0;
+    const evalColumn = (v: number): void => {
+      const r = this.route(v);
+      for (let i = 0; i < n; i++) {
+        if (!open[i]) continue;
+        const s = stops[i];
+        cost[i * V + v] = Infinity;
+        if (!c.compat[v * S + s]) continue;
+        this.bestDelta = Infinity;
+        this.bestV = -1;
+        this.evalRoute(s, v, r);
+        if (this.bestV < 0) continue;
+        cost[i * V + v] = this.bestDelta;
+        posP[i * V + v] = this.bestP;
+        posP2[i * V + v] = this.bestP2;
+      }
+    };
+    /** An empty vehicle of this class to stand for the class, if the fleet limit allows one more. */
+    const activateEmpty = (cls: number): void => {
+      if (this.candUsed >= this.routeLimit) return;
+      for (let v = 0; v < V; v++) {
+        if (c.vClass[v] !== cls || active[v] || this.route(v).nStops > 0) continue;
+        active[v] = 1;
+        evalColumn(v);
+        return;
+      }
+    };
+    const seenClass = new Uint8Array(V);
+    for (let v = 0; v < V; v++) {
+      if (this.route(v).nStops > 0) {
+        active[v] = 1;
+        evalColumn(v);
+      } else if (!seenClass[c.vClass[v]]) {
+        seenClass[c.vClass[v]] = 1;
+        activateEmpty(c.vClass[v]);
+      }
+    }
+    const top = new Float64Array(k);
+    for (;;) {
+      let bestI = -1;
+      let bestRegret = -Infinity;
+      let bestCost = Infinity;
+      let bestRoute = -1;
+      for (let i = 0; i < n; i++) {
+        if (!open[i]) continue;
+        top.fill(Infinity);
+        let arg = -1;
+        for (let v = 0; v < V; v++) {
+          if (!active[v]) continue;
+          const x = cost[i * V + v];
+          if (x >= top[k - 1]) continue;
+          let j = k - 1;
+          while (j > 0 && top[j - 1] > x) {
+            top[j] = top[j - 1];
+            j--;
+          }
+          top[j] = x;
+          if (j === 0) arg = v;
+        }
+        if (arg < 0) continue;
+        const s = stops[i];
+        if (!c.mandatory[s]) {
+          const q = c.partner[s];
+          const pen = c.penalty[s] + (q >= 0 ? c.penalty[q] : 0);
+          if (top[0] >= pen) continue;
+        }
+        // a route missing from the k best counts as a large regret: that stop has few options
+        let regret = 0;
+        for (let j = 1; j < k; j++) regret += (top[j] === Infinity ? 1e3 * c.edgeScale : top[j]) - top[0];
+        if (regret > bestRegret || (regret === bestRegret && top[0] < bestCost)) {
+          bestRegret = regret;
+          bestCost = top[0];
+          bestI = i;
+          bestRoute = arg;
+        }
+      }
+      if (bestI < 0) break;
+      const v = bestRoute;
+      const wasEmpty = this.route(v).nStops === 0;
+      this.bestV = v;
+      this.bestP = posP[bestI * V + v];
+      this.bestP2 = posP2[bestI * V + v];
+      this.insertAt(stops[bestI]);
+      open[bestI] = 0;
+      evalColumn(v);
+      if (wasEmpty) activateEmpty(c.vClass[v]);
+    }
+    this.p.blink = blink;
+  }
+
   // ---------------------------------------------------------------- ruin
 
   private removeFromRoute(v: number, r: RouteBuf, from: number, to: number): number {
@@ -1256,6 +1374,7 @@ export class Search {
     const scale = c.edgeScale;
     // construction
     this.beginCandidate();
+    if (p.regretK >= 2 && this.S <= p.regretMaxStops) this.constructByRegret(p.regretK);
     this.recreate();
     this.accept();
     this.best = this.snapshot();
