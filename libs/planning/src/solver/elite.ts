@@ -1,4 +1,4 @@
-import { type PlanKey, type Snapshot, betterPlan } from './search';
+import { type PlanKey, type Snapshot, betterPlan } from './plan-key';
 
 /**
  * The best plan shared between threads in one SharedArrayBuffer: a spin lock, a version, the plan's

@@ -5,7 +5,8 @@ import { Worker } from 'node:worker_threads';
 import type { SolveOptions, VrpProblem, VrpSolution } from '../model';
 import { compile } from './compile';
 import { SharedElite, eliteExchange } from './elite';
-import { DEFAULT_PARAMS, Search, type Snapshot, betterPlan } from './search';
+import { betterPlan, type Snapshot } from './plan-key';
+import { DEFAULT_PARAMS, Search } from './search';
 import { lockFailure } from './diagnose';
 import { buildSolution, failedSolution, type TuningParams } from './solve';
 

@@ -4,147 +4,17 @@ import {
   KIND_DELIVERY,
   KIND_PD_DELIVERY,
   KIND_PD_PICKUP,
-  KIND_PICKUP,
   firstStart,
   latestStart,
 } from './compile';
+import { InsertionEvaluator } from './insertion';
+import { type SearchParams } from './params';
+import { type PlanKey, type Snapshot, betterPlan } from './plan-key';
+import { MARKER, RouteBuf } from './route-buf';
 
-/** A reload marker in a route's node list: the vehicle goes back to its reload hub between trips. */
-export const MARKER = -1;
-
-/**
- * One vehicle's route: node list (stop indices, MARKER between trips) and, for vehicles whose routes
- * allow the O(1) insertion check, the forward/backward caches over positions 0 (start hub) … len+1 (end hub).
- */
-export class RouteBuf {
-  nodes: Int32Array;
-  len = 0;
-  nStops = 0;
-  cost = 0;
-  distM = 0;
-  loc: Int32Array;
-  /** Departure time from each position (start hub: shift start; end hub: arrival). */
-  dep: Float64Array;
-  /** Start of service at each position. */
-  start: Float64Array;
-  /** Latest feasible start of service at each position. */
-  late: Float64Array;
-  /** Load after each position, per dimension. */
-  load: Float64Array;
-  /** max load over positions 0..p, and p..len+1, per dimension. */
-  pre: Float64Array;
-  suf: Float64Array;
-  /** Waiting before service summed over positions 1..p (pair insertion: how far a delay is absorbed). */
-  waitCum: Float64Array;
-  /** close of the window used at p − start at p + waitCum[p]: a delay d entering at i keeps p in that window iff d + waitCum[i] ≤ this. */
-  closeKey: Float64Array;
-  /** Some stop on the route has several windows: a delay may jump to a later window (pairs: simulated there). */
-  multiWindow = false;
-
-  constructor(cap: number, dims: number) {
-    this.nodes = new Int32Array(cap);
-    this.loc = new Int32Array(cap + 2);
-    this.dep = new Float64Array(cap + 2);
-    this.start = new Float64Array(cap + 2);
-    this.late = new Float64Array(cap + 2);
-    this.load = new Float64Array((cap + 2) * dims);
-    this.pre = new Float64Array((cap + 2) * dims);
-    this.suf = new Float64Array((cap + 2) * dims);
-    this.waitCum = new Float64Array(cap + 2);
-    this.closeKey = new Float64Array(cap + 2);
-  }
-
-  copyFrom(o: RouteBuf, dims: number, withCaches: boolean): void {
-    const n = o.len;
-    this.nodes.set(o.nodes.subarray(0, n));
-    this.len = n;
-    this.nStops = o.nStops;
-    this.cost = o.cost;
-    this.distM = o.distM;
-    if (withCaches) {
-      this.loc.set(o.loc.subarray(0, n + 2));
-      this.dep.set(o.dep.subarray(0, n + 2));
-      this.start.set(o.start.subarray(0, n + 2));
-      this.late.set(o.late.subarray(0, n + 2));
-      const m = (n + 2) * dims;
-      this.load.set(o.load.subarray(0, m));
-      this.pre.set(o.pre.subarray(0, m));
-      this.suf.set(o.suf.subarray(0, m));
-      this.waitCum.set(o.waitCum.subarray(0, n + 2));
-      this.closeKey.set(o.closeKey.subarray(0, n + 2));
-      this.multiWindow = o.multiWindow;
-    }
-  }
-}
-
-export interface SearchParams {
-  seed: number;
-  timeLimitMs: number;
-  now: () => number;
-  maxIterations: number;
-  /** Annealing temperature at start and end, in units of a typical edge. */
-  tempStart: number;
-  tempEnd: number;
-  /** SISR: average number of removed stops, maximum string length, blink rate, split depth. */
-  avgRemoved: number;
-  maxString: number;
-  blink: number;
-  splitBeta: number;
-  /** Share of the time spent removing vehicles (fleet preset). */
-  fleetShare: number;
-  /** Fleet preset: share of the time annealing the distance before removing vehicles. */
-  fleetWarmShare: number;
-  /** Probability that a ruin empties one whole route instead of removing strings. */
-  routeRemoval: number;
-  /** After fleet minimisation, a mandatory stop left out costs this many typical edges to the annealing. */
-  softPenalty: number;
-  /** First plan by regret-k insertion (k routes compared; below 2: greedy insertion in random order). */
-  regretK: number;
-  /** Regret construction only up to this many stops (it costs stops² × routes evaluations). */
-  regretMaxStops: number;
-}
-
-export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' | 'maxIterations'> = {
-  tempStart: 5,
-  tempEnd: 0.05,
-  avgRemoved: 10,
-  maxString: 10,
-  blink: 0.01,
-  splitBeta: 0.01,
-  fleetShare: 0.5,
-  fleetWarmShare: 0.15,
-  routeRemoval: 0.01,
-  softPenalty: 1000,
-  regretK: 3,
-  regretMaxStops: 1500,
-};
-
-/** Snapshot of a plan: node lists per vehicle and the parts of its objective. */
-export interface Snapshot extends PlanKey {
-  nodes: Int32Array[];
-  /** All unassigned penalties: bigM per mandatory stop plus the optional penalties. */
-  unPen: number;
-}
-
-/** What ranks two plans: unserved mandatory stops, (fleet) vehicles, then optional penalties + routing cost. */
-export interface PlanKey {
-  mandUn: number;
-  used: number;
-  /** Penalties of the unserved optional stops. */
-  optPen: number;
-  cost: number; // routing cost (without unassigned penalties)
-}
-
-/**
- * True when plan a is strictly better than plan b under the objective the search anneals: the same
- * total (optional penalties plus routing cost), with unserved mandatory stops and, for the fleet
- * preset, vehicles ranked first.
- */
-export function betterPlan(a: PlanKey, b: PlanKey, fleet: boolean): boolean {
-  if (a.mandUn !== b.mandUn) return a.mandUn < b.mandUn;
-  if (fleet && a.used !== b.used) return a.used < b.used;
-  return a.optPen + a.cost < b.optPen + b.cost - 1e-7;
-}
+export { DEFAULT_PARAMS, type SearchParams } from './params';
+export { betterPlan, type PlanKey, type Snapshot } from './plan-key';
+export { MARKER, RouteBuf } from './route-buf';
 
 /**
  * Slack Induction by String Removals (Christiaens & Vanden Berghe 2020) with simulated annealing:
@@ -154,6 +24,8 @@ export class Search {
   readonly c: Compiled;
   readonly p: SearchParams;
   readonly rng: Prng;
+  /** Cheapest feasible insertion of a stop (or pair) into one route; its best* fields hold the result. */
+  private readonly ins: InsertionEvaluator;
   private readonly S: number;
   private readonly V: number;
   private readonly D: number;
@@ -180,7 +52,6 @@ export class Search {
   routeLimit: number;
   private fleetPhase = false;
   // scratch
-  private readonly scratch: Int32Array;
   private readonly insList: Int32Array;
   private readonly sortKey: Float64Array;
   private readonly ruined: Uint8Array;
@@ -224,7 +95,9 @@ export class Search {
     this.candRouteOf = new Int32Array(S).fill(-1);
     let maxCap = 0;
     for (let v = 0; v < V; v++) maxCap = Math.max(maxCap, S + c.vTrips[v] + 2);
-    this.scratch = new Int32Array(maxCap + 2);
+    this.ins = new InsertionEvaluator(c, p, this.rng, maxCap + 2, (v, nodes, len) =>
+      this.simulate(v, nodes, len),
+    );
     this.insList = new Int32Array(S);
     this.sortKey = new Float64Array(S);
     this.ruined = new Uint8Array(V);
@@ -545,402 +418,28 @@ export class Search {
 
   // ---------------------------------------------------------------- insertion
 
-  private bestDelta = Infinity;
-  private bestV = -1;
-  private bestP = -1;
-  private bestP2 = -1;
-
-  /** O(1)-per-position insertion of a single delivery or pickup into a simple vehicle's route. */
-  private evalFast(s: number, v: number, r: RouteBuf): void {
-    const c = this.c;
-    const nL = c.nLoc;
-    const prof = c.vProfile[v];
-    const T = c.dur[prof];
-    const Dm = c.dist[prof];
-    const dims = this.D;
-    const len = r.len;
-    const lc = c.stopLoc[s];
-    const serv = c.stopServ[s];
-    const wM = c.wM[v];
-    const wS = c.wS[v];
-    const fixed = len === 0 ? c.wFixed[v] : 0;
-    const isDelivery = c.stopKind[s] === KIND_DELIVERY;
-    const blink = this.p.blink;
-    const w0 = c.twOff[s];
-    const singleWindow = c.twOff[s + 1] - w0 === 1;
-    const open = c.twOpen[w0];
-    const close = c.twClose[w0];
-    const shiftEnd = c.vShiftEnd[v];
-    const capOff = v * dims;
-    const lcRow = lc * nL;
-    let bestDelta = this.bestDelta;
-    for (let p = c.locked[v].length; p <= len; p++) {
-      const a = r.loc[p];
-      const b = r.loc[p + 1];
-      const ia = a * nL;
-      // an unused vehicle drives nothing: no start→end leg to save
-      let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - (len === 0 ? 0 : Dm[ia + b])) + fixed;
-      if (delta >= bestDelta) continue;
-      const ta = T[ia + lc];
-      const tb = T[lcRow + b];
-      if (wS !== 0) {
-        delta += wS * (ta + tb + serv - (len === 0 ? 0 : T[ia + b]));
-        if (delta >= bestDelta) continue;
-      }
-      const arr = r.dep[p] + ta;
-      let st: number;
-      if (singleWindow) {
-        if (arr > close) continue;
-        st = arr > open ? arr : open;
-      } else {
-        st = firstStart(c, s, arr);
-        if (st === Infinity) continue;
-      }
-      const arrB = st + serv + tb;
-      if (p === len) {
-        if (arrB > shiftEnd) continue;
-      } else if (arrB > r.start[p + 1]) {
-        if (arrB > r.late[p + 1]) continue;
-        if (firstStart(c, r.nodes[p], arrB) > r.late[p + 1]) continue;
-      }
-      let ok = true;
-      if (isDelivery) {
-        for (let d = 0; d < dims; d++) {
-          if (r.pre[p * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) ok = false;
-        }
-      } else {
-        for (let d = 0; d < dims; d++) {
-          if (r.suf[p * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) ok = false;
-        }
-      }
-      if (!ok) continue;
-      if (blink > 0 && this.rng.next() < blink) continue;
-      bestDelta = delta;
-      this.bestDelta = delta;
-      this.bestV = v;
-      this.bestP = p;
-      this.bestP2 = -1;
-    }
-  }
-
-  private prevLoc(v: number, r: RouteBuf, p: number): number {
-    if (p === 0) return this.c.vStart[v];
-    const x = r.nodes[p - 1];
-    return x < 0 ? this.c.vReload[v] : this.c.stopLoc[x];
-  }
-
-  private nextLoc(v: number, r: RouteBuf, p: number): number {
-    if (p === r.len) return this.c.vEnd[v];
-    const x = r.nodes[p];
-    return x < 0 ? this.c.vReload[v] : this.c.stopLoc[x];
-  }
-
-  /** Exact insertion by simulation: any vehicle, multi-trip, working-time limit. */
-  private evalSlow(s: number, v: number, r: RouteBuf): void {
-    const c = this.c;
-    const nL = c.nLoc;
-    const Dm = c.dist[c.vProfile[v]];
-    const T = c.dur[c.vProfile[v]];
-    const lc = c.stopLoc[s];
-    const close = c.twClose[c.twOff[s + 1] - 1];
-    const len = r.len;
-    const fixed = r.nStops === 0 ? c.wFixed[v] : 0;
-    for (let p = c.locked[v].length; p <= len; p++) {
-      const a = this.prevLoc(v, r, p);
-      const b = this.nextLoc(v, r, p);
-      // estimate (exact for distance; ignores waiting for time): simulate only promising positions
-      const est =
-        c.wM[v] * (Dm[a * nL + lc] + Dm[lc * nL + b] - Dm[a * nL + b]) +
-        c.wS[v] * (T[a * nL + lc] + T[lc * nL + b] - T[a * nL + b] + c.stopServ[s]) +
-        fixed;
-      if (est >= this.bestDelta + 1e-9) continue;
-      if (r.dep[p] + T[a * nL + lc] > close) continue;
-      this.pushCandidate(p, -1, est);
-    }
-    this.simulateCandidates(v, r, s, -1);
-  }
-
-  private candP = new Int32Array(64);
-  private candP2 = new Int32Array(64);
-  private candE = new Float64Array(64);
-  private nCand = 0;
-
-  private pushCandidate(p: number, p2: number, e: number): void {
-    if (this.nCand === this.candP.length) {
-      const n = this.nCand * 2;
-      const grow = <A extends Int32Array | Float64Array>(x: A, y: A): A => {
-        y.set(x);
-        return y;
-      };
-      this.candP = grow(this.candP, new Int32Array(n));
-      this.candP2 = grow(this.candP2, new Int32Array(n));
-      this.candE = grow(this.candE, new Float64Array(n));
-    }
-    this.candP[this.nCand] = p;
-    this.candP2[this.nCand] = p2;
-    this.candE[this.nCand] = e;
-    this.nCand++;
-  }
-
-  /**
-   * Simulate the collected positions in order of estimated cost, until the estimate reaches the best
-   * exact delta found (the estimate is exact for distance and a close bound for time).
-   */
-  private simulateCandidates(v: number, r: RouteBuf, s: number, q: number): void {
-    const n = this.nCand;
-    this.nCand = 0;
-    if (n === 0) return;
-    const E = this.candE;
-    const sc = this.scratch;
-    const len = r.len;
-    // cheapest estimate first (selection, not a sort: usually only a few get simulated); at most 32 per route
-    for (let k = 0; k < 32; k++) {
-      let i = -1;
-      let e = Infinity;
-      for (let j = 0; j < n; j++) {
-        if (E[j] < e) {
-          e = E[j];
-          i = j;
-        }
-      }
-      if (i < 0 || e >= this.bestDelta) break;
-      E[i] = Infinity;
-      const p = this.candP[i];
-      const p2 = this.candP2[i];
-      let cost: number;
-      if (q < 0) {
-        sc.set(r.nodes.subarray(0, p), 0);
-        sc[p] = s;
-        sc.set(r.nodes.subarray(p, len), p + 1);
-        cost = this.simulate(v, sc, len + 1);
-      } else {
-        // nodes[0..p) s nodes[p..p2) q nodes[p2..len)
-        sc.set(r.nodes.subarray(0, p), 0);
-        sc[p] = s;
-        sc.set(r.nodes.subarray(p, p2), p + 1);
-        sc[p2 + 1] = q;
-        sc.set(r.nodes.subarray(p2, len), p2 + 2);
-        cost = this.simulate(v, sc, len + 2);
-      }
-      const delta = cost - r.cost;
-      if (delta < this.bestDelta) {
-        if (this.p.blink > 0 && this.rng.next() < this.p.blink) continue;
-        this.bestDelta = delta;
-        this.bestV = v;
-        this.bestP = p;
-        this.bestP2 = q < 0 ? -1 : p2;
-      }
-    }
-  }
-
-  /**
-   * Pickup s and its delivery partner on a simple vehicle's route whose stops have one window each, in O(1)
-   * per pair of positions: the delay that inserting s sends down the route shrinks by the waiting it meets
-   * (prefix sums of waiting), every stop between the two stays in its window while the delay entering it
-   * is within a running minimum of `closeKey`, the pair's load rides over a running maximum of the route's
-   * load, and after the delivery the route's latest start times decide (Savelsbergh's forward/backward
-   * slack, as the Li & Lim insertion heuristics use it). Time cost is estimated as in `evalFast`.
-   */
-  private evalPairFast(s: number, v: number, r: RouteBuf): void {
-    const c = this.c;
-    const nL = c.nLoc;
-    const prof = c.vProfile[v];
-    const T = c.dur[prof];
-    const Dm = c.dist[prof];
-    const dims = this.D;
-    const len = r.len;
-    const q = c.partner[s];
-    const ls = c.stopLoc[s];
-    const lq = c.stopLoc[q];
-    const servS = c.stopServ[s];
-    const servQ = c.stopServ[q];
-    const wM = c.wM[v];
-    const wS = c.wS[v];
-    const empty = len === 0;
-    const fixed = empty ? c.wFixed[v] : 0;
-    const capOff = v * dims;
-    const blink = this.p.blink;
-    const dSQ = Dm[ls * nL + lq];
-    const tSQ = T[ls * nL + lq];
-    const L = r.load;
-    let bestDelta = this.bestDelta;
-    positions: for (let p = c.locked[v].length; p <= len; p++) {
-      const a = r.loc[p];
-      const b = r.loc[p + 1];
-      const ia = a * nL;
-      // an unused vehicle drives nothing: no start→end leg to save
-      const dAB = empty ? 0 : Dm[ia + b];
-      const tAB = empty ? 0 : T[ia + b];
-      const costS =
-        wM * (Dm[ia + ls] + Dm[ls * nL + b] - dAB) + wS * (T[ia + ls] + T[ls * nL + b] - tAB + servS) + fixed;
-      if (costS >= bestDelta) continue;
-      for (let d = 0; d < dims; d++) {
-        if (L[p * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
-      }
-      const stS = firstStart(c, s, r.dep[p] + T[ia + ls]);
-      if (stS === Infinity) continue;
-      const depS = stS + servS;
-      // the delivery right after the pickup
-      const stQ0 = firstStart(c, q, depS + tSQ);
-      if (stQ0 !== Infinity && this.reachesInTime(r, p, stQ0 + servQ + T[lq * nL + b])) {
-        const delta =
-          wM * (Dm[ia + ls] + dSQ + Dm[lq * nL + b] - dAB) +
-          wS * (T[ia + ls] + tSQ + T[lq * nL + b] - tAB + servS + servQ) +
-          fixed;
-        if (delta < bestDelta && !(blink > 0 && this.rng.next() < blink)) {
-          bestDelta = this.bestDelta = delta;
-          this.bestV = v;
-          this.bestP = p;
-          this.bestP2 = p;
-        }
-      }
-      if (p === len) continue;
-      // the delay entering position p + 1 with the pickup before it; beyond its latest start nothing fits
-      const arrNext = depS + T[ls * nL + b];
-      if (!this.reachesInTime(r, p, arrNext)) continue;
-      const delay = arrNext > r.start[p + 1] ? arrNext - r.start[p + 1] : 0;
-      const delayKey = delay + r.waitCum[p + 1];
-      let minKey = Infinity;
-      for (let p2 = p + 1; p2 <= len; p2++) {
-        if (r.closeKey[p2] < minKey) minKey = r.closeKey[p2];
-        if (delay > 0 && delayKey > minKey) {
-          // a stop in between leaves its window: infeasible with one window per stop; with several it may
-          // start in a later one, so those positions are simulated
-          if (r.multiWindow) this.pushLaterPositions(v, r, q, p, p2, costS);
-          break;
-        }
-        for (let d = 0; d < dims; d++) {
-          if (L[p2 * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
-        }
-        const x = r.loc[p2];
-        const y = r.loc[p2 + 1];
-        const ix = x * nL;
-        const delta =
-          costS +
-          wM * (Dm[ix + lq] + Dm[lq * nL + y] - Dm[ix + y]) +
-          wS * (T[ix + lq] + T[lq * nL + y] - T[ix + y] + servQ);
-        if (delta >= bestDelta) continue;
-        const absorbed = r.waitCum[p2] - r.waitCum[p + 1];
-        const depX = r.dep[p2] + (delay > absorbed ? delay - absorbed : 0);
-        const stQ = firstStart(c, q, depX + T[ix + lq]);
-        if (stQ === Infinity) continue;
-        if (!this.reachesInTime(r, p2, stQ + servQ + T[lq * nL + y])) continue;
-        if (blink > 0 && this.rng.next() < blink) continue;
-        bestDelta = this.bestDelta = delta;
-        this.bestV = v;
-        this.bestP = p;
-        this.bestP2 = p2;
-      }
-    }
-    if (this.nCand > 0) this.simulateCandidates(v, r, s, q);
-  }
-
-  /** Delivery positions p2… for a pickup at p, by their distance estimate, for `simulateCandidates`. */
-  private pushLaterPositions(
-    v: number,
-    r: RouteBuf,
-    q: number,
-    p: number,
-    from: number,
-    costS: number,
-  ): void {
-    const c = this.c;
-    const nL = c.nLoc;
-    const T = c.dur[c.vProfile[v]];
-    const Dm = c.dist[c.vProfile[v]];
-    const lq = c.stopLoc[q];
-    for (let p2 = from; p2 <= r.len; p2++) {
-      const x = r.loc[p2];
-      const y = r.loc[p2 + 1];
-      const e =
-        costS +
-        c.wM[v] * (Dm[x * nL + lq] + Dm[lq * nL + y] - Dm[x * nL + y]) +
-        c.wS[v] * (T[x * nL + lq] + T[lq * nL + y] - T[x * nL + y] + c.stopServ[q]);
-      if (e < this.bestDelta) this.pushCandidate(p, p2, e);
-    }
-  }
-
   /**
    * For tests: the cheapest insertion of stop s (with its partner) into vehicle v's current route, by the
    * evaluator the search would use, or by simulating every position.
    */
   probeInsertion(s: number, v: number, bySimulation: boolean): { delta: number; p: number; p2: number } {
-    this.bestDelta = Infinity;
-    this.bestV = -1;
-    this.bestP = -1;
-    this.bestP2 = -1;
+    this.ins.bestDelta = Infinity;
+    this.ins.bestV = -1;
+    this.ins.bestP = -1;
+    this.ins.bestP2 = -1;
     const r = this.route(v);
-    if (!bySimulation) this.evalRoute(s, v, r);
-    else if (this.c.partner[s] >= 0) this.evalPair(s, v, r);
-    else this.evalSlow(s, v, r);
-    return { delta: this.bestDelta, p: this.bestP, p2: this.bestP2 };
-  }
-
-  /** Arriving at position p + 1 at `arr` keeps the rest of the route feasible (its latest start times). */
-  private reachesInTime(r: RouteBuf, p: number, arr: number): boolean {
-    if (arr <= r.start[p + 1]) return true;
-    if (arr > r.late[p + 1]) return false;
-    return p === r.len || firstStart(this.c, r.nodes[p], arr) <= r.late[p + 1];
-  }
-
-  /** Pickup s and its delivery partner together, the pickup first, by simulation. */
-  private evalPair(s: number, v: number, r: RouteBuf): void {
-    const c = this.c;
-    const q = c.partner[s];
-    const len = r.len;
-    const nL = c.nLoc;
-    const Dm = c.dist[c.vProfile[v]];
-    const T = c.dur[c.vProfile[v]];
-    const wM = c.wM[v];
-    const wS = c.wS[v];
-    const ls = c.stopLoc[s];
-    const lq = c.stopLoc[q];
-    const fixed = r.nStops === 0 ? c.wFixed[v] : 0;
-    const closeS = c.twClose[c.twOff[s + 1] - 1];
-    const closeQ = c.twClose[c.twOff[q + 1] - 1];
-    const est = (a: number, x: number, b: number, serv: number): number =>
-      wM * (Dm[a * nL + x] + Dm[x * nL + b] - Dm[a * nL + b]) +
-      wS * (T[a * nL + x] + T[x * nL + b] - T[a * nL + b] + serv);
-    for (let p = c.locked[v].length; p <= len; p++) {
-      const a = this.prevLoc(v, r, p);
-      const b = this.nextLoc(v, r, p);
-      const estS = est(a, ls, b, c.stopServ[s]) + fixed;
-      if (estS >= this.bestDelta) continue;
-      const arrS = r.dep[p] + T[a * nL + ls];
-      if (arrS > closeS) continue; // too late for the pickup here, whatever follows
-      const depS = firstStart(c, s, arrS) + c.stopServ[s];
-      for (let p2 = p; p2 <= len; p2++) {
-        if (p2 > p && r.nodes[p2 - 1] < 0) break; // a reload in between: not the same trip
-        // estimated cost first: simulate only promising pairs of positions
-        let e: number;
-        if (p2 === p) {
-          e =
-            wM * (Dm[a * nL + ls] + Dm[ls * nL + lq] + Dm[lq * nL + b] - Dm[a * nL + b]) +
-            wS *
-              (T[a * nL + ls] +
-                T[ls * nL + lq] +
-                T[lq * nL + b] -
-                T[a * nL + b] +
-                c.stopServ[s] +
-                c.stopServ[q]) +
-            fixed;
-        } else e = estS + est(this.prevLoc(v, r, p2), lq, this.nextLoc(v, r, p2), c.stopServ[q]);
-        if (e >= this.bestDelta) continue;
-        const arrQ =
-          p2 === p ? depS + T[ls * nL + lq] : Math.max(r.dep[p2], depS) + T[this.prevLoc(v, r, p2) * nL + lq];
-        if (arrQ > closeQ) continue;
-        this.pushCandidate(p, p2, e);
-      }
-    }
-    this.simulateCandidates(v, r, s, q);
+    if (!bySimulation) this.ins.evalRoute(s, v, r);
+    else if (this.c.partner[s] >= 0) this.ins.evalPair(s, v, r);
+    else this.ins.evalSlow(s, v, r);
+    return { delta: this.ins.bestDelta, p: this.ins.bestP, p2: this.ins.bestP2 };
   }
 
   /** Find the cheapest feasible insertion of s (and its partner) over all vehicles. */
   private findInsertion(s: number): void {
     const c = this.c;
     const S = this.S;
-    this.bestDelta = Infinity;
-    this.bestV = -1;
+    this.ins.bestDelta = Infinity;
+    this.ins.bestV = -1;
     const stamp = ++this.classStamp;
     // routes of the nearest stops first: a good insertion found early prunes the others by estimate
     const K = Math.min(c.neighbourCount, 6);
@@ -948,7 +447,7 @@ export class Search {
       const v = this.candRouteOf[c.neighbours[s * c.neighbourCount + k]];
       if (v < 0 || this.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
       this.vehSeen[v] = stamp;
-      this.evalRoute(s, v, this.route(v));
+      this.ins.evalRoute(s, v, this.route(v));
     }
     for (let v = 0; v < this.V; v++) {
       if (this.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
@@ -959,34 +458,24 @@ export class Search {
         if (this.classSeen[k] === stamp) continue;
         this.classSeen[k] = stamp;
       }
-      this.evalRoute(s, v, r);
+      this.ins.evalRoute(s, v, r);
     }
-  }
-
-  private evalRoute(s: number, v: number, r: RouteBuf): void {
-    const c = this.c;
-    const kind = c.stopKind[s];
-    if (kind === KIND_PD_PICKUP) {
-      if (c.vSimple[v]) this.evalPairFast(s, v, r);
-      else this.evalPair(s, v, r);
-    } else if (c.vSimple[v] && (kind === KIND_DELIVERY || kind === KIND_PICKUP)) this.evalFast(s, v, r);
-    else this.evalSlow(s, v, r);
   }
 
   private insertAt(s: number): void {
     const c = this.c;
-    const v = this.bestV;
+    const v = this.ins.bestV;
     const r = this.touch(v);
     const wasEmpty = r.nStops === 0;
     const nodes = r.nodes;
-    if (this.bestP2 < 0) {
-      nodes.copyWithin(this.bestP + 1, this.bestP, r.len);
-      nodes[this.bestP] = s;
+    if (this.ins.bestP2 < 0) {
+      nodes.copyWithin(this.ins.bestP + 1, this.ins.bestP, r.len);
+      nodes[this.ins.bestP] = s;
       r.len++;
     } else {
       const q = c.partner[s];
-      const p = this.bestP;
-      const p2 = this.bestP2;
+      const p = this.ins.bestP;
+      const p2 = this.ins.bestP2;
       nodes.copyWithin(p2 + 2, p2, r.len);
       nodes[p2 + 1] = q;
       nodes.copyWithin(p + 1, p, p2);
@@ -1039,11 +528,11 @@ export class Search {
     for (let i = 0; i < n; i++) {
       const s = list[i];
       this.findInsertion(s);
-      if (this.bestV < 0) continue;
+      if (this.ins.bestV < 0) continue;
       if (!c.mandatory[s]) {
         let pen = c.penalty[s];
         if (c.partner[s] >= 0) pen += c.penalty[c.partner[s]];
-        if (this.bestDelta >= pen) continue;
+        if (this.ins.bestDelta >= pen) continue;
       }
       this.insertAt(s);
     }
@@ -1079,13 +568,13 @@ export class Search {
         const s = stops[i];
         cost[i * V + v] = Infinity;
         if (!c.compat[v * S + s]) continue;
-        this.bestDelta = Infinity;
-        this.bestV = -1;
-        this.evalRoute(s, v, r);
-        if (this.bestV < 0) continue;
-        cost[i * V + v] = this.bestDelta;
-        posP[i * V + v] = this.bestP;
-        posP2[i * V + v] = this.bestP2;
+        this.ins.bestDelta = Infinity;
+        this.ins.bestV = -1;
+        this.ins.evalRoute(s, v, r);
+        if (this.ins.bestV < 0) continue;
+        cost[i * V + v] = this.ins.bestDelta;
+        posP[i * V + v] = this.ins.bestP;
+        posP2[i * V + v] = this.ins.bestP2;
       }
     };
     /** An empty vehicle of this class to stand for the class, if the fleet limit allows one more. */
@@ -1150,9 +639,9 @@ export class Search {
       if (bestI < 0) break;
       const v = bestRoute;
       const wasEmpty = this.route(v).nStops === 0;
-      this.bestV = v;
-      this.bestP = posP[bestI * V + v];
-      this.bestP2 = posP2[bestI * V + v];
+      this.ins.bestV = v;
+      this.ins.bestP = posP[bestI * V + v];
+      this.ins.bestP2 = posP2[bestI * V + v];
       this.insertAt(stops[bestI]);
       open[bestI] = 0;
       evalColumn(v);
