@@ -17,7 +17,7 @@ import { sharedDataPath } from '@rd/testing/shared-data';
 
 interface Args {
   sets: SetName[];
-  times: number[];
+  budgets: Budget[];
   presets: ObjectivePreset[];
   instances: string[];
   threads: number;
@@ -38,6 +38,12 @@ const CLI: CliSpec = {
       defaultText: 'solomon',
     },
     time: { type: 'string', valueName: 'S,S', description: 'time limits in seconds', defaultText: '2' },
+    iterations: {
+      type: 'string',
+      valueName: 'N,N',
+      description:
+        'iteration budgets instead of time limits: reproducible tables on a loaded machine (single thread; --time ignored)',
+    },
     preset: {
       type: 'string',
       valueName: 'P,P',
@@ -94,7 +100,10 @@ function parseArgs(argv: string[]): Args {
       if (seeds.some((x) => !Number.isInteger(x))) throw new CliUsageError('--seed takes whole numbers');
       return {
         sets: sets as SetName[],
-        times: cli.numbers('time', [2], { min: 0.001 }),
+        budgets: budgetsOf(
+          cli.numbers('time', [2], { min: 0.001 }),
+          cli.numbers('iterations', [], { min: 0 }),
+        ),
         presets: presets as ObjectivePreset[],
         instances: cli.list('instances', []),
         threads: cli.int('threads', 1, { min: 1, max: 64 }),
@@ -105,6 +114,20 @@ function parseArgs(argv: string[]): Args {
     },
     argv,
   );
+}
+
+/** A run's budget: a time limit, or an iteration cap (then the result depends on the seed alone). */
+interface Budget {
+  label: string;
+  timeLimitMs: number;
+  maxIterations?: number;
+}
+
+function budgetsOf(times: number[], iterations: number[]): Budget[] {
+  if (iterations.length > 0) {
+    return iterations.map((n) => ({ label: `${n} iterations`, timeLimitMs: 3_600_000, maxIterations: n }));
+  }
+  return times.map((t) => ({ label: `time limit ${t} s`, timeLimitMs: t * 1000 }));
 }
 
 type Bks = Map<string, { vehicles: number; distance: number }>;
@@ -193,19 +216,19 @@ async function main(): Promise<void> {
     );
     for (const preset of args.presets) {
       const bksOf = set.bks(preset);
-      for (const time of args.times) {
+      for (const budget of args.budgets) {
         const bySeed: Row[][] = [];
         for (const seed of args.seeds) {
           const rows: Row[] = [];
           for (const name of names) {
             rows.push(
-              await runOne(name, problems.get(name) as VrpProblem, set, bksOf, preset, time, seed, args),
+              await runOne(name, problems.get(name) as VrpProblem, set, bksOf, preset, budget, seed, args),
             );
           }
           bySeed.push(rows);
-          printTable(set, preset, time, seed, rows);
+          printTable(set, preset, budget.label, seed, rows);
         }
-        if (args.seeds.length > 1) printSpread(set, preset, time, args.seeds, bySeed);
+        if (args.seeds.length > 1) printSpread(set, preset, budget.label, args.seeds, bySeed);
       }
     }
   }
@@ -217,13 +240,14 @@ async function runOne(
   set: BenchSet,
   bksOf: Bks,
   preset: ObjectivePreset,
-  time: number,
+  budget: Budget,
   seed: number,
   args: Args,
 ): Promise<Row> {
   const opts = {
     seed,
-    timeLimitMs: time * 1000,
+    timeLimitMs: budget.timeLimitMs,
+    maxIterations: budget.maxIterations,
     now: () => performance.now(),
     preset,
     threads: args.threads,
@@ -231,7 +255,9 @@ async function runOne(
   };
   const t = performance.now();
   const sol: VrpSolution =
-    args.threads > 1 ? await solveParallel(problem, opts) : solve(problem, opts, { tuning: args.tuning });
+    args.threads > 1 && budget.maxIterations === undefined
+      ? await solveParallel(problem, opts)
+      : solve(problem, opts, { tuning: args.tuning });
   const wallMs = performance.now() - t;
   const check = checkSolution(problem, sol, preset);
   const bks = bksOf.get(name);
@@ -263,8 +289,8 @@ const median = (xs: number[]): number => {
   return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
 };
 
-function printTable(set: BenchSet, preset: string, time: number, seed: number, rows: Row[]): void {
-  console.log(`\n${set.title}, preset ${preset}, time limit ${time} s per instance, seed ${seed}`);
+function printTable(set: BenchSet, preset: string, budget: string, seed: number, rows: Row[]): void {
+  console.log(`\n${set.title}, preset ${preset}, ${budget} per instance, seed ${seed}`);
   console.log(
     '| class | n | mean gap % | median gap % | max gap % | at BKS | vehicles (BKS) | mean wall s | max wall s | iterations/s | checker |',
   );
@@ -292,9 +318,9 @@ function printTable(set: BenchSet, preset: string, time: number, seed: number, r
 }
 
 /** Per class, the mean gap and vehicle total of each seed's run: min / median / max over the seeds. */
-function printSpread(set: BenchSet, preset: string, time: number, seeds: number[], bySeed: Row[][]): void {
+function printSpread(set: BenchSet, preset: string, budget: string, seeds: number[], bySeed: Row[][]): void {
   console.log(
-    `\n${set.title}, preset ${preset}, time limit ${time} s: spread over seeds ${seeds.join(',')} (min / median / max)`,
+    `\n${set.title}, preset ${preset}, ${budget}: spread over seeds ${seeds.join(',')} (min / median / max)`,
   );
   console.log('| class | n | mean gap % | spread (points) | vehicles | checker |');
   console.log('| --- | --- | --- | --- | --- | --- |');
