@@ -1,17 +1,27 @@
-// Solomon VRPTW benchmark of libs/planning: gap to best-known, vehicles, wall time; every plan checked.
-// npm run bench:solver -- --time 0.2,2,10 --preset distance,fleet --instances r1,c2 --threads 2 --seed 1
+// Solomon VRPTW and Li & Lim PDPTW benchmarks of libs/planning: gap to best-known, vehicles, wall time,
+// iterations/s; every plan checked; with several seeds, the spread across them.
+// npm run bench:solver -- --sets solomon,lilim100 --time 0.2,2,10 --preset distance,fleet --threads 2 --seeds 1,2,3
 import { readFileSync, readdirSync } from 'node:fs';
-import { checkSolution, parseSolomon, solomonProblem, solve, solveParallel } from '@rd/planning';
-import type { ObjectivePreset, VrpSolution } from '@rd/planning';
+import {
+  checkSolution,
+  liLimProblem,
+  parseLiLim,
+  parseSolomon,
+  solomonProblem,
+  solve,
+  solveParallel,
+} from '@rd/planning';
+import type { ObjectivePreset, VrpProblem, VrpSolution } from '@rd/planning';
 import { CliUsageError, readCliWith, type CliSpec } from '@rd/config';
 import { sharedDataPath } from '@rd/testing/shared-data';
 
 interface Args {
-  times: number[];
+  sets: SetName[];
+  budgets: Budget[];
   presets: ObjectivePreset[];
   instances: string[];
   threads: number;
-  seed: number;
+  seeds: number[];
   verbose: boolean;
   tuning: Record<string, number>;
 }
@@ -19,9 +29,21 @@ interface Args {
 const CLI: CliSpec = {
   usage: 'npm run bench:solver --',
   summary:
-    'Solomon VRPTW benchmark of libs/planning: gap to the best-known solutions, vehicles and wall time per instance and class; every plan is checked by the independent checker.',
+    'Solomon VRPTW and Li & Lim PDPTW benchmarks of libs/planning: gap to the best-known solutions, vehicles, wall time and iterations/s per instance and class; every plan is checked by the independent checker; with several seeds, a table of the spread across them.',
   options: {
+    sets: {
+      type: 'string',
+      valueName: 'SET,…',
+      description: 'benchmark sets: solomon, lilim100, lilim200',
+      defaultText: 'solomon',
+    },
     time: { type: 'string', valueName: 'S,S', description: 'time limits in seconds', defaultText: '2' },
+    iterations: {
+      type: 'string',
+      valueName: 'N,N',
+      description:
+        'iteration budgets instead of time limits: reproducible tables on a loaded machine (single thread; --time ignored)',
+    },
     preset: {
       type: 'string',
       valueName: 'P,P',
@@ -31,11 +53,16 @@ const CLI: CliSpec = {
     instances: {
       type: 'string',
       valueName: 'PREFIX,…',
-      description: 'instance name prefixes (r1, c2, rc101…)',
-      defaultText: 'all 56',
+      description: 'instance name prefixes (r1, c2, rc101, lc1, LR2_2…)',
+      defaultText: 'all of each set',
     },
     threads: { type: 'string', valueName: 'N', description: 'solver threads', defaultText: '1' },
-    seed: { type: 'string', valueName: 'N', description: 'random seed', defaultText: '1' },
+    seed: {
+      type: 'string',
+      valueName: 'N,N',
+      description: 'random seeds (several: a spread table)',
+      defaultText: '1',
+    },
     tune: {
       type: 'string',
       valueName: 'K=V,…',
@@ -43,7 +70,11 @@ const CLI: CliSpec = {
     },
     verbose: { type: 'boolean', description: 'print every instance' },
   },
-  examples: ['npm run bench:solver -- --time 0.2,2,10 --preset distance,fleet --threads 2'],
+  examples: [
+    'npm run bench:solver -- --time 0.2,2,10 --preset distance,fleet --threads 2',
+    'npm run bench:solver -- --sets lilim100,lilim200 --time 0.5 --threads 2',
+    'npm run bench:solver -- --sets solomon,lilim100 --time 0.1,0.5,2 --seed 1,2,3,4,5 --threads 2',
+  ],
 };
 
 function parseArgs(argv: string[]): Args {
@@ -61,12 +92,22 @@ function parseArgs(argv: string[]): Args {
       for (const p of presets)
         if (!['distance', 'fleet', 'cost'].includes(p))
           throw new CliUsageError(`--preset must list distance, fleet or cost; got '${p}'`);
+      const sets = cli.list('sets', ['solomon']);
+      for (const x of sets)
+        if (!(x in SETS))
+          throw new CliUsageError(`--sets must list solomon, lilim100 or lilim200; got '${x}'`);
+      const seeds = cli.numbers('seed', [1], { min: 0 });
+      if (seeds.some((x) => !Number.isInteger(x))) throw new CliUsageError('--seed takes whole numbers');
       return {
-        times: cli.numbers('time', [2], { min: 0.001 }),
+        sets: sets as SetName[],
+        budgets: budgetsOf(
+          cli.numbers('time', [2], { min: 0.001 }),
+          cli.numbers('iterations', [], { min: 0 }),
+        ),
         presets: presets as ObjectivePreset[],
         instances: cli.list('instances', []),
         threads: cli.int('threads', 1, { min: 1, max: 64 }),
-        seed: cli.int('seed', 1, { min: 0 }),
+        seeds,
         verbose: cli.flag('verbose'),
         tuning,
       };
@@ -75,18 +116,72 @@ function parseArgs(argv: string[]): Args {
   );
 }
 
-function readBks(file: string): Map<string, { vehicles: number; distance: number }> {
-  const m = new Map<string, { vehicles: number; distance: number }>();
-  for (const line of readFileSync(sharedDataPath('solomon', file), 'utf8').split(/\r?\n/).slice(1)) {
-    const [name, veh, dist] = line.split(',');
-    if (name) m.set(name, { vehicles: Number(veh), distance: Number(dist) });
+/** A run's budget: a time limit, or an iteration cap (then the result depends on the seed alone). */
+interface Budget {
+  label: string;
+  timeLimitMs: number;
+  maxIterations?: number;
+}
+
+function budgetsOf(times: number[], iterations: number[]): Budget[] {
+  if (iterations.length > 0) {
+    return iterations.map((n) => ({ label: `${n} iterations`, timeLimitMs: 3_600_000, maxIterations: n }));
+  }
+  return times.map((t) => ({ label: `time limit ${t} s`, timeLimitMs: t * 1000 }));
+}
+
+type Bks = Map<string, { vehicles: number; distance: number }>;
+
+function readBks(path: string, nameCol = 0, vehCol = 1, distCol = 2): Bks {
+  const m: Bks = new Map();
+  for (const line of readFileSync(path, 'utf8').split(/\r?\n/).slice(1)) {
+    const f = line.split(',');
+    if (f[nameCol]) m.set(f[nameCol], { vehicles: Number(f[vehCol]), distance: Number(f[distCol]) });
   }
   return m;
 }
 
-function classOf(name: string): string {
-  return name.replace(/\d+$/, '').toUpperCase() + name.match(/\d/)?.[0];
+interface BenchSet {
+  title: string;
+  dir: string[];
+  classes: string[];
+  classOf: (name: string) => string;
+  problem: (text: string, name: string) => VrpProblem;
+  /** Best known per preset: distance-only values where the set has them, else the vehicles-first ones. */
+  bks: (preset: ObjectivePreset) => Bks;
 }
+
+type SetName = 'solomon' | 'lilim100' | 'lilim200';
+
+const lilimBks = (): Bks => readBks(sharedDataPath('lilim', 'bks.csv'), 0, 2, 3);
+
+const SETS: Record<SetName, BenchSet> = {
+  solomon: {
+    title: 'Solomon VRPTW',
+    dir: ['solomon'],
+    classes: ['C1', 'C2', 'R1', 'R2', 'RC1', 'RC2'],
+    classOf: (name) => name.replace(/\d+$/, '').toUpperCase() + name.match(/\d/)?.[0],
+    problem: (text) => solomonProblem(parseSolomon(text)),
+    bks: (preset) =>
+      readBks(sharedDataPath('solomon', preset === 'fleet' ? 'bks.csv' : 'bks_distance_only.csv')),
+  },
+  lilim100: {
+    title: 'Li & Lim PDPTW, 100 tasks',
+    dir: ['lilim', 'li_lim_100'],
+    classes: ['LC1', 'LC2', 'LR1', 'LR2', 'LRC1', 'LRC2'],
+    classOf: (name) => name.replace(/\d\d$/, '').toUpperCase(),
+    problem: (text, name) => liLimProblem(parseLiLim(text, name)),
+    bks: lilimBks,
+  },
+  lilim200: {
+    title: 'Li & Lim PDPTW, 200 tasks',
+    dir: ['lilim', 'li_lim_200'],
+    classes: ['LC1', 'LC2', 'LR1', 'LR2', 'LRC1', 'LRC2'],
+    classOf: (name) => name.split('_')[0].toUpperCase(),
+    problem: (text, name) => liLimProblem(parseLiLim(text, name)),
+    bks: lilimBks,
+  },
+};
 
 interface Row {
   name: string;
@@ -96,96 +191,153 @@ interface Row {
   bksVehicles: number;
   atBks: boolean;
   wallMs: number;
+  iterations: number;
   ok: boolean;
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const names = readdirSync(sharedDataPath('solomon'))
-    .filter((f) => f.endsWith('.txt'))
-    .map((f) => f.slice(0, -4))
-    .filter((n) => args.instances.length === 0 || args.instances.some((p) => n.startsWith(p)))
-    .sort();
-  const bksDist = readBks('bks_distance_only.csv');
-  const bksFleet = readBks('bks.csv');
-  console.log(`solomon bench: ${names.length} instances, threads ${args.threads}, seed ${args.seed}`);
-  for (const preset of args.presets) {
-    for (const time of args.times) {
-      const rows: Row[] = [];
-      for (const name of names) {
-        const problem = solomonProblem(
-          parseSolomon(readFileSync(sharedDataPath('solomon', `${name}.txt`), 'utf8')),
-        );
-        const opts = {
-          seed: args.seed,
-          timeLimitMs: time * 1000,
-          now: () => performance.now(),
-          preset,
-          threads: args.threads,
-          tuning: args.tuning,
-        };
-        const t = performance.now();
-        const sol: VrpSolution =
-          args.threads > 1
-            ? await solveParallel(problem, opts)
-            : solve(problem, opts, { tuning: args.tuning });
-        const wallMs = performance.now() - t;
-        const check = checkSolution(problem, sol, preset);
-        const bks = (preset === 'fleet' ? bksFleet : bksDist).get(name);
-        if (!bks) throw new Error(`no best-known value for ${name}`);
-        const ok = check.ok && check.unassignedMandatory === 0;
-        const gap = (100 * (check.distanceM - bks.distance)) / bks.distance;
-        rows.push({
-          name,
-          cls: classOf(name),
-          gap,
-          vehicles: check.vehicles,
-          bksVehicles: bks.vehicles,
-          atBks: preset === 'fleet' ? check.vehicles <= bks.vehicles && gap < 0.005 : gap < 0.005,
-          wallMs,
-          ok,
-        });
-        if (args.verbose || !ok) {
-          console.log(
-            `  ${name} ${check.distanceM.toFixed(2)} (${gap.toFixed(2)} %) veh ${check.vehicles}/${bks.vehicles} ` +
-              `${wallMs.toFixed(0)} ms it ${sol.stats.iterations}${ok ? '' : ' CHECK FAILED: ' + check.violations.slice(0, 3).join('; ')}`,
-          );
+  for (const setName of args.sets) {
+    const set = SETS[setName];
+    const names = readdirSync(sharedDataPath(...set.dir))
+      .filter((f) => f.endsWith('.txt'))
+      .map((f) => f.slice(0, -4))
+      .filter((n) => args.instances.length === 0 || args.instances.some((p) => n.startsWith(p)))
+      .sort();
+    if (names.length === 0) continue;
+    const problems = new Map(
+      names.map((name) => [
+        name,
+        set.problem(readFileSync(sharedDataPath(...set.dir, `${name}.txt`), 'utf8'), name),
+      ]),
+    );
+    console.log(
+      `\n${set.title}: ${names.length} instances, threads ${args.threads}, seeds ${args.seeds.join(',')}`,
+    );
+    for (const preset of args.presets) {
+      const bksOf = set.bks(preset);
+      for (const budget of args.budgets) {
+        const bySeed: Row[][] = [];
+        for (const seed of args.seeds) {
+          const rows: Row[] = [];
+          for (const name of names) {
+            rows.push(
+              await runOne(name, problems.get(name) as VrpProblem, set, bksOf, preset, budget, seed, args),
+            );
+          }
+          bySeed.push(rows);
+          printTable(set, preset, budget.label, seed, rows);
         }
+        if (args.seeds.length > 1) printSpread(set, preset, budget.label, args.seeds, bySeed);
       }
-      printTable(preset, time, rows);
     }
   }
 }
 
-function printTable(preset: string, time: number, rows: Row[]): void {
-  console.log(`\npreset ${preset}, time limit ${time} s per instance`);
+async function runOne(
+  name: string,
+  problem: VrpProblem,
+  set: BenchSet,
+  bksOf: Bks,
+  preset: ObjectivePreset,
+  budget: Budget,
+  seed: number,
+  args: Args,
+): Promise<Row> {
+  const opts = {
+    seed,
+    timeLimitMs: budget.timeLimitMs,
+    maxIterations: budget.maxIterations,
+    now: () => performance.now(),
+    preset,
+    threads: args.threads,
+    tuning: args.tuning,
+  };
+  const t = performance.now();
+  const sol: VrpSolution =
+    args.threads > 1 && budget.maxIterations === undefined
+      ? await solveParallel(problem, opts)
+      : solve(problem, opts, { tuning: args.tuning });
+  const wallMs = performance.now() - t;
+  const check = checkSolution(problem, sol, preset);
+  const bks = bksOf.get(name);
+  if (!bks) throw new Error(`no best-known value for ${name}`);
+  const ok = check.ok && check.unassignedMandatory === 0;
+  const gap = (100 * (check.distanceM - bks.distance)) / bks.distance;
+  if (args.verbose || !ok) {
+    console.log(
+      `  ${name} ${check.distanceM.toFixed(2)} (${gap.toFixed(2)} %) veh ${check.vehicles}/${bks.vehicles} ` +
+        `${wallMs.toFixed(0)} ms it ${sol.stats.iterations}${ok ? '' : ' CHECK FAILED: ' + check.violations.slice(0, 3).join('; ')}`,
+    );
+  }
+  return {
+    name,
+    cls: set.classOf(name),
+    gap,
+    vehicles: check.vehicles,
+    bksVehicles: bks.vehicles,
+    atBks: preset === 'fleet' ? check.vehicles <= bks.vehicles && gap < 0.005 : gap < 0.005,
+    wallMs,
+    iterations: sol.stats.iterations,
+    ok,
+  };
+}
+
+const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+const median = (xs: number[]): number => {
+  const a = [...xs].sort((x, y) => x - y);
+  return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+};
+
+function printTable(set: BenchSet, preset: string, budget: string, seed: number, rows: Row[]): void {
+  console.log(`\n${set.title}, preset ${preset}, ${budget} per instance, seed ${seed}`);
   console.log(
-    '| class | n | mean gap % | median gap % | max gap % | at BKS | vehicles (BKS) | mean wall s | max wall s | checker |',
+    '| class | n | mean gap % | median gap % | max gap % | at BKS | vehicles (BKS) | mean wall s | max wall s | iterations/s | checker |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  const classes = ['C1', 'C2', 'R1', 'R2', 'RC1', 'RC2'];
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const line = (label: string, rs: Row[]): void => {
     if (rs.length === 0) return;
-    const gaps = rs.map((r) => r.gap).sort((a, b) => a - b);
-    const mean = gaps.reduce((s, x) => s + x, 0) / gaps.length;
-    const med =
-      gaps.length % 2 ? gaps[(gaps.length - 1) / 2] : (gaps[gaps.length / 2 - 1] + gaps[gaps.length / 2]) / 2;
+    const gaps = rs.map((r) => r.gap);
     const veh = rs.reduce((s, r) => s + r.vehicles, 0);
     const bveh = rs.reduce((s, r) => s + r.bksVehicles, 0);
     const wall = rs.map((r) => r.wallMs / 1000);
+    const itPerS = rs.reduce((s, r) => s + r.iterations, 0) / wall.reduce((s, x) => s + x, 0);
     console.log(
-      `| ${label} | ${rs.length} | ${mean.toFixed(2)} | ${med.toFixed(2)} | ${gaps[gaps.length - 1].toFixed(2)} | ` +
+      `| ${label} | ${rs.length} | ${mean(gaps).toFixed(2)} | ${median(gaps).toFixed(2)} | ${Math.max(...gaps).toFixed(2)} | ` +
         `${rs.filter((r) => r.atBks).length} | ${veh} (${bveh}), ${(veh / rs.length).toFixed(2)}/inst | ` +
-        `${(wall.reduce((s, x) => s + x, 0) / wall.length).toFixed(2)} | ${Math.max(...wall).toFixed(2)} | ` +
+        `${mean(wall).toFixed(2)} | ${Math.max(...wall).toFixed(2)} | ${itPerS.toFixed(0)} | ` +
         `${rs.filter((r) => r.ok).length}/${rs.length} ok |`,
     );
   };
-  for (const cls of classes)
+  for (const cls of set.classes)
     line(
       cls,
       rows.filter((r) => r.cls === cls),
     );
   line('all', rows);
+}
+
+/** Per class, the mean gap and vehicle total of each seed's run: min / median / max over the seeds. */
+function printSpread(set: BenchSet, preset: string, budget: string, seeds: number[], bySeed: Row[][]): void {
+  console.log(
+    `\n${set.title}, preset ${preset}, ${budget}: spread over seeds ${seeds.join(',')} (min / median / max)`,
+  );
+  console.log('| class | n | mean gap % | spread (points) | vehicles | checker |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  const fmt = (xs: number[], digits: number): string =>
+    `${Math.min(...xs).toFixed(digits)} / ${median(xs).toFixed(digits)} / ${Math.max(...xs).toFixed(digits)}`;
+  for (const label of [...set.classes, 'all']) {
+    const per = bySeed.map((rows) => rows.filter((r) => label === 'all' || r.cls === label));
+    if (per[0].length === 0) continue;
+    const gaps = per.map((rs) => mean(rs.map((r) => r.gap)));
+    const veh = per.map((rs) => rs.reduce((s, r) => s + r.vehicles, 0));
+    const ok = per.reduce((s, rs) => s + rs.filter((r) => r.ok).length, 0);
+    const total = per.reduce((s, rs) => s + rs.length, 0);
+    console.log(
+      `| ${label} | ${per[0].length} | ${fmt(gaps, 2)} | ${(Math.max(...gaps) - Math.min(...gaps)).toFixed(2)} | ` +
+        `${fmt(veh, 0)} | ${ok}/${total} ok |`,
+    );
+  }
 }
 
 main().catch((e) => {

@@ -5,3 +5,4 @@ export { solveParallel } from './solver/parallel';
 export { checkSolution, type CheckResult } from './checker/check-solution';
 export { parseSolomon, solomonProblem, type SolomonInstance } from './solomon';
 export { generateRuralScenario, type RuralScenario, type RuralScenarioOptions } from './rural-scenario';
+export { parseLiLim, liLimProblem, type LiLimInstance } from './lilim';

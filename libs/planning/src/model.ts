@@ -146,9 +146,43 @@ export type UnassignedReason =
   | 'not_worth' // optional and cheaper to drop than to serve
   | 'no_room'; // it fits alone, but the fleet is full with other work
 
+/**
+ * For `no_room`: the constraint that keeps the stop out of the routes as planned. `capacity` — with
+ * unlimited capacity it would fit into some route; `time` — with no windows, shift end or working-time
+ * limit it would; `capacity_and_time` — either relaxation alone would do, or only both together.
+ */
+export type NoRoomBinding = 'capacity' | 'time' | 'capacity_and_time';
+
 export interface VrpUnassigned {
   stopId: string;
   reason: UnassignedReason;
+  /** Set when `reason` is `no_room`. */
+  binding?: NoRoomBinding;
+}
+
+/** Why a vehicle's locked stops cannot be kept as given. */
+export type LockConflictReason =
+  | 'skill' // the vehicle lacks a skill a locked stop needs
+  | 'unreachable' // the vehicle cannot reach a locked stop (or get back) by road
+  | 'capacity' // the locked stops overload it
+  | 'time'; // windows, shift end or working time cannot be kept in that order
+
+export interface LockConflict {
+  vehicleId: string;
+  reason: LockConflictReason;
+  /** The locked stop at fault, where one stop alone is (skill, unreachable). */
+  stopId?: string;
+}
+
+/**
+ * An expected outcome that leaves no plan: the problem must change first (for locked stops: start the
+ * vehicle where it is now and lock only the stops still ahead of it, or leave the vehicle out).
+ * A plain value, so it survives `postMessage` between threads unchanged.
+ */
+export interface SolveFailure {
+  code: 'locked_stops_infeasible';
+  vehicleIds: string[];
+  conflicts: LockConflict[];
 }
 
 export interface SolveStats {
@@ -168,4 +202,6 @@ export interface VrpSolution {
   routes: VrpRoute[];
   unassigned: VrpUnassigned[];
   stats: SolveStats;
+  /** Set when no plan could be made (then `routes` and `unassigned` are empty): check it first. */
+  failure?: SolveFailure;
 }

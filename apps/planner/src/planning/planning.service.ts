@@ -226,28 +226,29 @@ export class PlanningService {
         vehicles: problem.vehicles.length,
         timeLimitMs: this.config.PLANNING_TIME_LIMIT_MS,
       });
-      try {
-        const solution = await solveOffThread(problem, {
-          seed: seedOf(jobKey),
-          timeLimitMs: this.config.PLANNING_TIME_LIMIT_MS,
-          preset: 'cost',
-          threads: this.config.PLANNING_THREADS,
-          progressEveryMs: 1000,
-          onProgress: (best) =>
-            void progress('solving', {
-              stops: problem.stops.length,
-              vehicles: problem.vehicles.length,
-              best: { cost: best.cost, vehicles: best.vehicles, unassignedPenalty: best.unassignedPenalty },
-              elapsedMs: Math.round(best.elapsedMs),
-              iterations: best.iterations,
-            }).catch(() => undefined),
-        });
-        return { problem, solution, frozen };
-      } catch (error) {
-        const vehicle = /^vehicle (\S+): its locked stops are infeasible/.exec((error as Error).message)?.[1];
-        if (!vehicle || frozen.has(vehicle)) throw error;
-        frozen.add(vehicle);
+      const solution = await solveOffThread(problem, {
+        seed: seedOf(jobKey),
+        timeLimitMs: this.config.PLANNING_TIME_LIMIT_MS,
+        preset: 'cost',
+        threads: this.config.PLANNING_THREADS,
+        progressEveryMs: 1000,
+        onProgress: (best) =>
+          void progress('solving', {
+            stops: problem.stops.length,
+            vehicles: problem.vehicles.length,
+            best: { cost: best.cost, vehicles: best.vehicles, unassignedPenalty: best.unassignedPenalty },
+            elapsedMs: Math.round(best.elapsedMs),
+            iterations: best.iterations,
+          }).catch(() => undefined),
+      });
+      // locked stops infeasible as they stand: those vehicles keep their current routes, the rest is re-planned
+      if (!solution.failure) return { problem, solution, frozen };
+      const stuck = solution.failure.vehicleIds.filter((id) => !frozen.has(id));
+      if (stuck.length === 0) {
+        // frozen vehicles are not in the problem: this would be a solver bug
+        throw new Error(`solver: ${solution.failure.code} (${solution.failure.vehicleIds.join(', ')})`);
       }
+      for (const id of stuck) frozen.add(id);
     }
   }
   /** Road and drone-only stops in one problem; drones are vehicles with their flight matrices. */

@@ -1,4 +1,7 @@
-import type { VrpProblem, VrpSolution, VrpVisit } from '../model';
+import { readFileSync } from 'node:fs';
+import { sharedDataPath } from '@rd/testing/shared-data';
+import { liLimProblem, parseLiLim } from '../lilim';
+import type { VrpProblem, VrpSolution, VrpStop, VrpVisit } from '../model';
 import { euclidean } from '../test-helpers';
 import { checkSolution } from './check-solution';
 
@@ -160,5 +163,76 @@ describe('checkSolution', () => {
     expect(checkSolution(p, s).violations).toEqual([]);
     p.vehicles[0].maxTrips = 1;
     expect(checkSolution(p, s).violations.join()).toMatch(/2 trips, allowed 1/);
+  });
+});
+
+describe('checkSolution on Li & Lim PDPTW (lc101), against a plan built by hand', () => {
+  const inst = parseLiLim(readFileSync(sharedDataPath('lilim', 'li_lim_100', 'lc101.txt'), 'utf8'), 'lc101');
+  /** One vehicle per pair: depot → pickup → delivery → depot, waiting where a window is not open yet. */
+  const byHand = (): { p: VrpProblem; s: VrpSolution } => {
+    const p = liLimProblem(inst);
+    const pickups = p.stops.filter((x) => x.deliverTo !== undefined);
+    const vehicle = p.vehicles[0];
+    p.vehicles = pickups.map((_, k) => ({ ...vehicle, id: `v${k + 1}` }));
+    const n = p.locationCount;
+    const m = p.profiles.truck;
+    const byId = new Map(p.stops.map((x) => [x.id, x]));
+    const routes = pickups.map((pick, k) => {
+      const drop = byId.get(pick.deliverTo as string) as VrpStop;
+      const q = pick.demand?.[0] ?? 0;
+      const visits: VrpVisit[] = [visit('start', 0, 0, 0, 0, [0])];
+      let t = 0;
+      let at = 0;
+      let dist = 0;
+      let first = -1;
+      for (const [x, load] of [
+        [pick, q],
+        [drop, 0],
+      ] as const) {
+        const arr = t + m.durationS[at * n + x.location];
+        dist += m.distanceM[at * n + x.location];
+        const st = Math.max(arr, x.timeWindows?.[0][0] ?? 0);
+        if (first < 0) first = st - m.durationS[at * n + x.location];
+        t = st + (x.serviceS ?? 0);
+        at = x.location;
+        visits.push(visit('stop', x.location, arr, st, t, [load], x.id));
+      }
+      const back = t + m.durationS[at * n];
+      dist += m.distanceM[at * n];
+      visits[0].departureS = first;
+      visits[1].arrivalS = visits[1].startS;
+      visits.push(visit('end', 0, back, back, back, [0]));
+      return { vehicleId: `v${k + 1}`, visits, distanceM: dist, durationS: back - first, trips: 1 };
+    });
+    return { p, s: { routes, unassigned: [], stats: {} as VrpSolution['stats'] } };
+  };
+
+  test('the hand-built plan passes', () => {
+    const { p, s } = byHand();
+    const r = checkSolution(p, s);
+    expect(r.violations).toEqual([]);
+    expect(r.vehicles).toBe(p.stops.length / 2);
+  });
+
+  test('a delivery before its pickup is reported', () => {
+    const { p, s } = byHand();
+    const v = s.routes[0].visits;
+    [v[1], v[2]] = [v[2], v[1]];
+    expect(checkSolution(p, s).violations.join('\n')).toMatch(/delivery before pickup/);
+  });
+
+  test('a pair split between two vehicles is reported', () => {
+    const { p, s } = byHand();
+    // swap the deliveries of the first two routes
+    const [a, b] = [s.routes[0].visits, s.routes[1].visits];
+    [a[2], b[2]] = [b[2], a[2]];
+    expect(checkSolution(p, s).violations.join('\n')).toMatch(/not on the same trip|served together/);
+  });
+
+  test('a load over capacity between pickup and delivery is reported', () => {
+    const { p, s } = byHand();
+    const demand = p.stops.find((x) => x.id === s.routes[0].visits[1].stopId)?.demand?.[0] ?? 0;
+    p.vehicles[0].capacity = [demand - 1];
+    expect(checkSolution(p, s).violations.join('\n')).toMatch(/over capacity/);
   });
 });

@@ -1,63 +1,12 @@
 import { checkSolution } from '../checker/check-solution';
-import type { VrpProblem } from '../model';
 import { randomProblem } from '../test-helpers';
+import { bruteForce as oracleOf } from './brute-force-oracle';
 import { solve } from './solve';
 
-/**
- * Oracle: enumerate every assignment of stops to ordered routes (and to "unserved" for optional stops),
- * simulate each route independently, keep the cheapest. Distance objective, single trip.
- */
-function bruteForce(problem: VrpProblem): number {
-  const n = problem.locationCount;
-  const V = problem.vehicles.length;
-  const routes: number[][] = problem.vehicles.map(() => []);
-  let best = Infinity;
-  const routeCost = (v: number, seq: number[]): number => {
-    if (seq.length === 0) return 0;
-    const veh = problem.vehicles[v];
-    const m = problem.profiles[veh.profile];
-    let load = 0;
-    for (const i of seq) if (problem.stops[i].kind === 'delivery') load += problem.stops[i].demand?.[0] ?? 0;
-    if (load > veh.capacity[0]) return Infinity;
-    let t = veh.shiftStartS;
-    let at = veh.startLocation;
-    let dist = 0;
-    for (const i of seq) {
-      const s = problem.stops[i];
-      t += m.durationS[at * n + s.location];
-      dist += m.distanceM[at * n + s.location];
-      const w = (s.timeWindows ?? [[-Infinity, Infinity]]).find(([, b]) => t <= b);
-      if (!w) return Infinity;
-      t = Math.max(t, w[0]) + (s.serviceS ?? 0);
-      at = s.location;
-      load += (s.kind === 'delivery' ? -1 : 1) * (s.demand?.[0] ?? 0);
-      if (load > veh.capacity[0]) return Infinity;
-    }
-    t += m.durationS[at * n + veh.endLocation];
-    dist += m.distanceM[at * n + veh.endLocation];
-    return t <= veh.shiftEndS ? dist : Infinity;
-  };
-  const rec = (k: number, penalty: number): void => {
-    if (k === problem.stops.length) {
-      let total = penalty;
-      for (let v = 0; v < V; v++) total += routeCost(v, routes[v]);
-      if (total < best) best = total;
-      return;
-    }
-    const s = problem.stops[k];
-    if (s.penalty !== undefined) rec(k + 1, penalty + s.penalty);
-    for (let v = 0; v < V; v++) {
-      const r = routes[v];
-      for (let p = 0; p <= r.length; p++) {
-        r.splice(p, 0, k);
-        if (Number.isFinite(routeCost(v, r))) rec(k + 1, penalty);
-        r.splice(p, 1);
-      }
-    }
-  };
-  rec(0, 0);
-  return best;
-}
+const bruteForce = (problem: Parameters<typeof oracleOf>[0]): number => {
+  const r = oracleOf(problem);
+  return r.unassignedMandatory === 0 ? r.cost : Infinity;
+};
 
 describe('solve against a brute-force oracle', () => {
   const cases: [number, number, number, boolean][] = [];
@@ -105,5 +54,36 @@ describe('solve against a brute-force oracle', () => {
     expect(check.distanceM + check.unassignedPenalty).toBeCloseTo(oracle, 6);
     expect(sol.unassigned.map((u) => u.stopId)).not.toContain('s2');
     for (const u of sol.unassigned) expect(u.reason).toBe('not_worth');
+  });
+});
+
+describe('pickup-and-delivery pairs against brute force', () => {
+  const seeds = Array.from({ length: 24 }, (_, i) => i + 1);
+  test.each(seeds)('seed %i: two pairs and two single stops, open routes', (seed) => {
+    // tighter seeds: small vans and short horizons, so capacity between pickup and delivery and the
+    // windows of the stops in between bind
+    const tight = seed > 8;
+    const problem = randomProblem(100 + seed, 6, 2, {
+      capacity: tight ? 6 : 8,
+      horizon: tight ? 350 : 600,
+      pickups: seed % 4 === 1,
+    });
+    // s1 → s2 and s3 → s4 are village-to-village pairs
+    for (const [from, to] of [
+      [0, 1],
+      [2, 3],
+    ]) {
+      problem.stops[from].kind = 'pickup';
+      problem.stops[from].deliverTo = problem.stops[to].id;
+      problem.stops[to].kind = 'delivery';
+    }
+    if (seed % 2 === 0) problem.vehicles[1].endLocation = 1; // ends at another place
+    if (seed % 3 === 0) problem.stops[4].penalty = 30;
+    const oracle = oracleOf(problem);
+    const sol = solve(problem, { seed, timeLimitMs: 60_000, now: () => 0, maxIterations: 2000 });
+    const check = checkSolution(problem, sol);
+    expect(check.violations).toEqual([]);
+    expect(check.unassignedMandatory).toBe(oracle.unassignedMandatory);
+    expect(check.distanceM + check.unassignedPenalty).toBeCloseTo(oracle.cost, 6);
   });
 });

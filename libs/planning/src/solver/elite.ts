@@ -1,9 +1,13 @@
-import type { Snapshot } from './search';
+import { type PlanKey, type Snapshot, betterPlan } from './plan-key';
 
 /**
  * The best plan shared between threads in one SharedArrayBuffer: a spin lock, a version, the plan's
- * key (unassigned penalty, vehicles, routing cost) and its node lists.
+ * key (unserved mandatory stops, vehicles, optional penalties, routing cost, all unassigned penalties)
+ * and its node lists.
  */
+/** mandUn, used, optPen, cost, unPen */
+const KEY_FIELDS = 5;
+
 export class SharedElite {
   readonly buffer: SharedArrayBuffer;
   private readonly head: Int32Array;
@@ -14,17 +18,14 @@ export class SharedElite {
 
   constructor(vehicleCount: number, maxLen: number, buffer?: SharedArrayBuffer) {
     this.stride = maxLen;
-    const bytes = 16 + 24 + 4 * vehicleCount + 4 * vehicleCount * maxLen;
+    const keyBytes = 8 * KEY_FIELDS;
+    const bytes = 16 + keyBytes + 4 * vehicleCount + 4 * vehicleCount * maxLen;
     this.buffer = buffer ?? new SharedArrayBuffer(bytes + 8);
     this.head = new Int32Array(this.buffer, 0, 4);
-    this.key = new Float64Array(this.buffer, 16, 3);
-    this.lens = new Int32Array(this.buffer, 40, vehicleCount);
-    this.nodes = new Int32Array(this.buffer, 40 + 4 * vehicleCount, vehicleCount * maxLen);
-    if (!buffer) {
-      this.key[0] = Infinity;
-      this.key[1] = Infinity;
-      this.key[2] = Infinity;
-    }
+    this.key = new Float64Array(this.buffer, 16, KEY_FIELDS);
+    this.lens = new Int32Array(this.buffer, 16 + keyBytes, vehicleCount);
+    this.nodes = new Int32Array(this.buffer, 16 + keyBytes + 4 * vehicleCount, vehicleCount * maxLen);
+    if (!buffer) this.key.fill(Infinity);
   }
 
   get version(): number {
@@ -41,20 +42,23 @@ export class SharedElite {
     Atomics.store(this.head, 0, 0);
   }
 
-  /** Key of the shared plan: [unassigned penalty, vehicles, routing cost]. */
-  peekKey(out: Float64Array): void {
+  /** Key of the shared plan. */
+  peekKey(out: PlanKey): void {
     this.lock();
-    out[0] = this.key[0];
-    out[1] = this.key[1];
-    out[2] = this.key[2];
+    out.mandUn = this.key[0];
+    out.used = this.key[1];
+    out.optPen = this.key[2];
+    out.cost = this.key[3];
     this.unlock();
   }
 
   write(s: Snapshot): void {
     this.lock();
-    this.key[0] = s.unPen;
+    this.key[0] = s.mandUn;
     this.key[1] = s.used;
-    this.key[2] = s.cost;
+    this.key[2] = s.optPen;
+    this.key[3] = s.cost;
+    this.key[4] = s.unPen;
     for (let v = 0; v < s.nodes.length; v++) {
       this.lens[v] = s.nodes[v].length;
       this.nodes.set(s.nodes[v], v * this.stride);
@@ -69,7 +73,14 @@ export class SharedElite {
     for (let v = 0; v < this.lens.length; v++) {
       nodes.push(this.nodes.slice(v * this.stride, v * this.stride + this.lens[v]));
     }
-    const s: Snapshot = { nodes, unPen: this.key[0], used: this.key[1], cost: this.key[2] };
+    const s: Snapshot = {
+      nodes,
+      mandUn: this.key[0],
+      used: this.key[1],
+      optPen: this.key[2],
+      cost: this.key[3],
+      unPen: this.key[4],
+    };
     this.unlock();
     return s;
   }
@@ -81,24 +92,18 @@ export function eliteExchange(
   fleet: boolean,
   adoptEveryMs: number,
 ): (best: Snapshot, elapsedMs: number) => Snapshot | undefined {
-  const key = new Float64Array(3);
+  const key: PlanKey = { mandUn: Infinity, used: Infinity, optPen: Infinity, cost: Infinity };
   let lastAdopt = 0;
-  const better = (a: Snapshot, k: Float64Array): boolean => {
-    if (a.unPen !== k[0]) return a.unPen < k[0];
-    if (fleet && a.used !== k[1]) return a.used < k[1];
-    return a.cost < k[2] - 1e-7;
-  };
   return (best, elapsedMs) => {
     elite.peekKey(key);
-    if (better(best, key)) {
+    if (betterPlan(best, key, fleet)) {
       elite.write(best);
       return undefined;
     }
     if (elapsedMs - lastAdopt >= adoptEveryMs) {
       lastAdopt = elapsedMs;
       const s = elite.read();
-      if (!better(best, key) && (s.unPen < best.unPen || s.cost < best.cost - 1e-7 || s.used < best.used))
-        return s;
+      if (betterPlan(s, best, fleet)) return s;
     }
     return undefined;
   };

@@ -5,8 +5,10 @@ import { Worker } from 'node:worker_threads';
 import type { SolveOptions, VrpProblem, VrpSolution } from '../model';
 import { compile } from './compile';
 import { SharedElite, eliteExchange } from './elite';
-import { DEFAULT_PARAMS, Search, type Snapshot } from './search';
-import { buildSolution, type TuningParams } from './solve';
+import { betterPlan, type Snapshot } from './plan-key';
+import { DEFAULT_PARAMS, Search } from './search';
+import { lockFailure } from './diagnose';
+import { buildSolution, failedSolution, type TuningParams } from './solve';
 
 export interface ParallelOptions extends SolveOptions {
   /** The compiled worker entry; default `worker.js` beside this library's compiled `index.js`. */
@@ -26,11 +28,7 @@ export interface WorkerInput {
   tuning?: TuningParams;
 }
 
-export interface WorkerOutput {
-  nodes: Int32Array[];
-  unPen: number;
-  used: number;
-  cost: number;
+export interface WorkerOutput extends Snapshot {
   iterations: number;
   bestFoundAtMs: number;
 }
@@ -45,6 +43,16 @@ export async function solveParallel(problem: VrpProblem, options: ParallelOption
   const threads = Math.max(1, Math.floor(options.threads ?? 2));
   const preset = options.preset ?? 'distance';
   const c = compile(problem, preset);
+  const search = new Search(c, {
+    ...DEFAULT_PARAMS,
+    ...options.tuning,
+    seed: options.seed,
+    timeLimitMs: Math.max(0, options.timeLimitMs - (options.now() - t0)),
+    now: options.now,
+    maxIterations: options.maxIterations ?? Infinity,
+  });
+  const failure = lockFailure(c, search);
+  if (failure) return failedSolution(failure, options.now() - t0);
   const workerPath = options.workerPath ?? join(__dirname, '..', 'worker.js');
   let note: string | undefined;
   let workerCount = threads - 1;
@@ -88,33 +96,22 @@ export async function solveParallel(problem: VrpProblem, options: ParallelOption
       }),
     );
   }
-  const search = new Search(c, {
-    ...DEFAULT_PARAMS,
-    ...options.tuning,
-    seed: options.seed,
-    timeLimitMs: Math.max(0, options.timeLimitMs - (options.now() - t0)),
-    now: options.now,
-    maxIterations: options.maxIterations ?? Infinity,
-  });
   search.exchange = withProgress(
     search,
     options,
     workerCount > 0 ? eliteExchange(elite, preset === 'fleet', adoptEveryMs) : undefined,
   );
+  // the workers' start-up is part of the budget
+  search.p.timeLimitMs = Math.max(0, options.timeLimitMs - (options.now() - t0));
   let best: Snapshot = search.run();
   let iterations = search.iterations;
   let bestAt = search.bestFoundAtMs;
   let ran = 1;
-  const better = (a: Snapshot, b: Snapshot): boolean => {
-    if (a.unPen !== b.unPen) return a.unPen < b.unPen;
-    if (preset === 'fleet' && a.used !== b.used) return a.used < b.used;
-    return a.cost < b.cost - 1e-7;
-  };
   for (const out of await Promise.all(workers)) {
     if (!out) continue;
     ran++;
     iterations += out.iterations;
-    if (better(out, best)) {
+    if (betterPlan(out, best, preset === 'fleet')) {
       best = out;
       bestAt = out.bestFoundAtMs;
     }

@@ -4,111 +4,17 @@ import {
   KIND_DELIVERY,
   KIND_PD_DELIVERY,
   KIND_PD_PICKUP,
-  KIND_PICKUP,
   firstStart,
   latestStart,
 } from './compile';
+import { InsertionEvaluator } from './insertion';
+import { type SearchParams } from './params';
+import { type PlanKey, type Snapshot, betterPlan } from './plan-key';
+import { MARKER, RouteBuf } from './route-buf';
 
-/** A reload marker in a route's node list: the vehicle goes back to its reload hub between trips. */
-export const MARKER = -1;
-
-/**
- * One vehicle's route: node list (stop indices, MARKER between trips) and, for vehicles whose routes
- * allow the O(1) insertion check, the forward/backward caches over positions 0 (start hub) … len+1 (end hub).
- */
-export class RouteBuf {
-  nodes: Int32Array;
-  len = 0;
-  nStops = 0;
-  cost = 0;
-  distM = 0;
-  loc: Int32Array;
-  /** Departure time from each position (start hub: shift start; end hub: arrival). */
-  dep: Float64Array;
-  /** Start of service at each position. */
-  start: Float64Array;
-  /** Latest feasible start of service at each position. */
-  late: Float64Array;
-  /** Load after each position, per dimension. */
-  load: Float64Array;
-  /** max load over positions 0..p, and p..len+1, per dimension. */
-  pre: Float64Array;
-  suf: Float64Array;
-
-  constructor(cap: number, dims: number) {
-    this.nodes = new Int32Array(cap);
-    this.loc = new Int32Array(cap + 2);
-    this.dep = new Float64Array(cap + 2);
-    this.start = new Float64Array(cap + 2);
-    this.late = new Float64Array(cap + 2);
-    this.load = new Float64Array((cap + 2) * dims);
-    this.pre = new Float64Array((cap + 2) * dims);
-    this.suf = new Float64Array((cap + 2) * dims);
-  }
-
-  copyFrom(o: RouteBuf, dims: number, withCaches: boolean): void {
-    const n = o.len;
-    this.nodes.set(o.nodes.subarray(0, n));
-    this.len = n;
-    this.nStops = o.nStops;
-    this.cost = o.cost;
-    this.distM = o.distM;
-    if (withCaches) {
-      this.loc.set(o.loc.subarray(0, n + 2));
-      this.dep.set(o.dep.subarray(0, n + 2));
-      this.start.set(o.start.subarray(0, n + 2));
-      this.late.set(o.late.subarray(0, n + 2));
-      const m = (n + 2) * dims;
-      this.load.set(o.load.subarray(0, m));
-      this.pre.set(o.pre.subarray(0, m));
-      this.suf.set(o.suf.subarray(0, m));
-    }
-  }
-}
-
-export interface SearchParams {
-  seed: number;
-  timeLimitMs: number;
-  now: () => number;
-  maxIterations: number;
-  /** Annealing temperature at start and end, in units of a typical edge. */
-  tempStart: number;
-  tempEnd: number;
-  /** SISR: average number of removed stops, maximum string length, blink rate, split depth. */
-  avgRemoved: number;
-  maxString: number;
-  blink: number;
-  splitBeta: number;
-  /** Share of the time spent removing vehicles (fleet preset). */
-  fleetShare: number;
-  /** Fleet preset: share of the time annealing the distance before removing vehicles. */
-  fleetWarmShare: number;
-  /** Probability that a ruin empties one whole route instead of removing strings. */
-  routeRemoval: number;
-  /** After fleet minimisation, a mandatory stop left out costs this many typical edges to the annealing. */
-  softPenalty: number;
-}
-
-export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' | 'maxIterations'> = {
-  tempStart: 5,
-  tempEnd: 0.05,
-  avgRemoved: 10,
-  maxString: 10,
-  blink: 0.01,
-  splitBeta: 0.01,
-  fleetShare: 0.5,
-  fleetWarmShare: 0.15,
-  routeRemoval: 0.01,
-  softPenalty: 1000,
-};
-
-/** Snapshot of a plan: node lists per vehicle. */
-export interface Snapshot {
-  nodes: Int32Array[];
-  unPen: number;
-  used: number;
-  cost: number; // routing cost (without unassigned penalties)
-}
+export { DEFAULT_PARAMS, type SearchParams } from './params';
+export { betterPlan, type PlanKey, type Snapshot } from './plan-key';
+export { MARKER, RouteBuf } from './route-buf';
 
 /**
  * Slack Induction by String Removals (Christiaens & Vanden Berghe 2020) with simulated annealing:
@@ -118,6 +24,8 @@ export class Search {
   readonly c: Compiled;
   readonly p: SearchParams;
   readonly rng: Prng;
+  /** Cheapest feasible insertion of a stop (or pair) into one route; its best* fields hold the result. */
+  private readonly ins: InsertionEvaluator;
   private readonly S: number;
   private readonly V: number;
   private readonly D: number;
@@ -130,6 +38,10 @@ export class Search {
   private readonly candRouteOf: Int32Array;
   private curUnPen = 0;
   private candUnPen = 0;
+  private curMandUn = 0;
+  private candMandUn = 0;
+  private curOptPen = 0;
+  private candOptPen = 0;
   /** The unassigned penalty the annealing sees: mandatory stops cost `lambda` (bigM except when softened). */
   private curSoft = 0;
   private candSoft = 0;
@@ -140,7 +52,6 @@ export class Search {
   routeLimit: number;
   private fleetPhase = false;
   // scratch
-  private readonly scratch: Int32Array;
   private readonly insList: Int32Array;
   private readonly sortKey: Float64Array;
   private readonly ruined: Uint8Array;
@@ -157,6 +68,11 @@ export class Search {
   iterations = 0;
   bestFoundAtMs = 0;
   private t0 = 0;
+  /** Vehicles whose locked stops cannot be driven as given (capacity, windows, shift). */
+  readonly infeasibleLocks: number[] = [];
+  /** Diagnosis only (never during the search): `simulate` ignores capacities / windows, shift and working time. */
+  relaxCapacity = false;
+  relaxTime = false;
   /** Called after each iteration with the best so far; return a snapshot to adopt (elite sharing). */
   exchange?: (best: Snapshot, elapsedMs: number) => Snapshot | undefined;
 
@@ -179,7 +95,9 @@ export class Search {
     this.candRouteOf = new Int32Array(S).fill(-1);
     let maxCap = 0;
     for (let v = 0; v < V; v++) maxCap = Math.max(maxCap, S + c.vTrips[v] + 2);
-    this.scratch = new Int32Array(maxCap + 2);
+    this.ins = new InsertionEvaluator(c, p, this.rng, maxCap + 2, (v, nodes, len) =>
+      this.simulate(v, nodes, len),
+    );
     this.insList = new Int32Array(S);
     this.sortKey = new Float64Array(S);
     this.ruined = new Uint8Array(V);
@@ -202,12 +120,8 @@ export class Search {
       }
       for (let k = 1; k < c.vTrips[v]; k++) r.nodes[r.len++] = MARKER;
       this.refresh(v, r);
-      if (!Number.isFinite(r.cost)) {
-        throw new Error(
-          `vehicle ${c.problem.vehicles[v].id}: its locked stops are infeasible as given (windows, capacity or shift); ` +
-            'start the vehicle where it is now and lock only the stops still ahead of it',
-        );
-      }
+      // reported by lockFailure (diagnose.ts) before any search runs
+      if (!Number.isFinite(r.cost)) this.infeasibleLocks.push(v);
       if (r.nStops > 0) this.curUsed++;
       this.curRouting += r.cost;
     }
@@ -215,6 +129,8 @@ export class Search {
       if (this.curRouteOf[s] < 0) {
         this.curUnPen += this.pen(s);
         this.curSoft += this.soft(s);
+        if (this.c.mandatory[s]) this.curMandUn++;
+        else this.curOptPen += this.c.penalty[s];
       }
     }
     this.best = this.snapshot();
@@ -246,6 +162,8 @@ export class Search {
   private beginCandidate(): void {
     this.candRouteOf.set(this.curRouteOf);
     this.candUnPen = this.curUnPen;
+    this.candMandUn = this.curMandUn;
+    this.candOptPen = this.curOptPen;
     this.candSoft = this.curSoft;
     this.candUsed = this.curUsed;
     this.nTouched = 0;
@@ -270,6 +188,8 @@ export class Search {
     this.nTouched = 0;
     this.curRouteOf.set(this.candRouteOf);
     this.curUnPen = this.candUnPen;
+    this.curMandUn = this.candMandUn;
+    this.curOptPen = this.candOptPen;
     this.curSoft = this.candSoft;
     this.curUsed = this.candUsed;
   }
@@ -316,7 +236,9 @@ export class Search {
           if (c.stopKind[s] === KIND_DELIVERY)
             for (let d = 0; d < dims; d++) load[d] += c.demand[s * dims + d];
         }
-        for (let d = 0; d < dims; d++) if (load[d] > c.vCap[v * dims + d]) return Infinity;
+        for (let d = 0; d < dims; d++) {
+          if (load[d] > c.vCap[v * dims + d] && !this.relaxCapacity) return Infinity;
+        }
         const stampNo = ++this.stampNo;
         let open = 0;
         for (let k = i; k < j; k++) {
@@ -324,7 +246,7 @@ export class Search {
           const ls = c.stopLoc[s];
           const tt = T[loc * nL + ls];
           dist += Dm[loc * nL + ls];
-          const st = firstStart(c, s, t + tt);
+          const st = this.relaxTime ? t + tt : firstStart(c, s, t + tt);
           if (st === Infinity) return Infinity;
           if (routeStart === -Infinity) routeStart = st - tt;
           t = st + c.stopServ[s];
@@ -344,7 +266,7 @@ export class Search {
               }
               for (let d = 0; d < dims; d++) {
                 load[d] += c.demand[s * dims + d];
-                if (load[d] > c.vCap[v * dims + d]) return Infinity;
+                if (load[d] > c.vCap[v * dims + d] && !this.relaxCapacity) return Infinity;
               }
             }
           }
@@ -360,9 +282,9 @@ export class Search {
     if (nStops === 0) return 0;
     dist += Dm[loc * nL + c.vEnd[v]];
     t += T[loc * nL + c.vEnd[v]];
-    if (t > c.vShiftEnd[v]) return Infinity;
+    if (t > c.vShiftEnd[v] && !this.relaxTime) return Infinity;
     const work = t - routeStart;
-    if (work > c.vMaxWork[v]) return Infinity;
+    if (work > c.vMaxWork[v] && !this.relaxTime) return Infinity;
     this.lastDistM = dist;
     return c.wM[v] * dist + c.wS[v] * work + c.wFixed[v];
   }
@@ -390,16 +312,31 @@ export class Search {
     for (let i = 0; i < len; i++) loc[i + 1] = c.stopLoc[r.nodes[i]];
     loc[len + 1] = c.vEnd[v];
     r.dep[0] = r.start[0] = c.vShiftStart[v];
+    r.waitCum[0] = 0;
     let dist = 0;
+    let waited = 0;
+    let multiWindow = false;
     for (let i = 1; i <= len; i++) {
       const s = r.nodes[i - 1];
       const e = loc[i - 1] * nL + loc[i];
       dist += Dm[e];
-      const st = firstStart(c, s, r.dep[i - 1] + T[e]);
+      const arr = r.dep[i - 1] + T[e];
+      const st = firstStart(c, s, arr);
       if (st === Infinity) feasible = false;
       r.start[i] = st;
       r.dep[i] = st + c.stopServ[s];
+      if (st > arr) waited += st - arr;
+      r.waitCum[i] = waited;
+      // the close of the window service starts in: a delay beyond it jumps to a later window or fails
+      let w = c.twOff[s];
+      const wEnd = c.twOff[s + 1];
+      if (wEnd - w > 1) {
+        multiWindow = true;
+        while (w < wEnd - 1 && c.twClose[w] < st) w++;
+      }
+      r.closeKey[i] = c.twClose[w] - st + waited;
     }
+    r.multiWindow = multiWindow;
     const eEnd = loc[len] * nL + loc[len + 1];
     dist += Dm[eEnd];
     const end = (r.dep[len + 1] = r.start[len + 1] = r.dep[len] + T[eEnd]);
@@ -481,251 +418,28 @@ export class Search {
 
   // ---------------------------------------------------------------- insertion
 
-  private bestDelta = Infinity;
-  private bestV = -1;
-  private bestP = -1;
-  private bestP2 = -1;
-
-  /** O(1)-per-position insertion of a single delivery or pickup into a simple vehicle's route. */
-  private evalFast(s: number, v: number, r: RouteBuf): void {
-    const c = this.c;
-    const nL = c.nLoc;
-    const prof = c.vProfile[v];
-    const T = c.dur[prof];
-    const Dm = c.dist[prof];
-    const dims = this.D;
-    const len = r.len;
-    const lc = c.stopLoc[s];
-    const serv = c.stopServ[s];
-    const wM = c.wM[v];
-    const wS = c.wS[v];
-    const fixed = len === 0 ? c.wFixed[v] : 0;
-    const isDelivery = c.stopKind[s] === KIND_DELIVERY;
-    const blink = this.p.blink;
-    const w0 = c.twOff[s];
-    const singleWindow = c.twOff[s + 1] - w0 === 1;
-    const open = c.twOpen[w0];
-    const close = c.twClose[w0];
-    const shiftEnd = c.vShiftEnd[v];
-    const capOff = v * dims;
-    const lcRow = lc * nL;
-    let bestDelta = this.bestDelta;
-    for (let p = c.locked[v].length; p <= len; p++) {
-      const a = r.loc[p];
-      const b = r.loc[p + 1];
-      const ia = a * nL;
-      let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - Dm[ia + b]) + fixed;
-      if (delta >= bestDelta) continue;
-      const ta = T[ia + lc];
-      const tb = T[lcRow + b];
-      if (wS !== 0) {
-        delta += wS * (ta + tb + serv - T[ia + b]);
-        if (delta >= bestDelta) continue;
-      }
-      const arr = r.dep[p] + ta;
-      let st: number;
-      if (singleWindow) {
-        if (arr > close) continue;
-        st = arr > open ? arr : open;
-      } else {
-        st = firstStart(c, s, arr);
-        if (st === Infinity) continue;
-      }
-      const arrB = st + serv + tb;
-      if (p === len) {
-        if (arrB > shiftEnd) continue;
-      } else if (arrB > r.start[p + 1]) {
-        if (arrB > r.late[p + 1]) continue;
-        if (firstStart(c, r.nodes[p], arrB) > r.late[p + 1]) continue;
-      }
-      let ok = true;
-      if (isDelivery) {
-        for (let d = 0; d < dims; d++) {
-          if (r.pre[p * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) ok = false;
-        }
-      } else {
-        for (let d = 0; d < dims; d++) {
-          if (r.suf[p * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) ok = false;
-        }
-      }
-      if (!ok) continue;
-      if (blink > 0 && this.rng.next() < blink) continue;
-      bestDelta = delta;
-      this.bestDelta = delta;
-      this.bestV = v;
-      this.bestP = p;
-      this.bestP2 = -1;
-    }
-  }
-
-  private prevLoc(v: number, r: RouteBuf, p: number): number {
-    if (p === 0) return this.c.vStart[v];
-    const x = r.nodes[p - 1];
-    return x < 0 ? this.c.vReload[v] : this.c.stopLoc[x];
-  }
-
-  private nextLoc(v: number, r: RouteBuf, p: number): number {
-    if (p === r.len) return this.c.vEnd[v];
-    const x = r.nodes[p];
-    return x < 0 ? this.c.vReload[v] : this.c.stopLoc[x];
-  }
-
-  /** Exact insertion by simulation: any vehicle, multi-trip, working-time limit. */
-  private evalSlow(s: number, v: number, r: RouteBuf): void {
-    const c = this.c;
-    const nL = c.nLoc;
-    const Dm = c.dist[c.vProfile[v]];
-    const T = c.dur[c.vProfile[v]];
-    const lc = c.stopLoc[s];
-    const close = c.twClose[c.twOff[s + 1] - 1];
-    const len = r.len;
-    const fixed = r.nStops === 0 ? c.wFixed[v] : 0;
-    for (let p = c.locked[v].length; p <= len; p++) {
-      const a = this.prevLoc(v, r, p);
-      const b = this.nextLoc(v, r, p);
-      // estimate (exact for distance; ignores waiting for time): simulate only promising positions
-      const est =
-        c.wM[v] * (Dm[a * nL + lc] + Dm[lc * nL + b] - Dm[a * nL + b]) +
-        c.wS[v] * (T[a * nL + lc] + T[lc * nL + b] - T[a * nL + b] + c.stopServ[s]) +
-        fixed;
-      if (est >= this.bestDelta + 1e-9) continue;
-      if (r.dep[p] + T[a * nL + lc] > close) continue;
-      this.pushCandidate(p, -1, est);
-    }
-    this.simulateCandidates(v, r, s, -1);
-  }
-
-  private candP = new Int32Array(64);
-  private candP2 = new Int32Array(64);
-  private candE = new Float64Array(64);
-  private nCand = 0;
-
-  private pushCandidate(p: number, p2: number, e: number): void {
-    if (this.nCand === this.candP.length) {
-      const n = this.nCand * 2;
-      const grow = <A extends Int32Array | Float64Array>(x: A, y: A): A => {
-        y.set(x);
-        return y;
-      };
-      this.candP = grow(this.candP, new Int32Array(n));
-      this.candP2 = grow(this.candP2, new Int32Array(n));
-      this.candE = grow(this.candE, new Float64Array(n));
-    }
-    this.candP[this.nCand] = p;
-    this.candP2[this.nCand] = p2;
-    this.candE[this.nCand] = e;
-    this.nCand++;
-  }
-
   /**
-   * Simulate the collected positions in order of estimated cost, until the estimate reaches the best
-   * exact delta found (the estimate is exact for distance and a close bound for time).
+   * For tests: the cheapest insertion of stop s (with its partner) into vehicle v's current route, by the
+   * evaluator the search would use, or by simulating every position.
    */
-  private simulateCandidates(v: number, r: RouteBuf, s: number, q: number): void {
-    const n = this.nCand;
-    this.nCand = 0;
-    if (n === 0) return;
-    const E = this.candE;
-    const sc = this.scratch;
-    const len = r.len;
-    // cheapest estimate first (selection, not a sort: usually only a few get simulated); at most 32 per route
-    for (let k = 0; k < 32; k++) {
-      let i = -1;
-      let e = Infinity;
-      for (let j = 0; j < n; j++) {
-        if (E[j] < e) {
-          e = E[j];
-          i = j;
-        }
-      }
-      if (i < 0 || e >= this.bestDelta) break;
-      E[i] = Infinity;
-      const p = this.candP[i];
-      const p2 = this.candP2[i];
-      let cost: number;
-      if (q < 0) {
-        sc.set(r.nodes.subarray(0, p), 0);
-        sc[p] = s;
-        sc.set(r.nodes.subarray(p, len), p + 1);
-        cost = this.simulate(v, sc, len + 1);
-      } else {
-        // nodes[0..p) s nodes[p..p2) q nodes[p2..len)
-        sc.set(r.nodes.subarray(0, p), 0);
-        sc[p] = s;
-        sc.set(r.nodes.subarray(p, p2), p + 1);
-        sc[p2 + 1] = q;
-        sc.set(r.nodes.subarray(p2, len), p2 + 2);
-        cost = this.simulate(v, sc, len + 2);
-      }
-      const delta = cost - r.cost;
-      if (delta < this.bestDelta) {
-        if (this.p.blink > 0 && this.rng.next() < this.p.blink) continue;
-        this.bestDelta = delta;
-        this.bestV = v;
-        this.bestP = p;
-        this.bestP2 = q < 0 ? -1 : p2;
-      }
-    }
-  }
-
-  /** Pickup s and its delivery partner together, the pickup first, by simulation. */
-  private evalPair(s: number, v: number, r: RouteBuf): void {
-    const c = this.c;
-    const q = c.partner[s];
-    const len = r.len;
-    const nL = c.nLoc;
-    const Dm = c.dist[c.vProfile[v]];
-    const T = c.dur[c.vProfile[v]];
-    const wM = c.wM[v];
-    const wS = c.wS[v];
-    const ls = c.stopLoc[s];
-    const lq = c.stopLoc[q];
-    const fixed = r.nStops === 0 ? c.wFixed[v] : 0;
-    const closeS = c.twClose[c.twOff[s + 1] - 1];
-    const closeQ = c.twClose[c.twOff[q + 1] - 1];
-    const est = (a: number, x: number, b: number, serv: number): number =>
-      wM * (Dm[a * nL + x] + Dm[x * nL + b] - Dm[a * nL + b]) +
-      wS * (T[a * nL + x] + T[x * nL + b] - T[a * nL + b] + serv);
-    for (let p = c.locked[v].length; p <= len; p++) {
-      const a = this.prevLoc(v, r, p);
-      const b = this.nextLoc(v, r, p);
-      const estS = est(a, ls, b, c.stopServ[s]) + fixed;
-      if (estS >= this.bestDelta) continue;
-      const arrS = r.dep[p] + T[a * nL + ls];
-      if (arrS > closeS) continue; // too late for the pickup here, whatever follows
-      const depS = firstStart(c, s, arrS) + c.stopServ[s];
-      for (let p2 = p; p2 <= len; p2++) {
-        if (p2 > p && r.nodes[p2 - 1] < 0) break; // a reload in between: not the same trip
-        // estimated cost first: simulate only promising pairs of positions
-        let e: number;
-        if (p2 === p) {
-          e =
-            wM * (Dm[a * nL + ls] + Dm[ls * nL + lq] + Dm[lq * nL + b] - Dm[a * nL + b]) +
-            wS *
-              (T[a * nL + ls] +
-                T[ls * nL + lq] +
-                T[lq * nL + b] -
-                T[a * nL + b] +
-                c.stopServ[s] +
-                c.stopServ[q]) +
-            fixed;
-        } else e = estS + est(this.prevLoc(v, r, p2), lq, this.nextLoc(v, r, p2), c.stopServ[q]);
-        if (e >= this.bestDelta) continue;
-        const arrQ =
-          p2 === p ? depS + T[ls * nL + lq] : Math.max(r.dep[p2], depS) + T[this.prevLoc(v, r, p2) * nL + lq];
-        if (arrQ > closeQ) continue;
-        this.pushCandidate(p, p2, e);
-      }
-    }
-    this.simulateCandidates(v, r, s, q);
+  probeInsertion(s: number, v: number, bySimulation: boolean): { delta: number; p: number; p2: number } {
+    this.ins.bestDelta = Infinity;
+    this.ins.bestV = -1;
+    this.ins.bestP = -1;
+    this.ins.bestP2 = -1;
+    const r = this.route(v);
+    if (!bySimulation) this.ins.evalRoute(s, v, r);
+    else if (this.c.partner[s] >= 0) this.ins.evalPair(s, v, r);
+    else this.ins.evalSlow(s, v, r);
+    return { delta: this.ins.bestDelta, p: this.ins.bestP, p2: this.ins.bestP2 };
   }
 
   /** Find the cheapest feasible insertion of s (and its partner) over all vehicles. */
   private findInsertion(s: number): void {
     const c = this.c;
     const S = this.S;
-    this.bestDelta = Infinity;
-    this.bestV = -1;
+    this.ins.bestDelta = Infinity;
+    this.ins.bestV = -1;
     const stamp = ++this.classStamp;
     // routes of the nearest stops first: a good insertion found early prunes the others by estimate
     const K = Math.min(c.neighbourCount, 6);
@@ -733,7 +447,7 @@ export class Search {
       const v = this.candRouteOf[c.neighbours[s * c.neighbourCount + k]];
       if (v < 0 || this.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
       this.vehSeen[v] = stamp;
-      this.evalRoute(s, v, this.route(v));
+      this.ins.evalRoute(s, v, this.route(v));
     }
     for (let v = 0; v < this.V; v++) {
       if (this.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
@@ -744,44 +458,32 @@ export class Search {
         if (this.classSeen[k] === stamp) continue;
         this.classSeen[k] = stamp;
       }
-      this.evalRoute(s, v, r);
+      this.ins.evalRoute(s, v, r);
     }
-  }
-
-  private evalRoute(s: number, v: number, r: RouteBuf): void {
-    const c = this.c;
-    const kind = c.stopKind[s];
-    if (kind === KIND_PD_PICKUP) this.evalPair(s, v, r);
-    else if (c.vSimple[v] && (kind === KIND_DELIVERY || kind === KIND_PICKUP)) this.evalFast(s, v, r);
-    else this.evalSlow(s, v, r);
   }
 
   private insertAt(s: number): void {
     const c = this.c;
-    const v = this.bestV;
+    const v = this.ins.bestV;
     const r = this.touch(v);
     const wasEmpty = r.nStops === 0;
     const nodes = r.nodes;
-    if (this.bestP2 < 0) {
-      nodes.copyWithin(this.bestP + 1, this.bestP, r.len);
-      nodes[this.bestP] = s;
+    if (this.ins.bestP2 < 0) {
+      nodes.copyWithin(this.ins.bestP + 1, this.ins.bestP, r.len);
+      nodes[this.ins.bestP] = s;
       r.len++;
     } else {
       const q = c.partner[s];
-      const p = this.bestP;
-      const p2 = this.bestP2;
+      const p = this.ins.bestP;
+      const p2 = this.ins.bestP2;
       nodes.copyWithin(p2 + 2, p2, r.len);
       nodes[p2 + 1] = q;
       nodes.copyWithin(p + 1, p, p2);
       nodes[p] = s;
       r.len += 2;
-      this.candRouteOf[q] = v;
-      this.candUnPen -= this.pen(q);
-      this.candSoft -= this.soft(q);
+      this.assign(q, v);
     }
-    this.candRouteOf[s] = v;
-    this.candUnPen -= this.pen(s);
-    this.candSoft -= this.soft(s);
+    this.assign(s, v);
     this.refresh(v, r);
     if (wasEmpty && r.nStops > 0) this.candUsed++;
   }
@@ -826,14 +528,126 @@ export class Search {
     for (let i = 0; i < n; i++) {
       const s = list[i];
       this.findInsertion(s);
-      if (this.bestV < 0) continue;
+      if (this.ins.bestV < 0) continue;
       if (!c.mandatory[s]) {
         let pen = c.penalty[s];
         if (c.partner[s] >= 0) pen += c.penalty[c.partner[s]];
-        if (this.bestDelta >= pen) continue;
+        if (this.ins.bestDelta >= pen) continue;
       }
       this.insertAt(s);
     }
+  }
+
+  /**
+   * Regret-k insertion (Potvin & Rousseau; Ropke & Pisinger's regret heuristics): repeatedly insert the
+   * unserved stop (a pickup with its delivery) whose cheapest route beats its next k − 1 routes by most, so
+   * stops with few good options go first. Costs are cached per stop and route; an insertion re-evaluates
+   * only that route's column. Empty vehicles count once per class (the lowest-index one stands for it).
+   */
+  private constructByRegret(k: number, untilMs: number): void {
+    const c = this.c;
+    const V = this.V;
+    const S = this.S;
+    const stops: number[] = [];
+    for (let s = 0; s < S; s++) {
+      if (this.candRouteOf[s] < 0 && c.stopKind[s] !== KIND_PD_DELIVERY) stops.push(s);
+    }
+    const n = stops.length;
+    if (n === 0) return;
+    const cost = new Float64Array(n * V).fill(Infinity);
+    const posP = new Int32Array(n * V);
+    const posP2 = new Int32Array(n * V);
+    const open = new Uint8Array(n).fill(1);
+    const active = new Uint8Array(V);
+    const blink = this.p.blink;
+    this.p.blink = 0;
+    const evalColumn = (v: number): void => {
+      const r = this.route(v);
+      for (let i = 0; i < n; i++) {
+        if (!open[i]) continue;
+        const s = stops[i];
+        cost[i * V + v] = Infinity;
+        if (!c.compat[v * S + s]) continue;
+        this.ins.bestDelta = Infinity;
+        this.ins.bestV = -1;
+        this.ins.evalRoute(s, v, r);
+        if (this.ins.bestV < 0) continue;
+        cost[i * V + v] = this.ins.bestDelta;
+        posP[i * V + v] = this.ins.bestP;
+        posP2[i * V + v] = this.ins.bestP2;
+      }
+    };
+    /** An empty vehicle of this class to stand for the class, if the fleet limit allows one more. */
+    const activateEmpty = (cls: number): void => {
+      if (this.candUsed >= this.routeLimit) return;
+      for (let v = 0; v < V; v++) {
+        if (c.vClass[v] !== cls || active[v] || this.route(v).nStops > 0) continue;
+        active[v] = 1;
+        evalColumn(v);
+        return;
+      }
+    };
+    const seenClass = new Uint8Array(V);
+    for (let v = 0; v < V; v++) {
+      if (this.route(v).nStops > 0) {
+        active[v] = 1;
+        evalColumn(v);
+      } else if (!seenClass[c.vClass[v]]) {
+        seenClass[c.vClass[v]] = 1;
+        activateEmpty(c.vClass[v]);
+      }
+    }
+    const top = new Float64Array(k);
+    while (untilMs === Infinity || this.elapsed() < untilMs) {
+      let bestI = -1;
+      let bestRegret = -Infinity;
+      let bestCost = Infinity;
+      let bestRoute = -1;
+      for (let i = 0; i < n; i++) {
+        if (!open[i]) continue;
+        top.fill(Infinity);
+        let arg = -1;
+        for (let v = 0; v < V; v++) {
+          if (!active[v]) continue;
+          const x = cost[i * V + v];
+          if (x >= top[k - 1]) continue;
+          let j = k - 1;
+          while (j > 0 && top[j - 1] > x) {
+            top[j] = top[j - 1];
+            j--;
+          }
+          top[j] = x;
+          if (j === 0) arg = v;
+        }
+        if (arg < 0) continue;
+        const s = stops[i];
+        if (!c.mandatory[s]) {
+          const q = c.partner[s];
+          const pen = c.penalty[s] + (q >= 0 ? c.penalty[q] : 0);
+          if (top[0] >= pen) continue;
+        }
+        // a route missing from the k best counts as a large regret: that stop has few options
+        let regret = 0;
+        for (let j = 1; j < k; j++) regret += (top[j] === Infinity ? 1e3 * c.edgeScale : top[j]) - top[0];
+        if (regret > bestRegret || (regret === bestRegret && top[0] < bestCost)) {
+          bestRegret = regret;
+          bestCost = top[0];
+          bestI = i;
+          bestRoute = arg;
+        }
+      }
+      if (bestI < 0) break;
+      const v = bestRoute;
+      const wasEmpty = this.route(v).nStops === 0;
+      this.ins.bestV = v;
+      this.ins.bestP = posP[bestI * V + v];
+      this.ins.bestP2 = posP2[bestI * V + v];
+      this.insertAt(stops[bestI]);
+      open[bestI] = 0;
+      evalColumn(v);
+      if (wasEmpty) activateEmpty(c.vClass[v]);
+    }
+    this.p.blink = blink;
   }
 
   // ---------------------------------------------------------------- ruin
@@ -881,6 +695,16 @@ export class Search {
     this.candRouteOf[s] = -1;
     this.candUnPen += this.pen(s);
     this.candSoft += this.soft(s);
+    if (this.c.mandatory[s]) this.candMandUn++;
+    else this.candOptPen += this.c.penalty[s];
+  }
+
+  private assign(s: number, v: number): void {
+    this.candRouteOf[s] = v;
+    this.candUnPen -= this.pen(s);
+    this.candSoft -= this.soft(s);
+    if (this.c.mandatory[s]) this.candMandUn--;
+    else this.candOptPen -= this.c.penalty[s];
   }
 
   private ruin(): void {
@@ -966,7 +790,14 @@ export class Search {
       const r = this.bufs[v][this.curIdx[v]];
       nodes.push(r.nodes.slice(0, r.len));
     }
-    return { nodes, unPen: this.curUnPen, used: this.curUsed, cost: this.curRouting };
+    return {
+      nodes,
+      unPen: this.curUnPen,
+      mandUn: this.curMandUn,
+      optPen: this.curOptPen,
+      used: this.curUsed,
+      cost: this.curRouting,
+    };
   }
 
   /** Make a snapshot the current plan. */
@@ -974,6 +805,8 @@ export class Search {
     this.reject();
     this.curRouteOf.fill(-1);
     this.curUnPen = 0;
+    this.curMandUn = 0;
+    this.curOptPen = 0;
     this.curSoft = 0;
     this.curUsed = 0;
     this.curRouting = 0;
@@ -990,19 +823,26 @@ export class Search {
       if (this.curRouteOf[s] < 0) {
         this.curUnPen += this.pen(s);
         this.curSoft += this.soft(s);
+        if (this.c.mandatory[s]) this.curMandUn++;
+        else this.curOptPen += this.c.penalty[s];
       }
     }
   }
 
-  private isBetter(unPen: number, used: number, cost: number, b: Snapshot): boolean {
-    const eps = 1e-7;
-    if (unPen < b.unPen - eps) return true;
-    if (unPen > b.unPen + eps) return false;
-    if (this.c.preset === 'fleet') {
-      if (used !== b.used) return used < b.used;
-    }
-    return cost < b.cost - eps;
+  private isBetter(a: PlanKey, b: PlanKey): boolean {
+    return betterPlan(a, b, this.c.preset === 'fleet');
   }
+
+  private currentKey(): PlanKey {
+    const k = this.keyScratch;
+    k.mandUn = this.curMandUn;
+    k.used = this.curUsed;
+    k.optPen = this.curOptPen;
+    k.cost = this.curRouting;
+    return k;
+  }
+
+  private readonly keyScratch: PlanKey = { mandUn: 0, used: 0, optPen: 0, cost: 0 };
 
   private elapsed(): number {
     return this.p.now() - this.t0;
@@ -1023,10 +863,14 @@ export class Search {
     const scale = c.edgeScale;
     // construction
     this.beginCandidate();
+    // regret gets a tenth of the time, then greedy insertion places the rest (no clock with an iteration cap)
+    const regretUntilMs = Number.isFinite(p.maxIterations) ? Infinity : 0.1 * limit;
+    if (p.regretK >= 2 && this.S <= p.regretMaxStops) this.constructByRegret(p.regretK, regretUntilMs);
     this.recreate();
     this.accept();
     this.best = this.snapshot();
     const maxIt = p.maxIterations;
+    const capped = Number.isFinite(maxIt);
     let fleetBest = this.best;
     // phases: 0 anneal the distance (fleet preset: a warm start), 1 remove vehicles, 2 anneal the distance
     const fleet = c.preset === 'fleet';
@@ -1039,8 +883,9 @@ export class Search {
     for (;;) {
       const el = this.elapsed();
       if (el >= limit || this.iterations >= maxIt || free === 0) break;
-      const itFrac = Number.isFinite(maxIt) ? this.iterations / maxIt : 0;
-      if (phase < 2 && (el >= ends[phase] * limit || itFrac >= ends[phase])) {
+      // with an iteration cap the schedule follows the iterations alone, so the seed decides the result
+      const reached = capped ? this.iterations >= ends[phase] * maxIt : el >= ends[phase] * limit;
+      if (phase < 2 && reached) {
         phase++;
         phaseStart = el;
         phaseStartIt = this.iterations;
@@ -1063,14 +908,14 @@ export class Search {
       this.iterations++;
       let frac = 0.5;
       if (!this.fleetPhase) {
-        const end = ends[phase] * limit;
-        const tf = end > phaseStart ? (el - phaseStart) / (end - phaseStart) : 1;
-        const endIt = ends[phase] * maxIt;
-        const itf =
-          Number.isFinite(maxIt) && endIt > phaseStartIt
-            ? (this.iterations - phaseStartIt) / (endIt - phaseStartIt)
-            : 0;
-        frac = Math.min(1, Math.max(tf, itf));
+        if (capped) {
+          const endIt = ends[phase] * maxIt;
+          frac = endIt > phaseStartIt ? (this.iterations - phaseStartIt) / (endIt - phaseStartIt) : 1;
+        } else {
+          const end = ends[phase] * limit;
+          frac = end > phaseStart ? (el - phaseStart) / (end - phaseStart) : 1;
+        }
+        frac = Math.min(1, frac);
       }
       const temp = scale * p.tempStart * Math.pow(p.tempEnd / p.tempStart, frac);
       this.beginCandidate();
@@ -1103,7 +948,7 @@ export class Search {
         else this.reject();
         if (candN === 0 && ok) {
           fleetBest = this.snapshot();
-          if (this.isBetter(fleetBest.unPen, fleetBest.used, fleetBest.cost, this.best)) {
+          if (this.isBetter(fleetBest, this.best)) {
             this.best = fleetBest;
             this.bestFoundAtMs = this.elapsed();
           }
@@ -1115,20 +960,20 @@ export class Search {
       const curTotal = this.curRouting + this.curSoft;
       if (candTotal < curTotal - temp * Math.log(this.rng.next())) {
         this.accept();
-        if (this.isBetter(this.curUnPen, this.curUsed, this.curRouting, this.best)) {
+        if (this.isBetter(this.currentKey(), this.best)) {
           this.best = this.snapshot();
           this.bestFoundAtMs = this.elapsed();
         }
       } else this.reject();
       if (this.exchange && (this.iterations & 255) === 0) {
         const other = this.exchange(this.best, el);
-        if (other && this.isBetter(other.unPen, other.used, other.cost, this.best)) {
+        if (other && this.isBetter(other, this.best)) {
           this.best = other;
           this.restore(other);
         }
       }
     }
-    if (this.isBetter(fleetBest.unPen, fleetBest.used, fleetBest.cost, this.best)) this.best = fleetBest;
+    if (this.isBetter(fleetBest, this.best)) this.best = fleetBest;
     return this.best;
   }
 

@@ -171,6 +171,8 @@ describe('solve: constraints, each plan checked by the independent checker', () 
     const one = solveChecked(problem);
     expect(one.unassigned.length).toBe(4);
     expect(new Set(one.unassigned.map((u) => u.reason))).toEqual(new Set(['no_room']));
+    // the van could reach every stop in time: its capacity is what binds
+    expect(new Set(one.unassigned.map((u) => u.binding))).toEqual(new Set(['capacity']));
   });
 
   test('multiple trips with pickups: produce is unloaded at the reload hub', () => {
@@ -295,14 +297,20 @@ describe('solve: constraints, each plan checked by the independent checker', () 
     expect(sol.unassigned.map((u) => u.stopId)).not.toContain('new1');
   });
 
-  test('locked stops that cannot be kept as given: a clear error, not a silent plan', () => {
+  test('locked stops that cannot be kept as given: a typed failure, not a silent plan', () => {
     const problem: VrpProblem = {
       locationCount: 3,
       profiles: line(2),
       vehicles: [van('a', { lockedStopIds: ['s2'] })],
       stops: [stop(1), stop(2, { timeWindows: [[0, 5]] })],
     };
-    expect(() => solve(problem, opts())).toThrow(/locked stops are infeasible/);
+    const sol = solve(problem, opts());
+    expect(sol.failure).toEqual({
+      code: 'locked_stops_infeasible',
+      vehicleIds: ['a'],
+      conflicts: [{ vehicleId: 'a', reason: 'time' }],
+    });
+    expect(sol.routes).toEqual([]);
   });
 
   test('objective presets: fleet uses fewer vehicles than distance would need, cost counts fixed costs', () => {

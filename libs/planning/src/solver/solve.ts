@@ -1,7 +1,7 @@
 import { withProgress } from './progress';
 import type {
+  SolveFailure,
   SolveOptions,
-  UnassignedReason,
   VrpProblem,
   VrpRoute,
   VrpSolution,
@@ -9,6 +9,7 @@ import type {
   VrpVisit,
 } from '../model';
 import { type Compiled, KIND_DELIVERY, KIND_PD_DELIVERY, compile, firstStart } from './compile';
+import { lockFailure, noRoomBinding, unassignedReason } from './diagnose';
 import { DEFAULT_PARAMS, MARKER, Search, type SearchParams, type Snapshot } from './search';
 
 export type TuningParams = Partial<Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' | 'maxIterations'>>;
@@ -39,6 +40,8 @@ export function solve(
     now: options.now,
     maxIterations: options.maxIterations ?? Infinity,
   });
+  const failure = lockFailure(c, search);
+  if (failure) return failedSolution(failure, options.now() - t0);
   search.exchange = withProgress(search, options, internals.exchange);
   const best = search.run();
   return buildSolution(c, best, {
@@ -51,6 +54,25 @@ export function solve(
         ? 'solve() runs on the calling thread; use solveParallel for threads'
         : undefined,
   });
+}
+
+/** No plan: the failure says what must change first. */
+export function failedSolution(failure: SolveFailure, elapsedMs: number): VrpSolution {
+  return {
+    routes: [],
+    unassigned: [],
+    stats: {
+      cost: 0,
+      distanceM: 0,
+      vehicles: 0,
+      unassignedPenalty: 0,
+      iterations: 0,
+      bestFoundAtMs: 0,
+      elapsedMs,
+      threads: 1,
+    },
+    failure,
+  };
 }
 
 export function buildSolution(
@@ -95,7 +117,11 @@ export function buildSolution(
       now: () => 0,
       maxIterations: 0,
     });
-    unassigned.push({ stopId: c.problem.stops[s].id, reason: unassignedReason(c, s, evaluator) });
+    const reason = unassignedReason(c, s, evaluator);
+    const stopId = c.problem.stops[s].id;
+    if (reason === 'no_room') {
+      unassigned.push({ stopId, reason, binding: noRoomBinding(c, s, best.nodes, evaluator) });
+    } else unassigned.push({ stopId, reason });
     unassignedPenalty += c.mandatory[s] ? c.bigM : c.penalty[s];
   }
   return {
@@ -212,43 +238,4 @@ export function buildRoute(c: Compiled, v: number, nodes: Int32Array): VrpRoute 
     durationS: arr - startVisit.departureS,
     trips,
   };
-}
-
-/** Why stop s could not be served: checked against each vehicle alone, from the most basic cause. */
-function unassignedReason(c: Compiled, s: number, search: Search): UnassignedReason {
-  const S = c.stopCount;
-  const stop = c.problem.stops[s];
-  const need = new Set(stop.skills ?? []);
-  const q = c.partner[s];
-  if (q >= 0) for (const sk of c.problem.stops[q].skills ?? []) need.add(sk);
-  const skilled = c.problem.vehicles.map((veh) => [...need].every((sk) => (veh.skills ?? []).includes(sk)));
-  if (!skilled.some(Boolean)) return 'skill';
-  let reach = false;
-  let fits = false;
-  let inTime = false;
-  let alone = false;
-  for (let v = 0; v < c.vehicleCount; v++) {
-    if (!skilled[v] || !c.compat[v * S + s]) continue;
-    reach = true;
-    let cap = true;
-    for (let d = 0; d < c.dims; d++) if (c.demand[s * c.dims + d] > c.vCap[v * c.dims + d]) cap = false;
-    if (!cap) continue;
-    fits = true;
-    const lk = Array.from(c.locked[v]);
-    const seq = q < 0 ? [...lk, s] : c.stopKind[s] === KIND_PD_DELIVERY ? [...lk, q, s] : [...lk, s, q];
-    const nodes = Int32Array.from(seq);
-    if (Number.isFinite(search.simulate(v, nodes, nodes.length))) {
-      alone = true;
-      break;
-    }
-    // within windows and shift end, ignoring the working-time limit?
-    const saved = c.vMaxWork[v];
-    c.vMaxWork[v] = Infinity;
-    if (Number.isFinite(search.simulate(v, nodes, nodes.length))) inTime = true;
-    c.vMaxWork[v] = saved;
-  }
-  if (!reach) return 'unreachable';
-  if (!fits) return 'capacity';
-  if (alone) return c.mandatory[s] ? 'no_room' : 'not_worth';
-  return inTime ? 'shift' : 'time_window';
 }

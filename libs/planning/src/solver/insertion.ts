@@ -1,0 +1,410 @@
+import type { Prng } from '../prng';
+import { type Compiled, KIND_DELIVERY, KIND_PD_PICKUP, KIND_PICKUP, firstStart } from './compile';
+import type { SearchParams } from './params';
+import type { RouteBuf } from './route-buf';
+
+/**
+ * Cheapest feasible insertion of a stop, or a pickup with its delivery, into one route: O(1) per position
+ * (per pair of positions for pairs) on one-trip routes from the route's caches, else by simulating the most
+ * promising positions. Each call keeps the best found so far in `bestDelta`, `bestV`, `bestP`, `bestP2`
+ * (set `bestDelta` to Infinity to start afresh); `bestP2 >= 0` places the delivery of a pair.
+ */
+export class InsertionEvaluator {
+  bestDelta = Infinity;
+  bestV = -1;
+  bestP = -1;
+  bestP2 = -1;
+  private readonly D: number;
+  private readonly scratch: Int32Array;
+
+  constructor(
+    private readonly c: Compiled,
+    private readonly p: SearchParams,
+    private readonly rng: Prng,
+    scratchLength: number,
+    /** Exact cost of vehicle v driving `nodes[0..len)`, Infinity if infeasible. */
+    private readonly simulate: (v: number, nodes: Int32Array, len: number) => number,
+  ) {
+    this.D = c.dims;
+    this.scratch = new Int32Array(scratchLength);
+  }
+
+  evalRoute(s: number, v: number, r: RouteBuf): void {
+    const c = this.c;
+    const kind = c.stopKind[s];
+    if (kind === KIND_PD_PICKUP) {
+      if (c.vSimple[v]) this.evalPairFast(s, v, r);
+      else this.evalPair(s, v, r);
+    } else if (c.vSimple[v] && (kind === KIND_DELIVERY || kind === KIND_PICKUP)) this.evalFast(s, v, r);
+    else this.evalSlow(s, v, r);
+  }
+
+  /** O(1)-per-position insertion of a single delivery or pickup into a simple vehicle's route. */
+  private evalFast(s: number, v: number, r: RouteBuf): void {
+    const c = this.c;
+    const nL = c.nLoc;
+    const prof = c.vProfile[v];
+    const T = c.dur[prof];
+    const Dm = c.dist[prof];
+    const dims = this.D;
+    const len = r.len;
+    const lc = c.stopLoc[s];
+    const serv = c.stopServ[s];
+    const wM = c.wM[v];
+    const wS = c.wS[v];
+    const fixed = len === 0 ? c.wFixed[v] : 0;
+    const isDelivery = c.stopKind[s] === KIND_DELIVERY;
+    const blink = this.p.blink;
+    const w0 = c.twOff[s];
+    const singleWindow = c.twOff[s + 1] - w0 === 1;
+    const open = c.twOpen[w0];
+    const close = c.twClose[w0];
+    const shiftEnd = c.vShiftEnd[v];
+    const capOff = v * dims;
+    const lcRow = lc * nL;
+    let bestDelta = this.bestDelta;
+    for (let p = c.locked[v].length; p <= len; p++) {
+      const a = r.loc[p];
+      const b = r.loc[p + 1];
+      const ia = a * nL;
+      // an unused vehicle drives nothing: no start→end leg to save
+      let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - (len === 0 ? 0 : Dm[ia + b])) + fixed;
+      if (delta >= bestDelta) continue;
+      const ta = T[ia + lc];
+      const tb = T[lcRow + b];
+      if (wS !== 0) {
+        delta += wS * (ta + tb + serv - (len === 0 ? 0 : T[ia + b]));
+        if (delta >= bestDelta) continue;
+      }
+      const arr = r.dep[p] + ta;
+      let st: number;
+      if (singleWindow) {
+        if (arr > close) continue;
+        st = arr > open ? arr : open;
+      } else {
+        st = firstStart(c, s, arr);
+        if (st === Infinity) continue;
+      }
+      const arrB = st + serv + tb;
+      if (p === len) {
+        if (arrB > shiftEnd) continue;
+      } else if (arrB > r.start[p + 1]) {
+        if (arrB > r.late[p + 1]) continue;
+        if (firstStart(c, r.nodes[p], arrB) > r.late[p + 1]) continue;
+      }
+      let ok = true;
+      if (isDelivery) {
+        for (let d = 0; d < dims; d++) {
+          if (r.pre[p * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) ok = false;
+        }
+      } else {
+        for (let d = 0; d < dims; d++) {
+          if (r.suf[p * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) ok = false;
+        }
+      }
+      if (!ok) continue;
+      if (blink > 0 && this.rng.next() < blink) continue;
+      bestDelta = delta;
+      this.bestDelta = delta;
+      this.bestV = v;
+      this.bestP = p;
+      this.bestP2 = -1;
+    }
+  }
+
+  private prevLoc(v: number, r: RouteBuf, p: number): number {
+    if (p === 0) return this.c.vStart[v];
+    const x = r.nodes[p - 1];
+    return x < 0 ? this.c.vReload[v] : this.c.stopLoc[x];
+  }
+
+  private nextLoc(v: number, r: RouteBuf, p: number): number {
+    if (p === r.len) return this.c.vEnd[v];
+    const x = r.nodes[p];
+    return x < 0 ? this.c.vReload[v] : this.c.stopLoc[x];
+  }
+
+  /** Exact insertion by simulation: any vehicle, multi-trip, working-time limit. */
+  evalSlow(s: number, v: number, r: RouteBuf): void {
+    const c = this.c;
+    const nL = c.nLoc;
+    const Dm = c.dist[c.vProfile[v]];
+    const T = c.dur[c.vProfile[v]];
+    const lc = c.stopLoc[s];
+    const close = c.twClose[c.twOff[s + 1] - 1];
+    const len = r.len;
+    const fixed = r.nStops === 0 ? c.wFixed[v] : 0;
+    for (let p = c.locked[v].length; p <= len; p++) {
+      const a = this.prevLoc(v, r, p);
+      const b = this.nextLoc(v, r, p);
+      // estimate (exact for distance; ignores waiting for time): simulate only promising positions
+      const est =
+        c.wM[v] * (Dm[a * nL + lc] + Dm[lc * nL + b] - Dm[a * nL + b]) +
+        c.wS[v] * (T[a * nL + lc] + T[lc * nL + b] - T[a * nL + b] + c.stopServ[s]) +
+        fixed;
+      if (est >= this.bestDelta + 1e-9) continue;
+      if (r.dep[p] + T[a * nL + lc] > close) continue;
+      this.pushCandidate(p, -1, est);
+    }
+    this.simulateCandidates(v, r, s, -1);
+  }
+
+  private candP = new Int32Array(64);
+  private candP2 = new Int32Array(64);
+  private candE = new Float64Array(64);
+  private nCand = 0;
+
+  private pushCandidate(p: number, p2: number, e: number): void {
+    if (this.nCand === this.candP.length) {
+      const n = this.nCand * 2;
+      const grow = <A extends Int32Array | Float64Array>(x: A, y: A): A => {
+        y.set(x);
+        return y;
+      };
+      this.candP = grow(this.candP, new Int32Array(n));
+      this.candP2 = grow(this.candP2, new Int32Array(n));
+      this.candE = grow(this.candE, new Float64Array(n));
+    }
+    this.candP[this.nCand] = p;
+    this.candP2[this.nCand] = p2;
+    this.candE[this.nCand] = e;
+    this.nCand++;
+  }
+
+  /**
+   * Simulate the collected positions in order of estimated cost, until the estimate reaches the best
+   * exact delta found (the estimate is exact for distance and a close bound for time).
+   */
+  private simulateCandidates(v: number, r: RouteBuf, s: number, q: number): void {
+    const n = this.nCand;
+    this.nCand = 0;
+    if (n === 0) return;
+    const E = this.candE;
+    const sc = this.scratch;
+    const len = r.len;
+    // cheapest estimate first (selection, not a sort: usually only a few get simulated); at most 32 per route
+    for (let k = 0; k < 32; k++) {
+      let i = -1;
+      let e = Infinity;
+      for (let j = 0; j < n; j++) {
+        if (E[j] < e) {
+          e = E[j];
+          i = j;
+        }
+      }
+      if (i < 0 || e >= this.bestDelta) break;
+      E[i] = Infinity;
+      const p = this.candP[i];
+      const p2 = this.candP2[i];
+      let cost: number;
+      if (q < 0) {
+        sc.set(r.nodes.subarray(0, p), 0);
+        sc[p] = s;
+        sc.set(r.nodes.subarray(p, len), p + 1);
+        cost = this.simulate(v, sc, len + 1);
+      } else {
+        // nodes[0..p) s nodes[p..p2) q nodes[p2..len)
+        sc.set(r.nodes.subarray(0, p), 0);
+        sc[p] = s;
+        sc.set(r.nodes.subarray(p, p2), p + 1);
+        sc[p2 + 1] = q;
+        sc.set(r.nodes.subarray(p2, len), p2 + 2);
+        cost = this.simulate(v, sc, len + 2);
+      }
+      const delta = cost - r.cost;
+      if (delta < this.bestDelta) {
+        if (this.p.blink > 0 && this.rng.next() < this.p.blink) continue;
+        this.bestDelta = delta;
+        this.bestV = v;
+        this.bestP = p;
+        this.bestP2 = q < 0 ? -1 : p2;
+      }
+    }
+  }
+
+  /**
+   * Pickup s and its delivery partner on a simple vehicle's route whose stops have one window each, in O(1)
+   * per pair of positions: the delay that inserting s sends down the route shrinks by the waiting it meets
+   * (prefix sums of waiting), every stop between the two stays in its window while the delay entering it
+   * is within a running minimum of `closeKey`, the pair's load rides over a running maximum of the route's
+   * load, and after the delivery the route's latest start times decide (Savelsbergh's forward/backward
+   * slack, as the Li & Lim insertion heuristics use it). Time cost is estimated as in `evalFast`.
+   */
+  private evalPairFast(s: number, v: number, r: RouteBuf): void {
+    const c = this.c;
+    const nL = c.nLoc;
+    const prof = c.vProfile[v];
+    const T = c.dur[prof];
+    const Dm = c.dist[prof];
+    const dims = this.D;
+    const len = r.len;
+    const q = c.partner[s];
+    const ls = c.stopLoc[s];
+    const lq = c.stopLoc[q];
+    const servS = c.stopServ[s];
+    const servQ = c.stopServ[q];
+    const wM = c.wM[v];
+    const wS = c.wS[v];
+    const empty = len === 0;
+    const fixed = empty ? c.wFixed[v] : 0;
+    const capOff = v * dims;
+    const blink = this.p.blink;
+    const dSQ = Dm[ls * nL + lq];
+    const tSQ = T[ls * nL + lq];
+    const L = r.load;
+    let bestDelta = this.bestDelta;
+    positions: for (let p = c.locked[v].length; p <= len; p++) {
+      const a = r.loc[p];
+      const b = r.loc[p + 1];
+      const ia = a * nL;
+      // an unused vehicle drives nothing: no start→end leg to save
+      const dAB = empty ? 0 : Dm[ia + b];
+      const tAB = empty ? 0 : T[ia + b];
+      const costS =
+        wM * (Dm[ia + ls] + Dm[ls * nL + b] - dAB) + wS * (T[ia + ls] + T[ls * nL + b] - tAB + servS) + fixed;
+      if (costS >= bestDelta) continue;
+      for (let d = 0; d < dims; d++) {
+        if (L[p * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
+      }
+      const stS = firstStart(c, s, r.dep[p] + T[ia + ls]);
+      if (stS === Infinity) continue;
+      const depS = stS + servS;
+      // the delivery right after the pickup
+      const stQ0 = firstStart(c, q, depS + tSQ);
+      if (stQ0 !== Infinity && this.reachesInTime(r, p, stQ0 + servQ + T[lq * nL + b])) {
+        const delta =
+          wM * (Dm[ia + ls] + dSQ + Dm[lq * nL + b] - dAB) +
+          wS * (T[ia + ls] + tSQ + T[lq * nL + b] - tAB + servS + servQ) +
+          fixed;
+        if (delta < bestDelta && !(blink > 0 && this.rng.next() < blink)) {
+          bestDelta = this.bestDelta = delta;
+          this.bestV = v;
+          this.bestP = p;
+          this.bestP2 = p;
+        }
+      }
+      if (p === len) continue;
+      // the delay entering position p + 1 with the pickup before it; beyond its latest start nothing fits
+      const arrNext = depS + T[ls * nL + b];
+      if (!this.reachesInTime(r, p, arrNext)) continue;
+      const delay = arrNext > r.start[p + 1] ? arrNext - r.start[p + 1] : 0;
+      const delayKey = delay + r.waitCum[p + 1];
+      let minKey = Infinity;
+      for (let p2 = p + 1; p2 <= len; p2++) {
+        if (r.closeKey[p2] < minKey) minKey = r.closeKey[p2];
+        if (delay > 0 && delayKey > minKey) {
+          // a stop in between leaves its window: infeasible with one window per stop; with several it may
+          // start in a later one, so those positions are simulated
+          if (r.multiWindow) this.pushLaterPositions(v, r, q, p, p2, costS);
+          break;
+        }
+        for (let d = 0; d < dims; d++) {
+          if (L[p2 * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
+        }
+        const x = r.loc[p2];
+        const y = r.loc[p2 + 1];
+        const ix = x * nL;
+        const delta =
+          costS +
+          wM * (Dm[ix + lq] + Dm[lq * nL + y] - Dm[ix + y]) +
+          wS * (T[ix + lq] + T[lq * nL + y] - T[ix + y] + servQ);
+        if (delta >= bestDelta) continue;
+        const absorbed = r.waitCum[p2] - r.waitCum[p + 1];
+        const depX = r.dep[p2] + (delay > absorbed ? delay - absorbed : 0);
+        const stQ = firstStart(c, q, depX + T[ix + lq]);
+        if (stQ === Infinity) continue;
+        if (!this.reachesInTime(r, p2, stQ + servQ + T[lq * nL + y])) continue;
+        if (blink > 0 && this.rng.next() < blink) continue;
+        bestDelta = this.bestDelta = delta;
+        this.bestV = v;
+        this.bestP = p;
+        this.bestP2 = p2;
+      }
+    }
+    if (this.nCand > 0) this.simulateCandidates(v, r, s, q);
+  }
+
+  /** Delivery positions p2… for a pickup at p, by their distance estimate, for `simulateCandidates`. */
+  private pushLaterPositions(
+    v: number,
+    r: RouteBuf,
+    q: number,
+    p: number,
+    from: number,
+    costS: number,
+  ): void {
+    const c = this.c;
+    const nL = c.nLoc;
+    const T = c.dur[c.vProfile[v]];
+    const Dm = c.dist[c.vProfile[v]];
+    const lq = c.stopLoc[q];
+    for (let p2 = from; p2 <= r.len; p2++) {
+      const x = r.loc[p2];
+      const y = r.loc[p2 + 1];
+      const e =
+        costS +
+        c.wM[v] * (Dm[x * nL + lq] + Dm[lq * nL + y] - Dm[x * nL + y]) +
+        c.wS[v] * (T[x * nL + lq] + T[lq * nL + y] - T[x * nL + y] + c.stopServ[q]);
+      if (e < this.bestDelta) this.pushCandidate(p, p2, e);
+    }
+  }
+
+  /** Arriving at position p + 1 at `arr` keeps the rest of the route feasible (its latest start times). */
+  private reachesInTime(r: RouteBuf, p: number, arr: number): boolean {
+    if (arr <= r.start[p + 1]) return true;
+    if (arr > r.late[p + 1]) return false;
+    return p === r.len || firstStart(this.c, r.nodes[p], arr) <= r.late[p + 1];
+  }
+
+  /** Pickup s and its delivery partner together, the pickup first, by simulation. */
+  evalPair(s: number, v: number, r: RouteBuf): void {
+    const c = this.c;
+    const q = c.partner[s];
+    const len = r.len;
+    const nL = c.nLoc;
+    const Dm = c.dist[c.vProfile[v]];
+    const T = c.dur[c.vProfile[v]];
+    const wM = c.wM[v];
+    const wS = c.wS[v];
+    const ls = c.stopLoc[s];
+    const lq = c.stopLoc[q];
+    const fixed = r.nStops === 0 ? c.wFixed[v] : 0;
+    const closeS = c.twClose[c.twOff[s + 1] - 1];
+    const closeQ = c.twClose[c.twOff[q + 1] - 1];
+    const est = (a: number, x: number, b: number, serv: number): number =>
+      wM * (Dm[a * nL + x] + Dm[x * nL + b] - Dm[a * nL + b]) +
+      wS * (T[a * nL + x] + T[x * nL + b] - T[a * nL + b] + serv);
+    for (let p = c.locked[v].length; p <= len; p++) {
+      const a = this.prevLoc(v, r, p);
+      const b = this.nextLoc(v, r, p);
+      const estS = est(a, ls, b, c.stopServ[s]) + fixed;
+      if (estS >= this.bestDelta) continue;
+      const arrS = r.dep[p] + T[a * nL + ls];
+      if (arrS > closeS) continue; // too late for the pickup here, whatever follows
+      const depS = firstStart(c, s, arrS) + c.stopServ[s];
+      for (let p2 = p; p2 <= len; p2++) {
+        if (p2 > p && r.nodes[p2 - 1] < 0) break; // a reload in between: not the same trip
+        // estimated cost first: simulate only promising pairs of positions
+        let e: number;
+        if (p2 === p) {
+          e =
+            wM * (Dm[a * nL + ls] + Dm[ls * nL + lq] + Dm[lq * nL + b] - Dm[a * nL + b]) +
+            wS *
+              (T[a * nL + ls] +
+                T[ls * nL + lq] +
+                T[lq * nL + b] -
+                T[a * nL + b] +
+                c.stopServ[s] +
+                c.stopServ[q]) +
+            fixed;
+        } else e = estS + est(this.prevLoc(v, r, p2), lq, this.nextLoc(v, r, p2), c.stopServ[q]);
+        if (e >= this.bestDelta) continue;
+        const arrQ =
+          p2 === p ? depS + T[ls * nL + lq] : Math.max(r.dep[p2], depS) + T[this.prevLoc(v, r, p2) * nL + lq];
+        if (arrQ > closeQ) continue;
+        this.pushCandidate(p, p2, e);
+      }
+    }
+    this.simulateCandidates(v, r, s, q);
+  }
+}

@@ -1,0 +1,42 @@
+/** Search parameters: the run's budget and seed, and the tuning of the annealing, SISR and construction. */
+export interface SearchParams {
+  seed: number;
+  timeLimitMs: number;
+  now: () => number;
+  maxIterations: number;
+  /** Annealing temperature at start and end, in units of a typical edge. */
+  tempStart: number;
+  tempEnd: number;
+  /** SISR: average number of removed stops, maximum string length, blink rate, split depth. */
+  avgRemoved: number;
+  maxString: number;
+  blink: number;
+  splitBeta: number;
+  /** Share of the time spent removing vehicles (fleet preset). */
+  fleetShare: number;
+  /** Fleet preset: share of the time annealing the distance before removing vehicles. */
+  fleetWarmShare: number;
+  /** Probability that a ruin empties one whole route instead of removing strings. */
+  routeRemoval: number;
+  /** After fleet minimisation, a mandatory stop left out costs this many typical edges to the annealing. */
+  softPenalty: number;
+  /** First plan by regret-k insertion (k routes compared; below 2: greedy insertion in random order). */
+  regretK: number;
+  /** Regret construction only up to this many stops (it costs stops² × routes evaluations). */
+  regretMaxStops: number;
+}
+
+export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' | 'maxIterations'> = {
+  tempStart: 5,
+  tempEnd: 0.05,
+  avgRemoved: 10,
+  maxString: 10,
+  blink: 0.01,
+  splitBeta: 0.01,
+  fleetShare: 0.5,
+  fleetWarmShare: 0.15,
+  routeRemoval: 0.01,
+  softPenalty: 1000,
+  regretK: 3,
+  regretMaxStops: 1500,
+};
