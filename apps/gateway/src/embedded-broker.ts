@@ -33,11 +33,12 @@ export async function startEmbeddedBroker(options: { root: string }): Promise<Em
   const devices = new Map<string, DeviceLogin>(); // keyed by client id, for the connection's lifetime
   const broker = await Aedes.createBroker({
     authenticate: (client, username, password, done) => {
-      const refuse = () => {
-        const error = Object.assign(new Error('bad username or password'), { returnCode: 4 as const });
+      // As Mosquitto answers: anonymous → 5 (not authorised), a wrong login → 4.
+      const refuse = (returnCode: 4 | 5 = 4) => {
+        const error = Object.assign(new Error('not authorised'), { returnCode });
         done(error, false);
       };
-      if (!username || !password) return refuse();
+      if (!username || !password) return refuse(5);
       if (username === GATEWAY_USER) {
         return password.toString() === gatewayPassword ? done(null, true) : refuse();
       }
@@ -50,7 +51,9 @@ export async function startEmbeddedBroker(options: { root: string }): Promise<Em
         () => refuse(),
       );
     },
+    // A refused publish closes the device's connection (aedes' way; Mosquitto drops the message silently).
     authorizePublish: (client, packet, callback) => {
+      if (packet.topic.startsWith('$SYS')) return callback(new Error('$SYS is reserved'));
       if (!client) return callback(null);
       const device = devices.get(client.id);
       if (!device) return callback(null); // the gateway
@@ -62,7 +65,7 @@ export async function startEmbeddedBroker(options: { root: string }): Promise<Em
       if (!device) return callback(null, subscription);
       if (deviceMayAccess(options.root, device, subscription.topic, 'subscribe'))
         return callback(null, subscription);
-      callback(new Error(`${device.deviceId} may not subscribe to ${subscription.topic}`));
+      callback(null, null); // negated: the client gets a failure code for this filter and nothing else
     },
   });
   broker.on('clientDisconnect', (client) => devices.delete(client.id));
