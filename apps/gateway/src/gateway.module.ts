@@ -3,7 +3,16 @@ import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from '@rd/auth';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { typeOrmRoot, type DatabaseTarget } from '@rd/database';
+import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import type { DataSource } from 'typeorm';
+import { AlertMonitor } from './alerts/alert-monitor.service';
+import { AIRSPACE_CHECK, NoAirspaceCheck, type AirspaceCheck } from './alerts/airspace-check';
+import { AlertsController } from './alerts/alerts.controller';
+import { AlertsRepository } from './alerts/alerts.repository';
+import { AlertsService } from './alerts/alerts.service';
+import { MqttPublisher } from './mqtt-publisher.service';
+import { OutboxRepository } from './outbox/outbox.repository';
+import { OutboxSender } from './outbox/outbox-sender.service';
 import { DevicesController } from './devices/devices.controller';
 import { DevicesRepository } from './devices/devices.repository';
 import { DevicesService } from './devices/devices.service';
@@ -27,6 +36,10 @@ export interface GatewayModuleOptions {
   broker: MqttBrokerTarget;
   /** Where mission progress goes besides device state (the flight work's missions table, wired at merge). */
   missionProgressSink?: MissionProgressSink;
+  /** Corridor and no-fly checks of drone fixes (libs/flight, wired at merge). */
+  airspaceCheck?: AirspaceCheck;
+  /** Where alerts that affect the plan enqueue a re-plan; without it alerts are only stored and published. */
+  planningQueue?: PlanningQueue;
 }
 
 @Module({})
@@ -35,7 +48,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [typeOrmRoot(options.database, options.sharedDataSource)],
-      controllers: [GatewayController, DevicesController],
+      controllers: [GatewayController, DevicesController, AlertsController],
       providers: [
         { provide: APP_CONFIG, useValue: options.config },
         { provide: MQTT_BROKER, useValue: options.broker },
@@ -43,7 +56,17 @@ export class GatewayModule {
           provide: MISSION_PROGRESS_SINK,
           useValue: options.missionProgressSink ?? new StateOnlyMissionProgressSink(),
         },
+        { provide: AIRSPACE_CHECK, useValue: options.airspaceCheck ?? new NoAirspaceCheck() },
+        ...(options.planningQueue
+          ? [{ provide: PLANNING_QUEUE_TOKEN, useValue: options.planningQueue }]
+          : []),
         { provide: APP_GUARD, useClass: AuthGuard },
+        MqttPublisher,
+        AlertsRepository,
+        AlertsService,
+        OutboxRepository,
+        OutboxSender,
+        AlertMonitor,
         TelemetryRepository,
         DeviceDirectory,
         DeviceEventEffects,

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { parseConfig } from '@rd/config';
 import { startEmbeddedPostgres } from '@rd/database';
+import { planningQueueFromConfig } from '@rd/queue';
 import { createGatewayApp } from './create-gateway-app';
 import { DevicesRepository } from './devices/devices.repository';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker';
@@ -27,7 +28,8 @@ async function main(): Promise<void> {
     broker = { ...embedded.gatewayLogin, url: embedded.url, sharedSubscriptions: false };
     logger.warn(`MQTT_URL unset: in-process broker at ${embedded.url} (development only)`);
   }
-  const app = await createGatewayApp({ config, database, broker });
+  const planningQueue = planningQueueFromConfig(config);
+  const app = await createGatewayApp({ config, database, broker, planningQueue });
   const devices = app.get(DevicesRepository);
   embedded?.setDeviceLookup((deviceId) => devices.credentials(deviceId));
   await app.listen(config.PORT, '0.0.0.0');

@@ -64,6 +64,8 @@ export const configSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
   /** First resend delay of an unacknowledged downlink; doubles each attempt. */
   OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
+  /** How often the gateway sends due outbox messages and runs its periodic alert checks. */
+  GATEWAY_CHECK_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
   /** A device not heard for this long raises a `device_silent` alert. */
   DEVICE_SILENT_AFTER_S: z.coerce.number().int().min(1).max(86_400).default(300),
   /** A courier farther than this from its planned route … */

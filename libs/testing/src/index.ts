@@ -3,3 +3,4 @@ export * from './test-database';
 export * from './intake-harness';
 export * from './route-guards';
 export * from './private-mosquitto';
+export * from './committed-route-fixture';

@@ -5,7 +5,13 @@ import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 
 import { DeviceDirectory } from './device-directory';
 import { IngestBatcher } from './ingest-batcher';
 import { IngestWriter } from './ingest-writer.service';
-import { DEAD_LETTER_REASONS, type DeadLetterReason, type IngestItem } from './ingest.types';
+import { AlertsService } from '../alerts/alerts.service';
+import {
+  DEAD_LETTER_REASONS,
+  type AcceptedMessage,
+  type DeadLetterReason,
+  type IngestItem,
+} from './ingest.types';
 import { checkMessage } from './message-checks';
 
 export const MQTT_BROKER = Symbol('MQTT_BROKER');
@@ -48,6 +54,7 @@ export class MqttIngestService implements OnModuleInit, OnModuleDestroy {
     @Inject(MQTT_BROKER) private readonly broker: MqttBrokerTarget,
     private readonly directory: DeviceDirectory,
     private readonly writer: IngestWriter,
+    private readonly alerts: AlertsService,
   ) {
     this.batcher = new IngestBatcher<IngestItem>((items) => this.commit(items), {
       maxBatch: 2000,
@@ -212,5 +219,10 @@ export class MqttIngestService implements OnModuleInit, OnModuleDestroy {
 
   private async commit(items: IngestItem[]): Promise<void> {
     await this.writer.write(items);
+    // After the commit and off the acknowledgement path: a failing check never holds back acks.
+    const accepted = items.filter((i): i is AcceptedMessage => i.type === 'accepted');
+    void this.alerts
+      .onStored(accepted)
+      .catch((error: Error) => this.logger.warn(`alert checks failed: ${error.message}`));
   }
 }
