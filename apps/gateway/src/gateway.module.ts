@@ -25,7 +25,8 @@ import {
   StateOnlyMissionProgressSink,
   type MissionProgressSink,
 } from './ingest/mission-progress.sink';
-import { MQTT_BROKER, MqttIngestService, type MqttBrokerTarget } from './ingest/mqtt-ingest.service';
+import { MqttIngestService } from './ingest/mqtt-ingest.service';
+import { MQTT_BROKER, type MqttBrokerTarget } from './mqtt-broker';
 import { TelemetryRepository } from './ingest/telemetry.repository';
 
 export interface GatewayModuleOptions {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import mqtt, { type MqttClient } from 'mqtt';
-import { MQTT_BROKER, type MqttBrokerTarget } from './ingest/mqtt-ingest.service';
+import { MQTT_BROKER, type MqttBrokerTarget } from './mqtt-broker';
 
 /** The gateway's one outgoing connection: downlinks to devices and alerts to screens, at QoS 1. */
 @Injectable()

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
-import { LruCache } from '../ingest/lru-cache';
 import { OutboxSender } from '../outbox/outbox-sender.service';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
@@ -22,17 +21,13 @@ export class AlertMonitor implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AlertMonitor.name);
   private timer?: NodeJS.Timeout;
   private running = false;
-  /** When each courier was first seen off route (device time), bounded like every per-device memory. */
-  private readonly offRouteSince: LruCache<string, number>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly alerts: AlertsService,
     private readonly repository: AlertsRepository,
     private readonly outbox: OutboxSender,
-  ) {
-    this.offRouteSince = new LruCache(config.DEVICE_CACHE_SIZE);
-  }
+  ) {}
 
   onModuleInit(): void {
     this.timer = setInterval(() => void this.tick(), this.config.GATEWAY_CHECK_INTERVAL_MS);
@@ -72,24 +67,28 @@ export class AlertMonitor implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /** Off route and dwell are judged on the stored track (device time), so late batches count as well. */
   private async checkCouriers(): Promise<void> {
     const back: string[] = [];
-    for (const c of await this.repository.courierRouteStatus(STILL_RADIUS_M, STOP_RADIUS_M)) {
+    const statuses = await this.repository.courierRouteStatus(
+      STILL_RADIUS_M,
+      STOP_RADIUS_M,
+      this.config.OFF_ROUTE_DISTANCE_M,
+    );
+    for (const c of statuses) {
       const atMs = Date.parse(c.positionAt);
       if (c.offRouteM !== null && c.offRouteM > this.config.OFF_ROUTE_DISTANCE_M) {
-        const since = this.offRouteSince.get(c.deviceId) ?? atMs;
-        this.offRouteSince.set(c.deviceId, since);
-        if (atMs - since >= this.config.OFF_ROUTE_SUSTAINED_S * 1000) {
+        const offS = c.lastOnRouteAt ? (atMs - Date.parse(c.lastOnRouteAt)) / 1000 : 0;
+        if (offS >= this.config.OFF_ROUTE_SUSTAINED_S) {
           await this.alerts.raise(
             'courier_off_route',
             c.deviceId,
             'warning',
-            `${Math.round(c.offRouteM)} m from the committed route for ${Math.round((atMs - since) / 1000)} s`,
-            { offRouteM: c.offRouteM, sinceAt: new Date(since).toISOString() },
+            `${Math.round(c.offRouteM)} m from the committed route for ${Math.round(offS)} s`,
+            { offRouteM: c.offRouteM, lastOnRouteAt: c.lastOnRouteAt },
           );
         }
-      } else if (this.offRouteSince.get(c.deviceId) !== undefined) {
-        this.offRouteSince.delete(c.deviceId);
+      } else {
         back.push(c.deviceId);
       }
       if (c.plannedDwellS !== null && c.stillSinceAt) {

@@ -144,11 +144,14 @@ export class AlertsRepository {
   async courierRouteStatus(
     stillRadiusM: number,
     stopRadiusM: number,
+    offRouteM: number,
   ): Promise<
     Array<{
       deviceId: string;
       positionAt: string;
       offRouteM: number | null;
+      /** The last fix within `offRouteM` of the route (or the window's first fix). */
+      lastOnRouteAt: string | null;
       stillSinceAt: string | null;
       plannedDwellS: number | null;
     }>
@@ -165,6 +168,10 @@ export class AlertsRepository {
             WHERE t.device_id = d.device_id AND t.recorded_at > s.position_at - interval '6 hours'
               AND t.recorded_at <= s.position_at
               AND NOT ST_DWithin(t.location::geography, s.position::geography, $1)) AS moved_at,
+         (SELECT max(t.recorded_at) FROM telemetry_positions t
+            WHERE t.device_id = d.device_id AND t.recorded_at > s.position_at - interval '6 hours'
+              AND t.recorded_at <= s.position_at
+              AND ST_DWithin(t.location::geography, r.geometry::geography, $3)) AS on_route_at,
          (SELECT min(t.recorded_at) FROM telemetry_positions t
             WHERE t.device_id = d.device_id AND t.recorded_at > s.position_at - interval '6 hours') AS first_fix_at,
          (SELECT extract(epoch FROM v.departure_at - v.arrival_at) FROM plan_visits v
@@ -172,7 +179,7 @@ export class AlertsRepository {
             ORDER BY v.location::geography <-> s.position::geography LIMIT 1) AS planned_dwell_s
        FROM devices d JOIN device_state s ON s.device_id = d.device_id JOIN routes r ON r.courier_id = d.courier_id
        WHERE d.active AND d.kind = 'courier' AND s.position IS NOT NULL`,
-      [stillRadiusM, stopRadiusM],
+      [stillRadiusM, stopRadiusM, offRouteM],
     );
     return rows.map((r) => {
       // Still since the first fix after the last one away from here (or the first fix of the window).
@@ -181,6 +188,7 @@ export class AlertsRepository {
         deviceId: r.device_id as string,
         positionAt: isoTime(r.position_at),
         offRouteM: r.off_route_m === null ? null : Number(r.off_route_m),
+        lastOnRouteAt: r.on_route_at ? isoTime(r.on_route_at) : isoTimeOrNull(r.first_fix_at),
         stillSinceAt: movedAt ? isoTime(movedAt) : isoTimeOrNull(r.first_fix_at),
         plannedDwellS: r.planned_dwell_s === null ? null : Number(r.planned_dwell_s),
       };

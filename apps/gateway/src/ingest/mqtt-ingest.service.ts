@@ -13,16 +13,7 @@ import {
   type IngestItem,
 } from './ingest.types';
 import { checkMessage } from './message-checks';
-
-export const MQTT_BROKER = Symbol('MQTT_BROKER');
-
-export interface MqttBrokerTarget {
-  url: string;
-  username?: string;
-  password?: string;
-  /** `$share/` subscriptions (Mosquitto, EMQX); the embedded aedes broker has none: one lane, plain filters. */
-  sharedSubscriptions: boolean;
-}
+import { MQTT_BROKER, type MqttBrokerTarget } from '../mqtt-broker';
 
 /** Payloads above this are refused unread (a position batch of 500 fixes is ~25 kB in protobuf). */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
