@@ -4,3 +4,4 @@ export * from './intake-harness';
 export * from './route-guards';
 export * from './private-mosquitto';
 export * from './committed-route-fixture';
+export * from './private-postgres';
