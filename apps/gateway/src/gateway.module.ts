@@ -19,6 +19,7 @@ import { DevicesService } from './devices/devices.service';
 import { GatewayController } from './gateway.controller';
 import { DeviceDirectory } from './ingest/device-directory';
 import { DeviceEventEffects } from './ingest/device-event-effects';
+import { DeviceStateFlusher } from './ingest/device-state-flusher';
 import { IngestWriter } from './ingest/ingest-writer.service';
 import {
   MISSION_PROGRESS_SINK,
@@ -71,6 +72,7 @@ export class GatewayModule {
         TelemetryRepository,
         DeviceDirectory,
         DeviceEventEffects,
+        DeviceStateFlusher,
         IngestWriter,
         MqttIngestService,
         DevicesRepository,

@@ -201,8 +201,15 @@ describe('gateway on the real Mosquitto and PostgreSQL', () => {
     const event = (await sql.query(`SELECT outcome, reason FROM device_events`)).rows[0];
     expect(event).toEqual({ outcome: 'rejected', reason: 'unknown tracking number NOPE' });
 
-    const devices = await http.get('/v1/devices').set('Authorization', token('dispatcher')).expect(200);
-    const cr1 = devices.body.find((d: { deviceId: string }) => d.deviceId === 'CR-1');
+    // The device state follows the stored fixes within a flush.
+    const cr1 = await waitFor(
+      'device state',
+      async () =>
+        (await http.get('/v1/devices').set('Authorization', token('dispatcher')).expect(200)).body.find(
+          (d: { deviceId: string }) => d.deviceId === 'CR-1',
+        ),
+      (d) => d?.lastSeq === 7,
+    );
     // The newest fix by device time (fix 80 of the batch), not the late one published last.
     expect(cr1).toMatchObject({ kind: 'courier', lastSeq: 7, position: { lon: fix(80).lon, lat: 28.2 } });
     const track = await http
@@ -261,8 +268,12 @@ describe('gateway on the real Mosquitto and PostgreSQL', () => {
     expect(
       await count(`SELECT count(DISTINCT seq) n FROM telemetry_positions WHERE device_id = 'FC-1'`),
     ).toBe(total);
-    const state = (await sql.query(`SELECT last_seq, flight_mode FROM device_state WHERE device_id = 'FC-1'`))
-      .rows[0];
+    const state = await waitFor(
+      'device state',
+      async () =>
+        (await sql.query(`SELECT last_seq, flight_mode FROM device_state WHERE device_id = 'FC-1'`)).rows[0],
+      (row) => row?.last_seq === String(first + total - 1),
+    );
     expect(state).toEqual({ last_seq: String(first + total - 1), flight_mode: 'mission' });
   });
 });

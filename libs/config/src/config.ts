@@ -47,6 +47,8 @@ export const configSchema = z.object({
    * one message per lane: more lanes, bigger batches.
    */
   GATEWAY_INGEST_LANES: z.coerce.number().int().min(1).max(1024).default(64),
+  /** Ingest batches written at once (each its own transaction and pooled connection). */
+  GATEWAY_INGEST_WRITERS: z.coerce.number().int().min(1).max(16).default(4),
   /** How long the broker keeps the gateway's session (and queues its messages) while it is away. */
   MQTT_SESSION_EXPIRY_S: z.coerce
     .number()

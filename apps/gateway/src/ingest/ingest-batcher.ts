@@ -29,7 +29,7 @@ export class IngestBatcher<T> {
   private writes = 0;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
-  readonly stats = { batches: 0, items: 0, retries: 0, maxBatch: 0 };
+  readonly stats = { batches: 0, items: 0, retries: 0, maxBatch: 0, writeMs: 0 };
 
   constructor(
     private readonly write: (items: T[]) => Promise<void>,
@@ -59,9 +59,12 @@ export class IngestBatcher<T> {
 
   private maybeFlush(): void {
     if (!this.pending.length || this.writes >= this.options.maxConcurrentWrites) return;
-    const everyoneWaiting =
-      this.pending.length >= Math.max(1, this.options.arrivalBound() - this.inFlightItems);
-    if (this.pending.length >= this.options.maxBatch || everyoneWaiting) {
+    // Senders wait for their acknowledgement, so no more than `arrivalBound` items can be outstanding:
+    // a share of them per writer makes a full batch, and when all have arrived nobody else will.
+    const bound = this.options.arrivalBound();
+    const share = Math.ceil(bound / this.options.maxConcurrentWrites);
+    const everyoneWaiting = this.pending.length >= Math.max(1, bound - this.inFlightItems);
+    if (this.pending.length >= Math.min(this.options.maxBatch, share) || everyoneWaiting) {
       this.flush();
     } else if (!this.timer) {
       this.timer = setTimeout(() => {
@@ -90,7 +93,9 @@ export class IngestBatcher<T> {
   private async writeWithRetry(batch: Array<Pending<T>>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
+        const started = performance.now();
         await this.write(batch.map((p) => p.item));
+        this.stats.writeMs += performance.now() - started;
         this.stats.batches++;
         this.stats.items += batch.length;
         this.stats.maxBatch = Math.max(this.stats.maxBatch, batch.length);

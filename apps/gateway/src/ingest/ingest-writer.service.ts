@@ -1,20 +1,34 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DeviceEventEffects } from './device-event-effects';
+import { DeviceStateFlusher } from './device-state-flusher';
 import type { AcceptedMessage, DeadLetter, IngestItem } from './ingest.types';
 import { DAY_MS, TelemetryRepository } from './telemetry.repository';
 
-/** Writes one ingest batch in one transaction: dead letters, fixes, events and their effects, device state. */
+/** Writes one ingest batch in one transaction: dead letters, fixes, events and their effects (device state follows). */
 @Injectable()
 export class IngestWriter {
   private readonly logger = new Logger(IngestWriter.name);
   private partitionDays: Set<number> | null = null;
+  private readonly committedListeners: Array<(items: IngestItem[]) => void> = [];
 
   constructor(
     private readonly repository: TelemetryRepository,
     private readonly effects: DeviceEventEffects,
+    private readonly state: DeviceStateFlusher,
   ) {}
 
+  /** Called after each batch commits (the benchmark measures publish-to-durable-row latency here). */
+  onCommitted(listener: (items: IngestItem[]) => void): void {
+    this.committedListeners.push(listener);
+  }
+
   async write(items: IngestItem[]): Promise<void> {
+    await this.writeBatch(items);
+    this.state.record(items.filter((i): i is AcceptedMessage => i.type === 'accepted'));
+    for (const listener of this.committedListeners) listener(items);
+  }
+
+  private async writeBatch(items: IngestItem[]): Promise<void> {
     const accepted = items.filter((i): i is AcceptedMessage => i.type === 'accepted');
     const dead = items.filter((i): i is DeadLetter => i.type === 'dead_letter');
     await this.ensurePartitions(accepted);
@@ -22,7 +36,6 @@ export class IngestWriter {
       await this.repository.insertDeadLetters(m, dead);
       if (!accepted.length) return;
       await this.repository.insertPositions(m, accepted);
-      await this.repository.upsertDeviceState(m, accepted);
       for (const event of await this.repository.insertEvents(m, accepted)) {
         // A savepoint per event: a failing effect is recorded as rejected, the batch still commits.
         await m.query('SAVEPOINT device_event');

@@ -50,7 +50,7 @@ export class MqttIngestService implements OnModuleInit, OnModuleDestroy {
     this.batcher = new IngestBatcher<IngestItem>((items) => this.commit(items), {
       maxBatch: 2000,
       maxDelayMs: 20,
-      maxConcurrentWrites: 2,
+      maxConcurrentWrites: config.GATEWAY_INGEST_WRITERS,
       arrivalBound: () => this.lanes.length,
       retryBaseMs: 200,
       retryMaxMs: 5000,
