@@ -140,6 +140,7 @@ async function scenario(
   lanes: number,
   publishersN: number,
   window: number,
+  rate: number,
 ) {
   const broker = await startPrivateMosquitto({
     conf: TUNED_MOSQUITTO_CONF.replace('allow_anonymous false', 'allow_anonymous true'),
@@ -193,7 +194,7 @@ async function scenario(
     const rows = Number((await sql.query(`SELECT count(*) AS n FROM telemetry_positions`)).rows[0].n);
     const dead = Number((await sql.query(`SELECT count(*) AS n FROM dead_letters`)).rows[0].n);
     const sorted = latencies.slice(0, committed).sort();
-    const rate = rows / elapsedS;
+    const storedPerS = rows / elapsedS;
     const stats = app.get(MqttIngestService).batchStats;
     if (process.env.BENCH_VERBOSE)
       console.log(
@@ -208,7 +209,7 @@ async function scenario(
       rows,
       lost: messages - rows,
       deadLetters: dead,
-      rate,
+      rate: storedPerS,
       p50: percentile(sorted, 0.5),
       p99: percentile(sorted, 0.99),
       ceiling,
