@@ -90,11 +90,16 @@ async function publishStream(
   stream: Stream,
   window: number,
   sentAt: Map<string, number>,
+  ratePerS = 0,
 ) {
   let next = 0;
+  const started = performance.now();
   const worker = async () => {
     while (next < stream.payloads.length) {
       const i = next++;
+      // Paced: message i leaves at its slot, so latency is measured below saturation.
+      const due = ratePerS > 0 ? started + (i / ratePerS) * 1000 - performance.now() : 0;
+      if (due > 1) await new Promise((r) => setTimeout(r, due));
       sentAt.set(stream.keys[i], performance.now());
       await publishers[i % publishers.length].publishAsync(stream.topics[i], stream.payloads[i], { qos: 1 });
     }
