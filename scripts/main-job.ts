@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { createIntakeApp } from '../apps/intake/src/create-intake-app';
 import { createPlannerApp } from '../apps/planner/src/create-planner-app';
 import { MapStore } from '../apps/planner/src/maps/map-store.service';
+import { startDeviceDemo } from './main-job-devices';
 import { issueToken, type Role } from '@rd/auth';
 import { parseConfig } from '@rd/config';
 import { dataSourceOptions, startEmbeddedPostgres, type EmbeddedPostgres } from '@rd/database';
@@ -24,7 +25,9 @@ import { DataSource } from 'typeorm';
  * a road map (an OSM extract, or a seeded generated rural county), seeds hubs and a mixed fleet,
  * takes a day of deliveries and a live-stream pickup burst through the intake API, lets the planner
  * plan (debounced job → snapping → matrices → solver → stored plan), commits the plan, prints the
- * summary and writes the plan as GeoJSON.
+ * summary and writes the plan as GeoJSON. Then the gateway: a phone per courier receives its route and
+ * acknowledges it, simulated phones drive the routes over MQTT, and the job prints what was stored and
+ * which alerts fired.
  *
  *   npm run main-job -- [--once] [--map region.osm.pbf] [--orders 800] [--burst 200] [--seed 7]
  *                       [--time-limit-ms 5000] [--out out/plan.geojson]
@@ -108,6 +111,7 @@ async function main(): Promise<void> {
   const api = (app: typeof intake) =>
     `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/v1`;
   const [intakeUrl, plannerUrl] = [api(intake), api(planner)];
+  let devices: Awaited<ReturnType<typeof startDeviceDemo>> | undefined;
   const token = (role: Role) =>
     `Bearer ${issueToken({ sub: `main-job-${role}`, role }, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER })}`;
   const call = async (
@@ -281,9 +285,10 @@ async function main(): Promise<void> {
       `planning: ${runs.length} run(s) for ${accepted} orders (debounced); last run ${JSON.stringify(timings)} ms; orders accepted → plan stored in ${secondsSince(tIntake)} s`,
     );
 
-    // 5. The plan, committed.
+    // 5. The plan, committed (the gateway and a phone per courier first, so routes go out at commit).
     const plan = (await call(plannerUrl, 'GET', `/regions/${region}/plans/current`, 'dispatcher'))
       .json as unknown as PlanJson;
+    devices = await startDeviceDemo({ config, database, dataSource, planningQueue, region, log: step });
     const commit = (await call(plannerUrl, 'POST', `/regions/${region}/plans/current/commit`, 'dispatcher'))
       .json;
     step(`plan v${plan.version}: ${JSON.stringify(plan.summary)}`);
@@ -296,8 +301,13 @@ async function main(): Promise<void> {
     writeFileSync(out, JSON.stringify(planGeoJson(plan, regionHubs, args.map), null, 1));
     step(`wrote ${out}`);
     if (plan.routes.length === 0) throw new Error('the plan has no routes');
+    // 6. Devices: phones take their routes and drive them; what the gateway stored and which alerts fired.
+    await devices.simulate(args.once);
+    // Alerts that affect the plan enqueued a re-plan: let it finish before closing.
+    await drained(planningQueue);
     step(`done in ${secondsSince(started)} s`);
   } finally {
+    await devices?.close();
     await intake.close();
     await planner.close();
     await planningQueue.close();

@@ -4,6 +4,7 @@ import { parseConfig } from '@rd/config';
 import { startEmbeddedPostgres } from '@rd/database';
 import { planningQueueFromConfig } from '@rd/queue';
 import { createGatewayApp } from './create-gateway-app';
+import type { MqttBrokerTarget } from './mqtt-broker';
 import { DevicesRepository } from './devices/devices.repository';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker';
 
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
     url = (await startEmbeddedPostgres(config.PGLITE_DATA_DIR)).url;
   }
   const database = { url, embedded: !config.DATABASE_URL };
-  let broker = {
+  let broker: MqttBrokerTarget = {
     url: config.MQTT_URL ?? '',
     username: config.MQTT_USERNAME,
     password: config.MQTT_PASSWORD,
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   let embedded: EmbeddedBroker | undefined;
   if (!config.MQTT_URL) {
     embedded = await startEmbeddedBroker({ root: config.MQTT_TOPIC_ROOT });
-    broker = { ...embedded.gatewayLogin, url: embedded.url, sharedSubscriptions: false };
+    broker = { ...embedded.gatewayLogin, url: embedded.url, sharedSubscriptions: false, mqtt5: false };
     logger.warn(`MQTT_URL unset: in-process broker at ${embedded.url} (development only)`);
   }
   const planningQueue = planningQueueFromConfig(config);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import mqtt, { type MqttClient } from 'mqtt';
-import { MQTT_BROKER, type MqttBrokerTarget } from './mqtt-broker';
+import { MQTT_BROKER, protocolOptions, type MqttBrokerTarget } from './mqtt-broker';
 
 /** The gateway's one outgoing connection: downlinks to devices and alerts to screens, at QoS 1. */
 @Injectable()
@@ -17,7 +17,7 @@ export class MqttPublisher implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     this.client = await mqtt.connectAsync(this.broker.url, {
       clientId: `${this.config.GATEWAY_ID}-out`,
-      protocolVersion: 5,
+      ...protocolOptions(this.broker),
       username: this.broker.username,
       password: this.broker.password,
       reconnectPeriod: 1000,
@@ -34,7 +34,7 @@ export class MqttPublisher implements OnModuleInit, OnModuleDestroy {
     if (!this.client?.connected) throw new Error('MQTT publisher not connected');
     await this.client.publishAsync(topic, payload, {
       qos: 1,
-      properties: contentType ? { contentType } : undefined,
+      properties: contentType && this.broker.mqtt5 !== false ? { contentType } : undefined,
     });
   }
 }

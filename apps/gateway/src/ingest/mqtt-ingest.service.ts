@@ -13,7 +13,7 @@ import {
   type IngestItem,
 } from './ingest.types';
 import { checkMessage } from './message-checks';
-import { MQTT_BROKER, type MqttBrokerTarget } from '../mqtt-broker';
+import { MQTT_BROKER, protocolOptions, type MqttBrokerTarget } from '../mqtt-broker';
 
 /** Payloads above this are refused unread (a position batch of 500 fixes is ~25 kB in protobuf). */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -104,9 +104,8 @@ export class MqttIngestService implements OnModuleInit, OnModuleDestroy {
     const options: IClientOptions = {
       // Stable per gateway and lane: the broker keeps this session (and queues for it) across restarts.
       clientId: `${this.config.GATEWAY_ID}-in-${lane}`,
-      protocolVersion: 5,
+      ...protocolOptions(this.broker, this.config.MQTT_SESSION_EXPIRY_S),
       clean: false,
-      properties: { sessionExpiryInterval: this.config.MQTT_SESSION_EXPIRY_S },
       username: this.broker.username,
       password: this.broker.password,
       reconnectPeriod: 1000,
