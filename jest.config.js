@@ -40,7 +40,7 @@ module.exports = {
   // kdbush, flatbush, pbf and friends ship ES modules only: let swc turn them into CommonJS.
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|kdbush|flatbush|flatqueue|pbf|resolve-protobuf-schema|tinyqueue)/)',
+    '/node_modules/(?!(@nestjs|kdbush|flatbush|flatqueue|pbf|resolve-protobuf-schema|tinyqueue|aedes)/)',
   ],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testTimeout: 60000,

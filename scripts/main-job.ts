@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createIntakeApp } from '../apps/intake/src/create-intake-app';
 import { createPlannerApp } from '../apps/planner/src/create-planner-app';
 import { MapStore } from '../apps/planner/src/maps/map-store.service';
+import { startDeviceDemo } from './main-job-devices';
 import { issueToken, type Role } from '@rd/auth';
 import { parseConfig, readCliWith, type CliSpec } from '@rd/config';
 import { dataSourceOptions, startEmbeddedPostgres, type EmbeddedPostgres } from '@rd/database';
@@ -25,8 +26,10 @@ import { runMountainDistrict } from './main-job-drones';
  * a road map (an OSM extract, or a seeded generated rural county), seeds hubs and a mixed fleet,
  * takes a day of deliveries and a live-stream pickup burst through the intake API, lets the planner
  * plan (debounced job → snapping → matrices → solver → stored plan), commits the plan, prints the
- * summary and writes the plan as GeoJSON. Then a generated mountain district flies: drones, pilots, airspace
- * imported as GeoJSON, drone sorties with pilots, a pilot accepting one mission and its `.plan` in the out folder.
+ * summary and writes the plan as GeoJSON. Then the gateway: a phone per courier receives its route and
+ * acknowledges it, simulated phones drive the routes over MQTT, and the job prints what was stored and
+ * which alerts fired. Then a generated mountain district flies: drones, pilots, airspace imported as
+ * GeoJSON, drone sorties with pilots, a pilot accepting one mission and its `.plan` in the out folder.
  *
  *   npm run main-job -- [--once] [--map region.osm.pbf] [--orders 800] [--burst 200] [--seed 7]
  *                       [--time-limit-ms 5000] [--out out/plan.geojson]
@@ -148,6 +151,7 @@ async function main(): Promise<void> {
   const api = (app: typeof intake) =>
     `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/v1`;
   const [intakeUrl, plannerUrl] = [api(intake), api(planner)];
+  let devices: Awaited<ReturnType<typeof startDeviceDemo>> | undefined;
   const token = (role: Role, staffId?: string) =>
     `Bearer ${issueToken({ sub: `main-job-${role}`, role, staffId }, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER })}`;
   const call = async (
@@ -322,9 +326,10 @@ async function main(): Promise<void> {
       `planning: ${runs.length} run(s) for ${accepted} orders (debounced); last run ${JSON.stringify(timings)} ms; orders accepted → plan stored in ${secondsSince(tIntake)} s`,
     );
 
-    // 5. The plan, committed.
+    // 5. The plan, committed (the gateway and a phone per courier first, so routes go out at commit).
     const plan = (await call(plannerUrl, 'GET', `/regions/${region}/plans/current`, 'dispatcher'))
       .json as unknown as PlanJson;
+    devices = await startDeviceDemo({ config, database, dataSource, planningQueue, region, log: step });
     const commit = (await call(plannerUrl, 'POST', `/regions/${region}/plans/current/commit`, 'dispatcher'))
       .json;
     step(`plan v${plan.version}: ${JSON.stringify(plan.summary)}`);
@@ -337,8 +342,12 @@ async function main(): Promise<void> {
     writeFileSync(out, JSON.stringify(planGeoJson(plan, regionHubs, args.map), null, 1));
     step(`wrote ${out}`);
     if (plan.routes.length === 0) throw new Error('the plan has no routes');
+    // 6. Devices: phones take their routes and drive them; what the gateway stored and which alerts fired.
+    await devices.simulate(args.once);
+    // Alerts that affect the plan enqueued a re-plan: let it finish before closing.
+    await drained(planningQueue);
 
-    // 6. Drone legs on a generated mountain district (whatever the main map): sorties, pilots, a .plan.
+    // 7. Drone legs on a generated mountain district (whatever the main map): sorties, pilots, a .plan.
     const mountain = await runMountainDistrict(
       {
         intakeUrl,
@@ -366,6 +375,7 @@ async function main(): Promise<void> {
     step(`wrote ${mountainOut}`);
     step(`done in ${secondsSince(started)} s`);
   } finally {
+    await devices?.close();
     await intake.close();
     await planner.close();
     await planningQueue.close();

@@ -1,27 +1,23 @@
 import { Controller, Get } from '@nestjs/common';
-import { Public, Roles } from '@rd/auth';
-import { GatewayMqttService } from './gateway-mqtt.service';
+import { Public } from '@rd/auth';
+import { MqttIngestService } from './ingest/mqtt-ingest.service';
 
 @Controller()
 export class GatewayController {
-  constructor(private readonly mqtt: GatewayMqttService) {}
+  constructor(private readonly ingest: MqttIngestService) {}
 
   @Get('health')
   @Public()
   health() {
-    const { registry } = this.mqtt;
     return {
-      status: this.mqtt.connected ? 'ok' : 'degraded',
+      status: this.ingest.connected ? 'ok' : 'degraded',
       service: 'gateway',
-      mqttConnected: this.mqtt.connected,
-      accepted: registry.accepted,
-      dropped: registry.dropped,
+      mqttConnected: this.ingest.connected,
+      accepted: this.ingest.counters.accepted,
+      deadLetters: this.ingest.counters.deadLetters,
+      unacknowledged: this.ingest.unacknowledged,
+      cachedDevices: this.ingest.cachedDevices,
+      batches: this.ingest.batchStats,
     };
-  }
-
-  @Get('devices')
-  @Roles('dispatcher', 'pilot')
-  devices() {
-    return this.mqtt.registry.list();
   }
 }

@@ -2,12 +2,46 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from '@rd/auth';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
+import { typeOrmRoot, type DatabaseTarget } from '@rd/database';
+import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
+import type { DataSource } from 'typeorm';
+import { AlertMonitor } from './alerts/alert-monitor.service';
+import { AIRSPACE_CHECK, NoAirspaceCheck, type AirspaceCheck } from './alerts/airspace-check';
+import { AlertsController } from './alerts/alerts.controller';
+import { AlertsRepository } from './alerts/alerts.repository';
+import { AlertsService } from './alerts/alerts.service';
+import { MqttPublisher } from './mqtt-publisher.service';
+import { OutboxRepository } from './outbox/outbox.repository';
+import { OutboxSender } from './outbox/outbox-sender.service';
+import { DevicesController } from './devices/devices.controller';
+import { DevicesRepository } from './devices/devices.repository';
+import { DevicesService } from './devices/devices.service';
 import { GatewayController } from './gateway.controller';
-import { GatewayMqttService, MQTT_BROKER_URL } from './gateway-mqtt.service';
+import { DeviceDirectory } from './ingest/device-directory';
+import { DeviceEventEffects } from './ingest/device-event-effects';
+import { DeviceStateFlusher } from './ingest/device-state-flusher';
+import { IngestWriter } from './ingest/ingest-writer.service';
+import {
+  MISSION_PROGRESS_SINK,
+  StateOnlyMissionProgressSink,
+  type MissionProgressSink,
+} from './ingest/mission-progress.sink';
+import { MqttIngestService } from './ingest/mqtt-ingest.service';
+import { MQTT_BROKER, type MqttBrokerTarget } from './mqtt-broker';
+import { TelemetryRepository } from './ingest/telemetry.repository';
 
 export interface GatewayModuleOptions {
   config: AppConfig;
-  brokerUrl: string;
+  database: DatabaseTarget;
+  /** One DataSource shared by apps running in one process (the embedded main job). */
+  sharedDataSource?: DataSource;
+  broker: MqttBrokerTarget;
+  /** Where mission progress goes besides device state (the flight work's missions table, wired at merge). */
+  missionProgressSink?: MissionProgressSink;
+  /** Corridor and no-fly checks of drone fixes (libs/flight, wired at merge). */
+  airspaceCheck?: AirspaceCheck;
+  /** Where alerts that affect the plan enqueue a re-plan; without it alerts are only stored and published. */
+  planningQueue?: PlanningQueue;
 }
 
 @Module({})
@@ -15,12 +49,34 @@ export class GatewayModule {
   static register(options: GatewayModuleOptions): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [GatewayController],
+      imports: [typeOrmRoot(options.database, options.sharedDataSource)],
+      controllers: [GatewayController, DevicesController, AlertsController],
       providers: [
         { provide: APP_CONFIG, useValue: options.config },
-        { provide: MQTT_BROKER_URL, useValue: options.brokerUrl },
+        { provide: MQTT_BROKER, useValue: options.broker },
+        {
+          provide: MISSION_PROGRESS_SINK,
+          useValue: options.missionProgressSink ?? new StateOnlyMissionProgressSink(),
+        },
+        { provide: AIRSPACE_CHECK, useValue: options.airspaceCheck ?? new NoAirspaceCheck() },
+        ...(options.planningQueue
+          ? [{ provide: PLANNING_QUEUE_TOKEN, useValue: options.planningQueue }]
+          : []),
         { provide: APP_GUARD, useClass: AuthGuard },
-        GatewayMqttService,
+        MqttPublisher,
+        AlertsRepository,
+        AlertsService,
+        OutboxRepository,
+        OutboxSender,
+        AlertMonitor,
+        TelemetryRepository,
+        DeviceDirectory,
+        DeviceEventEffects,
+        DeviceStateFlusher,
+        IngestWriter,
+        MqttIngestService,
+        DevicesRepository,
+        DevicesService,
       ],
     };
   }

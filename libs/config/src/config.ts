@@ -33,6 +33,47 @@ export const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'topic levels of letters, digits, _ and - only')
     .default('rd/v1'),
+  /** The gateway's own broker login (the broker refuses anonymous clients); unset for the embedded broker. */
+  MQTT_USERNAME: z.string().min(1).optional(),
+  MQTT_PASSWORD: z.string().min(1).optional(),
+  /** Stable name of this gateway instance: its MQTT client ids (and so its persistent sessions) derive from it. */
+  GATEWAY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - only')
+    .default('gw-1'),
+  /**
+   * Subscriber connections of one gateway, sharing one `$share/` group. mqtt.js handles a connection's
+   * messages one at a time and acknowledges each only after its batch commits, so a batch holds at most
+   * one message per lane: more lanes, bigger batches.
+   */
+  GATEWAY_INGEST_LANES: z.coerce.number().int().min(1).max(1024).default(64),
+  /** Ingest batches written at once (each its own transaction and pooled connection). */
+  GATEWAY_INGEST_WRITERS: z.coerce.number().int().min(1).max(16).default(4),
+  /** How long the broker keeps the gateway's session (and queues its messages) while it is away. */
+  MQTT_SESSION_EXPIRY_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(4_294_967_295)
+    .default(7 * 24 * 3600),
+  /** Days of telemetry kept; older day partitions are dropped by `npm run telemetry:retention`. */
+  TELEMETRY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** A sequence number further than this ahead of the device's last accepted one is refused. */
+  DEVICE_SEQ_MAX_AHEAD: z.coerce.number().int().min(1).max(1_000_000_000).default(1_000_000),
+  /** Devices whose state the gateway keeps in memory (least recently heard ones are evicted). */
+  DEVICE_CACHE_SIZE: z.coerce.number().int().min(10).max(10_000_000).default(100_000),
+  /** Downlink (route, mission, command) not acknowledged after this many sends: failed, with an alert. */
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
+  /** First resend delay of an unacknowledged downlink; doubles each attempt. */
+  OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
+  /** How often the gateway sends due outbox messages and runs its periodic alert checks. */
+  GATEWAY_CHECK_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
+  /** A device not heard for this long raises a `device_silent` alert. */
+  DEVICE_SILENT_AFTER_S: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** A courier farther than this from its planned route … */
+  OFF_ROUTE_DISTANCE_M: z.coerce.number().positive().max(100_000).default(500),
+  /** … for longer than this raises a `courier_off_route` alert. */
+  OFF_ROUTE_SUSTAINED_S: z.coerce.number().int().min(0).max(86_400).default(180),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
   JWT_ISSUER: z.string().min(1).default('rural-dispatch'),
   /** Prefix for Bull keys, so several deployments (or test suites) can share one Redis. */

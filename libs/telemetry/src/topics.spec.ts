@@ -8,6 +8,11 @@ describe('device topics', () => {
       kind: 'drone',
       deviceId: 'FC30-0001',
       channel: 'telemetry',
+      json: false,
+    });
+    expect(parseUplinkTopic(TOPIC_ROOT, `${topic}/json`)).toMatchObject({
+      deviceId: 'FC30-0001',
+      json: true,
     });
   });
 
@@ -16,6 +21,7 @@ describe('device topics', () => {
     expect(parseUplinkTopic(TOPIC_ROOT, 'rd/v1/tractor/T1/telemetry')).toBeNull();
     expect(parseUplinkTopic(TOPIC_ROOT, 'other/drone/FC30/telemetry')).toBeNull();
     expect(parseUplinkTopic(TOPIC_ROOT, 'rd/v1/drone/a/b/telemetry')).toBeNull();
+    expect(parseUplinkTopic(TOPIC_ROOT, 'rd/v1/drone/a/telemetry/xml')).toBeNull();
     expect(() => deviceTopic(TOPIC_ROOT, 'courier', 'bad/id', 'routes')).toThrow(/not a valid topic level/);
   });
 });

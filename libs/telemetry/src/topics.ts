@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /** Device kinds that talk to the gateway. */
 export const DEVICE_KINDS = ['drone', 'courier'] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
@@ -12,6 +10,9 @@ export type DownlinkChannel = (typeof DOWNLINK_CHANNELS)[number];
 
 export const TOPIC_ROOT = 'rd/v1';
 
+/** Device ids are one topic level and the broker username: letters, digits, _ . - only. */
+export const DEVICE_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
 /** `rd/v1/{kind}/{deviceId}/{channel}`: a device publishes only under its own id (broker ACL `%u`). */
 export function deviceTopic(
   root: string,
@@ -19,7 +20,7 @@ export function deviceTopic(
   deviceId: string,
   channel: UplinkChannel | DownlinkChannel,
 ): string {
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(deviceId))
+  if (!DEVICE_ID_PATTERN.test(deviceId))
     throw new Error(`device id '${deviceId}' is not a valid topic level`);
   return `${root}/${kind}/${deviceId}/${channel}`;
 }
@@ -28,25 +29,29 @@ export interface ParsedTopic {
   kind: DeviceKind;
   deviceId: string;
   channel: UplinkChannel;
+  /** A `/json` suffix selects the JSON fallback (for MQTT 3.1.1 clients, which have no content type). */
+  json: boolean;
 }
 
 /** Parses an uplink topic, or returns null for anything else (counted and dropped by the gateway). */
 export function parseUplinkTopic(root: string, topic: string): ParsedTopic | null {
   if (!topic.startsWith(`${root}/`)) return null;
   const parts = topic.slice(root.length + 1).split('/');
-  if (parts.length !== 3) return null;
+  const json = parts.length === 4 && parts[3] === 'json';
+  if (parts.length !== 3 && !json) return null;
   const [kind, deviceId, channel] = parts;
   if (!(DEVICE_KINDS as readonly string[]).includes(kind)) return null;
   if (!(UPLINK_CHANNELS as readonly string[]).includes(channel)) return null;
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(deviceId)) return null;
-  return { kind: kind as DeviceKind, deviceId, channel: channel as UplinkChannel };
+  if (!DEVICE_ID_PATTERN.test(deviceId)) return null;
+  return { kind: kind as DeviceKind, deviceId, channel: channel as UplinkChannel, json };
 }
 
-/** Every device message carries its id, a per-device sequence number and a time, so storage is idempotent. */
-export const envelopeSchema = z.object({
-  deviceId: z.string().min(1).max(64),
-  seq: z.number().int().min(0),
-  timestampMs: z.number().int().positive(),
-  data: z.record(z.string(), z.unknown()),
-});
-export type Envelope = z.infer<typeof envelopeSchema>;
+/** Subscription filters of every uplink topic under a root: plain and `/json`. */
+export function uplinkFilters(root: string): string[] {
+  return [`${root}/+/+/+`, `${root}/+/+/+/json`];
+}
+
+/** The topic alerts are published on (dispatch screens subscribe to it). */
+export function alertsTopic(root: string): string {
+  return `${root}/alerts`;
+}

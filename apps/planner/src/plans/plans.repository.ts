@@ -101,6 +101,30 @@ function toHeader(r: SqlRow): PlanHeader {
 export class PlansRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
+  /**
+   * Queues each committed route for its courier's phone (device outbox, sent and resent by the
+   * gateway until acknowledged), in the commit's transaction. Couriers without an active device get none.
+   */
+  async queueRoutesForDevices(m: EntityManager, routeIds: string[]): Promise<number> {
+    const rows: unknown[] = await m.query(
+      `INSERT INTO device_outbox (device_kind, device_id, channel, message_type, ref_id, payload)
+       SELECT 'courier', d.device_id, 'routes', 'route', r.id, jsonb_build_object(
+         'routeId', r.id, 'planId', r.plan_id, 'vehicleId', r.vehicle_id, 'courierId', r.courier_id,
+         'startAt', r.start_at, 'endAt', r.end_at, 'distanceM', r.distance_m,
+         'stops', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+             'seq', v.seq, 'type', v.visit_type, 'orderId', v.order_id, 'hubId', v.hub_id,
+             'location', jsonb_build_array(ST_X(v.location), ST_Y(v.location)),
+             'arrivalAt', v.arrival_at, 'departureAt', v.departure_at,
+             'trackingNumbers', (SELECT coalesce(jsonb_agg(p.tracking_number ORDER BY p.tracking_number), '[]'::jsonb)
+                                 FROM parcels p WHERE p.order_id = v.order_id)) ORDER BY v.seq), '[]'::jsonb)
+           FROM plan_visits v WHERE v.route_id = r.id))
+       FROM plan_routes r JOIN devices d ON d.courier_id = r.courier_id AND d.active AND d.kind = 'courier'
+       WHERE r.id = ANY($1::uuid[]) RETURNING id`,
+      [routeIds],
+    );
+    return rows.length;
+  }
+
   transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(work);
   }

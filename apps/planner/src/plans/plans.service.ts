@@ -168,6 +168,7 @@ export class PlansService {
         }
       }
       await m.query(`UPDATE plan_routes SET committed = true WHERE id = ANY($1::uuid[])`, [[...committable]]);
+      await this.plans.queueRoutesForDevices(m, [...committable]);
       await m.query(
         `UPDATE orders SET status = 'in_progress', updated_at = now()
          WHERE status IN ('accepted', 'planned') AND id IN (SELECT order_id FROM plan_visits WHERE route_id = ANY($1::uuid[]) AND order_id IS NOT NULL)`,

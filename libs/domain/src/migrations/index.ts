@@ -2,6 +2,7 @@ import { Initial1732233600000 } from './1732233600000-initial';
 import { Planning1732320000000 } from './1732320000000-planning';
 import { DeviceOutbox1732406400000 } from './1732406400000-device-outbox';
 import { Flight1732500000000 } from './1732500000000-flight';
+import { DeviceTelemetry1732600000000 } from './1732600000000-device-telemetry';
 
 /** Every migration in order; the data source and the test template database run these. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Planning1732320000000,
   DeviceOutbox1732406400000,
   Flight1732500000000,
+  DeviceTelemetry1732600000000,
 ];

@@ -1,0 +1,115 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@rd/config';
+import { debouncedPlanningJob } from '@rd/domain';
+import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
+import { alertsTopic } from '@rd/telemetry';
+import type { AcceptedMessage } from '../ingest/ingest.types';
+import { MqttPublisher } from '../mqtt-publisher.service';
+import { AIRSPACE_CHECK, type AirspaceCheck } from './airspace-check';
+import { AlertsRepository, type AlertKind, type AlertSeverity, type AlertView } from './alerts.repository';
+
+/** Kinds that change what can still be delivered as planned: each enqueues a re-plan of the region. */
+const AFFECTS_PLAN: ReadonlySet<AlertKind> = new Set<AlertKind>([
+  'battery_below_return_reserve',
+  'courier_off_route',
+  'device_silent',
+  'dwell_exceeded',
+  'downlink_unacknowledged',
+  'outside_corridor',
+  'inside_no_fly_zone',
+]);
+
+/** Battery share kept in reserve on top of what the autopilot says returning home needs (PX4's low level). */
+export const BATTERY_RESERVE_LEVEL = 0.15;
+
+@Injectable()
+export class AlertsService {
+  private readonly logger = new Logger(AlertsService.name);
+
+  constructor(
+    private readonly alerts: AlertsRepository,
+    private readonly publisher: MqttPublisher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(AIRSPACE_CHECK) private readonly airspace: AirspaceCheck,
+    @Optional() @Inject(PLANNING_QUEUE_TOKEN) private readonly planningQueue?: PlanningQueue,
+  ) {}
+
+  /** Stores an alert (once while open), publishes it on the alerts topic and, if it affects the plan, re-plans. */
+  async raise(
+    kind: AlertKind,
+    deviceId: string | null,
+    severity: AlertSeverity,
+    message: string,
+    details: Record<string, unknown> = {},
+  ): Promise<AlertView | null> {
+    const alert = await this.alerts.raise({ kind, deviceId, severity, message, details });
+    if (!alert) return null;
+    this.logger.warn(`alert ${kind}${deviceId ? ` (${deviceId})` : ''}: ${message}`);
+    await this.publisher
+      .publish(
+        alertsTopic(this.config.MQTT_TOPIC_ROOT),
+        Buffer.from(JSON.stringify(alert)),
+        'application/json',
+      )
+      .catch((error: Error) =>
+        this.logger.warn(`alert ${alert.id} stored but not published: ${error.message}`),
+      );
+    if (AFFECTS_PLAN.has(kind) && deviceId) await this.replan(alert, deviceId);
+    return alert;
+  }
+
+  list(filter: Parameters<AlertsRepository['list']>[0]): Promise<AlertView[]> {
+    return this.alerts.list(filter);
+  }
+
+  resolve(kind: AlertKind, deviceIds: string[]): Promise<number> {
+    return this.alerts.resolve(kind, deviceIds);
+  }
+
+  /** Checks run on freshly stored messages (after their commit): battery reserve and airspace. */
+  async onStored(items: AcceptedMessage[]): Promise<void> {
+    for (const item of items) {
+      const b = item.message.body;
+      if (b.kind !== 'drone') continue;
+      const level = b.position.batteryLevel;
+      if (level !== null && b.returnHomeLevel !== null && level < b.returnHomeLevel + BATTERY_RESERVE_LEVEL) {
+        await this.raise(
+          'battery_below_return_reserve',
+          item.device.deviceId,
+          'critical',
+          `battery ${(level * 100).toFixed(0)} % is below the ${(b.returnHomeLevel * 100).toFixed(0)} % needed to return home plus a ${BATTERY_RESERVE_LEVEL * 100} % reserve`,
+          { batteryLevel: level, returnHomeLevel: b.returnHomeLevel, reserveLevel: BATTERY_RESERVE_LEVEL },
+        );
+      }
+      for (const v of this.airspace.check({
+        deviceId: item.device.deviceId,
+        missionId: null,
+        position: b.position,
+      })) {
+        await this.raise(v.kind, item.device.deviceId, 'critical', v.detail, {
+          position: [b.position.lon, b.position.lat],
+        });
+      }
+    }
+  }
+
+  private async replan(alert: AlertView, deviceId: string): Promise<void> {
+    if (!this.planningQueue) return;
+    const region = await this.alerts.regionOf(deviceId);
+    if (!region) return;
+    const nowMs = Date.now();
+    // Debounced like order triggers: a burst of alerts in one region makes one re-plan.
+    const { jobId, delayMs } = debouncedPlanningJob(region, nowMs, this.config.PLANNING_DEBOUNCE_MS);
+    const id = await this.planningQueue.enqueue(
+      {
+        reason: 'alert',
+        region,
+        orderIds: [],
+        requestedAt: new Date(nowMs).toISOString(),
+        requestedBy: `alert:${alert.id}:${alert.kind}`,
+      },
+      { jobId, delayMs },
+    );
+    await this.alerts.setReplanJob(alert.id, id);
+  }
+}

@@ -1,0 +1,132 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { appendParcelEvent } from '@rd/database';
+import { allowedNextEvents, type ParcelState } from '@rd/domain';
+import type { EntityManager } from 'typeorm';
+import type { AcceptedMessage } from './ingest.types';
+import { MISSION_PROGRESS_SINK, type MissionProgressSink } from './mission-progress.sink';
+
+export type EffectOutcome = { outcome: 'applied' | 'rejected' | 'stored'; reason: string | null };
+
+/**
+ * What a device event changes, inside the ingest transaction, applied once (only for events stored
+ * for the first time). Parcel events go through the same state machine as hub scans: an illegal one
+ * is kept as a rejected event with the reason and changes nothing.
+ */
+@Injectable()
+export class DeviceEventEffects {
+  constructor(@Inject(MISSION_PROGRESS_SINK) private readonly missions: MissionProgressSink) {}
+
+  async apply(m: EntityManager, item: AcceptedMessage): Promise<EffectOutcome> {
+    const body = item.message.body;
+    const at = new Date(item.message.timestampMs).toISOString();
+    switch (body.kind) {
+      case 'ack': {
+        const rows = (await m.query(
+          `UPDATE device_outbox SET status = CASE WHEN $3 THEN 'acked' ELSE 'failed' END, acked_at = now(),
+             last_error = CASE WHEN $3 THEN NULL ELSE $4 END
+           WHERE id = $1 AND device_id = $2 AND status IN ('pending','sent') RETURNING id`,
+          [body.outboxId, item.device.deviceId, body.accepted, body.reason ?? 'refused by the device'],
+        )) as [unknown[], number] | unknown[];
+        const changed = Array.isArray(rows[0]) ? (rows[0] as unknown[]).length : rows.length;
+        return changed
+          ? {
+              outcome: 'applied',
+              reason: body.accepted ? null : `device refused: ${body.reason ?? 'no reason'}`,
+            }
+          : { outcome: 'rejected', reason: `no open outbox message ${body.outboxId} for this device` };
+      }
+      case 'battery':
+        await m.query(`UPDATE device_state SET battery_level = $2 WHERE device_id = $1`, [
+          item.device.deviceId,
+          body.level,
+        ]);
+        return { outcome: 'applied', reason: null };
+      case 'mission_progress': {
+        await m.query(
+          `UPDATE device_state SET mission_id = $2, mission_stage = $3, mission_stage_at = $4
+           WHERE device_id = $1 AND (mission_stage_at IS NULL OR mission_stage_at <= $4)`,
+          [item.device.deviceId, body.missionId, body.stage, at],
+        );
+        const result = await this.missions.record(m, {
+          missionId: body.missionId,
+          stage: body.stage,
+          waypointIndex: body.waypointIndex,
+          deviceId: item.device.deviceId,
+          occurredAt: at,
+        });
+        return result.applied
+          ? { outcome: 'applied', reason: null }
+          : { outcome: 'rejected', reason: result.reason };
+      }
+      case 'parcel_event':
+        return this.applyParcelEvent(m, item, body, at);
+      default:
+        return { outcome: 'stored', reason: null };
+    }
+  }
+
+  private async applyParcelEvent(
+    m: EntityManager,
+    item: AcceptedMessage,
+    body: Extract<AcceptedMessage['message']['body'], { kind: 'parcel_event' }>,
+    at: string,
+  ): Promise<EffectOutcome> {
+    const [parcel] = (await m.query(
+      `SELECT id, status, version, courier_id, current_hub_id FROM parcels WHERE tracking_number = $1 FOR UPDATE`,
+      [body.trackingNumber],
+    )) as Array<{
+      id: string;
+      status: ParcelState;
+      version: number;
+      courier_id: string | null;
+      current_hub_id: string | null;
+    }>;
+    if (!parcel) return { outcome: 'rejected', reason: `unknown tracking number ${body.trackingNumber}` };
+    const device = item.device;
+    // Object-level authorisation: a courier's phone reports only parcels handed to that courier.
+    if (
+      device.kind === 'courier' &&
+      body.type !== 'handed_to_courier' &&
+      parcel.courier_id !== device.courierId
+    ) {
+      return { outcome: 'rejected', reason: 'the parcel is not with this courier' };
+    }
+    if (!allowedNextEvents(parcel.status).includes(body.type)) {
+      return {
+        outcome: 'rejected',
+        reason: `illegal transition: '${parcel.status}' cannot be '${body.type}' (allowed: ${allowedNextEvents(parcel.status).join(', ') || 'none'})`,
+      };
+    }
+    if (body.type === 'delivered' && !body.proof)
+      return { outcome: 'rejected', reason: 'delivery needs a proof' };
+    if (body.type === 'delivery_failed' && !body.reason)
+      return { outcome: 'rejected', reason: 'a failed delivery needs a reason' };
+    if (body.type === 'received_at_hub' && !body.hubId)
+      return { outcome: 'rejected', reason: 'a hub scan names the hub' };
+    const courierAfter =
+      body.type === 'handed_to_courier' ? (device.courierId ?? parcel.courier_id) : parcel.courier_id;
+    await appendParcelEvent(
+      m,
+      {
+        parcelId: parcel.id,
+        seq: parcel.version + 1,
+        type: body.type,
+        fromStatus: parcel.status,
+        actorSub: `device:${device.deviceId}`,
+        actorRole: device.kind,
+        hubId: body.hubId,
+        location: body.location,
+        occurredAt: at,
+        proof: body.proof,
+        reason: body.reason,
+        note: `reported by device ${device.deviceId} (seq ${item.message.seq})`,
+      },
+      {
+        status: body.type,
+        currentHubId: body.type === 'received_at_hub' ? body.hubId : null,
+        courierId: body.type === 'received_at_hub' ? null : courierAfter,
+      },
+    );
+    return { outcome: 'applied', reason: null };
+  }
+}

@@ -1,0 +1,287 @@
+import type { DeviceMessage, DevicePosition, PayloadFormat } from '../device-codec';
+import type { DeviceKind } from '../topics';
+
+/** A small seeded generator (mulberry32): the same seed gives the same run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SimulatedDevice {
+  deviceId: string;
+  kind: DeviceKind;
+  /** The line to follow, [lon, lat] (a committed route, a mission path). */
+  path: Array<[number, number]>;
+  speedMps: number;
+  /** Indices of path vertices where the device stops, and for how long. */
+  stops?: Array<{ vertex: number; dwellS: number; trackingNumber?: string }>;
+  /** Device-time intervals without coverage: couriers buffer and send a batch after, drones lose the fixes. */
+  deadZones?: Array<{ fromMs: number; toMs: number }>;
+  /** Drone battery: level at the start and drain per second of flight; return-home need as a share. */
+  battery?: { startLevel: number; drainPerS: number; returnHomeLevel: number };
+  /** First sequence number to use (1 after provisioning). */
+  firstSeq?: number;
+}
+
+export interface SimulationFaults {
+  /** Share of messages never published (lost on the radio link before the broker). */
+  loss: number;
+  /** Share of messages published twice. */
+  duplicate: number;
+  /** Share of messages swapped with the next one of the same device. */
+  reorder: number;
+}
+
+export interface OutgoingMessage {
+  kind: DeviceKind;
+  deviceId: string;
+  channel: 'telemetry' | 'events';
+  format: PayloadFormat;
+  message: DeviceMessage;
+}
+
+export interface SimulationStats {
+  generated: number;
+  lost: number;
+  duplicated: number;
+  reordered: number;
+  buffered: number;
+}
+
+const EARTH_RADIUS_M = 6_371_008.8;
+
+function distanceM(a: [number, number], b: [number, number]): number {
+  const toRad = Math.PI / 180;
+  const dLat = (b[1] - a[1]) * toRad;
+  const dLon = (b[0] - a[0]) * toRad;
+  const h =
+    Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * toRad) * Math.cos(b[1] * toRad) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.sqrt(h));
+}
+
+function bearingDeg(a: [number, number], b: [number, number]): number {
+  const toRad = Math.PI / 180;
+  const y = Math.sin((b[0] - a[0]) * toRad) * Math.cos(b[1] * toRad);
+  const x =
+    Math.cos(a[1] * toRad) * Math.sin(b[1] * toRad) -
+    Math.sin(a[1] * toRad) * Math.cos(b[1] * toRad) * Math.cos((b[0] - a[0]) * toRad);
+  return ((Math.atan2(y, x) * 180) / Math.PI + 360) % 360;
+}
+
+interface DeviceRun {
+  device: SimulatedDevice;
+  seq: number;
+  /** Device time the run started. */
+  startMs: number;
+  /** Cumulative metres to each vertex and the time spent dwelling before reaching it. */
+  vertexM: number[];
+  buffer: DevicePosition[];
+  reported: Set<number>;
+  held: OutgoingMessage | null;
+}
+
+/**
+ * Moves simulated couriers and drones along their lines in device time and produces the messages they
+ * would publish: positions each step (couriers buffer in dead zones and send a batch when back),
+ * drone telemetry with battery, parcel delivery at each stop, with loss, duplicates and reordering.
+ * Pure and seeded: time is an argument, nothing is published here (see `publishSimulation`).
+ */
+export class DeviceSimulator {
+  private readonly runs: DeviceRun[];
+  private readonly random: () => number;
+  readonly stats: SimulationStats = { generated: 0, lost: 0, duplicated: 0, reordered: 0, buffered: 0 };
+
+  constructor(
+    devices: SimulatedDevice[],
+    startMs: number,
+    private readonly faults: SimulationFaults = { loss: 0, duplicate: 0, reorder: 0 },
+    seed = 1,
+  ) {
+    this.random = seededRandom(seed);
+    this.runs = devices.map((device) => {
+      const vertexM = [0];
+      for (let i = 1; i < device.path.length; i++)
+        vertexM.push(vertexM[i - 1] + distanceM(device.path[i - 1], device.path[i]));
+      return {
+        device,
+        seq: (device.firstSeq ?? 1) - 1,
+        startMs,
+        vertexM,
+        buffer: [],
+        reported: new Set(),
+        held: null,
+      };
+    });
+  }
+
+  /** Where a device is at a device time: position, heading, speed, and whether it finished its line. */
+  locate(
+    run: DeviceRun,
+    atMs: number,
+  ): { at: [number, number]; headingDeg: number; speedMps: number; stopIndex: number | null; done: boolean } {
+    const { device, vertexM } = run;
+    let remainingS = (atMs - run.startMs) / 1000;
+    const stops = new Map((device.stops ?? []).map((s, i) => [s.vertex, { ...s, index: i }]));
+    for (let v = 1; v < device.path.length; v++) {
+      const legS = (vertexM[v] - vertexM[v - 1]) / device.speedMps;
+      if (remainingS < legS) {
+        const f = legS > 0 ? remainingS / legS : 1;
+        const a = device.path[v - 1];
+        const b = device.path[v];
+        return {
+          at: [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f],
+          headingDeg: bearingDeg(a, b),
+          speedMps: device.speedMps,
+          stopIndex: null,
+          done: false,
+        };
+      }
+      remainingS -= legS;
+      const stop = stops.get(v);
+      if (stop) {
+        if (remainingS < stop.dwellS) {
+          return { at: device.path[v], headingDeg: 0, speedMps: 0, stopIndex: stop.index, done: false };
+        }
+        remainingS -= stop.dwellS;
+      }
+    }
+    return {
+      at: device.path[device.path.length - 1],
+      headingDeg: 0,
+      speedMps: 0,
+      stopIndex: null,
+      done: true,
+    };
+  }
+
+  /** True once every device reached the end of its line at this time. */
+  finished(atMs: number): boolean {
+    return this.runs.every((r) => this.locate(r, atMs).done);
+  }
+
+  /** The messages all devices publish at device time `atMs`, after faults. */
+  step(atMs: number): OutgoingMessage[] {
+    const out: OutgoingMessage[] = [];
+    for (const run of this.runs) {
+      const produced = this.produce(run, atMs);
+      for (const m of produced) this.applyFaults(run, m, out);
+    }
+    return out;
+  }
+
+  /** Messages held back for reordering, released at the end of a run. */
+  flush(): OutgoingMessage[] {
+    const out: OutgoingMessage[] = [];
+    for (const run of this.runs) {
+      if (run.held) out.push(run.held);
+      run.held = null;
+    }
+    return out;
+  }
+
+  private produce(run: DeviceRun, atMs: number): OutgoingMessage[] {
+    const { device } = run;
+    const where = this.locate(run, atMs);
+    const elapsedS = (atMs - run.startMs) / 1000;
+    const level = device.battery
+      ? Math.max(0, device.battery.startLevel - device.battery.drainPerS * elapsedS)
+      : null;
+    const position: DevicePosition = {
+      lon: where.at[0],
+      lat: where.at[1],
+      altitudeAmslM: null,
+      heightAboveTakeoffM: device.kind === 'drone' ? (where.done ? null : 60) : null,
+      speedMps: where.speedMps,
+      headingDeg: where.headingDeg,
+      accuracyM: device.kind === 'courier' ? 8 : 2,
+      batteryLevel: level,
+      fixTimeMs: atMs,
+    };
+    const inDeadZone = (device.deadZones ?? []).some((z) => atMs >= z.fromMs && atMs < z.toMs);
+    const messages: OutgoingMessage[] = [];
+    const next = (body: DeviceMessage['body'], channel: OutgoingMessage['channel']): OutgoingMessage => ({
+      kind: device.kind,
+      deviceId: device.deviceId,
+      channel,
+      format: 'protobuf',
+      message: { deviceId: device.deviceId, seq: ++run.seq, timestampMs: atMs, body },
+    });
+    if (device.kind === 'courier') {
+      if (inDeadZone) {
+        run.buffer.push(position);
+        this.stats.buffered++;
+      } else if (run.buffer.length) {
+        messages.push(next({ kind: 'position_batch', positions: [...run.buffer, position] }, 'telemetry'));
+        run.buffer = [];
+      } else {
+        messages.push(next({ kind: 'position', position }, 'telemetry'));
+      }
+    } else if (!inDeadZone) {
+      messages.push(
+        next(
+          {
+            kind: 'drone',
+            position,
+            flightMode: where.done ? 'on_ground' : 'mission',
+            remainingFlightS: level === null ? null : Math.round(level / (device.battery?.drainPerS || 1)),
+            windSpeedMps: 4,
+            windFromDeg: 200,
+            returnHomeLevel: device.battery?.returnHomeLevel ?? null,
+          },
+          'telemetry',
+        ),
+      );
+    }
+    // A delivery once the device reaches a stop that carries a parcel.
+    if (where.stopIndex !== null && !run.reported.has(where.stopIndex) && !inDeadZone) {
+      run.reported.add(where.stopIndex);
+      const stop = (device.stops ?? [])[where.stopIndex];
+      if (stop?.trackingNumber) {
+        messages.push(
+          next(
+            {
+              kind: 'parcel_event',
+              trackingNumber: stop.trackingNumber,
+              type: 'delivered',
+              location: where.at,
+              proof: { kind: 'pin', value: String(1000 + where.stopIndex) },
+              reason: null,
+              hubId: null,
+            },
+            'events',
+          ),
+        );
+      }
+    }
+    this.stats.generated += messages.length;
+    return messages;
+  }
+
+  private applyFaults(run: DeviceRun, m: OutgoingMessage, out: OutgoingMessage[]): void {
+    if (this.random() < this.faults.loss) {
+      this.stats.lost++;
+      return;
+    }
+    const copies = this.random() < this.faults.duplicate ? 2 : 1;
+    if (copies === 2) this.stats.duplicated++;
+    if (run.held) {
+      out.push(m);
+      out.push(run.held);
+      run.held = null;
+    } else if (this.random() < this.faults.reorder) {
+      this.stats.reordered++;
+      run.held = m;
+      if (copies === 2) out.push(m);
+      return;
+    } else {
+      out.push(m);
+    }
+    if (copies === 2) out.push(m);
+  }
+}

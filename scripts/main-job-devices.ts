@@ -1,0 +1,256 @@
+import type { INestApplication } from '@nestjs/common';
+import type { AppConfig } from '@rd/config';
+import type { DatabaseTarget } from '@rd/database';
+import type { PlanningQueue } from '@rd/queue';
+import {
+  decodeDownlink,
+  DeviceSimulator,
+  deviceTopic,
+  encodeDeviceMessage,
+  publishSimulation,
+  type SimulatedDevice,
+} from '@rd/telemetry';
+import mqtt from 'mqtt';
+import type { DataSource } from 'typeorm';
+import { AlertMonitor } from '../apps/gateway/src/alerts/alert-monitor.service';
+import { createGatewayApp } from '../apps/gateway/src/create-gateway-app';
+import { DevicesRepository } from '../apps/gateway/src/devices/devices.repository';
+import { DevicesService } from '../apps/gateway/src/devices/devices.service';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../apps/gateway/src/embedded-broker';
+import type { MqttBrokerTarget } from '../apps/gateway/src/mqtt-broker';
+
+/** Simulated device time per route, ending at the real now (the gateway refuses device times ahead). */
+const SIMULATED_S = 2 * 3600;
+const STEP_MS = 60_000;
+
+type Log = (message: string) => void;
+
+/**
+ * The gateway half of the main job: the gateway (with the embedded aedes broker when MQTT_URL is unset),
+ * a phone provisioned for every courier of the region's current plan before it is committed, then a
+ * simulated morning: phones acknowledge their routes and drive them (dead zone, loss, duplicates,
+ * reordering); what the gateway stored and which alerts fired is printed.
+ */
+export async function startDeviceDemo(options: {
+  config: AppConfig;
+  database: DatabaseTarget;
+  dataSource: DataSource;
+  planningQueue: PlanningQueue;
+  region: string;
+  log: Log;
+}) {
+  const { config, dataSource, region, log } = options;
+  let embeddedBroker: EmbeddedBroker | undefined;
+  let broker: MqttBrokerTarget = {
+    url: config.MQTT_URL ?? '',
+    username: config.MQTT_USERNAME,
+    password: config.MQTT_PASSWORD,
+    sharedSubscriptions: true,
+  };
+  if (!config.MQTT_URL) {
+    embeddedBroker = await startEmbeddedBroker({ root: config.MQTT_TOPIC_ROOT });
+    broker = {
+      ...embeddedBroker.gatewayLogin,
+      url: embeddedBroker.url,
+      sharedSubscriptions: false,
+      mqtt5: false,
+    };
+  }
+  const gateway: INestApplication = await createGatewayApp({
+    config: { ...config, GATEWAY_CHECK_INTERVAL_MS: 500, OUTBOX_RETRY_BASE_MS: 1000 },
+    database: options.database,
+    sharedDataSource: dataSource,
+    broker,
+    planningQueue: options.planningQueue,
+  });
+  await gateway.init();
+  const devicesRepository = gateway.get(DevicesRepository);
+  embeddedBroker?.setDeviceLookup((id) => devicesRepository.credentials(id));
+  log(`gateway: ${embeddedBroker ? `embedded broker at ${broker.url}` : `broker ${broker.url}`}`);
+
+  // One phone per courier with a route in the current plan, provisioned before the commit.
+  const couriers = (await dataSource.query(
+    `SELECT DISTINCT r.courier_id FROM plan_routes r JOIN plans p ON p.id = r.plan_id
+     WHERE p.region = $1 AND p.status = 'current' AND r.courier_id IS NOT NULL ORDER BY 1`,
+    [region],
+  )) as Array<{ courier_id: string }>;
+  const secrets = new Map<string, string>();
+  const phoneOf = new Map<string, string>();
+  for (const [i, c] of couriers.entries()) {
+    const deviceId = `phone-${region}-${i + 1}`;
+    const issued = await gateway
+      .get(DevicesService)
+      .provision({ deviceId, kind: 'courier', courierId: c.courier_id });
+    secrets.set(deviceId, issued.secret);
+    phoneOf.set(c.courier_id, deviceId);
+  }
+  log(`devices: ${secrets.size} courier phones provisioned (credentials issued, secrets hashed)`);
+
+  return {
+    /** After the commit: phones take their routes, then drive them in accelerated time. */
+    async simulate(once: boolean): Promise<void> {
+      const root = config.MQTT_TOPIC_ROOT;
+      const phones = await Promise.all(
+        [...secrets].map(async ([deviceId, secret]) => {
+          const client = await mqtt.connectAsync(broker.url, { username: deviceId, password: secret });
+          client.on('message', (_topic, payload) => {
+            const downlink = decodeDownlink(payload);
+            void client.publishAsync(
+              deviceTopic(root, 'courier', deviceId, 'acks'),
+              encodeDeviceMessage(
+                {
+                  deviceId,
+                  seq: 1,
+                  timestampMs: Date.now(),
+                  body: {
+                    kind: 'ack',
+                    ackedSeq: 0,
+                    accepted: true,
+                    reason: null,
+                    outboxId: downlink.outboxId,
+                  },
+                },
+                'protobuf',
+              ),
+              { qos: 1 },
+            );
+          });
+          await client.subscribeAsync(deviceTopic(root, 'courier', deviceId, 'routes'), { qos: 1 });
+          return client;
+        }),
+      );
+      const routesAcked = await waitFor(async () => {
+        const [row] = (await dataSource.query(
+          `SELECT count(*) FILTER (WHERE status = 'acked')::int AS acked, count(*)::int AS total
+           FROM device_outbox WHERE device_id LIKE $1`,
+          [`phone-${region}-%`],
+        )) as Array<{ acked: number; total: number }>;
+        return row.total > 0 && row.acked === row.total ? row : null;
+      }, 60_000);
+      await Promise.all(phones.map((p) => p.endAsync()));
+      log(`routes: ${routesAcked?.acked ?? 0} committed routes sent to phones and acknowledged`);
+
+      const routes = (await dataSource.query(
+        `SELECT r.courier_id, ST_AsGeoJSON(r.geometry)::json AS geometry,
+           (SELECT json_agg(json_build_object('lon', ST_X(v.location), 'lat', ST_Y(v.location),
+              'dwellS', extract(epoch FROM v.departure_at - v.arrival_at),
+              'trackingNumber', (SELECT min(p.tracking_number) FROM parcels p WHERE p.order_id = v.order_id))
+              ORDER BY v.seq) FROM plan_visits v WHERE v.route_id = r.id AND v.visit_type = 'stop') AS stops
+         FROM plan_routes r JOIN plans p ON p.id = r.plan_id
+         WHERE p.region = $1 AND p.status = 'current' AND r.committed AND r.geometry IS NOT NULL`,
+        [region],
+      )) as Array<{
+        courier_id: string;
+        geometry: { coordinates: Array<[number, number]> };
+        stops: Array<{ lon: number; lat: number; dwellS: number; trackingNumber: string | null }> | null;
+      }>;
+      const startMs = Date.now() - SIMULATED_S * 1000;
+      const devices: SimulatedDevice[] = routes
+        .filter((r) => phoneOf.has(r.courier_id) && r.geometry.coordinates.length >= 2)
+        .map((r, i) => ({
+          deviceId: phoneOf.get(r.courier_id)!,
+          kind: 'courier' as const,
+          path: r.geometry.coordinates,
+          speedMps: 9,
+          firstSeq: 2,
+          // The first courier is held up at the first stop for the rest of the morning: a dwell alert, and a re-plan.
+          stops: stopVertices(r.geometry.coordinates, r.stops ?? []).map((stop, k) =>
+            i === 0 && k === 0 ? { ...stop, dwellS: SIMULATED_S } : stop,
+          ),
+          // Every third phone crosses a valley without coverage for 20 minutes.
+          deadZones: i % 3 === 0 ? [{ fromMs: startMs + 1800_000, toMs: startMs + 3000_000 }] : [],
+        }));
+      const simulator = new DeviceSimulator(
+        devices,
+        startMs,
+        { loss: 0.02, duplicate: 0.05, reorder: 0.05 },
+        7,
+      );
+      const t0 = performance.now();
+      const report = await publishSimulation(
+        simulator,
+        { url: broker.url, root, secrets },
+        devices.map((d) => d.deviceId),
+        { startMs, endMs: Date.now() - 60_000, stepMs: STEP_MS, realStepMs: 0 },
+      );
+      log(
+        `simulator: ${devices.length} couriers over ${SIMULATED_S / 3600} h of device time in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${report.published} published (${report.distinct.size} distinct; ${simulator.stats.lost} lost on the radio link, ${simulator.stats.duplicated} duplicated, ${simulator.stats.reordered} reordered, ${simulator.stats.buffered} fixes buffered in dead zones)`,
+      );
+      const distinctStored = async () => {
+        const [row] = (await dataSource.query(
+          `SELECT (SELECT count(DISTINCT (device_id, seq)) FROM telemetry_positions WHERE device_id LIKE $1)
+                + (SELECT count(*) FROM device_events WHERE device_id LIKE $1 AND type <> 'ack') AS n`,
+          [`phone-${region}-%`],
+        )) as Array<{ n: string }>;
+        return Number(row.n);
+      };
+      const stored = (await waitFor(
+        async () => ((await distinctStored()) >= report.distinct.size ? 1 : null),
+        180_000,
+      ))
+        ? await distinctStored()
+        : await distinctStored();
+      await gateway.get(AlertMonitor).checkOnce(Date.now());
+      const [fixes] = (await dataSource.query(
+        `SELECT count(*)::int AS n FROM telemetry_positions WHERE device_id LIKE $1`,
+        [`phone-${region}-%`],
+      )) as Array<{ n: number }>;
+      const events = (await dataSource.query(
+        `SELECT outcome, coalesce(split_part(reason, ':', 1), '') AS reason, count(*)::int AS n FROM device_events
+         WHERE device_id LIKE $1 AND type = 'parcel_event' GROUP BY 1, 2 ORDER BY 1, 2`,
+        [`phone-${region}-%`],
+      )) as Array<{ outcome: string; reason: string; n: number }>;
+      const dead = (await dataSource.query(
+        `SELECT reason, count(*)::int AS n FROM dead_letters WHERE device_id LIKE $1 GROUP BY 1`,
+        [`phone-${region}-%`],
+      )) as Array<{ reason: string; n: number }>;
+      const alerts = (await dataSource.query(
+        `SELECT kind, count(*)::int AS n, count(replan_job_id)::int AS replans FROM alerts WHERE device_id LIKE $1 GROUP BY 1 ORDER BY 1`,
+        [`phone-${region}-%`],
+      )) as Array<{ kind: string; n: number; replans: number }>;
+      log(
+        `gateway stored: ${stored} of ${report.distinct.size} distinct messages exactly once (${fixes.n} position fixes); parcel events ${events.map((e) => `${e.outcome}${e.reason ? ` (${e.reason})` : ''} ${e.n}`).join(', ') || 'none'}; dead letters ${dead.map((d) => `${d.reason} ${d.n}`).join(', ') || 'none'}`,
+      );
+      log(
+        `alerts: ${alerts.map((a) => `${a.kind} ${a.n}${a.replans ? ` (${a.replans} re-plan job${a.replans > 1 ? 's' : ''})` : ''}`).join(', ') || 'none fired'}`,
+      );
+      if (once && stored !== report.distinct.size)
+        throw new Error(`the gateway stored ${stored} of ${report.distinct.size} distinct device messages`);
+    },
+    async close(): Promise<void> {
+      await gateway.close();
+      await embeddedBroker?.stop();
+    },
+  };
+}
+
+/** Each planned stop as the nearest later vertex of the route line, with its planned dwell. */
+function stopVertices(
+  line: Array<[number, number]>,
+  stops: Array<{ lon: number; lat: number; dwellS: number; trackingNumber: string | null }>,
+): NonNullable<SimulatedDevice['stops']> {
+  const out: NonNullable<SimulatedDevice['stops']> = [];
+  let from = 1;
+  for (const s of stops) {
+    let best = -1;
+    let bestD = Infinity;
+    for (let v = from; v < line.length; v++) {
+      const d = Math.hypot(line[v][0] - s.lon, line[v][1] - s.lat);
+      if (d < bestD) [best, bestD] = [v, d];
+    }
+    if (best < 0 || out.some((o) => o.vertex === best)) continue;
+    out.push({ vertex: best, dwellS: Math.max(30, s.dwellS), trackingNumber: s.trackingNumber ?? undefined });
+    from = best + 1;
+  }
+  return out;
+}
+
+async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number): Promise<T | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) return null;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
