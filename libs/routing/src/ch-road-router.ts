@@ -16,7 +16,12 @@ import type {
   SnapRequestOptions,
 } from './road-router';
 import type { RoutingData, ProfileRoutingData } from './routing-data';
-import { DEFAULT_MAX_SNAP_DISTANCE_M, type SnappedPoint, type SnapResult } from './snap';
+import {
+  DEFAULT_MAX_SNAP_DISTANCE_M,
+  JUNCTION_TOLERANCE_M,
+  type SnappedPoint,
+  type SnapResult,
+} from './snap';
 
 export interface ChRoadRouterOptions {
   /** Profile used when a call names none (default: the first profile in the data). */
@@ -25,11 +30,26 @@ export interface ChRoadRouterOptions {
   maxSnapDistanceM?: number;
 }
 
+/**
+ * The graph node a snapped point stands on, or -1: a point within JUNCTION_TOLERANCE_M of an edge
+ * end is at that node, whichever of the node's edges snapping picked (a tie at a junction is
+ * broken by edge id, and that edge may be one-way the wrong way).
+ */
+export function junctionNodeOf(g: RoadGraph, p: SnappedPoint): number {
+  const alongM = p.fraction * g.edgeLengthM[p.edgeId];
+  if (alongM <= JUNCTION_TOLERANCE_M) return g.edgeFrom[p.edgeId];
+  if (g.edgeLengthM[p.edgeId] - alongM <= JUNCTION_TOLERANCE_M) return g.edgeTo[p.edgeId];
+  return -1;
+}
+
 /** Seeds a search leaving a snapped point: the edge's end nodes it may drive to, with the partial cost. */
 export function sourceSeeds(g: RoadGraph, weighting: Weighting, p: SnappedPoint): Seeds {
   const s = new Seeds();
   const e = p.edgeId;
   const f = p.fraction;
+  // standing on a node: leave by any of its edges (the node itself, not a turn copy: no arrival yet)
+  const at = junctionNodeOf(g, p);
+  if (at >= 0) s.add(at, 0, 0);
   const [wf, af] = edgeCost(g, weighting, e, 0);
   const [wb, ab] = edgeCost(g, weighting, e, 1);
   // the head may be a turn-restriction copy of the end node (see turns.ts)
@@ -43,10 +63,17 @@ export function targetSeeds(g: RoadGraph, weighting: Weighting, p: SnappedPoint)
   const s = new Seeds();
   const e = p.edgeId;
   const f = p.fraction;
+  const turns = g.turnViaNode ? turnIndex(g) : null;
+  // standing on a node: arrive over any of its edges, at the node or at any of its turn copies
+  const at = junctionNodeOf(g, p);
+  if (at >= 0) {
+    s.add(at, 0, 0);
+    for (const c of turns?.nodeCopies.get(at) ?? []) s.add(c, 0, 0);
+  }
   const [wf, af] = edgeCost(g, weighting, e, 0);
   const [wb, ab] = edgeCost(g, weighting, e, 1);
   // the edge may also be entered from turn-restriction copies of its tail that allow it
-  const copies = g.turnViaNode ? turnIndex(g).tailCopies : null;
+  const copies = turns?.tailCopies ?? null;
   if (wf !== Infinity) {
     s.add(g.edgeFrom[e], f * wf, f * af);
     for (const c of copies?.get(e * 2) ?? []) s.add(c, f * wf, f * af);

@@ -35,6 +35,13 @@ export interface SnapOptions {
 export const DEFAULT_MAX_SNAP_DISTANCE_M = 1000;
 
 /**
+ * A point this close (along the road) to an edge end stands on that node: snapping puts it exactly
+ * on the node (fraction 0 or 1) and searches start or end at the node itself, over any of its
+ * edges (see junctionNodeOf in ch-road-router.ts).
+ */
+export const JUNCTION_TOLERANCE_M = 0.05;
+
+/**
  * Nearest-road lookup over the segments of edges in the main strongly connected component, in a
  * Flatbush index on a local equirectangular projection (metres). Searches grow a square window
  * until the best exact distance fits inside it, so the answer is the true nearest segment.
@@ -204,13 +211,21 @@ export class SnapIndex {
     const g = this.graph;
     const p = this.segStart[seg];
     const e = this.segEdge[seg];
-    const [lon, lat] = this.pointOn(seg, t);
+    let [lon, lat] = this.pointOn(seg, t);
     let along = 0;
     for (let q = g.edgeGeomFirst[e]; q < p; q++)
       along += haversineM(g.geomLon[q], g.geomLat[q], g.geomLon[q + 1], g.geomLat[q + 1]);
     along += haversineM(g.geomLon[p], g.geomLat[p], lon, lat);
     const len = g.edgeLengthM[e];
-    const fraction = len > 0 ? Math.min(1, along / len) : 0;
+    let fraction = len > 0 ? Math.min(1, along / len) : 0;
+    // on (or within a few centimetres of) a junction node: exactly on it
+    if (along <= JUNCTION_TOLERANCE_M) {
+      fraction = 0;
+      [lon, lat] = [g.nodeLon[g.edgeFrom[e]], g.nodeLat[g.edgeFrom[e]]];
+    } else if (len - along <= JUNCTION_TOLERANCE_M) {
+      fraction = 1;
+      [lon, lat] = [g.nodeLon[g.edgeTo[e]], g.nodeLat[g.edgeTo[e]]];
+    }
     return {
       ok: true,
       profile: g.profile,
