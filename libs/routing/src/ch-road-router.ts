@@ -303,19 +303,22 @@ export class ChRoadRouter implements RoadRouter {
   }
 
   private place(pd: ProfileRoutingData, l: Location, maxSnapDistanceM?: number): SnapResult {
-    if (!Array.isArray(l)) {
-      const sp = l as SnappedPoint;
-      if (
-        sp.ok === true &&
-        sp.profile === pd.graph.profile &&
-        sp.edgeId >= 0 &&
-        sp.edgeId < pd.graph.edgeCount
-      )
-        return sp;
-      if (sp.ok === true) l = sp.input;
-      else throw new RoutingError('invalid-coordinate', 'a location must be [lon, lat] or a snapped point');
+    let p: LonLat;
+    if (Array.isArray(l)) p = l as LonLat;
+    else {
+      const r = l as SnapResult;
+      if (!r.ok) return r;
+      if (r.profile !== pd.graph.profile) p = r.input;
+      else if (r.dataId !== pd.dataId || !(r.edgeId >= 0 && r.edgeId < pd.graph.edgeCount)) {
+        return {
+          ok: false,
+          profile: r.profile,
+          input: r.input,
+          error: 'foreign-snap',
+          message: `[${r.input[0]}, ${r.input[1]}] was snapped on other routing data (id ${r.dataId ?? 'none'}; this router's "${r.profile}" data is ${pd.dataId}): another region or an older import; snap it again with this router`,
+        };
+      } else return r;
     }
-    const p = l as LonLat;
     return pd.snapIndex.snap(p[0], p[1], { maxDistanceM: maxSnapDistanceM ?? this.maxSnapDistanceM });
   }
 }

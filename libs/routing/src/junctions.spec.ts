@@ -192,3 +192,25 @@ describe.each(['andorra-2025-01.osm.pbf', 'liechtenstein-2015.osm.pbf'])(
     });
   },
 );
+
+describe('failed snaps passed back in', () => {
+  it('matrixSync and routeSync give that point its own error, as values', () => {
+    const router = routerFor(
+      osm(
+        nodesABCD,
+        way(10, [1, 3], { highway: 'residential', oneway: 'yes' }) +
+          way(11, [3, 4], { highway: 'residential' }) +
+          way(12, [4, 2], { highway: 'residential' }) +
+          way(13, [1, 2], { highway: 'residential' }),
+      ),
+    );
+    const [bad, good] = router.snapSync([[NaN, 50], A]);
+    expect(bad.ok).toBe(false);
+    const m = router.matrixSync([bad, good], [good, bad]);
+    expect(m.sources[0]).toEqual(bad);
+    expect(m.targets[1]).toEqual(bad);
+    expect(Array.from(m.durationsS)).toEqual([Infinity, Infinity, 0, Infinity]);
+    const r = router.routeSync(good, bad);
+    expect(r).toMatchObject({ ok: false, reason: 'snap-failed', to: bad });
+  });
+});

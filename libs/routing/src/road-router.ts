@@ -3,8 +3,12 @@ import type { LineString } from './geometry';
 import type { Weighting } from './road-graph';
 import type { SnapOptions, SnappedPoint, SnapResult } from './snap';
 
-/** A place to route from or to: raw coordinates (snapped on the way) or an earlier snap result. */
-export type Location = LonLat | SnappedPoint;
+/**
+ * A place to route from or to: raw coordinates (snapped on the way) or an earlier snap result. A
+ * failed snap result stays that point's error; a snapped point from other routing data is refused
+ * (`foreign-snap`); one snapped for another profile of the same router is snapped again.
+ */
+export type Location = LonLat | SnapResult;
 
 export interface RouteOptions {
   /** Profile name (default: the router's default profile). */

@@ -1,11 +1,14 @@
 import Flatbush from 'flatbush';
 import { haversineM, M_PER_DEG_LAT, type LonLat } from './geo';
+import { graphDataId } from './data-id';
 import { graphBbox, type RoadGraph } from './road-graph';
 
 /** A point placed on the road network. `fraction` is the position along the edge's polyline by length (0 at `edgeFrom`). */
 export interface SnappedPoint {
   ok: true;
   profile: string;
+  /** Identity of the routing data it was snapped on (see graphDataId); routers refuse points of other data. */
+  dataId: string;
   input: LonLat;
   snapped: LonLat;
   offRoadM: number;
@@ -13,7 +16,11 @@ export interface SnappedPoint {
   fraction: number;
 }
 
-export type SnapErrorCode = 'invalid-coordinate' | 'outside-area' | 'too-far';
+/**
+ * `foreign-snap`: a snapped point passed back in was made on other routing data (another region,
+ * or the same region imported with another profile table): snap its input again.
+ */
+export type SnapErrorCode = 'invalid-coordinate' | 'outside-area' | 'too-far' | 'foreign-snap';
 
 /** Why a point could not be placed; `nearestM` is the distance to the nearest road when known. */
 export interface SnapFailure {
@@ -58,11 +65,13 @@ export class SnapIndex {
     readonly segEdge: Uint32Array,
     readonly bbox: [number, number, number, number],
     readonly refLat: number,
+    /** Stamped on every snapped point (see graphDataId). */
+    readonly dataId: string,
   ) {
     this.kx = Math.cos((refLat * Math.PI) / 180) * M_PER_DEG_LAT;
   }
 
-  static build(graph: RoadGraph, inMain: Uint8Array): SnapIndex {
+  static build(graph: RoadGraph, inMain: Uint8Array, dataId: string = graphDataId(graph)): SnapIndex {
     const bbox = graphBbox(graph);
     const refLat = (bbox[1] + bbox[3]) / 2;
     const kx = Math.cos((refLat * Math.PI) / 180) * M_PER_DEG_LAT;
@@ -90,7 +99,7 @@ export class SnapIndex {
     }
     if (count === 0) index.add(0, 0, 0, 0);
     index.finish();
-    return new SnapIndex(graph, index, segStart, segEdge, bbox, refLat);
+    return new SnapIndex(graph, index, segStart, segEdge, bbox, refLat, dataId);
   }
 
   /** Rebuilds a SnapIndex around stored arrays (no index construction). */
@@ -101,6 +110,7 @@ export class SnapIndex {
     segStart: Uint32Array,
     segEdge: Uint32Array,
     refLat: number,
+    dataId: string,
   ): SnapIndex {
     return new SnapIndex(
       graph,
@@ -109,6 +119,7 @@ export class SnapIndex {
       segEdge,
       graphBbox(graph),
       refLat,
+      dataId,
     );
   }
 
@@ -229,6 +240,7 @@ export class SnapIndex {
     return {
       ok: true,
       profile: g.profile,
+      dataId: this.dataId,
       input,
       snapped: [lon, lat],
       offRoadM: haversineM(input[0], input[1], lon, lat),
