@@ -219,6 +219,52 @@ export function barrierBlocks(profile: VehicleProfile, tags: OsmTags): boolean {
   return barrier !== undefined && profile.blockingBarriers.includes(barrier);
 }
 
+/** Surfaces that are paved: on a road that is not `highway=track` they outrank a `tracktype`. */
+export const PAVED_SURFACES: ReadonlySet<string> = new Set([
+  'paved',
+  'asphalt',
+  'chipseal',
+  'concrete',
+  'concrete:plates',
+  'concrete:lanes',
+  'paving_stones',
+  'sett',
+  'cobblestone',
+  'unhewn_cobblestone',
+  'metal',
+  'wood',
+]);
+
+/**
+ * The speed factor of a way's condition (0 closes it), from `surface`, `tracktype` and
+ * `smoothness`. Each tag that applies gives its factor from the profile (unknown values 1), and
+ * the worst one wins (they describe one road, so they cap rather than multiply):
+ *
+ * | highway      | surface       | tracktype      | factors that apply                                |
+ * | ------------ | ------------- | -------------- | ------------------------------------------------- |
+ * | not `track`  | paved         | any or none    | surface (a paved surface outranks a track grade)  |
+ * | not `track`  | unpaved       | given          | surface and tracktype                             |
+ * | not `track`  | none          | given          | tracktype                                         |
+ * | `track`      | any           | given          | surface (if tagged) and tracktype                 |
+ * | `track`      | given         | none           | surface                                           |
+ * | `track`      | none          | none           | the profile's `untypedTrackFactor`                |
+ *
+ * `smoothness` applies in every row. This is OSRM's and GraphHopper's reading: the surface
+ * describes the road, and a stray `tracktype` on a paved residential street does not close it.
+ */
+export function roadConditionFactor(profile: VehicleProfile, tags: OsmTags): number {
+  const { surface, tracktype, smoothness, highway } = tags;
+  const isTrack = highway === 'track';
+  let factor = 1;
+  if (surface !== undefined) factor = Math.min(factor, profile.surfaceFactor[surface] ?? 1);
+  const paved = surface !== undefined && PAVED_SURFACES.has(surface);
+  if (tracktype !== undefined) {
+    if (isTrack || !paved) factor = Math.min(factor, profile.tracktypeFactor[tracktype] ?? 1);
+  } else if (isTrack && surface === undefined) factor = Math.min(factor, profile.untypedTrackFactor);
+  if (smoothness !== undefined) factor = Math.min(factor, profile.smoothnessFactor[smoothness] ?? 1);
+  return factor;
+}
+
 /** How `profile` may use a way with these tags; both directions 0 when it may not. */
 export function wayAccess(profile: VehicleProfile, tags: OsmTags): WayAccess {
   const highway = tags.highway;
@@ -233,14 +279,7 @@ export function wayAccess(profile: VehicleProfile, tags: OsmTags): WayAccess {
       break;
     }
   }
-  let factor = 1;
-  const surface = tags.surface;
-  if (surface !== undefined) factor *= profile.surfaceFactor[surface] ?? 1;
-  const tracktype = tags.tracktype;
-  if (tracktype !== undefined) factor *= profile.tracktypeFactor[tracktype] ?? 1;
-  else if (highway === 'track') factor *= profile.untypedTrackFactor;
-  const smoothness = tags.smoothness;
-  if (smoothness !== undefined) factor *= profile.smoothnessFactor[smoothness] ?? 1;
+  const factor = roadConditionFactor(profile, tags);
   if (!(factor > 0)) return CLOSED;
 
   const fwd =
