@@ -27,6 +27,20 @@ export interface VehicleProfile {
   blockingBarriers: readonly string[];
   /** Vehicle names read in `restriction:<vehicle>` and `except` of turn restrictions, most specific first. */
   restrictionVehicles: readonly string[];
+  /**
+   * The vehicle's size and weight: ways and nodes tagged `maxheight`, `maxwidth`, `maxlength`,
+   * `maxweight` or `maxaxleload` close to it only when it exceeds the limit. Absent: no limit binds.
+   */
+  dimensions?: VehicleDimensions;
+}
+
+/** Size and weight of a vehicle (metres and grams, as everywhere in the system). */
+export interface VehicleDimensions {
+  heightM: number;
+  widthM: number;
+  lengthM: number;
+  grossWeightG: number;
+  axleLoadG: number;
 }
 
 const commonDenied = [
@@ -101,6 +115,9 @@ export const VAN: VehicleProfile = {
   untypedTrackFactor: 0.7,
   smoothnessFactor: { very_bad: 0.5, horrible: 0, very_horrible: 0, impassable: 0 },
   restrictionVehicles: ['goods', 'motorcar', 'motor_vehicle'],
+  // a high-roof panel van at its permitted gross weight
+  dimensions: { heightM: 2.7, widthM: 2.1, lengthM: 6.0, grossWeightG: 3_500_000, axleLoadG: 2_000_000 },
+  // a height restrictor with a tagged maxheight binds by that height (see barrierBlocks)
   blockingBarriers: [
     'bollard',
     'block',
@@ -158,6 +175,7 @@ export const MOTORBIKE: VehicleProfile = {
   smoothnessFactor: { very_bad: 0.6, horrible: 0.4, very_horrible: 0.25, impassable: 0 },
   // as the van's, but height restrictors, bus traps and sump busters do not stop a motorbike
   restrictionVehicles: ['motorcycle', 'motor_vehicle'],
+  dimensions: { heightM: 1.4, widthM: 0.9, lengthM: 2.2, grossWeightG: 350_000, axleLoadG: 200_000 },
   blockingBarriers: [
     'bollard',
     'block',
@@ -209,14 +227,81 @@ function directionalSpeed(profile: VehicleProfile, tags: OsmTags, tag: string, b
   return Math.min(speed, profile.maxSpeedKmh);
 }
 
-/** Whether a barrier node with these tags stops this vehicle (its access tags can open or close it). */
+/** Parses `maxheight`-style lengths: `3.5`, `3.5 m`, `3,5`, `350 cm`, `12'6"`, `12 ft`; NaN for `none`, `default`, … */
+export function parseLengthM(value: string | undefined): number {
+  if (value === undefined) return NaN;
+  const v = value.trim().replace(',', '.');
+  const ftIn = /^([0-9]+(?:\.[0-9]+)?)\s*(?:'|ft)\s*(?:([0-9]+(?:\.[0-9]+)?)\s*(?:"|in)?)?$/.exec(v);
+  if (ftIn) return parseFloat(ftIn[1]) * 0.3048 + (ftIn[2] ? parseFloat(ftIn[2]) * 0.0254 : 0);
+  const m = /^([0-9]+(?:\.[0-9]+)?)\s*(m|cm)?$/.exec(v);
+  if (!m) return NaN;
+  return parseFloat(m[1]) * (m[2] === 'cm' ? 0.01 : 1);
+}
+
+/** Parses `maxweight`-style masses in grams: `7.5` and `7.5 t` (tonnes, OSM's default), `750 kg`, `5000 lbs`, `3 st` (short tons). */
+export function parseWeightG(value: string | undefined): number {
+  if (value === undefined) return NaN;
+  const m = /^([0-9]+(?:\.[0-9]+)?)\s*(t|kg|lbs?|st)?$/.exec(value.trim().replace(',', '.'));
+  if (!m) return NaN;
+  const n = parseFloat(m[1]);
+  switch (m[2]) {
+    case 'kg':
+      return n * 1e3;
+    case 'lb':
+    case 'lbs':
+      return n * 453.59237;
+    case 'st':
+      return n * 907_184.74;
+    default:
+      return n * 1e6;
+  }
+}
+
+/**
+ * The first dimension limit of these tags that the profile's vehicle exceeds (`maxheight 2.3 m <
+ * vehicle 2.7 m`), or null when none binds. A limit binds only when the vehicle is strictly larger
+ * or heavier; an unparseable value (`default`, `none`, `below_default`) binds nothing.
+ */
+export function exceededLimit(profile: VehicleProfile, tags: OsmTags): string | null {
+  const d = profile.dimensions;
+  if (!d) return null;
+  const lengths: Array<[keys: string[], vehicle: number]> = [
+    [['maxheight', 'maxheight:physical'], d.heightM],
+    [['maxwidth', 'maxwidth:physical'], d.widthM],
+    [['maxlength'], d.lengthM],
+  ];
+  for (const [keys, vehicle] of lengths)
+    for (const k of keys) {
+      const limit = parseLengthM(tags[k]);
+      if (limit > 0 && vehicle > limit) return `${k}=${tags[k]}`;
+    }
+  const weights: Array<[key: string, vehicle: number]> = [
+    ['maxweight', d.grossWeightG],
+    ['maxaxleload', d.axleLoadG],
+  ];
+  for (const [k, vehicle] of weights) {
+    const limit = parseWeightG(tags[k]);
+    if (limit > 0 && vehicle > limit) return `${k}=${tags[k]}`;
+  }
+  return null;
+}
+
+/**
+ * Whether a node with these tags stops this vehicle. In order: a dimension limit it exceeds
+ * stops it (physical, whatever the access tags say); else the node's access tags decide; else a
+ * height restrictor with a tagged height lets it through (the height was checked); else the
+ * barrier type decides (the profile's `blockingBarriers`; gates and cattle grids pass).
+ */
 export function barrierBlocks(profile: VehicleProfile, tags: OsmTags): boolean {
+  if (exceededLimit(profile, tags) !== null) return true;
+  const barrier = tags.barrier;
+  if (barrier === undefined) return false; // a limit node (an underpass) that the vehicle fits under
   for (const key of profile.accessTags) {
     const v = tags[key];
     if (v !== undefined) return profile.deniedAccess.includes(v);
   }
-  const barrier = tags.barrier;
-  return barrier !== undefined && profile.blockingBarriers.includes(barrier);
+  if (barrier === 'height_restrictor' && profile.dimensions && parseLengthM(tags.maxheight) > 0) return false;
+  return profile.blockingBarriers.includes(barrier);
 }
 
 /** Surfaces that are paved: on a road that is not `highway=track` they outrank a `tracktype`. */
@@ -272,6 +357,7 @@ export function wayAccess(profile: VehicleProfile, tags: OsmTags): WayAccess {
   const baseKmh = profile.highwaySpeedKmh[highway];
   if (baseKmh === undefined) return CLOSED;
   if (tags.route === 'ferry' || tags.area === 'yes' || tags.impassable === 'yes') return CLOSED;
+  if (exceededLimit(profile, tags) !== null) return CLOSED;
   for (const key of profile.accessTags) {
     const v = tags[key];
     if (v !== undefined) {
