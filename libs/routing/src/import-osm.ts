@@ -5,6 +5,7 @@ import { RoutingError } from './errors';
 import type { OsmData } from './osm/osm-data';
 import { readOsmPbf } from './osm/pbf-reader';
 import { readOsmXml } from './osm/xml-reader';
+import { describeProfileErrors, readProfileFile } from './profile-file';
 import { PROFILES, type VehicleProfile } from './profiles';
 import type { RoadGraph } from './road-graph';
 
@@ -37,15 +38,24 @@ export function readOsmFile(path: string): OsmData {
   throw new RoutingError('unsupported-format', `${path}: unknown OSM format; use .osm.pbf, .osm or .osm.gz`);
 }
 
+/**
+ * A profile by name (`van`, `motorbike`, `tricycle`, `small-truck`), a path to a profile JSON file
+ * (see profiles/README.md), or a profile table. A file with bad fields throws `bad-profile` naming
+ * each field (use readProfileFile to get them as values).
+ */
 export function resolveProfile(p: string | VehicleProfile): VehicleProfile {
   if (typeof p !== 'string') return p;
   const profile = PROFILES[p];
-  if (!profile)
-    throw new RoutingError(
-      'unknown-profile',
-      `unknown profile "${p}"; known: ${Object.keys(PROFILES).join(', ')}`,
-    );
-  return profile;
+  if (profile) return profile;
+  if (p.toLowerCase().endsWith('.json')) {
+    const r = readProfileFile(p);
+    if (!r.ok) throw new RoutingError('bad-profile', describeProfileErrors(p, r.errors));
+    return r.profile;
+  }
+  throw new RoutingError(
+    'unknown-profile',
+    `unknown profile "${p}"; known: ${Object.keys(PROFILES).join(', ')}, or a path to a profile .json file`,
+  );
 }
 
 /** Imports an OSM extract once and builds one road graph per profile. `now` is only used for stats. */

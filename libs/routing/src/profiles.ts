@@ -32,6 +32,10 @@ export interface VehicleProfile {
    * `maxweight` or `maxaxleload` close to it only when it exceeds the limit. Absent: no limit binds.
    */
   dimensions?: VehicleDimensions;
+  /** Whether turn restrictions (`type=restriction` relations) apply to this vehicle (default true). */
+  turnRestrictions?: boolean;
+  /** What the profile is for, shown with the map (optional). */
+  description?: string;
 }
 
 /** Size and weight of a vehicle (metres and grams, as everywhere in the system). */
@@ -88,6 +92,7 @@ const unpavedSurface = {
 /** A delivery van: keeps to roads and good tracks (grade 1–2). */
 export const VAN: VehicleProfile = {
   name: 'van',
+  description: 'delivery van, 3.5 t gross, 2.7 m high roof',
   highwaySpeedKmh: {
     motorway: 100,
     motorway_link: 60,
@@ -147,6 +152,7 @@ export const VAN: VehicleProfile = {
 /** A motorbike: also rides rough tracks, slowly. */
 export const MOTORBIKE: VehicleProfile = {
   name: 'motorbike',
+  description: 'delivery motorbike; rides rough tracks slowly',
   highwaySpeedKmh: {
     motorway: 110,
     motorway_link: 60,
@@ -199,7 +205,116 @@ export const MOTORBIKE: VehicleProfile = {
   ],
 };
 
-export const PROFILES: Readonly<Record<string, VehicleProfile>> = { van: VAN, motorbike: MOTORBIKE };
+/**
+ * A motor tricycle (the rural cargo three-wheeler): slower than a motorbike everywhere, kept off
+ * motorways, and more careful on rough tracks with a load; too wide for bollards and motorcycle
+ * barriers. Replaces the planner's old "motorbike × 1.6" stand-in.
+ */
+export const TRICYCLE: VehicleProfile = {
+  name: 'tricycle',
+  description: 'motor cargo tricycle, ~1 t gross, 45 km/h top speed',
+  highwaySpeedKmh: {
+    trunk: 40,
+    trunk_link: 30,
+    primary: 40,
+    primary_link: 30,
+    secondary: 38,
+    secondary_link: 28,
+    tertiary: 35,
+    tertiary_link: 25,
+    unclassified: 30,
+    residential: 20,
+    living_street: 8,
+    service: 15,
+    road: 20,
+    track: 15,
+  },
+  maxSpeedKmh: 45,
+  maxspeedFactor: 0.8,
+  accessTags: ['motor_vehicle', 'vehicle', 'access'],
+  deniedAccess: commonDenied,
+  surfaceFactor: { ...unpavedSurface, mud: 0.2, sand: 0.2 },
+  tracktypeFactor: { grade1: 1, grade2: 0.75, grade3: 0.5, grade4: 0.3, grade5: 0 },
+  untypedTrackFactor: 0.5,
+  smoothnessFactor: { very_bad: 0.5, horrible: 0.3, very_horrible: 0, impassable: 0 },
+  restrictionVehicles: ['motor_vehicle'],
+  dimensions: { heightM: 1.9, widthM: 1.3, lengthM: 3.6, grossWeightG: 1_000_000, axleLoadG: 700_000 },
+  blockingBarriers: [
+    'bollard',
+    'block',
+    'jersey_barrier',
+    'chain',
+    'bar',
+    'barrier_board',
+    'log',
+    'debris',
+    'fence',
+    'wall',
+    'kissing_gate',
+    'stile',
+    'turnstile',
+    'full-height_turnstile',
+    'motorcycle_barrier',
+    'cycle_barrier',
+    'bus_trap',
+    'sump_buster',
+    'planter',
+    'height_restrictor',
+    'rope',
+    'rock',
+  ],
+};
+
+/** A 7.5 t light truck: `hgv` access tags first, kept to good roads, bound by weight and height limits. */
+export const SMALL_TRUCK: VehicleProfile = {
+  name: 'small-truck',
+  description: 'light truck, 7.5 t gross, 3.4 m high',
+  highwaySpeedKmh: {
+    motorway: 85,
+    motorway_link: 55,
+    trunk: 75,
+    trunk_link: 45,
+    primary: 60,
+    primary_link: 40,
+    secondary: 55,
+    secondary_link: 35,
+    tertiary: 45,
+    tertiary_link: 30,
+    unclassified: 35,
+    residential: 25,
+    living_street: 8,
+    service: 15,
+    road: 20,
+    track: 10,
+  },
+  maxSpeedKmh: 90,
+  maxspeedFactor: 0.85,
+  accessTags: ['hgv', 'goods', 'motor_vehicle', 'vehicle', 'access'],
+  deniedAccess: commonDenied,
+  surfaceFactor: {
+    ...unpavedSurface,
+    gravel: 0.5,
+    dirt: 0.4,
+    earth: 0.4,
+    ground: 0.4,
+    grass: 0,
+    sand: 0,
+    mud: 0,
+  },
+  tracktypeFactor: { grade1: 1, grade2: 0.5, grade3: 0, grade4: 0, grade5: 0 },
+  untypedTrackFactor: 0.4,
+  smoothnessFactor: { bad: 0.8, very_bad: 0.4, horrible: 0, very_horrible: 0, impassable: 0 },
+  restrictionVehicles: ['hgv', 'goods', 'motor_vehicle'],
+  dimensions: { heightM: 3.4, widthM: 2.4, lengthM: 7.5, grossWeightG: 7_500_000, axleLoadG: 5_000_000 },
+  blockingBarriers: VAN.blockingBarriers,
+};
+
+export const PROFILES: Readonly<Record<string, VehicleProfile>> = {
+  van: VAN,
+  motorbike: MOTORBIKE,
+  tricycle: TRICYCLE,
+  'small-truck': SMALL_TRUCK,
+};
 
 export type OsmTags = Readonly<Record<string, string>>;
 
