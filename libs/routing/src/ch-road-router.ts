@@ -9,6 +9,7 @@ import { edgeCost, type RoadGraph, type Weighting } from './road-graph';
 import type {
   Location,
   Matrix,
+  Matrix32,
   MatrixOptions,
   RoadRouter,
   RouteOptions,
@@ -232,6 +233,34 @@ export class ChRoadRouter implements RoadRouter {
     targets: readonly Location[],
     options: MatrixOptions = {},
   ): Matrix {
+    const n = sources.length * targets.length;
+    return this.fillMatrix(sources, targets, options, new Float64Array(n), new Float64Array(n));
+  }
+
+  /** As matrixSync, written into 32-bit floats: for large tables (10,000² and more). */
+  matrix32Sync(
+    sources: readonly Location[],
+    targets: readonly Location[],
+    options: MatrixOptions = {},
+  ): Matrix32 {
+    const n = sources.length * targets.length;
+    return this.fillMatrix(sources, targets, options, new Float32Array(n), new Float32Array(n));
+  }
+
+  private fillMatrix<A extends Float64Array | Float32Array>(
+    sources: readonly Location[],
+    targets: readonly Location[],
+    options: MatrixOptions,
+    durationsS: A,
+    distancesM: A,
+  ): {
+    rows: number;
+    cols: number;
+    durationsS: A;
+    distancesM: A;
+    sources: SnapResult[];
+    targets: SnapResult[];
+  } {
     const profile = options.profile ?? this.defaultProfile;
     const weighting = options.weighting ?? 'fastest';
     const pd = this.profileData(profile);
@@ -244,8 +273,6 @@ export class ChRoadRouter implements RoadRouter {
     const tgtSeeds = tgt.map((s) => (s.ok ? targetSeeds(g, weighting, s) : empty));
     const rows = src.length;
     const cols = tgt.length;
-    const durationsS = new Float64Array(rows * cols);
-    const distancesM = new Float64Array(rows * cols);
     const fastest = weighting === 'fastest';
     const outW = fastest ? durationsS : distancesM;
     const outAux = fastest ? distancesM : durationsS;

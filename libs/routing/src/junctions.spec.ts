@@ -189,6 +189,13 @@ describe.each(['andorra-2025-01.osm.pbf', 'liechtenstein-2015.osm.pbf'])(
           if (Math.abs(got - expected) > 1e-6 * Math.max(1, expected)) wrong++;
         }
       expect(wrong).toBe(0);
+      // the 32-bit matrix is the same table, rounded to float32
+      const m32 = router.matrix32Sync(from.slice(0, 30).map(at), to.slice(0, 30).map(at));
+      expect(m32.durationsS).toBeInstanceOf(Float32Array);
+      for (let k = 0; k < 900; k++) {
+        expect(m32.durationsS[k]).toBe(Math.fround(m.durationsS[k]));
+        expect(m32.distancesM[k]).toBe(Math.fround(m.distancesM[k]));
+      }
     });
   },
 );
