@@ -8,13 +8,23 @@ import { MapsRepository } from '../apps/planner/src/maps/maps.repository';
 
 /**
  * Imports a region's road map and makes it the region's active map:
- *   npm run map:import -- --region <code> --file <extract.osm.pbf|.osm|.osm.gz>
- *   npm run map:import -- --region <code> --generated <seed> [--nodes 20000]
+ *   npm run map:import -- --region <code> --file <extract.osm.pbf|.osm|.osm.gz> [--profile van --profile ./my-truck.json …]
+ *   npm run map:import -- --region <code> --generated <seed> [--nodes 20000] [--profile …]
+ * `--profile` (repeatable) picks the vehicle profiles: built-in names (van, motorbike, tricycle,
+ * small-truck) or profile files (libs/routing/profiles/README.md); default van and motorbike.
  * Preprocessing progress is printed as it goes (and kept on the map row for the API).
  */
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+function allArgs(name: string): string[] {
+  const out: string[] = [];
+  process.argv.forEach((a, i) => {
+    if (a === `--${name}` && i + 1 < process.argv.length) out.push(process.argv[i + 1]);
+  });
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -23,7 +33,7 @@ async function main(): Promise<void> {
   const generated = arg('generated');
   if (!region || (!file && generated === undefined)) {
     console.error(
-      'usage: npm run map:import -- --region <code> (--file <extract> | --generated <seed> [--nodes N])',
+      'usage: npm run map:import -- --region <code> (--file <extract> | --generated <seed> [--nodes N]) [--profile <name|file.json>]…',
     );
     process.exit(2);
   }
@@ -44,11 +54,18 @@ async function main(): Promise<void> {
       if (latest?.status === 'importing') console.log(`[map:import] ${JSON.stringify(latest.progress)}`);
     }, 1000);
     try {
+      const picked = allArgs('profile');
+      const profiles = picked.length > 0 ? picked : undefined;
       const { map } = await store.import(
         region,
         file
-          ? { kind: 'file', path: file }
-          : { kind: 'generated', seed: Number(generated), targetNodes: Number(arg('nodes') ?? 20_000) },
+          ? { kind: 'file', path: file, profiles }
+          : {
+              kind: 'generated',
+              seed: Number(generated),
+              targetNodes: Number(arg('nodes') ?? 20_000),
+              profiles,
+            },
       );
       console.log(`[map:import] region ${region} ready: ${map.dataFile} ${JSON.stringify(map.stats)}`);
     } finally {
@@ -64,6 +81,9 @@ main().then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(`[map:import] failed: ${error instanceof Error ? error.message : String(error)}`);
+    // a bad profile file lists each bad field
+    const details = (error as { details?: Array<{ field: string; reason: string }> }).details ?? [];
+    for (const d of details) console.error(`  ${d.field}: ${d.reason}`);
     process.exit(1);
   },
 );
