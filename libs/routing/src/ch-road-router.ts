@@ -11,7 +11,6 @@ import type {
   Matrix,
   Matrix32,
   MatrixOptions,
-  RoadRouter,
   RouteOptions,
   RouteResult,
   SnapRequestOptions,
@@ -111,10 +110,11 @@ interface Engines {
 }
 
 /**
- * Our engine of record: contraction hierarchies over imported OSM data. Every method has a
- * synchronous twin (`snapSync`, `routeSync`, `matrixSync`) for callers in the same process.
+ * Our engine of record: contraction hierarchies over imported OSM data, synchronous and free of
+ * I/O. Callers that want the async RoadRouter interface (shared with the GraphHopper adapter) wrap
+ * it with `asyncRoadRouter` from `@rd/road-router`.
  */
-export class ChRoadRouter implements RoadRouter {
+export class ChRoadRouter {
   readonly profiles: readonly string[];
   private readonly defaultProfile: string;
   private readonly maxSnapDistanceM: number;
@@ -130,22 +130,6 @@ export class ChRoadRouter implements RoadRouter {
     this.defaultProfile = options.defaultProfile ?? this.profiles[0];
     this.maxSnapDistanceM = options.maxSnapDistanceM ?? DEFAULT_MAX_SNAP_DISTANCE_M;
     this.profileData(this.defaultProfile);
-  }
-
-  async snap(points: readonly LonLat[], options?: SnapRequestOptions): Promise<SnapResult[]> {
-    return this.snapSync(points, options);
-  }
-
-  async route(from: Location, to: Location, options?: RouteOptions): Promise<RouteResult> {
-    return this.routeSync(from, to, options);
-  }
-
-  async matrix(
-    sources: readonly Location[],
-    targets: readonly Location[],
-    options?: MatrixOptions,
-  ): Promise<Matrix> {
-    return this.matrixSync(sources, targets, options);
   }
 
   snapSync(points: readonly LonLat[], options: SnapRequestOptions = {}): SnapResult[] {

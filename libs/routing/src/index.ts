@@ -23,6 +23,4 @@ export * from './road-router';
 export * from './ch-road-router';
 export * from './serialize';
 export * from './synthetic/rural-network';
-export * from './graphhopper/graphhopper-road-router';
-export * from './create-road-router';
 export * from './turns';

@@ -3,14 +3,8 @@ import { join, resolve } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { DomainError, DomainErrorCode } from '@rd/domain';
-import {
-  ChRoadRouter,
-  createRoadRouter,
-  loadRoutingData,
-  RoutingError,
-  type LonLat,
-  type RoadRouter,
-} from '@rd/routing';
+import { asyncRoadRouter, createRoadRouter } from '@rd/road-router';
+import { ChRoadRouter, loadRoutingData, RoutingError, type LonLat, type RoadRouter } from '@rd/routing';
 import { runWorker } from '../common/off-thread';
 import {
   buildMapFile,
@@ -80,9 +74,11 @@ export class MapStore {
     const cached = this.routers.get(region);
     if (cached?.mapId === map.id) return { router: cached.router, map };
     const started = performance.now();
-    const router = new ChRoadRouter(loadRoutingData(map.dataFile), {
-      maxSnapDistanceM: this.config.MAX_SNAP_DISTANCE_M,
-    });
+    const router = asyncRoadRouter(
+      new ChRoadRouter(loadRoutingData(map.dataFile), {
+        maxSnapDistanceM: this.config.MAX_SNAP_DISTANCE_M,
+      }),
+    );
     this.logger.log(
       `loaded map ${map.id} of region ${region} in ${(performance.now() - started).toFixed(0)} ms`,
     );

@@ -1,18 +1,22 @@
 import GraphHopperMatrix from 'graphhopper-js-api-client/src/GraphHopperMatrix.js';
 import GraphHopperRouting from 'graphhopper-js-api-client/src/GraphHopperRouting.js';
-import { RoutingError } from '../errors';
-import { haversineM, type LonLat } from '../geo';
-import type { Weighting } from '../road-graph';
-import type {
-  Location,
-  Matrix,
-  MatrixOptions,
-  RoadRouter,
-  RouteOptions,
-  RouteResult,
-  SnapRequestOptions,
-} from '../road-router';
-import { DEFAULT_MAX_SNAP_DISTANCE_M, type SnapFailure, type SnappedPoint, type SnapResult } from '../snap';
+import {
+  DEFAULT_MAX_SNAP_DISTANCE_M,
+  haversineM,
+  RoutingError,
+  type LonLat,
+  type Location,
+  type Matrix,
+  type MatrixOptions,
+  type RoadRouter,
+  type RouteOptions,
+  type RouteResult,
+  type SnapFailure,
+  type SnappedPoint,
+  type SnapRequestOptions,
+  type SnapResult,
+  type Weighting,
+} from '@rd/routing';
 
 /** Our profile → the GraphHopper server's profile name, per weighting (a string serves both). */
 export type GraphHopperProfileMap = Record<string, string | { fastest: string; shortest?: string }>;
