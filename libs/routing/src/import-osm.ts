@@ -16,7 +16,30 @@ export interface ImportOptions {
 
 export interface ImportResult {
   graphs: Record<string, RoadGraph>;
-  stats: { osmNodes: number; highwayWays: number; parseMs: number; buildMs: number };
+  stats: {
+    osmNodes: number;
+    highwayWays: number;
+    parseMs: number;
+    buildMs: number;
+    /** Turn restrictions left out (see README "Turn restrictions"): with a via way, or only time-conditional. */
+    skippedRestrictions: { viaWay: number; conditionalOnly: number };
+  };
+}
+
+/** Restrictions the graph builder leaves out, counted so the import can say so. */
+export function skippedRestrictions(osm: OsmData): { viaWay: number; conditionalOnly: number } {
+  let viaWay = 0;
+  let conditionalOnly = 0;
+  for (const r of osm.restrictions) {
+    if (r.viaWays.length > 0) viaWay++;
+    else {
+      const keys = Object.keys(r.tags);
+      const conditional = keys.some((k) => k.startsWith('restriction') && k.endsWith(':conditional'));
+      const plain = keys.some((k) => k.startsWith('restriction') && !k.endsWith(':conditional'));
+      if (conditional && !plain) conditionalOnly++;
+    }
+  }
+  return { viaWay, conditionalOnly };
 }
 
 /** Reads `.osm.pbf`, `.osm` or `.osm.gz` into OsmData. */
@@ -72,7 +95,13 @@ export function importOsm(
   const t2 = now();
   return {
     graphs,
-    stats: { osmNodes: osm.nodeCount, highwayWays: osm.wayCount, parseMs: t1 - t0, buildMs: t2 - t1 },
+    stats: {
+      osmNodes: osm.nodeCount,
+      highwayWays: osm.wayCount,
+      parseMs: t1 - t0,
+      buildMs: t2 - t1,
+      skippedRestrictions: skippedRestrictions(osm),
+    },
   };
 }
 
