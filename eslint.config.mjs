@@ -14,6 +14,10 @@ const frameworkAndIo = [
   'ioredis',
   'express',
   '@electric-sql/*',
+  // HTTP clients: a remote engine lives in an adapter lib (libs/road-router), not in the core
+  'graphhopper-js-api-client',
+  'graphhopper-js-api-client/*',
+  'axios',
 ];
 const appImports = ['**/apps/**', 'apps/*'];
 /** Node modules that read or write the outside world (flight has no I/O at all). */
@@ -40,7 +44,7 @@ const corePatterns = [
   { group: appImports, message: 'libs never import apps' },
   {
     group: frameworkAndIo,
-    message: 'the core is plain TypeScript: no NestJS, TypeORM, Bull, MQTT or database',
+    message: 'the core is plain TypeScript: no NestJS, TypeORM, Bull, MQTT, database or HTTP client',
   },
   {
     group: [
@@ -51,6 +55,7 @@ const corePatterns = [
       '@rd/auth*',
       '@rd/config*',
       '@rd/http*',
+      '@rd/road-router*',
     ],
     message: 'the core imports only other core libs (routing, planning, flight)',
   },

@@ -2,6 +2,7 @@
 const aliases = [
   'domain',
   'routing',
+  'road-router',
   'planning',
   'flight',
   'config',

@@ -8,8 +8,10 @@ import { MapsRepository } from '../apps/planner/src/maps/maps.repository';
 
 /**
  * Imports a region's road map and makes it the region's active map:
- *   npm run map:import -- --region <code> --file <extract.osm.pbf|.osm|.osm.gz>
- *   npm run map:import -- --region <code> --generated <seed> [--nodes 20000]
+ *   npm run map:import -- --region <code> --file <extract.osm.pbf|.osm|.osm.gz> [--profile van --profile ./my-truck.json …]
+ *   npm run map:import -- --region <code> --generated <seed> [--nodes 20000] [--profile …]
+ * `--profile` (repeatable) picks the vehicle profiles: built-in names (van, motorbike, tricycle,
+ * small-truck) or profile files (libs/routing/profiles/README.md); default van and motorbike.
  * Preprocessing progress is printed as it goes (and kept on the map row for the API).
  */
 const CLI: CliSpec = {
@@ -38,7 +40,7 @@ const CLI: CliSpec = {
 };
 
 async function main(): Promise<void> {
-  const { region, file, generated, nodes } = readCliWith(CLI, (cli) => {
+  const { region, file, generated, nodes, picked } = readCliWith(CLI, (cli) => {
     const region = cli.string('region');
     if (!region) throw new CliUsageError('--region is required');
     const file = cli.string('file');
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
       file,
       generated: hasSeed ? cli.int('generated', 0, { min: 0 }) : undefined,
       nodes: cli.int('nodes', 20_000, { min: 100, max: 10_000_000 }),
+      picked: cli.all('profile'),
     };
   });
   const config = parseConfig({ LOG_LEVEL: 'warn', ...process.env });
@@ -68,9 +71,12 @@ async function main(): Promise<void> {
       if (latest?.status === 'importing') console.log(`[map:import] ${JSON.stringify(latest.progress)}`);
     }, 1000);
     try {
+      const profiles = picked.length > 0 ? picked : undefined;
       const { map } = await store.import(
         region,
-        file ? { kind: 'file', path: file } : { kind: 'generated', seed: generated ?? 0, targetNodes: nodes },
+        file
+          ? { kind: 'file', path: file, profiles }
+          : { kind: 'generated', seed: generated ?? 0, targetNodes: nodes, profiles },
       );
       console.log(`[map:import] region ${region} ready: ${map.dataFile} ${JSON.stringify(map.stats)}`);
     } finally {
@@ -86,6 +92,9 @@ main().then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(`[map:import] failed: ${error instanceof Error ? error.message : String(error)}`);
+    // a bad profile file lists each bad field
+    const details = (error as { details?: Array<{ field: string; reason: string }> }).details ?? [];
+    for (const d of details) console.error(`  ${d.field}: ${d.reason}`);
     process.exit(1);
   },
 );

@@ -1,11 +1,12 @@
 /**
  * Routing benchmark: for each OSM extract, import, contraction, save/load, point-to-point queries
- * (CH against our bidirectional Dijkstra, same process, same pairs) and matrices; then a scaling
- * run on generated rural counties up to ~1,000,000 graph nodes. Figures on a shared machine are
- * noisy: compare the ratios printed beside them.
+ * (CH against our bidirectional Dijkstra, same process, same pairs) and matrices up to 10,000²
+ * (32-bit output); then a scaling run on generated rural counties up to 5,000,000 graph nodes
+ * (province scale). Figures on a shared machine are noisy: compare the ratios printed beside them.
  *
- *   npm run bench:routing                         (everything, ~3 minutes)
+ *   npm run bench:routing                         (everything, ~25 minutes)
  *   npm run bench:routing -- --quick              (Andorra only, smaller scaling run)
+ *   npm run bench:routing -- --help               (all flags)
  *
  * Each extract and each scaling size runs in its own child process, so "peak RSS" is that case's
  * own peak, not the whole run's.
@@ -14,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import {
   BidirectionalDijkstra,
   buildArcGraph,
@@ -44,8 +46,49 @@ import {
 } from '@rd/routing';
 import { sharedDataPath } from '@rd/testing/shared-data';
 
-const args = new Set(process.argv.slice(2));
-const quick = args.has('--quick');
+const USAGE = `usage: npm run bench:routing -- [flags]
+
+  --quick             Andorra only, matrices up to 1,000², scaling 10 k and 100 k nodes
+  --extracts <list>   comma-separated files in ../shared/data/osm (default: all four)
+  --no-extracts       skip the extracts (scaling run only)
+  --sizes <list>      scaling sizes in graph nodes, comma-separated (default 10000,100000,1000000,2000000,5000000)
+  --no-scaling        skip the scaling run
+  --matrix <n>        largest matrix side on the scaling rows of 1 M nodes and more (default 10000; 0 skips)
+  -h, --help          this text`;
+
+function parseFlags() {
+  try {
+    return parseArgs({
+      strict: true,
+      allowPositionals: true,
+      options: {
+        quick: { type: 'boolean', default: false },
+        extracts: { type: 'string' },
+        'no-extracts': { type: 'boolean', default: false },
+        sizes: { type: 'string' },
+        'no-scaling': { type: 'boolean', default: false },
+        matrix: { type: 'string', default: '10000' },
+        child: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (e) {
+    console.error(`${(e as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const opts = parseFlags();
+const quick = opts.quick;
+const numberList = (text: string, flag: string): number[] =>
+  text.split(',').map((x) => {
+    const n = Number(x.trim().replace(/_/g, ''));
+    if (!Number.isInteger(n) || n <= 0) {
+      console.error(`${flag}: "${x}" is not a positive whole number\n\n${USAGE}`);
+      process.exit(2);
+    }
+    return n;
+  });
+const bigMatrix = Number(opts.matrix);
 const now = (): number => performance.now();
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)) + ' ms';
@@ -300,20 +343,26 @@ function timeMatrix(
   pts: SnappedPoint[],
   size: number,
   profile: string,
-): { ms: number; reachable: number } {
+): { ms: number; reachable: number; bits: 32 | 64 } {
   const src = pts.slice(0, size);
   const tgt = pts.slice(pts.length - size);
-  // best of 3 up to 1,000², one run above (the 5,000² output alone is 400 MB)
+  // above 5,000² the output goes to 32-bit floats (10,000² is 800 MB instead of 1.6 GB)
+  const bits = size > 5000 ? 32 : 64;
+  const run = () =>
+    bits === 32 ? router.matrix32Sync(src, tgt, { profile }) : router.matrixSync(src, tgt, { profile });
+  // best of 3 up to 1,000², one run above
   let took = Infinity;
-  let m = router.matrixSync(src.slice(0, 1), tgt.slice(0, 1), { profile });
+  router.matrixSync(src.slice(0, 1), tgt.slice(0, 1), { profile });
+  let m = null as ReturnType<typeof run> | null;
   for (let r = 0; r < (size <= 1000 ? 3 : 1); r++) {
     const t = now();
-    m = router.matrixSync(src, tgt, { profile });
+    m = run();
     took = Math.min(took, now() - t);
   }
   let reachable = 0;
-  for (let i = 0; i < m.durationsS.length; i++) if (m.durationsS[i] !== Infinity) reachable++;
-  return { ms: took, reachable: reachable / m.durationsS.length };
+  const d = m!.durationsS;
+  for (let i = 0; i < d.length; i++) if (d[i] !== Infinity) reachable++;
+  return { ms: took, reachable: reachable / d.length, bits };
 }
 
 function benchExtract(file: string, dir: string): void {
@@ -371,17 +420,17 @@ function benchExtract(file: string, dir: string): void {
       `bidirectional Dijkstra on the uncompacted graph (${extra.uncompactedNodes} nodes: every OSM shape point a node) p50 ${us(extra.uncompactedP50)} (${(extra.uncompactedP50 / qf.chP50).toFixed(0)}× CH)`,
   );
   timeMatrix(router, pts, 50, 'van'); // warm-up
-  const sizes = quick ? [100, 1000] : [100, 1000, 5000];
+  const sizes = quick ? [100, 1000] : [100, 1000, 5000, 10_000];
   for (const size of sizes) {
     const m = timeMatrix(router, pts, size, 'van');
     console.log(
-      `matrix ${size}×${size}: ${ms(m.ms)} (${((m.ms * 1e6) / (size * size)).toFixed(0)} ns per entry, ${(100 * m.reachable).toFixed(1)} % reachable); peak RSS ${mb(peakRss())}`,
+      `matrix ${size}×${size} (${m.bits}-bit): ${ms(m.ms)} (${((m.ms * 1e6) / (size * size)).toFixed(0)} ns per entry, ${(100 * m.reachable).toFixed(1)} % reachable); peak RSS ${mb(peakRss())}`,
     );
   }
 }
 
 const SCALING_HEADER =
-  'target | OSM nodes | graph nodes | edges | shortcuts | generate+build | contract (+index) | routing data | peak RSS | CH p50 | CH p99 | Dijkstra p50 | ratio p50 | matrix 1000×1000';
+  'target | OSM nodes | graph nodes | edges | shortcuts | generate+build | contract (+index) | routing data | peak RSS (after contraction) | CH p50 | CH p99 | Dijkstra p50 | ratio p50 | matrix 1000² | matrix 10000² (32-bit) | peak RSS (end)';
 
 function benchScalingRow(target: number): void {
   let t = now();
@@ -394,14 +443,16 @@ function benchScalingRow(target: number): void {
   const prepMs = now() - t;
   const rssAfterPrep = peakRss();
   const router = new ChRoadRouter({ profiles: { van: pd } });
-  const pts = randomSnapped(router, g, 4000, 5, 'van');
-  const djPairs = target >= 1_000_000 ? 100 : target >= 300_000 ? 200 : 1000;
+  const big = target >= 1_000_000 && bigMatrix > 0 ? bigMatrix : 0;
+  const pts = randomSnapped(router, g, Math.max(4000, 2 * big), 5, 'van');
+  const djPairs = target >= 1_000_000 ? 50 : target >= 300_000 ? 200 : 1000;
   const qf = timeQueries(pd, router, pts, 5000, djPairs);
   timeMatrix(router, pts, 50, 'van');
   const m = timeMatrix(router, pts, 1000, 'van');
+  const mBig = big > 0 ? ms(timeMatrix(router, pts, big, 'van').ms) : '–';
   console.log(
     `${target} | ${osmNodes} | ${g.nodeCount} | ${g.edgeCount} | ${pd.ch.fastest?.shortcutCount} | ${ms(genMs)} | ${ms(prepMs)} | ${mb(typedBytes(pd))} | ${mb(rssAfterPrep)} | ` +
-      `${us(qf.chP50)} | ${us(qf.chP99)} | ${us(qf.djP50)} | ${(qf.djP50 / qf.chP50).toFixed(0)}× | ${ms(m.ms)}`,
+      `${us(qf.chP50)} | ${us(qf.chP99)} | ${us(qf.djP50)} | ${(qf.djP50 / qf.chP50).toFixed(0)}× | ${ms(m.ms)} | ${mBig} | ${mb(peakRss())}`,
   );
 }
 
@@ -414,9 +465,13 @@ function runChild(args: string[]): void {
 }
 
 function main(): void {
+  if (opts.help) {
+    console.log(USAGE);
+    return;
+  }
   const argv = process.argv.slice(2);
-  const child = argv.indexOf('--child');
-  if (child >= 0) {
+  if (opts.child) {
+    const child = argv.indexOf('--child');
     const [kind, value] = argv.slice(child + 1);
     if (kind === 'extract') {
       const dir = mkdtempSync(join(tmpdir(), 'rd-routing-bench-'));
@@ -431,20 +486,27 @@ function main(): void {
   console.log(
     `routing benchmark — node ${process.version}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}; one core per case; times are wall clock on a shared machine`,
   );
-  const files = quick
-    ? ['andorra-2025-01.osm.pbf']
-    : [
-        'andorra-2025-01.osm.pbf',
-        'liechtenstein-2015.osm.pbf',
-        'north-bayreuth-2014.osm.gz',
-        'beatty-nv-2019.osm',
-      ];
-  for (const f of files) runChild(['extract', f, ...(quick ? ['--quick'] : [])]);
-  if (args.has('--no-scaling')) return;
-  console.log('\n## scaling: generated rural counties (van, fastest; seed 2026)');
+  const passOn = [...(quick ? ['--quick'] : []), '--matrix', String(bigMatrix)];
+  const files = opts.extracts
+    ? opts.extracts.split(',').map((f) => f.trim())
+    : quick
+      ? ['andorra-2025-01.osm.pbf']
+      : [
+          'andorra-2025-01.osm.pbf',
+          'liechtenstein-2015.osm.pbf',
+          'north-bayreuth-2014.osm.gz',
+          'beatty-nv-2019.osm',
+        ];
+  if (!opts['no-extracts']) for (const f of files) runChild(['extract', f, ...passOn]);
+  if (opts['no-scaling']) return;
+  console.log('\n## scaling: generated rural counties and provinces (van, fastest; seed 2026)');
   console.log(SCALING_HEADER);
-  const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 300_000, 1_000_000];
-  for (const n of sizes) runChild(['scale', String(n), ...(quick ? ['--quick'] : [])]);
+  const sizes = opts.sizes
+    ? numberList(opts.sizes, '--sizes')
+    : quick
+      ? [10_000, 100_000]
+      : [10_000, 100_000, 1_000_000, 2_000_000, 5_000_000];
+  for (const n of sizes) runChild(['scale', String(n), ...passOn]);
 }
 
 main();

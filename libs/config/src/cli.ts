@@ -8,6 +8,8 @@ export interface CliOption {
   defaultText?: string;
   /** Placeholder for the value in the help (`--orders N`). */
   valueName?: string;
+  /** A string option that may be given several times (`--profile a --profile b`). */
+  multiple?: boolean;
 }
 
 export interface CliSpec {
@@ -24,9 +26,15 @@ export class CliUsageError extends Error {}
 /** The parsed command line with typed readers that name the option in every error. */
 export class CliArgs {
   constructor(
-    private readonly values: Record<string, string | boolean | undefined>,
+    private readonly values: Record<string, string | boolean | string[] | undefined>,
     readonly positionals: string[],
   ) {}
+
+  /** Every value of a repeatable option, in order (empty when absent). */
+  all(name: string): string[] {
+    const v = this.values[name];
+    return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+  }
 
   flag(name: string): boolean {
     return this.values[name] === true;
@@ -104,7 +112,8 @@ function checkBounds(
 /** The help text: usage, summary, every option with its value, default and description. */
 export function cliHelp(spec: CliSpec): string {
   const rows = Object.entries(spec.options).map(([name, o]) => {
-    const left = o.type === 'string' ? `--${name} ${o.valueName ?? 'VALUE'}` : `--${name}`;
+    const left =
+      (o.type === 'string' ? `--${name} ${o.valueName ?? 'VALUE'}` : `--${name}`) + (o.multiple ? ' …' : '');
     const def = o.defaultText !== undefined ? ` (default ${o.defaultText})` : '';
     return [left, `${o.description}${def}`];
   });
@@ -127,8 +136,10 @@ export function cliHelp(spec: CliSpec): string {
  * errors that name the known options; `--help` is reported as `help: true`.
  */
 export function parseCli(spec: CliSpec, argv: string[]): { help: true } | { help: false; args: CliArgs } {
-  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
-  for (const [name, o] of Object.entries(spec.options)) options[name] = { type: o.type };
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
+    help: { type: 'boolean' },
+  };
+  for (const [name, o] of Object.entries(spec.options)) options[name] = { type: o.type, multiple: o.multiple };
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
@@ -137,7 +148,7 @@ export function parseCli(spec: CliSpec, argv: string[]): { help: true } | { help
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new CliUsageError(`${reason}. Known options: ${known}`);
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (values.help === true) return { help: true };
   return { help: false, args: new CliArgs(values, parsed.positionals) };
 }

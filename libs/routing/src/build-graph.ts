@@ -181,13 +181,14 @@ export function buildRoadGraph(
     geomLat: geomLat.toArray(),
     edgeWayId: edgeWay.toArray(),
   };
-  applyTurnRules(
-    graph,
-    turnRules(osm, profile, graph, (id) => {
-      const r = nodeIndex.get(id);
-      return r === undefined ? -1 : tower[r];
-    }),
-  );
+  if (profile.turnRestrictions !== false)
+    applyTurnRules(
+      graph,
+      turnRules(osm, profile, graph, (id) => {
+        const r = nodeIndex.get(id);
+        return r === undefined ? -1 : tower[r];
+      }),
+    );
   return graph;
 }
 

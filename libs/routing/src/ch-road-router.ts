@@ -9,14 +9,19 @@ import { edgeCost, type RoadGraph, type Weighting } from './road-graph';
 import type {
   Location,
   Matrix,
+  Matrix32,
   MatrixOptions,
-  RoadRouter,
   RouteOptions,
   RouteResult,
   SnapRequestOptions,
 } from './road-router';
 import type { RoutingData, ProfileRoutingData } from './routing-data';
-import { DEFAULT_MAX_SNAP_DISTANCE_M, type SnappedPoint, type SnapResult } from './snap';
+import {
+  DEFAULT_MAX_SNAP_DISTANCE_M,
+  JUNCTION_TOLERANCE_M,
+  type SnappedPoint,
+  type SnapResult,
+} from './snap';
 
 export interface ChRoadRouterOptions {
   /** Profile used when a call names none (default: the first profile in the data). */
@@ -25,11 +30,26 @@ export interface ChRoadRouterOptions {
   maxSnapDistanceM?: number;
 }
 
+/**
+ * The graph node a snapped point stands on, or -1: a point within JUNCTION_TOLERANCE_M of an edge
+ * end is at that node, whichever of the node's edges snapping picked (a tie at a junction is
+ * broken by edge id, and that edge may be one-way the wrong way).
+ */
+export function junctionNodeOf(g: RoadGraph, p: SnappedPoint): number {
+  const alongM = p.fraction * g.edgeLengthM[p.edgeId];
+  if (alongM <= JUNCTION_TOLERANCE_M) return g.edgeFrom[p.edgeId];
+  if (g.edgeLengthM[p.edgeId] - alongM <= JUNCTION_TOLERANCE_M) return g.edgeTo[p.edgeId];
+  return -1;
+}
+
 /** Seeds a search leaving a snapped point: the edge's end nodes it may drive to, with the partial cost. */
 export function sourceSeeds(g: RoadGraph, weighting: Weighting, p: SnappedPoint): Seeds {
   const s = new Seeds();
   const e = p.edgeId;
   const f = p.fraction;
+  // standing on a node: leave by any of its edges (the node itself, not a turn copy: no arrival yet)
+  const at = junctionNodeOf(g, p);
+  if (at >= 0) s.add(at, 0, 0);
   const [wf, af] = edgeCost(g, weighting, e, 0);
   const [wb, ab] = edgeCost(g, weighting, e, 1);
   // the head may be a turn-restriction copy of the end node (see turns.ts)
@@ -43,10 +63,17 @@ export function targetSeeds(g: RoadGraph, weighting: Weighting, p: SnappedPoint)
   const s = new Seeds();
   const e = p.edgeId;
   const f = p.fraction;
+  const turns = g.turnViaNode ? turnIndex(g) : null;
+  // standing on a node: arrive over any of its edges, at the node or at any of its turn copies
+  const at = junctionNodeOf(g, p);
+  if (at >= 0) {
+    s.add(at, 0, 0);
+    for (const c of turns?.nodeCopies.get(at) ?? []) s.add(c, 0, 0);
+  }
   const [wf, af] = edgeCost(g, weighting, e, 0);
   const [wb, ab] = edgeCost(g, weighting, e, 1);
   // the edge may also be entered from turn-restriction copies of its tail that allow it
-  const copies = g.turnViaNode ? turnIndex(g).tailCopies : null;
+  const copies = turns?.tailCopies ?? null;
   if (wf !== Infinity) {
     s.add(g.edgeFrom[e], f * wf, f * af);
     for (const c of copies?.get(e * 2) ?? []) s.add(c, f * wf, f * af);
@@ -83,10 +110,11 @@ interface Engines {
 }
 
 /**
- * Our engine of record: contraction hierarchies over imported OSM data. Every method has a
- * synchronous twin (`snapSync`, `routeSync`, `matrixSync`) for callers in the same process.
+ * Our engine of record: contraction hierarchies over imported OSM data, synchronous and free of
+ * I/O. Callers that want the async RoadRouter interface (shared with the GraphHopper adapter) wrap
+ * it with `asyncRoadRouter` from `@rd/road-router`.
  */
-export class ChRoadRouter implements RoadRouter {
+export class ChRoadRouter {
   readonly profiles: readonly string[];
   private readonly defaultProfile: string;
   private readonly maxSnapDistanceM: number;
@@ -102,22 +130,6 @@ export class ChRoadRouter implements RoadRouter {
     this.defaultProfile = options.defaultProfile ?? this.profiles[0];
     this.maxSnapDistanceM = options.maxSnapDistanceM ?? DEFAULT_MAX_SNAP_DISTANCE_M;
     this.profileData(this.defaultProfile);
-  }
-
-  async snap(points: readonly LonLat[], options?: SnapRequestOptions): Promise<SnapResult[]> {
-    return this.snapSync(points, options);
-  }
-
-  async route(from: Location, to: Location, options?: RouteOptions): Promise<RouteResult> {
-    return this.routeSync(from, to, options);
-  }
-
-  async matrix(
-    sources: readonly Location[],
-    targets: readonly Location[],
-    options?: MatrixOptions,
-  ): Promise<Matrix> {
-    return this.matrixSync(sources, targets, options);
   }
 
   snapSync(points: readonly LonLat[], options: SnapRequestOptions = {}): SnapResult[] {
@@ -205,6 +217,34 @@ export class ChRoadRouter implements RoadRouter {
     targets: readonly Location[],
     options: MatrixOptions = {},
   ): Matrix {
+    const n = sources.length * targets.length;
+    return this.fillMatrix(sources, targets, options, new Float64Array(n), new Float64Array(n));
+  }
+
+  /** As matrixSync, written into 32-bit floats: for large tables (10,000² and more). */
+  matrix32Sync(
+    sources: readonly Location[],
+    targets: readonly Location[],
+    options: MatrixOptions = {},
+  ): Matrix32 {
+    const n = sources.length * targets.length;
+    return this.fillMatrix(sources, targets, options, new Float32Array(n), new Float32Array(n));
+  }
+
+  private fillMatrix<A extends Float64Array | Float32Array>(
+    sources: readonly Location[],
+    targets: readonly Location[],
+    options: MatrixOptions,
+    durationsS: A,
+    distancesM: A,
+  ): {
+    rows: number;
+    cols: number;
+    durationsS: A;
+    distancesM: A;
+    sources: SnapResult[];
+    targets: SnapResult[];
+  } {
     const profile = options.profile ?? this.defaultProfile;
     const weighting = options.weighting ?? 'fastest';
     const pd = this.profileData(profile);
@@ -217,8 +257,6 @@ export class ChRoadRouter implements RoadRouter {
     const tgtSeeds = tgt.map((s) => (s.ok ? targetSeeds(g, weighting, s) : empty));
     const rows = src.length;
     const cols = tgt.length;
-    const durationsS = new Float64Array(rows * cols);
-    const distancesM = new Float64Array(rows * cols);
     const fastest = weighting === 'fastest';
     const outW = fastest ? durationsS : distancesM;
     const outAux = fastest ? distancesM : durationsS;
@@ -276,19 +314,22 @@ export class ChRoadRouter implements RoadRouter {
   }
 
   private place(pd: ProfileRoutingData, l: Location, maxSnapDistanceM?: number): SnapResult {
-    if (!Array.isArray(l)) {
-      const sp = l as SnappedPoint;
-      if (
-        sp.ok === true &&
-        sp.profile === pd.graph.profile &&
-        sp.edgeId >= 0 &&
-        sp.edgeId < pd.graph.edgeCount
-      )
-        return sp;
-      if (sp.ok === true) l = sp.input;
-      else throw new RoutingError('invalid-coordinate', 'a location must be [lon, lat] or a snapped point');
+    let p: LonLat;
+    if (Array.isArray(l)) p = l as LonLat;
+    else {
+      const r = l as SnapResult;
+      if (!r.ok) return r;
+      if (r.profile !== pd.graph.profile) p = r.input;
+      else if (r.dataId !== pd.dataId || !(r.edgeId >= 0 && r.edgeId < pd.graph.edgeCount)) {
+        return {
+          ok: false,
+          profile: r.profile,
+          input: r.input,
+          error: 'foreign-snap',
+          message: `[${r.input[0]}, ${r.input[1]}] was snapped on other routing data (id ${r.dataId ?? 'none'}; this router's "${r.profile}" data is ${pd.dataId}): another region or an older import; snap it again with this router`,
+        };
+      } else return r;
     }
-    const p = l as LonLat;
     return pd.snapIndex.snap(p[0], p[1], { maxDistanceM: maxSnapDistanceM ?? this.maxSnapDistanceM });
   }
 }

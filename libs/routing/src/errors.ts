@@ -5,6 +5,7 @@ export type RoutingErrorCode =
   | 'corrupt-file'
   | 'no-routable-roads'
   | 'unknown-profile'
+  | 'bad-profile'
   | 'invalid-coordinate'
   | 'outside-area'
   | 'too-far'

@@ -5,6 +5,7 @@ import { RoutingError } from './errors';
 import type { OsmData } from './osm/osm-data';
 import { readOsmPbf } from './osm/pbf-reader';
 import { readOsmXml } from './osm/xml-reader';
+import { describeProfileErrors, readProfileFile } from './profile-file';
 import { PROFILES, type VehicleProfile } from './profiles';
 import type { RoadGraph } from './road-graph';
 
@@ -15,7 +16,30 @@ export interface ImportOptions {
 
 export interface ImportResult {
   graphs: Record<string, RoadGraph>;
-  stats: { osmNodes: number; highwayWays: number; parseMs: number; buildMs: number };
+  stats: {
+    osmNodes: number;
+    highwayWays: number;
+    parseMs: number;
+    buildMs: number;
+    /** Turn restrictions left out (see README "Turn restrictions"): with a via way, or only time-conditional. */
+    skippedRestrictions: { viaWay: number; conditionalOnly: number };
+  };
+}
+
+/** Restrictions the graph builder leaves out, counted so the import can say so. */
+export function skippedRestrictions(osm: OsmData): { viaWay: number; conditionalOnly: number } {
+  let viaWay = 0;
+  let conditionalOnly = 0;
+  for (const r of osm.restrictions) {
+    if (r.viaWays.length > 0) viaWay++;
+    else {
+      const keys = Object.keys(r.tags);
+      const conditional = keys.some((k) => k.startsWith('restriction') && k.endsWith(':conditional'));
+      const plain = keys.some((k) => k.startsWith('restriction') && !k.endsWith(':conditional'));
+      if (conditional && !plain) conditionalOnly++;
+    }
+  }
+  return { viaWay, conditionalOnly };
 }
 
 /** Reads `.osm.pbf`, `.osm` or `.osm.gz` into OsmData. */
@@ -37,15 +61,24 @@ export function readOsmFile(path: string): OsmData {
   throw new RoutingError('unsupported-format', `${path}: unknown OSM format; use .osm.pbf, .osm or .osm.gz`);
 }
 
+/**
+ * A profile by name (`van`, `motorbike`, `tricycle`, `small-truck`), a path to a profile JSON file
+ * (see profiles/README.md), or a profile table. A file with bad fields throws `bad-profile` naming
+ * each field (use readProfileFile to get them as values).
+ */
 export function resolveProfile(p: string | VehicleProfile): VehicleProfile {
   if (typeof p !== 'string') return p;
   const profile = PROFILES[p];
-  if (!profile)
-    throw new RoutingError(
-      'unknown-profile',
-      `unknown profile "${p}"; known: ${Object.keys(PROFILES).join(', ')}`,
-    );
-  return profile;
+  if (profile) return profile;
+  if (p.toLowerCase().endsWith('.json')) {
+    const r = readProfileFile(p);
+    if (!r.ok) throw new RoutingError('bad-profile', describeProfileErrors(p, r.errors));
+    return r.profile;
+  }
+  throw new RoutingError(
+    'unknown-profile',
+    `unknown profile "${p}"; known: ${Object.keys(PROFILES).join(', ')}, or a path to a profile .json file`,
+  );
 }
 
 /** Imports an OSM extract once and builds one road graph per profile. `now` is only used for stats. */
@@ -62,7 +95,13 @@ export function importOsm(
   const t2 = now();
   return {
     graphs,
-    stats: { osmNodes: osm.nodeCount, highwayWays: osm.wayCount, parseMs: t1 - t0, buildMs: t2 - t1 },
+    stats: {
+      osmNodes: osm.nodeCount,
+      highwayWays: osm.wayCount,
+      parseMs: t1 - t0,
+      buildMs: t2 - t1,
+      skippedRestrictions: skippedRestrictions(osm),
+    },
   };
 }
 

@@ -1,6 +1,8 @@
 export * from './errors';
 export * from './geo';
 export * from './profiles';
+export * from './profile-file';
+export * from './data-id';
 export * from './road-graph';
 export * from './build-graph';
 export * from './import-osm';
@@ -21,7 +23,5 @@ export * from './road-router';
 export * from './ch-road-router';
 export * from './serialize';
 export * from './synthetic/rural-network';
-export * from './graphhopper/graphhopper-road-router';
-export * from './create-road-router';
 export * from './turns';
 export * from './synthetic/mountain-county';

@@ -27,6 +27,24 @@ export interface VehicleProfile {
   blockingBarriers: readonly string[];
   /** Vehicle names read in `restriction:<vehicle>` and `except` of turn restrictions, most specific first. */
   restrictionVehicles: readonly string[];
+  /**
+   * The vehicle's size and weight: ways and nodes tagged `maxheight`, `maxwidth`, `maxlength`,
+   * `maxweight` or `maxaxleload` close to it only when it exceeds the limit. Absent: no limit binds.
+   */
+  dimensions?: VehicleDimensions;
+  /** Whether turn restrictions (`type=restriction` relations) apply to this vehicle (default true). */
+  turnRestrictions?: boolean;
+  /** What the profile is for, shown with the map (optional). */
+  description?: string;
+}
+
+/** Size and weight of a vehicle (metres and grams, as everywhere in the system). */
+export interface VehicleDimensions {
+  heightM: number;
+  widthM: number;
+  lengthM: number;
+  grossWeightG: number;
+  axleLoadG: number;
 }
 
 const commonDenied = [
@@ -74,6 +92,7 @@ const unpavedSurface = {
 /** A delivery van: keeps to roads and good tracks (grade 1–2). */
 export const VAN: VehicleProfile = {
   name: 'van',
+  description: 'delivery van, 3.5 t gross, 2.7 m high roof',
   highwaySpeedKmh: {
     motorway: 100,
     motorway_link: 60,
@@ -101,6 +120,9 @@ export const VAN: VehicleProfile = {
   untypedTrackFactor: 0.7,
   smoothnessFactor: { very_bad: 0.5, horrible: 0, very_horrible: 0, impassable: 0 },
   restrictionVehicles: ['goods', 'motorcar', 'motor_vehicle'],
+  // a high-roof panel van at its permitted gross weight
+  dimensions: { heightM: 2.7, widthM: 2.1, lengthM: 6.0, grossWeightG: 3_500_000, axleLoadG: 2_000_000 },
+  // a height restrictor with a tagged maxheight binds by that height (see barrierBlocks)
   blockingBarriers: [
     'bollard',
     'block',
@@ -130,6 +152,7 @@ export const VAN: VehicleProfile = {
 /** A motorbike: also rides rough tracks, slowly. */
 export const MOTORBIKE: VehicleProfile = {
   name: 'motorbike',
+  description: 'delivery motorbike; rides rough tracks slowly',
   highwaySpeedKmh: {
     motorway: 110,
     motorway_link: 60,
@@ -158,6 +181,7 @@ export const MOTORBIKE: VehicleProfile = {
   smoothnessFactor: { very_bad: 0.6, horrible: 0.4, very_horrible: 0.25, impassable: 0 },
   // as the van's, but height restrictors, bus traps and sump busters do not stop a motorbike
   restrictionVehicles: ['motorcycle', 'motor_vehicle'],
+  dimensions: { heightM: 1.4, widthM: 0.9, lengthM: 2.2, grossWeightG: 350_000, axleLoadG: 200_000 },
   blockingBarriers: [
     'bollard',
     'block',
@@ -181,7 +205,116 @@ export const MOTORBIKE: VehicleProfile = {
   ],
 };
 
-export const PROFILES: Readonly<Record<string, VehicleProfile>> = { van: VAN, motorbike: MOTORBIKE };
+/**
+ * A motor tricycle (the rural cargo three-wheeler): slower than a motorbike everywhere, kept off
+ * motorways, and more careful on rough tracks with a load; too wide for bollards and motorcycle
+ * barriers. Replaces the planner's old "motorbike × 1.6" stand-in.
+ */
+export const TRICYCLE: VehicleProfile = {
+  name: 'tricycle',
+  description: 'motor cargo tricycle, ~1 t gross, 45 km/h top speed',
+  highwaySpeedKmh: {
+    trunk: 40,
+    trunk_link: 30,
+    primary: 40,
+    primary_link: 30,
+    secondary: 38,
+    secondary_link: 28,
+    tertiary: 35,
+    tertiary_link: 25,
+    unclassified: 30,
+    residential: 20,
+    living_street: 8,
+    service: 15,
+    road: 20,
+    track: 15,
+  },
+  maxSpeedKmh: 45,
+  maxspeedFactor: 0.8,
+  accessTags: ['motor_vehicle', 'vehicle', 'access'],
+  deniedAccess: commonDenied,
+  surfaceFactor: { ...unpavedSurface, mud: 0.2, sand: 0.2 },
+  tracktypeFactor: { grade1: 1, grade2: 0.75, grade3: 0.5, grade4: 0.3, grade5: 0 },
+  untypedTrackFactor: 0.5,
+  smoothnessFactor: { very_bad: 0.5, horrible: 0.3, very_horrible: 0, impassable: 0 },
+  restrictionVehicles: ['motor_vehicle'],
+  dimensions: { heightM: 1.9, widthM: 1.3, lengthM: 3.6, grossWeightG: 1_000_000, axleLoadG: 700_000 },
+  blockingBarriers: [
+    'bollard',
+    'block',
+    'jersey_barrier',
+    'chain',
+    'bar',
+    'barrier_board',
+    'log',
+    'debris',
+    'fence',
+    'wall',
+    'kissing_gate',
+    'stile',
+    'turnstile',
+    'full-height_turnstile',
+    'motorcycle_barrier',
+    'cycle_barrier',
+    'bus_trap',
+    'sump_buster',
+    'planter',
+    'height_restrictor',
+    'rope',
+    'rock',
+  ],
+};
+
+/** A 7.5 t light truck: `hgv` access tags first, kept to good roads, bound by weight and height limits. */
+export const SMALL_TRUCK: VehicleProfile = {
+  name: 'small-truck',
+  description: 'light truck, 7.5 t gross, 3.4 m high',
+  highwaySpeedKmh: {
+    motorway: 85,
+    motorway_link: 55,
+    trunk: 75,
+    trunk_link: 45,
+    primary: 60,
+    primary_link: 40,
+    secondary: 55,
+    secondary_link: 35,
+    tertiary: 45,
+    tertiary_link: 30,
+    unclassified: 35,
+    residential: 25,
+    living_street: 8,
+    service: 15,
+    road: 20,
+    track: 10,
+  },
+  maxSpeedKmh: 90,
+  maxspeedFactor: 0.85,
+  accessTags: ['hgv', 'goods', 'motor_vehicle', 'vehicle', 'access'],
+  deniedAccess: commonDenied,
+  surfaceFactor: {
+    ...unpavedSurface,
+    gravel: 0.5,
+    dirt: 0.4,
+    earth: 0.4,
+    ground: 0.4,
+    grass: 0,
+    sand: 0,
+    mud: 0,
+  },
+  tracktypeFactor: { grade1: 1, grade2: 0.5, grade3: 0, grade4: 0, grade5: 0 },
+  untypedTrackFactor: 0.4,
+  smoothnessFactor: { bad: 0.8, very_bad: 0.4, horrible: 0, very_horrible: 0, impassable: 0 },
+  restrictionVehicles: ['hgv', 'goods', 'motor_vehicle'],
+  dimensions: { heightM: 3.4, widthM: 2.4, lengthM: 7.5, grossWeightG: 7_500_000, axleLoadG: 5_000_000 },
+  blockingBarriers: VAN.blockingBarriers,
+};
+
+export const PROFILES: Readonly<Record<string, VehicleProfile>> = {
+  van: VAN,
+  motorbike: MOTORBIKE,
+  tricycle: TRICYCLE,
+  'small-truck': SMALL_TRUCK,
+};
 
 export type OsmTags = Readonly<Record<string, string>>;
 
@@ -209,14 +342,127 @@ function directionalSpeed(profile: VehicleProfile, tags: OsmTags, tag: string, b
   return Math.min(speed, profile.maxSpeedKmh);
 }
 
-/** Whether a barrier node with these tags stops this vehicle (its access tags can open or close it). */
+/** Parses `maxheight`-style lengths: `3.5`, `3.5 m`, `3,5`, `350 cm`, `12'6"`, `12 ft`; NaN for `none`, `default`, … */
+export function parseLengthM(value: string | undefined): number {
+  if (value === undefined) return NaN;
+  const v = value.trim().replace(',', '.');
+  const ftIn = /^([0-9]+(?:\.[0-9]+)?)\s*(?:'|ft)\s*(?:([0-9]+(?:\.[0-9]+)?)\s*(?:"|in)?)?$/.exec(v);
+  if (ftIn) return parseFloat(ftIn[1]) * 0.3048 + (ftIn[2] ? parseFloat(ftIn[2]) * 0.0254 : 0);
+  const m = /^([0-9]+(?:\.[0-9]+)?)\s*(m|cm)?$/.exec(v);
+  if (!m) return NaN;
+  return parseFloat(m[1]) * (m[2] === 'cm' ? 0.01 : 1);
+}
+
+/** Parses `maxweight`-style masses in grams: `7.5` and `7.5 t` (tonnes, OSM's default), `750 kg`, `5000 lbs`, `3 st` (short tons). */
+export function parseWeightG(value: string | undefined): number {
+  if (value === undefined) return NaN;
+  const m = /^([0-9]+(?:\.[0-9]+)?)\s*(t|kg|lbs?|st)?$/.exec(value.trim().replace(',', '.'));
+  if (!m) return NaN;
+  const n = parseFloat(m[1]);
+  switch (m[2]) {
+    case 'kg':
+      return n * 1e3;
+    case 'lb':
+    case 'lbs':
+      return n * 453.59237;
+    case 'st':
+      return n * 907_184.74;
+    default:
+      return n * 1e6;
+  }
+}
+
+/**
+ * The first dimension limit of these tags that the profile's vehicle exceeds (`maxheight 2.3 m <
+ * vehicle 2.7 m`), or null when none binds. A limit binds only when the vehicle is strictly larger
+ * or heavier; an unparseable value (`default`, `none`, `below_default`) binds nothing.
+ */
+export function exceededLimit(profile: VehicleProfile, tags: OsmTags): string | null {
+  const d = profile.dimensions;
+  if (!d) return null;
+  const lengths: Array<[keys: string[], vehicle: number]> = [
+    [['maxheight', 'maxheight:physical'], d.heightM],
+    [['maxwidth', 'maxwidth:physical'], d.widthM],
+    [['maxlength'], d.lengthM],
+  ];
+  for (const [keys, vehicle] of lengths)
+    for (const k of keys) {
+      const limit = parseLengthM(tags[k]);
+      if (limit > 0 && vehicle > limit) return `${k}=${tags[k]}`;
+    }
+  const weights: Array<[key: string, vehicle: number]> = [
+    ['maxweight', d.grossWeightG],
+    ['maxaxleload', d.axleLoadG],
+  ];
+  for (const [k, vehicle] of weights) {
+    const limit = parseWeightG(tags[k]);
+    if (limit > 0 && vehicle > limit) return `${k}=${tags[k]}`;
+  }
+  return null;
+}
+
+/**
+ * Whether a node with these tags stops this vehicle. In order: a dimension limit it exceeds
+ * stops it (physical, whatever the access tags say); else the node's access tags decide; else a
+ * height restrictor with a tagged height lets it through (the height was checked); else the
+ * barrier type decides (the profile's `blockingBarriers`; gates and cattle grids pass).
+ */
 export function barrierBlocks(profile: VehicleProfile, tags: OsmTags): boolean {
+  if (exceededLimit(profile, tags) !== null) return true;
+  const barrier = tags.barrier;
+  if (barrier === undefined) return false; // a limit node (an underpass) that the vehicle fits under
   for (const key of profile.accessTags) {
     const v = tags[key];
     if (v !== undefined) return profile.deniedAccess.includes(v);
   }
-  const barrier = tags.barrier;
-  return barrier !== undefined && profile.blockingBarriers.includes(barrier);
+  if (barrier === 'height_restrictor' && profile.dimensions && parseLengthM(tags.maxheight) > 0) return false;
+  return profile.blockingBarriers.includes(barrier);
+}
+
+/** Surfaces that are paved: on a road that is not `highway=track` they outrank a `tracktype`. */
+export const PAVED_SURFACES: ReadonlySet<string> = new Set([
+  'paved',
+  'asphalt',
+  'chipseal',
+  'concrete',
+  'concrete:plates',
+  'concrete:lanes',
+  'paving_stones',
+  'sett',
+  'cobblestone',
+  'unhewn_cobblestone',
+  'metal',
+  'wood',
+]);
+
+/**
+ * The speed factor of a way's condition (0 closes it), from `surface`, `tracktype` and
+ * `smoothness`. Each tag that applies gives its factor from the profile (unknown values 1), and
+ * the worst one wins (they describe one road, so they cap rather than multiply):
+ *
+ * | highway      | surface       | tracktype      | factors that apply                                |
+ * | ------------ | ------------- | -------------- | ------------------------------------------------- |
+ * | not `track`  | paved         | any or none    | surface (a paved surface outranks a track grade)  |
+ * | not `track`  | unpaved       | given          | surface and tracktype                             |
+ * | not `track`  | none          | given          | tracktype                                         |
+ * | `track`      | any           | given          | surface (if tagged) and tracktype                 |
+ * | `track`      | given         | none           | surface                                           |
+ * | `track`      | none          | none           | the profile's `untypedTrackFactor`                |
+ *
+ * `smoothness` applies in every row. This is OSRM's and GraphHopper's reading: the surface
+ * describes the road, and a stray `tracktype` on a paved residential street does not close it.
+ */
+export function roadConditionFactor(profile: VehicleProfile, tags: OsmTags): number {
+  const { surface, tracktype, smoothness, highway } = tags;
+  const isTrack = highway === 'track';
+  let factor = 1;
+  if (surface !== undefined) factor = Math.min(factor, profile.surfaceFactor[surface] ?? 1);
+  const paved = surface !== undefined && PAVED_SURFACES.has(surface);
+  if (tracktype !== undefined) {
+    if (isTrack || !paved) factor = Math.min(factor, profile.tracktypeFactor[tracktype] ?? 1);
+  } else if (isTrack && surface === undefined) factor = Math.min(factor, profile.untypedTrackFactor);
+  if (smoothness !== undefined) factor = Math.min(factor, profile.smoothnessFactor[smoothness] ?? 1);
+  return factor;
 }
 
 /** How `profile` may use a way with these tags; both directions 0 when it may not. */
@@ -226,6 +472,7 @@ export function wayAccess(profile: VehicleProfile, tags: OsmTags): WayAccess {
   const baseKmh = profile.highwaySpeedKmh[highway];
   if (baseKmh === undefined) return CLOSED;
   if (tags.route === 'ferry' || tags.area === 'yes' || tags.impassable === 'yes') return CLOSED;
+  if (exceededLimit(profile, tags) !== null) return CLOSED;
   for (const key of profile.accessTags) {
     const v = tags[key];
     if (v !== undefined) {
@@ -233,14 +480,7 @@ export function wayAccess(profile: VehicleProfile, tags: OsmTags): WayAccess {
       break;
     }
   }
-  let factor = 1;
-  const surface = tags.surface;
-  if (surface !== undefined) factor *= profile.surfaceFactor[surface] ?? 1;
-  const tracktype = tags.tracktype;
-  if (tracktype !== undefined) factor *= profile.tracktypeFactor[tracktype] ?? 1;
-  else if (highway === 'track') factor *= profile.untypedTrackFactor;
-  const smoothness = tags.smoothness;
-  if (smoothness !== undefined) factor *= profile.smoothnessFactor[smoothness] ?? 1;
+  const factor = roadConditionFactor(profile, tags);
   if (!(factor > 0)) return CLOSED;
 
   const fwd =

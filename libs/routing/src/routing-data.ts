@@ -1,5 +1,6 @@
 import { contract, type ContractionHierarchy, type ContractOptions } from './ch/contract';
 import { largestStronglyConnectedComponent } from './components';
+import { graphDataId } from './data-id';
 import { buildArcGraph, type RoadGraph, type Weighting } from './road-graph';
 import { SnapIndex } from './snap';
 
@@ -10,6 +11,8 @@ export interface ProfileRoutingData {
   inMain: Uint8Array;
   ch: Partial<Record<Weighting, ContractionHierarchy>>;
   snapIndex: SnapIndex;
+  /** Content hash of the graph (graphDataId); snapped points carry it. */
+  dataId: string;
 }
 
 export interface RoutingData {
@@ -28,7 +31,8 @@ export function prepareProfile(graph: RoadGraph, options: PrepareOptions = {}): 
   const ch: Partial<Record<Weighting, ContractionHierarchy>> = {};
   for (const w of options.weightings ?? (['fastest', 'shortest'] as const))
     ch[w] = contract(graph, w, options.contract);
-  return { graph, inMain, ch, snapIndex: SnapIndex.build(graph, inMain) };
+  const dataId = graphDataId(graph);
+  return { graph, inMain, ch, snapIndex: SnapIndex.build(graph, inMain, dataId), dataId };
 }
 
 export function prepareRoutingData(

@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { sharedDataPath } from '@rd/testing/shared-data';
 import { mulberry32 } from '../test-fixtures/random-graph';
 import { ChRoadRouter } from './ch-road-router';
-import { createRoadRouter } from './create-road-router';
-import { GraphHopperRoadRouter } from './graphhopper/graphhopper-road-router';
 import { RoutingError } from './errors';
 import type { LonLat } from './geo';
 import { importOsm } from './import-osm';
@@ -48,23 +46,6 @@ describe('save and load routing data', () => {
           );
       }
     }
-  });
-
-  it('createRoadRouter picks the engine from config; the async RoadRouter interface answers like the sync one', async () => {
-    const router = createRoadRouter({ engine: 'ch', dataFile: file, defaultProfile: 'motorbike' });
-    expect(router).toBeInstanceOf(ChRoadRouter);
-    expect(createRoadRouter({ engine: 'graphhopper', host: 'http://127.0.0.1:8989' })).toBeInstanceOf(
-      GraphHopperRoadRouter,
-    );
-    const sync = new ChRoadRouter(data, { defaultProfile: 'motorbike' });
-    const [minLon, minLat, maxLon, maxLat] = graphBbox(data.profiles.van.graph);
-    const a: LonLat = [minLon + 0.3 * (maxLon - minLon), minLat + 0.4 * (maxLat - minLat)];
-    const b: LonLat = [minLon + 0.7 * (maxLon - minLon), minLat + 0.6 * (maxLat - minLat)];
-    expect(await router.route(a, b)).toEqual(sync.routeSync(a, b));
-    expect(await router.snap([a, b])).toEqual(sync.snapSync([a, b]));
-    expect((await router.matrix([a, b], [b, a])).durationsS).toEqual(
-      sync.matrixSync([a, b], [b, a]).durationsS,
-    );
   });
 
   it('rejects corrupt, truncated and foreign files with a clear error', () => {

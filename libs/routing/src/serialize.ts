@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ContractionHierarchy } from './ch/contract';
+import { graphDataId } from './data-id';
 import { RoutingError } from './errors';
 import type { RoadGraph, Weighting } from './road-graph';
 import type { ProfileRoutingData, RoutingData } from './routing-data';
@@ -36,6 +37,8 @@ interface ProfileMeta {
   nodeCount: number;
   edgeCount: number;
   refLat: number;
+  /** graphDataId of the graph (files before it was saved get it computed on load). */
+  dataId?: string;
   snapIndexBytes: number;
   ch: Array<{ weighting: Weighting; nodeCount: number; arcCount: number; shortcutCount: number }>;
   sections: Record<string, Section>;
@@ -106,6 +109,7 @@ export function serializeRoutingData(data: RoutingData): Uint8Array {
       nodeCount: pd.graph.nodeCount,
       edgeCount: pd.graph.edgeCount,
       refLat: pd.snapIndex.refLat,
+      dataId: pd.dataId,
       snapIndexBytes: pd.snapIndex.index.data.byteLength,
       ch: chMeta,
       sections: {},
@@ -202,6 +206,7 @@ export function deserializeRoutingData(bytes: Uint8Array, name = 'routing data')
       for (const k of CH_ARRAYS) h[k] = get(`ch.${c.weighting}.${k}`);
       ch[c.weighting] = h as unknown as ContractionHierarchy;
     }
+    const dataId = pm.dataId ?? graphDataId(graph);
     const idx = pm.sections['snap.index'];
     const snapIndex = SnapIndex.fromParts(
       graph,
@@ -210,8 +215,9 @@ export function deserializeRoutingData(bytes: Uint8Array, name = 'routing data')
       get('snap.segStart') as Uint32Array,
       get('snap.segEdge') as Uint32Array,
       pm.refLat,
+      dataId,
     );
-    profiles[pm.name] = { graph, inMain: get('inMain') as Uint8Array, ch, snapIndex };
+    profiles[pm.name] = { graph, inMain: get('inMain') as Uint8Array, ch, snapIndex, dataId };
   }
   return { profiles };
 }

@@ -1,11 +1,14 @@
 import Flatbush from 'flatbush';
 import { haversineM, M_PER_DEG_LAT, type LonLat } from './geo';
+import { graphDataId } from './data-id';
 import { graphBbox, type RoadGraph } from './road-graph';
 
 /** A point placed on the road network. `fraction` is the position along the edge's polyline by length (0 at `edgeFrom`). */
 export interface SnappedPoint {
   ok: true;
   profile: string;
+  /** Identity of the routing data it was snapped on (see graphDataId); routers refuse points of other data. */
+  dataId: string;
   input: LonLat;
   snapped: LonLat;
   offRoadM: number;
@@ -13,7 +16,11 @@ export interface SnappedPoint {
   fraction: number;
 }
 
-export type SnapErrorCode = 'invalid-coordinate' | 'outside-area' | 'too-far';
+/**
+ * `foreign-snap`: a snapped point passed back in was made on other routing data (another region,
+ * or the same region imported with another profile table): snap its input again.
+ */
+export type SnapErrorCode = 'invalid-coordinate' | 'outside-area' | 'too-far' | 'foreign-snap';
 
 /** Why a point could not be placed; `nearestM` is the distance to the nearest road when known. */
 export interface SnapFailure {
@@ -35,6 +42,13 @@ export interface SnapOptions {
 export const DEFAULT_MAX_SNAP_DISTANCE_M = 1000;
 
 /**
+ * A point this close (along the road) to an edge end stands on that node: snapping puts it exactly
+ * on the node (fraction 0 or 1) and searches start or end at the node itself, over any of its
+ * edges (see junctionNodeOf in ch-road-router.ts).
+ */
+export const JUNCTION_TOLERANCE_M = 0.05;
+
+/**
  * Nearest-road lookup over the segments of edges in the main strongly connected component, in a
  * Flatbush index on a local equirectangular projection (metres). Searches grow a square window
  * until the best exact distance fits inside it, so the answer is the true nearest segment.
@@ -51,11 +65,13 @@ export class SnapIndex {
     readonly segEdge: Uint32Array,
     readonly bbox: [number, number, number, number],
     readonly refLat: number,
+    /** Stamped on every snapped point (see graphDataId). */
+    readonly dataId: string,
   ) {
     this.kx = Math.cos((refLat * Math.PI) / 180) * M_PER_DEG_LAT;
   }
 
-  static build(graph: RoadGraph, inMain: Uint8Array): SnapIndex {
+  static build(graph: RoadGraph, inMain: Uint8Array, dataId: string = graphDataId(graph)): SnapIndex {
     const bbox = graphBbox(graph);
     const refLat = (bbox[1] + bbox[3]) / 2;
     const kx = Math.cos((refLat * Math.PI) / 180) * M_PER_DEG_LAT;
@@ -83,7 +99,7 @@ export class SnapIndex {
     }
     if (count === 0) index.add(0, 0, 0, 0);
     index.finish();
-    return new SnapIndex(graph, index, segStart, segEdge, bbox, refLat);
+    return new SnapIndex(graph, index, segStart, segEdge, bbox, refLat, dataId);
   }
 
   /** Rebuilds a SnapIndex around stored arrays (no index construction). */
@@ -94,6 +110,7 @@ export class SnapIndex {
     segStart: Uint32Array,
     segEdge: Uint32Array,
     refLat: number,
+    dataId: string,
   ): SnapIndex {
     return new SnapIndex(
       graph,
@@ -102,6 +119,7 @@ export class SnapIndex {
       segEdge,
       graphBbox(graph),
       refLat,
+      dataId,
     );
   }
 
@@ -204,16 +222,25 @@ export class SnapIndex {
     const g = this.graph;
     const p = this.segStart[seg];
     const e = this.segEdge[seg];
-    const [lon, lat] = this.pointOn(seg, t);
+    let [lon, lat] = this.pointOn(seg, t);
     let along = 0;
     for (let q = g.edgeGeomFirst[e]; q < p; q++)
       along += haversineM(g.geomLon[q], g.geomLat[q], g.geomLon[q + 1], g.geomLat[q + 1]);
     along += haversineM(g.geomLon[p], g.geomLat[p], lon, lat);
     const len = g.edgeLengthM[e];
-    const fraction = len > 0 ? Math.min(1, along / len) : 0;
+    let fraction = len > 0 ? Math.min(1, along / len) : 0;
+    // on (or within a few centimetres of) a junction node: exactly on it
+    if (along <= JUNCTION_TOLERANCE_M) {
+      fraction = 0;
+      [lon, lat] = [g.nodeLon[g.edgeFrom[e]], g.nodeLat[g.edgeFrom[e]]];
+    } else if (len - along <= JUNCTION_TOLERANCE_M) {
+      fraction = 1;
+      [lon, lat] = [g.nodeLon[g.edgeTo[e]], g.nodeLat[g.edgeTo[e]]];
+    }
     return {
       ok: true,
       profile: g.profile,
+      dataId: this.dataId,
       input,
       snapped: [lon, lat],
       offRoadM: haversineM(input[0], input[1], lon, lat),

@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChRoadRouter } from './ch-road-router';
 import { importOsm } from './import-osm';
@@ -48,5 +50,32 @@ describe('turn restrictions', () => {
     delete g.turnViaNode;
     applyTurnRules(g, [{ via: g.edgeTo[0], fromEdgeDir: 0, kind: 'no', exits: [] }]);
     expect(g.turnViaNode).toBeUndefined();
+  });
+});
+
+describe('restrictions left out are counted', () => {
+  it('via-way and time-conditional-only restrictions are counted, not applied; a plain one with a conditional part applies', () => {
+    const xml = `<?xml version="1.0"?><osm version="0.6">
+      <node id="1" lon="10" lat="50"/><node id="2" lon="10.001" lat="50"/><node id="3" lon="10.002" lat="50"/>
+      <node id="4" lon="10.001" lat="50.001"/>
+      <way id="10"><nd ref="1"/><nd ref="2"/><tag k="highway" v="residential"/></way>
+      <way id="11"><nd ref="2"/><nd ref="3"/><tag k="highway" v="residential"/></way>
+      <way id="12"><nd ref="2"/><nd ref="4"/><tag k="highway" v="residential"/></way>
+      <relation id="1"><member type="way" ref="10" role="from"/><member type="way" ref="11" role="via"/>
+        <member type="way" ref="12" role="to"/><tag k="type" v="restriction"/><tag k="restriction" v="no_left_turn"/></relation>
+      <relation id="2"><member type="way" ref="10" role="from"/><member type="node" ref="2" role="via"/>
+        <member type="way" ref="12" role="to"/><tag k="type" v="restriction"/>
+        <tag k="restriction:conditional" v="no_left_turn @ (Mo-Fr 07:00-09:00)"/></relation>
+      <relation id="3"><member type="way" ref="10" role="from"/><member type="node" ref="2" role="via"/>
+        <member type="way" ref="11" role="to"/><tag k="type" v="restriction"/><tag k="restriction" v="no_straight_on"/>
+        <tag k="restriction:conditional" v="none @ (Sa,Su)"/></relation>
+    </osm>`;
+    const dir = mkdtempSync(join(tmpdir(), 'rd-turns-'));
+    const file = join(dir, 'r.osm');
+    writeFileSync(file, xml);
+    const { graphs, stats } = importOsm(file, { profiles: ['van'] });
+    expect(stats.skippedRestrictions).toEqual({ viaWay: 1, conditionalOnly: 1 });
+    // only relation 3 (plain no_straight_on) became a rule: one via copy
+    expect(graphs.van.turnViaNode?.length).toBe(1);
   });
 });

@@ -19,6 +19,8 @@ export interface TurnIndex {
   headCopy: Map<number, number>;
   /** edgeDir → via copies it may leave from (besides its tail node). */
   tailCopies: Map<number, number[]>;
+  /** graph node → its via copies (arriving at any of them is arriving at the node). */
+  nodeCopies: Map<number, number[]>;
 }
 
 const cache = new WeakMap<RoadGraph, TurnIndex>();
@@ -33,8 +35,13 @@ export function turnIndex(g: RoadGraph): TurnIndex {
   const copies = turnCopyCount(g);
   const headCopy = new Map<number, number>();
   const tailCopies = new Map<number, number[]>();
+  const nodeCopies = new Map<number, number[]>();
   for (let c = 0; c < copies; c++) {
     const node = g.nodeCount + c;
+    const via = (g.turnViaNode as Uint32Array)[c];
+    const same = nodeCopies.get(via);
+    if (same) same.push(node);
+    else nodeCopies.set(via, [node]);
     headCopy.set((g.turnFromEdgeDir as Uint32Array)[c], node);
     const first = g.turnExitFirst as Uint32Array;
     for (let k = first[c]; k < first[c + 1]; k++) {
@@ -44,7 +51,7 @@ export function turnIndex(g: RoadGraph): TurnIndex {
       else tailCopies.set(x, [node]);
     }
   }
-  t = { arcNodeCount: g.nodeCount + copies, headCopy, tailCopies };
+  t = { arcNodeCount: g.nodeCount + copies, headCopy, tailCopies, nodeCopies };
   cache.set(g, t);
   return t;
 }

@@ -81,6 +81,16 @@ describe('import boundaries', () => {
       /does no I\/O/,
     ],
     [
+      'libs/routing/src/x.ts',
+      "import GraphHopperRouting from 'graphhopper-js-api-client/src/GraphHopperRouting.js';\nexport const x = GraphHopperRouting;\n",
+      /plain TypeScript/,
+    ],
+    [
+      'libs/routing/src/x.ts',
+      "import { createRoadRouter } from '@rd/road-router';\nexport const x = createRoadRouter;\n",
+      /only other core libs/,
+    ],
+    [
       'apps/intake/src/x.ts',
       "import { PlannerModule } from '../../planner/src/planner.module';\nexport const x = PlannerModule;\n",
       /apps never import apps/,

@@ -1,27 +1,68 @@
+import { existsSync } from 'node:fs';
 import {
   buildRoadGraphs,
   generateMountainCounty,
   generateRuralNetwork,
   graphBbox,
   importOsm,
-  MOTORBIKE,
   prepareProfile,
+  PROFILES,
+  readProfileFile,
+  resolveProfile,
   saveRoutingData,
-  VAN,
   type LonLat,
   type ProfileRoutingData,
   type RoadGraph,
+  type VehicleProfile,
 } from '@rd/routing';
 
-export type MapSource =
+/** Where the roads come from, and (optionally) which profiles to build: names or paths to profile .json files. */
+export type MapSource = (
   | { kind: 'file'; path: string }
   /** A seeded generated rural county (no extract needed): the demo and tests. */
   | { kind: 'generated'; seed: number; targetNodes?: number; origin?: LonLat }
   /** A seeded mountain county: a valley, villages up switchbacks, a drone port and an airfield. */
-  | { kind: 'mountain'; seed: number; origin?: LonLat };
+  | { kind: 'mountain'; seed: number; origin?: LonLat }
+) & { profiles?: string[] };
 
-/** Profiles the planner routes on: vans on the van graph; motorbikes and tricycles on the motorbike graph. */
+/** Profiles built when an import names none: vans on the van graph; motorbikes and tricycles on the motorbike graph. */
 export const PLANNING_PROFILES = ['van', 'motorbike'] as const;
+
+/**
+ * Checks the profiles an import asks for before anything runs: each a known name or a readable,
+ * valid profile file; names unique. One `{field, reason}` per problem (`profiles[1].maxSpeedKmh`).
+ */
+export function checkProfileSpecs(specs: readonly string[]): Array<{ field: string; reason: string }> {
+  const problems: Array<{ field: string; reason: string }> = [];
+  const names = new Map<string, number>();
+  specs.forEach((spec, i) => {
+    let name = spec;
+    if (!PROFILES[spec]) {
+      if (!spec.toLowerCase().endsWith('.json')) {
+        problems.push({
+          field: `profiles[${i}]`,
+          reason: `unknown profile "${spec}": use ${Object.keys(PROFILES).join(', ')} or a path to a profile .json file`,
+        });
+        return;
+      }
+      if (!existsSync(spec)) {
+        problems.push({ field: `profiles[${i}]`, reason: `profile file not found: ${spec}` });
+        return;
+      }
+      const r = readProfileFile(spec);
+      if (!r.ok) {
+        for (const e of r.errors) problems.push({ field: `profiles[${i}].${e.field}`, reason: e.reason });
+        return;
+      }
+      name = r.profile.name;
+    }
+    const first = names.get(name);
+    if (first !== undefined)
+      problems.push({ field: `profiles[${i}]`, reason: `profile name "${name}" is also profiles[${first}]` });
+    else names.set(name, i);
+  });
+  return problems;
+}
 
 export interface BuiltMap {
   profiles: string[];
@@ -43,11 +84,13 @@ export function buildMapFile(
   progress({ stage: 'reading' });
   let graphs: Record<string, RoadGraph>;
   let villages: LonLat[] = [];
+  const specs = source.profiles ?? [...PLANNING_PROFILES];
+  const vehicleProfiles: VehicleProfile[] = specs.map(resolveProfile);
   if (source.kind === 'file') {
-    graphs = importOsm(source.path, { profiles: [...PLANNING_PROFILES] }).graphs;
+    graphs = importOsm(source.path, { profiles: vehicleProfiles }).graphs;
   } else if (source.kind === 'mountain') {
     const county = generateMountainCounty({ seed: source.seed, origin: source.origin });
-    graphs = buildRoadGraphs(county.osm, [VAN, MOTORBIKE]);
+    graphs = buildRoadGraphs(county.osm, vehicleProfiles);
     villages = county.villages;
   } else {
     const network = generateRuralNetwork({
@@ -55,7 +98,7 @@ export function buildMapFile(
       targetNodes: source.targetNodes,
       origin: source.origin,
     });
-    graphs = buildRoadGraphs(network.osm, [VAN, MOTORBIKE]);
+    graphs = buildRoadGraphs(network.osm, vehicleProfiles);
     villages = network.villages;
   }
   const profiles: Record<string, ProfileRoutingData> = {};
@@ -76,7 +119,21 @@ export function buildMapFile(
   const stats = {
     bytes,
     preprocessMs: Math.round(performance.now() - started),
-    ...Object.fromEntries(names.map((n) => [n, { nodes: graphs[n].nodeCount, edges: graphs[n].edgeCount }])),
+    // per profile: graph size, where the profile came from, and what it assumes about the vehicle
+    ...Object.fromEntries(
+      names.map((n, i) => [
+        n,
+        {
+          nodes: graphs[n].nodeCount,
+          edges: graphs[n].edgeCount,
+          source: PROFILES[specs[i]] ? 'built-in' : specs[i],
+          description: vehicleProfiles[i].description ?? null,
+          dimensions: vehicleProfiles[i].dimensions ?? null,
+          turnRestrictions: vehicleProfiles[i].turnRestrictions !== false,
+          dataId: profiles[n].dataId,
+        },
+      ]),
+    ),
   };
   return { profiles: names, stats, bbox: graphBbox(graphs[names[0]]), villages };
 }

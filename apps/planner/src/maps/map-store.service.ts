@@ -3,16 +3,16 @@ import { join, resolve } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { DomainError, DomainErrorCode } from '@rd/domain';
-import {
-  ChRoadRouter,
-  createRoadRouter,
-  loadRoutingData,
-  RoutingError,
-  type LonLat,
-  type RoadRouter,
-} from '@rd/routing';
+import { asyncRoadRouter, createRoadRouter } from '@rd/road-router';
+import { ChRoadRouter, loadRoutingData, RoutingError, type LonLat, type RoadRouter } from '@rd/routing';
 import { runWorker } from '../common/off-thread';
-import { buildMapFile, type BuiltMap, type MapProgress, type MapSource } from './build-map';
+import {
+  buildMapFile,
+  checkProfileSpecs,
+  type BuiltMap,
+  type MapProgress,
+  type MapSource,
+} from './build-map';
 import { MapsRepository, type MapView } from './maps.repository';
 
 export type { MapSource } from './build-map';
@@ -40,12 +40,14 @@ export class MapStore {
 
   /** Creates the map row and runs the import; progress is written to the row as it goes. */
   async import(region: string, source: MapSource): Promise<ImportedMap> {
+    checkProfiles(source);
     const map = await this.maps.create(region, describe(source));
     return this.runImport(map, source);
   }
 
   /** Starts an import in the background and returns the map row to poll (admin endpoint). */
   async startImport(region: string, source: MapSource): Promise<MapView> {
+    checkProfiles(source);
     const map = await this.maps.create(region, describe(source));
     void this.runImport(map, source).catch(() => undefined);
     return map;
@@ -72,9 +74,11 @@ export class MapStore {
     const cached = this.routers.get(region);
     if (cached?.mapId === map.id) return { router: cached.router, map };
     const started = performance.now();
-    const router = new ChRoadRouter(loadRoutingData(map.dataFile), {
-      maxSnapDistanceM: this.config.MAX_SNAP_DISTANCE_M,
-    });
+    const router = asyncRoadRouter(
+      new ChRoadRouter(loadRoutingData(map.dataFile), {
+        maxSnapDistanceM: this.config.MAX_SNAP_DISTANCE_M,
+      }),
+    );
     this.logger.log(
       `loaded map ${map.id} of region ${region} in ${(performance.now() - started).toFixed(0)} ms`,
     );
@@ -114,6 +118,14 @@ export class MapStore {
       ]);
     }
   }
+}
+
+/** Bad profile names or files are refused before the import starts (400 with every bad field). */
+function checkProfiles(source: MapSource): void {
+  if (!source.profiles) return;
+  const problems = checkProfileSpecs(source.profiles);
+  if (problems.length > 0)
+    throw new DomainError(DomainErrorCode.Validation, 'the import names bad profiles', problems);
 }
 
 function describe(source: MapSource): string {

@@ -6,16 +6,19 @@ import { z } from 'zod';
 import { MapStore } from './map-store.service';
 import { MapsRepository } from './maps.repository';
 
+/** Profiles to build: names (`van`, `tricycle`, …) or paths on the server to profile .json files. */
+const profiles = z.array(z.string().min(1).max(1000)).min(1).max(8).optional();
 const importBody = z.union([
-  z.strictObject({ region: regionCode, file: z.string().min(1).max(1000) }),
+  z.strictObject({ region: regionCode, file: z.string().min(1).max(1000), profiles }),
   z.strictObject({
     region: regionCode,
     generated: z.strictObject({
       seed: z.number().int().min(0),
       targetNodes: z.number().int().min(100).max(2_000_000).optional(),
     }),
+    profiles,
   }),
-  z.strictObject({ region: regionCode, mountain: z.strictObject({ seed: z.number().int().min(0) }) }),
+  z.strictObject({ region: regionCode, mountain: z.strictObject({ seed: z.number().int().min(0) }), profiles }),
 ]);
 
 @Controller('maps')
@@ -33,10 +36,10 @@ export class MapsController {
     return this.store.startImport(
       body.region,
       'file' in body
-        ? { kind: 'file', path: body.file }
+        ? { kind: 'file', path: body.file, profiles: body.profiles }
         : 'mountain' in body
-          ? { kind: 'mountain', ...body.mountain }
-          : { kind: 'generated', ...body.generated },
+          ? { kind: 'mountain', ...body.mountain, profiles: body.profiles }
+          : { kind: 'generated', ...body.generated, profiles: body.profiles },
     );
   }
 

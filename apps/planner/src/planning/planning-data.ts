@@ -38,6 +38,14 @@ export interface FleetVehicle {
   shiftEnd: string;
   skills: string[];
   courierId: string | null;
+  /** Size and weight as registered (null where not given: the road profile's figures apply). */
+  dimensions?: {
+    heightM: number | null;
+    widthM: number | null;
+    lengthM: number | null;
+    grossWeightG: number | null;
+    axleLoadG: number | null;
+  };
 }
 
 export interface DronePort {

@@ -99,6 +99,8 @@ export class PlanningRepository {
     const vehicles: SqlRow[] = await this.db.query(
       `SELECT v.id, v.code, v.kind, v.home_hub_id, v.capacity_weight_g, v.capacity_volume_l::float8 AS capacity_volume_l,
          v.shift_start::text AS shift_start, v.shift_end::text AS shift_end, v.skills,
+         v.height_m::float8 AS height_m, v.width_m::float8 AS width_m, v.length_m::float8 AS length_m,
+         v.gross_weight_g, v.axle_load_g,
          (SELECT c.id FROM couriers c WHERE c.vehicle_id = v.id AND c.active ORDER BY c.created_at LIMIT 1) AS courier_id
        FROM vehicles v JOIN hubs h ON h.id = v.home_hub_id
        WHERE h.region = $1 AND v.active ORDER BY v.code`,
@@ -159,6 +161,13 @@ export class PlanningRepository {
         shiftEnd: v.shift_end as string,
         skills: v.skills as string[],
         courierId: (v.courier_id as string | null) ?? null,
+        dimensions: {
+          heightM: (v.height_m as number | null) ?? null,
+          widthM: (v.width_m as number | null) ?? null,
+          lengthM: (v.length_m as number | null) ?? null,
+          grossWeightG: (v.gross_weight_g as number | null) ?? null,
+          axleLoadG: (v.axle_load_g as number | null) ?? null,
+        },
       })),
       drones: drones.map((d): DronePort => ({
         droneId: d.id as string,

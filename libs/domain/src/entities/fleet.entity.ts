@@ -20,6 +20,15 @@ export class VehicleEntity {
   @Column({ type: 'time', name: 'shift_end' }) shiftEnd!: string;
   @Column({ type: 'text', array: true, default: () => "'{}'" }) skills!: string[];
   @Column({ type: 'boolean', default: true }) active!: boolean;
+  /** Size and weight (null: not given; the road profile's figures apply). */
+  @Column({ type: 'numeric', name: 'height_m', nullable: true, transformer: numericTransformer })
+  heightM!: number | null;
+  @Column({ type: 'numeric', name: 'width_m', nullable: true, transformer: numericTransformer })
+  widthM!: number | null;
+  @Column({ type: 'numeric', name: 'length_m', nullable: true, transformer: numericTransformer })
+  lengthM!: number | null;
+  @Column({ type: 'integer', name: 'gross_weight_g', nullable: true }) grossWeightG!: number | null;
+  @Column({ type: 'integer', name: 'axle_load_g', nullable: true }) axleLoadG!: number | null;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
 }
 

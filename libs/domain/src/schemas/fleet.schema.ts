@@ -40,10 +40,30 @@ export const createVehicleSchema = z
       .array(z.enum(['cold_chain', 'fragile', 'cash_on_delivery']))
       .max(10)
       .optional(),
+    // size and weight, judged against maxheight/maxwidth/maxlength/maxweight/maxaxleload on roads
+    heightM: z.number().positive('must be greater than 0').max(10, 'must be at most 10 m').optional(),
+    widthM: z.number().positive('must be greater than 0').max(5, 'must be at most 5 m').optional(),
+    lengthM: z.number().positive('must be greater than 0').max(30, 'must be at most 30 m').optional(),
+    grossWeightG: z
+      .number()
+      .int()
+      .positive('must be greater than 0')
+      .max(60_000_000, 'must be at most 60 t')
+      .optional(),
+    axleLoadG: z
+      .number()
+      .int()
+      .positive('must be greater than 0')
+      .max(20_000_000, 'must be at most 20 t')
+      .optional(),
   })
   .refine((v) => v.shiftEnd > v.shiftStart, {
     path: ['shiftEnd'],
     message: 'shift end must be after its start',
+  })
+  .refine((v) => v.axleLoadG === undefined || v.grossWeightG === undefined || v.axleLoadG <= v.grossWeightG, {
+    path: ['axleLoadG'],
+    message: 'axle load must not exceed the gross weight',
   });
 export type CreateVehicleInput = z.infer<typeof createVehicleSchema>;
 

@@ -1,5 +1,6 @@
 import { grown } from '../typed-arrays';
 import { MinHeap } from '../heap';
+import { AdjacencyLists } from './adjacency';
 import { buildArcGraph, type RoadGraph, type Weighting } from '../road-graph';
 
 /**
@@ -99,14 +100,6 @@ class Arcs {
   }
 }
 
-function removeValue(list: number[], value: number): void {
-  const i = list.indexOf(value);
-  if (i >= 0) {
-    list[i] = list[list.length - 1];
-    list.pop();
-  }
-}
-
 /**
  * Contracts the graph under `weighting`: node order by lazy updates of
  * priority = 10·edge difference + original-edge difference + 5·contracted neighbours + 2·level, with witness
@@ -122,21 +115,30 @@ export function contract(
   const base = buildArcGraph(graph, weighting);
   const n = base.nodeCount; // graph nodes plus via copies of turn restrictions
   const arcs = new Arcs(Math.max(16, base.outTarget.length * 2));
-  const outAdj: number[][] = new Array(n);
-  const inAdj: number[][] = new Array(n);
-  for (let v = 0; v < n; v++) {
-    outAdj[v] = [];
-    inAdj[v] = [];
+  // adjacency as arc ids per node, in typed-array slabs (see adjacency.ts)
+  const outAdj = new AdjacencyLists(n, base.outTarget.length * 3);
+  const inAdj = new AdjacencyLists(n, base.outTarget.length * 3);
+  const outDeg = new Int32Array(n);
+  const inDeg = new Int32Array(n);
+  for (let u = 0; u < n; u++) {
+    outDeg[u] = base.outFirst[u + 1] - base.outFirst[u];
+    inDeg[u] = base.inFirst[u + 1] - base.inFirst[u];
   }
+  outAdj.reserve(outDeg);
+  inAdj.reserve(inDeg);
+  const { start: outStart, size: outSize } = outAdj;
+  const { start: inStart, size: inSize } = inAdj;
   // Original arcs, keeping only the best of parallel arcs.
   for (let u = 0; u < n; u++) {
-    const list = outAdj[u];
     for (let i = base.outFirst[u]; i < base.outFirst[u + 1]; i++) {
       const v = base.outTarget[i];
       const w = base.outWeight[i];
       const aux = base.outAux[i];
       let dup = -1;
-      for (const a of list) if (arcs.to[a] === v) dup = a;
+      for (let k = outStart[u], end = k + outSize[u]; k < end; k++) {
+        const a = outAdj.slab[k];
+        if (arcs.to[a] === v) dup = a;
+      }
       if (dup >= 0) {
         if (w < arcs.weight[dup] || (w === arcs.weight[dup] && aux < arcs.aux[dup])) {
           arcs.weight[dup] = w;
@@ -146,8 +148,8 @@ export function contract(
         continue;
       }
       const a = arcs.add(u, v, w, aux, -1 - base.outEdgeDir[i], -1, 1);
-      list.push(a);
-      inAdj[v].push(a);
+      outAdj.push(u, a);
+      inAdj.push(v, a);
     }
   }
 
@@ -174,9 +176,9 @@ export function contract(
       if (d > dist[x]) continue;
       if (d > maxWeight || ++settled > settleLimit) break;
       if (targetMark[x] === stamp && --targetsLeft === 0) break;
-      const list = outAdj[x];
-      for (let i = 0; i < list.length; i++) {
-        const a = list[i];
+      const slab = outAdj.slab;
+      for (let i = outStart[x], end = i + outSize[x]; i < end; i++) {
+        const a = slab[i];
         const y = to[a];
         if (y === avoid) continue;
         const nd = d + weight[a];
@@ -195,17 +197,19 @@ export function contract(
   const processNode = (v: number, simulate: boolean): void => {
     simAdded = 0;
     simOrig = 0;
-    const ins = inAdj[v];
-    const outs = outAdj[v];
-    for (let i = 0; i < ins.length; i++) {
-      const a1 = ins[i];
+    // shortcuts added below go to other nodes' lists, so v's list sizes stay put during the loop;
+    // its blocks may still move (slab growth or compaction): read start[v] afresh each time
+    const inN = inSize[v];
+    const outN = outSize[v];
+    for (let i = 0; i < inN; i++) {
+      const a1 = inAdj.slab[inStart[v] + i];
       const u = arcs.from[a1];
       const w1 = arcs.weight[a1];
       let maxW = -1;
       const mark = stamp + 1; // the stamp the witness search below will use
       targetsLeft = 0;
-      for (let j = 0; j < outs.length; j++) {
-        const a2 = outs[j];
+      for (let j = 0; j < outN; j++) {
+        const a2 = outAdj.slab[outStart[v] + j];
         const w = arcs.to[a2];
         if (w === u) continue;
         const c = w1 + arcs.weight[a2];
@@ -217,8 +221,8 @@ export function contract(
       }
       if (maxW < 0) continue;
       witness(u, v, maxW, simulate ? simulateLimit : witnessLimit);
-      for (let j = 0; j < outs.length; j++) {
-        const a2 = outs[j];
+      for (let j = 0; j < outN; j++) {
+        const a2 = outAdj.slab[outStart[v] + j];
         const w = arcs.to[a2];
         if (w === u) continue;
         const c = w1 + arcs.weight[a2];
@@ -231,9 +235,8 @@ export function contract(
     }
   };
   const addShortcut = (u: number, w: number, weight: number, aux: number, a1: number, a2: number): void => {
-    const list = outAdj[u];
-    for (let i = 0; i < list.length; i++) {
-      const a = list[i];
+    for (let i = outStart[u], end = i + outSize[u]; i < end; i++) {
+      const a = outAdj.slab[i];
       if (arcs.to[a] !== w) continue;
       if (arcs.weight[a] <= weight) return;
       arcs.weight[a] = weight;
@@ -244,8 +247,8 @@ export function contract(
       return;
     }
     const a = arcs.add(u, w, weight, aux, a1, a2, arcs.orig[a1] + arcs.orig[a2]);
-    list.push(a);
-    inAdj[w].push(a);
+    outAdj.push(u, a);
+    inAdj.push(w, a);
   };
 
   const [wEdge, wOrig, wNeighbours, wLevel] = options.priorityWeights ?? [10, 1, 5, 2];
@@ -254,12 +257,10 @@ export function contract(
   const priority = new Float64Array(n);
   const computePriority = (v: number): number => {
     processNode(v, true);
-    const ins = inAdj[v];
-    const outs = outAdj[v];
     let removedOrig = 0;
-    for (let i = 0; i < ins.length; i++) removedOrig += arcs.orig[ins[i]];
-    for (let i = 0; i < outs.length; i++) removedOrig += arcs.orig[outs[i]];
-    const edgeDiff = simAdded - ins.length - outs.length;
+    for (let i = inStart[v], end = i + inSize[v]; i < end; i++) removedOrig += arcs.orig[inAdj.slab[i]];
+    for (let i = outStart[v], end = i + outSize[v]; i < end; i++) removedOrig += arcs.orig[outAdj.slab[i]];
+    const edgeDiff = simAdded - inSize[v] - outSize[v];
     return (
       wEdge * edgeDiff +
       wOrig * (simOrig - removedOrig) +
@@ -276,6 +277,7 @@ export function contract(
   const rank = new Uint32Array(n);
   const contracted = new Uint8Array(n);
   const neighbourMark = new Int32Array(n).fill(-1);
+  let neighbours = new Int32Array(64);
   let nextRank = 0;
   while (queue.length > 0) {
     const p = queue.peekValue();
@@ -291,26 +293,29 @@ export function contract(
     processNode(v, false);
     contracted[v] = 1;
     rank[v] = nextRank++;
-    const ins = inAdj[v];
-    const outs = outAdj[v];
-    const neighbours: number[] = [];
-    for (let i = 0; i < ins.length; i++) {
-      const u = arcs.from[ins[i]];
-      removeValue(outAdj[u], ins[i]);
+    let neighbourCount = 0;
+    for (let i = inStart[v], end = i + inSize[v]; i < end; i++) {
+      const a = inAdj.slab[i];
+      const u = arcs.from[a];
+      outAdj.remove(u, a);
       if (neighbourMark[u] !== v) {
         neighbourMark[u] = v;
-        neighbours.push(u);
+        if (neighbourCount === neighbours.length) neighbours = grown(neighbours, neighbourCount * 2);
+        neighbours[neighbourCount++] = u;
       }
     }
-    for (let i = 0; i < outs.length; i++) {
-      const w = arcs.to[outs[i]];
-      removeValue(inAdj[w], outs[i]);
+    for (let i = outStart[v], end = i + outSize[v]; i < end; i++) {
+      const a = outAdj.slab[i];
+      const w = arcs.to[a];
+      inAdj.remove(w, a);
       if (neighbourMark[w] !== v) {
         neighbourMark[w] = v;
-        neighbours.push(w);
+        if (neighbourCount === neighbours.length) neighbours = grown(neighbours, neighbourCount * 2);
+        neighbours[neighbourCount++] = w;
       }
     }
-    for (const u of neighbours) {
+    for (let k = 0; k < neighbourCount; k++) {
+      const u = neighbours[k];
       contractedNeighbours[u]++;
       if (level[u] < level[v] + 1) level[u] = level[v] + 1;
       priority[u] = computePriority(u);
@@ -324,8 +329,8 @@ export function contract(
   const upFirst = new Uint32Array(n + 1);
   const downFirst = new Uint32Array(n + 1);
   for (let r = 0; r < n; r++) {
-    upFirst[r + 1] = upFirst[r] + outAdj[order[r]].length;
-    downFirst[r + 1] = downFirst[r] + inAdj[order[r]].length;
+    upFirst[r + 1] = upFirst[r] + outSize[order[r]];
+    downFirst[r + 1] = downFirst[r] + inSize[order[r]];
   }
   const mUp = upFirst[n];
   const mDown = downFirst[n];
@@ -340,14 +345,16 @@ export function contract(
   for (let r = 0; r < n; r++) {
     const v = order[r];
     let k = upFirst[r];
-    for (const a of outAdj[v]) {
+    for (let i = outStart[v], end = i + outSize[v]; i < end; i++) {
+      const a = outAdj.slab[i];
       upTarget[k] = rank[arcs.to[a]];
       upWeight[k] = arcs.weight[a];
       upAux[k] = arcs.aux[a];
       upArc[k++] = a;
     }
     k = downFirst[r];
-    for (const a of inAdj[v]) {
+    for (let i = inStart[v], end = i + inSize[v]; i < end; i++) {
+      const a = inAdj.slab[i];
       downSource[k] = rank[arcs.from[a]];
       downWeight[k] = arcs.weight[a];
       downAux[k] = arcs.aux[a];

@@ -39,8 +39,8 @@ export class ChManyToMany {
   compute(
     sources: readonly Seeds[],
     targets: readonly Seeds[],
-    outWeight: Float64Array,
-    outAux: Float64Array,
+    outWeight: Float64Array | Float32Array,
+    outAux: Float64Array | Float32Array,
   ): void {
     const ch = this.ch;
     const n = ch.nodeCount;
@@ -81,8 +81,8 @@ export class ChManyToMany {
     seeds: Seeds,
     forward: boolean,
     index: number,
-    outWeight: Float64Array | null,
-    outAux: Float64Array | null,
+    outWeight: Float64Array | Float32Array | null,
+    outAux: Float64Array | Float32Array | null,
     rowOffset: number,
   ): void {
     const ch = this.ch;

@@ -15,7 +15,7 @@ export interface OsmData {
   wayRefFirst: Uint32Array;
   wayRefs: Float64Array;
   wayTags: OsmTags[];
-  /** Tags of nodes carrying a `barrier` tag, by OSM node id. */
+  /** Tags of nodes carrying a `barrier` tag or a dimension limit (`maxheight`, …; see NODE_KEYS_KEPT), by OSM node id. */
   barriers: Map<number, OsmTags>;
   /** Relations tagged `type=restriction` (turn restrictions). */
   restrictions: OsmRestriction[];
@@ -52,6 +52,18 @@ export function restrictionFromMembers(
 }
 
 /** A growable Float64Array. */
+/** Node tags that make a node worth keeping: barriers and physical limits at a point (an underpass, a bridge). */
+export const NODE_KEYS_KEPT: ReadonlySet<string> = new Set([
+  'barrier',
+  'maxheight',
+  'maxheight:physical',
+  'maxwidth',
+  'maxwidth:physical',
+  'maxlength',
+  'maxweight',
+  'maxaxleload',
+]);
+
 export class F64List {
   data: Float64Array;
   length = 0;

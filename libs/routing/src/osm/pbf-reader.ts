@@ -2,7 +2,7 @@ import { inflateSync } from 'node:zlib';
 import Pbf from 'pbf';
 import { RoutingError } from '../errors';
 import type { OsmTags } from '../profiles';
-import { OsmCollector, restrictionFromMembers, type OsmData } from './osm-data';
+import { NODE_KEYS_KEPT, OsmCollector, restrictionFromMembers, type OsmData } from './osm-data';
 
 /*
  * OSM PBF (https://wiki.openstreetmap.org/wiki/PBF_Format): a sequence of
@@ -112,7 +112,7 @@ function decodeDense(pbf: Pbf, end: number, blk: Block, out: OsmCollector): void
   let id = 0;
   let lat = 0;
   let lon = 0;
-  // keys_vals: per node, key/value string indexes, then 0; only barrier nodes are kept
+  // keys_vals: per node, key/value string indexes, then 0; only barrier and limit nodes are kept
   const strings = blk.strings;
   let kv = 0;
   for (let i = 0; i < ids.length; i++) {
@@ -128,7 +128,7 @@ function decodeDense(pbf: Pbf, end: number, blk: Block, out: OsmCollector): void
     const start = kv;
     let barrier = false;
     while (kv < keysVals.length && keysVals[kv] !== 0) {
-      if (strings[keysVals[kv]] === 'barrier') barrier = true;
+      if (NODE_KEYS_KEPT.has(strings[keysVals[kv]])) barrier = true;
       kv += 2;
     }
     if (barrier) {
@@ -162,7 +162,7 @@ function decodeNode(pbf: Pbf, end: number, blk: Block, out: OsmCollector): void 
     (blk.lonOffset + blk.granularity * lon) * 1e-9,
     (blk.latOffset + blk.granularity * lat) * 1e-9,
   );
-  if (keys.some((k) => blk.strings[k] === 'barrier')) {
+  if (keys.some((k) => NODE_KEYS_KEPT.has(blk.strings[k]))) {
     out.addBarrier(id, tagsOf(keys, vals, blk.strings, `node ${id}`));
   }
 }

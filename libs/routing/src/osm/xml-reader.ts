@@ -1,7 +1,7 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { RoutingError } from '../errors';
 import type { OsmTags } from '../profiles';
-import { OsmCollector, restrictionFromMembers, type OsmData } from './osm-data';
+import { NODE_KEYS_KEPT, OsmCollector, restrictionFromMembers, type OsmData } from './osm-data';
 
 /** Parses OSM XML (`<osm><node/><way><nd/><tag/></way>…`). Throws RoutingError('corrupt-file') on malformed XML. */
 export function readOsmXml(text: string, name = 'file'): OsmData {
@@ -74,7 +74,8 @@ export function readOsmXml(text: string, name = 'file'): OsmData {
   });
   parser.on('closetag', (tag) => {
     if (tag.name === 'node') {
-      if (nodeTags.barrier !== undefined) out.addBarrier(nodeId, nodeTags as OsmTags);
+      if (Object.keys(nodeTags).some((k) => NODE_KEYS_KEPT.has(k)))
+        out.addBarrier(nodeId, nodeTags as OsmTags);
       nodeId = -1;
     } else if (tag.name === 'way') {
       out.addWay(wayId, refs, tags as OsmTags);

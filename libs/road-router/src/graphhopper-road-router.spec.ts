@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { RoutingError } from '../errors';
+import { RoutingError } from '@rd/routing';
 import { GraphHopperRoadRouter } from './graphhopper-road-router';
 
 const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(join(__dirname, '..', '..', 'test-fixtures', 'graphhopper', name), 'utf8'));
+  JSON.parse(readFileSync(join(__dirname, '..', 'test-fixtures', 'graphhopper', name), 'utf8'));
 
 interface Recorded {
   url: string;

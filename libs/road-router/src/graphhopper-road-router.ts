@@ -1,18 +1,22 @@
 import GraphHopperMatrix from 'graphhopper-js-api-client/src/GraphHopperMatrix.js';
 import GraphHopperRouting from 'graphhopper-js-api-client/src/GraphHopperRouting.js';
-import { RoutingError } from '../errors';
-import { haversineM, type LonLat } from '../geo';
-import type { Weighting } from '../road-graph';
-import type {
-  Location,
-  Matrix,
-  MatrixOptions,
-  RoadRouter,
-  RouteOptions,
-  RouteResult,
-  SnapRequestOptions,
-} from '../road-router';
-import { DEFAULT_MAX_SNAP_DISTANCE_M, type SnapFailure, type SnappedPoint, type SnapResult } from '../snap';
+import {
+  DEFAULT_MAX_SNAP_DISTANCE_M,
+  haversineM,
+  RoutingError,
+  type LonLat,
+  type Location,
+  type Matrix,
+  type MatrixOptions,
+  type RoadRouter,
+  type RouteOptions,
+  type RouteResult,
+  type SnapFailure,
+  type SnappedPoint,
+  type SnapRequestOptions,
+  type SnapResult,
+  type Weighting,
+} from '@rd/routing';
 
 /** Our profile → the GraphHopper server's profile name, per weighting (a string serves both). */
 export type GraphHopperProfileMap = Record<string, string | { fastest: string; shortest?: string }>;
@@ -132,8 +136,8 @@ export class GraphHopperRoadRouter implements RoadRouter {
     const weighting = options.weighting ?? 'fastest';
     const a = toLonLat(from);
     const b = toLonLat(to);
-    const badA = invalid(a, profile);
-    const badB = invalid(b, profile);
+    const badA = failureOf(from) ?? invalid(a, profile);
+    const badB = failureOf(to) ?? invalid(b, profile);
     const bad = (badA ?? badB) as SnapFailure | null;
     if (bad) return { ok: false, reason: 'snap-failed', message: bad.message, from: badA, to: badB };
     const r = await this.requestRoute(a, b, profile, weighting);
@@ -185,8 +189,12 @@ export class GraphHopperRoadRouter implements RoadRouter {
     const cols = tgt.length;
     const durationsS = new Float64Array(rows * cols).fill(Infinity);
     const distancesM = new Float64Array(rows * cols).fill(Infinity);
-    const srcResults: SnapResult[] = src.map((p) => invalid(p, profile) ?? unsnapped(p, profile));
-    const tgtResults: SnapResult[] = tgt.map((p) => invalid(p, profile) ?? unsnapped(p, profile));
+    const srcResults: SnapResult[] = src.map(
+      (p, i) => failureOf(sources[i]) ?? invalid(p, profile) ?? unsnapped(p, profile),
+    );
+    const tgtResults: SnapResult[] = tgt.map(
+      (p, j) => failureOf(targets[j]) ?? invalid(p, profile) ?? unsnapped(p, profile),
+    );
     const srcIdx = src.map((_, i) => i).filter((i) => srcResults[i].ok);
     const tgtIdx = tgt.map((_, j) => j).filter((j) => tgtResults[j].ok);
     if (srcIdx.length > 0 && tgtIdx.length > 0) {
@@ -246,10 +254,18 @@ export class GraphHopperRoadRouter implements RoadRouter {
   }
 }
 
+/** GraphHopper snaps on its side and owns no data id: points go as coordinates (failed snaps stay failures). */
+export const GRAPHHOPPER_DATA_ID = 'graphhopper';
+
 function toLonLat(l: Location): LonLat {
   if (Array.isArray(l)) return l as LonLat;
-  const sp = l as SnappedPoint;
-  return sp.snapped;
+  const r = l as SnapResult;
+  return r.ok ? r.snapped : r.input;
+}
+
+/** A failed snap result passed in as a location stays that point's error. */
+function failureOf(l: Location): SnapFailure | null {
+  return !Array.isArray(l) && (l as SnapResult).ok === false ? (l as SnapFailure) : null;
 }
 
 function invalid(p: LonLat, profile: string): SnapResult | null {
@@ -273,7 +289,16 @@ function invalid(p: LonLat, profile: string): SnapResult | null {
 }
 
 function unsnapped(p: LonLat, profile: string): SnappedPoint {
-  return { ok: true, profile, input: p, snapped: p, offRoadM: NaN, edgeId: -1, fraction: NaN };
+  return {
+    ok: true,
+    profile,
+    dataId: GRAPHHOPPER_DATA_ID,
+    input: p,
+    snapped: p,
+    offRoadM: NaN,
+    edgeId: -1,
+    fraction: NaN,
+  };
 }
 
 function snapFromGh(input: LonLat, snapped: number[] | undefined, profile: string, maxM: number): SnapResult {
@@ -290,5 +315,14 @@ function snapFromGh(input: LonLat, snapped: number[] | undefined, profile: strin
       message: `[${input[0]}, ${input[1]}] is ${Math.round(off)} m from the nearest road, more than the ${maxM} m limit`,
     };
   }
-  return { ok: true, profile, input, snapped: s, offRoadM: off, edgeId: -1, fraction: NaN };
+  return {
+    ok: true,
+    profile,
+    dataId: GRAPHHOPPER_DATA_ID,
+    input,
+    snapped: s,
+    offRoadM: off,
+    edgeId: -1,
+    fraction: NaN,
+  };
 }

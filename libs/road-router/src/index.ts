@@ -1,0 +1,2 @@
+export * from './create-road-router';
+export * from './graphhopper-road-router';
