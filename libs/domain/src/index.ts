@@ -1,5 +1,6 @@
 export * from './entities';
 export * from './errors/domain-error';
+export * from './errors/queue-decision';
 export * from './migrations';
 export * from './parcel/parcel-state';
 export * from './schemas';

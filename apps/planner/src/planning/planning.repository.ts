@@ -56,6 +56,15 @@ const lineJson = (coords: Array<[number, number]> | null) =>
 export class PlanningRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
+  /** A region exists once it has a hub or an imported map. */
+  async regionExists(region: string): Promise<boolean> {
+    const rows: SqlRow[] = await this.db.query(
+      `SELECT EXISTS (SELECT 1 FROM hubs WHERE region = $1) OR EXISTS (SELECT 1 FROM maps WHERE region = $1) AS known`,
+      [region],
+    );
+    return rows[0]?.known === true;
+  }
+
   /** The planning day: the requested one, else the day of the earliest open order window (UTC). */
   async defaultPlanDate(region: string): Promise<string | null> {
     const rows: SqlRow[] = await this.db.query(

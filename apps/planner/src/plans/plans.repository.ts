@@ -187,8 +187,10 @@ export class PlansRepository {
   }
 
   async setRouteLock(planId: string, vehicleId: string, locked: boolean): Promise<boolean> {
+    // TypeORM answers an UPDATE with [rows, affected count]: wrapped in a SELECT it answers rows only.
     const rows: SqlRow[] = await this.db.query(
-      `UPDATE plan_routes SET locked = $3 WHERE plan_id = $1 AND vehicle_id = $2 RETURNING id`,
+      `WITH changed AS (UPDATE plan_routes SET locked = $3 WHERE plan_id = $1 AND vehicle_id = $2 RETURNING id)
+       SELECT id FROM changed`,
       [planId, vehicleId, locked],
     );
     return rows.length > 0;

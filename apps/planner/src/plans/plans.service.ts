@@ -5,6 +5,7 @@ import { appendParcelEvent } from '@rd/database';
 import { applyParcelEvent, DomainError, DomainErrorCode, type ParcelState } from '@rd/domain';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import { PlanningRunsRepository } from '../planning/planning-runs.repository';
+import { PlanningRepository } from '../planning/planning.repository';
 import { PlansRepository, type PlanHeader, type PlanView } from './plans.repository';
 
 export interface CommitReport {
@@ -29,6 +30,7 @@ export class PlansService {
   constructor(
     private readonly plans: PlansRepository,
     private readonly planningRuns: PlanningRunsRepository,
+    private readonly regions: PlanningRepository,
     @Inject(PLANNING_QUEUE_TOKEN) private readonly queue: PlanningQueue,
   ) {}
 
@@ -76,6 +78,7 @@ export class PlansService {
 
   /** A dispatcher's "plan now": a job of its own (not debounced), returned so its progress can be read. */
   async planNow(region: string, principal: Principal, planDate?: string): Promise<{ jobId: string }> {
+    if (!(await this.regions.regionExists(region))) throw DomainError.notFound('region', region);
     const jobId = `now:${region}:${randomUUID()}`;
     await this.queue.enqueue(
       {
