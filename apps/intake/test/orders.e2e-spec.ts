@@ -43,7 +43,12 @@ describe('orders API (PostgreSQL + PostGIS, Redis)', () => {
     const jobs = await app.queue.queue.getJobs(['waiting', 'delayed', 'active']);
     expect(jobs.map((j) => j.data)).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ reason: 'orders_accepted', region: 'default', orderIds: [res.body.id] }),
+        // Orders posted by other tests within the debounce window share the job.
+        expect.objectContaining({
+          reason: 'orders_accepted',
+          region: 'default',
+          orderIds: expect.arrayContaining([res.body.id]),
+        }),
       ]),
     );
     expect(jobs.every((j) => String(j.id).startsWith('plan:default:'))).toBe(true);
