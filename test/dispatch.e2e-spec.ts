@@ -346,6 +346,7 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
     expect(cold).toHaveLength(1);
     const refused = await api(planner)
       .post(`/regions/${REGION}/plans/current/moves`, dispatcher(), {
+        baseVersion: plan.version,
         orderId: cold[0].id,
         toVehicleId: motorbike.id,
         position: 0,
@@ -355,6 +356,7 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
     expect(refused.body.details[0].reason).toMatch(/skill/i);
     await api(planner)
       .post(`/regions/${REGION}/plans/current/moves`, dispatcher(), {
+        baseVersion: plan.version,
         orderId: 'x',
         toVehicleId: motorbike.id,
         position: 0,
@@ -369,12 +371,13 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
         for (const position of [stops.length - 1, 0, 1]) {
           if (position === from) continue;
           const res = await api(planner).post(`/regions/${REGION}/plans/current/moves`, dispatcher(), {
+            baseVersion: plan.version,
             orderId: stops[from].orderId,
             toVehicleId: route.vehicleId,
             position,
           });
           if (res.status === 201) {
-            moved = { ...res.body, orderId: stops[from].orderId, vehicleId: route.vehicleId, position };
+            moved = { ...res.body, orderId: stops[from].orderId, vehicleId: route.vehicleId, position, from };
             break outer;
           }
           expect(res.status).toBe(409);
@@ -391,6 +394,25 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
     const old = (await api(planner).get(`/regions/${REGION}/plans/${plan.version}`, dispatcher()).expect(200))
       .body;
     expect(old.status).toBe('superseded');
+
+    // An edit names the version it starts from: a stale one is 409 with the current version.
+    const back = { orderId: moved!.orderId, toVehicleId: moved!.vehicleId, position: moved!.from };
+    const stale = await api(planner)
+      .post(`/regions/${REGION}/plans/current/moves`, dispatcher(), { ...back, baseVersion: plan.version })
+      .expect(409);
+    expect(stale.body).toMatchObject({ error: 'conflict', currentVersion: next.version });
+    // Two dispatchers moving at once from the same version: one is stored, the other is told it is stale.
+    const both = await Promise.all(
+      [0, 1].map(() =>
+        api(planner).post(`/regions/${REGION}/plans/current/moves`, dispatcher(), {
+          ...back,
+          baseVersion: next.version,
+        }),
+      ),
+    );
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(both.find((r) => r.status === 409)!.body.currentVersion).toBe(next.version + 1);
+    expect((await currentPlan())!.version).toBe(next.version + 1);
   });
 
   it('shows a courier only their own route and a printable sheet; checks roles on every plan endpoint', async () => {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DronePort, FleetVehicle, HubRow, LockedRoute, OpenOrder, PlanningData } from './planning-data';
 import { type SqlRow } from '@rd/database';
+import { DomainError, DomainErrorCode } from '@rd/domain';
 
 const DAY_MS = 86_400_000;
 
@@ -47,6 +48,16 @@ export interface PlanToStore {
   summary: Record<string, unknown>;
   routes: StoredRoute[];
   unassigned: Array<{ orderId: string; reason: string; detail: string | null }>;
+}
+
+/** 409 for an edit whose base version is no longer the current plan, naming the current version. */
+export function stalePlanError(region: string, currentVersion: number | null): DomainError {
+  return new DomainError(
+    DomainErrorCode.Conflict,
+    `the plan of ${region} changed since this edit's base version: the current version is ${currentVersion}`,
+    [{ field: 'baseVersion', reason: 'is not the current plan version' }],
+    { currentVersion },
+  );
 }
 
 const lineJson = (coords: Array<[number, number]> | null) =>
@@ -280,6 +291,15 @@ export class PlanningRepository {
         );
         if (seen.length)
           return { id: seen[0].id as string, version: seen[0].version as number, created: false };
+      }
+      if (plan.source === 'dispatcher' && plan.basedOn) {
+        // An edit stores only on top of the version it started from: two dispatchers' moves never lose one.
+        const [current] = (await m.query(
+          `SELECT id, version FROM plans WHERE region = $1 AND status = 'current'`,
+          [plan.region],
+        )) as SqlRow[];
+        if (current?.id !== plan.basedOn)
+          throw stalePlanError(plan.region, (current?.version as number) ?? null);
       }
       const [{ next }] = (await m.query(
         `SELECT coalesce(max(version), 0) + 1 AS next FROM plans WHERE region = $1`,

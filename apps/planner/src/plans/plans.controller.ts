@@ -19,6 +19,8 @@ const planNowBody = z.strictObject({ planDate: z.iso.date().optional() });
 const lockBody = z.strictObject({ locked: z.boolean() });
 const uuidParam = z.uuid('must be a UUID');
 const moveBody = z.strictObject({
+  /** The plan version the dispatcher is looking at: a stale one is 409 with the current version. */
+  baseVersion: z.number().int().min(1),
   orderId: z.uuid('must be a UUID'),
   toVehicleId: z.uuid('must be a UUID'),
   /** Position among the target route's stops (0 = first); past the end appends. */
