@@ -160,3 +160,41 @@ describe('bulk intake (PostgreSQL + PostGIS, Redis)', () => {
       .expect(403);
   });
 });
+
+describe('bulk intake caps parcels, not only rows', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp('bulk-caps', createIntakeApp, { BULK_MAX_PARCELS: '50' });
+    await createHub(app, { code: 'AD-LAVELLA' });
+  });
+  afterAll(() => app.close());
+
+  it('refuses an upload whose rows ask for more parcels than the cap, storing nothing', async () => {
+    const csv = [
+      HEADER,
+      pickupRow(1, { parcel_count: '30', village: 'Caps' }),
+      pickupRow(2, { parcel_count: '30', village: 'Caps' }),
+    ].join('\n');
+    const res = await request(app.app.getHttpServer())
+      .post('/v1/orders/bulk')
+      .set('Authorization', app.auth('dispatcher'))
+      .set('Content-Type', 'text/csv')
+      .send(csv)
+      .expect(400);
+    expect(res.body.details).toEqual([
+      { field: '(upload)', reason: expect.stringMatching(/at most 50 parcels/) },
+    ]);
+    const listed = await request(app.app.getHttpServer())
+      .get('/v1/orders?village=Caps')
+      .set('Authorization', app.auth('dispatcher'))
+      .expect(200);
+    expect(listed.body.items).toEqual([]);
+    const small = [HEADER, pickupRow(3, { parcel_count: '25', village: 'Caps' })].join('\n');
+    await request(app.app.getHttpServer())
+      .post('/v1/orders/bulk')
+      .set('Authorization', app.auth('dispatcher'))
+      .set('Content-Type', 'text/csv')
+      .send(small)
+      .expect(200);
+  });
+});

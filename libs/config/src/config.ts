@@ -69,6 +69,8 @@ export const configSchema = z.object({
   /** How often the queue looks for jobs whose worker died (stalled) to run them again. */
   QUEUE_STALLED_CHECK_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
   BULK_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+  /** Parcels per bulk upload (rows × parcel_count): the row cap alone let 2,000 rows make 200,000 parcels. */
+  BULK_MAX_PARCELS: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });

@@ -55,7 +55,7 @@ export class BulkIntakeService {
 
     raw.rows.forEach((row, i) => {
       const rowNo = i + 1;
-      const errors: ErrorDetail[] = [];
+      const errors: ErrorDetail[] = [...(row.errors ?? [])];
       let key: string | null = null;
       if (row.key !== undefined) {
         const parsedKey = idempotencyKeySchema.safeParse(row.key);
@@ -80,6 +80,19 @@ export class BulkIntakeService {
       }
       candidates.push(candidate);
     });
+
+    const parcels = candidates.reduce((sum, c) => sum + c.input.parcels.length, 0);
+    if (parcels > this.config.BULK_MAX_PARCELS) {
+      throw DomainError.validation(
+        [
+          {
+            field: '(upload)',
+            reason: `at most ${this.config.BULK_MAX_PARCELS} parcels per upload (got ${parcels})`,
+          },
+        ],
+        'too many parcels',
+      );
+    }
 
     // Keys seen before this upload: the same body is a duplicate, another body is refused.
     const existing = await this.orders.findByIdempotencyKeys([...firstByKey.keys()]);
@@ -127,7 +140,7 @@ export class BulkIntakeService {
   private rawRows(
     body: unknown,
     contentType: string,
-  ): { csv: boolean; rows: Array<{ order: unknown; key?: unknown }> } {
+  ): { csv: boolean; rows: Array<{ order: unknown; key?: unknown; errors?: ErrorDetail[] }> } {
     const max = this.config.BULK_MAX_ROWS;
     if (/text\/csv|text\/plain/.test(contentType)) {
       if (typeof body !== 'string')
