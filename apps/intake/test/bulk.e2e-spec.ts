@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { startApp, type RunningApp } from '@rd/testing';
 import { createIntakeApp } from '../src/create-intake-app';
-import { createHub, orderBody } from './fixtures';
+import { createHub, orderBody, tomorrowAt } from './fixtures';
 
 const HEADER =
   'idempotency_key,kind,hub_code,village,sender_name,sender_phone,sender_lon,sender_lat,sender_landmark,recipient_name,recipient_phone,recipient_lon,recipient_lat,recipient_landmark,window_start,window_end,priority,cold_chain,weight_g,length_mm,width_mm,height_mm,fragile,description,parcel_count';
@@ -22,8 +22,8 @@ function pickupRow(i: number, patch: Partial<Record<string, string>> = {}): stri
     recipient_lon: '1.521',
     recipient_lat: '42.507',
     recipient_landmark: '',
-    window_start: '2026-11-23T07:00:00Z',
-    window_end: '2026-11-23T17:00:00Z',
+    window_start: tomorrowAt(7),
+    window_end: tomorrowAt(17),
     priority: 'standard',
     cold_chain: i % 3 === 0 ? 'true' : 'false',
     weight_g: String(500 + (i % 20) * 250),
@@ -67,7 +67,7 @@ describe('bulk intake (PostgreSQL + PostGIS, Redis)', () => {
     for (let i = 1; i <= 2400; i++) rows.push(pickupRow(i));
     rows[9] = pickupRow(10, { weight_g: '0' });
     rows[99] = pickupRow(100, { sender_lat: '95' });
-    rows[1499] = pickupRow(1500, { window_end: '2026-11-23T06:00:00Z' });
+    rows[1499] = pickupRow(1500, { window_end: tomorrowAt(6) });
     rows[2000] = pickupRow(2001, { hub_code: 'NO-SUCH-HUB' });
     // A NUL byte passes validation but PostgreSQL refuses it: that batch falls back to row by row.
     rows[1200] = pickupRow(1201, { sender_landmark: 'gate\u0000' });

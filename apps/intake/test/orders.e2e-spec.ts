@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { startApp, type RunningApp } from '@rd/testing';
 import { createIntakeApp } from '../src/create-intake-app';
-import { createHub, orderBody, type Body } from './fixtures';
+import { createHub, orderBody, tomorrowAt, type Body } from './fixtures';
 
 describe('orders API (PostgreSQL + PostGIS, Redis)', () => {
   let app: RunningApp;
@@ -95,7 +95,7 @@ describe('orders API (PostgreSQL + PostGIS, Redis)', () => {
     const res = await post(
       orderBody({
         recipient: { name: 'X', phone: '12', location: [200, 42.5] },
-        window: { start: '2026-11-23T12:00:00Z', end: '2026-11-23T08:00:00Z' },
+        window: { start: tomorrowAt(12), end: tomorrowAt(8) },
         parcels: [{ weightG: 0, lengthMm: 1, widthMm: 1, heightMm: 1 }],
         status: 'completed',
       }),
@@ -114,6 +114,22 @@ describe('orders API (PostgreSQL + PostGIS, Redis)', () => {
         .then((r) => r.body.details[0].field),
     ).toBe('Idempotency-Key');
     expect((await listAll({})).length).toBe(before);
+  });
+
+  it('refuses implausible windows (long past, centuries long, far ahead) naming the field', async () => {
+    const cases: Array<[Body, string]> = [
+      [{ start: '1900-01-01T08:00:00Z', end: '1900-01-01T12:00:00Z' }, 'window.end'],
+      [{ start: '1900-01-01T00:00:00Z', end: '2200-01-01T00:00:00Z' }, 'window.end'],
+      [{ start: '2099-01-01T08:00:00Z', end: '2099-01-01T12:00:00Z' }, 'window.start'],
+    ];
+    for (const [window, field] of cases) {
+      const res = await post(orderBody({ window, village: 'Implausible' })).expect(400);
+      expect(res.body.details).toEqual([{ field, reason: expect.any(String) }]);
+    }
+    const stored = await http
+      .get('/v1/orders?village=Implausible')
+      .set('Authorization', app.auth('dispatcher'));
+    expect(stored.body.items).toEqual([]);
   });
 
   it('refuses an oversized body with 413 and malformed JSON with 400', async () => {

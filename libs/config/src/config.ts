@@ -68,6 +68,10 @@ export const configSchema = z.object({
   QUEUE_LOCK_MARGIN_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   /** How often the queue looks for jobs whose worker died (stalled) to run them again. */
   QUEUE_STALLED_CHECK_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
+  /** Plausible order windows: ended at most this long ago, at most this long, starting at most this far ahead. */
+  ORDER_WINDOW_PAST_GRACE_MIN: z.coerce.number().int().min(0).max(10_080).default(120),
+  ORDER_WINDOW_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(48),
+  ORDER_WINDOW_MAX_AHEAD_DAYS: z.coerce.number().int().min(1).max(366).default(60),
   BULK_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
   /** Parcels per bulk upload (rows × parcel_count): the row cap alone let 2,000 rows make 200,000 parcels. */
   BULK_MAX_PARCELS: z.coerce.number().int().min(1).max(10_000_000).default(50_000),

@@ -3,3 +3,4 @@ export * from './fleet.schema';
 export * from './order.schema';
 export * from './parcel.schema';
 export * from './planning-job.schema';
+export * from './order-window';
