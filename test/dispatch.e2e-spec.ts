@@ -455,6 +455,8 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
       .get('/courier/route-sheet', intake.auth('courier', routeWithCourier.courierId))
       .expect(200);
     expect(sheet.headers['content-type']).toMatch(/text\/html/);
+    // A route sheet lists names, phones and landmarks: never cached.
+    expect(sheet.headers['cache-control']).toBe('no-store');
     const myOrder = mine.routes[0].visits.find((v: Json) => v.type === 'stop').orderId;
     const myParcel = (await api(intake).get(`/orders/${myOrder}`, dispatcher()).expect(200)).body.parcels[0];
     expect(sheet.text).toContain(myParcel.trackingNumber);

@@ -19,6 +19,6 @@ export async function createIntakeApp(options: IntakeModuleOptions): Promise<INe
   );
   app.use(express.json({ limit: config.BODY_LIMIT }));
   configureHttpApp(app);
-  serveOpenApi(app, 'rural-dispatch intake', 'Order intake, parcel tracking, hubs and fleet.');
+  serveOpenApi(app, config, 'rural-dispatch intake', 'Order intake, parcel tracking, hubs and fleet.');
   return app;
 }

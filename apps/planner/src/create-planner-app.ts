@@ -11,6 +11,7 @@ export async function createPlannerApp(options: PlannerModuleOptions): Promise<I
   );
   serveOpenApi(
     app,
+    options.config,
     'rural-dispatch planner',
     'Road maps, planning runs, versioned plans, dispatcher changes and commits, courier routes.',
   );

@@ -22,6 +22,8 @@ const port = z.coerce.number().int().min(0).max(65535);
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: port.default(3000),
+  /** The OpenAPI document and Swagger UI: unset → served except in production. */
+  OPENAPI: z.enum(['on', 'off']).optional(),
   /** Unset: the embedded PGlite database (development and the demo only). */
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   /** Unset: planning jobs run in-process. */
@@ -115,3 +117,8 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** Whether the app serves its OpenAPI document and Swagger UI (off in production unless OPENAPI=on). */
+export function openApiEnabled(config: Pick<AppConfig, 'OPENAPI' | 'NODE_ENV'>): boolean {
+  return config.OPENAPI ? config.OPENAPI === 'on' : config.NODE_ENV !== 'production';
+}
