@@ -3,4 +3,5 @@ export * from './errors/domain-error';
 export * from './errors/queue-decision';
 export * from './migrations';
 export * from './parcel/parcel-state';
+export * from './parcel/event-time';
 export * from './schemas';
