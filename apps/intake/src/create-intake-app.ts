@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { authenticateBeforeBody } from '@rd/auth';
 import { configureHttpApp, logLevelsUpTo, serveOpenApi } from '@rd/http';
 import express from 'express';
 import { IntakeModule, type IntakeModuleOptions } from './intake.module';
@@ -11,6 +12,8 @@ export async function createIntakeApp(options: IntakeModuleOptions): Promise<INe
     bodyParser: false,
     logger: logLevelsUpTo(config.LOG_LEVEL),
   });
+  // The token is checked before any body is inflated or parsed (anonymous bodies cost nothing).
+  app.use(authenticateBeforeBody(config));
   // Bulk uploads get a larger cap than every other route; anything over a cap is a 413.
   app.use('/v1/orders/bulk', express.json({ limit: config.BULK_BODY_LIMIT }));
   app.use(
