@@ -16,10 +16,7 @@ export async function createIntakeApp(options: IntakeModuleOptions): Promise<INe
   app.use(authenticateBeforeBody(config));
   // Bulk uploads get a larger cap than every other route; anything over a cap is a 413.
   app.use('/v1/orders/bulk', express.json({ limit: config.BULK_BODY_LIMIT }));
-  app.use(
-    '/v1/orders/bulk',
-    express.text({ type: ['text/csv', 'text/plain'], limit: config.BULK_BODY_LIMIT }),
-  );
+  // CSV bulk bodies are streamed by the bulk service itself (row cap, inflation bound, strict decoding).
   app.use(express.json({ limit: config.BODY_LIMIT }));
   configureHttpApp(app);
   serveOpenApi(app, config, 'rural-dispatch intake', 'Order intake, parcel tracking, hubs and fleet.');

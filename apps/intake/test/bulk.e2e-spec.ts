@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { startApp, type RunningApp } from '@rd/testing';
 import { createIntakeApp } from '../src/create-intake-app';
@@ -196,5 +197,77 @@ describe('bulk intake caps parcels, not only rows', () => {
       .set('Content-Type', 'text/csv')
       .send(small)
       .expect(200);
+  });
+});
+
+describe('bulk intake under abusive uploads', () => {
+  let app: RunningApp;
+  const http = () => request(app.app.getHttpServer());
+  beforeAll(async () => {
+    app = await startApp('bulk-abuse', createIntakeApp, { BULK_MAX_ROWS: '1000' });
+    await createHub(app, { code: 'AD-LAVELLA' });
+  });
+  afterAll(() => app.close());
+
+  /** Health probes sent one after another while `work` runs: the slowest answer, in ms. */
+  async function slowestHealthDuring(work: Promise<unknown>): Promise<{ slowestMs: number; probes: number }> {
+    let done = false;
+    void work.finally(() => (done = true));
+    let slowestMs = 0;
+    let probes = 0;
+    while (!done) {
+      const t = Date.now();
+      await http().get('/v1/health').expect(200);
+      slowestMs = Math.max(slowestMs, Date.now() - t);
+      probes++;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return { slowestMs, probes };
+  }
+
+  it('stops a gzip bomb of short rows at the row cap and keeps answering health meanwhile', async () => {
+    // ~2 KB compressed, ~6 MB of one-field rows inflated.
+    const bomb = gzipSync(Buffer.from(`${HEADER}\n${'x\n'.repeat(3_000_000)}`));
+    expect(bomb.length).toBeLessThan(20_000);
+    const upload = http()
+      .post('/v1/orders/bulk')
+      .set('Authorization', app.auth('dispatcher'))
+      .set('Content-Type', 'text/csv')
+      .set('Content-Encoding', 'gzip')
+      .send(bomb)
+      .then((r) => r);
+    const health = await slowestHealthDuring(upload);
+    const res = await upload;
+    expect([400, 413]).toContain(res.status);
+    expect(res.body.details[0].reason).toMatch(/rows|inflat/);
+    // Generous: a frozen event loop answered after 31 s; a free one answers in milliseconds.
+    expect(health.slowestMs).toBeLessThan(1500);
+  });
+
+  it('refuses a CSV that is not UTF-8 unless its charset says GB18030/GBK, and never stores U+FFFD', async () => {
+    const gbkName = Buffer.from([0xc0, 0xee, 0xb4, 0xe5]); // 李村 in GBK
+    const row = Buffer.from(`${pickupRow(900, { village: 'GBKVILLAGE', sender_name: 'NAME' })}\n`);
+    const body = Buffer.concat([
+      Buffer.from(`${HEADER}\n`),
+      ...row
+        .toString()
+        .split('NAME')
+        .flatMap((part, i) => (i === 0 ? [Buffer.from(part)] : [gbkName, Buffer.from(part)])),
+    ]);
+    const post = (type: string) =>
+      http()
+        .post('/v1/orders/bulk')
+        .set('Authorization', app.auth('dispatcher'))
+        .set('Content-Type', type)
+        .send(body);
+    const refused = await post('text/csv').expect(400);
+    expect(refused.body.details).toEqual([{ field: '(csv)', reason: expect.stringMatching(/UTF-8/) }]);
+    const accepted = await post('text/csv; charset=gb18030').expect(200);
+    expect(accepted.body.accepted).toBe(1);
+    const order = await http()
+      .get(`/v1/orders/${accepted.body.rows[0].orderId}`)
+      .set('Authorization', app.auth('dispatcher'))
+      .expect(200);
+    expect(order.body.sender.name).toBe('李村');
   });
 });

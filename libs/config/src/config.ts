@@ -76,6 +76,8 @@ export const configSchema = z.object({
   ORDER_WINDOW_MAX_AHEAD_DAYS: z.coerce.number().int().min(1).max(366).default(60),
   /** A scan may be back-dated at most this far (phones offline for a while), never into the future. */
   EVENT_MAX_PAST_HOURS: z.coerce.number().int().min(1).max(720).default(6),
+  /** A compressed bulk upload may inflate at most this many times its size (beyond its first MiB). */
+  BULK_MAX_INFLATION_RATIO: z.coerce.number().int().min(2).max(10_000).default(50),
   BULK_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
   /** Parcels per bulk upload (rows × parcel_count): the row cap alone let 2,000 rows make 200,000 parcels. */
   BULK_MAX_PARCELS: z.coerce.number().int().min(1).max(10_000_000).default(50_000),

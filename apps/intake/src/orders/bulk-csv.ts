@@ -170,6 +170,14 @@ export interface ParsedCsv {
   records: Array<Record<string, string>>;
 }
 
+/** The required columns a header lacks, each as a detail. */
+export function missingColumns(header: string[]): ErrorDetail[] {
+  return REQUIRED.filter((c) => !header.includes(c)).map((c) => ({
+    field: c,
+    reason: 'required column is missing from the header',
+  }));
+}
+
 /** Parses the whole upload; a file without the required header is refused as a whole. */
 export function parseBulkCsv(text: string, maxRows: number): ParsedCsv {
   let records: Array<Record<string, string>>;
@@ -188,11 +196,7 @@ export function parseBulkCsv(text: string, maxRows: number): ParsedCsv {
     );
   }
   if (records.length === 0) throw DomainError.validation([{ field: '(csv)', reason: 'no data rows' }]);
-  const header = Object.keys(records[0]);
-  const missing: ErrorDetail[] = REQUIRED.filter((c) => !header.includes(c)).map((c) => ({
-    field: c,
-    reason: 'required column is missing from the header',
-  }));
+  const missing = missingColumns(Object.keys(records[0]));
   if (missing.length) throw DomainError.validation(missing, 'the CSV header is missing required columns');
   if (records.length > maxRows) {
     throw DomainError.validation(
