@@ -132,6 +132,33 @@ describe('orders API (PostgreSQL + PostGIS, Redis)', () => {
     expect(stored.body.items).toEqual([]);
   });
 
+  it('refuses a JSON body that is not valid UTF-8 instead of storing replacement characters', async () => {
+    const json = Buffer.from(
+      JSON.stringify(
+        orderBody({
+          village: 'Bytes',
+          sender: { name: 'NAME', phone: '+376 800 100', location: [1.521, 42.507] },
+        }),
+      ),
+    );
+    const at = json.indexOf('NAME');
+    const body = Buffer.concat([
+      json.subarray(0, at),
+      Buffer.from([0xc0, 0xee, 0xb4, 0xe5]),
+      json.subarray(at + 4),
+    ]);
+    const res = await request(app.app.getHttpServer())
+      .post('/v1/orders')
+      .set('Authorization', app.auth('dispatcher'))
+      .set('Content-Type', 'application/json')
+      .serialize((raw: unknown) => raw as string)
+      .send(body as unknown as object);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('validation_failed');
+    const stored = await http.get('/v1/orders?village=Bytes').set('Authorization', app.auth('dispatcher'));
+    expect(stored.body.items).toEqual([]);
+  });
+
   it('refuses an oversized body with 413 and malformed JSON with 400', async () => {
     const huge = orderBody({
       recipient: { name: 'x'.repeat(100_000), phone: '+376 600 200', location: [1.5, 42.5] },
