@@ -240,8 +240,10 @@ describe('bulk intake under abusive uploads', () => {
     const res = await upload;
     expect([400, 413]).toContain(res.status);
     expect(res.body.details[0].reason).toMatch(/rows|inflat/);
-    // Generous: a frozen event loop answered after 31 s; a free one answers in milliseconds.
-    expect(health.slowestMs).toBeLessThan(1500);
+    // Generous for a busy shared machine: a frozen event loop answered after 31 s (2.5 min with this
+    // body before the fix); a free one answers in milliseconds. Speed itself belongs in bench/.
+    expect(health.probes).toBeGreaterThan(0);
+    expect(health.slowestMs).toBeLessThan(10_000);
   });
 
   it('refuses a CSV that is not UTF-8 unless its charset says GB18030/GBK, and never stores U+FFFD', async () => {

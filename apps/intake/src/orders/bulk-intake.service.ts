@@ -6,6 +6,7 @@ import {
   DomainError,
   idempotencyKeySchema,
   zodDetails,
+  controlCharacterIssues,
   type ErrorDetail,
 } from '@rd/domain';
 import type { Readable } from 'node:stream';
@@ -90,6 +91,7 @@ export class BulkIntakeService {
       }
       const parsed = createOrderSchema.safeParse(row.order);
       if (!parsed.success) errors.push(...zodDetails(parsed.error));
+      else errors.push(...controlCharacterIssues(parsed.data));
       if (errors.length || !parsed.success) {
         reports[i] = { row: rowNo, status: 'rejected', errors: raw.csv ? errors.map(toCsvField) : errors };
         continue;

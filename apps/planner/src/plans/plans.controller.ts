@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal, Roles, type Principal } from '@rd/auth';
-import { DomainError, regionCode } from '@rd/domain';
+import { DomainError, queryNumber, regionCode } from '@rd/domain';
 import { ZodPipe } from '@rd/http';
 import { z } from 'zod';
 import { PlanEditsService } from '../planning/plan-edits.service';
@@ -13,7 +13,7 @@ class RegionPipe extends ZodPipe<typeof regionCode> {
     super(regionCode, 'the region');
   }
 }
-const versionSchema = z.coerce.number().int().min(1);
+const versionSchema = queryNumber(z.number().int().min(1).max(2_147_483_647));
 const compareQuery = z.object({ from: versionSchema, to: versionSchema });
 const planNowBody = z.strictObject({ planDate: z.iso.date().optional() });
 const lockBody = z.strictObject({ locked: z.boolean() });
