@@ -536,6 +536,73 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
     expect(compare.movedOrders.map((m: Json) => m.orderId)).toEqual(expect.arrayContaining(routed));
   });
 
+  it('keeps committed stops on their vehicle whichever plan became current meanwhile', async () => {
+    await useRegion('ad-keep');
+    const { plan } = await freshPlan(12, 'keep');
+    await api(planner).post(`/regions/${REGION}/plans/current/commit`, dispatcher()).expect(200);
+    const stopsOf = (p: Json): Record<string, string[]> =>
+      Object.fromEntries(
+        p.routes.map((r: Json) => [
+          r.vehicleId,
+          r.visits.filter((v: Json) => v.orderId).map((v: Json) => v.orderId),
+        ]),
+      );
+    const committed = stopsOf(plan);
+    // A plan for another day becomes the region's current plan; then new work arrives for today and
+    // today is planned again, with reasons to shuffle whatever is not held.
+    const otherDay = new Date(Date.parse(DAY) + 2 * 86_400_000).toISOString().slice(0, 10);
+    const other = await planner.queue.queue.add(
+      { ...planNowJob(), planDate: otherDay },
+      { jobId: 'keep-other' },
+    );
+    await other.finished();
+    const before = await currentVersion();
+    const replan = await planCovering(await postDeliveries(12, 'keep-more'), before);
+    expect(replan.planDate).toBe(DAY);
+    const now = stopsOf(replan);
+    for (const [vehicleId, stops] of Object.entries(committed)) {
+      expect({ vehicleId, stops: (now[vehicleId] ?? []).slice(0, stops.length) }).toEqual({
+        vehicleId,
+        stops,
+      });
+    }
+  });
+
+  it('never takes parcels from a courier on commit without an explicit, recorded reassignment', async () => {
+    await useRegion('ad-reassign');
+    const { plan } = await freshPlan(8, 'reassign');
+    const route = plan.routes.find((r: Json) => r.courierId && r.visits.some((v: Json) => v.orderId))!;
+    const orderId = route.visits.find((v: Json) => v.orderId).orderId;
+    const otherCourier = couriers.find((c) => c.id !== route.courierId)!;
+    // The order's parcels are with another courier already (an earlier commit, a hand-over).
+    await db.query(`UPDATE parcels SET courier_id = $2 WHERE order_id = $1`, [orderId, otherCourier.id]);
+    const refused = await api(planner)
+      .post(`/regions/${REGION}/plans/current/commit`, dispatcher())
+      .expect(409);
+    expect(refused.body.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'reassign', reason: expect.stringContaining(orderId) }),
+      ]),
+    );
+    const { rows: still } = await db.query(`SELECT DISTINCT courier_id FROM parcels WHERE order_id = $1`, [
+      orderId,
+    ]);
+    expect(still).toEqual([{ courier_id: otherCourier.id }]);
+    // Named explicitly, the reassignment goes through and is recorded.
+    await api(planner)
+      .post(`/regions/${REGION}/plans/current/commit`, dispatcher(), { reassign: [orderId] })
+      .expect(200);
+    const { rows: moved } = await db.query(`SELECT DISTINCT courier_id FROM parcels WHERE order_id = $1`, [
+      orderId,
+    ]);
+    expect(moved).toEqual([{ courier_id: route.courierId }]);
+    const { rows: recorded } = await db.query(
+      `SELECT to_vehicle_id, reassigned_by FROM order_reassignments WHERE order_id = $1`,
+      [orderId],
+    );
+    expect(recorded).toEqual([{ to_vehicle_id: route.vehicleId, reassigned_by: 'dispatcher-user' }]);
+  });
+
   it('turns a live-stream burst of 500 pickups into a few planning runs and one current plan', async () => {
     await useRegion('ad-burst');
     const { rows: before } = await db.query(

@@ -119,17 +119,40 @@ export class PlanningRepository {
        FROM drones d JOIN hubs h ON h.id = d.home_port_id WHERE h.region = $1 AND d.active`,
       [region],
     );
-    // Committed stops (orders in progress) and every open stop of a route the dispatcher locked keep
-    // their vehicle and order from the current plan.
-    const locked: SqlRow[] = await this.db.query(
-      `SELECT r.vehicle_id, bool_or(r.locked) AS manual, array_agg(v.order_id ORDER BY v.seq) AS order_ids
+    // Committed stops keep the vehicle and position their commit gave them: the commitment lives with
+    // the order, whichever plan is current. Open stops of a route the dispatcher locked follow them.
+    const committed: SqlRow[] = await this.db.query(
+      `SELECT o.committed_vehicle_id AS vehicle_id, array_agg(o.id ORDER BY o.committed_seq, o.id) AS order_ids
+       FROM orders o JOIN hubs h ON h.id = o.hub_id
+       WHERE h.region = $1 AND o.status = 'in_progress' AND o.committed_vehicle_id IS NOT NULL
+         AND o.window_start < $3::timestamptz AND o.window_end > $2::timestamptz
+       GROUP BY o.committed_vehicle_id`,
+      [region, new Date(dayStartMs).toISOString(), new Date(dayStartMs + DAY_MS).toISOString()],
+    );
+    const manual: SqlRow[] = await this.db.query(
+      `SELECT r.vehicle_id, array_agg(v.order_id ORDER BY v.seq) AS order_ids
        FROM plans p JOIN plan_routes r ON r.plan_id = p.id JOIN plan_visits v ON v.route_id = r.id
        JOIN orders o ON o.id = v.order_id
-       WHERE p.region = $1 AND p.status = 'current'
-         AND (o.status = 'in_progress' OR (r.locked AND o.status IN ('accepted', 'planned')))
+       WHERE p.region = $1 AND p.status = 'current' AND r.locked AND o.status IN ('accepted', 'planned')
        GROUP BY r.vehicle_id`,
       [region],
     );
+    const lockedByVehicle = new Map<string, LockedRoute>();
+    for (const c of committed) {
+      const vehicleId = c.vehicle_id as string;
+      lockedByVehicle.set(vehicleId, { vehicleId, orderIds: c.order_ids as string[], manual: false });
+    }
+    for (const l of manual) {
+      const vehicleId = l.vehicle_id as string;
+      const held = lockedByVehicle.get(vehicleId) ?? { vehicleId, orderIds: [], manual: true };
+      held.manual = true;
+      held.orderIds = [
+        ...held.orderIds,
+        ...(l.order_ids as string[]).filter((id) => !held.orderIds.includes(id)),
+      ];
+      lockedByVehicle.set(vehicleId, held);
+    }
+    const orderIdsOpen = new Set(orders.map((o) => o.id as string));
     return {
       region,
       dayStartMs,
@@ -172,11 +195,10 @@ export class PlanningRepository {
         location: [d.lon as number, d.lat as number],
         maxPayloadG: d.max_payload_g as number,
       })),
-      locked: locked.map((l): LockedRoute => ({
-        vehicleId: l.vehicle_id as string,
-        orderIds: l.order_ids as string[],
-        manual: l.manual as boolean,
-      })),
+      // Only stops of this day's open orders are held (a commitment for another day is that day's).
+      locked: [...lockedByVehicle.values()]
+        .map((l) => ({ ...l, orderIds: l.orderIds.filter((id) => orderIdsOpen.has(id)) }))
+        .filter((l) => l.orderIds.length > 0),
     };
   }
 

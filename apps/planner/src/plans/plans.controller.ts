@@ -17,6 +17,8 @@ const versionSchema = queryNumber(z.number().int().min(1).max(2_147_483_647));
 const compareQuery = z.object({ from: versionSchema, to: versionSchema });
 const planNowBody = z.strictObject({ planDate: z.iso.date().optional() });
 const lockBody = z.strictObject({ locked: z.boolean() });
+/** Orders the dispatcher explicitly moves to another vehicle or courier with this commit (recorded). */
+const commitBody = z.strictObject({ reassign: z.array(z.uuid('must be a UUID')).max(10_000).optional() });
 const uuidParam = z.uuid('must be a UUID');
 const moveBody = z.strictObject({
   /** The plan version the dispatcher is looking at: a stale one is 409 with the current version. */
@@ -112,8 +114,12 @@ export class PlansController {
   @Post('plans/current/commit')
   @HttpCode(200)
   @Roles('dispatcher')
-  commit(@Param('region', RegionPipe) region: string, @CurrentPrincipal() principal: Principal) {
-    return this.plans.commit(region, principal);
+  commit(
+    @Param('region', RegionPipe) region: string,
+    @Body(new ZodPipe(commitBody, 'the request')) body: z.infer<typeof commitBody>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.plans.commit(region, principal, body.reassign);
   }
 }
 

@@ -111,8 +111,9 @@ export class PlansService {
    * its parcels are assigned to the courier; parcels already loaded are handed over now (a parcel
    * event through the state machine), the others at loading. A committed plan cannot be committed again.
    */
-  async commit(region: string, principal: Principal): Promise<CommitReport> {
+  async commit(region: string, principal: Principal, reassign: string[] = []): Promise<CommitReport> {
     const header = await this.header(region);
+    const explicitlyReassigned = new Set(reassign);
     return this.plans.transaction(async (m) => {
       const [plan] = (await m.query(`SELECT committed_at FROM plans WHERE id = $1 FOR UPDATE`, [
         header.id,
@@ -137,6 +138,41 @@ export class PlansService {
       const committable = new Set(routes.filter((r) => r.courier_id).map((r) => r.id));
       const parcels = (await this.plans.parcelsOfRoutes(m, header.id)).filter((p) =>
         committable.has(p.routeId),
+      );
+      // A commit never takes work from a vehicle or parcels from a courier unless the dispatcher names
+      // the order in `reassign`; each such move is recorded.
+      const commitments = await this.plans.commitmentsOfRoutes(m, [...committable]);
+      const vehicleOf = new Map(commitments.map((c) => [c.orderId, c]));
+      const moving = new Map<string, string>();
+      for (const c of commitments) {
+        if (c.committedVehicleId && c.committedVehicleId !== c.vehicleId)
+          moving.set(c.orderId, `committed to vehicle ${c.committedVehicleId}`);
+      }
+      for (const p of parcels) {
+        if (p.currentCourierId && p.currentCourierId !== p.courierId && !moving.has(p.orderId))
+          moving.set(p.orderId, `its parcels are with courier ${p.currentCourierId}`);
+      }
+      const unnamed = [...moving].filter(([orderId]) => !explicitlyReassigned.has(orderId));
+      if (unnamed.length) {
+        throw new DomainError(
+          DomainErrorCode.Conflict,
+          `committing plan v${header.version} would take ${unnamed.length} order(s) from their vehicle or courier`,
+          unnamed.map(([orderId, why]) => ({
+            field: 'reassign',
+            reason: `order ${orderId} is ${why}: name it in reassign to move it`,
+          })),
+        );
+      }
+      await this.plans.recordCommitments(
+        m,
+        header.id,
+        principal.sub,
+        commitments,
+        [...moving.keys()].map((orderId) => ({
+          orderId,
+          fromVehicleId: vehicleOf.get(orderId)!.committedVehicleId,
+          toVehicleId: vehicleOf.get(orderId)!.vehicleId,
+        })),
       );
       let handedOver = 0;
       for (const p of parcels) {
