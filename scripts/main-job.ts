@@ -266,7 +266,8 @@ async function main(): Promise<void> {
 
     // 3. A day of deliveries (bulk JSON) and a live-stream pickup burst in one village (bulk CSV).
     const random = seededRandom(args.seed * 7919 + 1);
-    const day = Date.UTC(2026, 10, 23);
+    // Tomorrow, midnight UTC: order windows must be plausible (never in the past) on the day the job runs.
+    const day = Math.floor(Date.now() / 86_400_000 + 1) * 86_400_000;
     const at = (h: number) => new Date(day + h * 3600_000).toISOString();
     const deliveries = Array.from({ length: args.orders }, (_, i) => {
       const startH = 8 + Math.floor(random() * 6);

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { configureHttpApp, logLevelsUpTo, serveOpenApi } from '@rd/http';
-import express from 'express';
+import { authenticateBeforeBody } from '@rd/auth';
+import { configureHttpApp, logLevelsUpTo, serveOpenApi, strictJson } from '@rd/http';
 import { IntakeModule, type IntakeModuleOptions } from './intake.module';
 
 /** Builds the intake HTTP app (not yet listening): used by main, the demo and the e2e tests. */
@@ -11,18 +11,18 @@ export async function createIntakeApp(options: IntakeModuleOptions): Promise<INe
     bodyParser: false,
     logger: logLevelsUpTo(config.LOG_LEVEL),
   });
+  // The token is checked before any body is inflated or parsed (anonymous bodies cost nothing).
+  app.use(authenticateBeforeBody(config));
   // Bulk uploads get a larger cap than every other route; anything over a cap is a 413.
-  app.use('/v1/orders/bulk', express.json({ limit: config.BULK_BODY_LIMIT }));
-  app.use(
-    '/v1/orders/bulk',
-    express.text({ type: ['text/csv', 'text/plain'], limit: config.BULK_BODY_LIMIT }),
-  );
+  app.use('/v1/orders/bulk', strictJson(config.BULK_BODY_LIMIT));
+  // CSV bulk bodies are streamed by the bulk service itself (row cap, inflation bound, strict decoding).
   // Airspace GeoJSON (many zone vertices) shares the bulk cap.
-  app.use(/^\/v1\/regions\/[^/]+\/airspace\/import$/, express.json({ limit: config.BULK_BODY_LIMIT }));
-  app.use(express.json({ limit: config.BODY_LIMIT }));
+  app.use(/^\/v1\/regions\/[^/]+\/airspace\/import$/, strictJson(config.BULK_BODY_LIMIT));
+  app.use(strictJson(config.BODY_LIMIT));
   configureHttpApp(app);
   serveOpenApi(
     app,
+    config,
     'rural-dispatch intake',
     'Order intake, parcel tracking, hubs and fleet, airspace (no-fly zones, corridors, landing spots) and region weather.',
   );

@@ -81,6 +81,24 @@ describe('roles and tokens', () => {
     }
   });
 
+  it('checks the token before reading a body: a bad token never pays for inflating or parsing one', async () => {
+    const gzipGarbage = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x03, 0xff, 0xff]);
+    for (const [path, type, body, encoding] of [
+      ['/v1/orders/bulk', 'application/json', '{"orders": [', undefined],
+      ['/v1/orders/bulk', 'text/csv', gzipGarbage, 'gzip'],
+      ['/v1/orders', 'application/json', '{not json', undefined],
+    ] as const) {
+      for (const header of [undefined, 'Bearer x.y.z']) {
+        const req = http().post(path).set('Content-Type', type);
+        if (header) req.set('Authorization', header);
+        if (encoding) req.set('Content-Encoding', encoding);
+        const res = await req.send(body);
+        expect({ path, header, status: res.status }).toEqual({ path, header, status: 401 });
+        expect(res.body.error).toBe('unauthenticated');
+      }
+    }
+  });
+
   it('serves the OpenAPI document with request schemas from the validators', async () => {
     const doc = (await http().get('/v1/openapi.json').expect(200)).body;
     const body = doc.paths['/v1/orders'].post.requestBody.content['application/json'].schema;

@@ -3,6 +3,11 @@ import type { RunningApp } from '@rd/testing';
 
 export type Body = Record<string, unknown>;
 
+/** Tomorrow (UTC) as YYYY-MM-DD: order windows must be plausible on whatever day the tests run. */
+export const TOMORROW = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+/** A time tomorrow, `hh:00` UTC. */
+export const tomorrowAt = (hour: number) => `${TOMORROW}T${String(hour).padStart(2, '0')}:00:00Z`;
+
 /** An order near Andorra la Vella (valid by default; override any part). */
 export function orderBody(overrides: Body = {}): Body {
   return {
@@ -15,7 +20,7 @@ export function orderBody(overrides: Body = {}): Body {
       location: [1.495, 42.495],
       landmark: 'church square, blue door',
     },
-    window: { start: '2026-11-23T08:00:00Z', end: '2026-11-23T12:00:00Z' },
+    window: { start: tomorrowAt(8), end: tomorrowAt(12) },
     priority: 'standard',
     parcels: [{ weightG: 1200, lengthMm: 300, widthMm: 200, heightMm: 100 }],
     ...overrides,

@@ -154,6 +154,44 @@ describe('parcel scans and tracking (PostgreSQL + PostGIS)', () => {
     await scan(parcel.id, { type: 'received_at_hub', hubId: hub.id }, asA).expect(403);
   });
 
+  it("confines a pilot to drone parcels: a road courier's parcel is 404 for them", async () => {
+    const parcel = await newParcel();
+    await scan(parcel.id, { type: 'received_at_hub', hubId: hub.id }).expect(201);
+    await scan(parcel.id, { type: 'loaded' }).expect(201);
+    await scan(parcel.id, { type: 'handed_to_courier', courierId: courierA.id }).expect(201);
+    const pilot = app.auth('pilot', '6b1f3c52-7a43-4f57-9d0c-2f0e6cbb0a11');
+    await scan(parcel.id, { type: 'out_for_delivery' }, pilot).expect(404);
+    await scan(parcel.id, { type: 'delivered', proof: { kind: 'pin', value: '0000' } }, pilot).expect(404);
+    const after = await http().get(`/v1/parcels/${parcel.id}`).set('Authorization', app.auth('dispatcher'));
+    expect(after.body.status).toBe('handed_to_courier');
+  });
+
+  it('lets a courier claim only parcels sent to them, never an unassigned delivery', async () => {
+    const parcel = await newParcel();
+    const asB = app.auth('courier', courierB.id as string);
+    await scan(parcel.id, { type: 'picked_up' }, asB).expect(404);
+    const after = await http().get(`/v1/parcels/${parcel.id}`).set('Authorization', app.auth('dispatcher'));
+    expect(after.body).toMatchObject({ status: 'created', courierId: null });
+  });
+
+  it('refuses event times in the future, before the parcel existed, or too far back', async () => {
+    const parcel = await newParcel();
+    const at = (ms: number) => new Date(ms).toISOString();
+    for (const occurredAt of [
+      at(Date.now() + 3_600_000),
+      '1999-01-01T00:00:00Z',
+      at(Date.now() - 86_400_000),
+    ]) {
+      const res = await scan(parcel.id, { type: 'received_at_hub', hubId: hub.id, occurredAt }).expect(400);
+      expect(res.body.details).toEqual([{ field: 'occurredAt', reason: expect.any(String) }]);
+    }
+    await scan(parcel.id, {
+      type: 'received_at_hub',
+      hubId: hub.id,
+      occurredAt: at(Date.now() - 1000),
+    }).expect(201);
+  });
+
   it('tracks publicly by tracking number without personal data', async () => {
     const parcel = await newParcel();
     await scan(parcel.id, {

@@ -52,6 +52,13 @@ describe('planner roles', () => {
       .expect(400);
   });
 
+  it('checks the token before reading a body', async () => {
+    for (const path of ['/v1/maps', '/v1/regions/r1/plans/current/moves']) {
+      const res = await http().post(path).set('Content-Type', 'application/json').send('{not json');
+      expect({ path, status: res.status }).toEqual({ path, status: 401 });
+    }
+  });
+
   it('refuses a bad map import clearly and records the failure', async () => {
     const bad = await http()
       .post('/v1/maps')

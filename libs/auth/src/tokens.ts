@@ -1,11 +1,17 @@
 import jwt from 'jsonwebtoken';
+import { hasControlCharacter } from '@rd/domain';
 import { z } from 'zod';
 import { Principal, ROLES } from './roles';
 
+// A token's claims reach SQL (a courier's staff id filters their parcels): malformed claims make the token invalid.
 const claimsSchema = z.object({
-  sub: z.string().min(1),
+  sub: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((sub) => !hasControlCharacter(sub)),
   role: z.enum(ROLES),
-  staffId: z.string().optional(),
+  staffId: z.uuid().optional(),
 });
 
 export interface TokenOptions {

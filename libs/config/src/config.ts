@@ -22,6 +22,8 @@ const port = z.coerce.number().int().min(0).max(65535);
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: port.default(3000),
+  /** The OpenAPI document and Swagger UI: unset → served except in production. */
+  OPENAPI: z.enum(['on', 'off']).optional(),
   /** Unset: the embedded PGlite database (development and the demo only). */
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   /** Unset: planning jobs run in-process. */
@@ -125,7 +127,17 @@ export const configSchema = z.object({
   DRONE_BATTERY_SWAP_S: z.coerce.number().int().min(0).max(7_200).default(600),
   /** A sortie is VLOS for a pilot when every path point is within this distance of their station. */
   PILOT_VLOS_RANGE_M: z.coerce.number().positive().max(10_000).default(500),
+  /** Plausible order windows: ended at most this long ago, at most this long, starting at most this far ahead. */
+  ORDER_WINDOW_PAST_GRACE_MIN: z.coerce.number().int().min(0).max(10_080).default(120),
+  ORDER_WINDOW_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(48),
+  ORDER_WINDOW_MAX_AHEAD_DAYS: z.coerce.number().int().min(1).max(366).default(60),
+  /** A scan may be back-dated at most this far (phones offline for a while), never into the future. */
+  EVENT_MAX_PAST_HOURS: z.coerce.number().int().min(1).max(720).default(6),
+  /** A compressed bulk upload may inflate at most this many times its size (beyond its first MiB). */
+  BULK_MAX_INFLATION_RATIO: z.coerce.number().int().min(2).max(10_000).default(50),
   BULK_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+  /** Parcels per bulk upload (rows × parcel_count): the row cap alone let 2,000 rows make 200,000 parcels. */
+  BULK_MAX_PARCELS: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
@@ -166,3 +178,8 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** Whether the app serves its OpenAPI document and Swagger UI (off in production unless OPENAPI=on). */
+export function openApiEnabled(config: Pick<AppConfig, 'OPENAPI' | 'NODE_ENV'>): boolean {
+  return config.OPENAPI ? config.OPENAPI === 'on' : config.NODE_ENV !== 'production';
+}

@@ -10,6 +10,13 @@ export function logLevelsUpTo(level: LogLevel): LogLevel[] {
 
 /** What every app's HTTP side shares: routes under /v1, one error format, clean shutdown. */
 export function configureHttpApp(app: INestApplication): INestApplication {
+  const express = app.getHttpAdapter().getInstance() as { disable?(setting: string): void };
+  express.disable?.('x-powered-by'); // name no framework to scanners
+  // API answers carry personal data (names, phones, routes): no browser or proxy keeps them.
+  app.use((_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.setGlobalPrefix('v1');
   app.useGlobalFilters(new DomainExceptionFilter());
   app.enableShutdownHooks();

@@ -2,3 +2,4 @@ export * from './domain-exception.filter';
 export * from './zod.pipe';
 export * from './openapi';
 export * from './http-app';
+export * from './strict-json';

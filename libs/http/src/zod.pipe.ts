@@ -1,5 +1,5 @@
 import { PipeTransform } from '@nestjs/common';
-import { DomainError, zodDetails } from '@rd/domain';
+import { controlCharacterIssues, DomainError, zodDetails } from '@rd/domain';
 import type { z } from 'zod';
 
 /** Validates a body or query with the message's one schema; bad input is a 400 naming each field. */
@@ -12,6 +12,9 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.in
   transform(value: unknown): z.infer<S> {
     const result = this.schema.safeParse(value ?? {});
     if (!result.success) throw DomainError.validation(zodDetails(result.error), `${this.what} is not valid`);
+    // Checked on every message at once: a NUL byte reaching PostgreSQL was a 500.
+    const control = controlCharacterIssues(result.data);
+    if (control.length) throw DomainError.validation(control, `${this.what} is not valid`);
     return result.data;
   }
 }

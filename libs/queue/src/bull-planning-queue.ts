@@ -1,5 +1,5 @@
 import Bull from 'bull';
-import { PLANNING_QUEUE, planningJobSchema, type PlanningJob } from '@rd/domain';
+import { PLANNING_QUEUE, planningJobSchema, queueDecisionOfError, type PlanningJob } from '@rd/domain';
 import type { EnqueueOptions, PlanningHandler, PlanningQueue } from './planning-queue';
 
 export interface BullQueueOptions {
@@ -50,13 +50,19 @@ export class BullPlanningQueue implements PlanningQueue {
     void this.queue.process(async (job) => {
       // Validate at the consumer edge too: a job written by an older producer fails loudly, not silently.
       const data = planningJobSchema.parse(job.data);
-      return handler(data, {
-        jobId: String(job.id),
-        attempt: job.attemptsMade + 1,
-        reportProgress: async (progress) => {
-          await job.progress(progress);
-        },
-      });
+      try {
+        return await handler(data, {
+          jobId: String(job.id),
+          attempt: job.attemptsMade + 1,
+          reportProgress: async (progress) => {
+            await job.progress(progress);
+          },
+        });
+      } catch (error) {
+        // A failure that would recur (unknown region, bad input) fails the job now instead of five times.
+        if (queueDecisionOfError(error) === 'give_up') await job.discard();
+        throw error;
+      }
     });
   }
 

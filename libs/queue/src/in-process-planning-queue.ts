@@ -1,4 +1,4 @@
-import { planningJobSchema, type PlanningJob } from '@rd/domain';
+import { planningJobSchema, queueDecisionOfError, type PlanningJob } from '@rd/domain';
 import type { EnqueueOptions, PlanningHandler, PlanningQueue } from './planning-queue';
 
 interface Pending {
@@ -77,8 +77,9 @@ export class InProcessPlanningQueue implements PlanningQueue {
     void handler(next.job, { jobId: next.id, attempt: next.attempt, reportProgress: async () => undefined })
       .then(
         () => this.knownIds.delete(next.id),
-        () => {
-          if (next.attempt < this.attempts) this.pending.push({ ...next, attempt: next.attempt + 1 });
+        (error: unknown) => {
+          if (next.attempt < this.attempts && queueDecisionOfError(error) === 'retry')
+            this.pending.push({ ...next, attempt: next.attempt + 1 });
           else this.knownIds.delete(next.id);
         },
       )

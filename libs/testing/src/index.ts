@@ -5,3 +5,4 @@ export * from './route-guards';
 export * from './private-mosquitto';
 export * from './committed-route-fixture';
 export * from './private-postgres';
+export * from './hostile-input-sweep';

@@ -8,6 +8,7 @@ import {
   createPilotSchema,
   createVehicleSchema,
   HUB_KINDS,
+  queryNumber,
   type CreateCourierInput,
   type CreateDroneInput,
   type CreateHubInput,
@@ -21,9 +22,9 @@ import { FleetService } from './fleet.service';
 
 const hubQuery = z.object({ kind: z.enum(HUB_KINDS).optional() });
 const nearestQuery = z.object({
-  lon: z.coerce.number().min(-180).max(180),
-  lat: z.coerce.number().min(-90).max(90),
-  limit: z.coerce.number().int().min(1).max(50).default(5),
+  lon: queryNumber(z.number().min(-180).max(180)),
+  lat: queryNumber(z.number().min(-90).max(90)),
+  limit: queryNumber(z.number().int().min(1).max(50).default(5)),
   kind: z.enum(HUB_KINDS).optional(),
 });
 const STAFF = ['dispatcher', 'hub_operator', 'pilot', 'courier'] as const;

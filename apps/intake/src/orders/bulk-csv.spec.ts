@@ -39,4 +39,38 @@ describe('bulk CSV', () => {
     const row = `\n,delivery,,,A,1380000,1,1,,B,1390000,1,1,,2026-11-23T08:00:00Z,2026-11-23T09:00:00Z,,,1,1,1,1,,,`;
     expect(() => parseBulkCsv(header + row.repeat(3), 2)).toThrow(/too many rows/);
   });
+
+  it('refuses a parcel_count that is not a whole number from 1 to 100, naming the column', () => {
+    const row = (count: string) =>
+      `${header}\nk-00000002,delivery,,,A,13800000000,1.52,42.51,,B,13900000000,1.53,42.52,,2026-11-23T08:00:00Z,2026-11-23T12:00:00Z,,,500,10,10,10,,,${count}\n`;
+    for (const bad of ['0', '101', 'abc', '2.5', '-3', '0x10', '1e1']) {
+      const { errors } = csvRecordToOrder(parseBulkCsv(row(bad), 10).records[0]);
+      expect({ bad, errors }).toEqual({
+        bad,
+        errors: [{ field: 'parcel_count', reason: 'must be a whole number from 1 to 100' }],
+      });
+    }
+    for (const [good, n] of [
+      ['', 1],
+      ['1', 1],
+      ['100', 100],
+      [' 7 ', 7],
+    ] as const) {
+      const { order, errors } = csvRecordToOrder(parseBulkCsv(row(good), 10).records[0]);
+      expect(errors).toEqual([]);
+      expect(createOrderSchema.parse(order).parcels).toHaveLength(n);
+    }
+  });
+
+  it('reads numbers as plain decimals only: hex, exponents and Infinity are refused', () => {
+    const row = (weight: string) =>
+      `${header}\nk-00000003,delivery,,,A,13800000000,1.52,42.51,,B,13900000000,1.53,42.52,,2026-11-23T08:00:00Z,2026-11-23T12:00:00Z,,,${weight},10,10,10,,,1\n`;
+    for (const bad of ['0x10', '1e3', 'Infinity', '12abc']) {
+      const { order } = csvRecordToOrder(parseBulkCsv(row(bad), 10).records[0]);
+      const result = createOrderSchema.safeParse(order);
+      expect({ bad, ok: result.success }).toEqual({ bad, ok: false });
+    }
+    const { order } = csvRecordToOrder(parseBulkCsv(row('1500'), 10).records[0]);
+    expect(createOrderSchema.parse(order).parcels[0].weightG).toBe(1500);
+  });
 });

@@ -80,9 +80,18 @@ export function csvColumnOf(field: string): string {
   return field;
 }
 
+/** Parcels one CSV row may ask for; the order schema allows no more. */
+export const MAX_PARCELS_PER_ORDER = 100;
+
 const blank = (v: string | undefined) => v === undefined || v.trim() === '';
-const num = (v: string | undefined): unknown =>
-  blank(v) ? undefined : Number.isNaN(Number(v)) ? v : Number(v);
+// Plain decimals only: `Number()` would also take hex (0x10), exponents (1e3), Infinity and spaces.
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+/** A decimal cell as a number; anything else stays text, so the schema refuses it naming the column. */
+const num = (v: string | undefined): unknown => {
+  if (blank(v)) return undefined;
+  const s = v!.trim();
+  return DECIMAL.test(s) ? Number(s) : s;
+};
 const bool = (v: string | undefined): unknown => {
   if (blank(v)) return undefined;
   const s = v!.trim().toLowerCase();
@@ -96,8 +105,18 @@ const str = (v: string | undefined) => (blank(v) ? undefined : v!.trim());
 export function csvRecordToOrder(record: Record<string, string>): {
   order: Record<string, unknown>;
   key?: string;
+  /** Problems of cells that do not map onto the order schema (named by CSV column). */
+  errors: ErrorDetail[];
 } {
-  const count = num(record.parcel_count) ?? 1;
+  const errors: ErrorDetail[] = [];
+  const count = blank(record.parcel_count) ? 1 : num(record.parcel_count);
+  const countOk =
+    typeof count === 'number' && Number.isInteger(count) && count >= 1 && count <= MAX_PARCELS_PER_ORDER;
+  if (!countOk)
+    errors.push({
+      field: 'parcel_count',
+      reason: `must be a whole number from 1 to ${MAX_PARCELS_PER_ORDER}`,
+    });
   const parcel = {
     weightG: num(record.weight_g),
     lengthMm: num(record.length_mm),
@@ -106,7 +125,7 @@ export function csvRecordToOrder(record: Record<string, string>): {
     fragile: bool(record.fragile),
     description: str(record.description),
   };
-  const n = typeof count === 'number' && Number.isInteger(count) && count >= 1 && count <= 100 ? count : 1;
+  const n = countOk ? count : 1;
   const order: Record<string, unknown> = {
     kind: str(record.kind),
     hubCode: str(record.hub_code),
@@ -128,7 +147,11 @@ export function csvRecordToOrder(record: Record<string, string>): {
     coldChain: bool(record.cold_chain),
     parcels: Array.from({ length: n }, () => ({ ...parcel })),
   };
-  return { order: dropUndefined(order) as Record<string, unknown>, key: str(record.idempotency_key) };
+  return {
+    order: dropUndefined(order) as Record<string, unknown>,
+    key: str(record.idempotency_key),
+    errors,
+  };
 }
 
 function dropUndefined(value: unknown): unknown {
@@ -145,6 +168,14 @@ function dropUndefined(value: unknown): unknown {
 
 export interface ParsedCsv {
   records: Array<Record<string, string>>;
+}
+
+/** The required columns a header lacks, each as a detail. */
+export function missingColumns(header: string[]): ErrorDetail[] {
+  return REQUIRED.filter((c) => !header.includes(c)).map((c) => ({
+    field: c,
+    reason: 'required column is missing from the header',
+  }));
 }
 
 /** Parses the whole upload; a file without the required header is refused as a whole. */
@@ -165,11 +196,7 @@ export function parseBulkCsv(text: string, maxRows: number): ParsedCsv {
     );
   }
   if (records.length === 0) throw DomainError.validation([{ field: '(csv)', reason: 'no data rows' }]);
-  const header = Object.keys(records[0]);
-  const missing: ErrorDetail[] = REQUIRED.filter((c) => !header.includes(c)).map((c) => ({
-    field: c,
-    reason: 'required column is missing from the header',
-  }));
+  const missing = missingColumns(Object.keys(records[0]));
   if (missing.length) throw DomainError.validation(missing, 'the CSV header is missing required columns');
   if (records.length > maxRows) {
     throw DomainError.validation(

@@ -6,9 +6,12 @@ import {
   DomainError,
   idempotencyKeySchema,
   zodDetails,
+  controlCharacterIssues,
   type ErrorDetail,
 } from '@rd/domain';
-import { csvColumnOf, csvRecordToOrder, parseBulkCsv } from './bulk-csv';
+import type { Readable } from 'node:stream';
+import { csvColumnOf, csvRecordToOrder } from './bulk-csv';
+import { readBulkCsv } from './bulk-csv-reader';
 import { OrderPreparation, requestHash, type Candidate } from './order-preparation.service';
 import { NewOrder, OrdersRepository } from './orders.repository';
 import { PlanningTrigger } from './planning-trigger.service';
@@ -45,17 +48,41 @@ export class BulkIntakeService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async bulk(body: unknown, contentType: string, principal: Principal): Promise<BulkReport> {
+  /** A CSV upload read as a stream (see `readBulkCsv`): inflation, encoding and the row cap checked on the way. */
+  async bulkCsv(
+    source: Readable,
+    headers: { contentType: string; contentEncoding?: string },
+    principal: Principal,
+  ): Promise<BulkReport> {
     const started = Date.now();
-    const raw = this.rawRows(body, contentType);
+    const { records } = await readBulkCsv(source, headers, {
+      maxBytes: bytesOf(this.config.BULK_BODY_LIMIT),
+      maxRows: this.config.BULK_MAX_ROWS,
+      maxInflationRatio: this.config.BULK_MAX_INFLATION_RATIO,
+    });
+    return this.ingest({ csv: true, rows: records.map(csvRecordToOrder) }, principal, started);
+  }
+
+  async bulk(body: unknown, principal: Principal): Promise<BulkReport> {
+    return this.ingest(this.rawRows(body), principal, Date.now());
+  }
+
+  private async ingest(
+    raw: { csv: boolean; rows: Array<{ order: unknown; key?: unknown; errors?: ErrorDetail[] }> },
+    principal: Principal,
+    started: number,
+  ): Promise<BulkReport> {
     const reports: BulkRowReport[] = new Array(raw.rows.length);
     const candidates: Candidate[] = [];
     const firstByKey = new Map<string, Candidate>();
     const repeats: Array<{ index: number; firstRow: number }> = [];
 
-    raw.rows.forEach((row, i) => {
+    for (let i = 0; i < raw.rows.length; i++) {
+      // Validation is synchronous: give other requests a turn every few hundred rows.
+      if (i % 256 === 255) await new Promise((r) => setImmediate(r));
+      const row = raw.rows[i];
       const rowNo = i + 1;
-      const errors: ErrorDetail[] = [];
+      const errors: ErrorDetail[] = [...(row.errors ?? [])];
       let key: string | null = null;
       if (row.key !== undefined) {
         const parsedKey = idempotencyKeySchema.safeParse(row.key);
@@ -64,9 +91,10 @@ export class BulkIntakeService {
       }
       const parsed = createOrderSchema.safeParse(row.order);
       if (!parsed.success) errors.push(...zodDetails(parsed.error));
+      else errors.push(...controlCharacterIssues(parsed.data));
       if (errors.length || !parsed.success) {
         reports[i] = { row: rowNo, status: 'rejected', errors: raw.csv ? errors.map(toCsvField) : errors };
-        return;
+        continue;
       }
       const candidate = { row: rowNo, key, input: parsed.data, hash: requestHash(parsed.data) };
       if (key) {
@@ -74,12 +102,25 @@ export class BulkIntakeService {
         if (first) {
           reports[i] = sameOrConflict(rowNo, first.hash === candidate.hash, `row ${first.row}`);
           if (reports[i].status === 'duplicate') repeats.push({ index: i, firstRow: first.row });
-          return;
+          continue;
         }
         firstByKey.set(key, candidate);
       }
       candidates.push(candidate);
-    });
+    }
+
+    const parcels = candidates.reduce((sum, c) => sum + c.input.parcels.length, 0);
+    if (parcels > this.config.BULK_MAX_PARCELS) {
+      throw DomainError.validation(
+        [
+          {
+            field: '(upload)',
+            reason: `at most ${this.config.BULK_MAX_PARCELS} parcels per upload (got ${parcels})`,
+          },
+        ],
+        'too many parcels',
+      );
+    }
 
     // Keys seen before this upload: the same body is a duplicate, another body is refused.
     const existing = await this.orders.findByIdempotencyKeys([...firstByKey.keys()]);
@@ -124,16 +165,11 @@ export class BulkIntakeService {
     };
   }
 
-  private rawRows(
-    body: unknown,
-    contentType: string,
-  ): { csv: boolean; rows: Array<{ order: unknown; key?: unknown }> } {
+  private rawRows(body: unknown): {
+    csv: boolean;
+    rows: Array<{ order: unknown; key?: unknown; errors?: ErrorDetail[] }>;
+  } {
     const max = this.config.BULK_MAX_ROWS;
-    if (/text\/csv|text\/plain/.test(contentType)) {
-      if (typeof body !== 'string')
-        throw DomainError.validation([{ field: '(body)', reason: 'expected CSV text' }]);
-      return { csv: true, rows: parseBulkCsv(body, max).records.map(csvRecordToOrder) };
-    }
     const list = Array.isArray(body) ? body : (body as { orders?: unknown })?.orders;
     if (!Array.isArray(list) || list.length === 0) {
       throw DomainError.validation([{ field: 'orders', reason: 'expected a non-empty array of orders' }]);
@@ -222,4 +258,11 @@ function sameOrConflict(row: number, same: boolean, where: string): BulkRowRepor
 
 function toCsvField(detail: ErrorDetail): ErrorDetail {
   return { field: csvColumnOf(detail.field), reason: detail.reason };
+}
+
+/** `32mb`, `512kb` → bytes. */
+function bytesOf(limit: string): number {
+  const match = /^(\d+)(kb|mb)$/.exec(limit);
+  if (!match) throw new Error(`not a byte size: ${limit}`);
+  return Number(match[1]) * (match[2] === 'mb' ? 1 << 20 : 1 << 10);
 }

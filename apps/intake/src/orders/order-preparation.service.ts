@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@rd/auth';
-import type { CreateOrderInput, ErrorDetail } from '@rd/domain';
+import { APP_CONFIG, type AppConfig } from '@rd/config';
+import { windowProblems, type CreateOrderInput, type ErrorDetail, type WindowLimits } from '@rd/domain';
 import { newTrackingNumber } from '../common/tracking-number';
 import { HubsRepository } from '../fleet/hubs.repository';
 import type { NewOrder } from './orders.repository';
@@ -34,7 +35,18 @@ export function requestHash(input: CreateOrderInput): string {
 /** Turns validated order messages into rows to insert: hub resolved, ids and tracking numbers assigned. */
 @Injectable()
 export class OrderPreparation {
-  constructor(private readonly hubs: HubsRepository) {}
+  private readonly windowLimits: WindowLimits;
+
+  constructor(
+    private readonly hubs: HubsRepository,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.windowLimits = {
+      pastGraceMs: config.ORDER_WINDOW_PAST_GRACE_MIN * 60_000,
+      maxLengthMs: config.ORDER_WINDOW_MAX_HOURS * 3_600_000,
+      maxAheadMs: config.ORDER_WINDOW_MAX_AHEAD_DAYS * 86_400_000,
+    };
+  }
 
   async resolve(
     candidates: Candidate[],
@@ -50,8 +62,11 @@ export class OrderPreparation {
     const nearest = await this.hubs.nearestForPoints(needNearest.map((c) => stopOf(c.input)));
     const nearestOf = new Map(needNearest.map((c, i) => [c, nearest[i]]));
 
+    const nowMs = Date.now();
     return candidates.map((c) => {
       const { input } = c;
+      const implausible = windowProblems(input.window, nowMs, this.windowLimits);
+      if (implausible.length) return { errors: implausible };
       let hubId: string | null | undefined;
       if (input.hubId) hubId = byId.get(input.hubId)?.id;
       else if (input.hubCode) hubId = byCode.get(input.hubCode)?.id;

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@rd/auth';
 import {
@@ -59,11 +60,15 @@ export class OrdersController {
   })
   @ApiConsumes('text/csv', 'application/json')
   bulk(
-    @Body() body: unknown,
+    @Req() req: Readable & { body?: unknown },
     @Headers('content-type') contentType = '',
+    @Headers('content-encoding') contentEncoding: string | undefined,
     @CurrentPrincipal() principal: Principal,
   ) {
-    return this.bulkIntake.bulk(body, contentType, principal);
+    // CSV is streamed after authentication (no body parser reads it); JSON was parsed with its cap.
+    return isCsv(contentType)
+      ? this.bulkIntake.bulkCsv(req, { contentType, contentEncoding }, principal)
+      : this.bulkIntake.bulk(req.body, principal);
   }
 
   @Get()
@@ -82,3 +87,5 @@ export class OrdersController {
     return this.orders.get(id);
   }
 }
+
+const isCsv = (contentType: string) => /^\s*text\/(csv|plain)\b/i.test(contentType);

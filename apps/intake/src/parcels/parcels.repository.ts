@@ -153,6 +153,15 @@ export class ParcelsRepository {
     return rows.length > 0;
   }
 
+  /** Whether the parcel was ever handed to a drone (a pilot's parcels, until missions name them). */
+  async handedToDrone(manager: EntityManager, id: string): Promise<boolean> {
+    const rows: SqlRow[] = await manager.query(
+      `SELECT 1 FROM parcel_events WHERE parcel_id = $1 AND type = 'handed_to_drone' LIMIT 1`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
   async courierExists(manager: EntityManager, id: string): Promise<boolean> {
     const rows: SqlRow[] = await manager.query(`SELECT 1 FROM couriers WHERE id = $1 AND active`, [id]);
     return rows.length > 0;

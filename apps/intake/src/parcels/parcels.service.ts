@@ -1,11 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Principal, Role } from '@rd/auth';
+import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { appendParcelEvent } from '@rd/database';
 import {
   applyParcelEvent,
   allowedNextEvents,
   DomainError,
   DomainErrorCode,
+  eventTimeProblem,
   type ListParcelsQuery,
   type ParcelEventInput,
   type ParcelEventType,
@@ -31,7 +33,10 @@ export interface ScanResult {
 
 @Injectable()
 export class ParcelsService {
-  constructor(private readonly parcels: ParcelsRepository) {}
+  constructor(
+    private readonly parcels: ParcelsRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /**
    * Records a scan. The parcel row is locked for the transaction, so concurrent scans of one parcel
@@ -48,8 +53,17 @@ export class ParcelsService {
     }
     await this.parcels.transaction(async (m) => {
       const parcel = await this.parcels.lockForUpdate(m, parcelId);
-      if (!parcel || !this.canSee(parcel, principal, input.type))
+      if (!parcel || !this.canSee(parcel, principal)) throw DomainError.notFound('parcel', parcelId);
+      // Until flight missions name their parcels, a pilot acts only on parcels handed to a drone.
+      if (principal.role === 'pilot' && !(await this.parcels.handedToDrone(m, parcelId)))
         throw DomainError.notFound('parcel', parcelId);
+      const nowMs = Date.now();
+      const occurredAt = input.occurredAt ?? new Date(nowMs).toISOString();
+      const timeProblem = eventTimeProblem(Date.parse(occurredAt), nowMs, Date.parse(parcel.createdAt), {
+        clockSkewMs: 120_000,
+        maxPastMs: this.config.EVENT_MAX_PAST_HOURS * 3_600_000,
+      });
+      if (timeProblem) throw DomainError.validation([{ field: 'occurredAt', reason: timeProblem }]);
       if (input.expectedVersion !== undefined && input.expectedVersion !== parcel.version) {
         throw new DomainError(
           DomainErrorCode.Conflict,
@@ -81,7 +95,7 @@ export class ParcelsService {
           actorRole: principal.role,
           hubId: input.hubId ?? null,
           location: input.location ?? null,
-          occurredAt: input.occurredAt ?? new Date().toISOString(),
+          occurredAt,
           proof: input.proof ?? null,
           reason: input.reason ?? null,
           note: input.note ?? null,
@@ -139,11 +153,13 @@ export class ParcelsService {
     return found;
   }
 
-  /** Couriers see only parcels handed to them (an unassigned pickup may be collected by any courier). */
-  private canSee(parcel: ParcelView, principal: Principal, scanning?: ParcelEventType): boolean {
+  /**
+   * Couriers see and scan only parcels assigned to them: deliveries handed over, pickups they are
+   * sent to (a commit assigns both). An unassigned parcel is nobody's to claim.
+   */
+  private canSee(parcel: ParcelView, principal: Principal): boolean {
     if (principal.role !== 'courier') return true;
-    if (parcel.courierId && parcel.courierId === principal.staffId) return true;
-    return scanning === 'picked_up' && parcel.courierId === null && !!principal.staffId;
+    return !!parcel.courierId && parcel.courierId === principal.staffId;
   }
 
   private courierAfter(input: ParcelEventInput, parcel: ParcelView, principal: Principal): string | null {

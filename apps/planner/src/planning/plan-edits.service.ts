@@ -4,7 +4,7 @@ import { checkSolution, type VrpSolution } from '@rd/planning';
 import { MapStore } from '../maps/map-store.service';
 import { buildProblem } from './plan-input';
 import { routesOf, summarise } from './plan-output';
-import { PlanningRepository } from './planning.repository';
+import { PlanningRepository, stalePlanError } from './planning.repository';
 import { retimeRoute, type SequenceItem } from './retime-route';
 import { RoadPlacement } from './road-placement';
 
@@ -24,11 +24,12 @@ export class PlanEditsService {
    */
   async moveStop(
     region: string,
-    move: { orderId: string; toVehicleId: string; position: number },
+    move: { baseVersion: number; orderId: string; toVehicleId: string; position: number },
     createdBy: string,
   ): Promise<{ planId: string; version: number }> {
     const current = await this.repo.currentPlan(region);
     if (!current) throw DomainError.notFound('current plan of region', region);
+    if (current.version !== move.baseVersion) throw stalePlanError(region, current.version);
     const status = await this.repo.orderStatus(move.orderId);
     if (!status) throw DomainError.notFound('order', move.orderId);
     if (status === 'in_progress') {

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { DronePort, FleetVehicle, HubRow, LockedRoute, OpenOrder, PlanningData } from './planning-data';
 import { type SqlRow } from '@rd/database';
 import { carryMissionsOver, insertMissions, type MissionToStore } from '../flight/missions.repository';
+import { DomainError, DomainErrorCode } from '@rd/domain';
 
 const DAY_MS = 86_400_000;
 
@@ -55,12 +56,31 @@ export interface PlanToStore {
   missions?: MissionToStore[];
 }
 
+/** 409 for an edit whose base version is no longer the current plan, naming the current version. */
+export function stalePlanError(region: string, currentVersion: number | null): DomainError {
+  return new DomainError(
+    DomainErrorCode.Conflict,
+    `the plan of ${region} changed since this edit's base version: the current version is ${currentVersion}`,
+    [{ field: 'baseVersion', reason: 'is not the current plan version' }],
+    { currentVersion },
+  );
+}
+
 const lineJson = (coords: Array<[number, number]> | null) =>
   coords && coords.length >= 2 ? JSON.stringify({ type: 'LineString', coordinates: coords }) : null;
 
 @Injectable()
 export class PlanningRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** A region exists once it has a hub or an imported map. */
+  async regionExists(region: string): Promise<boolean> {
+    const rows: SqlRow[] = await this.db.query(
+      `SELECT EXISTS (SELECT 1 FROM hubs WHERE region = $1) OR EXISTS (SELECT 1 FROM maps WHERE region = $1) AS known`,
+      [region],
+    );
+    return rows[0]?.known === true;
+  }
 
   /** The planning day: the requested one, else the day of the earliest open order window (UTC). */
   async defaultPlanDate(region: string): Promise<string | null> {
@@ -113,17 +133,40 @@ export class PlanningRepository {
        FROM drones d JOIN hubs h ON h.id = d.home_port_id WHERE h.region = $1 AND d.active ORDER BY d.serial_number`,
       [region],
     );
-    // Committed stops (orders in progress) and every open stop of a route the dispatcher locked keep
-    // their vehicle and order from the current plan.
-    const locked: SqlRow[] = await this.db.query(
-      `SELECT r.vehicle_id, bool_or(r.locked) AS manual, array_agg(v.order_id ORDER BY v.seq) AS order_ids
+    // Committed stops keep the vehicle and position their commit gave them: the commitment lives with
+    // the order, whichever plan is current. Open stops of a route the dispatcher locked follow them.
+    const committed: SqlRow[] = await this.db.query(
+      `SELECT o.committed_vehicle_id AS vehicle_id, array_agg(o.id ORDER BY o.committed_seq, o.id) AS order_ids
+       FROM orders o JOIN hubs h ON h.id = o.hub_id
+       WHERE h.region = $1 AND o.status = 'in_progress' AND o.committed_vehicle_id IS NOT NULL
+         AND o.window_start < $3::timestamptz AND o.window_end > $2::timestamptz
+       GROUP BY o.committed_vehicle_id`,
+      [region, new Date(dayStartMs).toISOString(), new Date(dayStartMs + DAY_MS).toISOString()],
+    );
+    const manual: SqlRow[] = await this.db.query(
+      `SELECT r.vehicle_id, array_agg(v.order_id ORDER BY v.seq) AS order_ids
        FROM plans p JOIN plan_routes r ON r.plan_id = p.id JOIN plan_visits v ON v.route_id = r.id
        JOIN orders o ON o.id = v.order_id
-       WHERE p.region = $1 AND p.status = 'current'
-         AND (o.status = 'in_progress' OR (r.locked AND o.status IN ('accepted', 'planned')))
+       WHERE p.region = $1 AND p.status = 'current' AND r.locked AND o.status IN ('accepted', 'planned')
        GROUP BY r.vehicle_id`,
       [region],
     );
+    const lockedByVehicle = new Map<string, LockedRoute>();
+    for (const c of committed) {
+      const vehicleId = c.vehicle_id as string;
+      lockedByVehicle.set(vehicleId, { vehicleId, orderIds: c.order_ids as string[], manual: false });
+    }
+    for (const l of manual) {
+      const vehicleId = l.vehicle_id as string;
+      const held = lockedByVehicle.get(vehicleId) ?? { vehicleId, orderIds: [], manual: true };
+      held.manual = true;
+      held.orderIds = [
+        ...held.orderIds,
+        ...(l.order_ids as string[]).filter((id) => !held.orderIds.includes(id)),
+      ];
+      lockedByVehicle.set(vehicleId, held);
+    }
+    const orderIdsOpen = new Set(orders.map((o) => o.id as string));
     return {
       region,
       dayStartMs,
@@ -182,11 +225,10 @@ export class PlanningRepository {
         shiftStart: d.shift_start as string,
         shiftEnd: d.shift_end as string,
       })),
-      locked: locked.map((l): LockedRoute => ({
-        vehicleId: l.vehicle_id as string,
-        orderIds: l.order_ids as string[],
-        manual: l.manual as boolean,
-      })),
+      // Only stops of this day's open orders are held (a commitment for another day is that day's).
+      locked: [...lockedByVehicle.values()]
+        .map((l) => ({ ...l, orderIds: l.orderIds.filter((id) => orderIdsOpen.has(id)) }))
+        .filter((l) => l.orderIds.length > 0),
     };
   }
 
@@ -301,6 +343,15 @@ export class PlanningRepository {
         );
         if (seen.length)
           return { id: seen[0].id as string, version: seen[0].version as number, created: false };
+      }
+      if (plan.source === 'dispatcher' && plan.basedOn) {
+        // An edit stores only on top of the version it started from: two dispatchers' moves never lose one.
+        const [current] = (await m.query(
+          `SELECT id, version FROM plans WHERE region = $1 AND status = 'current'`,
+          [plan.region],
+        )) as SqlRow[];
+        if (current?.id !== plan.basedOn)
+          throw stalePlanError(plan.region, (current?.version as number) ?? null);
       }
       const [{ next }] = (await m.query(
         `SELECT coalesce(max(version), 0) + 1 AS next FROM plans WHERE region = $1`,

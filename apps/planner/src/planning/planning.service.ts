@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
-import type { PlanningJob } from '@rd/domain';
+import { DomainError, type PlanningJob } from '@rd/domain';
 import { checkSolution, type VrpMatrix, type VrpProblem, type VrpSolution } from '@rd/planning';
 import { DronePlanningService, type DronePreparation } from '../flight/drone-planning.service';
 import { addDrones, growMatrix, withDroneOnlyStops } from '../flight/drone-problem';
@@ -48,6 +48,8 @@ export class PlanningService {
     attempt: number,
     report: ProgressReporter = async () => undefined,
   ): Promise<PlanningRunResult> {
+    // An unknown region fails once with NotFound (the queue gives it up) and records no run.
+    if (!(await this.repo.regionExists(job.region))) throw DomainError.notFound('region', job.region);
     const runId = await this.runs.start(job.region, jobKey, job.reason, attempt);
     const timings: Record<string, number> = {};
     const progress = async (stage: string, extra: Record<string, unknown> = {}) => {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal, Roles, type Principal } from '@rd/auth';
-import { DomainError, regionCode } from '@rd/domain';
+import { DomainError, queryNumber, regionCode } from '@rd/domain';
 import { ZodPipe } from '@rd/http';
 import { z } from 'zod';
 import { PlanEditsService } from '../planning/plan-edits.service';
@@ -13,12 +13,16 @@ class RegionPipe extends ZodPipe<typeof regionCode> {
     super(regionCode, 'the region');
   }
 }
-const versionSchema = z.coerce.number().int().min(1);
+const versionSchema = queryNumber(z.number().int().min(1).max(2_147_483_647));
 const compareQuery = z.object({ from: versionSchema, to: versionSchema });
 const planNowBody = z.strictObject({ planDate: z.iso.date().optional() });
 const lockBody = z.strictObject({ locked: z.boolean() });
+/** Orders the dispatcher explicitly moves to another vehicle or courier with this commit (recorded). */
+const commitBody = z.strictObject({ reassign: z.array(z.uuid('must be a UUID')).max(10_000).optional() });
 const uuidParam = z.uuid('must be a UUID');
 const moveBody = z.strictObject({
+  /** The plan version the dispatcher is looking at: a stale one is 409 with the current version. */
+  baseVersion: z.number().int().min(1),
   orderId: z.uuid('must be a UUID'),
   toVehicleId: z.uuid('must be a UUID'),
   /** Position among the target route's stops (0 = first); past the end appends. */
@@ -110,8 +114,12 @@ export class PlansController {
   @Post('plans/current/commit')
   @HttpCode(200)
   @Roles('dispatcher')
-  commit(@Param('region', RegionPipe) region: string, @CurrentPrincipal() principal: Principal) {
-    return this.plans.commit(region, principal);
+  commit(
+    @Param('region', RegionPipe) region: string,
+    @Body(new ZodPipe(commitBody, 'the request')) body: z.infer<typeof commitBody>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.plans.commit(region, principal, body.reassign);
   }
 }
 

@@ -254,8 +254,10 @@ export class PlansRepository {
   }
 
   async setRouteLock(planId: string, vehicleId: string, locked: boolean): Promise<boolean> {
+    // TypeORM answers an UPDATE with [rows, affected count]: wrapped in a SELECT it answers rows only.
     const rows: SqlRow[] = await this.db.query(
-      `UPDATE plan_routes SET locked = $3 WHERE plan_id = $1 AND vehicle_id = $2 RETURNING id`,
+      `WITH changed AS (UPDATE plan_routes SET locked = $3 WHERE plan_id = $1 AND vehicle_id = $2 RETURNING id)
+       SELECT id FROM changed`,
       [planId, vehicleId, locked],
     );
     return rows.length > 0;
@@ -272,11 +274,13 @@ export class PlansRepository {
       version: number;
       orderId: string;
       courierId: string | null;
+      /** The courier the parcel is with now (an earlier commit or hand-over), if any. */
+      currentCourierId: string | null;
       routeId: string;
     }>
   > {
     const rows: SqlRow[] = await m.query(
-      `SELECT p.id, p.status, p.version, p.order_id, r.courier_id, r.id AS route_id
+      `SELECT p.id, p.status, p.version, p.order_id, r.courier_id, r.id AS route_id, p.courier_id AS current_courier_id
        FROM plan_routes r JOIN plan_visits v ON v.route_id = r.id JOIN parcels p ON p.order_id = v.order_id
        WHERE r.plan_id = $1 ORDER BY r.id, v.seq, p.tracking_number FOR UPDATE OF p`,
       [planId],
@@ -287,8 +291,63 @@ export class PlansRepository {
       version: r.version as number,
       orderId: r.order_id as string,
       courierId: (r.courier_id as string | null) ?? null,
+      currentCourierId: (r.current_courier_id as string | null) ?? null,
       routeId: r.route_id as string,
     }));
+  }
+
+  /** The orders on committable routes with the vehicle and position the plan gives them and their standing commitment. */
+  async commitmentsOfRoutes(
+    m: EntityManager,
+    routeIds: string[],
+  ): Promise<Array<{ orderId: string; vehicleId: string; seq: number; committedVehicleId: string | null }>> {
+    const rows: SqlRow[] = await m.query(
+      `SELECT v.order_id, r.vehicle_id, v.seq, o.committed_vehicle_id
+       FROM plan_routes r JOIN plan_visits v ON v.route_id = r.id JOIN orders o ON o.id = v.order_id
+       WHERE r.id = ANY($1::uuid[]) AND o.status IN ('accepted', 'planned', 'in_progress')
+       ORDER BY r.id, v.seq FOR UPDATE OF o`,
+      [routeIds],
+    );
+    return rows.map((r) => ({
+      orderId: r.order_id as string,
+      vehicleId: r.vehicle_id as string,
+      seq: r.seq as number,
+      committedVehicleId: (r.committed_vehicle_id as string | null) ?? null,
+    }));
+  }
+
+  /** Records the commitments a commit makes, and each explicit reassignment among them. */
+  async recordCommitments(
+    m: EntityManager,
+    planId: string,
+    by: string,
+    commitments: Array<{ orderId: string; vehicleId: string; seq: number }>,
+    reassigned: Array<{ orderId: string; fromVehicleId: string | null; toVehicleId: string }>,
+  ): Promise<void> {
+    if (reassigned.length) {
+      await m.query(
+        `INSERT INTO order_reassignments (order_id, from_vehicle_id, to_vehicle_id, plan_id, reassigned_by)
+         SELECT t.order_id, t.from_vehicle_id, t.to_vehicle_id, $4, $5
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS t(order_id, from_vehicle_id, to_vehicle_id)`,
+        [
+          reassigned.map((r) => r.orderId),
+          reassigned.map((r) => r.fromVehicleId),
+          reassigned.map((r) => r.toVehicleId),
+          planId,
+          by,
+        ],
+      );
+    }
+    await m.query(
+      `UPDATE orders o SET committed_vehicle_id = t.vehicle_id, committed_seq = t.seq, committed_plan_id = $4
+       FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS t(order_id, vehicle_id, seq) WHERE o.id = t.order_id`,
+      [
+        commitments.map((c) => c.orderId),
+        commitments.map((c) => c.vehicleId),
+        commitments.map((c) => c.seq),
+        planId,
+      ],
+    );
   }
 
   async regionOfCourier(courierId: string): Promise<string | null> {

@@ -5,6 +5,7 @@ import { appendParcelEvent } from '@rd/database';
 import { applyParcelEvent, DomainError, DomainErrorCode, type ParcelState } from '@rd/domain';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import { PlanningRunsRepository } from '../planning/planning-runs.repository';
+import { PlanningRepository } from '../planning/planning.repository';
 import { PlansRepository, type PlanHeader, type PlanView } from './plans.repository';
 
 export interface CommitReport {
@@ -29,6 +30,7 @@ export class PlansService {
   constructor(
     private readonly plans: PlansRepository,
     private readonly planningRuns: PlanningRunsRepository,
+    private readonly regions: PlanningRepository,
     @Inject(PLANNING_QUEUE_TOKEN) private readonly queue: PlanningQueue,
   ) {}
 
@@ -78,6 +80,7 @@ export class PlansService {
 
   /** A dispatcher's "plan now": a job of its own (not debounced), returned so its progress can be read. */
   async planNow(region: string, principal: Principal, planDate?: string): Promise<{ jobId: string }> {
+    if (!(await this.regions.regionExists(region))) throw DomainError.notFound('region', region);
     const jobId = `now:${region}:${randomUUID()}`;
     await this.queue.enqueue(
       {
@@ -110,8 +113,9 @@ export class PlansService {
    * its parcels are assigned to the courier; parcels already loaded are handed over now (a parcel
    * event through the state machine), the others at loading. A committed plan cannot be committed again.
    */
-  async commit(region: string, principal: Principal): Promise<CommitReport> {
+  async commit(region: string, principal: Principal, reassign: string[] = []): Promise<CommitReport> {
     const header = await this.header(region);
+    const explicitlyReassigned = new Set(reassign);
     return this.plans.transaction(async (m) => {
       const [plan] = (await m.query(`SELECT committed_at FROM plans WHERE id = $1 FOR UPDATE`, [
         header.id,
@@ -136,6 +140,41 @@ export class PlansService {
       const committable = new Set(routes.filter((r) => r.courier_id).map((r) => r.id));
       const parcels = (await this.plans.parcelsOfRoutes(m, header.id)).filter((p) =>
         committable.has(p.routeId),
+      );
+      // A commit never takes work from a vehicle or parcels from a courier unless the dispatcher names
+      // the order in `reassign`; each such move is recorded.
+      const commitments = await this.plans.commitmentsOfRoutes(m, [...committable]);
+      const vehicleOf = new Map(commitments.map((c) => [c.orderId, c]));
+      const moving = new Map<string, string>();
+      for (const c of commitments) {
+        if (c.committedVehicleId && c.committedVehicleId !== c.vehicleId)
+          moving.set(c.orderId, `committed to vehicle ${c.committedVehicleId}`);
+      }
+      for (const p of parcels) {
+        if (p.currentCourierId && p.currentCourierId !== p.courierId && !moving.has(p.orderId))
+          moving.set(p.orderId, `its parcels are with courier ${p.currentCourierId}`);
+      }
+      const unnamed = [...moving].filter(([orderId]) => !explicitlyReassigned.has(orderId));
+      if (unnamed.length) {
+        throw new DomainError(
+          DomainErrorCode.Conflict,
+          `committing plan v${header.version} would take ${unnamed.length} order(s) from their vehicle or courier`,
+          unnamed.map(([orderId, why]) => ({
+            field: 'reassign',
+            reason: `order ${orderId} is ${why}: name it in reassign to move it`,
+          })),
+        );
+      }
+      await this.plans.recordCommitments(
+        m,
+        header.id,
+        principal.sub,
+        commitments,
+        [...moving.keys()].map((orderId) => ({
+          orderId,
+          fromVehicleId: vehicleOf.get(orderId)!.committedVehicleId,
+          toVehicleId: vehicleOf.get(orderId)!.vehicleId,
+        })),
       );
       let handedOver = 0;
       for (const p of parcels) {

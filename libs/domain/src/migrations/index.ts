@@ -3,6 +3,8 @@ import { Planning1732320000000 } from './1732320000000-planning';
 import { DeviceOutbox1732406400000 } from './1732406400000-device-outbox';
 import { Flight1732500000000 } from './1732500000000-flight';
 import { DeviceTelemetry1732600000000 } from './1732600000000-device-telemetry';
+import { ForeignKeyIndexes1732700000000 } from './1732700000000-foreign-key-indexes';
+import { OrderCommitments1732710000000 } from './1732710000000-order-commitments';
 import { VehicleDimensions1732800000000 } from './1732800000000-vehicle-dimensions';
 
 /** Every migration in order; the data source and the test template database run these. */
@@ -12,5 +14,7 @@ export const MIGRATIONS = [
   DeviceOutbox1732406400000,
   Flight1732500000000,
   DeviceTelemetry1732600000000,
+  ForeignKeyIndexes1732700000000,
+  OrderCommitments1732710000000,
   VehicleDimensions1732800000000,
 ];

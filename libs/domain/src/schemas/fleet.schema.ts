@@ -31,7 +31,7 @@ export const createVehicleSchema = z
   .strictObject({
     code,
     kind: z.enum(VEHICLE_KINDS),
-    capacityWeightG: z.number().int().positive('must be greater than 0'),
+    capacityWeightG: z.number().int().positive('must be greater than 0').max(100_000_000),
     capacityVolumeL: z.number().positive('must be greater than 0').max(100_000),
     homeHubId: uuid,
     shiftStart: localTime,

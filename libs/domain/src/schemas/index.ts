@@ -4,3 +4,4 @@ export * from './order.schema';
 export * from './parcel.schema';
 export * from './planning-job.schema';
 export * from './airspace.schema';
+export * from './order-window';

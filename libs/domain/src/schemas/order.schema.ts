@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ORDER_KINDS, ORDER_STATUSES, PRIORITIES } from '../entities/order.entity';
-import { code, isoTimestamp, lonLat, phone, uuid } from './common';
+import { code, isoTimestamp, lonLat, phone, queryNumber, uuid } from './common';
 
 export const partySchema = z.strictObject({
   name: z.string().trim().min(1, 'required').max(200),
@@ -57,7 +57,7 @@ export const idempotencyKeySchema = z
 
 /** Pagination and filters shared by list endpoints. */
 export const pageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: queryNumber(z.number().int().min(1).max(500).default(50)),
   cursor: z.string().max(200).optional(),
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PARCEL_EVENT_TYPES, PARCEL_STATES } from '../parcel/parcel-state';
-import { isoTimestamp, lonLat, uuid } from './common';
+import { isoTimestamp, lonLat, queryNumber, uuid } from './common';
 import { pageQuerySchema } from './order.schema';
 
 export const deliveryProofSchema = z.discriminatedUnion('kind', [
@@ -55,8 +55,8 @@ export const listParcelsQuerySchema = pageQuerySchema.extend({
 export type ListParcelsQuery = z.infer<typeof listParcelsQuerySchema>;
 
 export const nearQuerySchema = z.object({
-  lon: z.coerce.number().min(-180).max(180),
-  lat: z.coerce.number().min(-90).max(90),
-  radiusM: z.coerce.number().positive().max(200_000).default(5_000),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  lon: queryNumber(z.number().min(-180).max(180)),
+  lat: queryNumber(z.number().min(-90).max(90)),
+  radiusM: queryNumber(z.number().positive().max(200_000).default(5_000)),
+  limit: queryNumber(z.number().int().min(1).max(500).default(100)),
 });

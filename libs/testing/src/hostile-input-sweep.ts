@@ -1,0 +1,209 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+
+type Schema = {
+  type?: string | string[];
+  format?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  prefixItems?: Schema[];
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  allOf?: Schema[];
+  enum?: unknown[];
+  const?: unknown;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  minLength?: number;
+  minItems?: number;
+};
+interface Operation {
+  parameters?: Array<{ name: string; in: string }>;
+  requestBody?: { content?: Record<string, { schema?: Schema }> };
+}
+
+const UUID = '6b1f3c52-7a43-4f57-9d0c-2f0e6cbb0a11';
+/** Values that once reached the database and came back as 500s, and their cousins. */
+export const HOSTILE_STRINGS = [
+  '',
+  'a\u0000b',
+  'not-a-uuid',
+  '0000-01-01T00:00:00Z',
+  '2026-02-30',
+  '99999999999999999999',
+  '1e999',
+  'x'.repeat(5000),
+];
+const HOSTILE_NUMBERS = [2 ** 31, 2 ** 53, -(2 ** 31) - 1, 1e308, -1, 0.5];
+/** Body fields of routes whose OpenAPI document has no body schema (the planner's). */
+const KNOWN_FIELDS = [
+  'region',
+  'orderId',
+  'toVehicleId',
+  'position',
+  'baseVersion',
+  'locked',
+  'planDate',
+  'generated',
+];
+
+/** A body of one schema with every leaf replaced by `leaf(schema)`. */
+function bodyOf(schema: Schema | undefined, leaf: (s: Schema) => unknown, depth = 0): unknown {
+  if (!schema || depth > 6) return leaf({});
+  const variant = schema.anyOf?.[0] ?? schema.oneOf?.[0] ?? schema.allOf?.[0];
+  if (variant)
+    return bodyOf(
+      { ...variant, ...schema, anyOf: undefined, oneOf: undefined, allOf: undefined },
+      leaf,
+      depth,
+    );
+  if (schema.properties)
+    return Object.fromEntries(
+      Object.entries(schema.properties).map(([k, s]) => [k, bodyOf(s, leaf, depth + 1)]),
+    );
+  if (schema.prefixItems) return schema.prefixItems.map((s) => bodyOf(s, leaf, depth + 1));
+  if (schema.items) return [bodyOf(schema.items, leaf, depth + 1)];
+  return leaf(schema);
+}
+
+/** Strings that match the usual patterns (phone, code, local time). */
+const PATTERN_CANDIDATES = ['+376 600 200', 'CODE-1', '08:00', 'sweep'];
+let clockH = 0;
+
+/** A value the schema accepts, as far as a document can say (times ascend so windows are ordered). */
+function validLeaf(s: Schema): unknown {
+  if (s.enum) return s.enum[0];
+  if (s.const !== undefined) return s.const;
+  const type = [s.type].flat()[0];
+  if (type === 'boolean') return true;
+  if (type === 'integer' || type === 'number') {
+    const min = s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : 1);
+    return s.maximum !== undefined && s.minimum !== undefined
+      ? Math.round((min + s.maximum) / 2)
+      : Math.max(min, 1);
+  }
+  if (s.format === 'uuid') return UUID;
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  if (s.format === 'date-time') return `${tomorrow}T${String(6 + (clockH++ % 12)).padStart(2, '0')}:00:00Z`;
+  if (s.format === 'date') return tomorrow;
+  if (s.pattern) return PATTERN_CANDIDATES.find((c) => new RegExp(s.pattern!).test(c)) ?? 'x';
+  return 'x'.repeat(Math.max(1, s.minLength ?? 1));
+}
+
+/** Leaf paths of a body built by `bodyOf`. */
+function leafPaths(value: unknown, path: Array<string | number> = []): Array<Array<string | number>> {
+  if (Array.isArray(value)) return value.flatMap((v, i) => leafPaths(v, [...path, i]));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => leafPaths(v, [...path, k]));
+  return [path];
+}
+function withLeaf(value: unknown, path: Array<string | number>, leaf: unknown): unknown {
+  if (path.length === 0) return leaf;
+  const copy = (Array.isArray(value) ? [...value] : { ...(value as object) }) as Record<
+    string | number,
+    unknown
+  >;
+  copy[path[0]] = withLeaf(copy[path[0]], path.slice(1), leaf);
+  return copy;
+}
+
+const isNumeric = (s: Schema) => [s.type].flat().some((t) => t === 'number' || t === 'integer');
+
+/**
+ * Sends every route of an app's OpenAPI document hostile path parameters, query parameters and
+ * bodies, with each token given, and returns every answer of 500 or more as "METHOD url → status".
+ */
+export async function sweepHostileInput(
+  app: INestApplication,
+  tokens: string[],
+): Promise<{ requests: number; failures: string[] }> {
+  const http = request(app.getHttpServer());
+  const doc = (await http.get('/v1/openapi.json').expect(200)).body as {
+    paths: Record<string, Record<string, Operation>>;
+  };
+  const failures: string[] = [];
+  let requests = 0;
+  const send = async (method: string, url: string, token: string, body?: unknown) => {
+    requests++;
+    let req = method === 'post' ? http.post(url) : http.get(url);
+    req = req.set('Authorization', token);
+    const res = body === undefined ? await req : await req.send(body as object);
+    if (res.status >= 500)
+      failures.push(
+        `${method.toUpperCase()} ${url} ${JSON.stringify(body) ?? ''} → ${res.status}`.slice(0, 300),
+      );
+  };
+  const fill = (path: string, hostile?: { name: string; value: string }) =>
+    path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+      encodeURIComponent(hostile?.name === name ? hostile.value : name === 'region' ? 'sweep' : UUID),
+    );
+
+  for (const [path, operations] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(operations)) {
+      if (method !== 'get' && method !== 'post') continue;
+      const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      const queryParams = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+      for (const name of new Set([
+        ...queryParams,
+        'cursor',
+        'limit',
+        'lon',
+        'lat',
+        'from',
+        'to',
+        'createdFrom',
+      ])) {
+        queryParams.push(name);
+      }
+      const schema =
+        op.requestBody?.content?.['application/json']?.schema ??
+        ({ properties: Object.fromEntries(KNOWN_FIELDS.map((k) => [k, {}])) } as Schema);
+      for (const [t, token] of tokens.entries()) {
+        // Other tokens differ in who asks (a courier, a malformed staff id), not in what is sent: one clean call each.
+        if (t > 0) {
+          await send(method, fill(path), token, method === 'post' ? {} : undefined);
+          continue;
+        }
+        for (const value of HOSTILE_STRINGS) {
+          for (const name of pathParams)
+            await send(method, fill(path, { name, value }), token, method === 'post' ? {} : undefined);
+          for (const name of new Set(queryParams)) {
+            await send(
+              method,
+              `${fill(path)}?${name}=${encodeURIComponent(value)}`,
+              token,
+              method === 'post' ? {} : undefined,
+            );
+          }
+          if (method === 'post')
+            await send(
+              method,
+              fill(path),
+              token,
+              bodyOf(schema, (s) => (isNumeric(s) ? 1 : value)),
+            );
+        }
+        if (method === 'post') {
+          // A valid body with one hostile leaf at a time, so the value gets past every other check.
+          const valid = bodyOf(schema, validLeaf);
+          for (const leaf of leafPaths(valid)) {
+            for (const hostile of ['a\u0000b', '0000-01-01T00:00:00Z', 2 ** 31]) {
+              await send(method, fill(path), token, withLeaf(valid, leaf, hostile));
+            }
+          }
+          for (const n of HOSTILE_NUMBERS)
+            await send(
+              method,
+              fill(path),
+              token,
+              bodyOf(schema, (s) => (isNumeric(s) ? n : 'x')),
+            );
+          for (const body of [{}, [], { orders: [{}] }]) await send(method, fill(path), token, body);
+        }
+      }
+    }
+  }
+  return { requests, failures };
+}
