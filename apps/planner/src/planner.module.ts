@@ -8,6 +8,8 @@ import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import { MapStore } from './maps/map-store.service';
 import { MapsController } from './maps/maps.controller';
 import { MapsRepository } from './maps/maps.repository';
+import { RoadNetworkController } from './maps/road-network.controller';
+import { RoadNetworkService } from './maps/road-network.service';
 import { PlannerHealthController } from './planner-health.controller';
 import { PlanningRunsRepository } from './planning/planning-runs.repository';
 import { PlanningRepository } from './planning/planning.repository';
@@ -34,13 +36,20 @@ export class PlannerModule {
     return {
       module: PlannerModule,
       imports: [typeOrmRoot(options.database, options.sharedDataSource)],
-      controllers: [PlannerHealthController, MapsController, PlansController, CourierController],
+      controllers: [
+        PlannerHealthController,
+        MapsController,
+        RoadNetworkController,
+        PlansController,
+        CourierController,
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: options.config },
         { provide: PLANNING_QUEUE_TOKEN, useValue: options.planningQueue },
         { provide: APP_GUARD, useClass: AuthGuard },
         MapsRepository,
         MapStore,
+        RoadNetworkService,
         PlanningRepository,
         PlanningRunsRepository,
         PlanningService,

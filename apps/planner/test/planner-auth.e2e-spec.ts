@@ -2,6 +2,7 @@ import request from 'supertest';
 import { routesOpenWithoutToken, startApp, undeclaredRoutes, type RunningApp } from '@rd/testing';
 import { createPlannerApp } from '../src/create-planner-app';
 import { MapsController } from '../src/maps/maps.controller';
+import { RoadNetworkController } from '../src/maps/road-network.controller';
 import { PlannerHealthController } from '../src/planner-health.controller';
 import { CourierController, PlansController } from '../src/plans/plans.controller';
 
@@ -16,7 +17,13 @@ describe('planner roles', () => {
 
   it('every route states who may call it, and none answers without a token', async () => {
     expect(
-      undeclaredRoutes([PlansController, CourierController, MapsController, PlannerHealthController]),
+      undeclaredRoutes([
+        PlansController,
+        CourierController,
+        MapsController,
+        RoadNetworkController,
+        PlannerHealthController,
+      ]),
     ).toEqual([]);
     const { checked, open } = await routesOpenWithoutToken(app.app, ['/v1/health']);
     expect(checked).toBeGreaterThanOrEqual(12);
