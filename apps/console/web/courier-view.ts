@@ -20,7 +20,8 @@ export class CourierView {
   async start(): Promise<void> {
     let route: CourierRoute;
     try {
-      route = await api<CourierRoute>('planner', '/courier/route');
+      // The courier's plan holds only their own committed route.
+      route = (await api<{ routes: CourierRoute[] }>('planner', '/courier/route')).routes[0];
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
         clear(this.el, h('section', { class: 'card' }, h('h2', {}, t('myRoute')), h('p', {}, t('noRoute'))));

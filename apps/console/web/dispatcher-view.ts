@@ -69,10 +69,12 @@ export class DispatcherView {
   private readonly unassignedBox = h('section', { class: 'card', 'data-testid': 'unassigned' });
   private readonly ordersBox = h('section', { class: 'card', 'data-testid': 'orders' });
   private plan: Plan | null = null;
+  /** The region's fleet, so a stop can move to a vehicle that has no route yet. */
+  private fleet: Array<{ id: string; code: string }> = [];
   private readonly base: string;
 
   constructor(
-    config: ClientConfig,
+    private readonly config: ClientConfig,
     private readonly map: MapView,
   ) {
     this.base = `/regions/${encodeURIComponent(config.region)}`;
@@ -89,6 +91,12 @@ export class DispatcherView {
   }
 
   async start(): Promise<void> {
+    const [hubs, vehicles] = await Promise.all([
+      api<Array<{ id: string; region: string }>>('intake', '/hubs'),
+      api<Array<{ id: string; code: string; homeHubId: string }>>('intake', '/vehicles'),
+    ]);
+    const regionHubs = new Set(hubs.filter((hub) => hub.region === this.config.region).map((hub) => hub.id));
+    this.fleet = vehicles.filter((v) => regionHubs.has(v.homeHubId)).map((v) => ({ id: v.id, code: v.code }));
     await this.loadPlan();
   }
 
@@ -222,7 +230,7 @@ export class DispatcherView {
     const vehicle = h(
       'select',
       { name: 'toVehicleId', 'data-testid': 'move-vehicle' },
-      routes.map((r) => h('option', { value: r.vehicleId }, r.vehicleCode)),
+      this.fleet.map((v) => h('option', { value: v.id }, v.code)),
     );
     const position = h('input', {
       name: 'position',

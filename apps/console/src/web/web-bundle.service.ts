@@ -35,7 +35,7 @@ export class WebBundle implements OnModuleInit {
       bundle: true,
       minify: true,
       format: 'iife',
-      target: ['chrome90', 'firefox90', 'safari14'],
+      target: 'es2020',
       outdir: 'bundle',
       write: false,
       loader: { '.png': 'dataurl', '.svg': 'dataurl' },
