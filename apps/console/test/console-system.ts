@@ -112,7 +112,7 @@ export async function startConsoleSystem(suite: string): Promise<ConsoleSystem> 
     location: villages[Math.floor(villages.length / 2)],
   });
   const courierIds: string[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 4; i++) {
     const vehicle = await call<{ id: string }>(intakeUrl, 'POST', '/vehicles', 'admin', {
       code: `${region}-V${i}`,
       kind: i === 0 ? 'van' : 'motorbike',
@@ -136,12 +136,14 @@ export async function startConsoleSystem(suite: string): Promise<ConsoleSystem> 
   const addOrders = async (count: number, tag: string) => {
     const orders = Array.from({ length: count }, () => {
       const i = seq++;
-      const v = villages[1 + (i % (villages.length - 1))];
+      // Spread over the county, with a short morning window: one vehicle cannot serve them all.
+      const village = 1 + ((i * 7) % (villages.length - 1));
+      const v = villages[village];
       return {
         idempotencyKey: `${suite}-${tag}-${i}`,
         kind: 'delivery',
         hubId: hub.id,
-        village: `Village ${1 + (i % (villages.length - 1))}`,
+        village: `Village ${village}`,
         sender: { name: 'County e-commerce hub', phone: '+86 0571 8800 0000', location: hub.location },
         recipient: {
           name: `Recipient ${i}`,
@@ -150,7 +152,7 @@ export async function startConsoleSystem(suite: string): Promise<ConsoleSystem> 
           location: [v[0] + (i % 5) * 0.0002, v[1] + (i % 3) * 0.0002],
           landmark: 'village committee, blue gate',
         },
-        window: { start: '2026-11-23T08:00:00.000Z', end: '2026-11-23T17:00:00.000Z' },
+        window: { start: '2026-11-23T08:00:00.000Z', end: '2026-11-23T10:30:00.000Z' },
         priority: 'standard',
         coldChain: false,
         parcels: [{ weightG: 1500, lengthMm: 300, widthMm: 200, heightMm: 150 }],

@@ -1,6 +1,6 @@
 import { api, ApiError } from './api';
 import { clear, h } from './dom';
-import { formatDateTime, formatKm, formatShare, formatTime, t } from './i18n';
+import { formatDateTime, formatKm, formatShare, formatTime, t, type MessageKey } from './i18n';
 import { routeColour, type ClientConfig, type MapView } from './map-view';
 import type { LonLat } from './display-datum';
 
@@ -163,12 +163,18 @@ export class DispatcherView {
     const cmp = await api<Comparison>('planner', `${this.base}/plans/compare`, {
       query: { from: String(from), to: String(plan.version) },
     });
-    const rows = ['vehicles', 'distanceKm', 'onTimeShare', 'unassigned']
-      .filter((k) => cmp.summary[k])
-      .map((k) => {
+    const figures: Array<[string, MessageKey, (v: unknown) => string]> = [
+      ['vehicles', 'vehicles', String],
+      ['distanceKm', 'distance', (v) => formatKm(Number(v) * 1000)],
+      ['onTimeShare', 'onTimeShare', (v) => formatShare(Number(v))],
+      ['unassigned', 'unassignedCount', String],
+    ];
+    const rows = figures
+      .filter(([k]) => cmp.summary[k])
+      .map(([k, label, show]) => {
         const { from: a, to: b } = cmp.summary[k];
-        const show = (v: unknown) => (k === 'onTimeShare' ? formatShare(Number(v)) : String(v ?? '–'));
-        return h('li', {}, `${k}: ${show(a)} → ${show(b)}`);
+        const fmt = (v: unknown) => (v === undefined || v === null ? '–' : show(v));
+        return h('li', {}, `${t(label)}: ${fmt(a)} → ${fmt(b)}`);
       });
     clear(
       box,

@@ -119,11 +119,8 @@ export class HubView {
       await this.loadAtHub();
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      // An illegal transition names the state and the allowed next scans.
-      const allowed = Array.isArray(error.body.allowedNext)
-        ? ` → ${(error.body.allowedNext as string[]).join(', ')}`
-        : '';
-      this.show('refused', t('refused', { message: error.describe() + allowed }));
+      // An illegal transition's message names the state and the allowed next scans.
+      this.show('refused', t('refused', { message: error.describe() }));
     } finally {
       // Ready for the next label: the scanner types into the same field.
       this.code.value = '';
