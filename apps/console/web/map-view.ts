@@ -131,6 +131,12 @@ export class MapView {
 
   showRoutes(routes: MapRoute[]): void {
     this.routes.clearLayers();
+    const all = routes.flatMap((r) => r.line.map((p) => toLatLng(this.datum, p)));
+    if (!this.fitted && all.length >= 2) {
+      // The first plan shown frames the view; later redraws keep what the user chose.
+      this.fitted = true;
+      this.map.fitBounds(L.latLngBounds(all), { padding: [16, 16] });
+    }
     routes.forEach((route, i) => {
       const colour = routeColour(i);
       const line = route.line.map((p) => toLatLng(this.datum, p));
