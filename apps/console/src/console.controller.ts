@@ -16,7 +16,7 @@ export class ConsoleController {
   /** What the page needs at start (region, log-in mode, tiles); no secrets. */
   @Get('console/config')
   @Public()
-  config_() {
+  clientConfig() {
     return clientConfig(this.config);
   }
 }

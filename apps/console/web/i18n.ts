@@ -51,7 +51,6 @@ const en = {
   reason: 'Reason',
   noneUnassigned: 'Every order is planned.',
   routes: 'Routes',
-  route: 'Route',
   lock: 'Lock',
   unlock: 'Unlock',
   locked: 'locked',
@@ -77,11 +76,7 @@ const en = {
   parcelNotFound: 'No parcel with this number.',
   myRoute: 'My route',
   noRoute: 'No committed route for you yet.',
-  routeSheet: 'Printable route sheet',
-  mapRoads: 'Roads',
   error: 'Error: {message}',
-  loading: 'Loading…',
-  km: '{n} km',
 };
 export type MessageKey = keyof typeof en;
 
@@ -135,7 +130,6 @@ const zh: Record<MessageKey, string> = {
   reason: '原因',
   noneUnassigned: '所有订单均已规划。',
   routes: '路线',
-  route: '路线',
   lock: '锁定',
   unlock: '解锁',
   locked: '已锁定',
@@ -161,11 +155,7 @@ const zh: Record<MessageKey, string> = {
   parcelNotFound: '没有此运单号的包裹。',
   myRoute: '我的路线',
   noRoute: '您还没有已下发的路线。',
-  routeSheet: '可打印的路单',
-  mapRoads: '道路',
   error: '出错：{message}',
-  loading: '加载中…',
-  km: '{n} 公里',
 };
 
 const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zh };
