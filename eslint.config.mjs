@@ -170,6 +170,42 @@ export default tseslint.config(
     },
   },
   {
+    // The browser tests start intake and planner in-process, as the main job does; the app itself never imports them.
+    files: ['apps/console/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/intake/**', '**/planner/**', '**/gateway/**', 'apps/*'],
+              message: 'apps never import apps: the console calls the public APIs over HTTP',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The browser bundle: DOM, Leaflet and gcoord only; no server code, no other app, no Node.
+    files: ['apps/console/web/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@rd/*', '@nestjs/*', 'node:*', '**/src/**', ...appImports],
+              message: 'the browser bundle imports no server code',
+            },
+            { group: frameworkAndIo, message: 'the browser bundle imports no server code' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['apps/gateway/**/*.ts'],
     rules: {
       'no-restricted-imports': [

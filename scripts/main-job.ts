@@ -5,10 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { createIntakeApp } from '../apps/intake/src/create-intake-app';
 import { createPlannerApp } from '../apps/planner/src/create-planner-app';
+import { createConsoleApp } from '../apps/console/src/create-console-app';
 import { MapStore } from '../apps/planner/src/maps/map-store.service';
 import { startDeviceDemo } from './main-job-devices';
 import { issueToken, type Role } from '@rd/auth';
-import { parseConfig, readCliWith, type CliSpec } from '@rd/config';
+import { parseConfig, readCliWith, type AppConfig, type CliSpec } from '@rd/config';
 import { dataSourceOptions, startEmbeddedPostgres, type EmbeddedPostgres } from '@rd/database';
 import {
   BullPlanningQueue,
@@ -50,7 +51,11 @@ const CLI: CliSpec = {
     'Runs a day of dispatch end to end: map, hubs, fleet, orders through the intake API, the debounced plan, commit, summary and GeoJSON. ' +
     'Embedded PGlite + PostGIS and in-process jobs unless DATABASE_URL / REDIS_URL are set.',
   options: {
-    once: { type: 'boolean', description: 'run the day, check it, exit non-zero on any failure' },
+    once: {
+      type: 'boolean',
+      description:
+        'run the day, check it, exit non-zero on any failure (without it the console stays open afterwards)',
+    },
     map: {
       type: 'string',
       valueName: 'FILE',
@@ -375,6 +380,7 @@ async function main(): Promise<void> {
     );
     step(`wrote ${mountainOut}`);
     step(`done in ${secondsSince(started)} s`);
+    if (!args.once) await serveConsole(config, region, intakeUrl, plannerUrl);
   } finally {
     await devices?.close();
     await intake.close();
@@ -511,6 +517,42 @@ function planGeoJson(
       : 'Generated rural county (synthetic road network)',
     features,
   };
+}
+
+/**
+ * Without --once the day stays on screen: the console on PORT (or any free port when taken), with
+ * its development log-in and a token per role printed, until Ctrl-C.
+ */
+async function serveConsole(
+  config: AppConfig,
+  region: string,
+  intakeUrl: string,
+  plannerUrl: string,
+): Promise<void> {
+  const app = await createConsoleApp({
+    config: {
+      ...config,
+      CONSOLE_INTAKE_URL: intakeUrl,
+      CONSOLE_PLANNER_URL: plannerUrl,
+      CONSOLE_REGION: region,
+      CONSOLE_DEV_LOGIN: config.NODE_ENV !== 'production',
+    },
+  });
+  await app.listen(config.PORT, '127.0.0.1').catch(() => app.listen(0, '127.0.0.1'));
+  const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/`;
+  step(`console open at ${url} (development log-in; or paste a token below). Ctrl-C ends the demo.`);
+  for (const role of ['dispatcher', 'hub_operator', 'admin'] as const) {
+    const token = issueToken(
+      { sub: `main-job-${role}`, role },
+      { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER },
+    );
+    step(`  ${role} token: ${token}`);
+  }
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  await app.close();
 }
 
 async function drained(queue: PlanningQueue): Promise<void> {

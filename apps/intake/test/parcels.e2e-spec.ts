@@ -211,6 +211,18 @@ describe('parcel scans and tracking (PostgreSQL + PostGIS)', () => {
       expect(text).not.toContain(secret);
     }
     await http().get('/v1/tracking/RD23456789ABC').expect(400);
+    // A hub's scanner reads the tracking number: staff find the parcel by it (any case, spaces trimmed).
+    const found = await http()
+      .get('/v1/parcels')
+      .query({ trackingNumber: ` ${(parcel.trackingNumber as string).toLowerCase()} ` })
+      .set('Authorization', app.auth('hub_operator'))
+      .expect(200);
+    expect(found.body.items.map((p: { id: string }) => p.id)).toEqual([parcel.id]);
+    await http()
+      .get('/v1/parcels')
+      .query({ trackingNumber: 'no such*' })
+      .set('Authorization', app.auth('hub_operator'))
+      .expect(400);
     // Only the real check character passes; a well-formed number nobody was given is 404.
     const body = (parcel.trackingNumber as string).slice(0, 13);
     const variants = [...'23456789ABCDEFGHJKMNPQRSTUVWXYZ'].map((c) => body + c);

@@ -13,6 +13,8 @@ import { PilotMissionsController } from './flight/pilot-missions.controller';
 import { MapStore } from './maps/map-store.service';
 import { MapsController } from './maps/maps.controller';
 import { MapsRepository } from './maps/maps.repository';
+import { RoadNetworkController } from './maps/road-network.controller';
+import { RoadNetworkService } from './maps/road-network.service';
 import { PlannerHealthController } from './planner-health.controller';
 import { PlanningRunsRepository } from './planning/planning-runs.repository';
 import { PlanningRepository } from './planning/planning.repository';
@@ -45,6 +47,7 @@ export class PlannerModule {
         PlansController,
         CourierController,
         PilotMissionsController,
+        RoadNetworkController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: options.config },
@@ -52,6 +55,7 @@ export class PlannerModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         MapsRepository,
         MapStore,
+        RoadNetworkService,
         PlanningRepository,
         PlanningRunsRepository,
         PlanningService,

@@ -3,6 +3,7 @@ import { routesOpenWithoutToken, startApp, undeclaredRoutes, type RunningApp } f
 import { createPlannerApp } from '../src/create-planner-app';
 import { PilotMissionsController } from '../src/flight/pilot-missions.controller';
 import { MapsController } from '../src/maps/maps.controller';
+import { RoadNetworkController } from '../src/maps/road-network.controller';
 import { PlannerHealthController } from '../src/planner-health.controller';
 import { CourierController, PlansController } from '../src/plans/plans.controller';
 
@@ -23,6 +24,7 @@ describe('planner roles', () => {
         MapsController,
         PlannerHealthController,
         PilotMissionsController,
+        RoadNetworkController,
       ]),
     ).toEqual([]);
     const { checked, open } = await routesOpenWithoutToken(app.app, ['/v1/health']);
@@ -46,6 +48,14 @@ describe('planner roles', () => {
     // A courier token for a courier who has no route: 404, never someone else's route.
     await http().get('/v1/courier/route').set('Authorization', courier).expect(404);
     await http().get('/v1/regions/r1/plans/current').set('Authorization', app.auth('dispatcher')).expect(404);
+    // The road network is for all staff; a region without a map says so, a bad zoom is named.
+    const noMap = await http().get('/v1/regions/r1/road-network').set('Authorization', courier).expect(503);
+    expect(noMap.body.details).toEqual([{ field: 'region', reason: 'no active map' }]);
+    const badZoom = await http()
+      .get('/v1/regions/r1/road-network?zoom=25&bbox=1,2,3')
+      .set('Authorization', app.auth('hub_operator'))
+      .expect(400);
+    expect(badZoom.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['bbox', 'zoom']);
     await http()
       .get('/v1/regions/NOT%20A%20REGION/plans')
       .set('Authorization', app.auth('dispatcher'))

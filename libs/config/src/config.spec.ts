@@ -49,4 +49,17 @@ describe('parseConfig cross-field rules', () => {
         .ROAD_ENGINE,
     ).toBe('graphhopper');
   });
+
+  it('keeps the development log-in out of production and checks the tile URL', () => {
+    expect(parseConfig({ JWT_SECRET: secret, CONSOLE_DEV_LOGIN: 'true' }).CONSOLE_DEV_LOGIN).toBe(true);
+    expect(parseConfig({ JWT_SECRET: secret }).CONSOLE_DEV_LOGIN).toBe(false);
+    expect(() =>
+      parseConfig({ JWT_SECRET: secret, NODE_ENV: 'production', CONSOLE_DEV_LOGIN: 'true' }),
+    ).toThrow(/CONSOLE_DEV_LOGIN: must not be true when NODE_ENV=production/);
+    expect(() => parseConfig({ JWT_SECRET: secret, MAP_TILE_URL: 'ftp://tiles' })).toThrow(/MAP_TILE_URL/);
+    expect(
+      parseConfig({ JWT_SECRET: secret, MAP_TILE_URL: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png' })
+        .MAP_TILE_URL,
+    ).toBe('https://tile.openstreetmap.org/{z}/{x}/{y}.png');
+  });
 });

@@ -140,6 +140,29 @@ export const configSchema = z.object({
   BULK_MAX_PARCELS: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  /** The console's same-origin proxy forwards /api/intake/* and /api/planner/* to these (their /v1 roots). */
+  CONSOLE_INTAKE_URL: url(['http:', 'https:']).default('http://127.0.0.1:3000/v1'),
+  CONSOLE_PLANNER_URL: url(['http:', 'https:']).default('http://127.0.0.1:3001/v1'),
+  /** The region the console shows. */
+  CONSOLE_REGION: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, _ and -')
+    .default('default'),
+  /** A development log-in page that issues role tokens; refused in production (there a JWT comes from the issuer). */
+  CONSOLE_DEV_LOGIN: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Online map tiles, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; unset: roads drawn from the loaded graph only. */
+  MAP_TILE_URL: z
+    .string()
+    .regex(/^https?:\/\/.+\{z\}.*$/, 'an http(s) URL template with {z}, {x}, {y}')
+    .optional(),
+  /**
+   * Datum of the tiles: Chinese providers (Amap, Tencent) draw in GCJ-02, so the console shifts our
+   * WGS-84 geometry for display. Unset: GCJ-02 for known Chinese hosts, else WGS-84.
+   */
+  MAP_TILE_DATUM: z.enum(['wgs84', 'gcj02']).optional(),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -149,6 +172,9 @@ function crossChecks(config: AppConfig): string[] {
   const problems: string[] = [];
   if (config.ROAD_ENGINE === 'graphhopper' && !config.GRAPHHOPPER_URL) {
     problems.push('GRAPHHOPPER_URL: required when ROAD_ENGINE=graphhopper (unset)');
+  }
+  if (config.CONSOLE_DEV_LOGIN && config.NODE_ENV === 'production') {
+    problems.push('CONSOLE_DEV_LOGIN: must not be true when NODE_ENV=production (use the JWT issuer)');
   }
   return problems;
 }

@@ -1,4 +1,5 @@
 import type { INestApplication, LogLevel } from '@nestjs/common';
+import compression from 'compression';
 import { DomainExceptionFilter } from './domain-exception.filter';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -8,7 +9,10 @@ export function logLevelsUpTo(level: LogLevel): LogLevel[] {
   return LEVELS.slice(0, LEVELS.indexOf(level) + 1);
 }
 
-/** What every app's HTTP side shares: routes under /v1, one error format, clean shutdown. */
+/**
+ * What every app's HTTP side shares: routes under /v1, one error format, clean shutdown, and
+ * compressed responses (brotli or gzip, as the client accepts), since rural links are slow.
+ */
 export function configureHttpApp(app: INestApplication): INestApplication {
   const express = app.getHttpAdapter().getInstance() as { disable?(setting: string): void };
   express.disable?.('x-powered-by'); // name no framework to scanners
@@ -17,6 +21,7 @@ export function configureHttpApp(app: INestApplication): INestApplication {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  app.use(compression({ threshold: 1024 }));
   app.setGlobalPrefix('v1');
   app.useGlobalFilters(new DomainExceptionFilter());
   app.enableShutdownHooks();

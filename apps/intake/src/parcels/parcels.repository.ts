@@ -76,6 +76,7 @@ export class ParcelsRepository {
     if (courierId) filter.add('p.courier_id = ?::uuid', courierId);
     if (query.status) filter.add('p.status = ?', query.status);
     if (query.orderId) filter.add('p.order_id = ?::uuid', query.orderId);
+    if (query.trackingNumber) filter.add('p.tracking_number = ?', query.trackingNumber);
     if (query.hubId) filter.add('(p.current_hub_id = ?::uuid OR o.hub_id = ?::uuid)', query.hubId);
     if (query.village) filter.add('o.village = ?', query.village);
     if (query.createdFrom) filter.add('p.created_at >= ?::timestamptz', query.createdFrom);

@@ -48,6 +48,13 @@ export const listParcelsQuerySchema = pageQuerySchema.extend({
   status: z.enum(PARCEL_STATES).optional(),
   hubId: uuid.optional(),
   orderId: uuid.optional(),
+  /** What a scanner reads off the label (case and surrounding spaces ignored). */
+  trackingNumber: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z0-9-]{4,40}$/, 'letters, digits and - only')
+    .optional(),
   village: z.string().max(200).optional(),
   createdFrom: isoTimestamp.optional(),
   createdTo: isoTimestamp.optional(),

@@ -1,0 +1,71 @@
+import type { INestApplication } from '@nestjs/common';
+import { parseConfig } from '@rd/config';
+import { TEST_JWT_SECRET } from '@rd/testing';
+import request from 'supertest';
+import { createConsoleApp } from '../src/create-console-app';
+
+/** The console server alone: no database, an API behind it that is down. */
+describe('console server', () => {
+  let app: INestApplication;
+  const start = async (env: Record<string, string>) => {
+    const config = parseConfig({
+      NODE_ENV: 'test',
+      JWT_SECRET: TEST_JWT_SECRET,
+      LOG_LEVEL: 'error',
+      // Port 9 (discard) on loopback: nothing listens there.
+      CONSOLE_INTAKE_URL: 'http://127.0.0.1:9/v1',
+      CONSOLE_PLANNER_URL: 'http://127.0.0.1:9/v1',
+      ...env,
+    });
+    const created = await createConsoleApp({ config });
+    await created.init();
+    return created;
+  };
+  afterEach(() => app?.close());
+
+  it('serves the page in the browser language and a compressed, cacheable bundle', async () => {
+    app = await start({});
+    const page = await request(app.getHttpServer())
+      .get('/')
+      .set('Accept-Language', 'zh-CN,zh;q=0.9')
+      .expect(200);
+    expect(page.text).toContain('<html lang="zh-CN">');
+    const script = /src="(\/assets\/app\.js\?v=[0-9a-f]+)"/.exec(page.text)![1];
+    const js = await request(app.getHttpServer()).get(script).set('Accept-Encoding', 'br, gzip').expect(200);
+    expect(js.headers['content-encoding']).toMatch(/^(br|gzip)$/);
+    expect(js.headers['cache-control']).toContain('immutable');
+    await request(app.getHttpServer())
+      .get('/assets/app.js')
+      .set('If-None-Match', js.headers.etag)
+      .expect(304);
+    await request(app.getHttpServer()).get('/assets/nope.js').expect(404);
+    const config = await request(app.getHttpServer()).get('/v1/console/config').expect(200);
+    expect(config.body).toEqual({
+      region: 'default',
+      devLogin: false,
+      tiles: null,
+      attribution: '© OpenStreetMap contributors (ODbL)',
+    });
+  });
+
+  it('issues no development tokens unless enabled, and checks the role when it does', async () => {
+    app = await start({});
+    await request(app.getHttpServer()).post('/v1/dev-login').send({ role: 'dispatcher' }).expect(404);
+    await app.close();
+    app = await start({ CONSOLE_DEV_LOGIN: 'true' });
+    const issued = await request(app.getHttpServer())
+      .post('/v1/dev-login')
+      .send({ role: 'hub_operator' })
+      .expect(200);
+    expect(issued.body.role).toBe('hub_operator');
+    expect(issued.body.token.split('.')).toHaveLength(3);
+    const bad = await request(app.getHttpServer()).post('/v1/dev-login').send({ role: 'king' }).expect(400);
+    expect(bad.body.details[0].field).toBe('role');
+  });
+
+  it('answers 503 in the API error format when an API behind it is down', async () => {
+    app = await start({});
+    const res = await request(app.getHttpServer()).get('/api/intake/orders').expect(503);
+    expect(res.body).toMatchObject({ error: 'unavailable', details: [{ field: 'upstream' }] });
+  });
+});

@@ -1,0 +1,167 @@
+import L from 'leaflet';
+import { api } from './api';
+import { toLatLng, type Datum, type LonLat } from './display-datum';
+
+export interface ClientConfig {
+  region: string;
+  devLogin: boolean;
+  tiles: { url: string; datum: Datum } | null;
+  attribution: string;
+}
+
+interface RoadNetwork {
+  features: Array<{ geometry: { coordinates: LonLat[][] }; properties: { zoom: number } }>;
+}
+
+export interface MapRoute {
+  vehicleId: string;
+  label: string;
+  line: LonLat[];
+  stops: Array<{ at: LonLat; label: string }>;
+}
+
+/** Distinct colours for routes (Okabe–Ito and Tableau, readable on light roads); beyond them, golden-angle hues. */
+const ROUTE_COLOURS = [
+  '#e41a1c',
+  '#377eb8',
+  '#4daf4a',
+  '#984ea3',
+  '#ff7f00',
+  '#a65628',
+  '#f781bf',
+  '#17becf',
+  '#bcbd22',
+  '#1f3a93',
+  '#d62728',
+  '#2ca02c',
+];
+export function routeColour(index: number): string {
+  return index < ROUTE_COLOURS.length
+    ? ROUTE_COLOURS[index]
+    : `hsl(${Math.round((index * 137.508) % 360)}, 70%, 42%)`;
+}
+
+/** Zooms the planner is asked for: below 9 a county is a smudge, above 16 the graph has no more detail. */
+const MIN_ROAD_ZOOM = 8;
+const MAX_ROAD_ZOOM = 16;
+
+/**
+ * The Leaflet map: the region's roads drawn from the planner's graph (works with no internet),
+ * online tiles only when configured, and layers the views fill (hubs, routes).
+ */
+export class MapView {
+  readonly map: L.Map;
+  private readonly datum: Datum;
+  private readonly roads = L.layerGroup();
+  private readonly routes = L.layerGroup();
+  private readonly hubs = L.layerGroup();
+  private roadsZoom = -1;
+  private fitted = false;
+
+  constructor(
+    container: HTMLElement,
+    private readonly config: ClientConfig,
+  ) {
+    this.datum = config.tiles?.datum ?? 'wgs84';
+    this.map = L.map(container, { preferCanvas: false, zoomControl: true });
+    this.map.attributionControl.setPrefix(false);
+    if (config.tiles) {
+      L.tileLayer(config.tiles.url, { attribution: config.attribution, maxZoom: 19 }).addTo(this.map);
+    } else {
+      // The roads come from OSM data too: the credit is shown with or without tiles.
+      this.map.attributionControl.addAttribution(config.attribution);
+    }
+    this.roads.addTo(this.map);
+    this.hubs.addTo(this.map);
+    this.routes.addTo(this.map);
+    this.map.setView([0, 0], 2);
+    this.map.on('zoomend', () => void this.loadRoads());
+  }
+
+  /** First load: fetch a coarse network, fit the view to it, then the zoom's own detail follows. */
+  async start(): Promise<void> {
+    await this.loadRoads(10);
+  }
+
+  private async loadRoads(requested?: number): Promise<void> {
+    const zoom = Math.max(
+      MIN_ROAD_ZOOM,
+      Math.min(MAX_ROAD_ZOOM, Math.round(requested ?? this.map.getZoom())),
+    );
+    if (zoom === this.roadsZoom) return;
+    this.roadsZoom = zoom;
+    const network = await api<RoadNetwork>(
+      'planner',
+      `/regions/${encodeURIComponent(this.config.region)}/road-network`,
+      { query: { zoom: String(zoom) } },
+    );
+    if (this.roadsZoom !== zoom) return; // a newer zoom won the race
+    const lines = network.features.flatMap((f) =>
+      f.geometry.coordinates.map((line) => line.map((p) => toLatLng(this.datum, p))),
+    );
+    this.roads.clearLayers();
+    L.polyline(lines, {
+      color: '#8a8a8a',
+      weight: zoom >= 13 ? 2 : 1,
+      opacity: 0.8,
+      interactive: false,
+      className: 'rd-roads',
+    }).addTo(this.roads);
+    if (!this.fitted && lines.length) {
+      this.fitted = true;
+      this.map.fitBounds(L.latLngBounds(lines.flat()), { padding: [8, 8] });
+    }
+  }
+
+  showHubs(hubs: Array<{ name: string; kind: string; location: LonLat }>): void {
+    this.hubs.clearLayers();
+    for (const hub of hubs) {
+      L.circleMarker(toLatLng(this.datum, hub.location), {
+        radius: 7,
+        color: '#222',
+        fillColor: '#ffd400',
+        fillOpacity: 1,
+        weight: 2,
+        className: 'rd-hub',
+      })
+        .bindTooltip(`${hub.name} (${hub.kind})`)
+        .addTo(this.hubs);
+    }
+  }
+
+  showRoutes(routes: MapRoute[]): void {
+    this.routes.clearLayers();
+    const all = routes.flatMap((r) => r.line.map((p) => toLatLng(this.datum, p)));
+    if (!this.fitted && all.length >= 2) {
+      // The first plan shown frames the view; later redraws keep what the user chose.
+      this.fitted = true;
+      this.map.fitBounds(L.latLngBounds(all), { padding: [16, 16] });
+    }
+    routes.forEach((route, i) => {
+      const colour = routeColour(i);
+      const line = route.line.map((p) => toLatLng(this.datum, p));
+      if (line.length >= 2) {
+        L.polyline(line, { color: colour, weight: 4, opacity: 0.9, className: 'rd-route' })
+          .bindTooltip(route.label)
+          .addTo(this.routes);
+      }
+      for (const stop of route.stops) {
+        L.circleMarker(toLatLng(this.datum, stop.at), {
+          radius: 4,
+          color: colour,
+          fillColor: '#fff',
+          fillOpacity: 1,
+          weight: 2,
+          className: 'rd-stop',
+        })
+          .bindTooltip(stop.label)
+          .addTo(this.routes);
+      }
+    });
+  }
+
+  /** Leaflet measures its container: call after the container becomes visible or changes size. */
+  refreshSize(): void {
+    this.map.invalidateSize();
+  }
+}
