@@ -11,6 +11,7 @@ export async function createGatewayApp(options: GatewayModuleOptions): Promise<I
   );
   serveOpenApi(
     app,
+    options.config,
     'rural-dispatch gateway',
     'Devices and their credentials, last positions and tracks (GeoJSON), alerts and dead letters.',
   );

@@ -139,7 +139,8 @@ export function parseCli(spec: CliSpec, argv: string[]): { help: true } | { help
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
     help: { type: 'boolean' },
   };
-  for (const [name, o] of Object.entries(spec.options)) options[name] = { type: o.type, multiple: o.multiple };
+  for (const [name, o] of Object.entries(spec.options))
+    options[name] = { type: o.type, multiple: o.multiple };
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false });

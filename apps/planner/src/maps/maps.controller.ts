@@ -18,7 +18,11 @@ const importBody = z.union([
     }),
     profiles,
   }),
-  z.strictObject({ region: regionCode, mountain: z.strictObject({ seed: z.number().int().min(0) }), profiles }),
+  z.strictObject({
+    region: regionCode,
+    mountain: z.strictObject({ seed: z.number().int().min(0) }),
+    profiles,
+  }),
 ]);
 
 @Controller('maps')
