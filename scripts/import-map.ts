@@ -32,10 +32,19 @@ const CLI: CliSpec = {
       description: 'graph nodes of the generated county',
       defaultText: '20000',
     },
+    profile: {
+      type: 'string',
+      multiple: true,
+      valueName: 'NAME|FILE',
+      description:
+        'a vehicle profile to build: van, motorbike, tricycle, small-truck or a profile .json file (libs/routing/profiles/README.md); repeatable',
+      defaultText: 'van and motorbike',
+    },
   },
   examples: [
     'npm run map:import -- --region andorra --file ../shared/data/osm/andorra-2025-01.osm.pbf',
     'npm run map:import -- --region demo --generated 7',
+    'npm run map:import -- --region hills --file hills.osm.pbf --profile van --profile ./my-truck.json',
   ],
 };
 

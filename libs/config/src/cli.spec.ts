@@ -7,6 +7,7 @@ const spec: CliSpec = {
     once: { type: 'boolean', description: 'run once' },
     orders: { type: 'string', valueName: 'N', description: 'orders to take', defaultText: '800' },
     time: { type: 'string', valueName: 'S,S', description: 'time limits' },
+    profile: { type: 'string', multiple: true, valueName: 'NAME', description: 'profiles' },
   },
   examples: ['npm run demo -- --once'],
 };
@@ -30,7 +31,7 @@ describe('parseCli', () => {
   it('names the known options when it meets an unknown one', () => {
     expect(() => parseCli(spec, ['--order', '3'])).toThrow(CliUsageError);
     expect(() => parseCli(spec, ['--order', '3'])).toThrow(
-      /--order.*Known options: --help, --once, --orders, --time/,
+      /--order.*Known options: --help, --once, --orders, --time, --profile/,
     );
   });
 
@@ -45,6 +46,11 @@ describe('parseCli', () => {
     expect(a.int('orders', 800, { min: 0 })).toBe(12);
     expect(a.numbers('time', [2], { min: 0 })).toEqual([0.2, 2, 10]);
     expect(args([]).int('orders', 800)).toBe(800);
+    expect(args(['--profile', 'van', '--profile', 'truck.json']).all('profile')).toEqual([
+      'van',
+      'truck.json',
+    ]);
+    expect(args([]).all('profile')).toEqual([]);
     expect(() => args(['--orders', '2.5']).int('orders', 1)).toThrow(
       /--orders must be a whole number, got '2.5'/,
     );

@@ -140,11 +140,13 @@ export function parseCli(spec: CliSpec, argv: string[]): { help: true } | { help
     help: { type: 'boolean' },
   };
   for (const [name, o] of Object.entries(spec.options))
-    options[name] = { type: o.type, multiple: o.multiple };
+    options[name] = o.multiple ? { type: o.type, multiple: true } : { type: o.type };
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
   } catch (error) {
+    // Only the user's command line is a usage error; a bad spec is a bug and stays one.
+    if (!String((error as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS')) throw error;
     const known = ['--help', ...Object.keys(spec.options).map((n) => `--${n}`)].join(', ');
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new CliUsageError(`${reason}. Known options: ${known}`);
