@@ -57,6 +57,8 @@ export interface AirspaceInput {
 }
 
 export const DEFAULT_SAFETY_BUFFER_M = 50;
+/** Default legal ceiling for cruise height above ground (EU open category, China light/small UAV: 120 m). */
+export const LEGAL_CEILING_AGL_M = 120;
 /** Vertices of a buffered circle zone; the polygon contains the whole buffered disc. */
 const CIRCLE_STEPS = 32;
 /** Arc segments per quarter circle where Turf buffers polygons and corridor lines. */
