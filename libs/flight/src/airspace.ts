@@ -1,6 +1,6 @@
 import { buffer, lineString } from '@turf/turf';
 import Flatbush from 'flatbush';
-import { createProjection, pointInRings, ringsFromPolygon } from './local-geometry';
+import { createProjection, pointInRings, pointStrictlyInside, ringsFromPolygon } from './local-geometry';
 import type { AltitudeReference, DailyWindowUtc, GeoJsonPolygon, LonLat, PeriodMs } from './types';
 import { circleToPolygon, validateZoneGeometry, type ZoneGeometryLimits } from './zone-geometry';
 
@@ -57,6 +57,8 @@ export interface AirspaceInput {
 }
 
 export const DEFAULT_SAFETY_BUFFER_M = 50;
+/** Default legal ceiling for cruise height above ground (EU open category, China light/small UAV: 120 m). */
+export const LEGAL_CEILING_AGL_M = 120;
 /** Vertices of a buffered circle zone; the polygon contains the whole buffered disc. */
 const CIRCLE_STEPS = 32;
 /** Arc segments per quarter circle where Turf buffers polygons and corridor lines. */
@@ -107,6 +109,20 @@ export interface Airspace {
   readonly corridorCrossings: readonly CorridorCrossings[];
   /** Bounding box of everything, local metres. */
   readonly extent: { minX: number; minY: number; maxX: number; maxY: number };
+  /**
+   * For each vertex of each obstacle, the other obstacles strictly containing it; for each corridor vertex and
+   * corridor corner, the obstacles and the other corridors strictly containing it. Which of them apply depends
+   * on the query, so the planner filters candidate nodes with these lists instead of point-in-polygon tests.
+   */
+  readonly obstacleVertexCover: readonly VertexCover[];
+  readonly corridorVertexCover: readonly { obstacles: VertexCover; corridors: VertexCover }[];
+  readonly crossingCover: readonly { obstacles: VertexCover; corridors: VertexCover }[];
+}
+
+/** Lists per point in CSR form: point i's entries are `by[start[i]] … by[start[i + 1] - 1]`. */
+export interface VertexCover {
+  start: Uint32Array;
+  by: Uint32Array;
 }
 
 export interface CorridorCrossings {
@@ -194,6 +210,21 @@ export function buildAirspace(input: AirspaceInput): { airspace: Airspace; rejec
     extent.maxY = Math.max(extent.maxY, r.maxY);
   }
 
+  const corridorCrossings = corridorRings.map((rings, c) =>
+    corridorBoundaryCrossings(rings, c, corridorRings, obstacles, obstacleIndex),
+  );
+  const obstaclesContaining = (x: number, y: number, skip: number): number[] =>
+    obstacleIndex
+      ? obstacleIndex.search(x, y, x, y, (q) => q !== skip && pointStrictlyInside(obstacles[q], x, y))
+      : [];
+  const corridorsContaining = (x: number, y: number, skip: number): number[] => {
+    const out: number[] = [];
+    corridorRings.forEach((rings, k) => {
+      if (k !== skip && pointStrictlyInside(rings, x, y)) out.push(k);
+    });
+    return out;
+  };
+
   const airspace: Airspace = {
     version: contentVersion({ zones, corridors, safetyBufferM }),
     safetyBufferM,
@@ -205,10 +236,19 @@ export function buildAirspace(input: AirspaceInput): { airspace: Airspace; rejec
     corridorRings,
     corridorPolygons,
     obstacleIndex,
-    corridorCrossings: corridorRings.map((rings, c) =>
-      corridorBoundaryCrossings(rings, c, corridorRings, obstacles, obstacleIndex),
-    ),
+    corridorCrossings,
     extent,
+    obstacleVertexCover: obstacles.map((rings, o) =>
+      coverOf(rings.xs, rings.ys, (x, y) => obstaclesContaining(x, y, o)),
+    ),
+    corridorVertexCover: corridorRings.map((rings, c) => ({
+      obstacles: coverOf(rings.xs, rings.ys, (x, y) => obstaclesContaining(x, y, -1)),
+      corridors: coverOf(rings.xs, rings.ys, (x, y) => corridorsContaining(x, y, c)),
+    })),
+    crossingCover: corridorCrossings.map((crossings, c) => ({
+      obstacles: coverOf(crossings.xs, crossings.ys, (x, y) => obstaclesContaining(x, y, -1)),
+      corridors: coverOf(crossings.xs, crossings.ys, (x, y) => corridorsContaining(x, y, c)),
+    })),
   };
   return { airspace, rejected };
 }
@@ -350,6 +390,21 @@ function pieceEnd(
     if (keep(x + (bx - x) * step, y + (by - y) * step)) return [bx, by];
   }
   return [ax, ay];
+}
+
+function coverOf(
+  xs: Float64Array,
+  ys: Float64Array,
+  containing: (x: number, y: number) => number[],
+): VertexCover {
+  const start = new Uint32Array(xs.length + 1);
+  const by: number[] = [];
+  for (let i = 0; i < xs.length; i++) {
+    start[i] = by.length;
+    for (const k of containing(xs[i], ys[i])) by.push(k);
+  }
+  start[xs.length] = by.length;
+  return { start, by: Uint32Array.from(by) };
 }
 
 function boxesOverlap(a: LocalRings, b: LocalRings): boolean {

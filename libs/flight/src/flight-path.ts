@@ -5,6 +5,7 @@ import {
   zoneAppliesAtAltitude,
   type Airspace,
   type LocalRings,
+  type VertexCover,
 } from './airspace';
 import {
   pointInUnion,
@@ -171,11 +172,20 @@ export class SegmentChecker {
   private readonly blocks = (o: number): boolean =>
     this.obstacleActive[o] === 1 &&
     segmentEntersRings(this.airspace.obstacles[o], this.ax, this.ay, this.bx, this.by);
-  private readonly px = { x: 0, y: 0, skip: -1 };
-  private readonly containsPoint = (o: number): boolean =>
-    o !== this.px.skip &&
-    this.obstacleActive[o] === 1 &&
-    pointStrictlyInside(this.airspace.obstacles[o], this.px.x, this.px.y);
+  private readonly px = { x: 0, y: 0, skip: -1, found: -1 };
+  private readonly containsPoint = (o: number): boolean => {
+    if (
+      o === this.px.skip ||
+      this.obstacleActive[o] !== 1 ||
+      !pointStrictlyInside(this.airspace.obstacles[o], this.px.x, this.px.y)
+    )
+      return false;
+    this.px.found = o;
+    return true;
+  };
+
+  /** 1 for corridors (indices into `airspace.corridors`) that are keep-in for this query. */
+  readonly keepInMask: Uint8Array;
 
   constructor(
     readonly airspace: Airspace,
@@ -183,6 +193,24 @@ export class SegmentChecker {
     readonly keepIn: readonly number[],
   ) {
     this.keepInRings = keepIn.map((c) => airspace.corridorRings[c]);
+    this.keepInMask = new Uint8Array(airspace.corridors.length);
+    for (const c of keepIn) this.keepInMask[c] = 1;
+  }
+
+  /** Does an applying obstacle in point i's cover list contain it? */
+  coveredByObstacle(cover: VertexCover, i: number): boolean {
+    for (let k = cover.start[i]; k < cover.start[i + 1]; k++)
+      if (this.obstacleActive[cover.by[k]] === 1) return true;
+    return false;
+  }
+
+  /** Does a keep-in corridor in point i's cover list (other than `skip`) contain it? */
+  coveredByCorridor(cover: VertexCover, i: number, skip = -1): boolean {
+    for (let k = cover.start[i]; k < cover.start[i + 1]; k++) {
+      const c = cover.by[k];
+      if (c !== skip && this.keepInMask[c] === 1) return true;
+    }
+    return false;
   }
 
   keepInExtent(): { minX: number; minY: number; maxX: number; maxY: number } {
@@ -222,20 +250,13 @@ export class SegmentChecker {
     this.px.x = x;
     this.px.y = y;
     this.px.skip = skip;
-    const found = index.search(x, y, x, y, this.containsPoint);
-    return found.length > 0 ? found[0] : -1;
+    this.px.found = -1;
+    index.collides(x, y, x, y, this.containsPoint);
+    return this.px.found;
   }
 
   insideKeepIn(x: number, y: number): boolean {
     return this.keepInRings.length === 0 || pointInUnion(this.keepInRings, x, y);
-  }
-
-  /** Strictly inside a keep-in corridor other than `skip` and `skip2` (so not on the union's boundary)? */
-  strictlyInsideOtherCorridor(x: number, y: number, skip: number, skip2 = -1): boolean {
-    for (let k = 0; k < this.keepInRings.length; k++) {
-      if (k !== skip && k !== skip2 && pointStrictlyInside(this.keepInRings[k], x, y)) return true;
-    }
-    return false;
   }
 }
 
@@ -307,7 +328,7 @@ export function planInScope(
       coverM = Math.max(coverM, Math.hypot(cx - ax, cy - ay) + Math.hypot(cx - bx, cy - by));
     }
   }
-  let boundM = Math.min(coverM, Math.max(straightM * 1.25, straightM + 4 * airspace.safetyBufferM));
+  let boundM = Math.min(coverM, Math.max(straightM * 1.25, straightM + 4 * airspace.safetyBufferM, 1));
   for (;;) {
     // Once the ellipse holds every obstacle and corridor vertex, paths of any length are allowed.
     const found = searchWithin(
@@ -380,38 +401,42 @@ function searchWithin(
   if (index) {
     for (const o of index.search(minX, minY, maxX, maxY)) {
       if (checker.obstacleActive[o] !== 1) continue;
+      const cover = airspace.obstacleVertexCover[o];
       addRingNodes(
         airspace.obstacles[o],
         true,
-        (x, y) => inEllipse(x, y) && checker.obstacleContaining(x, y, o) < 0 && checker.insideKeepIn(x, y),
+        (x, y, i) => inEllipse(x, y) && !checker.coveredByObstacle(cover, i) && checker.insideKeepIn(x, y),
       );
     }
   }
   // Reflex vertices of keep-in corridors and the corners where their boundaries meet obstacles or each other.
   const keepIn = checker.keepIn;
-  keepIn.forEach((corridor, k) => {
+  keepIn.forEach((corridor) => {
     const rings = airspace.corridorRings[corridor];
     if (rings.maxX < minX || rings.minX > maxX || rings.maxY < minY || rings.minY > maxY) return;
+    const cover = airspace.corridorVertexCover[corridor];
     addRingNodes(
       rings,
       false,
-      (x, y) =>
+      (x, y, i) =>
         inEllipse(x, y) &&
-        !checker.strictlyInsideOtherCorridor(x, y, k) &&
-        checker.obstacleContaining(x, y) < 0,
+        !checker.coveredByCorridor(cover.corridors, i) &&
+        !checker.coveredByObstacle(cover.obstacles, i),
     );
+    // A corner lies on both boundaries, so neither of its own two areas strictly contains it.
+    const crossingCover = airspace.crossingCover[corridor];
     const crossings = airspace.corridorCrossings[corridor];
     for (let i = 0; i < crossings.xs.length; i++) {
       const other = crossings.other[i];
-      const relevant = crossings.kind[i] === 0 ? checker.obstacleActive[other] === 1 : keepIn.includes(other);
+      const relevant =
+        crossings.kind[i] === 0 ? checker.obstacleActive[other] === 1 : checker.keepInMask[other] === 1;
       if (!relevant) continue;
       const x = crossings.xs[i];
       const y = crossings.ys[i];
       if (
         inEllipse(x, y) &&
-        checker.obstacleContaining(x, y) < 0 &&
-        checker.insideKeepIn(x, y) &&
-        !checker.strictlyInsideOtherCorridor(x, y, k, crossings.kind[i] === 1 ? keepIn.indexOf(other) : -1)
+        !checker.coveredByObstacle(crossingCover.obstacles, i) &&
+        !checker.coveredByCorridor(crossingCover.corridors, i)
       ) {
         s.add(x, y, crossings.prevX[i], crossings.prevY[i], crossings.nextX[i], crossings.nextY[i]);
       }
@@ -422,7 +447,11 @@ function searchWithin(
 }
 
 /** Adds ring vertices that can be bends of a shortest path: convex ones of obstacles, reflex ones of keep-in areas. */
-function addRingNodes(rings: LocalRings, convex: boolean, keep: (x: number, y: number) => boolean): void {
+function addRingNodes(
+  rings: LocalRings,
+  convex: boolean,
+  keep: (x: number, y: number, vertex: number) => boolean,
+): void {
   const { xs, ys, ringStart } = rings;
   for (let r = 0; r + 1 < ringStart.length; r++) {
     const start = ringStart[r];
@@ -432,7 +461,7 @@ function addRingNodes(rings: LocalRings, convex: boolean, keep: (x: number, y: n
       const n = i === end - 1 ? start : i + 1;
       const turn = (xs[i] - xs[p]) * (ys[n] - ys[i]) - (ys[i] - ys[p]) * (xs[n] - xs[i]);
       if (convex ? turn <= 0 : turn >= 0) continue;
-      if (!keep(xs[i], ys[i])) continue;
+      if (!keep(xs[i], ys[i], i)) continue;
       scratch.add(xs[i], ys[i], xs[p], ys[p], xs[n], ys[n]);
     }
   }
