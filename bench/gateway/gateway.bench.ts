@@ -25,7 +25,7 @@ measured in the same run: a bare subscriber counting the same stream through the
 
   --devices 1000,10000   device counts, one scenario each
   --messages 100000      messages per scenario
-  --lanes 256            subscriber lanes of the gateway
+  --lanes 32             subscriber lanes of the gateway
   --rate 0               paced publishing in messages/s (0: as fast as the broker takes them, which
                          measures the ceiling; latency is then queueing time, so also run a paced rate)
   --publishers 8         publisher connections (devices are spread over them)
@@ -229,7 +229,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--help')) return console.log(HELP);
   const devicesList = option('devices', '1000,10000').split(',').map(Number);
   const messages = Number(option('messages', '100000'));
-  const lanes = Number(option('lanes', '256'));
+  const lanes = Number(option('lanes', '32'));
   const publishersN = Number(option('publishers', '8'));
   const window = Number(option('window', '4000'));
   const rate = Number(option('rate', '0'));

@@ -276,4 +276,34 @@ describe('gateway on the real Mosquitto and PostgreSQL', () => {
     );
     expect(state).toEqual({ last_seq: String(first + total - 1), flight_mode: 'mission' });
   });
+  it('re-provisioning issues a new secret and epoch: the device restarts at seq 1 and is stored again', async () => {
+    const http = request(app!.getHttpServer());
+    const again = await http
+      .post('/v1/devices')
+      .set('Authorization', token('admin'))
+      .send({ deviceId: 'CR-1', kind: 'courier' })
+      .expect(201);
+    expect(again.body).toMatchObject({ deviceId: 'CR-1', epoch: 2, created: false });
+    await http
+      .post('/v1/devices')
+      .set('Authorization', token('admin'))
+      .send({ deviceId: 'CR-1', kind: 'drone' })
+      .expect(409);
+    const courier = deviceTopic(root, 'courier', 'CR-1', 'telemetry');
+    await publish(courier, encodeDeviceMessage(positionMsg('CR-1', 1, fix(200)), 'protobuf'));
+    const epochs = await waitFor(
+      'epoch 2 fix',
+      async () =>
+        (
+          await sql.query(
+            `SELECT epoch, count(*)::int AS n FROM telemetry_positions WHERE device_id = 'CR-1' AND seq = 1 GROUP BY 1 ORDER BY 1`,
+          )
+        ).rows,
+      (rows) => rows.length === 2,
+    );
+    expect(epochs).toEqual([
+      { epoch: 1, n: 1 },
+      { epoch: 2, n: 1 },
+    ]);
+  });
 });

@@ -49,6 +49,12 @@ export const configSchema = z.object({
    * one message per lane: more lanes, bigger batches.
    */
   GATEWAY_INGEST_LANES: z.coerce.number().int().min(1).max(1024).default(64),
+  /**
+   * `deferred`: mqtt.js moves on to the next message at once and each PUBACK is held back until its
+   * batch commits (at most GATEWAY_MAX_UNACKED held); `serial`: one message per lane at a time.
+   */
+  GATEWAY_ACK_MODE: z.enum(['deferred', 'serial']).default('deferred'),
+  GATEWAY_MAX_UNACKED: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   /** Ingest batches written at once (each its own transaction and pooled connection). */
   GATEWAY_INGEST_WRITERS: z.coerce.number().int().min(1).max(16).default(4),
   /** How long the broker keeps the gateway's session (and queues its messages) while it is away. */

@@ -13,6 +13,7 @@ import {
   type IngestItem,
 } from './ingest.types';
 import { checkMessage } from './message-checks';
+import { DeferredAcks } from './deferred-acks';
 import { MQTT_BROKER, protocolOptions, type MqttBrokerTarget } from '../mqtt-broker';
 
 /** Payloads above this are refused unread (a position batch of 500 fixes is ~25 kB in protobuf). */
@@ -51,7 +52,9 @@ export class MqttIngestService implements OnModuleInit, OnModuleDestroy {
       maxBatch: 2000,
       maxDelayMs: 20,
       maxConcurrentWrites: config.GATEWAY_INGEST_WRITERS,
-      arrivalBound: () => this.lanes.length,
+      // Unacknowledged messages cannot exceed this: when all of them wait, nothing else can arrive.
+      arrivalBound: () =>
+        config.GATEWAY_ACK_MODE === 'deferred' ? config.GATEWAY_MAX_UNACKED : this.lanes.length,
       retryBaseMs: 200,
       retryMaxMs: 5000,
       onRetry: (error, attempt, delayMs) =>
@@ -59,6 +62,10 @@ export class MqttIngestService implements OnModuleInit, OnModuleDestroy {
           `batch write failed (attempt ${attempt}, retry in ${delayMs} ms, acks held back): ${(error as Error).message}`,
         ),
     });
+  }
+
+  private get laneCount(): number {
+    return this.broker.sharedSubscriptions ? this.config.GATEWAY_INGEST_LANES : 1;
   }
 
   get connected(): boolean {
@@ -82,7 +89,7 @@ export class MqttIngestService implements OnModuleInit, OnModuleDestroy {
     await this.writer.preparePartitions(Date.now()).catch((error: Error) => {
       this.logger.warn(`could not prepare telemetry partitions yet: ${error.message}`);
     });
-    const laneCount = this.broker.sharedSubscriptions ? this.config.GATEWAY_INGEST_LANES : 1;
+    const laneCount = this.laneCount;
     const root = this.config.MQTT_TOPIC_ROOT;
     const filters = uplinkFilters(root).map((f) =>
       this.broker.sharedSubscriptions ? `$share/rd-gateway/${f}` : f,
@@ -113,12 +120,17 @@ export class MqttIngestService implements OnModuleInit, OnModuleDestroy {
       manualConnect: true,
     };
     const client = mqtt.connect(this.broker.url, options);
-    client.handleMessage = (packet, done) => {
-      this.ingest(packet).then(
-        () => done(),
-        (error: Error) => done(error),
-      );
-    };
+    if (this.config.GATEWAY_ACK_MODE === 'deferred') {
+      const acks = new DeferredAcks(client, Math.ceil(this.config.GATEWAY_MAX_UNACKED / this.laneCount));
+      client.handleMessage = (packet, done) => acks.handle(packet, done, (p) => this.ingest(p));
+    } else {
+      client.handleMessage = (packet, done) => {
+        this.ingest(packet).then(
+          () => done(),
+          (error: Error) => done(error),
+        );
+      };
+    }
     client.on('error', (error) => this.logger.warn(`mqtt lane ${lane}: ${error.message}`));
     const connack = new Promise<boolean>((resolve, reject) => {
       client.once('connect', (ack) => resolve(ack.sessionPresent));
