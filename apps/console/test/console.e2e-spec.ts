@@ -18,6 +18,7 @@ describe('console in a real browser', () => {
   beforeAll(async () => {
     system = await startConsoleSystem('console_ui');
     await system.addOrders(24, 'day');
+    await system.addOrders(1, 'far', true);
     // Intake's debounced run makes version 1 before anyone looks.
     await system.planningIdle();
     browser = await launchBrowser();
@@ -106,9 +107,29 @@ describe('console in a real browser', () => {
     const locked = await currentPlan();
     expect(locked.routes.filter((r) => r.locked)).toHaveLength(1);
 
+    // The order far from any road is unassigned, with its reason.
+    const unassigned = await page.locator('[data-testid="unassigned-row"]').allTextContents();
+    expect(unassigned).toHaveLength(1);
+    expect(unassigned[0]).toContain('unreachable_by_road');
+
     await page.click('[data-testid="commit"]');
     await page.waitForSelector('[data-testid="committed"]');
     expect((await currentPlan()).committedAt).not.toBeNull();
+
+    // Orders with filters: the table shows what the API lists for the same filter.
+    await page.selectOption('[data-testid="filter-status"]', 'in_progress');
+    await page.selectOption('[data-testid="filter-kind"]', 'delivery');
+    await page.click('[data-testid="filter-apply"]');
+    const listed = await system.call<{ items: unknown[] }>(
+      system.intakeUrl,
+      'GET',
+      '/orders?status=in_progress&kind=delivery&limit=50',
+      'dispatcher',
+    );
+    expect(listed.items.length).toBeGreaterThan(0);
+    await page.waitForFunction(
+      `document.querySelectorAll('[data-testid="order-row"]').length === ${listed.items.length}`,
+    );
     await page.waitForFunction("document.querySelectorAll('path.rd-route').length > 0");
     await screenshot(page, 'dispatcher-committed-zh');
   }, 240_000);
