@@ -132,6 +132,18 @@ describe('console in a real browser', () => {
     );
     await page.waitForFunction("document.querySelectorAll('path.rd-route').length > 0");
     await screenshot(page, 'dispatcher-committed-zh');
+
+    // Up close, the map asks only for the roads around the view.
+    let boxed = false;
+    page.on('response', (res) => {
+      if (res.url().includes('/road-network?') && res.url().includes('bbox=') && res.ok()) boxed = true;
+    });
+    for (let clicks = 0; clicks < 8 && !boxed; clicks++) {
+      await page.click('.leaflet-control-zoom-in');
+      await page.waitForTimeout(700);
+    }
+    expect(boxed).toBe(true);
+    await page.waitForSelector('path.rd-roads');
   }, 240_000);
 
   it('a hub operator scans a parcel with a keyboard-wedge scanner and sees the new event and the hub', async () => {
