@@ -19,7 +19,7 @@ describe('console in a real browser', () => {
     system = await startConsoleSystem('console_ui');
     await system.addOrders(24, 'day');
     await system.addOrders(1, 'far', true);
-    // Intake's debounced run makes version 1 before anyone looks.
+    // Intake's debounced run plans them before anyone looks.
     await system.planningIdle();
     browser = await launchBrowser();
   }, 240_000);
@@ -57,13 +57,14 @@ describe('console in a real browser', () => {
     // Chinese by default for a Chinese browser.
     await page.waitForSelector('text=农村配送调度台');
     await page.waitForSelector('path.rd-roads');
+    // Intake's debounced runs made the first version(s); how many depends on how the orders' arrival fell into windows.
     const before = await currentPlan();
-    expect(before.version).toBe(1);
+    const v = before.version;
 
     await page.click('[data-testid="plan-now"]');
-    await page.waitForSelector(`text=${'第 2 版'}`);
+    await page.waitForSelector(`text=第 ${v + 1} 版`);
     const planned = await currentPlan();
-    expect(planned.version).toBe(2);
+    expect(planned.version).toBe(v + 1);
     const drawn = planned.routes.filter((r) => r.visits.some((v) => v.orderId));
     expect(drawn.length).toBeGreaterThan(0);
     // One line per route on the map, each in its own colour.
@@ -72,7 +73,7 @@ describe('console in a real browser', () => {
     expect(new Set(colours).size).toBe(drawn.length);
     expect(await page.textContent('[data-testid="sum-vehicles"]')).toBe(String(drawn.length));
     // The diff against version 1 is shown.
-    expect(await page.textContent('[data-testid="diff"]')).toContain('第 1 版');
+    expect(await page.textContent('[data-testid="diff"]')).toContain(`第 ${v} 版`);
     await screenshot(page, 'dispatcher-plan-zh');
 
     // Move a stop to the first position of another route: the answer is either a new checked version or the violated constraint.
@@ -92,12 +93,12 @@ describe('console in a real browser', () => {
     await page.waitForSelector('[data-testid="move-result"].ok, [data-testid="move-result"].refused');
     const moved = await currentPlan();
     const outcome = (await page.textContent('[data-testid="move-result"]')) ?? '';
-    if (moved.version === 3) {
-      expect(outcome).toContain('第 3 版');
+    if (moved.version === v + 2) {
+      expect(outcome).toContain(`第 ${v + 2} 版`);
       const target = moved.routes.find((r) => r.vehicleId === to.vehicleId)!;
       expect(target.visits.find((v) => v.orderId)?.orderId).toBe(orderId);
     } else {
-      expect(moved.version).toBe(2);
+      expect(moved.version).toBe(v + 1);
       expect(outcome).toMatch(/被拒绝：.+/);
     }
 
