@@ -34,7 +34,7 @@ export interface ConsoleSystem {
     body?: unknown,
   ): Promise<T>;
   /** Orders (one parcel each) for the region's county hub; returns the order ids. */
-  addOrders(count: number, tag: string): Promise<string[]>;
+  addOrders(count: number, tag: string, farFromRoads?: boolean): Promise<string[]>;
   /** Resolves when no planning job is waiting or running. */
   planningIdle(): Promise<void>;
   close(): Promise<void>;
@@ -133,7 +133,7 @@ export async function startConsoleSystem(suite: string): Promise<ConsoleSystem> 
   }
 
   let seq = 0;
-  const addOrders = async (count: number, tag: string) => {
+  const addOrders = async (count: number, tag: string, farFromRoads = false) => {
     const orders = Array.from({ length: count }, () => {
       const i = seq++;
       // Spread over the county, with a short morning window: one vehicle cannot serve them all.
@@ -149,7 +149,10 @@ export async function startConsoleSystem(suite: string): Promise<ConsoleSystem> 
           name: `Recipient ${i}`,
           phone: '+86 138 1000 0000',
           // A few metres apart, so stops in one village are distinct.
-          location: [v[0] + (i % 5) * 0.0002, v[1] + (i % 3) * 0.0002],
+          // Far from roads: ~20 km off the county, beyond MAX_SNAP_DISTANCE_M, with no drone port near.
+          location: farFromRoads
+            ? [v[0] + 0.25, v[1] + 0.2]
+            : [v[0] + (i % 5) * 0.0002, v[1] + (i % 3) * 0.0002],
           landmark: 'village committee, blue gate',
         },
         window: { start: '2026-11-23T08:00:00.000Z', end: '2026-11-23T10:30:00.000Z' },

@@ -44,6 +44,8 @@ export function routeColour(index: number): string {
 /** Zooms the planner is asked for: below 9 a county is a smudge, above 16 the graph has no more detail. */
 const MIN_ROAD_ZOOM = 8;
 const MAX_ROAD_ZOOM = 16;
+/** From this zoom on, roads are fetched for the view's box rather than the whole region. */
+const BOXED_ROAD_ZOOM = 13;
 
 /**
  * The Leaflet map: the region's roads drawn from the planner's graph (works with no internet),
@@ -56,6 +58,9 @@ export class MapView {
   private readonly routes = L.layerGroup();
   private readonly hubs = L.layerGroup();
   private roadsZoom = -1;
+  /** The box the drawn roads cover, or null for the whole region. */
+  private roadsBox: L.LatLngBounds | null = null;
+  private roadsTicket = 0;
   private fitted = false;
 
   constructor(
@@ -75,7 +80,7 @@ export class MapView {
     this.hubs.addTo(this.map);
     this.routes.addTo(this.map);
     this.map.setView([0, 0], 2);
-    this.map.on('zoomend', () => void this.loadRoads());
+    this.map.on('moveend', () => void this.loadRoads());
   }
 
   /** First load: fetch a coarse network, fit the view to it, then the zoom's own detail follows. */
@@ -88,14 +93,33 @@ export class MapView {
       MIN_ROAD_ZOOM,
       Math.min(MAX_ROAD_ZOOM, Math.round(requested ?? this.map.getZoom())),
     );
-    if (zoom === this.roadsZoom) return;
+    // Up close only the roads around the view travel (the whole county at zoom 13 is ~1 MB); the
+    // box is padded by half a screen each way (more than the GCJ-02 shift) so panning rarely refetches.
+    const box = zoom >= BOXED_ROAD_ZOOM && requested === undefined ? this.map.getBounds().pad(0.5) : null;
+    if (
+      zoom === this.roadsZoom &&
+      (this.roadsBox === null ? box === null : box !== null && this.roadsBox.contains(this.map.getBounds()))
+    ) {
+      return;
+    }
     this.roadsZoom = zoom;
+    this.roadsBox = box;
+    const ticket = ++this.roadsTicket;
     const network = await api<RoadNetwork>(
       'planner',
       `/regions/${encodeURIComponent(this.config.region)}/road-network`,
-      { query: { zoom: String(zoom) } },
+      {
+        query: {
+          zoom: String(zoom),
+          bbox: box
+            ? [box.getWest(), box.getSouth(), box.getEast(), box.getNorth()]
+                .map((v) => v.toFixed(5))
+                .join(',')
+            : undefined,
+        },
+      },
     );
-    if (this.roadsZoom !== zoom) return; // a newer zoom won the race
+    if (ticket !== this.roadsTicket) return; // a newer view won the race
     const lines = network.features.flatMap((f) =>
       f.geometry.coordinates.map((line) => line.map((p) => toLatLng(this.datum, p))),
     );
