@@ -21,11 +21,8 @@ import { DeviceDirectory } from './ingest/device-directory';
 import { DeviceEventEffects } from './ingest/device-event-effects';
 import { DeviceStateFlusher } from './ingest/device-state-flusher';
 import { IngestWriter } from './ingest/ingest-writer.service';
-import {
-  MISSION_PROGRESS_SINK,
-  StateOnlyMissionProgressSink,
-  type MissionProgressSink,
-} from './ingest/mission-progress.sink';
+import { MISSION_PROGRESS_SINK, type MissionProgressSink } from './ingest/mission-progress.sink';
+import { MissionTableProgressSink } from './ingest/mission-table-progress.sink';
 import { MqttIngestService } from './ingest/mqtt-ingest.service';
 import { MQTT_BROKER, type MqttBrokerTarget } from './mqtt-broker';
 import { TelemetryRepository } from './ingest/telemetry.repository';
@@ -36,7 +33,7 @@ export interface GatewayModuleOptions {
   /** One DataSource shared by apps running in one process (the embedded main job). */
   sharedDataSource?: DataSource;
   broker: MqttBrokerTarget;
-  /** Where mission progress goes besides device state (the flight work's missions table, wired at merge). */
+  /** Where mission progress goes besides device state; default: the missions table through its state machine. */
   missionProgressSink?: MissionProgressSink;
   /** Corridor and no-fly checks of drone fixes (libs/flight, wired at merge). */
   airspaceCheck?: AirspaceCheck;
@@ -56,7 +53,7 @@ export class GatewayModule {
         { provide: MQTT_BROKER, useValue: options.broker },
         {
           provide: MISSION_PROGRESS_SINK,
-          useValue: options.missionProgressSink ?? new StateOnlyMissionProgressSink(),
+          useValue: options.missionProgressSink ?? new MissionTableProgressSink(),
         },
         { provide: AIRSPACE_CHECK, useValue: options.airspaceCheck ?? new NoAirspaceCheck() },
         ...(options.planningQueue

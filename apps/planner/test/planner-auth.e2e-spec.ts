@@ -49,7 +49,7 @@ describe('planner roles', () => {
     await http().get('/v1/courier/route').set('Authorization', courier).expect(404);
     await http().get('/v1/regions/r1/plans/current').set('Authorization', app.auth('dispatcher')).expect(404);
     // The road network is for all staff; a region without a map says so, a bad zoom is named.
-    const noMap = await http().get('/v1/regions/r1/road-network').set('Authorization', courier).expect(503);
+    const noMap = await http().get('/v1/regions/r1/road-network').set('Authorization', courier).expect(404);
     expect(noMap.body.details).toEqual([{ field: 'region', reason: 'no active map' }]);
     const badZoom = await http()
       .get('/v1/regions/r1/road-network?zoom=25&bbox=1,2,3')

@@ -13,7 +13,13 @@ export class RoadNetworkService {
   constructor(private readonly store: MapStore) {}
 
   async roadNetwork(region: string, options: RoadNetworkOptions): Promise<RoadNetworkGeoJson> {
-    const { router, map } = await this.store.routerFor(region);
+    const { router, map } = await this.store.routerFor(region).catch((error: unknown) => {
+      // For a reader a region without a map is a resource that does not exist (404), while a
+      // planning job waiting for one retries (503 there).
+      if (error instanceof DomainError && error.code === DomainErrorCode.Unavailable)
+        throw new DomainError(DomainErrorCode.NotFound, error.message, error.details);
+      throw error;
+    });
     if (!(router instanceof ChRoadRouter) || !map) {
       throw new DomainError(
         DomainErrorCode.Unavailable,

@@ -2,6 +2,7 @@ import { Initial1732233600000 } from './1732233600000-initial';
 import { Planning1732320000000 } from './1732320000000-planning';
 import { DeviceOutbox1732406400000 } from './1732406400000-device-outbox';
 import { Flight1732500000000 } from './1732500000000-flight';
+import { FlightForeignKeyIndexes1732900000000 } from './1732900000000-flight-foreign-key-indexes';
 import { DeviceTelemetry1732600000000 } from './1732600000000-device-telemetry';
 import { ForeignKeyIndexes1732700000000 } from './1732700000000-foreign-key-indexes';
 import { OrderCommitments1732710000000 } from './1732710000000-order-commitments';
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ForeignKeyIndexes1732700000000,
   OrderCommitments1732710000000,
   VehicleDimensions1732800000000,
+  FlightForeignKeyIndexes1732900000000,
 ];
