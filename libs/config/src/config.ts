@@ -54,6 +54,15 @@ export const configSchema = z.object({
   PLANNING_DEBOUNCE_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   /** Where preprocessed road graphs (one binary file per imported map) are kept. */
   MAPS_DIR: z.string().min(1).default('.data/maps'),
+  /** The only directory an admin's HTTP map import may read OSM extracts from (regular files only). */
+  MAP_SOURCES_DIR: z.string().min(1).default('.data/osm'),
+  /** Largest OSM extract an HTTP map import reads. */
+  MAP_SOURCE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 40)
+    .default(2 * 2 ** 30),
   /** Road engine: our contraction hierarchies (`ch`) or a self-hosted GraphHopper (`graphhopper`). */
   ROAD_ENGINE: z.enum(['ch', 'graphhopper']).default('ch'),
   GRAPHHOPPER_URL: url(['http:', 'https:']).optional(),

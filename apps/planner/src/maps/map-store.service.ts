@@ -13,6 +13,7 @@ import {
 } from '@rd/routing';
 import { runWorker } from '../common/off-thread';
 import { buildMapFile, type BuiltMap, type MapProgress, type MapSource } from './build-map';
+import { resolveMapSource } from './map-source';
 import { MapsRepository, type MapView } from './maps.repository';
 
 export type { MapSource } from './build-map';
@@ -48,6 +49,17 @@ export class MapStore {
   async startImport(region: string, source: MapSource): Promise<MapView> {
     const map = await this.maps.create(region, describe(source));
     void this.runImport(map, source).catch(() => undefined);
+    return map;
+  }
+
+  /**
+   * An admin's import over HTTP: only a regular file of MAP_SOURCES_DIR, within the size limit. The
+   * map row names the file relative to that directory, never a server path.
+   */
+  async startImportFromSources(region: string, name: string): Promise<MapView> {
+    const path = resolveMapSource(name, this.config.MAP_SOURCES_DIR, this.config.MAP_SOURCE_MAX_BYTES);
+    const map = await this.maps.create(region, `sources:${name}`);
+    void this.runImport(map, { kind: 'file', path }).catch(() => undefined);
     return map;
   }
 
@@ -107,7 +119,9 @@ export class MapStore {
       this.logger.log(`map ${map.id} of region ${map.region} ready: ${JSON.stringify(built.stats)}`);
       return { map: (await this.maps.findById(map.id))!, villages: built.villages };
     } catch (error) {
-      const message = error instanceof RoutingError || error instanceof Error ? error.message : String(error);
+      const raw = error instanceof RoutingError || error instanceof Error ? error.message : String(error);
+      // Dispatchers read map rows: no server paths in the error they see.
+      const message = raw.split(resolve(this.config.MAP_SOURCES_DIR)).join('<sources>');
       await this.maps.fail(map.id, message);
       throw new DomainError(DomainErrorCode.Validation, `map import failed: ${message}`, [
         { field: 'source', reason: message },

@@ -29,10 +29,9 @@ export class MapsController {
   @HttpCode(202)
   @Roles('admin')
   import(@Body(new ZodPipe(importBody, 'the import')) body: z.infer<typeof importBody>) {
-    return this.store.startImport(
-      body.region,
-      'file' in body ? { kind: 'file', path: body.file } : { kind: 'generated', ...body.generated },
-    );
+    return 'file' in body
+      ? this.store.startImportFromSources(body.region, body.file)
+      : this.store.startImport(body.region, { kind: 'generated', ...body.generated });
   }
 
   @Get()
