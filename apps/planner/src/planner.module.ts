@@ -16,6 +16,7 @@ import { PlanningService } from './planning/planning.service';
 import { RoadPlacement } from './planning/road-placement';
 import { RegionLock } from './planning/region-lock';
 import { PlanningProcessor } from './planning.processor';
+import { UnplannedSweeper } from './planning/unplanned-sweeper.service';
 import { CourierController, PlansController } from './plans/plans.controller';
 import { PlansRepository } from './plans/plans.repository';
 import { PlansService } from './plans/plans.service';
@@ -48,6 +49,7 @@ export class PlannerModule {
         RoadPlacement,
         RegionLock,
         PlanningProcessor,
+        UnplannedSweeper,
         PlansRepository,
         PlansService,
       ],

@@ -87,6 +87,10 @@ export const configSchema = z.object({
   EVENT_MAX_PAST_HOURS: z.coerce.number().int().min(1).max(720).default(6),
   /** A compressed bulk upload may inflate at most this many times its size (beyond its first MiB). */
   BULK_MAX_INFLATION_RATIO: z.coerce.number().int().min(2).max(10_000).default(50),
+  /** How often the planner looks for accepted orders whose planning trigger was lost (0: never). */
+  PLANNING_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+  /** An accepted order no plan has seen for this long counts as stranded. */
+  PLANNING_SWEEP_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(120_000),
   BULK_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
   /** Parcels per bulk upload (rows × parcel_count): the row cap alone let 2,000 rows make 200,000 parcels. */
   BULK_MAX_PARCELS: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
