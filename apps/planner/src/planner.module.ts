@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { rateLimiting } from '@rd/http';
 import { AuthGuard } from '@rd/auth';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { typeOrmRoot, type DatabaseTarget } from '@rd/database';
@@ -32,14 +33,16 @@ export interface PlannerModuleOptions {
 @Module({})
 export class PlannerModule {
   static register(options: PlannerModuleOptions): DynamicModule {
+    const limits = rateLimiting(options.config);
     return {
       module: PlannerModule,
-      imports: [typeOrmRoot(options.database, options.sharedDataSource)],
+      imports: [typeOrmRoot(options.database, options.sharedDataSource), limits.module],
       controllers: [PlannerHealthController, MapsController, PlansController, CourierController],
       providers: [
         { provide: APP_CONFIG, useValue: options.config },
         { provide: PLANNING_QUEUE_TOKEN, useValue: options.planningQueue },
         { provide: APP_GUARD, useClass: AuthGuard },
+        limits.guard, // after authentication: limits count per token
         MapsRepository,
         MapStore,
         PlanningRepository,

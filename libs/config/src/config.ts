@@ -91,6 +91,10 @@ export const configSchema = z.object({
   PLANNING_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   /** An accepted order no plan has seen for this long counts as stranded. */
   PLANNING_SWEEP_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(120_000),
+  /** Rate limits on write routes and public tracking, per window: per bearer token and per client IP (429). */
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(1).max(10_000_000).default(1_200),
+  RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).max(10_000_000).default(2_400),
   BULK_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
   /** Parcels per bulk upload (rows × parcel_count): the row cap alone let 2,000 rows make 200,000 parcels. */
   BULK_MAX_PARCELS: z.coerce.number().int().min(1).max(10_000_000).default(50_000),

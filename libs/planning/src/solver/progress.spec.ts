@@ -10,7 +10,9 @@ describe('solve progress', () => {
     const seen: SolveProgress[] = [];
     const solution = solve(problem, {
       seed: 3,
-      timeLimitMs: 400,
+      // Bounded by iterations, not by a time budget a busy machine can spend on construction alone.
+      timeLimitMs: 120_000,
+      maxIterations: 3000,
       now: () => performance.now(),
       onProgress: (p) => seen.push(p),
       progressEveryMs: 0,
