@@ -95,6 +95,8 @@ export const configSchema = z.object({
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(1).max(10_000_000).default(1_200),
   RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).max(10_000_000).default(2_400),
+  /** A stop may lie at most this far outside its region's area (the bounds of the region's map). */
+  REGION_AREA_MARGIN_KM: z.coerce.number().min(0).max(1000).default(10),
   BULK_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
   /** Parcels per bulk upload (rows × parcel_count): the row cap alone let 2,000 rows make 200,000 parcels. */
   BULK_MAX_PARCELS: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
