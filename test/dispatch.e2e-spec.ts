@@ -1,7 +1,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { ChRoadRouter, importOsm, loadRoutingData, seededRandom, type LonLat } from '@rd/routing';
 import { repoRoot, sharedDataPath, startApp, type RunningApp } from '@rd/testing';
@@ -24,6 +24,7 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
     PLANNING_TIME_LIMIT_MS: '1500',
     PLANNING_THREADS: '1',
     MAPS_DIR: mapsDir,
+    MAP_SOURCES_DIR: dirname(ANDORRA),
     MAX_SNAP_DISTANCE_M: '300',
     QUEUE_LOCK_MARGIN_MS: '2500',
     QUEUE_STALLED_CHECK_MS: '1000',
@@ -118,7 +119,9 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
       const regionHubs: Record<string, Json> = {};
       const regionVehicles: Json[] = [];
       const regionCouriers: Json[] = [];
-      const started = await api(planner).post('/maps', admin(), { region, file: ANDORRA }).expect(202);
+      const started = await api(planner)
+        .post('/maps', admin(), { region, file: basename(ANDORRA) })
+        .expect(202);
       const map = await waitFor('the map import', async () => {
         const res = await api(planner).get(`/maps/${started.body.id}`, admin()).expect(200);
         if (res.body.status === 'failed') throw new Error(res.body.error);

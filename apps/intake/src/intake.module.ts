@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { rateLimiting } from '@rd/http';
 import { AuthGuard } from '@rd/auth';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { typeOrmRoot, type DatabaseTarget } from '@rd/database';
@@ -35,9 +36,10 @@ export interface IntakeModuleOptions {
 @Module({})
 export class IntakeModule {
   static register(options: IntakeModuleOptions): DynamicModule {
+    const limits = rateLimiting(options.config);
     return {
       module: IntakeModule,
-      imports: [typeOrmRoot(options.database, options.sharedDataSource)],
+      imports: [typeOrmRoot(options.database, options.sharedDataSource), limits.module],
       controllers: [
         OrdersController,
         ParcelsController,
@@ -51,6 +53,7 @@ export class IntakeModule {
         { provide: APP_CONFIG, useValue: options.config },
         { provide: PLANNING_QUEUE_TOKEN, useValue: options.planningQueue },
         { provide: APP_GUARD, useClass: AuthGuard },
+        limits.guard, // after authentication: limits count per token
         OrdersRepository,
         OrdersService,
         BulkIntakeService,

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import request from 'supertest';
 import { startApp, type RunningApp } from '@rd/testing';
 import { createIntakeApp } from '../src/create-intake-app';
@@ -98,5 +99,30 @@ describe('strict input: no 500 for hostile values', () => {
     expect(res.status).toBe(400);
     expect(res.body.details.map((d: Body) => d.field)).toEqual(expect.arrayContaining(['lon', 'lat']));
     await http().get('/v1/parcels/near?lon=&lat=').set('Authorization', app.auth('dispatcher')).expect(400);
+  });
+
+  it("refuses a stop outside its region's area (the map's bounds plus a margin), naming the field", async () => {
+    const db = new Client({ connectionString: app.db.url });
+    await db.connect();
+    try {
+      await db.query(
+        `INSERT INTO maps (region, source, status, active, bbox)
+         VALUES ('andorra-area', 'test', 'ready', true, ST_MakeEnvelope(1.40, 42.42, 1.79, 42.66, 4326))`,
+      );
+    } finally {
+      await db.end();
+    }
+    const areaHub = await createHub(app, { region: 'andorra-area' });
+    const at = (location: [number, number]) =>
+      http()
+        .post('/v1/orders')
+        .set('Authorization', app.auth('dispatcher'))
+        .send(orderBody({ hubId: areaHub.id, recipient: { name: 'R', phone: '+376 600 200', location } }));
+    const nowhere = await at([0, 0]).expect(400);
+    expect(nowhere.body.details).toEqual([
+      { field: 'recipient.location', reason: expect.stringMatching(/outside region andorra-area/) },
+    ]);
+    await at([1.495, 42.495]).expect(201);
+    await at([1.81, 42.5]).expect(201); // within the margin
   });
 });

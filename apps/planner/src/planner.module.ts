@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { rateLimiting } from '@rd/http';
 import { AuthGuard } from '@rd/auth';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { typeOrmRoot, type DatabaseTarget } from '@rd/database';
@@ -23,6 +24,7 @@ import { PlanningService } from './planning/planning.service';
 import { RoadPlacement } from './planning/road-placement';
 import { RegionLock } from './planning/region-lock';
 import { PlanningProcessor } from './planning.processor';
+import { UnplannedSweeper } from './planning/unplanned-sweeper.service';
 import { CourierController, PlansController } from './plans/plans.controller';
 import { PlansRepository } from './plans/plans.repository';
 import { PlansService } from './plans/plans.service';
@@ -38,9 +40,10 @@ export interface PlannerModuleOptions {
 @Module({})
 export class PlannerModule {
   static register(options: PlannerModuleOptions): DynamicModule {
+    const limits = rateLimiting(options.config);
     return {
       module: PlannerModule,
-      imports: [typeOrmRoot(options.database, options.sharedDataSource)],
+      imports: [typeOrmRoot(options.database, options.sharedDataSource), limits.module],
       controllers: [
         PlannerHealthController,
         MapsController,
@@ -53,6 +56,7 @@ export class PlannerModule {
         { provide: APP_CONFIG, useValue: options.config },
         { provide: PLANNING_QUEUE_TOKEN, useValue: options.planningQueue },
         { provide: APP_GUARD, useClass: AuthGuard },
+        limits.guard, // after authentication: limits count per token
         MapsRepository,
         MapStore,
         RoadNetworkService,
@@ -63,6 +67,7 @@ export class PlannerModule {
         RoadPlacement,
         RegionLock,
         PlanningProcessor,
+        UnplannedSweeper,
         PlansRepository,
         PlansService,
         MissionsRepository,

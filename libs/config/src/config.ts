@@ -101,6 +101,15 @@ export const configSchema = z.object({
   PLANNING_DEBOUNCE_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   /** Where preprocessed road graphs (one binary file per imported map) are kept. */
   MAPS_DIR: z.string().min(1).default('.data/maps'),
+  /** The only directory an admin's HTTP map import may read OSM extracts from (regular files only). */
+  MAP_SOURCES_DIR: z.string().min(1).default('.data/osm'),
+  /** Largest OSM extract an HTTP map import reads. */
+  MAP_SOURCE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 40)
+    .default(2 * 2 ** 30),
   /** Road engine: our contraction hierarchies (`ch`) or a self-hosted GraphHopper (`graphhopper`). */
   ROAD_ENGINE: z.enum(['ch', 'graphhopper']).default('ch'),
   GRAPHHOPPER_URL: url(['http:', 'https:']).optional(),
@@ -141,6 +150,16 @@ export const configSchema = z.object({
   EVENT_MAX_PAST_HOURS: z.coerce.number().int().min(1).max(720).default(6),
   /** A compressed bulk upload may inflate at most this many times its size (beyond its first MiB). */
   BULK_MAX_INFLATION_RATIO: z.coerce.number().int().min(2).max(10_000).default(50),
+  /** How often the planner looks for accepted orders whose planning trigger was lost (0: never). */
+  PLANNING_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+  /** An accepted order no plan has seen for this long counts as stranded. */
+  PLANNING_SWEEP_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(120_000),
+  /** Rate limits on write routes and public tracking, per window: per bearer token and per client IP (429). */
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(1).max(10_000_000).default(1_200),
+  RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).max(10_000_000).default(2_400),
+  /** A stop may lie at most this far outside its region's area (the bounds of the region's map). */
+  REGION_AREA_MARGIN_KM: z.coerce.number().min(0).max(1000).default(10),
   BULK_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
   /** Parcels per bulk upload (rows × parcel_count): the row cap alone let 2,000 rows make 200,000 parcels. */
   BULK_MAX_PARCELS: z.coerce.number().int().min(1).max(10_000_000).default(50_000),

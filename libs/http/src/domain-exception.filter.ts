@@ -20,6 +20,8 @@ export function httpStatusOf(code: DomainErrorCode): number {
       return 413;
     case DomainErrorCode.Unavailable:
       return 503;
+    case DomainErrorCode.RateLimited:
+      return 429;
     default:
       return assertUnreachable(code);
   }
@@ -31,6 +33,7 @@ const FRAMEWORK_CODES: Record<number, DomainErrorCode> = {
   403: DomainErrorCode.Forbidden,
   404: DomainErrorCode.NotFound,
   413: DomainErrorCode.PayloadTooLarge,
+  429: DomainErrorCode.RateLimited,
 };
 
 interface ErrorBody {

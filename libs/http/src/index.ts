@@ -3,3 +3,4 @@ export * from './zod.pipe';
 export * from './openapi';
 export * from './http-app';
 export * from './strict-json';
+export * from './rate-limit';

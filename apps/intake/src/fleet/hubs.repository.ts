@@ -103,6 +103,33 @@ export class HubsRepository {
   }
 
   /** For each point, the id of the nearest order hub (or null with no hubs): one query for a whole batch. */
+  /** Each hub's region and that region's area (its active map's bounds), where a map is imported. */
+  async areasOfHubs(
+    hubIds: string[],
+  ): Promise<Map<string, { region: string; bbox: [number, number, number, number] | null }>> {
+    const rows: SqlRow[] = hubIds.length
+      ? await this.db.query(
+          `SELECT h.id, h.region, ST_XMin(m.bbox) AS min_lon, ST_YMin(m.bbox) AS min_lat, ST_XMax(m.bbox) AS max_lon,
+             ST_YMax(m.bbox) AS max_lat
+           FROM hubs h LEFT JOIN maps m ON m.region = h.region AND m.active AND m.bbox IS NOT NULL
+           WHERE h.id = ANY($1::uuid[])`,
+          [hubIds],
+        )
+      : [];
+    return new Map(
+      rows.map((r) => [
+        r.id as string,
+        {
+          region: r.region as string,
+          bbox:
+            r.min_lon === null
+              ? null
+              : [r.min_lon as number, r.min_lat as number, r.max_lon as number, r.max_lat as number],
+        },
+      ]),
+    );
+  }
+
   async nearestForPoints(points: Array<[number, number]>): Promise<Array<string | null>> {
     if (points.length === 0) return [];
     const rows: SqlRow[] = await this.db.query(

@@ -36,11 +36,13 @@ export function requestHash(input: CreateOrderInput): string {
 @Injectable()
 export class OrderPreparation {
   private readonly windowLimits: WindowLimits;
+  private readonly areaMarginKm: number;
 
   constructor(
     private readonly hubs: HubsRepository,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    this.areaMarginKm = config.REGION_AREA_MARGIN_KM;
     this.windowLimits = {
       pastGraceMs: config.ORDER_WINDOW_PAST_GRACE_MIN * 60_000,
       maxLengthMs: config.ORDER_WINDOW_MAX_HOURS * 3_600_000,
@@ -62,6 +64,18 @@ export class OrderPreparation {
     const nearest = await this.hubs.nearestForPoints(needNearest.map((c) => stopOf(c.input)));
     const nearestOf = new Map(needNearest.map((c, i) => [c, nearest[i]]));
 
+    const areas = await this.hubs.areasOfHubs([
+      ...new Set(
+        candidates.flatMap((c) => {
+          const id = c.input.hubId
+            ? byId.get(c.input.hubId)?.id
+            : c.input.hubCode
+              ? byCode.get(c.input.hubCode)?.id
+              : nearestOf.get(c);
+          return id ? [id] : [];
+        }),
+      ),
+    ]);
     const nowMs = Date.now();
     return candidates.map((c) => {
       const { input } = c;
@@ -76,6 +90,17 @@ export class OrderPreparation {
         const reason =
           input.hubId || input.hubCode ? 'unknown hub' : 'no hub is configured to serve this order';
         return { errors: [{ field, reason }] };
+      }
+      const area = areas.get(hubId);
+      if (area?.bbox && !withinArea(stopOf(input), area.bbox, this.areaMarginKm)) {
+        return {
+          errors: [
+            {
+              field: input.kind === 'pickup' ? 'sender.location' : 'recipient.location',
+              reason: `outside region ${area.region}'s area (its map's bounds plus ${this.areaMarginKm} km)`,
+            },
+          ],
+        };
       }
       return {
         order: {
@@ -117,4 +142,20 @@ export class OrderPreparation {
 
 function stopOf(input: CreateOrderInput): [number, number] {
   return input.kind === 'pickup' ? input.sender.location : input.recipient.location;
+}
+
+/** Whether a point lies within a bounding box widened by a margin (degrees from kilometres at that latitude). */
+function withinArea(
+  [lon, lat]: [number, number],
+  [minLon, minLat, maxLon, maxLat]: [number, number, number, number],
+  marginKm: number,
+): boolean {
+  const marginLat = marginKm / 111.32;
+  const marginLon = marginKm / (111.32 * Math.max(Math.cos((lat * Math.PI) / 180), 0.01));
+  return (
+    lon >= minLon - marginLon &&
+    lon <= maxLon + marginLon &&
+    lat >= minLat - marginLat &&
+    lat <= maxLat + marginLat
+  );
 }

@@ -13,6 +13,7 @@ import {
   type MapProgress,
   type MapSource,
 } from './build-map';
+import { resolveMapSource } from './map-source';
 import { MapsRepository, type MapView } from './maps.repository';
 
 export type { MapSource } from './build-map';
@@ -51,6 +52,29 @@ export class MapStore {
     const map = await this.maps.create(region, describe(source));
     void this.runImport(map, source).catch(() => undefined);
     return map;
+  }
+
+  /**
+   * An admin's import over HTTP: only a regular file of MAP_SOURCES_DIR, within the size limit. The
+   * map row names the file relative to that directory, never a server path.
+   */
+  async startImportFromSources(region: string, name: string, profiles?: string[]): Promise<MapView> {
+    const { MAP_SOURCES_DIR: dir, MAP_SOURCE_MAX_BYTES: maxBytes } = this.config;
+    const path = resolveMapSource(name, dir, maxBytes);
+    // Profile files named over HTTP come from the same directory, under the same rules.
+    const source: MapSource = { kind: 'file', path, profiles: this.profilesFromSources(profiles) };
+    checkProfiles(source);
+    const map = await this.maps.create(region, `sources:${name}`);
+    void this.runImport(map, source).catch(() => undefined);
+    return map;
+  }
+
+  /** Built-in profile names as they are; `.json` profile files only from MAP_SOURCES_DIR. */
+  profilesFromSources(profiles: string[] | undefined): string[] | undefined {
+    const { MAP_SOURCES_DIR: dir, MAP_SOURCE_MAX_BYTES: maxBytes } = this.config;
+    return profiles?.map((spec) =>
+      spec.toLowerCase().endsWith('.json') ? resolveMapSource(spec, dir, maxBytes) : spec,
+    );
   }
 
   async routerFor(region: string): Promise<{ router: RoadRouter; map: MapView | null }> {
@@ -111,7 +135,9 @@ export class MapStore {
       this.logger.log(`map ${map.id} of region ${map.region} ready: ${JSON.stringify(built.stats)}`);
       return { map: (await this.maps.findById(map.id))!, villages: built.villages };
     } catch (error) {
-      const message = error instanceof RoutingError || error instanceof Error ? error.message : String(error);
+      const raw = error instanceof RoutingError || error instanceof Error ? error.message : String(error);
+      // Dispatchers read map rows: no server paths in the error they see.
+      const message = raw.split(resolve(this.config.MAP_SOURCES_DIR)).join('<sources>');
       await this.maps.fail(map.id, message);
       throw new DomainError(DomainErrorCode.Validation, `map import failed: ${message}`, [
         { field: 'source', reason: message },

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { MapStore } from './map-store.service';
 import { MapsRepository } from './maps.repository';
 
-/** Profiles to build: names (`van`, `tricycle`, …) or paths on the server to profile .json files. */
+/** Profiles to build: names (`van`, `tricycle`, …) or profile .json files inside MAP_SOURCES_DIR. */
 const profiles = z.array(z.string().min(1).max(1000)).min(1).max(8).optional();
 const importBody = z.union([
   z.strictObject({ region: regionCode, file: z.string().min(1).max(1000), profiles }),
@@ -37,13 +37,13 @@ export class MapsController {
   @HttpCode(202)
   @Roles('admin')
   import(@Body(new ZodPipe(importBody, 'the import')) body: z.infer<typeof importBody>) {
+    if ('file' in body) return this.store.startImportFromSources(body.region, body.file, body.profiles);
+    const profiles = this.store.profilesFromSources(body.profiles);
     return this.store.startImport(
       body.region,
-      'file' in body
-        ? { kind: 'file', path: body.file, profiles: body.profiles }
-        : 'mountain' in body
-          ? { kind: 'mountain', ...body.mountain, profiles: body.profiles }
-          : { kind: 'generated', ...body.generated, profiles: body.profiles },
+      'mountain' in body
+        ? { kind: 'mountain', ...body.mountain, profiles }
+        : { kind: 'generated', ...body.generated, profiles },
     );
   }
 

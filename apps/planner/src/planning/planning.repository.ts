@@ -73,6 +73,19 @@ const lineJson = (coords: Array<[number, number]> | null) =>
 export class PlanningRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
+  /** Accepted orders older than `before` that no plan of their region has seen (created after them), by region. */
+  async strandedOrders(before: Date): Promise<Array<{ region: string; orderIds: string[] }>> {
+    const rows: SqlRow[] = await this.db.query(
+      `SELECT h.region, array_agg(o.id ORDER BY o.created_at) AS order_ids
+       FROM orders o JOIN hubs h ON h.id = o.hub_id
+       WHERE o.status = 'accepted' AND o.created_at < $1
+         AND NOT EXISTS (SELECT 1 FROM plans p WHERE p.region = h.region AND p.created_at > o.created_at)
+       GROUP BY h.region`,
+      [before.toISOString()],
+    );
+    return rows.map((r) => ({ region: r.region as string, orderIds: r.order_ids as string[] }));
+  }
+
   /** A region exists once it has a hub or an imported map. */
   async regionExists(region: string): Promise<boolean> {
     const rows: SqlRow[] = await this.db.query(

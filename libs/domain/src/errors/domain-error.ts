@@ -12,6 +12,7 @@ export enum DomainErrorCode {
   Forbidden = 'forbidden',
   PayloadTooLarge = 'payload_too_large',
   Unavailable = 'unavailable',
+  RateLimited = 'rate_limited',
 }
 
 export interface ErrorDetail {

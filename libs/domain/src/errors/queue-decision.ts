@@ -21,6 +21,7 @@ export function queueDecisionOf(code: DomainErrorCode): QueueDecision {
     // A concurrent change or a resource that is not there yet (a map being imported, a busy region).
     case DomainErrorCode.Conflict:
     case DomainErrorCode.Unavailable:
+    case DomainErrorCode.RateLimited:
       return 'retry';
     default:
       return assertUnreachable(code);
