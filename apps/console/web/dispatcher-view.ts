@@ -428,7 +428,9 @@ export class DispatcherView {
     try {
       const moved = await api<{ version: number }>('planner', `${this.base}/plans/current/moves`, {
         method: 'POST',
-        body: { orderId, toVehicleId, position },
+        // The version on screen: if another dispatcher changed the plan meanwhile, the API says 409
+        // with the current version instead of silently dropping one of the two edits.
+        body: { baseVersion: this.plan?.version, orderId, toVehicleId, position },
       });
       await this.loadPlan();
       // loadPlan redraws the form: show the outcome in the new one.
