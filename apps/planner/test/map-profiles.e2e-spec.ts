@@ -14,7 +14,8 @@ describe('map import with vehicle profiles', () => {
   const van = JSON.parse(readFileSync(join(shippedProfiles, 'van.json'), 'utf8')) as Record<string, unknown>;
 
   beforeAll(async () => {
-    app = await startApp('planner_map_profiles', createPlannerApp);
+    // Profile files over HTTP come from the maps directory, like the maps themselves.
+    app = await startApp('planner_map_profiles', createPlannerApp, { MAP_SOURCES_DIR: dir });
   });
   afterAll(() => app.close());
 
@@ -32,7 +33,11 @@ describe('map import with vehicle profiles', () => {
     const started = await http()
       .post('/v1/maps')
       .set('Authorization', app.auth('admin'))
-      .send({ region: 'prof1', generated: { seed: 3, targetNodes: 300 }, profiles: ['tricycle', mine] })
+      .send({
+        region: 'prof1',
+        generated: { seed: 3, targetNodes: 300 },
+        profiles: ['tricycle', 'high-van.json'],
+      })
       .expect(202);
     let map = started.body;
     for (let i = 0; i < 600 && map.status === 'importing'; i++) {
@@ -42,7 +47,7 @@ describe('map import with vehicle profiles', () => {
     expect(map).toMatchObject({ status: 'ready', profiles: ['tricycle', 'high-van'] });
     expect(map.stats.tricycle).toMatchObject({ source: 'built-in', dimensions: { heightM: 1.9 } });
     expect(map.stats['high-van']).toMatchObject({
-      source: mine,
+      source: 'file:high-van.json',
       description: 'our 3.1 m box van',
       dimensions: { heightM: 3.1 },
       dataId: expect.stringMatching(/^[0-9a-f]{16}$/),
@@ -55,11 +60,25 @@ describe('map import with vehicle profiles', () => {
     const res = await http()
       .post('/v1/maps')
       .set('Authorization', app.auth('admin'))
-      .send({ region: 'prof2', generated: { seed: 3 }, profiles: ['van', bad, 'lorry', 'van'] })
+      .send({ region: 'prof2', generated: { seed: 3 }, profiles: ['van', 'bad.json', 'lorry', 'van'] })
       .expect(400);
     const fields = (res.body.details as Array<{ field: string }>).map((d) => d.field).sort();
     expect(fields).toEqual(['profiles[1].colour', 'profiles[1].maxSpeedKmh', 'profiles[2]', 'profiles[3]']);
     const list = await http().get('/v1/maps').set('Authorization', app.auth('admin')).expect(200);
     expect((list.body as Array<{ region: string }>).some((m) => m.region === 'prof2')).toBe(false);
+  });
+
+  it('reads profile files over HTTP only from the maps directory, naming no server path', async () => {
+    const outside = join(mkdtempSync(join(tmpdir(), 'rd-outside-')), 'truck.json');
+    writeFileSync(outside, JSON.stringify({ ...van, name: 'truck' }));
+    for (const spec of [outside, '../truck.json', 'missing.json']) {
+      const res = await http()
+        .post('/v1/maps')
+        .set('Authorization', app.auth('admin'))
+        .send({ region: 'prof3', generated: { seed: 3 }, profiles: ['van', spec] })
+        .expect(400);
+      expect(res.body.details).toEqual([{ field: 'profiles[1]', reason: expect.any(String) }]);
+      expect(JSON.stringify(res.body)).not.toContain(tmpdir());
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import {
   buildRoadGraphs,
   generateMountainCounty,
@@ -126,7 +127,8 @@ export function buildMapFile(
         {
           nodes: graphs[n].nodeCount,
           edges: graphs[n].edgeCount,
-          source: PROFILES[specs[i]] ? 'built-in' : specs[i],
+          // a file by its name only: map records are read by dispatchers, who see no server paths
+          source: PROFILES[specs[i]] ? 'built-in' : `file:${basename(specs[i])}`,
           description: vehicleProfiles[i].description ?? null,
           dimensions: vehicleProfiles[i].dimensions ?? null,
           turnRestrictions: vehicleProfiles[i].turnRestrictions !== false,

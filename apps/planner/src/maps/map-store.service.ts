@@ -72,9 +72,19 @@ export class MapStore {
   /** Built-in profile names as they are; `.json` profile files only from MAP_SOURCES_DIR. */
   profilesFromSources(profiles: string[] | undefined): string[] | undefined {
     const { MAP_SOURCES_DIR: dir, MAP_SOURCE_MAX_BYTES: maxBytes } = this.config;
-    return profiles?.map((spec) =>
-      spec.toLowerCase().endsWith('.json') ? resolveMapSource(spec, dir, maxBytes) : spec,
-    );
+    const problems: Array<{ field: string; reason: string }> = [];
+    const resolved = profiles?.map((spec, i) => {
+      if (!spec.toLowerCase().endsWith('.json')) return spec;
+      try {
+        return resolveMapSource(spec, dir, maxBytes);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        for (const d of error.details) problems.push({ field: `profiles[${i}]`, reason: d.reason });
+        return spec;
+      }
+    });
+    if (problems.length) throw DomainError.validation(problems, 'a profile file cannot be used');
+    return resolved;
   }
 
   async routerFor(region: string): Promise<{ router: RoadRouter; map: MapView | null }> {
