@@ -152,7 +152,8 @@ export async function runMountainDistrict(
 
   // A day of deliveries: the valley villages order often, each upland village a few parcels.
   const random = seededRandom(options.seed * 31 + 5);
-  const day = '2026-11-23';
+  // Tomorrow (UTC): order windows must be plausible on the day the job runs, never in the past.
+  const day = new Date(Math.floor(Date.now() / 86_400_000 + 1) * 86_400_000).toISOString().slice(0, 10);
   const orders = [
     ...county.valleyVillages.flatMap((v, i) =>
       Array.from({ length: 6 }, (_, k) => ({ stop: v, key: `v${i}-${k}` })),

@@ -91,6 +91,10 @@ export async function startConsoleSystem(suite: string): Promise<ConsoleSystem> 
     .get(MapStore)
     .import(region, { kind: 'generated', seed: 5, targetNodes: 2500 });
   const villages: LonLat[] = imported.villages;
+  const [, minLat, maxLon, maxLat] = imported.map.bbox ?? [0, 0, 0, 0];
+  if (!imported.map.bbox) throw new Error('the imported county has no bounding box');
+  // Off the road network (beyond MAX_SNAP_DISTANCE_M, 1 km) yet inside the region's area (bbox + 10 km).
+  const offRoad: LonLat = [maxLon + 0.04, (minLat + maxLat) / 2];
   const hub = await call<{ id: string; code: string; location: LonLat }>(
     intakeUrl,
     'POST',
@@ -132,6 +136,8 @@ export async function startConsoleSystem(suite: string): Promise<ConsoleSystem> 
     courierIds.push(courier.id);
   }
 
+  // Tomorrow (UTC): the intake refuses windows in the past.
+  const tomorrow = new Date(Math.floor(Date.now() / 86_400_000 + 1) * 86_400_000).toISOString().slice(0, 10);
   let seq = 0;
   const addOrders = async (count: number, tag: string, farFromRoads = false) => {
     const orders = Array.from({ length: count }, () => {
@@ -149,13 +155,11 @@ export async function startConsoleSystem(suite: string): Promise<ConsoleSystem> 
           name: `Recipient ${i}`,
           phone: '+86 138 1000 0000',
           // A few metres apart, so stops in one village are distinct.
-          // Far from roads: ~20 km off the county, beyond MAX_SNAP_DISTANCE_M, with no drone port near.
-          location: farFromRoads
-            ? [v[0] + 0.25, v[1] + 0.2]
-            : [v[0] + (i % 5) * 0.0002, v[1] + (i % 3) * 0.0002],
+          // Far from roads: ~4 km east of the county, beyond MAX_SNAP_DISTANCE_M, with no drone port near.
+          location: farFromRoads ? offRoad : [v[0] + (i % 5) * 0.0002, v[1] + (i % 3) * 0.0002],
           landmark: 'village committee, blue gate',
         },
-        window: { start: '2026-11-23T08:00:00.000Z', end: '2026-11-23T10:30:00.000Z' },
+        window: { start: `${tomorrow}T08:00:00.000Z`, end: `${tomorrow}T10:30:00.000Z` },
         priority: 'standard',
         coldChain: false,
         parcels: [{ weightG: 1500, lengthMm: 300, widthMm: 200, heightMm: 150 }],

@@ -31,7 +31,7 @@ export interface ImportedMap {
 @Injectable()
 export class MapStore {
   private readonly logger = new Logger(MapStore.name);
-  private readonly routers = new Map<string, { mapId: string; router: RoadRouter }>();
+  private readonly routers = new Map<string, { mapId: string; router: RoadRouter; local: ChRoadRouter }>();
   private graphHopper?: RoadRouter;
 
   constructor(
@@ -87,7 +87,13 @@ export class MapStore {
     return resolved;
   }
 
-  async routerFor(region: string): Promise<{ router: RoadRouter; map: MapView | null }> {
+  /**
+   * The region's router, and our own contraction-hierarchy router behind it when the region's roads
+   * are ours (`local` is null with an external engine): the road-network layer reads its graph.
+   */
+  async routerFor(
+    region: string,
+  ): Promise<{ router: RoadRouter; map: MapView | null; local: ChRoadRouter | null }> {
     const map = await this.maps.active(region);
     if (this.config.ROAD_ENGINE === 'graphhopper') {
       // A self-hosted GraphHopper answers for every region; our map rows then only record what was imported.
@@ -96,7 +102,7 @@ export class MapStore {
         host: this.config.GRAPHHOPPER_URL!,
         maxSnapDistanceM: this.config.MAX_SNAP_DISTANCE_M,
       }));
-      return { router, map };
+      return { router, map, local: null };
     }
     if (!map || !map.dataFile) {
       throw new DomainError(
@@ -106,18 +112,17 @@ export class MapStore {
       );
     }
     const cached = this.routers.get(region);
-    if (cached?.mapId === map.id) return { router: cached.router, map };
+    if (cached?.mapId === map.id) return { router: cached.router, map, local: cached.local };
     const started = performance.now();
-    const router = asyncRoadRouter(
-      new ChRoadRouter(loadRoutingData(map.dataFile), {
-        maxSnapDistanceM: this.config.MAX_SNAP_DISTANCE_M,
-      }),
-    );
+    const local = new ChRoadRouter(loadRoutingData(map.dataFile), {
+      maxSnapDistanceM: this.config.MAX_SNAP_DISTANCE_M,
+    });
+    const router = asyncRoadRouter(local);
     this.logger.log(
       `loaded map ${map.id} of region ${region} in ${(performance.now() - started).toFixed(0)} ms`,
     );
-    this.routers.set(region, { mapId: map.id, router });
-    return { router, map };
+    this.routers.set(region, { mapId: map.id, router, local });
+    return { router, map, local };
   }
 
   private async runImport(map: MapView, source: MapSource): Promise<ImportedMap> {

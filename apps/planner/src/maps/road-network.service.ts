@@ -13,21 +13,21 @@ export class RoadNetworkService {
   constructor(private readonly store: MapStore) {}
 
   async roadNetwork(region: string, options: RoadNetworkOptions): Promise<RoadNetworkGeoJson> {
-    const { router, map } = await this.store.routerFor(region).catch((error: unknown) => {
+    const { local, map } = await this.store.routerFor(region).catch((error: unknown) => {
       // For a reader a region without a map is a resource that does not exist (404), while a
       // planning job waiting for one retries (503 there).
       if (error instanceof DomainError && error.code === DomainErrorCode.Unavailable)
         throw new DomainError(DomainErrorCode.NotFound, error.message, error.details);
       throw error;
     });
-    if (!(router instanceof ChRoadRouter) || !map) {
+    if (!local || !map) {
       throw new DomainError(
         DomainErrorCode.Unavailable,
         `region '${region}' has no imported road graph to draw (external road engine)`,
         [{ field: 'region', reason: 'no local road graph' }],
       );
     }
-    const graph = widestGraph(router);
+    const graph = widestGraph(local);
     if (options.bbox) return roadNetworkGeoJson(graph, options);
     const key = `${map.id}:${options.zoom}`;
     let layer = this.cache.get(key);
