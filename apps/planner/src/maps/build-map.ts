@@ -22,8 +22,8 @@ export type MapSource = (
   | { kind: 'generated'; seed: number; targetNodes?: number; origin?: LonLat }
 ) & { profiles?: string[] };
 
-/** Profiles built when an import names none: vans on the van graph; motorbikes and tricycles on the motorbike graph. */
-export const PLANNING_PROFILES = ['van', 'motorbike'] as const;
+/** Profiles built when an import names none: one per vehicle kind the planner routes. */
+export const PLANNING_PROFILES = ['van', 'motorbike', 'tricycle'] as const;
 
 /**
  * Checks the profiles an import asks for before anything runs: each a known name or a readable,

@@ -7,7 +7,10 @@ import type { OpenOrder, PlanningData } from './planning-data';
 
 /** A drone can take a parcel whose stop lies within this distance of its port (out and back on one battery). */
 const DRONE_REACH_M = 10_000;
-export const ROAD_PROFILES = ['van', 'motorbike'] as const;
+/** Profiles stops are placed on: van and motorbike, and the tricycle's where the map has it. */
+export function roadProfiles(router: RoadRouter): string[] {
+  return ['van', 'motorbike', ...(router.profiles.includes('tricycle') ? ['tricycle'] : [])];
+}
 
 export interface Placement {
   /** Orders some vehicle profile can reach by road. */
@@ -28,12 +31,13 @@ export class RoadPlacement {
   async place(router: RoadRouter, data: PlanningData): Promise<Placement> {
     const raw: LonLat[] = data.orders.map((o) => o.stop);
     const byProfile: Record<string, SnapResult[]> = {};
-    for (const profile of ROAD_PROFILES)
+    const profiles = roadProfiles(router);
+    for (const profile of profiles)
       byProfile[profile] = await router.snap(raw, { profile, maxDistanceM: this.config.MAX_SNAP_DISTANCE_M });
     const roadOrders: OpenOrder[] = [];
     const offRoad: Array<{ orderId: string; reason: string; detail: string | null }> = [];
     data.orders.forEach((order, i) => {
-      if (ROAD_PROFILES.some((p) => byProfile[p][i].ok)) return roadOrders.push(order);
+      if (profiles.some((p) => byProfile[p][i].ok)) return roadOrders.push(order);
       const failure = byProfile.van[i];
       const detail = failure.ok ? null : failure.message;
       const drone = data.drones.find(
@@ -45,7 +49,7 @@ export class RoadPlacement {
     });
     const locations = indexLocations(data, roadOrders);
     const snaps: Record<string, SnapResult[]> = {};
-    for (const profile of ROAD_PROFILES)
+    for (const profile of profiles)
       snaps[profile] = await router.snap(locations.points, {
         profile,
         maxDistanceM: this.config.MAX_SNAP_DISTANCE_M,
@@ -56,9 +60,9 @@ export class RoadPlacement {
   async matrices(
     router: RoadRouter,
     snaps: Record<string, SnapResult[]>,
-  ): Promise<Record<'van' | 'motorbike', VrpMatrix>> {
-    const out = {} as Record<'van' | 'motorbike', VrpMatrix>;
-    for (const profile of ROAD_PROFILES) {
+  ): Promise<Record<string, VrpMatrix>> {
+    const out: Record<string, VrpMatrix> = {};
+    for (const profile of Object.keys(snaps)) {
       const places = snaps[profile].map((s) => (isSnapped(s) ? s : s.input));
       const m = await router.matrix(places, places, { profile });
       out[profile] = { durationS: m.durationsS, distanceM: m.distancesM };
