@@ -53,7 +53,8 @@ export default tseslint.config(
             { group: appImports, message: 'libs never import apps' },
             {
               group: frameworkAndIo,
-              message: 'the core is plain TypeScript: no NestJS, TypeORM, Bull, MQTT, database or HTTP client',
+              message:
+                'the core is plain TypeScript: no NestJS, TypeORM, Bull, MQTT, database or HTTP client',
             },
             {
               group: [
