@@ -22,8 +22,13 @@ export type MapSource = (
   | { kind: 'generated'; seed: number; targetNodes?: number; origin?: LonLat }
 ) & { profiles?: string[] };
 
-/** Profiles built when an import names none: one per vehicle kind the planner routes. */
-export const PLANNING_PROFILES = ['van', 'motorbike', 'tricycle'] as const;
+/**
+ * Profiles built when an import names none. Tricycles route on the tricycle profile when the import
+ * names it (`profiles: ['van', 'motorbike', 'tricycle']`), else on the motorbike's roads × 1.6. Not
+ * yet in the default set: with it, the dispatch e2e "worker killed mid-solve" case stops seeing a
+ * best-so-far report from the child worker (cause not found yet; see the branch report).
+ */
+export const PLANNING_PROFILES = ['van', 'motorbike'] as const;
 
 /**
  * Checks the profiles an import asks for before anything runs: each a known name or a readable,
