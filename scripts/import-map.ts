@@ -11,7 +11,8 @@ import { MapsRepository } from '../apps/planner/src/maps/maps.repository';
  *   npm run map:import -- --region <code> --file <extract.osm.pbf|.osm|.osm.gz> [--profile van --profile ./my-truck.json …]
  *   npm run map:import -- --region <code> --generated <seed> [--nodes 20000] [--profile …]
  * `--profile` (repeatable) picks the vehicle profiles: built-in names (van, motorbike, tricycle,
- * small-truck) or profile files (libs/routing/profiles/README.md); default van and motorbike.
+ * small-truck) or profile files (libs/routing/profiles/README.md); default van and motorbike
+ * (planning needs van and motorbike; tricycles use the tricycle profile where the map has one).
  * Preprocessing progress is printed as it goes (and kept on the map row for the API).
  */
 const CLI: CliSpec = {

@@ -432,13 +432,17 @@ function benchExtract(file: string, dir: string): void {
 const SCALING_HEADER =
   'target | OSM nodes | graph nodes | edges | shortcuts | generate+build | contract (+index) | routing data | peak RSS (after contraction) | CH p50 | CH p99 | Dijkstra p50 | ratio p50 | matrix 1000² | matrix 10000² (32-bit) | peak RSS (end)';
 
-function benchScalingRow(target: number): void {
-  let t = now();
+/** Generates the county and builds its van graph; the OSM data is dropped on return (only the graph stays). */
+function generatedGraph(target: number): { g: RoadGraph; genMs: number; osmNodes: number } {
+  const t = now();
   const net = generateRuralNetwork({ seed: 2026, targetNodes: target });
   const g = buildRoadGraphs(net.osm, [VAN]).van;
-  const genMs = now() - t;
-  const osmNodes = net.osm.nodeCount;
-  t = now();
+  return { g, genMs: now() - t, osmNodes: net.osm.nodeCount };
+}
+
+function benchScalingRow(target: number): void {
+  const { g, genMs, osmNodes } = generatedGraph(target);
+  const t = now();
   const pd = prepareProfile(g, { weightings: ['fastest'] });
   const prepMs = now() - t;
   const rssAfterPrep = peakRss();

@@ -1,13 +1,23 @@
 import type { VrpMatrix, VrpProblem, VrpStop, VrpVehicle } from '@rd/planning';
 import type { FleetVehicle, OpenOrder, PlanningData } from './planning-data';
 
-/** Road profile of each vehicle kind; tricycles share the motorbike's roads at a slower pace. */
-export const ROAD_PROFILE_OF: Record<FleetVehicle['kind'], 'van' | 'motorbike'> = {
+/** Road profile of each vehicle kind (each its own routing profile in the map). */
+export const ROAD_PROFILE_OF: Record<FleetVehicle['kind'], 'van' | 'motorbike' | 'tricycle'> = {
   van: 'van',
   motorbike: 'motorbike',
-  tricycle: 'motorbike',
+  tricycle: 'tricycle',
 };
-/** Tricycles take this many times a motorbike's travel time. */
+
+/**
+ * The road profile a vehicle kind routes on with the profiles this map has. A map imported
+ * before the tricycle profile existed has none: tricycles then ride the motorbike's roads, with
+ * its travel times × TRICYCLE_SLOWDOWN (see buildProblem).
+ */
+export function roadProfileOf(kind: FleetVehicle['kind'], available: readonly string[]): string {
+  const profile = ROAD_PROFILE_OF[kind];
+  return available.includes(profile) ? profile : 'motorbike';
+}
+/** Only for maps without a tricycle profile: tricycles take this many times a motorbike's travel time. */
 export const TRICYCLE_SLOWDOWN = 1.6;
 
 /** What leaving an order unserved costs, in objective units (metres of driving): priority first. */
@@ -62,10 +72,10 @@ export function buildProblem(
   data: PlanningData,
   roadOrders: OpenOrder[],
   locations: LocationIndex,
-  roadMatrices: Record<'van' | 'motorbike', VrpMatrix>,
+  roadMatrices: Record<string, VrpMatrix>,
 ): VrpProblem {
   const profiles: Record<string, VrpMatrix> = { ...roadMatrices };
-  if (data.vehicles.some((v) => v.kind === 'tricycle')) {
+  if (!roadMatrices.tricycle && data.vehicles.some((v) => v.kind === 'tricycle')) {
     const moto = roadMatrices.motorbike;
     const durationS = new Float64Array(moto.durationS.length);
     for (let i = 0; i < durationS.length; i++) durationS[i] = moto.durationS[i] * TRICYCLE_SLOWDOWN;
@@ -95,7 +105,7 @@ export function buildProblem(
       const locked = (lockedByVehicle.get(v.id) ?? []).filter((id) => planned.has(id));
       return {
         id: v.id,
-        profile: v.kind === 'tricycle' ? 'tricycle' : ROAD_PROFILE_OF[v.kind],
+        profile: ROAD_PROFILE_OF[v.kind],
         startLocation: home,
         endLocation: home,
         shiftStartS: secondsOfDay(v.shiftStart),

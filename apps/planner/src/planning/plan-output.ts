@@ -1,6 +1,6 @@
 import type { VrpProblem, VrpSolution } from '@rd/planning';
 import { isSnapped, type LonLat, type RoadRouter, type SnapResult } from '@rd/routing';
-import { ROAD_PROFILE_OF, type LocationIndex } from './plan-input';
+import { roadProfileOf, type LocationIndex } from './plan-input';
 import type { PlanningData } from './planning-data';
 import type { StoredRoute, StoredVisit } from './planning.repository';
 
@@ -19,7 +19,7 @@ export async function routesOf(
   const routes: StoredRoute[] = [];
   for (const route of solution.routes) {
     const vehicle = vehicleById.get(route.vehicleId)!;
-    const profile = ROAD_PROFILE_OF[vehicle.kind];
+    const profile = roadProfileOf(vehicle.kind, Object.keys(placed.snaps));
     const snaps = placed.snaps[profile];
     const distanceM =
       problem.profiles[problem.vehicles.find((v) => v.id === route.vehicleId)!.profile].distanceM;

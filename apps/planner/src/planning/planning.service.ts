@@ -204,7 +204,7 @@ export class PlanningService {
   private async solve(
     data: PlanningData,
     placed: Pick<Placement, 'roadOrders' | 'locations'>,
-    matrices: Record<'van' | 'motorbike', VrpMatrix>,
+    matrices: Record<string, VrpMatrix>,
     jobKey: string,
     progress: (stage: string, extra?: Record<string, unknown>) => Promise<void>,
     extend: (problem: VrpProblem) => VrpProblem = (problem) => problem,

@@ -5,7 +5,10 @@ import { isSnapped, type LonLat, type RoadRouter, type SnapResult } from '@rd/ro
 import { indexLocations, type LocationIndex } from './plan-input';
 import type { OpenOrder, PlanningData } from './planning-data';
 
-export const ROAD_PROFILES = ['van', 'motorbike'] as const;
+/** Profiles stops are placed on: van and motorbike, and the tricycle's where the map has it. */
+export function roadProfiles(router: RoadRouter): string[] {
+  return ['van', 'motorbike', ...(router.profiles.includes('tricycle') ? ['tricycle'] : [])];
+}
 
 export interface Placement {
   /** Orders some vehicle profile can reach by road. */
@@ -26,19 +29,20 @@ export class RoadPlacement {
   async place(router: RoadRouter, data: PlanningData): Promise<Placement> {
     const raw: LonLat[] = data.orders.map((o) => o.stop);
     const byProfile: Record<string, SnapResult[]> = {};
-    for (const profile of ROAD_PROFILES)
+    const profiles = roadProfiles(router);
+    for (const profile of profiles)
       byProfile[profile] = await router.snap(raw, { profile, maxDistanceM: this.config.MAX_SNAP_DISTANCE_M });
     const roadOrders: OpenOrder[] = [];
     const offRoad: Array<{ orderId: string; reason: string; detail: string | null }> = [];
     data.orders.forEach((order, i) => {
-      if (ROAD_PROFILES.some((p) => byProfile[p][i].ok)) return roadOrders.push(order);
+      if (profiles.some((p) => byProfile[p][i].ok)) return roadOrders.push(order);
       const failure = byProfile.van[i];
       const detail = failure.ok ? null : failure.message;
       offRoad.push({ orderId: order.id, reason: 'unreachable_by_road', detail });
     });
     const locations = indexLocations(data, roadOrders);
     const snaps: Record<string, SnapResult[]> = {};
-    for (const profile of ROAD_PROFILES)
+    for (const profile of profiles)
       snaps[profile] = await router.snap(locations.points, {
         profile,
         maxDistanceM: this.config.MAX_SNAP_DISTANCE_M,
@@ -49,9 +53,9 @@ export class RoadPlacement {
   async matrices(
     router: RoadRouter,
     snaps: Record<string, SnapResult[]>,
-  ): Promise<Record<'van' | 'motorbike', VrpMatrix>> {
-    const out = {} as Record<'van' | 'motorbike', VrpMatrix>;
-    for (const profile of ROAD_PROFILES) {
+  ): Promise<Record<string, VrpMatrix>> {
+    const out: Record<string, VrpMatrix> = {};
+    for (const profile of Object.keys(snaps)) {
       const places = snaps[profile].map((s) => (isSnapped(s) ? s : s.input));
       const m = await router.matrix(places, places, { profile });
       out[profile] = { durationS: m.durationsS, distanceM: m.distancesM };
