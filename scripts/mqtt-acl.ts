@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConfig } from '@rd/config';
+import { parseConfig, guardCli } from '@rd/config';
 import { dataSourceOptions } from '@rd/database';
 import { DataSource } from 'typeorm';
 import { mosquittoAcl, mosquittoPasswordFile } from '../apps/gateway/src/devices/broker-acl';
@@ -22,7 +22,7 @@ function arg(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--help')) return console.log(HELP);
+  guardCli(HELP, ['out', 'gateway-user']);
   const out = arg('--out');
   if (!out) throw new Error(`--out is required\n\n${HELP}`);
   const config = parseConfig(process.env);

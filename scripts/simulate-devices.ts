@@ -1,4 +1,5 @@
 import { DeviceSimulator, publishSimulation, seededRandom, type SimulatedDevice } from '@rd/telemetry';
+import { guardCli } from '@rd/config';
 
 const HELP = `npm run simulate:devices -- [options]
 
@@ -26,7 +27,24 @@ function option(name: string, fallback: string): string {
 }
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--help')) return console.log(HELP);
+  guardCli(HELP, [
+    'center',
+    'couriers',
+    'dead-zone-min',
+    'drones',
+    'duplicate',
+    'first-seq',
+    'hours',
+    'loss',
+    'password',
+    'reorder',
+    'root',
+    'seed',
+    'speedup',
+    'step-s',
+    'url',
+    'username',
+  ]);
   const num = (name: string, fallback: string) => {
     const v = Number(option(name, fallback));
     if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} must be a non-negative number`);

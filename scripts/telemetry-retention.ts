@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { parseConfig } from '@rd/config';
+import { parseConfig, guardCli } from '@rd/config';
 import { dataSourceOptions } from '@rd/database';
 import { DataSource } from 'typeorm';
 import { DAY_MS, TelemetryRepository } from '../apps/gateway/src/ingest/telemetry.repository';
@@ -11,7 +11,7 @@ TELEMETRY_RETENTION_DAYS, 30) and deletes dead letters older than that. Dropping
 catalog change, not a row-by-row delete: cheap at any size. Run daily (cron or a systemd timer).`;
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--help')) return console.log(HELP);
+  guardCli(HELP, ['days']);
   const config = parseConfig(process.env);
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required');
   const i = process.argv.indexOf('--days');

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { Client } from 'pg';
-import { parseConfig } from '@rd/config';
+import { parseConfig, guardCli } from '@rd/config';
 import { deviceTopic, encodeDeviceMessage, seededRandom } from '@rd/telemetry';
 import {
   createTestDatabase,
@@ -226,7 +226,7 @@ async function scenario(
 }
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--help')) return console.log(HELP);
+  guardCli(HELP, ['devices', 'lanes', 'messages', 'publishers', 'rate', 'window', 'writers']);
   const devicesList = option('devices', '1000,10000').split(',').map(Number);
   const messages = Number(option('messages', '100000'));
   const lanes = Number(option('lanes', '32'));

@@ -1,4 +1,4 @@
-import { cliHelp, CliUsageError, parseCli, type CliSpec } from './cli';
+import { cliHelp, CliUsageError, parseCli, unknownOptionProblem, type CliSpec } from './cli';
 
 const spec: CliSpec = {
   usage: 'npm run demo --',
@@ -57,5 +57,19 @@ describe('parseCli', () => {
     expect(() => args(['--orders=-1']).int('orders', 1, { min: 0 })).toThrow(/at least 0/);
     expect(() => args(['--time', '1,x']).numbers('time', [])).toThrow(/--time must be a list of numbers/);
     expect(() => args(['--orders', 'abc']).choice('orders', ['a', 'b'], 'a')).toThrow(/one of a, b/);
+  });
+});
+
+describe('unknownOptionProblem (scripts with a hand-written help)', () => {
+  const known = ['days', 'out'];
+  it('accepts known options with values in either form', () => {
+    expect(unknownOptionProblem(known, ['--days', '7', '--out=dir'])).toBeNull();
+    expect(unknownOptionProblem(known, [])).toBeNull();
+  });
+  it('names the known options when it meets an unknown one, and refuses stray arguments', () => {
+    expect(unknownOptionProblem(known, ['--day', '7'])).toBe(
+      "unknown option '--day'. Known options: --help, --days, --out",
+    );
+    expect(unknownOptionProblem(known, ['--out=x', 'stray'])).toBe("unexpected argument 'stray'");
   });
 });

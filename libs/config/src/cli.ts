@@ -199,3 +199,37 @@ export function exitOnUsageError(error: unknown): never {
   }
   throw error;
 }
+
+/** The first problem of a command line against a list of known `--options` (values may follow), or null. */
+export function unknownOptionProblem(known: readonly string[], argv: string[]): string | null {
+  const knownFlags = new Set(known.map((k) => `--${k}`));
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i].split('=')[0];
+    if (!token.startsWith('--')) {
+      const previous = argv[i - 1];
+      // a value after an option (`--days 7`), not a stray argument
+      if (previous?.startsWith('--') && !previous.includes('=')) continue;
+      return `unexpected argument '${argv[i]}'`;
+    }
+    if (token !== '--help' && !knownFlags.has(token))
+      return `unknown option '${token}'. Known options: --help, ${[...knownFlags].join(', ')}`;
+  }
+  return null;
+}
+
+/**
+ * For scripts that keep a hand-written help text: `--help` prints it (exit 0); an option outside
+ * `known` (or a stray argument) is a usage error naming the known ones (exit 2).
+ */
+export function guardCli(
+  help: string,
+  known: readonly string[],
+  argv: string[] = process.argv.slice(2),
+): void {
+  if (argv.includes('--help')) {
+    console.log(help);
+    process.exit(0);
+  }
+  const problem = unknownOptionProblem(known, argv);
+  if (problem) exitOnUsageError(new CliUsageError(problem));
+}
