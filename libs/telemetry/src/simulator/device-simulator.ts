@@ -1,17 +1,9 @@
+import { seededRandom } from '@rd/routing';
 import type { DeviceMessage, DevicePosition, PayloadFormat } from '../device-codec';
 import type { DeviceKind } from '../topics';
 
-/** A small seeded generator (mulberry32): the same seed gives the same run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// One seeded generator for the whole project (mulberry32): the same seed gives the same run.
+export { seededRandom };
 
 export interface SimulatedDevice {
   deviceId: string;
