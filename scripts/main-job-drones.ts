@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Role } from '@rd/auth';
 import { generateMountainCounty, seededRandom, type LonLat } from '@rd/routing';
+import { tomorrowAt } from '@rd/testing/dates';
 
 /** How the main job talks to its apps (HTTP through the real APIs). */
 export interface MainJobApi {
@@ -152,8 +153,6 @@ export async function runMountainDistrict(
 
   // A day of deliveries: the valley villages order often, each upland village a few parcels.
   const random = seededRandom(options.seed * 31 + 5);
-  // Tomorrow (UTC): order windows must be plausible on the day the job runs, never in the past.
-  const day = new Date(Math.floor(Date.now() / 86_400_000 + 1) * 86_400_000).toISOString().slice(0, 10);
   const orders = [
     ...county.valleyVillages.flatMap((v, i) =>
       Array.from({ length: 6 }, (_, k) => ({ stop: v, key: `v${i}-${k}` })),
@@ -175,8 +174,9 @@ export async function runMountainDistrict(
         landmark: 'by the chapel',
       },
       window: {
-        start: `${day}T${String(startH).padStart(2, '0')}:00:00Z`,
-        end: `${day}T${startH + 6}:00:00Z`,
+        // tomorrow: order windows must be plausible on the day the job runs
+        start: tomorrowAt(startH),
+        end: tomorrowAt(startH + 6),
       },
       parcels: [{ weightG: 500 + Math.floor(random() * 4500), lengthMm: 300, widthMm: 200, heightMm: 150 }],
     };

@@ -7,7 +7,7 @@ import { issueToken, type Role } from '@rd/auth';
 import { parseConfig, type AppConfig } from '@rd/config';
 import { InProcessPlanningQueue } from '@rd/queue';
 import type { LonLat } from '@rd/routing';
-import { createTestDatabase, TEST_JWT_SECRET, type TestDatabase } from '@rd/testing';
+import { createTestDatabase, TEST_JWT_SECRET, TOMORROW, tomorrowAt, type TestDatabase } from '@rd/testing';
 import { createIntakeApp } from '../../intake/src/create-intake-app';
 import { createPlannerApp } from '../../planner/src/create-planner-app';
 import { MapStore } from '../../planner/src/maps/map-store.service';
@@ -136,8 +136,6 @@ export async function startConsoleSystem(suite: string): Promise<ConsoleSystem> 
     courierIds.push(courier.id);
   }
 
-  // Tomorrow (UTC): the intake refuses windows in the past.
-  const tomorrow = new Date(Math.floor(Date.now() / 86_400_000 + 1) * 86_400_000).toISOString().slice(0, 10);
   let seq = 0;
   const addOrders = async (count: number, tag: string, farFromRoads = false) => {
     const orders = Array.from({ length: count }, () => {
@@ -159,7 +157,8 @@ export async function startConsoleSystem(suite: string): Promise<ConsoleSystem> 
           location: farFromRoads ? offRoad : [v[0] + (i % 5) * 0.0002, v[1] + (i % 3) * 0.0002],
           landmark: 'village committee, blue gate',
         },
-        window: { start: `${tomorrow}T08:00:00.000Z`, end: `${tomorrow}T10:30:00.000Z` },
+        // Tomorrow: the intake refuses windows in the past.
+        window: { start: tomorrowAt(8), end: `${TOMORROW}T10:30:00Z` },
         priority: 'standard',
         coldChain: false,
         parcels: [{ weightG: 1500, lengthMm: 300, widthMm: 200, heightMm: 150 }],

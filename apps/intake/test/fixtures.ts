@@ -3,10 +3,9 @@ import type { RunningApp } from '@rd/testing';
 
 export type Body = Record<string, unknown>;
 
-/** Tomorrow (UTC) as YYYY-MM-DD: order windows must be plausible on whatever day the tests run. */
-export const TOMORROW = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-/** A time tomorrow, `hh:00` UTC. */
-export const tomorrowAt = (hour: number) => `${TOMORROW}T${String(hour).padStart(2, '0')}:00:00Z`;
+import { tomorrowAt } from '@rd/testing';
+
+export { TOMORROW, tomorrowAt } from '@rd/testing';
 
 /** An order near Andorra la Vella (valid by default; override any part). */
 export function orderBody(overrides: Body = {}): Body {

@@ -1,4 +1,5 @@
 import type { VrpProblem, VrpStop } from './model';
+import { euclideanMatrix } from './solomon';
 
 /** A Li & Lim PDPTW instance: tasks with paired pickups and deliveries. */
 export interface LiLimInstance {
@@ -42,14 +43,7 @@ export function liLimProblem(inst: LiLimInstance): VrpProblem {
   const n = inst.rows.length;
   const indexOfId = new Map<number, number>();
   inst.rows.forEach((r, i) => indexOfId.set(r[0], i));
-  const dist = new Float64Array(n * n);
-  for (let a = 0; a < n; a++) {
-    for (let b = 0; b < n; b++) {
-      const dx = inst.rows[a][1] - inst.rows[b][1];
-      const dy = inst.rows[a][2] - inst.rows[b][2];
-      dist[a * n + b] = Math.sqrt(dx * dx + dy * dy);
-    }
-  }
+  const dist = euclideanMatrix(inst.rows, 1);
   const depot = inst.rows[0];
   const stops: VrpStop[] = inst.rows.slice(1).map((r, k) => {
     const [id, , , demand, ready, due, service, , deliveryId] = r;

@@ -30,16 +30,26 @@ export function parseSolomon(text: string): SolomonInstance {
  * The benchmark convention: real-valued Euclidean distance (no rounding), travel time = distance,
  * service starts within [ready, due], every vehicle back at the depot by the depot's due date.
  */
-export function solomonProblem(inst: SolomonInstance): VrpProblem {
-  const n = inst.rows.length;
+/**
+ * Row-major real-valued Euclidean distances between the rows' points, whose x and y stand at
+ * `xAt` and `xAt + 1` (the benchmark sets' convention: no rounding).
+ */
+export function euclideanMatrix(rows: readonly (readonly number[])[], xAt: number): Float64Array {
+  const n = rows.length;
   const dist = new Float64Array(n * n);
   for (let a = 0; a < n; a++) {
     for (let b = 0; b < n; b++) {
-      const dx = inst.rows[a][0] - inst.rows[b][0];
-      const dy = inst.rows[a][1] - inst.rows[b][1];
+      const dx = rows[a][xAt] - rows[b][xAt];
+      const dy = rows[a][xAt + 1] - rows[b][xAt + 1];
       dist[a * n + b] = Math.sqrt(dx * dx + dy * dy);
     }
   }
+  return dist;
+}
+
+export function solomonProblem(inst: SolomonInstance): VrpProblem {
+  const n = inst.rows.length;
+  const dist = euclideanMatrix(inst.rows, 0);
   const depot = inst.rows[0];
   return {
     locationCount: n,

@@ -1,25 +1,9 @@
-import type { RoadGraph } from './road-graph';
+import { GRAPH_ARRAYS, TURN_ARRAYS, type RoadGraph } from './road-graph';
 
 type Numeric = Float64Array | Uint32Array | Int32Array;
 
 /** Graph arrays that decide what an edge id and a fraction mean, and what a route costs. */
-const IDENTITY_ARRAYS = [
-  'nodeLon',
-  'nodeLat',
-  'edgeFrom',
-  'edgeTo',
-  'edgeLengthM',
-  'edgeDurationFwdS',
-  'edgeDurationBwdS',
-  'edgeGeomFirst',
-  'geomLon',
-  'geomLat',
-  'edgeWayId',
-  'turnViaNode',
-  'turnFromEdgeDir',
-  'turnExitFirst',
-  'turnExitEdgeDir',
-] as const;
+const IDENTITY_ARRAYS = [...GRAPH_ARRAYS, ...TURN_ARRAYS] as const;
 
 /**
  * The identity of a profile's routing data: a 64-bit content hash (two 32-bit lanes, hex) of the

@@ -239,30 +239,8 @@ export const TRICYCLE: VehicleProfile = {
   smoothnessFactor: { very_bad: 0.5, horrible: 0.3, very_horrible: 0, impassable: 0 },
   restrictionVehicles: ['motor_vehicle'],
   dimensions: { heightM: 1.9, widthM: 1.3, lengthM: 3.6, grossWeightG: 1_000_000, axleLoadG: 700_000 },
-  blockingBarriers: [
-    'bollard',
-    'block',
-    'jersey_barrier',
-    'chain',
-    'bar',
-    'barrier_board',
-    'log',
-    'debris',
-    'fence',
-    'wall',
-    'kissing_gate',
-    'stile',
-    'turnstile',
-    'full-height_turnstile',
-    'motorcycle_barrier',
-    'cycle_barrier',
-    'bus_trap',
-    'sump_buster',
-    'planter',
-    'height_restrictor',
-    'rope',
-    'rock',
-  ],
+  // the tricycle is as wide as a small car: every barrier that stops a van stops it
+  blockingBarriers: VAN.blockingBarriers,
 };
 
 /** A 7.5 t light truck: `hgv` access tags first, kept to good roads, bound by weight and height limits. */

@@ -1,6 +1,23 @@
 import type { LonLat } from './geo';
 import { headNode, turnCopyCount } from './turns';
 
+/** The graph's typed arrays, as saved and as hashed into the data's identity. */
+export const GRAPH_ARRAYS = [
+  'nodeLon',
+  'nodeLat',
+  'edgeFrom',
+  'edgeTo',
+  'edgeLengthM',
+  'edgeDurationFwdS',
+  'edgeDurationBwdS',
+  'edgeGeomFirst',
+  'geomLon',
+  'geomLat',
+  'edgeWayId',
+] as const;
+/** The turn-restriction arrays, present only on graphs with restrictions. */
+export const TURN_ARRAYS = ['turnViaNode', 'turnFromEdgeDir', 'turnExitFirst', 'turnExitEdgeDir'] as const;
+
 /**
  * A routable road graph for one vehicle profile, in typed arrays. Nodes are junctions and way ends
  * ("tower" nodes); each edge is a road stretch between two of them with its full polyline (the

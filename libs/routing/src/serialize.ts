@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ContractionHierarchy } from './ch/contract';
 import { graphDataId } from './data-id';
 import { RoutingError } from './errors';
-import type { RoadGraph, Weighting } from './road-graph';
+import { GRAPH_ARRAYS, TURN_ARRAYS, type RoadGraph, type Weighting } from './road-graph';
 import type { ProfileRoutingData, RoutingData } from './routing-data';
 import { SnapIndex } from './snap';
 
@@ -44,20 +44,6 @@ interface ProfileMeta {
   sections: Record<string, Section>;
 }
 
-const GRAPH_ARRAYS = [
-  'nodeLon',
-  'nodeLat',
-  'edgeFrom',
-  'edgeTo',
-  'edgeLengthM',
-  'edgeDurationFwdS',
-  'edgeDurationBwdS',
-  'edgeGeomFirst',
-  'geomLon',
-  'geomLat',
-  'edgeWayId',
-] as const;
-const TURN_ARRAYS = ['turnViaNode', 'turnFromEdgeDir', 'turnExitFirst', 'turnExitEdgeDir'] as const;
 const CH_ARRAYS = [
   'rank',
   'order',

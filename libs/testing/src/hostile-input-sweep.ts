@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { TOMORROW, tomorrowAt } from './dates';
 
 type Schema = {
   type?: string | string[];
@@ -85,9 +86,8 @@ function validLeaf(s: Schema): unknown {
       : Math.max(min, 1);
   }
   if (s.format === 'uuid') return UUID;
-  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-  if (s.format === 'date-time') return `${tomorrow}T${String(6 + (clockH++ % 12)).padStart(2, '0')}:00:00Z`;
-  if (s.format === 'date') return tomorrow;
+  if (s.format === 'date-time') return tomorrowAt(6 + (clockH++ % 12));
+  if (s.format === 'date') return TOMORROW;
   if (s.pattern) return PATTERN_CANDIDATES.find((c) => new RegExp(s.pattern!).test(c)) ?? 'x';
   return 'x'.repeat(Math.max(1, s.minLength ?? 1));
 }

@@ -6,3 +6,4 @@ export * from './private-mosquitto';
 export * from './committed-route-fixture';
 export * from './private-postgres';
 export * from './hostile-input-sweep';
+export * from './dates';

@@ -108,21 +108,8 @@ export class PlanningService {
       // Sorties no pilot can fly do not fly: their stops are solved again without drones (road-reachable
       // ones may still go by road) and, if a drone still takes one without a pilot, it stays unassigned.
       const noPilot = new Map<string, string>();
-      let solved = await this.solveWithDrones(
-        data,
-        placed.roadOrders,
-        droneOnly,
-        locations,
-        grown,
-        prep,
-        noPilot,
-        jobKey,
-        progress,
-      );
-      let staffing = this.drones.staff(data, prep, solved.solution);
-      if (staffing.unstaffed.length) {
-        for (const u of staffing.unstaffed) noPilot.set(u.sortie.orderId, u.reason);
-        solved = await this.solveWithDrones(
+      const solveNow = () =>
+        this.solveWithDrones(
           data,
           placed.roadOrders,
           droneOnly,
@@ -133,6 +120,11 @@ export class PlanningService {
           jobKey,
           progress,
         );
+      let solved = await solveNow();
+      let staffing = this.drones.staff(data, prep, solved.solution);
+      if (staffing.unstaffed.length) {
+        for (const u of staffing.unstaffed) noPilot.set(u.sortie.orderId, u.reason);
+        solved = await solveNow();
         staffing = this.drones.staff(data, prep, solved.solution);
       }
       const { problem, solution, frozen } = solved;
