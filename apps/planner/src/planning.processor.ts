@@ -44,10 +44,16 @@ export class PlanningProcessor implements OnApplicationBootstrap {
       const result = outcome.value;
       this.logger.log(
         `job ${context.jobId} (attempt ${context.attempt}) region ${job.region}: ` +
-          (result.planId
-            ? `plan v${result.version ?? '(stored earlier)'} ${JSON.stringify(result.summary)}`
-            : 'nothing to plan') +
-          ` timings ${JSON.stringify(result.timings)} total ${Date.now() - started} ms`,
+          (result.days.length
+            ? result.days
+                .map(
+                  (d) =>
+                    `${d.planDate} plan v${d.version ?? '(stored earlier)'}${d.status === 'proposed' ? ' (proposal: the plan changed meanwhile)' : ''} ` +
+                    `${JSON.stringify(d.summary)} timings ${JSON.stringify(d.timings)}`,
+                )
+                .join('; ')
+            : 'no service day to plan') +
+          ` total ${Date.now() - started} ms`,
       );
       return result;
     });

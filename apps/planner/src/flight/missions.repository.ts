@@ -238,8 +238,12 @@ export async function insertMissions(
   missions: MissionToStore[],
 ): Promise<void> {
   const stale: SqlRow[] = await m.query(
+    // Only the same service day's earlier missions: another day's plan keeps its own.
     `SELECT id, status FROM missions
-     WHERE region = $1 AND plan_id <> $2 AND status IN ('planned', 'assigned') FOR UPDATE`,
+     WHERE region = $1 AND plan_id <> $2 AND status IN ('planned', 'assigned')
+       AND plan_id IN (SELECT p.id FROM plans p WHERE p.region = $1
+                       AND p.plan_date = (SELECT plan_date FROM plans WHERE id = $2))
+     FOR UPDATE`,
     [region, planId],
   );
   for (const old of stale) {

@@ -24,12 +24,13 @@ export class PlanEditsService {
    */
   async moveStop(
     region: string,
+    planDate: string,
     move: { baseVersion: number; orderId: string; toVehicleId: string; position: number },
     createdBy: string,
-  ): Promise<{ planId: string; version: number }> {
-    const current = await this.repo.currentPlan(region);
-    if (!current) throw DomainError.notFound('current plan of region', region);
-    if (current.version !== move.baseVersion) throw stalePlanError(region, current.version);
+  ): Promise<{ planId: string; version: number; planDate: string }> {
+    const current = await this.repo.currentPlan(region, planDate);
+    if (!current) throw DomainError.notFound(`current plan for ${planDate} of region`, region);
+    if (current.version !== move.baseVersion) throw stalePlanError(region, current.version, planDate);
     const status = await this.repo.orderStatus(move.orderId);
     if (!status) throw DomainError.notFound('order', move.orderId);
     if (status === 'in_progress') {
@@ -59,7 +60,7 @@ export class PlanEditsService {
     const matrices = await this.placement.matrices(router, placed.snaps);
     const problem = buildProblem(data, placed.roadOrders, placed.locations, matrices);
 
-    const routes = await this.repo.currentRoutes(region);
+    const routes = await this.repo.currentRoutes(region, planDate);
     const sequences = new Map<string, { items: SequenceItem[]; departS: number }>();
     for (const r of routes) {
       const items: SequenceItem[] = r.visits.flatMap((v): SequenceItem[] =>
@@ -145,7 +146,7 @@ export class PlanEditsService {
       routes: stored,
       unassigned,
     });
-    return { planId: plan.id, version: plan.version };
+    return { planId: plan.id, version: plan.version, planDate };
   }
 }
 

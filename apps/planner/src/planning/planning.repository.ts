@@ -6,8 +6,6 @@ import { type SqlRow } from '@rd/database';
 import { carryMissionsOver, insertMissions, type MissionToStore } from '../flight/missions.repository';
 import { DomainError, DomainErrorCode } from '@rd/domain';
 
-const DAY_MS = 86_400_000;
-
 export interface StoredVisit {
   seq: number;
   visitType: 'start' | 'stop' | 'reload' | 'end';
@@ -43,6 +41,12 @@ export interface PlanToStore {
   jobKey: string | null;
   source: 'solver' | 'dispatcher';
   basedOn: string | null;
+  /**
+   * A solver plan: the day's current plan when the run started (null: none). When the day's plan
+   * has moved on since (a dispatcher's move, lock or commit), the result is stored as a `proposed`
+   * plan instead of replacing the dispatcher's work.
+   */
+  solverBase?: { id: string; revision: number } | null;
   planDate: string;
   createdBy: string;
   stats: Record<string, unknown>;
@@ -56,11 +60,11 @@ export interface PlanToStore {
   missions?: MissionToStore[];
 }
 
-/** 409 for an edit whose base version is no longer the current plan, naming the current version. */
-export function stalePlanError(region: string, currentVersion: number | null): DomainError {
+/** 409 for an edit whose base version is no longer the day's current plan, naming the current version. */
+export function stalePlanError(region: string, currentVersion: number | null, planDate?: string): DomainError {
   return new DomainError(
     DomainErrorCode.Conflict,
-    `the plan of ${region} changed since this edit's base version: the current version is ${currentVersion}`,
+    `the plan of ${region}${planDate ? ` for ${planDate}` : ''} changed since this edit's base version: the current version is ${currentVersion}`,
     [{ field: 'baseVersion', reason: 'is not the current plan version' }],
     { currentVersion },
   );
@@ -73,17 +77,62 @@ const lineJson = (coords: Array<[number, number]> | null) =>
 export class PlanningRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Accepted orders older than `before` that no plan of their region has seen (created after them), by region. */
+  /**
+   * Accepted orders older than `before` that the current plan of their service day has not seen
+   * (neither routed, flown nor listed as unassigned), by region.
+   */
   async strandedOrders(before: Date): Promise<Array<{ region: string; orderIds: string[] }>> {
     const rows: SqlRow[] = await this.db.query(
       `SELECT h.region, array_agg(o.id ORDER BY o.created_at) AS order_ids
        FROM orders o JOIN hubs h ON h.id = o.hub_id
        WHERE o.status = 'accepted' AND o.created_at < $1
-         AND NOT EXISTS (SELECT 1 FROM plans p WHERE p.region = h.region AND p.created_at > o.created_at)
+         AND NOT EXISTS (SELECT 1 FROM plans p WHERE p.region = h.region AND p.plan_date = o.service_day
+           AND p.status = 'current' AND (
+             EXISTS (SELECT 1 FROM plan_unassigned u WHERE u.plan_id = p.id AND u.order_id = o.id)
+             OR EXISTS (SELECT 1 FROM plan_routes r JOIN plan_visits v ON v.route_id = r.id
+                        WHERE r.plan_id = p.id AND v.order_id = o.id)
+             OR EXISTS (SELECT 1 FROM missions m WHERE m.plan_id = p.id AND m.order_id = o.id)))
        GROUP BY h.region`,
       [before.toISOString()],
     );
     return rows.map((r) => ({ region: r.region as string, orderIds: r.order_ids as string[] }));
+  }
+
+  /**
+   * The service days of a region whose orders changed since the day's current plan: an open order
+   * the plan has not seen (new, or without any plan of its day), an order edited after the plan was
+   * made, or an order in the plan that was cancelled since. Days stay unchanged by deliveries and
+   * commits, so a trigger re-plans only the days it touched.
+   */
+  async changedDays(region: string): Promise<string[]> {
+    const rows: SqlRow[] = await this.db.query(
+      `WITH cur AS (SELECT id, plan_date, created_at FROM plans WHERE region = $1 AND status = 'current'),
+       seen AS (
+         SELECT c.plan_date, u.order_id FROM cur c JOIN plan_unassigned u ON u.plan_id = c.id
+         UNION SELECT c.plan_date, v.order_id FROM cur c JOIN plan_routes r ON r.plan_id = c.id
+           JOIN plan_visits v ON v.route_id = r.id WHERE v.order_id IS NOT NULL
+         UNION SELECT c.plan_date, m.order_id FROM cur c JOIN missions m ON m.plan_id = c.id)
+       SELECT DISTINCT to_char(o.service_day, 'YYYY-MM-DD') AS day
+       FROM orders o JOIN hubs h ON h.id = o.hub_id LEFT JOIN cur c ON c.plan_date = o.service_day
+       WHERE h.region = $1 AND (
+         (o.status IN ('accepted', 'planned') AND (
+           c.id IS NULL OR o.updated_at > c.created_at
+           OR NOT EXISTS (SELECT 1 FROM seen s WHERE s.plan_date = o.service_day AND s.order_id = o.id)))
+         OR (o.status = 'cancelled' AND EXISTS (SELECT 1 FROM seen s WHERE s.plan_date = o.service_day AND s.order_id = o.id)))
+       ORDER BY day`,
+      [region],
+    );
+    return rows.map((r) => r.day as string);
+  }
+
+  /** Service days (from `fromDay` on) with work committed to couriers: what an alert's re-plan may change. */
+  async daysInProgress(region: string, fromDay: string): Promise<string[]> {
+    const rows: SqlRow[] = await this.db.query(
+      `SELECT DISTINCT to_char(o.service_day, 'YYYY-MM-DD') AS day FROM orders o JOIN hubs h ON h.id = o.hub_id
+       WHERE h.region = $1 AND o.status = 'in_progress' AND o.service_day >= $2::date ORDER BY day`,
+      [region, fromDay],
+    );
+    return rows.map((r) => r.day as string);
   }
 
   /** A region exists once it has a hub or an imported map. */
@@ -95,13 +144,13 @@ export class PlanningRepository {
     return rows[0]?.known === true;
   }
 
-  /** The planning day: the requested one, else the day of the earliest open order window (UTC). */
-  async defaultPlanDate(region: string): Promise<string | null> {
+  /** The next service day (from `fromDay` on, UTC) with open orders: what "plan now" plans by default. */
+  async nextDayWithOpenOrders(region: string, fromDay: string): Promise<string | null> {
     const rows: SqlRow[] = await this.db.query(
-      `SELECT to_char(min(o.window_start) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day
+      `SELECT to_char(min(o.service_day), 'YYYY-MM-DD') AS day
        FROM orders o JOIN hubs h ON h.id = o.hub_id
-       WHERE h.region = $1 AND o.status IN ('accepted', 'planned', 'in_progress')`,
-      [region],
+       WHERE h.region = $1 AND o.status IN ('accepted', 'planned', 'in_progress') AND o.service_day >= $2::date`,
+      [region, fromDay],
     );
     return (rows[0]?.day as string | null) ?? null;
   }
@@ -121,13 +170,12 @@ export class PlanningRepository {
          bool_or(p.fragile) AS fragile, o.drone_opt_out,
          max(p.length_mm) AS length_mm, max(p.width_mm) AS width_mm, max(p.height_mm) AS height_mm
        FROM orders o JOIN hubs h ON h.id = o.hub_id JOIN parcels p ON p.order_id = o.id
-       WHERE h.region = $1 AND o.status IN ('accepted', 'planned', 'in_progress')
-         AND o.window_start < $3::timestamptz AND o.window_end > $2::timestamptz
+       WHERE h.region = $1 AND o.status IN ('accepted', 'planned', 'in_progress') AND o.service_day = $2::date
          -- An order a pilot accepted is the drone's work now: it is not planned again.
          AND NOT EXISTS (SELECT 1 FROM missions mi WHERE mi.order_id = o.id
            AND mi.status IN ('accepted', 'uploaded', 'launched', 'delivered', 'returned'))
        GROUP BY o.id ORDER BY o.created_at, o.id`,
-      [region, new Date(dayStartMs).toISOString(), new Date(dayStartMs + DAY_MS).toISOString()],
+      [region, planDate],
     );
     const vehicles: SqlRow[] = await this.db.query(
       `SELECT v.id, v.code, v.kind, v.home_hub_id, v.capacity_weight_g, v.capacity_volume_l::float8 AS capacity_volume_l,
@@ -152,17 +200,18 @@ export class PlanningRepository {
       `SELECT o.committed_vehicle_id AS vehicle_id, array_agg(o.id ORDER BY o.committed_seq, o.id) AS order_ids
        FROM orders o JOIN hubs h ON h.id = o.hub_id
        WHERE h.region = $1 AND o.status = 'in_progress' AND o.committed_vehicle_id IS NOT NULL
-         AND o.window_start < $3::timestamptz AND o.window_end > $2::timestamptz
+         AND o.service_day = $2::date
        GROUP BY o.committed_vehicle_id`,
-      [region, new Date(dayStartMs).toISOString(), new Date(dayStartMs + DAY_MS).toISOString()],
+      [region, planDate],
     );
     const manual: SqlRow[] = await this.db.query(
       `SELECT r.vehicle_id, array_agg(v.order_id ORDER BY v.seq) AS order_ids
        FROM plans p JOIN plan_routes r ON r.plan_id = p.id JOIN plan_visits v ON v.route_id = r.id
        JOIN orders o ON o.id = v.order_id
-       WHERE p.region = $1 AND p.status = 'current' AND r.locked AND o.status IN ('accepted', 'planned')
+       WHERE p.region = $1 AND p.plan_date = $2::date AND p.status = 'current' AND r.locked
+         AND o.status IN ('accepted', 'planned')
        GROUP BY r.vehicle_id`,
-      [region],
+      [region, planDate],
     );
     const lockedByVehicle = new Map<string, LockedRoute>();
     for (const c of committed) {
@@ -238,21 +287,22 @@ export class PlanningRepository {
         shiftStart: d.shift_start as string,
         shiftEnd: d.shift_end as string,
       })),
-      // Only stops of this day's open orders are held (a commitment for another day is that day's).
+      // Only stops of open orders are held.
       locked: [...lockedByVehicle.values()]
         .map((l) => ({ ...l, orderIds: l.orderIds.filter((id) => orderIdsOpen.has(id)) }))
         .filter((l) => l.orderIds.length > 0),
     };
   }
 
-  /** The current plan's routes of some vehicles, as stored (kept unchanged when their locked work cannot be re-solved). */
-  async currentRoutes(region: string, vehicleIds?: string[]): Promise<StoredRoute[]> {
+  /** The routes of some vehicles in a day's current plan, as stored (kept unchanged when their locked work cannot be re-solved). */
+  async currentRoutes(region: string, planDate: string, vehicleIds?: string[]): Promise<StoredRoute[]> {
     const routes: SqlRow[] = await this.db.query(
       `SELECT r.id, r.vehicle_id, r.courier_id, r.profile, r.locked, r.distance_m, r.duration_s, r.trips, r.start_at, r.end_at,
          ST_AsGeoJSON(r.geometry)::json AS geometry
        FROM plans p JOIN plan_routes r ON r.plan_id = p.id
-       WHERE p.region = $1 AND p.status = 'current' AND ($2::uuid[] IS NULL OR r.vehicle_id = ANY($2::uuid[]))`,
-      [region, vehicleIds ?? null],
+       WHERE p.region = $1 AND p.plan_date = $2::date AND p.status = 'current'
+         AND ($3::uuid[] IS NULL OR r.vehicle_id = ANY($3::uuid[]))`,
+      [region, planDate, vehicleIds ?? null],
     );
     const visitRows: SqlRow[] = routes.length
       ? await this.db.query(
@@ -300,16 +350,21 @@ export class PlanningRepository {
     return out;
   }
 
-  /** The current plan's id, version, day, and why each order it left out was left out. */
-  async currentPlan(region: string): Promise<{
+  /** A day's current plan: id, version, revision (in-place edits), and why each order it left out was left out. */
+  async currentPlan(
+    region: string,
+    planDate: string,
+  ): Promise<{
     id: string;
     version: number;
+    revision: number;
     planDate: string;
     unassigned: Map<string, { reason: string; detail: string | null }>;
   } | null> {
     const rows: SqlRow[] = await this.db.query(
-      `SELECT id, version, to_char(plan_date, 'YYYY-MM-DD') AS plan_date FROM plans WHERE region = $1 AND status = 'current'`,
-      [region],
+      `SELECT id, version, revision, to_char(plan_date, 'YYYY-MM-DD') AS plan_date
+       FROM plans WHERE region = $1 AND plan_date = $2::date AND status = 'current'`,
+      [region, planDate],
     );
     if (!rows.length) return null;
     const unassigned: SqlRow[] = await this.db.query(
@@ -319,6 +374,7 @@ export class PlanningRepository {
     return {
       id: rows[0].id as string,
       version: rows[0].version as number,
+      revision: rows[0].revision as number,
       planDate: rows[0].plan_date as string,
       unassigned: new Map(
         unassigned.map((u) => [
@@ -343,51 +399,75 @@ export class PlanningRepository {
   }
 
   /**
-   * Stores a new plan version and makes it current, in one transaction: a worker that dies before
-   * the commit leaves nothing behind, and a job stored once is never stored again (job_key).
+   * Stores a new plan version and makes it the current plan of its day, in one transaction: a
+   * worker that dies before the commit leaves nothing behind, a job stored once is never stored
+   * again (job_key), and other days' plans are untouched. A solver plan whose base moved while it
+   * ran is stored as `proposed` (not current) and changes nothing else.
    */
-  async storePlan(plan: PlanToStore): Promise<{ id: string; version: number; created: boolean }> {
+  async storePlan(
+    plan: PlanToStore,
+  ): Promise<{ id: string; version: number; created: boolean; status: 'current' | 'proposed' }> {
     return this.db.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(hashtext('rd:plan:' || $1))`, [plan.region]);
       if (plan.jobKey) {
         const seen: SqlRow[] = await m.query(
-          `SELECT id, version FROM plans WHERE region = $1 AND job_key = $2`,
+          `SELECT id, version, status FROM plans WHERE region = $1 AND job_key = $2`,
           [plan.region, plan.jobKey],
         );
         if (seen.length)
-          return { id: seen[0].id as string, version: seen[0].version as number, created: false };
+          return {
+            id: seen[0].id as string,
+            version: seen[0].version as number,
+            created: false,
+            status: seen[0].status === 'proposed' ? 'proposed' : 'current',
+          };
       }
+      const [current] = (await m.query(
+        `SELECT id, version, revision FROM plans WHERE region = $1 AND plan_date = $2::date AND status = 'current'`,
+        [plan.region, plan.planDate],
+      )) as SqlRow[];
       if (plan.source === 'dispatcher' && plan.basedOn) {
         // An edit stores only on top of the version it started from: two dispatchers' moves never lose one.
-        const [current] = (await m.query(
-          `SELECT id, version FROM plans WHERE region = $1 AND status = 'current'`,
-          [plan.region],
-        )) as SqlRow[];
         if (current?.id !== plan.basedOn)
-          throw stalePlanError(plan.region, (current?.version as number) ?? null);
+          throw stalePlanError(plan.region, (current?.version as number) ?? null, plan.planDate);
       }
+      const baseMoved =
+        plan.solverBase !== undefined &&
+        (plan.solverBase === null
+          ? current !== undefined
+          : current?.id !== plan.solverBase.id || current?.revision !== plan.solverBase.revision);
+      const status = baseMoved ? 'proposed' : 'current';
       const [{ next }] = (await m.query(
         `SELECT coalesce(max(version), 0) + 1 AS next FROM plans WHERE region = $1`,
         [plan.region],
       )) as SqlRow[];
       // A CTE so the driver returns the rows (a bare UPDATE … RETURNING comes back as [rows, count]).
-      const previous: SqlRow[] = await m.query(
-        `WITH s AS (UPDATE plans SET status = 'superseded' WHERE region = $1 AND status = 'current' RETURNING id)
-         SELECT id FROM s`,
-        [plan.region],
-      );
+      const previous: SqlRow[] =
+        status === 'current'
+          ? await m.query(
+              `WITH s AS (UPDATE plans SET status = 'superseded'
+                 WHERE region = $1 AND plan_date = $2::date AND status = 'current' RETURNING id)
+               SELECT id FROM s`,
+              [plan.region, plan.planDate],
+            )
+          : [];
       const [{ id }] = (await m.query(
         `INSERT INTO plans (region, version, status, source, based_on, job_key, plan_date, stats, summary, created_by)
-         VALUES ($1, $2, 'current', $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9) RETURNING id`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10) RETURNING id`,
         [
           plan.region,
           next,
+          status,
           plan.source,
-          plan.basedOn,
+          plan.basedOn ?? plan.solverBase?.id ?? null,
           plan.jobKey,
           plan.planDate,
           JSON.stringify(plan.stats),
-          JSON.stringify(plan.summary),
+          JSON.stringify(
+            baseMoved
+              ? { ...plan.summary, proposal: { reason: 'the plan changed while this run solved', basedOnCurrent: current?.id ?? null } }
+              : plan.summary,
+          ),
           plan.createdBy,
         ],
       )) as SqlRow[];
@@ -404,6 +484,8 @@ export class PlanningRepository {
           ],
         );
       }
+      // A proposal changes nothing the dispatcher or pilots work with: no missions, no order states.
+      if (status === 'proposed') return { id: id as string, version: next as number, created: true, status };
       if (plan.missions) await insertMissions(m, id as string, plan.region, plan.missions);
       else if (previous.length) await carryMissionsOver(m, previous[0].id as string, id as string);
       const plannedIds = [
@@ -418,7 +500,7 @@ export class PlanningRepository {
         `UPDATE orders SET status = 'accepted', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'planned'`,
         [plan.unassigned.map((u) => u.orderId)],
       );
-      return { id: id as string, version: next as number, created: true };
+      return { id: id as string, version: next as number, created: true, status };
     });
   }
 

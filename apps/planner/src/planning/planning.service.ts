@@ -14,11 +14,26 @@ import { PlanningRepository } from './planning.repository';
 import { RoadPlacement, type Placement } from './road-placement';
 import { solveOffThread } from './solve-off-thread';
 
-export interface PlanningRunResult {
-  region: string;
+/** What one service day's run stored. */
+export interface DayPlanResult {
+  planDate: string;
   planId: string | null;
   version: number | null;
-  /** False when this job had already stored its plan (a redelivered job). */
+  /** False when this job had already stored this day's plan (a redelivered job). */
+  created: boolean;
+  /** `proposed`: the day's plan changed while this run solved, so it was stored beside it, not over it. */
+  status: 'current' | 'proposed' | null;
+  timings: Record<string, number>;
+  summary: Record<string, unknown>;
+}
+
+export interface PlanningRunResult {
+  region: string;
+  /** Each service day this job planned, in order. */
+  days: DayPlanResult[];
+  /** The last day's plan (kept for callers that plan one day). */
+  planId: string | null;
+  version: number | null;
   created: boolean;
   timings: Record<string, number>;
   summary: Record<string, unknown>;
@@ -26,10 +41,14 @@ export interface PlanningRunResult {
 
 export type ProgressReporter = (stage: string, progress: Record<string, unknown>) => Promise<void>;
 
+const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
 /**
- * One planning run for a region: snap the stops to the road graph, build travel matrices per
- * vehicle profile, solve with the fleet on shift (keeping committed work locked), check the plan
- * with the independent checker, and store it as a new version.
+ * One planning run for a region: it picks the service days to plan (the requested one; for "plan
+ * now" the next day with open orders; otherwise the days whose orders changed, plus for an alert the
+ * days with committed work), and for each day snaps the stops to the road graph, builds travel
+ * matrices per vehicle profile, solves with the fleet on shift (keeping committed work locked),
+ * checks the plan with the independent checker, and stores it as that day's new version.
  */
 @Injectable()
 export class PlanningService {
@@ -51,141 +70,158 @@ export class PlanningService {
     // An unknown region fails once with NotFound (the queue gives it up) and records no run.
     if (!(await this.repo.regionExists(job.region))) throw DomainError.notFound('region', job.region);
     const runId = await this.runs.start(job.region, jobKey, job.reason, attempt);
-    const timings: Record<string, number> = {};
-    const progress = async (stage: string, extra: Record<string, unknown> = {}) => {
-      const body = { ...extra, timingsMs: timings };
-      await this.runs.progress(runId, stage, body);
-      await report(stage, body);
-    };
     try {
-      const stored = await this.repo.planIdForJob(job.region, jobKey);
-      if (stored) {
-        await this.runs.finish(runId, stored, {
-          note: 'plan already stored by an earlier delivery of this job',
-        });
-        return { region: job.region, planId: stored, version: null, created: false, timings, summary: {} };
-      }
-      const { router } = await this.maps.routerFor(job.region);
-      const planDate = job.planDate ?? (await this.repo.defaultPlanDate(job.region));
-      if (!planDate) {
-        await this.runs.finish(runId, null, { note: 'no open orders' });
-        return {
-          region: job.region,
-          planId: null,
-          version: null,
-          created: false,
-          timings,
-          summary: { orders: 0 },
+      const planDates = await this.daysToPlan(job);
+      const days: DayPlanResult[] = [];
+      for (const planDate of planDates) {
+        const progress = async (stage: string, extra: Record<string, unknown> = {}) => {
+          const body = { planDate, days: planDates, ...extra };
+          await this.runs.progress(runId, stage, body);
+          await report(stage, body);
         };
+        days.push(await this.planDay(job, jobKey, planDate, planDates.length > 1, progress));
       }
-      const data = await this.repo.load(job.region, planDate);
-
-      let t = performance.now();
-      await progress('snapping', { orders: data.orders.length });
-      const placed = await this.placement.place(router, data);
-      timings.snapping = Math.round(performance.now() - t);
-
-      t = performance.now();
-      await progress('matrix', { locations: placed.locations.points.length });
-      const matrices = await this.placement.matrices(router, placed.snaps);
-      timings.matrix = Math.round(performance.now() - t);
-
-      t = performance.now();
-      await progress('flight', { drones: data.drones.length });
-      const prep = await this.drones.prepare(job.region, data, data.orders);
-      const offRoadIds = new Set(placed.offRoad.map((o) => o.orderId));
-      const droneOnly = data.orders.filter(
-        (o) => offRoadIds.has(o.id) && prep.options.byOrder.get(o.id)?.length,
-      );
-      const locations = withDroneOnlyStops(placed.locations, droneOnly);
-      const grown = {
-        van: growMatrix(matrices.van, placed.locations.points.length, locations.points.length),
-        motorbike: growMatrix(matrices.motorbike, placed.locations.points.length, locations.points.length),
-      };
-      timings.flight = Math.round(performance.now() - t);
-
-      t = performance.now();
-      // Sorties no pilot can fly do not fly: their stops are solved again without drones (road-reachable
-      // ones may still go by road) and, if a drone still takes one without a pilot, it stays unassigned.
-      const noPilot = new Map<string, string>();
-      const solveNow = () =>
-        this.solveWithDrones(
-          data,
-          placed.roadOrders,
-          droneOnly,
-          locations,
-          grown,
-          prep,
-          noPilot,
-          jobKey,
-          progress,
-        );
-      let solved = await solveNow();
-      let staffing = this.drones.staff(data, prep, solved.solution);
-      if (staffing.unstaffed.length) {
-        for (const u of staffing.unstaffed) noPilot.set(u.sortie.orderId, u.reason);
-        solved = await solveNow();
-        staffing = this.drones.staff(data, prep, solved.solution);
-      }
-      const { problem, solution, frozen } = solved;
-      timings.solving = Math.round(performance.now() - t);
-      const check = checkSolution(problem, solution, 'cost');
-      if (!check.ok)
-        throw new Error(`the solver's plan failed the checker: ${check.violations.slice(0, 3).join('; ')}`);
-      const droneIds = new Set(data.drones.map((d) => d.droneId));
-      const roadSolution = { ...solution, routes: solution.routes.filter((r) => !droneIds.has(r.vehicleId)) };
-      const missions = this.drones.missions(data, prep, staffing);
-
-      t = performance.now();
-      await progress('storing', { cost: solution.stats.cost, vehicles: solution.stats.vehicles });
-      // Routes whose locked work could not be re-solved stay exactly as they were.
-      const routes = [
-        ...(await routesOf(router, data, problem, roadSolution, { locations, snaps: placed.snaps })),
-        ...(await this.repo.currentRoutes(job.region, [...frozen])),
-      ];
-      const unassigned = this.unassignedOf(
-        placed.offRoad,
-        droneOnly,
-        prep,
-        noPilot,
-        solution,
-        staffing.unstaffed,
-      );
-      const summary = {
-        ...summarise(data, routes, unassigned, solution),
-        ...droneSummary(routes, staffing.staffed, missions),
-      };
-      const plan = await this.repo.storePlan({
-        region: job.region,
-        jobKey,
-        source: 'solver',
-        basedOn: null,
-        planDate,
-        createdBy: job.requestedBy ?? `planner:${job.reason}`,
-        stats: {
-          ...solution.stats,
-          checker: { distanceM: check.distanceM, durationS: check.durationS },
-          timingsMs: timings,
-        },
-        summary,
-        routes,
-        unassigned,
-        missions,
+      const last = days[days.length - 1];
+      await this.runs.finish(runId, last?.planId ?? null, {
+        ...(days.length ? {} : { note: 'no service day to plan' }),
+        days: days.map((d) => ({ planDate: d.planDate, version: d.version, status: d.status })),
+        summary: last?.summary ?? { orders: 0 },
+        timingsMs: last?.timings ?? {},
       });
-      timings.storing = Math.round(performance.now() - t);
-      await this.runs.finish(runId, plan.id, { summary, timingsMs: timings });
       return {
         region: job.region,
-        planId: plan.id,
-        version: plan.version,
-        created: plan.created,
-        timings,
-        summary,
+        days,
+        planId: last?.planId ?? null,
+        version: last?.version ?? null,
+        created: last?.created ?? false,
+        timings: last?.timings ?? {},
+        summary: last?.summary ?? { orders: 0 },
       };
     } catch (error) {
       await this.runs.fail(runId, (error as Error).message);
       throw error;
     }
+  }
+
+  /** The service days a job plans: never a day nobody asked about or whose orders did not change. */
+  private async daysToPlan(job: PlanningJob): Promise<string[]> {
+    if (job.planDate) return [job.planDate];
+    const today = utcDay(Date.now());
+    if (job.reason === 'plan_now') {
+      const next = await this.repo.nextDayWithOpenOrders(job.region, today);
+      return next ? [next] : [];
+    }
+    const changed = await this.repo.changedDays(job.region);
+    if (job.reason !== 'alert') return changed;
+    // An alert changes what can still be done on days couriers are driving.
+    const driving = await this.repo.daysInProgress(job.region, utcDay(Date.now() - 86_400_000));
+    return [...new Set([...changed, ...driving])].sort();
+  }
+
+  private async planDay(
+    job: PlanningJob,
+    jobKey: string,
+    planDate: string,
+    severalDays: boolean,
+    progress: (stage: string, extra?: Record<string, unknown>) => Promise<void>,
+  ): Promise<DayPlanResult> {
+    // One plan per job and day: a job planning several days keys each day's plan apart.
+    const dayKey = severalDays || !job.planDate ? `${jobKey}@${planDate}` : jobKey;
+    const timings: Record<string, number> = {};
+    const stored = await this.repo.planIdForJob(job.region, dayKey);
+    if (stored)
+      return { planDate, planId: stored, version: null, created: false, status: null, timings, summary: {} };
+    const { router } = await this.maps.routerFor(job.region);
+    // The day's plan as this run finds it: if a dispatcher changes it meanwhile, ours is only a proposal.
+    const base = await this.repo.currentPlan(job.region, planDate);
+    const data = await this.repo.load(job.region, planDate);
+    const report = (stage: string, extra: Record<string, unknown> = {}) =>
+      progress(stage, { ...extra, timingsMs: timings });
+
+    let t = performance.now();
+    await report('snapping', { orders: data.orders.length });
+    const placed = await this.placement.place(router, data);
+    timings.snapping = Math.round(performance.now() - t);
+
+    t = performance.now();
+    await report('matrix', { locations: placed.locations.points.length });
+    const matrices = await this.placement.matrices(router, placed.snaps);
+    timings.matrix = Math.round(performance.now() - t);
+
+    t = performance.now();
+    await report('flight', { drones: data.drones.length });
+    const prep = await this.drones.prepare(job.region, data, data.orders);
+    const offRoadIds = new Set(placed.offRoad.map((o) => o.orderId));
+    const droneOnly = data.orders.filter((o) => offRoadIds.has(o.id) && prep.options.byOrder.get(o.id)?.length);
+    const locations = withDroneOnlyStops(placed.locations, droneOnly);
+    const grown = {
+      van: growMatrix(matrices.van, placed.locations.points.length, locations.points.length),
+      motorbike: growMatrix(matrices.motorbike, placed.locations.points.length, locations.points.length),
+    };
+    timings.flight = Math.round(performance.now() - t);
+
+    t = performance.now();
+    // Sorties no pilot can fly do not fly: their stops are solved again without drones (road-reachable
+    // ones may still go by road) and, if a drone still takes one without a pilot, it stays unassigned.
+    const noPilot = new Map<string, string>();
+    const solveNow = () =>
+      this.solveWithDrones(data, placed.roadOrders, droneOnly, locations, grown, prep, noPilot, dayKey, report);
+    let solved = await solveNow();
+    let staffing = this.drones.staff(data, prep, solved.solution);
+    if (staffing.unstaffed.length) {
+      for (const u of staffing.unstaffed) noPilot.set(u.sortie.orderId, u.reason);
+      solved = await solveNow();
+      staffing = this.drones.staff(data, prep, solved.solution);
+    }
+    const { problem, solution, frozen } = solved;
+    timings.solving = Math.round(performance.now() - t);
+    const check = checkSolution(problem, solution, 'cost');
+    if (!check.ok)
+      throw new Error(`the solver's plan failed the checker: ${check.violations.slice(0, 3).join('; ')}`);
+    const droneIds = new Set(data.drones.map((d) => d.droneId));
+    const roadSolution = { ...solution, routes: solution.routes.filter((r) => !droneIds.has(r.vehicleId)) };
+    const missions = this.drones.missions(data, prep, staffing);
+
+    t = performance.now();
+    await report('storing', { cost: solution.stats.cost, vehicles: solution.stats.vehicles });
+    // Routes whose locked work could not be re-solved stay exactly as they were.
+    const routes = [
+      ...(await routesOf(router, data, problem, roadSolution, { locations, snaps: placed.snaps })),
+      ...(await this.repo.currentRoutes(job.region, planDate, [...frozen])),
+    ];
+    const unassigned = this.unassignedOf(placed.offRoad, droneOnly, prep, noPilot, solution, staffing.unstaffed);
+    const summary = {
+      ...summarise(data, routes, unassigned, solution),
+      ...droneSummary(routes, staffing.staffed, missions),
+    };
+    const plan = await this.repo.storePlan({
+      region: job.region,
+      jobKey: dayKey,
+      source: 'solver',
+      basedOn: null,
+      solverBase: base ? { id: base.id, revision: base.revision } : null,
+      planDate,
+      createdBy: job.requestedBy ?? `planner:${job.reason}`,
+      stats: {
+        ...solution.stats,
+        checker: { distanceM: check.distanceM, durationS: check.durationS },
+        timingsMs: timings,
+      },
+      summary,
+      routes,
+      unassigned,
+      missions,
+    });
+    timings.storing = Math.round(performance.now() - t);
+    return {
+      planDate,
+      planId: plan.id,
+      version: plan.version,
+      created: plan.created,
+      status: plan.status,
+      timings,
+      summary,
+    };
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@rd/auth';
 import { DomainError, queryNumber, regionCode } from '@rd/domain';
 import { ZodPipe } from '@rd/http';
@@ -14,7 +15,27 @@ class RegionPipe extends ZodPipe<typeof regionCode> {
   }
 }
 const versionSchema = queryNumber(z.number().int().min(1).max(2_147_483_647));
-const compareQuery = z.object({ from: versionSchema, to: versionSchema });
+/**
+ * The service day (UTC date) a plan route acts on. Without it: the first day from today (UTC) on
+ * with a current plan, else the latest earlier day with one.
+ */
+const day = z.iso.date('must be a date (YYYY-MM-DD)').optional();
+const dayQuery = z.object({ day });
+const currentQuery = z.object({ day, geometry: z.enum(['true', 'false']).optional() });
+const compareQuery = z.object({ from: versionSchema, to: versionSchema, day });
+class DayQueryPipe extends ZodPipe<typeof dayQuery> {
+  constructor() {
+    super(dayQuery, 'the query');
+  }
+}
+/** OpenAPI entry of the `day` query parameter. */
+const DayParam = () =>
+  ApiQuery({
+    name: 'day',
+    required: false,
+    description:
+      'Service day (UTC date, YYYY-MM-DD). Default: the first day from today (UTC) with a current plan, else the latest earlier one.',
+  });
 const planNowBody = z.strictObject({ planDate: z.iso.date().optional() });
 const lockBody = z.strictObject({ locked: z.boolean() });
 /** Orders the dispatcher explicitly moves to another vehicle or courier with this commit (recorded). */
@@ -38,14 +59,19 @@ export class PlansController {
 
   @Get('plans/current')
   @Roles('dispatcher')
-  current(@Param('region', RegionPipe) region: string, @Query('geometry') geometry?: string) {
-    return this.plans.current(region, geometry !== 'false');
+  @DayParam()
+  current(
+    @Param('region', RegionPipe) region: string,
+    @Query(new ZodPipe(currentQuery, 'the query')) q: z.infer<typeof currentQuery>,
+  ) {
+    return this.plans.current(region, q.day, q.geometry !== 'false');
   }
 
   @Get('plans/current/summary')
   @Roles('dispatcher', 'hub_operator')
-  async summary(@Param('region', RegionPipe) region: string) {
-    const { routes: _routes, unassigned: _unassigned, ...header } = await this.plans.current(region, false);
+  @DayParam()
+  async summary(@Param('region', RegionPipe) region: string, @Query(DayQueryPipe) q: z.infer<typeof dayQuery>) {
+    const { routes: _routes, unassigned: _unassigned, ...header } = await this.plans.current(region, q.day, false);
     return header;
   }
 
@@ -61,7 +87,7 @@ export class PlansController {
     @Param('region', RegionPipe) region: string,
     @Query(new ZodPipe(compareQuery, 'the query')) q: z.infer<typeof compareQuery>,
   ) {
-    return this.plans.compare(region, q.from, q.to);
+    return this.plans.compare(region, q.from, q.to, q.day);
   }
 
   @Get('plans/:version')
@@ -93,33 +119,39 @@ export class PlansController {
   @Post('plans/current/routes/:vehicleId/lock')
   @HttpCode(200)
   @Roles('dispatcher')
+  @DayParam()
   lock(
     @Param('region', RegionPipe) region: string,
     @Param('vehicleId', new ZodPipe(uuidParam, 'the vehicle id')) vehicleId: string,
+    @Query(DayQueryPipe) q: z.infer<typeof dayQuery>,
     @Body(new ZodPipe(lockBody, 'the request')) body: z.infer<typeof lockBody>,
   ) {
-    return this.plans.lockRoute(region, vehicleId, body.locked);
+    return this.plans.lockRoute(region, vehicleId, body.locked, q.day);
   }
 
   @Post('plans/current/moves')
   @Roles('dispatcher')
-  move(
+  @DayParam()
+  async move(
     @Param('region', RegionPipe) region: string,
+    @Query(DayQueryPipe) q: z.infer<typeof dayQuery>,
     @Body(new ZodPipe(moveBody, 'the move')) body: z.infer<typeof moveBody>,
     @CurrentPrincipal() principal: Principal,
   ) {
-    return this.edits.moveStop(region, body, principal.sub);
+    return this.edits.moveStop(region, await this.plans.dayOf(region, q.day), body, principal.sub);
   }
 
   @Post('plans/current/commit')
   @HttpCode(200)
   @Roles('dispatcher')
+  @DayParam()
   commit(
     @Param('region', RegionPipe) region: string,
+    @Query(DayQueryPipe) q: z.infer<typeof dayQuery>,
     @Body(new ZodPipe(commitBody, 'the request')) body: z.infer<typeof commitBody>,
     @CurrentPrincipal() principal: Principal,
   ) {
-    return this.plans.commit(region, principal, body.reassign);
+    return this.plans.commit(region, principal, body.reassign, q.day);
   }
 }
 
@@ -133,15 +165,17 @@ export class CourierController {
 
   @Get('route')
   @Roles('courier')
-  route(@CurrentPrincipal() principal: Principal) {
-    return this.plans.courierRoute(principal);
+  @DayParam()
+  route(@CurrentPrincipal() principal: Principal, @Query(DayQueryPipe) q: z.infer<typeof dayQuery>) {
+    return this.plans.courierRoute(principal, q.day);
   }
 
   @Get('route-sheet')
   @Roles('courier')
   @Header('Content-Type', 'text/html; charset=utf-8')
-  async sheet(@CurrentPrincipal() principal: Principal) {
-    const plan = await this.plans.courierRoute(principal);
+  @DayParam()
+  async sheet(@CurrentPrincipal() principal: Principal, @Query(DayQueryPipe) q: z.infer<typeof dayQuery>) {
+    const plan = await this.plans.courierRoute(principal, q.day);
     const route = plan.routes[0];
     if (!route) throw DomainError.notFound('route for courier', principal.staffId ?? '');
     return renderRouteSheet(route, await this.repo.sheetStops(route.id), plan.version, plan.planDate);

@@ -40,10 +40,12 @@ export interface PlanHeader {
   id: string;
   region: string;
   version: number;
-  status: 'current' | 'superseded';
+  status: 'current' | 'superseded' | 'proposed';
   source: string;
   basedOn: string | null;
   planDate: string;
+  /** In-place edits of this version (route locks, the commit): a solver run that saw an older one only proposes. */
+  revision: number;
   stats: Record<string, unknown>;
   summary: Record<string, unknown>;
   createdBy: string;
@@ -76,7 +78,7 @@ export interface PlanView extends PlanHeader {
   unassigned: Array<{ orderId: string; reason: string; detail: string | null }>;
 }
 
-const HEADER = `id, region, version, status, source, based_on, to_char(plan_date, 'YYYY-MM-DD') AS plan_date, stats, summary,
+const HEADER = `id, region, version, status, source, based_on, to_char(plan_date, 'YYYY-MM-DD') AS plan_date, revision, stats, summary,
   created_by, created_at, committed_at, committed_by`;
 
 function toHeader(r: SqlRow): PlanHeader {
@@ -88,6 +90,7 @@ function toHeader(r: SqlRow): PlanHeader {
     source: r.source as string,
     basedOn: (r.based_on as string | null) ?? null,
     planDate: r.plan_date as string,
+    revision: r.revision as number,
     stats: r.stats as Record<string, unknown>,
     summary: r.summary as Record<string, unknown>,
     createdBy: r.created_by as string,
@@ -129,21 +132,55 @@ export class PlansRepository {
     return this.db.transaction(work);
   }
 
-  async header(region: string, version?: number): Promise<PlanHeader | null> {
+  /** A day's current plan. */
+  async current(region: string, planDate: string): Promise<PlanHeader | null> {
     const rows: SqlRow[] = await this.db.query(
-      version === undefined
-        ? `SELECT ${HEADER} FROM plans WHERE region = $1 AND status = 'current'`
-        : `SELECT ${HEADER} FROM plans WHERE region = $1 AND version = $2`,
-      version === undefined ? [region] : [region, version],
+      `SELECT ${HEADER} FROM plans WHERE region = $1 AND plan_date = $2::date AND status = 'current'`,
+      [region, planDate],
     );
     return rows.length ? toHeader(rows[0]) : null;
   }
 
-  /** The newest committed plan of a region: what couriers are driving now. */
-  async latestCommitted(region: string): Promise<PlanHeader | null> {
+  async byVersion(region: string, version: number): Promise<PlanHeader | null> {
+    const rows: SqlRow[] = await this.db.query(`SELECT ${HEADER} FROM plans WHERE region = $1 AND version = $2`, [
+      region,
+      version,
+    ]);
+    return rows.length ? toHeader(rows[0]) : null;
+  }
+
+  /**
+   * The day the plan routes show when none is named: the first service day from `today` on with a
+   * current plan, else the latest earlier day with one.
+   */
+  async defaultDay(region: string, today: string): Promise<string | null> {
     const rows: SqlRow[] = await this.db.query(
-      `SELECT ${HEADER} FROM plans WHERE region = $1 AND committed_at IS NOT NULL ORDER BY version DESC LIMIT 1`,
-      [region],
+      `SELECT to_char(coalesce(
+         (SELECT min(plan_date) FROM plans WHERE region = $1 AND status = 'current' AND plan_date >= $2::date),
+         (SELECT max(plan_date) FROM plans WHERE region = $1 AND status = 'current')), 'YYYY-MM-DD') AS day`,
+      [region, today],
+    );
+    return (rows[0]?.day as string | null) ?? null;
+  }
+
+  /**
+   * The newest committed plan of a region and day with a committed route of this courier: what the
+   * courier is driving. Without a day: the first such day from `today` on, else the latest earlier one.
+   */
+  async latestCommitted(
+    region: string,
+    courierId: string,
+    day: { planDate: string } | { today: string },
+  ): Promise<PlanHeader | null> {
+    const rows: SqlRow[] = await this.db.query(
+      `WITH mine AS (
+         SELECT p.* FROM plans p WHERE p.region = $1 AND p.committed_at IS NOT NULL
+           AND EXISTS (SELECT 1 FROM plan_routes r WHERE r.plan_id = p.id AND r.courier_id = $2 AND r.committed)),
+       chosen AS (
+         SELECT coalesce($3::date,
+           (SELECT min(plan_date) FROM mine WHERE plan_date >= $4::date), (SELECT max(plan_date) FROM mine)) AS day)
+       SELECT ${HEADER} FROM mine WHERE plan_date = (SELECT day FROM chosen) ORDER BY version DESC LIMIT 1`,
+      [region, courierId, 'planDate' in day ? day.planDate : null, 'today' in day ? day.today : null],
     );
     return rows.length ? toHeader(rows[0]) : null;
   }
@@ -255,12 +292,16 @@ export class PlansRepository {
 
   async setRouteLock(planId: string, vehicleId: string, locked: boolean): Promise<boolean> {
     // TypeORM answers an UPDATE with [rows, affected count]: wrapped in a SELECT it answers rows only.
-    const rows: SqlRow[] = await this.db.query(
-      `WITH changed AS (UPDATE plan_routes SET locked = $3 WHERE plan_id = $1 AND vehicle_id = $2 RETURNING id)
-       SELECT id FROM changed`,
-      [planId, vehicleId, locked],
-    );
-    return rows.length > 0;
+    // A lock is an edit in place: the plan's revision counts it, so a solver run that started before only proposes.
+    return this.db.transaction(async (m) => {
+      const rows: SqlRow[] = await m.query(
+        `WITH changed AS (UPDATE plan_routes SET locked = $3 WHERE plan_id = $1 AND vehicle_id = $2 RETURNING id)
+         SELECT id FROM changed`,
+        [planId, vehicleId, locked],
+      );
+      if (rows.length) await m.query(`UPDATE plans SET revision = revision + 1 WHERE id = $1`, [planId]);
+      return rows.length > 0;
+    });
   }
 
   /** Parcels of the committed routes' orders, with their state, for assignment to couriers. */

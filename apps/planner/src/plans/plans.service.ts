@@ -11,6 +11,7 @@ import { PlansRepository, type PlanHeader, type PlanView } from './plans.reposit
 export interface CommitReport {
   planId: string;
   version: number;
+  planDate: string;
   committedRoutes: Array<{ vehicleId: string; courierId: string; orders: number; parcels: number }>;
   skippedRoutes: Array<{ vehicleId: string; reason: string }>;
   /** Parcels handed to their courier now (those already loaded); the rest are assigned and handed over at loading. */
@@ -34,22 +35,29 @@ export class PlansService {
     @Inject(PLANNING_QUEUE_TOKEN) private readonly queue: PlanningQueue,
   ) {}
 
-  async current(region: string, geometry = true): Promise<PlanView> {
-    return this.plans.plan(await this.header(region), { geometry });
+  /** The current plan of a service day (default: see `dayOf`); 404 for a day without one. */
+  async current(region: string, planDate?: string, geometry = true): Promise<PlanView> {
+    return this.plans.plan(await this.currentHeader(region, planDate), { geometry });
   }
 
   async version(region: string, version: number): Promise<PlanView> {
-    return this.plans.plan(await this.header(region, version), { geometry: true });
+    return this.plans.plan(await this.versionHeader(region, version), { geometry: true });
   }
 
   list(region: string): Promise<PlanHeader[]> {
     return this.plans.list(region);
   }
 
-  async compare(region: string, from: number, to: number): Promise<PlanComparison> {
+  /** Two versions side by side; with a day, both must be plans of that day. */
+  async compare(region: string, from: number, to: number, planDate?: string): Promise<PlanComparison> {
+    const [ha, hb] = [await this.versionHeader(region, from), await this.versionHeader(region, to)];
+    for (const h of [ha, hb]) {
+      if (planDate && h.planDate !== planDate)
+        throw DomainError.notFound(`plan v${h.version} for ${planDate} of region`, region);
+    }
     const [a, b] = [
-      await this.plans.plan(await this.header(region, from), { geometry: false }),
-      await this.plans.plan(await this.header(region, to), { geometry: false }),
+      await this.plans.plan(ha, { geometry: false }),
+      await this.plans.plan(hb, { geometry: false }),
     ];
     const vehicleOf = (plan: PlanView) => {
       const map = new Map<string, string>();
@@ -100,8 +108,8 @@ export class PlansService {
     return this.planningRuns.list(region);
   }
 
-  async lockRoute(region: string, vehicleId: string, locked: boolean): Promise<PlanView> {
-    const header = await this.header(region);
+  async lockRoute(region: string, vehicleId: string, locked: boolean, planDate?: string): Promise<PlanView> {
+    const header = await this.currentHeader(region, planDate);
     if (!(await this.plans.setRouteLock(header.id, vehicleId, locked))) {
       throw DomainError.notFound('route of vehicle', vehicleId);
     }
@@ -113,8 +121,13 @@ export class PlansService {
    * its parcels are assigned to the courier; parcels already loaded are handed over now (a parcel
    * event through the state machine), the others at loading. A committed plan cannot be committed again.
    */
-  async commit(region: string, principal: Principal, reassign: string[] = []): Promise<CommitReport> {
-    const header = await this.header(region);
+  async commit(
+    region: string,
+    principal: Principal,
+    reassign: string[] = [],
+    planDate?: string,
+  ): Promise<CommitReport> {
+    const header = await this.currentHeader(region, planDate);
     const explicitlyReassigned = new Set(reassign);
     return this.plans.transaction(async (m) => {
       const [plan] = (await m.query(`SELECT committed_at FROM plans WHERE id = $1 FOR UPDATE`, [
@@ -213,7 +226,8 @@ export class PlansService {
          WHERE status IN ('accepted', 'planned') AND id IN (SELECT order_id FROM plan_visits WHERE route_id = ANY($1::uuid[]) AND order_id IS NOT NULL)`,
         [[...committable]],
       );
-      await m.query(`UPDATE plans SET committed_at = now(), committed_by = $2 WHERE id = $1`, [
+      // The commit is an edit in place: a solver run that started before it only proposes.
+      await m.query(`UPDATE plans SET committed_at = now(), committed_by = $2, revision = revision + 1 WHERE id = $1`, [
         header.id,
         principal.sub,
       ]);
@@ -222,6 +236,7 @@ export class PlansService {
       return {
         planId: header.id,
         version: header.version,
+        planDate: header.planDate,
         committedRoutes: routes
           .filter((r) => committable.has(r.id))
           .map((r) => ({
@@ -239,11 +254,20 @@ export class PlansService {
     });
   }
 
-  /** A courier's own route in the region's newest committed plan (404 when they have none). */
-  async courierRoute(principal: Principal): Promise<PlanView> {
+  /**
+   * A courier's own route in the newest committed plan of a service day (default: the first day from
+   * today with one, else the latest earlier one); 404 when they have none.
+   */
+  async courierRoute(principal: Principal, planDate?: string): Promise<PlanView> {
     if (!principal.staffId) throw new DomainError(DomainErrorCode.Forbidden, 'this token names no courier');
     const region = await this.plans.regionOfCourier(principal.staffId);
-    const header = region ? await this.plans.latestCommitted(region) : null;
+    const header = region
+      ? await this.plans.latestCommitted(
+          region,
+          principal.staffId,
+          planDate ? { planDate } : { today: todayUtc() },
+        )
+      : null;
     if (!header) throw DomainError.notFound('route for courier', principal.staffId);
     const plan = await this.plans.plan(header, { geometry: true, courierId: principal.staffId });
     plan.routes = plan.routes.filter((r) => r.committed);
@@ -252,13 +276,26 @@ export class PlansService {
     return plan;
   }
 
-  private async header(region: string, version?: number): Promise<PlanHeader> {
-    const header = await this.plans.header(region, version);
-    if (!header)
-      throw DomainError.notFound(
-        version === undefined ? 'current plan of region' : `plan v${version} of region`,
-        region,
-      );
+  /** The day a plan route means: the named one, else the first day from today (UTC) with a current plan, else the latest. */
+  async dayOf(region: string, planDate?: string): Promise<string> {
+    if (planDate) return planDate;
+    const day = await this.plans.defaultDay(region, todayUtc());
+    if (!day) throw DomainError.notFound('current plan of region', region);
+    return day;
+  }
+
+  private async currentHeader(region: string, planDate?: string): Promise<PlanHeader> {
+    const day = await this.dayOf(region, planDate);
+    const header = await this.plans.current(region, day);
+    if (!header) throw DomainError.notFound(`current plan for ${day} of region`, region);
+    return header;
+  }
+
+  private async versionHeader(region: string, version: number): Promise<PlanHeader> {
+    const header = await this.plans.byVersion(region, version);
+    if (!header) throw DomainError.notFound(`plan v${version} of region`, region);
     return header;
   }
 }
+
+const todayUtc = () => new Date().toISOString().slice(0, 10);
