@@ -24,6 +24,8 @@ interface Route {
 }
 interface Plan {
   version: number;
+  /** The service day (UTC date) the plan is for: a region has one current plan per day. */
+  planDate: string;
   committedAt: string | null;
   summary: Record<string, unknown>;
   routes: Route[];
@@ -69,6 +71,8 @@ export class DispatcherView {
   private readonly unassignedBox = h('section', { class: 'card', 'data-testid': 'unassigned' });
   private readonly ordersBox = h('section', { class: 'card', 'data-testid': 'orders' });
   private plan: Plan | null = null;
+  /** The service day on screen; unset, the API picks the first day from today with a current plan. */
+  private day: string | undefined;
   /** The region's fleet, so a stop can move to a vehicle that has no route yet. */
   private fleet: Array<{ id: string; code: string }> = [];
   private readonly base: string;
@@ -102,7 +106,8 @@ export class DispatcherView {
 
   private async loadPlan(): Promise<void> {
     try {
-      this.plan = await api<Plan>('planner', `${this.base}/plans/current`);
+      this.plan = await api<Plan>('planner', `${this.base}/plans/current`, { query: { day: this.day } });
+      this.day = this.plan.planDate;
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 404)) throw error;
       this.plan = null;
@@ -120,8 +125,16 @@ export class DispatcherView {
       { class: 'primary', 'data-testid': 'plan-now', onclick: () => void this.planNow() },
       t('planNow'),
     );
+    const dayPicker = h('label', { class: 'day' }, `${t('serviceDay')} `, this.dayInput());
     if (!plan) {
-      clear(this.planBox, h('h2', {}, t('summary')), h('p', {}, t('noPlan')), planNow, this.runBox);
+      clear(
+        this.planBox,
+        h('h2', {}, t('summary')),
+        dayPicker,
+        h('p', {}, t('noPlan')),
+        planNow,
+        this.runBox,
+      );
       return;
     }
     const s = plan.summary;
@@ -138,6 +151,7 @@ export class DispatcherView {
     clear(
       this.planBox,
       h('h2', {}, `${t('summary')} · ${t('version', { v: plan.version })}`),
+      dayPicker,
       h(
         'div',
         { class: 'figures' },
@@ -154,14 +168,33 @@ export class DispatcherView {
     await this.renderDiff(plan, diff);
   }
 
+  /** Picks the service day to show; each day has its own current plan. */
+  private dayInput(): HTMLElement {
+    const input = h('input', { type: 'date', 'data-testid': 'plan-day' });
+    input.value = this.day ?? '';
+    input.onchange = () => {
+      this.day = input.value || undefined;
+      void this.loadPlan().catch((e) => this.fail(e));
+    };
+    return input;
+  }
+
   private async renderDiff(plan: Plan, box: HTMLElement): Promise<void> {
-    if (plan.version <= 1) {
+    // Versions count per region: the previous version of this day is the newest earlier one of the same day.
+    const versions = await api<Array<{ version: number; planDate: string; status: string }>>(
+      'planner',
+      `${this.base}/plans`,
+    );
+    const previous = versions.find(
+      (v) => v.planDate === plan.planDate && v.version < plan.version && v.status !== 'proposed',
+    );
+    if (!previous) {
       clear(box, t('noPrevious'));
       return;
     }
-    const from = plan.version - 1;
+    const from = previous.version;
     const cmp = await api<Comparison>('planner', `${this.base}/plans/compare`, {
-      query: { from: String(from), to: String(plan.version) },
+      query: { from: String(from), to: String(plan.version), day: plan.planDate },
     });
     const figures: Array<[string, MessageKey, (v: unknown) => string]> = [
       ['vehicles', 'vehicles', String],
@@ -379,7 +412,7 @@ export class DispatcherView {
   private async planNow(): Promise<void> {
     const { jobId } = await api<{ jobId: string }>('planner', `${this.base}/plan-now`, {
       method: 'POST',
-      body: {},
+      body: this.day ? { planDate: this.day } : {},
     });
     clear(this.runBox, t('planning'));
     for (;;) {
@@ -404,7 +437,11 @@ export class DispatcherView {
 
   private async commit(): Promise<void> {
     try {
-      await api('planner', `${this.base}/plans/current/commit`, { method: 'POST', body: {} });
+      await api('planner', `${this.base}/plans/current/commit`, {
+        method: 'POST',
+        body: {},
+        query: { day: this.day },
+      });
     } catch (error) {
       this.fail(error);
     }
@@ -415,6 +452,7 @@ export class DispatcherView {
     await api('planner', `${this.base}/plans/current/routes/${vehicleId}/lock`, {
       method: 'POST',
       body: { locked },
+      query: { day: this.day },
     });
     await this.loadPlan();
   }
@@ -428,6 +466,7 @@ export class DispatcherView {
     try {
       const moved = await api<{ version: number }>('planner', `${this.base}/plans/current/moves`, {
         method: 'POST',
+        query: { day: this.day },
         // The version on screen: if another dispatcher changed the plan meanwhile, the API says 409
         // with the current version instead of silently dropping one of the two edits.
         body: { baseVersion: this.plan?.version, orderId, toVehicleId, position },
