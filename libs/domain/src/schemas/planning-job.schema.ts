@@ -9,7 +9,7 @@ export const regionCode = z
 
 /**
  * The message on the Bull queue `planning`: one schema for producer (intake) and consumer (planner).
- * A run plans every accepted order of the region; `orderIds` only says what triggered it.
+ * A run plans every open order of the service days it plans; `orderIds` only says what triggered it.
  */
 export const planningJobSchema = z.strictObject({
   /** `mission_rejected`: a pilot refused a drone mission; its stop is planned again without that flight. */
@@ -18,7 +18,11 @@ export const planningJobSchema = z.strictObject({
   orderIds: z.array(uuid).max(20_000),
   requestedAt: z.iso.datetime(),
   requestedBy: z.string().max(200).optional(),
-  /** Planning day (UTC date); default: the day of the earliest open order window. */
+  /**
+   * The service day to plan (UTC date). Without it: "plan now" plans the next day from today with
+   * open orders; other reasons plan the days whose orders changed since their current plan (an alert
+   * also the days with committed work).
+   */
   planDate: z.iso.date().optional(),
 });
 export type PlanningJob = z.infer<typeof planningJobSchema>;
