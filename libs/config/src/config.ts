@@ -148,6 +148,10 @@ export const configSchema = z.object({
   ORDER_WINDOW_MAX_AHEAD_DAYS: z.coerce.number().int().min(1).max(366).default(60),
   /** A scan may be back-dated at most this far (phones offline for a while), never into the future. */
   EVENT_MAX_PAST_HOURS: z.coerce.number().int().min(1).max(720).default(6),
+  /** Wrong delivery PINs before PIN delivery of an order is locked until a dispatcher resets it. */
+  DELIVERY_PIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** Key of the delivery PINs' keyed hashes (default: derived from JWT_SECRET). */
+  DELIVERY_PIN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** A compressed bulk upload may inflate at most this many times its size (beyond its first MiB). */
   BULK_MAX_INFLATION_RATIO: z.coerce.number().int().min(2).max(10_000).default(50),
   /** How often the planner looks for accepted orders whose planning trigger was lost (0: never). */

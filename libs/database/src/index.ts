@@ -3,3 +3,4 @@ export * from './embedded-postgres';
 export * from './typeorm-root';
 export * from './parcel-events';
 export * from './sql-values';
+export * from './delivery-pins';

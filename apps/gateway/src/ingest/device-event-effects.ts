@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { appendParcelEvent } from '@rd/database';
+import { APP_CONFIG, type AppConfig } from '@rd/config';
+import { appendParcelEvent, checkDeliveryPin, deliveryPinKey, storedProof } from '@rd/database';
 import { allowedNextEvents, type ParcelState } from '@rd/domain';
 import type { EntityManager } from 'typeorm';
 import type { AcceptedMessage } from './ingest.types';
@@ -14,7 +15,14 @@ export type EffectOutcome = { outcome: 'applied' | 'rejected' | 'stored'; reason
  */
 @Injectable()
 export class DeviceEventEffects {
-  constructor(@Inject(MISSION_PROGRESS_SINK) private readonly missions: MissionProgressSink) {}
+  private readonly pinKey: Buffer;
+
+  constructor(
+    @Inject(MISSION_PROGRESS_SINK) private readonly missions: MissionProgressSink,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.pinKey = deliveryPinKey(config);
+  }
 
   async apply(m: EntityManager, item: AcceptedMessage): Promise<EffectOutcome> {
     const body = item.message.body;
@@ -99,6 +107,24 @@ export class DeviceEventEffects {
     }
     if (body.type === 'delivered' && !body.proof)
       return { outcome: 'rejected', reason: 'delivery needs a proof' };
+    // The recipient's PIN, checked as for a hub scan: a wrong one counts (this transaction commits the rejection).
+    if (body.type === 'delivered' && body.proof?.kind === 'pin') {
+      const check = await checkDeliveryPin(m, parcel.id, body.proof.value, {
+        key: this.pinKey,
+        maxAttempts: this.config.DELIVERY_PIN_MAX_ATTEMPTS,
+        actorSub: `device:${device.deviceId}`,
+        actorRole: device.kind,
+      });
+      if (!check.ok) {
+        const reason =
+          check.code === 'wrong_pin'
+            ? `wrong delivery PIN (${check.attemptsLeft} attempt(s) left)`
+            : check.code === 'locked'
+              ? 'PIN delivery locked after too many wrong PINs: a dispatcher must reset it'
+              : 'no delivery PIN was issued for this order';
+        return { outcome: 'rejected', reason };
+      }
+    }
     if (body.type === 'delivery_failed' && !body.reason)
       return { outcome: 'rejected', reason: 'a failed delivery needs a reason' };
     if (body.type === 'received_at_hub' && !body.hubId)
@@ -117,7 +143,7 @@ export class DeviceEventEffects {
         hubId: body.hubId,
         location: body.location,
         occurredAt: at,
-        proof: body.proof,
+        proof: storedProof(body.proof),
         reason: body.reason,
         note: `reported by device ${device.deviceId} (seq ${item.message.seq})`,
       },

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DevicePosition } from '@rd/telemetry';
+import { storedProof } from '@rd/database';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AcceptedMessage, DeadLetter, KnownDevice } from './ingest.types';
 
@@ -176,7 +177,8 @@ export class TelemetryRepository {
         events.map((e) => e.message.body.kind),
         events.map((e) => iso(e.message.timestampMs)),
         events.map((e) => iso(e.receivedAtMs)),
-        events.map((e) => JSON.stringify(e.message.body)),
+        // A delivery PIN is checked, never stored.
+        events.map((e) => JSON.stringify(withoutPin(e.message.body))),
       ],
     )) as Array<{ device_id: string; seq: string }>;
     const fresh = new Set(inserted.map((r) => `${r.device_id}\u0000${r.seq}`));
@@ -274,4 +276,11 @@ export class TelemetryRepository {
       ],
     );
   }
+}
+
+/** A device event as stored: a PIN proof keeps only that a PIN was given. */
+function withoutPin(body: AcceptedMessage['message']['body']): unknown {
+  return body.kind === 'parcel_event' && body.proof?.kind === 'pin'
+    ? { ...body, proof: storedProof(body.proof) }
+    : body;
 }

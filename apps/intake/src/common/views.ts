@@ -59,7 +59,8 @@ export interface ParcelEventView {
   location: [number, number] | null;
   occurredAt: string;
   recordedAt: string;
-  proof: DeliveryProof | null;
+  /** A PIN proof is kept as `{kind: 'pin', verified: true}`: the PIN itself is never stored. */
+  proof: DeliveryProof | { kind: 'pin'; verified: true } | null;
   reason: string | null;
   note: string | null;
 }

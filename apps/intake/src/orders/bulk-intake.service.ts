@@ -23,6 +23,8 @@ export interface BulkRowReport {
   status: BulkRowStatus;
   orderId?: string;
   trackingNumbers?: string[];
+  /** The recipient's delivery PIN of an accepted delivery, in this report only, for the shipper to forward. */
+  deliveryPin?: string;
   errors?: ErrorDetail[];
 }
 export interface BulkReport {
@@ -203,7 +205,7 @@ export class BulkIntakeService {
           batch.map((b) => b.order),
         ),
       );
-      return batch.map((b) => ({ ...b, report: this.outcome(b.row, b.order, inserted.has(b.order.id)) }));
+      return batch.map((b) => ({ ...b, report: this.outcome(b.row, b.order, inserted) }));
     } catch (error) {
       this.logger.warn(
         `bulk batch of ${batch.length} failed (${(error as Error).message}); storing row by row`,
@@ -212,7 +214,7 @@ export class BulkIntakeService {
       for (const b of batch) {
         try {
           const inserted = await this.orders.transaction((m) => this.orders.insertOrders(m, [b.order]));
-          out.push({ ...b, report: this.outcome(b.row, b.order, inserted.has(b.order.id)) });
+          out.push({ ...b, report: this.outcome(b.row, b.order, inserted) });
         } catch (rowError) {
           out.push({
             ...b,
@@ -228,13 +230,15 @@ export class BulkIntakeService {
     }
   }
 
-  private outcome(row: number, order: NewOrder, inserted: boolean): BulkRowReport {
-    if (inserted) {
+  private outcome(row: number, order: NewOrder, inserted: ReadonlyMap<string, string | null>): BulkRowReport {
+    if (inserted.has(order.id)) {
+      const deliveryPin = inserted.get(order.id);
       return {
         row,
         status: 'accepted',
         orderId: order.id,
         trackingNumbers: order.parcels.map((p) => p.trackingNumber),
+        ...(deliveryPin ? { deliveryPin } : {}),
       };
     }
     // Another request stored this key between our look-up and the insert.

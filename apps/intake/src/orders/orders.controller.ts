@@ -86,6 +86,17 @@ export class OrdersController {
   get(@Param('id', new UuidPipe()) id: string) {
     return this.orders.get(id);
   }
+
+  @Post(':id/delivery-pin/reset')
+  @HttpCode(200)
+  @Roles('dispatcher')
+  @ApiOperation({
+    summary:
+      'Lets PIN delivery be tried again after too many wrong PINs (dispatcher); recorded. 404 for an order without a PIN.',
+  })
+  resetDeliveryPin(@Param('id', new UuidPipe()) id: string, @CurrentPrincipal() principal: Principal) {
+    return this.orders.resetDeliveryPin(id, principal);
+  }
 }
 
 const isCsv = (contentType: string) => /^\s*text\/(csv|plain)\b/i.test(contentType);

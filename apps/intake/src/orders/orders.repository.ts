@@ -1,11 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ListOrdersQuery, OrderKind, Priority } from '@rd/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { Cursor, cursorCondition } from '../common/cursor';
 import { SqlFilter } from '../common/sql-filter';
 import type { OrderView, ParcelView, PartyView } from '../common/views';
-import { type SqlRow, isoTime } from '@rd/database';
+import { type SqlRow, deliveryPinKey, isoTime, issueDeliveryPins } from '@rd/database';
 
 /** A fully resolved order ready to insert (ids and tracking numbers assigned by the service). */
 export interface NewOrder {
@@ -104,7 +105,14 @@ function toOrderView(r: SqlRow, parcels: ParcelView[]): OrderView {
 
 @Injectable()
 export class OrdersRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  private readonly pinKey: Buffer;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.pinKey = deliveryPinKey(config);
+  }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(work);
@@ -112,11 +120,12 @@ export class OrdersRepository {
 
   /**
    * Inserts orders and their parcels with one statement each (arrays unnested server-side, so a
-   * batch of thousands stays two round trips). Orders whose idempotency key exists are skipped;
-   * the ids actually inserted are returned.
+   * batch of thousands stays two round trips). Orders whose idempotency key exists are skipped.
+   * Returns the ids actually inserted, each with the recipient's delivery PIN issued now (deliveries
+   * only; the PIN is stored as a hash and exists nowhere else).
    */
-  async insertOrders(manager: EntityManager, orders: NewOrder[]): Promise<Set<string>> {
-    if (orders.length === 0) return new Set();
+  async insertOrders(manager: EntityManager, orders: NewOrder[]): Promise<Map<string, string | null>> {
+    if (orders.length === 0) return new Map();
     const col = <T>(pick: (o: NewOrder) => T) => orders.map(pick);
     const inserted: SqlRow[] = await manager.query(
       `INSERT INTO orders (id, kind, hub_id, village, sender_name, sender_phone, sender_location, sender_landmark,
@@ -183,7 +192,12 @@ export class OrdersRepository {
         ],
       );
     }
-    return ids;
+    const pins = await issueDeliveryPins(
+      manager,
+      orders.filter((o) => ids.has(o.id) && o.kind === 'delivery').map((o) => o.id),
+      this.pinKey,
+    );
+    return new Map([...ids].map((id) => [id, pins.get(id) ?? null]));
   }
 
   async findByIdempotencyKeys(keys: string[], manager?: EntityManager): Promise<ExistingKey[]> {

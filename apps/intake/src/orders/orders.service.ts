@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@rd/auth';
+import { resetDeliveryPin } from '@rd/database';
 import {
   DomainError,
   DomainErrorCode,
@@ -15,7 +16,8 @@ import { OrdersRepository } from './orders.repository';
 import { PlanningTrigger } from './planning-trigger.service';
 
 export interface CreateOrderResult {
-  order: OrderView;
+  /** `deliveryPin`: the recipient's PIN, in this response only (never on a replay, never stored in clear). */
+  order: OrderView & { deliveryPin?: string };
   /** True when the idempotency key matched an earlier identical request. */
   replayed: boolean;
 }
@@ -50,10 +52,20 @@ export class OrdersService {
     }
     await this.trigger.ordersAccepted([resolved.order]);
     const [order] = await this.orders.findOrders([resolved.order.id]);
-    return { order, replayed: false };
+    const deliveryPin = inserted.get(resolved.order.id);
+    return { order: deliveryPin ? { ...order, deliveryPin } : order, replayed: false };
   }
 
   /** Bulk intake from CSV text or a JSON array. Rejected rows never block accepted ones. */
+
+  /** A dispatcher lets PIN delivery of an order be tried again after too many wrong PINs (recorded). */
+  async resetDeliveryPin(orderId: string, principal: Principal): Promise<{ orderId: string; failedAttempts: 0 }> {
+    const reset = await this.orders.transaction((m) =>
+      resetDeliveryPin(m, orderId, { sub: principal.sub, role: principal.role }),
+    );
+    if (!reset) throw DomainError.notFound('delivery PIN of order', orderId);
+    return { orderId, failedAttempts: 0 };
+  }
 
   async get(id: string): Promise<OrderView> {
     const [order] = await this.orders.findOrders([id]);

@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal, Role } from '@rd/auth';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
-import { appendParcelEvent } from '@rd/database';
+import {
+  appendParcelEvent,
+  checkDeliveryPin,
+  deliveryPinKey,
+  storedProof,
+  type DeliveryPinCheck,
+} from '@rd/database';
 import {
   applyParcelEvent,
   allowedNextEvents,
@@ -33,10 +39,14 @@ export interface ScanResult {
 
 @Injectable()
 export class ParcelsService {
+  private readonly pinKey: Buffer;
+
   constructor(
     private readonly parcels: ParcelsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.pinKey = deliveryPinKey(config);
+  }
 
   /**
    * Records a scan. The parcel row is locked for the transaction, so concurrent scans of one parcel
@@ -51,7 +61,8 @@ export class ParcelsService {
         `role '${principal.role}' may not record '${input.type}'`,
       );
     }
-    await this.parcels.transaction(async (m) => {
+    // A wrong PIN is refused after the transaction commits, so the attempt it counted is kept.
+    const refusal = await this.parcels.transaction(async (m): Promise<DomainError | null> => {
       const parcel = await this.parcels.lockForUpdate(m, parcelId);
       if (!parcel || !this.canSee(parcel, principal)) throw DomainError.notFound('parcel', parcelId);
       // Until flight missions name their parcels, a pilot acts only on parcels handed to a drone.
@@ -77,6 +88,15 @@ export class ParcelsService {
         );
       }
       const next = applyParcelEvent(parcel.status, input.type);
+      if (input.type === 'delivered' && input.proof?.kind === 'pin') {
+        const check = await checkDeliveryPin(m, parcelId, input.proof.value, {
+          key: this.pinKey,
+          maxAttempts: this.config.DELIVERY_PIN_MAX_ATTEMPTS,
+          actorSub: principal.sub,
+          actorRole: principal.role,
+        });
+        if (!check.ok) return pinRefusal(check);
+      }
       if (input.hubId && !(await this.parcels.hubExists(m, input.hubId))) {
         throw DomainError.validation([{ field: 'hubId', reason: 'unknown hub' }]);
       }
@@ -96,7 +116,8 @@ export class ParcelsService {
           hubId: input.hubId ?? null,
           location: input.location ?? null,
           occurredAt,
-          proof: input.proof ?? null,
+          // A PIN proof is kept as "PIN checked", never the PIN itself.
+          proof: storedProof(input.proof),
           reason: input.reason ?? null,
           note: input.note ?? null,
         },
@@ -111,7 +132,9 @@ export class ParcelsService {
           courierId: this.courierAfter(input, parcel, principal),
         },
       );
+      return null;
     });
+    if (refusal) throw refusal;
     const parcel = (await this.parcels.findById(parcelId))!;
     const events = await this.parcels.events(parcelId);
     return { parcel, event: events[events.length - 1] };
@@ -168,5 +191,31 @@ export class ParcelsService {
       return principal.staffId ?? parcel.courierId;
     if (input.type === 'received_at_hub' || input.type === 'returned') return null;
     return parcel.courierId;
+  }
+}
+
+/** Why a PIN proof is refused: wrong (403, attempts left), locked (409 until a dispatcher resets it), or none issued. */
+function pinRefusal(check: Exclude<DeliveryPinCheck, { ok: true }>): DomainError {
+  switch (check.code) {
+    case 'wrong_pin':
+      return new DomainError(
+        DomainErrorCode.Forbidden,
+        `wrong delivery PIN: ${check.attemptsLeft} attempt(s) left`,
+        [{ field: 'proof.value', reason: `wrong PIN (${check.attemptsLeft} attempt(s) left)` }],
+        { attemptsLeft: check.attemptsLeft },
+      );
+    case 'locked':
+      return new DomainError(
+        DomainErrorCode.Conflict,
+        `PIN delivery is locked after ${check.failedAttempts} wrong PINs: a dispatcher must reset it`,
+        [{ field: 'proof', reason: 'PIN delivery locked; a dispatcher must reset it, or prove delivery by signature or photo' }],
+        { pinLocked: true },
+      );
+    case 'no_pin':
+      return new DomainError(
+        DomainErrorCode.Conflict,
+        'no delivery PIN was issued for this order: prove delivery by signature or photo',
+        [{ field: 'proof.kind', reason: 'no PIN was issued for this order' }],
+      );
   }
 }

@@ -242,7 +242,8 @@ export class DeviceSimulator {
               trackingNumber: stop.trackingNumber,
               type: 'delivered',
               location: where.at,
-              proof: { kind: 'pin', value: String(1000 + where.stopIndex) },
+              // A simulated phone never learns the recipient's PIN: it proves delivery by photo.
+              proof: { kind: 'photo', reference: `photo:${stop.trackingNumber}` },
               reason: null,
               hubId: null,
             },
