@@ -32,7 +32,8 @@ describe('parcel scans and tracking (PostgreSQL + PostGIS)', () => {
       .set('Authorization', app.auth('dispatcher'))
       .send(orderBody(overrides))
       .expect(201);
-    return res.body.parcels[0] as Body;
+    // The recipient's PIN comes with the order, once.
+    return { ...(res.body.parcels[0] as Body), deliveryPin: res.body.deliveryPin };
   }
   const scan = (id: unknown, body: Body, auth = app.auth('hub_operator')) =>
     http().post(`/v1/parcels/${id}/events`).set('Authorization', auth).send(body);
@@ -55,7 +56,7 @@ describe('parcel scans and tracking (PostgreSQL + PostGIS)', () => {
     expect(noProof.body.details).toEqual([{ field: 'proof', reason: expect.stringMatching(/proof/) }]);
     await scan(
       parcel.id,
-      { type: 'delivered', proof: { kind: 'pin', value: '4821' }, location: [1.495, 42.495] },
+      { type: 'delivered', proof: { kind: 'pin', value: parcel.deliveryPin }, location: [1.495, 42.495] },
       courier,
     ).expect(201);
     const events = await http()
@@ -72,7 +73,7 @@ describe('parcel scans and tracking (PostgreSQL + PostGIS)', () => {
     ]);
     expect(events.body.map((e: Body) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(events.body[5]).toMatchObject({
-      proof: { kind: 'pin', value: '4821' },
+      proof: { kind: 'pin', verified: true },
       location: [1.495, 42.495],
       actor: { role: 'courier' },
     });

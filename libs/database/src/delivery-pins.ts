@@ -27,7 +27,10 @@ export async function issueDeliveryPins(
   key: Buffer,
 ): Promise<Map<string, string>> {
   const pins = new Map(
-    orderIds.map((id) => [id, String(randomInt(0, 10 ** DELIVERY_PIN_DIGITS)).padStart(DELIVERY_PIN_DIGITS, '0')]),
+    orderIds.map((id) => [
+      id,
+      String(randomInt(0, 10 ** DELIVERY_PIN_DIGITS)).padStart(DELIVERY_PIN_DIGITS, '0'),
+    ]),
   );
   if (!pins.size) return pins;
   const salts = orderIds.map(() => randomBytes(16).toString('hex'));
@@ -74,7 +77,14 @@ export async function checkDeliveryPin(
   await m.query(
     `INSERT INTO delivery_pin_events (order_id, parcel_id, type, actor_sub, actor_role, failed_attempts)
      SELECT $1, $2, t, $3, $4, $5 FROM unnest($6::text[]) AS t`,
-    [row.order_id, parcelId, options.actorSub, options.actorRole, failed, locks ? ['failed_attempt', 'locked'] : ['failed_attempt']],
+    [
+      row.order_id,
+      parcelId,
+      options.actorSub,
+      options.actorRole,
+      failed,
+      locks ? ['failed_attempt', 'locked'] : ['failed_attempt'],
+    ],
   );
   return { ok: false, code: 'wrong_pin', attemptsLeft: Math.max(options.maxAttempts - failed, 0) };
 }
@@ -100,7 +110,9 @@ export async function resetDeliveryPin(
 }
 
 /** What is kept of a PIN proof: that a PIN was checked, never the PIN. */
-export function storedProof<P extends { kind: string }>(proof: P | null | undefined): P | { kind: 'pin'; verified: true } | null {
+export function storedProof<P extends { kind: string }>(
+  proof: P | null | undefined,
+): P | { kind: 'pin'; verified: true } | null {
   if (!proof) return null;
   return proof.kind === 'pin' ? { kind: 'pin', verified: true } : proof;
 }

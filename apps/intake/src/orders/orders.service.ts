@@ -59,7 +59,10 @@ export class OrdersService {
   /** Bulk intake from CSV text or a JSON array. Rejected rows never block accepted ones. */
 
   /** A dispatcher lets PIN delivery of an order be tried again after too many wrong PINs (recorded). */
-  async resetDeliveryPin(orderId: string, principal: Principal): Promise<{ orderId: string; failedAttempts: 0 }> {
+  async resetDeliveryPin(
+    orderId: string,
+    principal: Principal,
+  ): Promise<{ orderId: string; failedAttempts: 0 }> {
     const reset = await this.orders.transaction((m) =>
       resetDeliveryPin(m, orderId, { sub: principal.sub, role: principal.role }),
     );

@@ -208,7 +208,13 @@ function pinRefusal(check: Exclude<DeliveryPinCheck, { ok: true }>): DomainError
       return new DomainError(
         DomainErrorCode.Conflict,
         `PIN delivery is locked after ${check.failedAttempts} wrong PINs: a dispatcher must reset it`,
-        [{ field: 'proof', reason: 'PIN delivery locked; a dispatcher must reset it, or prove delivery by signature or photo' }],
+        [
+          {
+            field: 'proof',
+            reason:
+              'PIN delivery locked; a dispatcher must reset it, or prove delivery by signature or photo',
+          },
+        ],
         { pinLocked: true },
       );
     case 'no_pin':
