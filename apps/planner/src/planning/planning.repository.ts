@@ -61,7 +61,11 @@ export interface PlanToStore {
 }
 
 /** 409 for an edit whose base version is no longer the day's current plan, naming the current version. */
-export function stalePlanError(region: string, currentVersion: number | null, planDate?: string): DomainError {
+export function stalePlanError(
+  region: string,
+  currentVersion: number | null,
+  planDate?: string,
+): DomainError {
   return new DomainError(
     DomainErrorCode.Conflict,
     `the plan of ${region}${planDate ? ` for ${planDate}` : ''} changed since this edit's base version: the current version is ${currentVersion}`,
@@ -465,7 +469,13 @@ export class PlanningRepository {
           JSON.stringify(plan.stats),
           JSON.stringify(
             baseMoved
-              ? { ...plan.summary, proposal: { reason: 'the plan changed while this run solved', basedOnCurrent: current?.id ?? null } }
+              ? {
+                  ...plan.summary,
+                  proposal: {
+                    reason: 'the plan changed while this run solved',
+                    basedOnCurrent: current?.id ?? null,
+                  },
+                }
               : plan.summary,
           ),
           plan.createdBy,

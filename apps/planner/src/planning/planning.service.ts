@@ -152,7 +152,9 @@ export class PlanningService {
     await report('flight', { drones: data.drones.length });
     const prep = await this.drones.prepare(job.region, data, data.orders);
     const offRoadIds = new Set(placed.offRoad.map((o) => o.orderId));
-    const droneOnly = data.orders.filter((o) => offRoadIds.has(o.id) && prep.options.byOrder.get(o.id)?.length);
+    const droneOnly = data.orders.filter(
+      (o) => offRoadIds.has(o.id) && prep.options.byOrder.get(o.id)?.length,
+    );
     const locations = withDroneOnlyStops(placed.locations, droneOnly);
     const grown = {
       van: growMatrix(matrices.van, placed.locations.points.length, locations.points.length),
@@ -165,7 +167,17 @@ export class PlanningService {
     // ones may still go by road) and, if a drone still takes one without a pilot, it stays unassigned.
     const noPilot = new Map<string, string>();
     const solveNow = () =>
-      this.solveWithDrones(data, placed.roadOrders, droneOnly, locations, grown, prep, noPilot, dayKey, report);
+      this.solveWithDrones(
+        data,
+        placed.roadOrders,
+        droneOnly,
+        locations,
+        grown,
+        prep,
+        noPilot,
+        dayKey,
+        report,
+      );
     let solved = await solveNow();
     let staffing = this.drones.staff(data, prep, solved.solution);
     if (staffing.unstaffed.length) {
@@ -189,7 +201,14 @@ export class PlanningService {
       ...(await routesOf(router, data, problem, roadSolution, { locations, snaps: placed.snaps })),
       ...(await this.repo.currentRoutes(job.region, planDate, [...frozen])),
     ];
-    const unassigned = this.unassignedOf(placed.offRoad, droneOnly, prep, noPilot, solution, staffing.unstaffed);
+    const unassigned = this.unassignedOf(
+      placed.offRoad,
+      droneOnly,
+      prep,
+      noPilot,
+      solution,
+      staffing.unstaffed,
+    );
     const summary = {
       ...summarise(data, routes, unassigned, solution),
       ...droneSummary(routes, staffing.staffed, missions),

@@ -70,8 +70,15 @@ export class PlansController {
   @Get('plans/current/summary')
   @Roles('dispatcher', 'hub_operator')
   @DayParam()
-  async summary(@Param('region', RegionPipe) region: string, @Query(DayQueryPipe) q: z.infer<typeof dayQuery>) {
-    const { routes: _routes, unassigned: _unassigned, ...header } = await this.plans.current(region, q.day, false);
+  async summary(
+    @Param('region', RegionPipe) region: string,
+    @Query(DayQueryPipe) q: z.infer<typeof dayQuery>,
+  ) {
+    const {
+      routes: _routes,
+      unassigned: _unassigned,
+      ...header
+    } = await this.plans.current(region, q.day, false);
     return header;
   }
 

@@ -142,10 +142,10 @@ export class PlansRepository {
   }
 
   async byVersion(region: string, version: number): Promise<PlanHeader | null> {
-    const rows: SqlRow[] = await this.db.query(`SELECT ${HEADER} FROM plans WHERE region = $1 AND version = $2`, [
-      region,
-      version,
-    ]);
+    const rows: SqlRow[] = await this.db.query(
+      `SELECT ${HEADER} FROM plans WHERE region = $1 AND version = $2`,
+      [region, version],
+    );
     return rows.length ? toHeader(rows[0]) : null;
   }
 

@@ -227,10 +227,10 @@ export class PlansService {
         [[...committable]],
       );
       // The commit is an edit in place: a solver run that started before it only proposes.
-      await m.query(`UPDATE plans SET committed_at = now(), committed_by = $2, revision = revision + 1 WHERE id = $1`, [
-        header.id,
-        principal.sub,
-      ]);
+      await m.query(
+        `UPDATE plans SET committed_at = now(), committed_by = $2, revision = revision + 1 WHERE id = $1`,
+        [header.id, principal.sub],
+      );
       const parcelsByRoute = new Map<string, number>();
       for (const p of parcels) parcelsByRoute.set(p.routeId, (parcelsByRoute.get(p.routeId) ?? 0) + 1);
       return {

@@ -29,7 +29,9 @@ export class ServiceDays1733100000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`UPDATE plans SET status = 'superseded' WHERE status = 'proposed'`);
     await q.query(`ALTER TABLE plans DROP CONSTRAINT plans_status_check`);
-    await q.query(`ALTER TABLE plans ADD CONSTRAINT plans_status_check CHECK (status IN ('current','superseded'))`);
+    await q.query(
+      `ALTER TABLE plans ADD CONSTRAINT plans_status_check CHECK (status IN ('current','superseded'))`,
+    );
     await q.query(`ALTER TABLE plans DROP COLUMN revision`);
     await q.query(`DROP INDEX plans_region_day`);
     await q.query(`DROP INDEX plans_one_current_per_region_day`);
