@@ -13,6 +13,16 @@ import { PlanningRunsRepository } from './planning-runs.repository';
 import { PlanningRepository } from './planning.repository';
 import { RoadPlacement, type Placement } from './road-placement';
 import { solveOffThread } from './solve-off-thread';
+import {
+  aggregateVillageStops,
+  expandVillageRoutes,
+  expandVillageUnassigned,
+  villageSummary,
+  withMemberOrders,
+  withVillageStops,
+  type VillageGroup,
+} from './village-stops';
+import { VillageStopsRepository } from './village-stops.repository';
 
 export interface PlanningRunResult {
   region: string;
@@ -39,6 +49,7 @@ export class PlanningService {
     private readonly runs: PlanningRunsRepository,
     private readonly placement: RoadPlacement,
     private readonly drones: DronePlanningService,
+    private readonly villageStops: VillageStopsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -78,7 +89,13 @@ export class PlanningService {
           summary: { orders: 0 },
         };
       }
-      const data = await this.repo.load(job.region, planDate);
+      const loaded = await this.repo.load(job.region, planDate);
+      // Orders bound for one village point are one stop until the plan is stored (village-stops.ts).
+      const village = await this.villageStops.load(
+        job.region,
+        loaded.orders.map((o) => o.id),
+      );
+      const { data, groups } = aggregateVillageStops(loaded, village.pointOfOrder, village.points);
 
       let t = performance.now();
       await progress('snapping', { orders: data.orders.length });
@@ -119,6 +136,7 @@ export class PlanningService {
           noPilot,
           jobKey,
           progress,
+          groups,
         );
       let solved = await solveNow();
       let staffing = this.drones.staff(data, prep, solved.solution);
@@ -139,10 +157,12 @@ export class PlanningService {
       t = performance.now();
       await progress('storing', { cost: solution.stats.cost, vehicles: solution.stats.vehicles });
       // Routes whose locked work could not be re-solved stay exactly as they were.
-      const routes = [
-        ...(await routesOf(router, data, problem, roadSolution, { locations, snaps: placed.snaps })),
-        ...(await this.repo.currentRoutes(job.region, [...frozen])),
-      ];
+      const solvedRoutes = await routesOf(router, data, problem, roadSolution, {
+        locations,
+        snaps: placed.snaps,
+      });
+      const frozenRoutes = await this.repo.currentRoutes(job.region, [...frozen]);
+      const routes = [...solvedRoutes, ...frozenRoutes];
       const unassigned = this.unassignedOf(
         placed.offRoad,
         droneOnly,
@@ -151,9 +171,12 @@ export class PlanningService {
         solution,
         staffing.unstaffed,
       );
+      const unassignedOrders = expandVillageUnassigned(unassigned, groups);
       const summary = {
-        ...summarise(data, routes, unassigned, solution),
+        ...summarise(withMemberOrders(data, groups), routes, unassignedOrders, solution),
         ...droneSummary(routes, staffing.staffed, missions),
+        ...villageSummary(solvedRoutes, groups),
+        orders: loaded.orders.length,
       };
       const plan = await this.repo.storePlan({
         region: job.region,
@@ -168,8 +191,8 @@ export class PlanningService {
           timingsMs: timings,
         },
         summary,
-        routes,
-        unassigned,
+        routes: [...expandVillageRoutes(solvedRoutes, groups), ...frozenRoutes],
+        unassigned: unassignedOrders,
         missions,
       });
       timings.storing = Math.round(performance.now() - t);
@@ -256,11 +279,19 @@ export class PlanningService {
     noPilot: ReadonlyMap<string, string>,
     jobKey: string,
     progress: (stage: string, extra?: Record<string, unknown>) => Promise<void>,
+    villageGroups: ReadonlyMap<string, VillageGroup>,
   ) {
     const orders = [...roadOrders, ...droneOnly.filter((o) => !noPilot.has(o.id))];
     const blocked = new Set(noPilot.keys());
     return this.solve(data, { roadOrders: orders, locations }, matrices, jobKey, progress, (problem) =>
-      addDrones(problem, data, locations, prep.options, this.drones.batterySwapS, blocked),
+      addDrones(
+        withVillageStops(problem, villageGroups),
+        data,
+        locations,
+        prep.options,
+        this.drones.batterySwapS,
+        blocked,
+      ),
     );
   }
 
