@@ -99,6 +99,17 @@ export class DeviceEventEffects {
     }
     if (body.type === 'delivered' && !body.proof)
       return { outcome: 'rejected', reason: 'delivery needs a proof' };
+    if (body.type === 'delivered') {
+      const [order] = (await m.query(
+        `SELECT o.last_mile FROM parcels p JOIN orders o ON o.id = p.order_id WHERE p.id = $1`,
+        [parcel.id],
+      )) as Array<{ last_mile: string }>;
+      if (order?.last_mile === 'village_point')
+        return {
+          outcome: 'rejected',
+          reason: "bound for a village service point: the point's agent scans it in (arrivals)",
+        };
+    }
     if (body.type === 'delivery_failed' && !body.reason)
       return { outcome: 'rejected', reason: 'a failed delivery needs a reason' };
     if (body.type === 'received_at_hub' && !body.hubId)
