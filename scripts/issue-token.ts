@@ -5,7 +5,7 @@ import { CliUsageError, parseConfig, readCliWith } from '@rd/config';
  * Development tokens: `npm run token -- --role dispatcher [--sub alice] [--staff <courier-or-pilot-id>] [--hours 12]`.
  * Signs with JWT_SECRET from the environment, as the apps verify.
  */
-const { role, sub, staff, hours } = readCliWith(
+const { role, sub, staff, hub, hours } = readCliWith(
   {
     usage: 'npm run token --',
     summary:
@@ -14,6 +14,7 @@ const { role, sub, staff, hours } = readCliWith(
       role: { type: 'string', valueName: 'ROLE', description: `required: ${ROLES.join(', ')}` },
       sub: { type: 'string', valueName: 'NAME', description: 'subject', defaultText: '<role>-dev' },
       staff: { type: 'string', valueName: 'ID', description: 'courier or pilot id the token acts as' },
+      hub: { type: 'string', valueName: 'ID', description: 'hub or village point a hub operator runs' },
       hours: { type: 'string', valueName: 'N', description: 'validity in hours', defaultText: '12' },
     },
     examples: ['npm run token -- --role dispatcher', 'npm run token -- --role courier --staff <courier-id>'],
@@ -25,6 +26,7 @@ const { role, sub, staff, hours } = readCliWith(
       role: cli.choice('role', ROLES, role as Role),
       sub: cli.string('sub'),
       staff: cli.string('staff'),
+      hub: cli.string('hub'),
       hours: cli.number('hours', 12, { min: 0.01, max: 24 * 366 }),
     };
   },
@@ -32,7 +34,7 @@ const { role, sub, staff, hours } = readCliWith(
 const config = parseConfig(process.env);
 console.log(
   issueToken(
-    { sub: sub ?? `${role}-dev`, role, staffId: staff },
+    { sub: sub ?? `${role}-dev`, role, staffId: staff, hubId: hub },
     { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, expiresInS: hours * 3600 },
   ),
 );

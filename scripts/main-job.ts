@@ -43,6 +43,7 @@ interface Args {
   seed: number;
   timeLimitMs: number;
   out: string;
+  villageShare: number;
 }
 
 const CLI: CliSpec = {
@@ -86,6 +87,12 @@ const CLI: CliSpec = {
       description: 'where the plan GeoJSON goes',
       defaultText: 'out/plan.geojson',
     },
+    'village-share': {
+      type: 'string',
+      valueName: 'F',
+      description: 'share of deliveries (0–1) sent to a village service point near the recipient',
+      defaultText: '0.4',
+    },
   },
   examples: [
     'npm run main-job -- --once',
@@ -104,6 +111,7 @@ function parseArgs(argv: string[]): Args {
       seed: cli.int('seed', 7, { min: 0 }),
       timeLimitMs: cli.int('time-limit-ms', 5000, { min: 1 }),
       out: cli.string('out', 'out/plan.geojson'),
+      villageShare: cli.number('village-share', 0.4, { min: 0, max: 1 }),
     }),
     argv,
   );
@@ -206,6 +214,20 @@ async function main(): Promise<void> {
       },
       { code: `${region}-DRONES`, name: 'Ridge drone port', kind: 'drone_port', location: sites.dronePort },
     ];
+    // Village service points: shops a few kilometres apart, where a share of the deliveries ends.
+    const points = villagePointSites(sites.stops, 2_000, 8);
+    hubSpecs.push(
+      ...points.map((location, i) => ({
+        code: `${region}-VP-${i + 1}`,
+        name: `Village shop ${i + 1}`,
+        kind: 'village_service_point',
+        location,
+        village: `Village ${i + 1}`,
+        openingHours: Object.fromEntries(
+          ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['08:00', '20:00']]]),
+        ),
+      })),
+    );
     for (const hub of hubSpecs) await call(intakeUrl, 'POST', '/hubs', 'admin', { ...hub, region });
     const hubs = (await call(intakeUrl, 'GET', '/hubs', 'dispatcher')).json as unknown as Array<{
       id: string;
@@ -274,9 +296,14 @@ async function main(): Promise<void> {
     // Tomorrow, midnight UTC: order windows must be plausible (never in the past) on the day the job runs.
     const day = Math.floor(Date.now() / 86_400_000 + 1) * 86_400_000;
     const at = (h: number) => new Date(day + h * 3600_000).toISOString();
+    const villagePoints = regionHubs.filter((h) => h.kind === 'village_service_point');
     const deliveries = Array.from({ length: args.orders }, (_, i) => {
       const startH = 8 + Math.floor(random() * 6);
+      const recipientAt = sites.stops[Math.floor(random() * sites.stops.length)];
+      // The recipient chose the village shop (when one is near): the plan drives there once for all of them.
+      const point = random() < args.villageShare ? nearestWithin(villagePoints, recipientAt, 2_500) : null;
       return {
+        ...(point ? { lastMile: 'village_point', villagePointCode: point.code } : {}),
         idempotencyKey: `main-job-${runId}-d-${i}`,
         kind: 'delivery',
         hubId: home.id,
@@ -285,7 +312,7 @@ async function main(): Promise<void> {
         recipient: {
           name: `Recipient ${i}`,
           phone: '+86 138 1000 0000',
-          location: sites.stops[Math.floor(random() * sites.stops.length)],
+          location: recipientAt,
           landmark: 'village committee, blue gate',
         },
         window: { start: at(startH), end: at(startH + 5) },
@@ -339,6 +366,12 @@ async function main(): Promise<void> {
     const commit = (await call(plannerUrl, 'POST', `/regions/${region}/plans/current/commit`, 'dispatcher'))
       .json;
     step(`plan v${plan.version}: ${JSON.stringify(plan.summary)}`);
+    const vp = plan.summary as Record<string, number>;
+    step(
+      `village points: ${vp.ordersViaVillagePoints ?? 0} deliveries (${vp.parcelsViaVillagePoints ?? 0} parcels) to ${villagePoints.length} village shops in ${vp.villagePointStops ?? 0} stops: ${vp.stopsSavedByVillagePoints ?? 0} door stops saved`,
+    );
+    if (args.once && args.villageShare > 0 && villagePoints.length && !(vp.stopsSavedByVillagePoints > 0))
+      throw new Error('deliveries were sent to village points but the plan saved no stops');
     step(
       `committed: ${(commit.committedRoutes as unknown[]).length} routes, ${commit.assigned} parcels assigned to couriers`,
     );
@@ -400,7 +433,14 @@ interface PlanJson {
     distanceM: number;
     trips: number;
     geometry: { type: 'LineString'; coordinates: LonLat[] } | null;
-    visits: Array<{ seq: number; type: string; orderId: string | null; location: LonLat; startAt: string }>;
+    visits: Array<{
+      seq: number;
+      type: string;
+      orderId: string | null;
+      location: LonLat;
+      startAt: string;
+      villagePoint?: { id: string; name: string; parcels: number };
+    }>;
   }>;
   unassigned: Array<{ orderId: string; reason: string }>;
   sorties?: Array<{
@@ -413,6 +453,35 @@ interface PlanJson {
     energyWh: number;
     geometry: { type: 'LineString'; coordinates: LonLat[] } | null;
   }>;
+}
+
+/** Up to `max` of the stop sites, each at least `spacingM` from the others (the village shops). */
+function villagePointSites(stops: LonLat[], spacingM: number, max: number): LonLat[] {
+  const picked: LonLat[] = [];
+  for (const s of stops) {
+    if (picked.length >= max) break;
+    if (picked.every((p) => distanceM(p, s) >= spacingM)) picked.push(s);
+  }
+  return picked;
+}
+
+function nearestWithin<T extends { location: LonLat }>(places: T[], at: LonLat, maxM: number): T | null {
+  let best: T | null = null;
+  let bestM = maxM;
+  for (const p of places) {
+    const d = distanceM(p.location, at);
+    if (d <= bestM) [best, bestM] = [p, d];
+  }
+  return best;
+}
+
+/** Great-circle distance (haversine), metres. */
+function distanceM([lon1, lat1]: LonLat, [lon2, lat2]: LonLat): number {
+  const rad = Math.PI / 180;
+  const a =
+    Math.sin(((lat2 - lat1) * rad) / 2) ** 2 +
+    Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
+  return 2 * 6_371_008.8 * Math.asin(Math.sqrt(a));
 }
 
 /** Places for hubs and stops on the map: road nodes of the van graph (or village centres of a generated county). */
@@ -478,7 +547,32 @@ function planGeoJson(
           trips: r.trips,
         },
       });
+    // Consecutive visits at one village point are one stop: one feature with its parcel count.
+    let atPoint: { properties: Record<string, unknown> } | null = null;
     for (const v of r.visits) {
+      if (v.type === 'stop' && v.villagePoint) {
+        const props = atPoint?.properties;
+        if (props && props.villagePointId === v.villagePoint.id) {
+          (props.orders as string[]).push(v.orderId!);
+          props.parcels = (props.parcels as number) + v.villagePoint.parcels;
+          continue;
+        }
+        atPoint = {
+          properties: {
+            role: 'village_point',
+            vehicle: r.vehicleCode,
+            seq: v.seq,
+            villagePointId: v.villagePoint.id,
+            name: v.villagePoint.name,
+            orders: [v.orderId!],
+            parcels: v.villagePoint.parcels,
+            plannedAt: v.startAt,
+          },
+        };
+        features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: v.location }, ...atPoint });
+        continue;
+      }
+      atPoint = null;
       if (v.type === 'stop')
         features.push({
           type: 'Feature',

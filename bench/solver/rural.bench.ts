@@ -2,10 +2,11 @@
 // snap the stops, build van and motorbike matrices, solve, check. Prints how each step grows with size.
 // node dist/bench/solver/rural.bench.js --osm andorra-2025-01.osm.pbf --sizes 200,1000,2000 --time 10
 import { generateRuralScenario, checkSolution, solve } from '@rd/planning';
-import type { VrpProblem } from '@rd/planning';
+import type { VrpProblem, VrpSolution } from '@rd/planning';
 import { ChRoadRouter, importOsm, prepareProfile, type LonLat, type RoutingData } from '@rd/routing';
 import { readCliWith, type CliSpec } from '@rd/config';
 import { sharedDataPath } from '@rd/testing/shared-data';
+import { withVillagePoints } from './village-points';
 
 const now = (): number => performance.now();
 
@@ -23,11 +24,24 @@ const CLI: CliSpec = {
     sizes: { type: 'string', valueName: 'N,N', description: 'stops per day', defaultText: '200,1000,2000' },
     time: { type: 'string', valueName: 'S', description: 'solver time limit in seconds', defaultText: '10' },
     seed: { type: 'string', valueName: 'N', description: 'random seed', defaultText: '1' },
+    'village-share': {
+      type: 'string',
+      valueName: 'F',
+      description:
+        'door vs village-point comparison at the first size: share (0–1) of deliveries near a shop sent there; 0 skips it',
+      defaultText: '1',
+    },
   },
   examples: ['npm run bench:rural -- --osm andorra-2025-01.osm.pbf --sizes 200,1000,2000 --time 10'],
 };
 
-function parseArgs(argv: string[]): { osm: string; sizes: number[]; time: number; seed: number } {
+function parseArgs(argv: string[]): {
+  osm: string;
+  sizes: number[];
+  time: number;
+  seed: number;
+  villageShare: number;
+} {
   return readCliWith(
     CLI,
     (cli) => ({
@@ -35,6 +49,7 @@ function parseArgs(argv: string[]): { osm: string; sizes: number[]; time: number
       sizes: cli.numbers('sizes', [200, 1000, 2000], { min: 1 }),
       time: cli.number('time', 10, { min: 0.001 }),
       seed: cli.int('seed', 1, { min: 0 }),
+      villageShare: cli.number('village-share', 1, { min: 0, max: 1 }),
     }),
     argv,
   );
@@ -63,6 +78,8 @@ function main(): void {
     '| stops | locations | vehicles | snap ms | matrices ms (2 profiles) | solve s | served | unassigned (reasons) | vehicles used | distance km | iterations | checker |',
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  let compared: { size: number; problem: VrpProblem; points: [number, number][]; sol: VrpSolution } | null =
+    null;
   for (const size of args.sizes) {
     const sc = generateRuralScenario({ seed: args.seed + size, stops: size, candidates });
     t = now();
@@ -97,7 +114,55 @@ function main(): void {
         `(${[...reasons].map(([k, v]) => `${k} ${v}`).join(', ')}) | ${sol.routes.length} | ` +
         `${(check.distanceM / 1000).toFixed(0)} | ${sol.stats.iterations} | ${check.ok ? 'ok' : 'FAILED: ' + check.violations[0]} |`,
     );
+    compared ??= { size, problem, points: sc.points, sol };
   }
+  if (compared && args.villageShare > 0) compareVillagePoints(compared, args);
+}
+
+/**
+ * The same orders delivered to the door and to village shops: the same matrices, fleet, seed and
+ * solver time, so the difference is the last mile alone.
+ */
+function compareVillagePoints(
+  run: { size: number; problem: VrpProblem; points: [number, number][]; sol: VrpSolution },
+  args: { time: number; seed: number; villageShare: number },
+): void {
+  const variant = withVillagePoints(run.problem, run.points, {
+    spacingM: 1_500,
+    reachM: 2_000,
+    share: args.villageShare,
+  });
+  const sol = solve(variant.problem, { seed: args.seed, timeLimitMs: args.time * 1000, now, preset: 'cost' });
+  const check = checkSolution(variant.problem, sol, 'cost');
+  const row = (
+    name: string,
+    problem: VrpProblem,
+    s: VrpSolution,
+    ordersOf: Map<string, number>,
+    ok: boolean,
+  ) => {
+    const unserved = new Set(s.unassigned.map((u) => u.stopId));
+    const stops = problem.stops.length - unserved.size;
+    const orders = problem.stops.reduce(
+      (n, st) => n + (unserved.has(st.id) ? 0 : (ordersOf.get(st.id) ?? 1)),
+      0,
+    );
+    const km = s.routes.reduce((n, r) => n + r.distanceM, 0) / 1000;
+    const hours = s.routes.reduce((n, r) => n + r.durationS, 0) / 3600;
+    console.log(
+      `| ${name} | ${stops} | ${orders} | ${s.routes.length} | ${km.toFixed(0)} | ${hours.toFixed(1)} | ${s.unassigned.length} | ${ok ? 'ok' : 'FAILED'} |`,
+    );
+  };
+  console.log(
+    `\ndoor vs village points, ${run.size} stops, same orders and matrices, ${args.time} s each (loaded machine: ` +
+      `compare the rows, not the clock): ${variant.ordersToPoints} deliveries to ${variant.points} village shops`,
+  );
+  console.log(
+    '| last mile | stops served | orders served | vehicles | km | route hours | unassigned stops | checker |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  row('door', run.problem, run.sol, new Map(), checkSolution(run.problem, run.sol, 'cost').ok);
+  row('village points', variant.problem, sol, variant.ordersOf, check.ok);
 }
 
 main();

@@ -23,6 +23,17 @@ import { PlanningTrigger } from './orders/planning-trigger.service';
 import { ParcelsController, TrackingController } from './parcels/parcels.controller';
 import { ParcelsRepository } from './parcels/parcels.repository';
 import { ParcelsService } from './parcels/parcels.service';
+import { NotificationDispatcher } from './notifications/notification-dispatcher.service';
+import { NotificationOutboxRepository } from './notifications/notification-outbox.repository';
+import { LogNotificationSender, NOTIFICATION_SENDER } from './notifications/notification-sender';
+import { CollectionExpiry } from './village-points/collection-expiry.service';
+import { VillagePointLookup } from './village-points/village-point-lookup.repository';
+import {
+  LastMileDefaultController,
+  VillagePointsController,
+} from './village-points/village-points.controller';
+import { VillagePointsRepository } from './village-points/village-points.repository';
+import { VillagePointsService } from './village-points/village-points.service';
 
 export interface IntakeModuleOptions {
   config: AppConfig;
@@ -47,6 +58,8 @@ export class IntakeModule {
         HubsController,
         FleetController,
         AirspaceController,
+        VillagePointsController,
+        LastMileDefaultController,
         HealthController,
       ],
       providers: [
@@ -66,6 +79,14 @@ export class IntakeModule {
         FleetService,
         AirspaceRepository,
         AirspaceService,
+        VillagePointLookup,
+        VillagePointsRepository,
+        VillagePointsService,
+        CollectionExpiry,
+        NotificationOutboxRepository,
+        NotificationDispatcher,
+        // NOTIFICATION_SENDER picks the sender; an SMS or messaging-platform sender is one more case here.
+        { provide: NOTIFICATION_SENDER, useFactory: () => new LogNotificationSender() },
       ],
     };
   }

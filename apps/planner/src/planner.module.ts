@@ -19,6 +19,7 @@ import { RoadNetworkService } from './maps/road-network.service';
 import { PlannerHealthController } from './planner-health.controller';
 import { PlanningRunsRepository } from './planning/planning-runs.repository';
 import { PlanningRepository } from './planning/planning.repository';
+import { VillageStopsRepository } from './planning/village-stops.repository';
 import { PlanEditsService } from './planning/plan-edits.service';
 import { PlanningService } from './planning/planning.service';
 import { RoadPlacement } from './planning/road-placement';
@@ -61,6 +62,7 @@ export class PlannerModule {
         MapStore,
         RoadNetworkService,
         PlanningRepository,
+        VillageStopsRepository,
         PlanningRunsRepository,
         PlanningService,
         PlanEditsService,

@@ -7,4 +7,6 @@ export interface Principal {
   role: Role;
   /** Set for couriers and pilots: the staff record they act as (object-level authorisation). */
   staffId?: string;
+  /** Set for a hub operator who runs one hub or village service point: the only one they act for. */
+  hubId?: string;
 }

@@ -12,6 +12,7 @@ const claimsSchema = z.object({
     .refine((sub) => !hasControlCharacter(sub)),
   role: z.enum(ROLES),
   staffId: z.uuid().optional(),
+  hubId: z.uuid().optional(),
 });
 
 export interface TokenOptions {
@@ -23,6 +24,7 @@ export interface TokenOptions {
 export function issueToken(principal: Principal, options: TokenOptions & { expiresInS?: number }): string {
   const payload: Record<string, unknown> = { role: principal.role };
   if (principal.staffId) payload.staffId = principal.staffId;
+  if (principal.hubId) payload.hubId = principal.hubId;
   return jwt.sign(payload, options.secret, {
     algorithm: 'HS256',
     subject: principal.sub,
@@ -37,7 +39,8 @@ export function verifyToken(token: string, options: TokenOptions): Principal | n
     const decoded = jwt.verify(token, options.secret, { algorithms: ['HS256'], issuer: options.issuer });
     const claims = claimsSchema.safeParse(decoded);
     if (!claims.success) return null;
-    return { sub: claims.data.sub, role: claims.data.role, staffId: claims.data.staffId };
+    const { sub, role, staffId, hubId } = claims.data;
+    return { sub, role, staffId, ...(hubId ? { hubId } : {}) };
   } catch {
     return null;
   }

@@ -167,6 +167,22 @@ export const configSchema = z.object({
   BULK_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
   /** Parcels per bulk upload (rows × parcel_count): the row cap alone let 2,000 rows make 200,000 parcels. */
   BULK_MAX_PARCELS: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
+  /** An order to the village point with no point named goes to the nearest one within this distance of its stop. */
+  VILLAGE_POINT_MAX_DISTANCE_M: z.coerce.number().positive().max(100_000).default(5_000),
+  /** Days a parcel waits at a village point for collection before it expires and goes back (fractions allowed). */
+  COLLECTION_HOLD_DAYS: z.coerce.number().min(0).max(90).default(7),
+  /** Wrong collection codes allowed per parcel; then only a dispatcher can reissue the code. */
+  COLLECTION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** How often uncollected parcels past their hold are expired (0: never; tests call the sweep). */
+  COLLECTION_EXPIRY_SWEEP_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
+  /** Recipients' notifications: the sender (`log` for development; SMS or messaging senders plug in). */
+  NOTIFICATION_SENDER: z.enum(['log']).default('log'),
+  /** How often pending notifications are sent (0: never; tests call the dispatcher). */
+  NOTIFICATION_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
+  /** A notification still failing after this many sends is marked failed (and stays in the outbox). */
+  NOTIFICATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+  /** First retry delay of a failed send; doubles each attempt (capped at an hour). */
+  NOTIFICATION_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   /** The console's same-origin proxy forwards /api/intake/* and /api/planner/* to these (their /v1 roots). */

@@ -56,7 +56,8 @@ export async function appendParcelEvent(
   await m.query(
     `UPDATE orders o SET status = 'completed', updated_at = now()
      WHERE o.id = (SELECT order_id FROM parcels WHERE id = $1) AND o.status <> 'completed'
-       AND NOT EXISTS (SELECT 1 FROM parcels p WHERE p.order_id = o.id AND p.status NOT IN ('delivered', 'returned'))`,
+       AND NOT EXISTS (SELECT 1 FROM parcels p WHERE p.order_id = o.id
+         AND p.status NOT IN ('delivered', 'returned', 'collected'))`,
     [event.parcelId],
   );
 }

@@ -107,6 +107,17 @@ export class DeviceEventEffects {
     }
     if (body.type === 'delivered' && !body.proof)
       return { outcome: 'rejected', reason: 'delivery needs a proof' };
+    if (body.type === 'delivered') {
+      const [order] = (await m.query(
+        `SELECT o.last_mile FROM parcels p JOIN orders o ON o.id = p.order_id WHERE p.id = $1`,
+        [parcel.id],
+      )) as Array<{ last_mile: string }>;
+      if (order?.last_mile === 'village_point')
+        return {
+          outcome: 'rejected',
+          reason: "bound for a village service point: the point's agent scans it in (arrivals)",
+        };
+    }
     // The recipient's PIN, checked as for a hub scan: a wrong one counts (this transaction commits the rejection).
     if (body.type === 'delivered' && body.proof?.kind === 'pin') {
       const check = await checkDeliveryPin(m, parcel.id, body.proof.value, {

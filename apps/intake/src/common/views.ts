@@ -45,6 +45,8 @@ export interface OrderView {
   priority: Priority;
   coldChain: boolean;
   droneOptOut: boolean;
+  lastMile: 'door' | 'village_point';
+  villagePointId: string | null;
   source: string;
   createdAt: string;
   parcels: ParcelView[];

@@ -28,6 +28,8 @@ export const BULK_CSV_COLUMNS = [
   'fragile',
   'description',
   'parcel_count',
+  'last_mile',
+  'village_point_code',
 ] as const;
 
 const REQUIRED = [
@@ -68,6 +70,8 @@ const COLUMN_OF: Record<string, string> = {
   priority: 'priority',
   coldChain: 'cold_chain',
   idempotencyKey: 'idempotency_key',
+  lastMile: 'last_mile',
+  villagePointCode: 'village_point_code',
 };
 
 export function csvColumnOf(field: string): string {
@@ -145,6 +149,8 @@ export function csvRecordToOrder(record: Record<string, string>): {
     window: { start: str(record.window_start), end: str(record.window_end) },
     priority: str(record.priority),
     coldChain: bool(record.cold_chain),
+    lastMile: str(record.last_mile),
+    villagePointCode: str(record.village_point_code),
     parcels: Array.from({ length: n }, () => ({ ...parcel })),
   };
   return {

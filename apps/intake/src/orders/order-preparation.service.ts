@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { windowProblems, type CreateOrderInput, type ErrorDetail, type WindowLimits } from '@rd/domain';
 import { newTrackingNumber } from '../common/tracking-number';
 import { HubsRepository } from '../fleet/hubs.repository';
+import { VillagePointLookup } from '../village-points/village-point-lookup.repository';
 import type { NewOrder } from './orders.repository';
 
 export interface Candidate {
@@ -37,12 +38,15 @@ export function requestHash(input: CreateOrderInput): string {
 export class OrderPreparation {
   private readonly windowLimits: WindowLimits;
   private readonly areaMarginKm: number;
+  private readonly villagePointMaxM: number;
 
   constructor(
     private readonly hubs: HubsRepository,
+    private readonly villagePoints: VillagePointLookup,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.areaMarginKm = config.REGION_AREA_MARGIN_KM;
+    this.villagePointMaxM = config.VILLAGE_POINT_MAX_DISTANCE_M;
     this.windowLimits = {
       pastGraceMs: config.ORDER_WINDOW_PAST_GRACE_MIN * 60_000,
       maxLengthMs: config.ORDER_WINDOW_MAX_HOURS * 3_600_000,
@@ -64,18 +68,24 @@ export class OrderPreparation {
     const nearest = await this.hubs.nearestForPoints(needNearest.map((c) => stopOf(c.input)));
     const nearestOf = new Map(needNearest.map((c, i) => [c, nearest[i]]));
 
+    const hubOf = (c: Candidate) =>
+      c.input.hubId
+        ? byId.get(c.input.hubId)?.id
+        : c.input.hubCode
+          ? byCode.get(c.input.hubCode)?.id
+          : nearestOf.get(c);
     const areas = await this.hubs.areasOfHubs([
       ...new Set(
         candidates.flatMap((c) => {
-          const id = c.input.hubId
-            ? byId.get(c.input.hubId)?.id
-            : c.input.hubCode
-              ? byCode.get(c.input.hubCode)?.id
-              : nearestOf.get(c);
+          const id = hubOf(c);
           return id ? [id] : [];
         }),
       ),
     ]);
+    const lastMiles = await this.lastMiles(candidates, (c) => {
+      const id = hubOf(c);
+      return id ? areas.get(id)?.region : undefined;
+    });
     const nowMs = Date.now();
     return candidates.map((c) => {
       const { input } = c;
@@ -102,8 +112,11 @@ export class OrderPreparation {
           ],
         };
       }
+      const lastMile = lastMiles.get(c) ?? { lastMile: 'door' as const, villagePointId: null };
+      if ('errors' in lastMile) return { errors: lastMile.errors };
       return {
         order: {
+          ...lastMile,
           id: randomUUID(),
           kind: input.kind,
           hubId,
@@ -135,9 +148,68 @@ export class OrderPreparation {
   }
 
   /**
-   * One transaction for the batch. Should it fail (a constraint the validation did not foresee), the
-   * rows are stored one by one so that a single bad row is rejected and every good one still lands.
+   * Where each order's last metre ends (or starts): the door, or a village service point of the
+   * order's region — the one named, else the nearest within reach. An order that asked for a point
+   * and has none is refused; one that only inherited its region's default goes to the door instead.
    */
+  private async lastMiles(
+    candidates: Candidate[],
+    regionOf: (c: Candidate) => string | undefined,
+  ): Promise<
+    Map<
+      Candidate,
+      { lastMile: 'door' | 'village_point'; villagePointId: string | null } | { errors: ErrorDetail[] }
+    >
+  > {
+    const regions = [...new Set(candidates.flatMap((c) => regionOf(c) ?? []))];
+    const defaults = await this.villagePoints.defaultsOf(regions);
+    const wanting = candidates.filter((c) => {
+      const region = regionOf(c);
+      if (!region) return false;
+      return (c.input.lastMile ?? defaults.get(region) ?? 'door') === 'village_point';
+    });
+    const named = await this.villagePoints.byIdsOrCodes(
+      wanting.flatMap((c) => c.input.villagePointId ?? []),
+      wanting.flatMap((c) => c.input.villagePointCode ?? []),
+    );
+    const unnamed = wanting.filter((c) => !c.input.villagePointId && !c.input.villagePointCode);
+    const nearest = await this.villagePoints.nearest(
+      unnamed.map((c) => ({ point: stopOf(c.input), region: regionOf(c)! })),
+      this.villagePointMaxM,
+    );
+    const nearestOf = new Map(unnamed.map((c, i) => [c, nearest[i]]));
+    const out = new Map<
+      Candidate,
+      { lastMile: 'door' | 'village_point'; villagePointId: string | null } | { errors: ErrorDetail[] }
+    >();
+    for (const c of wanting) {
+      const region = regionOf(c)!;
+      const { villagePointId, villagePointCode } = c.input;
+      if (villagePointId || villagePointCode) {
+        const point = named.find((p) =>
+          villagePointId ? p.id === villagePointId : p.code === villagePointCode,
+        );
+        const field = villagePointId ? 'villagePointId' : 'villagePointCode';
+        if (!point) out.set(c, { errors: [{ field, reason: 'unknown village service point' }] });
+        else if (point.region !== region)
+          out.set(c, { errors: [{ field, reason: `not a village service point of region ${region}` }] });
+        else out.set(c, { lastMile: 'village_point', villagePointId: point.id });
+        continue;
+      }
+      const found = nearestOf.get(c);
+      if (found) out.set(c, { lastMile: 'village_point', villagePointId: found });
+      else if (c.input.lastMile === 'village_point')
+        out.set(c, {
+          errors: [
+            {
+              field: 'lastMile',
+              reason: `no village service point of region ${region} within ${this.villagePointMaxM} m of the stop`,
+            },
+          ],
+        });
+    }
+    return out;
+  }
 }
 
 function stopOf(input: CreateOrderInput): [number, number] {

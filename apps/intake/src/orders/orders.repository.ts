@@ -21,6 +21,8 @@ export interface NewOrder {
   priority: Priority;
   coldChain: boolean;
   droneOptOut: boolean;
+  lastMile: 'door' | 'village_point';
+  villagePointId: string | null;
   idempotencyKey: string | null;
   requestHash: string | null;
   source: string;
@@ -49,7 +51,7 @@ const ORDER_COLUMNS = `o.id, o.kind, o.status, o.hub_id, o.village, o.sender_nam
   ST_X(o.sender_location) AS sender_lon, ST_Y(o.sender_location) AS sender_lat, o.sender_landmark,
   o.recipient_name, o.recipient_phone, ST_X(o.recipient_location) AS recipient_lon,
   ST_Y(o.recipient_location) AS recipient_lat, o.recipient_landmark, o.window_start, o.window_end,
-  o.priority, o.cold_chain, o.drone_opt_out, o.source, o.created_at`;
+  o.priority, o.cold_chain, o.drone_opt_out, o.last_mile, o.village_point_id, o.source, o.created_at`;
 
 export const PARCEL_COLUMNS = `p.id, p.order_id, p.tracking_number, p.weight_g, p.length_mm, p.width_mm, p.height_mm,
   p.fragile, p.description, p.status, p.version, p.current_hub_id, p.courier_id, p.created_at, p.updated_at`;
@@ -97,6 +99,8 @@ function toOrderView(r: SqlRow, parcels: ParcelView[]): OrderView {
     priority: r.priority as OrderView['priority'],
     coldChain: r.cold_chain as boolean,
     droneOptOut: r.drone_opt_out as boolean,
+    lastMile: r.last_mile as OrderView['lastMile'],
+    villagePointId: (r.village_point_id as string | null) ?? null,
     source: r.source as string,
     createdAt: isoTime(r.created_at),
     parcels,
@@ -130,18 +134,19 @@ export class OrdersRepository {
     const inserted: SqlRow[] = await manager.query(
       `INSERT INTO orders (id, kind, hub_id, village, sender_name, sender_phone, sender_location, sender_landmark,
          recipient_name, recipient_phone, recipient_location, recipient_landmark, window_start, window_end,
-         priority, cold_chain, idempotency_key, request_hash, source, created_by, drone_opt_out)
+         priority, cold_chain, idempotency_key, request_hash, source, created_by, drone_opt_out, last_mile, village_point_id)
        SELECT t.id, t.kind, t.hub_id, t.village, t.sender_name, t.sender_phone,
          ST_SetSRID(ST_MakePoint(t.sender_lon, t.sender_lat), 4326), t.sender_landmark,
          t.recipient_name, t.recipient_phone, ST_SetSRID(ST_MakePoint(t.recipient_lon, t.recipient_lat), 4326),
          t.recipient_landmark, t.window_start, t.window_end, t.priority, t.cold_chain, t.idempotency_key,
-         t.request_hash, t.source, t.created_by, t.drone_opt_out
+         t.request_hash, t.source, t.created_by, t.drone_opt_out, t.last_mile, t.village_point_id
        FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::float8[],
          $9::text[], $10::text[], $11::text[], $12::float8[], $13::float8[], $14::text[], $15::timestamptz[],
-         $16::timestamptz[], $17::text[], $18::bool[], $19::text[], $20::text[], $21::text[], $22::text[], $23::bool[])
+         $16::timestamptz[], $17::text[], $18::bool[], $19::text[], $20::text[], $21::text[], $22::text[], $23::bool[], $24::text[], $25::uuid[])
          AS t(id, kind, hub_id, village, sender_name, sender_phone, sender_lon, sender_lat, sender_landmark,
               recipient_name, recipient_phone, recipient_lon, recipient_lat, recipient_landmark, window_start,
-              window_end, priority, cold_chain, idempotency_key, request_hash, source, created_by, drone_opt_out)
+              window_end, priority, cold_chain, idempotency_key, request_hash, source, created_by, drone_opt_out,
+              last_mile, village_point_id)
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING id`,
       [
@@ -168,6 +173,8 @@ export class OrdersRepository {
         col((o) => o.source),
         col((o) => o.createdBy),
         col((o) => o.droneOptOut),
+        col((o) => o.lastMile),
+        col((o) => o.villagePointId),
       ],
     );
     const ids = new Set(inserted.map((r) => r.id as string));

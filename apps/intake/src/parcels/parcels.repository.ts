@@ -163,6 +163,14 @@ export class ParcelsRepository {
     return rows.length > 0;
   }
 
+  async lastMileOf(manager: EntityManager, parcelId: string): Promise<string | null> {
+    const rows: SqlRow[] = await manager.query(
+      `SELECT o.last_mile FROM parcels p JOIN orders o ON o.id = p.order_id WHERE p.id = $1`,
+      [parcelId],
+    );
+    return (rows[0]?.last_mile as string | undefined) ?? null;
+  }
+
   async courierExists(manager: EntityManager, id: string): Promise<boolean> {
     const rows: SqlRow[] = await manager.query(`SELECT 1 FROM couriers WHERE id = $1 AND active`, [id]);
     return rows.length > 0;

@@ -17,6 +17,7 @@ import {
   type ListParcelsQuery,
   type ParcelEventInput,
   type ParcelEventType,
+  VILLAGE_POINT_EVENTS,
 } from '@rd/domain';
 import { decodeCursor, toPage } from '../common/cursor';
 import { isValidTrackingNumber } from '../common/tracking-number';
@@ -54,6 +55,13 @@ export class ParcelsService {
    * that became illegal meanwhile is refused with 409.
    */
   async scan(parcelId: string, input: ParcelEventInput, principal: Principal): Promise<ScanResult> {
+    // Arrival issues a collection code and collection checks one: only the village-point routes record them.
+    if (VILLAGE_POINT_EVENTS.includes(input.type)) {
+      throw new DomainError(
+        DomainErrorCode.Forbidden,
+        `'${input.type}' is recorded through /v1/village-points/{pointId}/… (arrivals, collections, returns)`,
+      );
+    }
     const allowed = SCANS_BY_ROLE[principal.role];
     if (allowed !== 'all' && !allowed.includes(input.type)) {
       throw new DomainError(
@@ -88,6 +96,14 @@ export class ParcelsService {
         );
       }
       const next = applyParcelEvent(parcel.status, input.type);
+      if (input.type === 'delivered' && (await this.parcels.lastMileOf(m, parcelId)) === 'village_point') {
+        throw new DomainError(
+          DomainErrorCode.IllegalTransition,
+          'this parcel goes to a village service point: its agent scans it in there (arrivals), not a delivery',
+          [{ field: 'type', reason: 'bound for a village point' }],
+          { currentState: parcel.status, allowedNext: ['arrived_at_village_point'] },
+        );
+      }
       if (input.type === 'delivered' && input.proof?.kind === 'pin') {
         const check = await checkDeliveryPin(m, parcelId, input.proof.value, {
           key: this.pinKey,
@@ -164,7 +180,7 @@ export class ParcelsService {
   }
 
   /** Public tracking: the history without anyone's name, phone, position, proof or staff identity. */
-  async track(trackingNumber: string): Promise<TrackingRow> {
+  async track(trackingNumber: string) {
     const normalised = trackingNumber.trim().toUpperCase();
     if (!isValidTrackingNumber(normalised)) {
       throw DomainError.validation([
@@ -173,7 +189,25 @@ export class ParcelsService {
     }
     const found = await this.parcels.tracking(normalised);
     if (!found) throw DomainError.notFound('tracking number', normalised);
-    return found;
+    return { ...found, waiting: this.waitingAt(found) };
+  }
+
+  /** For a parcel waiting at a village point: where, since when, until when (never its code). */
+  private waitingAt(found: TrackingRow) {
+    if (found.status !== 'arrived_at_village_point') return null;
+    const arrival = found.events.findLast((e) => e.type === 'arrived_at_village_point');
+    if (!arrival?.hub) return null;
+    const where = arrival.hub.village ? `${arrival.hub.name} (${arrival.hub.village})` : arrival.hub.name;
+    const collectBy = new Date(
+      Date.parse(arrival.occurredAt) + this.config.COLLECTION_HOLD_DAYS * 86_400_000,
+    ).toISOString();
+    return {
+      at: arrival.hub.name,
+      village: arrival.hub.village,
+      since: arrival.occurredAt,
+      collectBy,
+      message: `waiting at ${where} since ${arrival.occurredAt}`,
+    };
   }
 
   /**

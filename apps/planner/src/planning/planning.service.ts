@@ -13,6 +13,16 @@ import { PlanningRunsRepository } from './planning-runs.repository';
 import { PlanningRepository } from './planning.repository';
 import { RoadPlacement, type Placement } from './road-placement';
 import { solveOffThread } from './solve-off-thread';
+import {
+  aggregateVillageStops,
+  expandVillageRoutes,
+  expandVillageUnassigned,
+  villageSummary,
+  withMemberOrders,
+  withVillageStops,
+  type VillageGroup,
+} from './village-stops';
+import { VillageStopsRepository } from './village-stops.repository';
 
 /** What one service day's run stored. */
 export interface DayPlanResult {
@@ -58,6 +68,7 @@ export class PlanningService {
     private readonly runs: PlanningRunsRepository,
     private readonly placement: RoadPlacement,
     private readonly drones: DronePlanningService,
+    private readonly villageStops: VillageStopsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -134,7 +145,13 @@ export class PlanningService {
     const { router } = await this.maps.routerFor(job.region);
     // The day's plan as this run finds it: if a dispatcher changes it meanwhile, ours is only a proposal.
     const base = await this.repo.currentPlan(job.region, planDate);
-    const data = await this.repo.load(job.region, planDate);
+    const loaded = await this.repo.load(job.region, planDate);
+    // Orders bound for one village point are one stop until the plan is stored (village-stops.ts).
+    const village = await this.villageStops.load(
+      job.region,
+      loaded.orders.map((o) => o.id),
+    );
+    const { data, groups } = aggregateVillageStops(loaded, village.pointOfOrder, village.points);
     const report = (stage: string, extra: Record<string, unknown> = {}) =>
       progress(stage, { ...extra, timingsMs: timings });
 
@@ -177,6 +194,7 @@ export class PlanningService {
         noPilot,
         dayKey,
         report,
+        groups,
       );
     let solved = await solveNow();
     let staffing = this.drones.staff(data, prep, solved.solution);
@@ -197,10 +215,12 @@ export class PlanningService {
     t = performance.now();
     await report('storing', { cost: solution.stats.cost, vehicles: solution.stats.vehicles });
     // Routes whose locked work could not be re-solved stay exactly as they were.
-    const routes = [
-      ...(await routesOf(router, data, problem, roadSolution, { locations, snaps: placed.snaps })),
-      ...(await this.repo.currentRoutes(job.region, planDate, [...frozen])),
-    ];
+    const solvedRoutes = await routesOf(router, data, problem, roadSolution, {
+      locations,
+      snaps: placed.snaps,
+    });
+    const frozenRoutes = await this.repo.currentRoutes(job.region, planDate, [...frozen]);
+    const routes = [...solvedRoutes, ...frozenRoutes];
     const unassigned = this.unassignedOf(
       placed.offRoad,
       droneOnly,
@@ -209,9 +229,12 @@ export class PlanningService {
       solution,
       staffing.unstaffed,
     );
+    const unassignedOrders = expandVillageUnassigned(unassigned, groups);
     const summary = {
-      ...summarise(data, routes, unassigned, solution),
+      ...summarise(withMemberOrders(data, groups), routes, unassignedOrders, solution),
       ...droneSummary(routes, staffing.staffed, missions),
+      ...villageSummary(solvedRoutes, groups),
+      orders: loaded.orders.length,
     };
     const plan = await this.repo.storePlan({
       region: job.region,
@@ -227,8 +250,8 @@ export class PlanningService {
         timingsMs: timings,
       },
       summary,
-      routes,
-      unassigned,
+      routes: [...expandVillageRoutes(solvedRoutes, groups), ...frozenRoutes],
+      unassigned: unassignedOrders,
       missions,
     });
     timings.storing = Math.round(performance.now() - t);
@@ -311,11 +334,19 @@ export class PlanningService {
     noPilot: ReadonlyMap<string, string>,
     jobKey: string,
     progress: (stage: string, extra?: Record<string, unknown>) => Promise<void>,
+    villageGroups: ReadonlyMap<string, VillageGroup>,
   ) {
     const orders = [...roadOrders, ...droneOnly.filter((o) => !noPilot.has(o.id))];
     const blocked = new Set(noPilot.keys());
     return this.solve(data, { roadOrders: orders, locations }, matrices, jobKey, progress, (problem) =>
-      addDrones(problem, data, locations, prep.options, this.drones.batterySwapS, blocked),
+      addDrones(
+        withVillageStops(problem, villageGroups),
+        data,
+        locations,
+        prep.options,
+        this.drones.batterySwapS,
+        blocked,
+      ),
     );
   }
 

@@ -16,6 +16,8 @@ export interface VisitView {
   legDistanceM: number;
   legDurationS: number;
   legGeometry: { type: 'LineString'; coordinates: Array<[number, number]> } | null;
+  /** At a village service point: the point and this order's parcels (consecutive visits share the stop). */
+  villagePoint?: { id: string; name: string; parcels: number };
 }
 
 export interface RouteView {
@@ -209,8 +211,11 @@ export class PlansRepository {
       ? await this.db.query(
           `SELECT route_id, seq, visit_type, order_id, hub_id, ST_X(location) AS lon, ST_Y(location) AS lat, arrival_at, start_at,
              departure_at, load, leg_distance_m, leg_duration_s,
-             CASE WHEN $2 THEN ST_AsGeoJSON(leg_geometry, 6)::json END AS leg_geometry
-           FROM plan_visits WHERE route_id = ANY($1::uuid[]) ORDER BY route_id, seq`,
+             CASE WHEN $2 THEN ST_AsGeoJSON(leg_geometry, 6)::json END AS leg_geometry,
+             (SELECT h.name FROM hubs h WHERE h.id = pv.hub_id AND h.kind = 'village_service_point'
+               AND pv.visit_type = 'stop') AS village_point_name,
+             (SELECT count(*) FROM parcels p WHERE p.order_id = pv.order_id)::int AS parcels
+           FROM plan_visits pv WHERE route_id = ANY($1::uuid[]) ORDER BY route_id, seq`,
           [routeRows.map((r) => r.id), options.geometry],
         )
       : [];
@@ -230,6 +235,15 @@ export class PlansRepository {
         legDistanceM: v.leg_distance_m as number,
         legDurationS: v.leg_duration_s as number,
         legGeometry: (v.leg_geometry as VisitView['legGeometry']) ?? null,
+        ...(v.village_point_name
+          ? {
+              villagePoint: {
+                id: v.hub_id as string,
+                name: v.village_point_name as string,
+                parcels: v.parcels as number,
+              },
+            }
+          : {}),
       });
       visitsByRoute.set(v.route_id as string, list);
     }
@@ -406,11 +420,11 @@ export class PlansRepository {
          CASE WHEN o.kind = 'pickup' THEN o.sender_name ELSE o.recipient_name END AS name,
          CASE WHEN o.kind = 'pickup' THEN o.sender_phone ELSE o.recipient_phone END AS phone,
          CASE WHEN o.kind = 'pickup' THEN o.sender_landmark ELSE o.recipient_landmark END AS landmark,
-         o.window_start, o.window_end, h.name AS hub_name,
+         o.window_start, o.window_end, h.name AS hub_name, h.kind AS hub_kind, v.hub_id,
          coalesce(array_agg(p.tracking_number ORDER BY p.tracking_number) FILTER (WHERE p.id IS NOT NULL), '{}') AS tracking_numbers
        FROM plan_visits v LEFT JOIN orders o ON o.id = v.order_id LEFT JOIN parcels p ON p.order_id = o.id
        LEFT JOIN hubs h ON h.id = v.hub_id
-       WHERE v.route_id = $1 GROUP BY v.id, o.id, h.name ORDER BY v.seq`,
+       WHERE v.route_id = $1 GROUP BY v.id, o.id, h.name, h.kind ORDER BY v.seq`,
       [routeId],
     );
     return rows.map((r) => ({
@@ -425,6 +439,10 @@ export class PlansRepository {
       landmark: (r.landmark as string | null) ?? null,
       window: r.window_start ? { start: isoTime(r.window_start), end: isoTime(r.window_end) } : null,
       trackingNumbers: r.tracking_numbers as string[],
+      villagePoint:
+        r.visit_type === 'stop' && r.hub_kind === 'village_service_point'
+          ? { id: r.hub_id as string, name: r.hub_name as string }
+          : null,
     }));
   }
 }
@@ -441,4 +459,6 @@ export interface SheetStop {
   landmark: string | null;
   window: { start: string; end: string } | null;
   trackingNumbers: string[];
+  /** A stop at a village service point (one of its orders; the sheet shows the point once). */
+  villagePoint?: { id: string; name: string } | null;
 }

@@ -64,3 +64,34 @@ describe('route sheet', () => {
     expect(html).toContain('OpenStreetMap');
   });
 });
+
+describe('route sheet at village points', () => {
+  it('shows a village point once, with all its parcels, however many orders it holds', () => {
+    const at = (seq: number, orderId: string, tn: string): SheetStop => ({
+      seq,
+      type: 'stop',
+      plannedAt: '2026-11-23T09:00:00.000Z',
+      orderId,
+      kind: 'delivery',
+      village: 'Pal',
+      name: `Recipient ${orderId}`,
+      phone: '+86 139 0000',
+      landmark: 'door',
+      window: null,
+      trackingNumbers: [tn],
+      villagePoint: { id: 'vp', name: 'Pal village shop' },
+    });
+    const html = renderRouteSheet(
+      route,
+      [at(1, 'o1', 'RD1111'), at(2, 'o2', 'RD2222'), at(3, 'o3', 'RD3333')],
+      2,
+      '2026-11-23',
+    );
+    expect(html.match(/Pal village shop/g)).toHaveLength(1);
+    expect(html).toContain('HAND TO VILLAGE POINT');
+    expect(html).toContain('3 orders');
+    expect(html).toContain('1 stops · 3 parcels');
+    expect(html).not.toContain('Recipient o1');
+    for (const tn of ['RD1111', 'RD2222', 'RD3333']) expect(html).toContain(tn);
+  });
+});

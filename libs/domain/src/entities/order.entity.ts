@@ -14,6 +14,9 @@ export const ORDER_KINDS = ['delivery', 'pickup'] as const;
 export type OrderKind = (typeof ORDER_KINDS)[number];
 export const ORDER_STATUSES = ['accepted', 'planned', 'in_progress', 'completed', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
+/** Where the last metre ends (a delivery) or starts (a pickup): the door, or a village service point. */
+export const LAST_MILES = ['door', 'village_point'] as const;
+export type LastMile = (typeof LAST_MILES)[number];
 export const PRIORITIES = ['standard', 'express', 'medical'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
@@ -36,6 +39,8 @@ export class OrderEntity {
   @Column({ type: 'timestamptz', name: 'window_end' }) windowEnd!: Date;
   @Column({ type: 'text', default: 'standard' }) priority!: Priority;
   @Column({ type: 'boolean', name: 'cold_chain', default: false }) coldChain!: boolean;
+  @Column({ type: 'text', name: 'last_mile', default: 'door' }) lastMile!: LastMile;
+  @Column({ type: 'uuid', name: 'village_point_id', nullable: true }) villagePointId!: string | null;
   @Column({ type: 'text', name: 'idempotency_key', nullable: true }) idempotencyKey!: string | null;
   @Column({ type: 'text', name: 'request_hash', nullable: true }) requestHash!: string | null;
   @Column({ type: 'text', default: 'api' }) source!: string;

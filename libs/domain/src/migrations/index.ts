@@ -9,6 +9,7 @@ import { OrderCommitments1732710000000 } from './1732710000000-order-commitments
 import { VehicleDimensions1732800000000 } from './1732800000000-vehicle-dimensions';
 import { ServiceDays1733100000000 } from './1733100000000-service-days';
 import { DeliveryPins1733100000001 } from './1733100000001-delivery-pins';
+import { VillagePoints1733500000000 } from './1733500000000-village-points';
 
 /** Every migration in order; the data source and the test template database run these. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   FlightForeignKeyIndexes1732900000000,
   ServiceDays1733100000000,
   DeliveryPins1733100000001,
+  VillagePoints1733500000000,
 ];

@@ -32,6 +32,24 @@ describe('parcel state machine', () => {
     );
   });
 
+  it('walks a village-point parcel to collection, and an uncollected one back to the hub to be returned', () => {
+    const toPoint = ['received_at_hub', 'loaded', 'handed_to_courier', 'out_for_delivery'] as const;
+    let state: (typeof PARCEL_STATES)[number] = 'created';
+    for (const event of toPoint) state = applyParcelEvent(state, event);
+    const atPoint = applyParcelEvent(state, 'arrived_at_village_point');
+    expect(applyParcelEvent(atPoint, 'collected')).toBe('collected');
+    expect(isTerminal('collected')).toBe(true);
+    let back = applyParcelEvent(atPoint, 'collection_expired');
+    for (const event of ['handed_to_courier', 'received_at_hub', 'returned'] as const)
+      back = applyParcelEvent(back, event);
+    expect(back).toBe('returned');
+    expect(applyParcelEvent('collection_expired', 'received_at_hub')).toBe('received_at_hub');
+    // No collection without arriving, none twice, and an expired parcel is not collected any more.
+    expect(() => applyParcelEvent('out_for_delivery', 'collected')).toThrow(/cannot be 'collected'/);
+    expect(() => applyParcelEvent('collected', 'collected')).toThrow(/final state/);
+    expect(() => applyParcelEvent('collection_expired', 'collected')).toThrow(/cannot be 'collected'/);
+  });
+
   it('refuses an illegal transition naming the current state and the allowed next ones', () => {
     let error: DomainError | undefined;
     try {

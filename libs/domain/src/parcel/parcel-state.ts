@@ -13,6 +13,10 @@ export const PARCEL_STATES = [
   'delivered',
   'delivery_failed',
   'returned',
+  // The village service point: scanned in by its agent, then collected with a code or expired.
+  'arrived_at_village_point',
+  'collected',
+  'collection_expired',
 ] as const;
 export type ParcelState = (typeof PARCEL_STATES)[number];
 
@@ -26,6 +30,9 @@ export type ParcelEventType = Exclude<ParcelState, 'created'>;
  * The allowed next states. Parcels move hub → (station →) courier or drone → recipient; pickups start
  * with a courier collecting produce in the village. A parcel can go back to a hub from most places
  * (a courier brings it back, a drone aborts), and a failed delivery is retried or returned.
+ * A parcel bound for a village service point ends its ride there: the point's agent scans it in
+ * from the courier, the recipient collects it with a code, or it expires and goes back to the
+ * county hub (by a courier or straight to the hub's scanner) and is returned from there.
  */
 const NEXT: Record<ParcelState, readonly ParcelEventType[]> = {
   created: ['received_at_hub', 'picked_up'],
@@ -35,11 +42,24 @@ const NEXT: Record<ParcelState, readonly ParcelEventType[]> = {
   loaded: ['handed_to_courier', 'handed_to_drone', 'received_at_hub'],
   handed_to_courier: ['out_for_delivery', 'received_at_hub'],
   handed_to_drone: ['out_for_delivery', 'received_at_hub'],
-  out_for_delivery: ['delivered', 'delivery_failed'],
+  out_for_delivery: ['delivered', 'delivery_failed', 'arrived_at_village_point'],
   delivery_failed: ['out_for_delivery', 'received_at_hub', 'returned'],
   delivered: [],
   returned: [],
+  arrived_at_village_point: ['collected', 'collection_expired'],
+  collected: [],
+  collection_expired: ['handed_to_courier', 'received_at_hub'],
 };
+
+/** States in which a parcel's journey is over (its order can complete). */
+export const FINAL_PARCEL_STATES: readonly ParcelState[] = ['delivered', 'returned', 'collected'];
+
+/** Events only the village-point routes record (they issue and check collection codes). */
+export const VILLAGE_POINT_EVENTS: readonly ParcelEventType[] = [
+  'arrived_at_village_point',
+  'collected',
+  'collection_expired',
+];
 
 export function allowedNextEvents(state: ParcelState): readonly ParcelEventType[] {
   return NEXT[state];

@@ -5,3 +5,4 @@ export * from './parcel.schema';
 export * from './planning-job.schema';
 export * from './airspace.schema';
 export * from './order-window';
+export * from './village-point.schema';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ORDER_KINDS, ORDER_STATUSES, PRIORITIES } from '../entities/order.entity';
+import { LAST_MILES, ORDER_KINDS, ORDER_STATUSES, PRIORITIES } from '../entities/order.entity';
 import { code, isoTimestamp, lonLat, phone, queryNumber, uuid } from './common';
 
 export const partySchema = z.strictObject({
@@ -40,11 +40,32 @@ export const createOrderSchema = z
     coldChain: z.boolean().optional(),
     /** The recipient does not want drone deliveries: this order always goes by road. */
     droneOptOut: z.boolean().optional(),
+    /**
+     * A delivery ends, a pickup starts, at the door or at a village service point (unset: the
+     * region's default). The point is named by id or code; with neither, the nearest one serves.
+     */
+    lastMile: z.enum(LAST_MILES).optional(),
+    villagePointId: uuid.optional(),
+    villagePointCode: code.optional(),
     parcels: z.array(parcelInputSchema).min(1, 'an order needs at least one parcel').max(100),
   })
   .superRefine((order, ctx) => {
     if (order.hubId && order.hubCode) {
       ctx.addIssue({ code: 'custom', path: ['hubCode'], message: 'give hubId or hubCode, not both' });
+    }
+    if (order.villagePointId && order.villagePointCode) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['villagePointCode'],
+        message: 'give villagePointId or villagePointCode, not both',
+      });
+    }
+    if ((order.villagePointId || order.villagePointCode) && order.lastMile === 'door') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lastMile'],
+        message: "a village point is named only with lastMile 'village_point'",
+      });
     }
   });
 export type CreateOrderInput = z.infer<typeof createOrderSchema>;

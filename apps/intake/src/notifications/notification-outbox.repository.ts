@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type SqlRow } from '@rd/database';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Notification } from './notification-sender';
+
+export interface NewNotification {
+  kind: string;
+  recipientPhone: string;
+  parcelId: string;
+  payload: Record<string, unknown>;
+}
+
+/** The outbox: written in the transaction of what it tells about, sent afterwards, kept as a record. */
+@Injectable()
+export class NotificationOutboxRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Queues a notification inside the caller's transaction; one per parcel and kind. */
+  async enqueue(m: EntityManager, n: NewNotification): Promise<void> {
+    await m.query(
+      `INSERT INTO notification_outbox (kind, recipient_phone, parcel_id, payload)
+       VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (parcel_id, kind) DO NOTHING`,
+      [n.kind, n.recipientPhone, n.parcelId, JSON.stringify(n.payload)],
+    );
+  }
+
+  /**
+   * Sends due notifications one by one, each in its own transaction holding its row (SKIP LOCKED:
+   * several instances never send one twice at once). `send` rejecting leaves it pending for later.
+   */
+  async sendDue(
+    limit: number,
+    send: (n: Notification) => Promise<void>,
+    retry: { maxAttempts: number; baseMs: number },
+  ): Promise<{ sent: number; failed: number; retrying: number }> {
+    const outcome = { sent: 0, failed: 0, retrying: 0 };
+    for (let i = 0; i < limit; i++) {
+      const done = await this.db.transaction(async (m) => {
+        const rows: SqlRow[] = await m.query(
+          `SELECT id, kind, recipient_phone, payload, attempts FROM notification_outbox
+           WHERE status = 'pending' AND next_attempt_at <= now()
+           ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        );
+        if (!rows.length) return false;
+        const row = rows[0];
+        const attempts = (row.attempts as number) + 1;
+        try {
+          await send({
+            id: String(row.id),
+            kind: row.kind as string,
+            recipientPhone: row.recipient_phone as string,
+            payload: row.payload as Record<string, unknown>,
+          });
+        } catch (error) {
+          const failed = attempts >= retry.maxAttempts;
+          const delayMs = Math.min(retry.baseMs * 2 ** (attempts - 1), 3_600_000);
+          await m.query(
+            `UPDATE notification_outbox SET attempts = $2, last_error = $3, status = $4,
+               next_attempt_at = now() + make_interval(secs => $5) WHERE id = $1`,
+            [
+              row.id,
+              attempts,
+              String((error as Error)?.message ?? error).slice(0, 500),
+              failed ? 'failed' : 'pending',
+              delayMs / 1000,
+            ],
+          );
+          outcome[failed ? 'failed' : 'retrying']++;
+          return true;
+        }
+        // Once sent, the collection code leaves the outbox: only its hash stays in the database.
+        await m.query(
+          `UPDATE notification_outbox SET status = 'sent', attempts = $2, sent_at = now(), last_error = NULL,
+             payload = payload - 'code' WHERE id = $1`,
+          [row.id, attempts],
+        );
+        outcome.sent++;
+        return true;
+      });
+      if (!done) break;
+    }
+    return outcome;
+  }
+}
