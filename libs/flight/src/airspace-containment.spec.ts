@@ -70,9 +70,9 @@ describe('airspace containment of a drone fix', () => {
     const inside: LonLat = [100.005, 25.005];
     expect(zonesContainingFix(airspace, inside, 1500, at)).toEqual([0, 2]); // AMSL unknown: applies
     expect(zonesContainingFix(airspace, inside, 2500, at)).toEqual([2]);
-    expect(zonesContainingFix(airspace, inside, 2500, { heightAboveTakeoffM: 20, altitudeAmslM: 300 })).toEqual(
-      [1],
-    );
+    expect(
+      zonesContainingFix(airspace, inside, 2500, { heightAboveTakeoffM: 20, altitudeAmslM: 300 }),
+    ).toEqual([1]);
     expect(zonesContainingFix(airspace, [100.02, 25.005], 1500, at)).toEqual([]);
   });
 

@@ -1,12 +1,6 @@
 import type { Airspace, NoFlyZoneInput } from './airspace';
 import { isZoneActiveAt } from './airspace';
-import {
-  createProjection,
-  pointInRings,
-  pointSegmentDistanceSq,
-  projectX,
-  projectY,
-} from './local-geometry';
+import { createProjection, pointInRings, pointSegmentDistanceSq, projectX, projectY } from './local-geometry';
 import type { AltitudeReference, LonLat } from './types';
 
 /** A flying drone's reported altitudes; null where the device did not say. */

@@ -27,7 +27,9 @@ export class AirspaceRepository {
   }
 
   /** A region's zones and corridors in the shapes `libs/flight` takes, read in one snapshot with its revision. */
-  async load(region: string): Promise<{ revision: number; zones: NoFlyZoneInput[]; corridors: CorridorInput[] }> {
+  async load(
+    region: string,
+  ): Promise<{ revision: number; zones: NoFlyZoneInput[]; corridors: CorridorInput[] }> {
     return this.db.transaction('REPEATABLE READ', async (m) => {
       const revision: SqlRow[] = await m.query(`SELECT revision FROM airspace_revisions WHERE region = $1`, [
         region,
@@ -63,19 +65,20 @@ export class AirspaceRepository {
             }),
           ),
         ),
-        corridors: corridors.map(
-          (c): CorridorInput => ({
-            id: c.id as string,
-            portIds: c.port_ids as string[],
-            shape: {
-              kind: 'polygon',
-              polygon: { type: 'Polygon', coordinates: (c.geometry as { coordinates: number[][][] }).coordinates },
+        corridors: corridors.map((c): CorridorInput => ({
+          id: c.id as string,
+          portIds: c.port_ids as string[],
+          shape: {
+            kind: 'polygon',
+            polygon: {
+              type: 'Polygon',
+              coordinates: (c.geometry as { coordinates: number[][][] }).coordinates,
             },
-            floorM: Number(c.floor_m),
-            ceilingM: Number(c.ceiling_m),
-            altitudeReference: c.altitude_ref as CorridorInput['altitudeReference'],
-          }),
-        ),
+          },
+          floorM: Number(c.floor_m),
+          ceilingM: Number(c.ceiling_m),
+          altitudeReference: c.altitude_ref as CorridorInput['altitudeReference'],
+        })),
       };
     });
   }

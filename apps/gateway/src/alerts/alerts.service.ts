@@ -109,7 +109,10 @@ export class AlertsService {
       for (const v of verdict.violations) await this.raise(v.kind, deviceId, 'critical', v.detail, v.details);
       const seen = newest.get(deviceId);
       if (!seen || position.fixTimeMs >= seen.atMs) {
-        newest.set(deviceId, { atMs: position.fixTimeMs, kinds: new Set(verdict.violations.map((v) => v.kind)) });
+        newest.set(deviceId, {
+          atMs: position.fixTimeMs,
+          kinds: new Set(verdict.violations.map((v) => v.kind)),
+        });
       }
     }
     for (const kind of ['inside_no_fly_zone', 'outside_corridor'] as const) {

@@ -52,10 +52,7 @@ export class StoredAirspaceCheck implements AirspaceCheck {
       this.revisionsReadAtMs = nowMs;
       this.stats.revisionReads++;
     }
-    const flightOf = await this.flightsOf(
-      [...new Set(flying.map((f) => f.droneId as string))],
-      nowMs,
-    );
+    const flightOf = await this.flightsOf([...new Set(flying.map((f) => f.droneId as string))], nowMs);
     const verdicts: FixVerdict[] = [];
     for (const fix of fixes) {
       const flight = fix.droneId === null ? undefined : flightOf.get(fix.droneId);
