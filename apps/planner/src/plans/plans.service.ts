@@ -6,7 +6,7 @@ import { applyParcelEvent, DomainError, DomainErrorCode, type ParcelState } from
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import { PlanningRunsRepository } from '../planning/planning-runs.repository';
 import { PlanningRepository } from '../planning/planning.repository';
-import { PlansRepository, type PlanHeader, type PlanView } from './plans.repository';
+import { PlansRepository, type PlanHeader, type PlanView, type RouteDispatchReport } from './plans.repository';
 
 export interface CommitReport {
   planId: string;
@@ -16,6 +16,8 @@ export interface CommitReport {
   /** Parcels handed to their courier now (those already loaded); the rest are assigned and handed over at loading. */
   handedOver: number;
   assigned: number;
+  /** Route messages for couriers' phones: new versions, unchanged, withdrawn, superseded. */
+  devices: RouteDispatchReport;
 }
 
 export interface PlanComparison {
@@ -207,7 +209,7 @@ export class PlansService {
         }
       }
       await m.query(`UPDATE plan_routes SET committed = true WHERE id = ANY($1::uuid[])`, [[...committable]]);
-      await this.plans.queueRoutesForDevices(m, [...committable]);
+      const devices = await this.plans.queueRoutesForDevices(m, header, [...committable]);
       await m.query(
         `UPDATE orders SET status = 'in_progress', updated_at = now()
          WHERE status IN ('accepted', 'planned') AND id IN (SELECT order_id FROM plan_visits WHERE route_id = ANY($1::uuid[]) AND order_id IS NOT NULL)`,
@@ -235,6 +237,7 @@ export class PlansService {
           .map((r) => ({ vehicleId: r.vehicle_id, reason: 'no courier is assigned to this vehicle' })),
         handedOver,
         assigned: parcels.length,
+        devices,
       };
     });
   }
