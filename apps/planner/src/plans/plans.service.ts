@@ -6,7 +6,12 @@ import { applyParcelEvent, DomainError, DomainErrorCode, type ParcelState } from
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import { PlanningRunsRepository } from '../planning/planning-runs.repository';
 import { PlanningRepository } from '../planning/planning.repository';
-import { PlansRepository, type PlanHeader, type PlanView, type RouteDispatchReport } from './plans.repository';
+import {
+  PlansRepository,
+  type PlanHeader,
+  type PlanView,
+  type RouteDispatchReport,
+} from './plans.repository';
 
 export interface CommitReport {
   planId: string;
