@@ -6,7 +6,9 @@ import { typeOrmRoot, type DatabaseTarget } from '@rd/database';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import type { DataSource } from 'typeorm';
 import { AlertMonitor } from './alerts/alert-monitor.service';
-import { AIRSPACE_CHECK, NoAirspaceCheck, type AirspaceCheck } from './alerts/airspace-check';
+import { AIRSPACE_CHECK, type AirspaceCheck } from './alerts/airspace-check';
+import { AirspaceRepository } from './alerts/airspace.repository';
+import { StoredAirspaceCheck } from './alerts/stored-airspace-check';
 import { AlertsController } from './alerts/alerts.controller';
 import { AlertsRepository } from './alerts/alerts.repository';
 import { AlertsService } from './alerts/alerts.service';
@@ -35,7 +37,7 @@ export interface GatewayModuleOptions {
   broker: MqttBrokerTarget;
   /** Where mission progress goes besides device state; default: the missions table through its state machine. */
   missionProgressSink?: MissionProgressSink;
-  /** Corridor and no-fly checks of drone fixes (libs/flight, wired at merge). */
+  /** Corridor and no-fly checks of drone fixes; default: the stored airspace through libs/flight. */
   airspaceCheck?: AirspaceCheck;
   /** Where alerts that affect the plan enqueue a re-plan; without it alerts are only stored and published. */
   planningQueue?: PlanningQueue;
@@ -55,7 +57,11 @@ export class GatewayModule {
           provide: MISSION_PROGRESS_SINK,
           useValue: options.missionProgressSink ?? new MissionTableProgressSink(),
         },
-        { provide: AIRSPACE_CHECK, useValue: options.airspaceCheck ?? new NoAirspaceCheck() },
+        AirspaceRepository,
+        StoredAirspaceCheck,
+        options.airspaceCheck
+          ? { provide: AIRSPACE_CHECK, useValue: options.airspaceCheck }
+          : { provide: AIRSPACE_CHECK, useExisting: StoredAirspaceCheck },
         ...(options.planningQueue
           ? [{ provide: PLANNING_QUEUE_TOKEN, useValue: options.planningQueue }]
           : []),

@@ -82,6 +82,12 @@ export const configSchema = z.object({
   OFF_ROUTE_DISTANCE_M: z.coerce.number().positive().max(100_000).default(500),
   /** … for longer than this raises a `courier_off_route` alert. */
   OFF_ROUTE_SUSTAINED_S: z.coerce.number().int().min(0).max(86_400).default(180),
+  /** How often devices' current state (newest fix, highest seq) is merged into `device_state`: fewer upserts per second at scale. */
+  DEVICE_STATE_FLUSH_MS: z.coerce.number().int().min(20).max(60_000).default(1_000),
+  /** A flying drone farther than this from its mission's planned path (and outside its port's corridors) is outside its corridor. */
+  CORRIDOR_TOLERANCE_M: z.coerce.number().positive().max(10_000).default(150),
+  /** How often the gateway compares the stored airspace revisions and the drones' missions with what it cached. */
+  AIRSPACE_REFRESH_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
   JWT_ISSUER: z.string().min(1).default('rural-dispatch'),
   /** Prefix for Bull keys, so several deployments (or test suites) can share one Redis. */

@@ -9,3 +9,4 @@ export * from './qgc-plan';
 export * from './pilot-assignment';
 export * from './eligibility';
 export * from './synthetic-airspace';
+export * from './airspace-containment';

@@ -242,7 +242,9 @@ function checkJsonLongs(json: Obj): string | null {
   return null;
 }
 
-const TO_OBJECT = { longs: String, enums: String, oneofs: true, defaults: false } as const;
+// Longs as numbers (no Long → string → number round trip per field): beyond 2^53 a value is no longer a
+// safe integer and is refused exactly as its string form was.
+const TO_OBJECT = { longs: Number, enums: String, oneofs: true, defaults: false } as const;
 
 /** Decodes a device payload, never throwing: malformed bytes and invalid envelopes are values. */
 export function decodeDeviceMessage(payload: Uint8Array, format: PayloadFormat): DecodeResult {

@@ -1,22 +1,41 @@
-import type { DevicePosition } from '@rd/telemetry';
+import type { DevicePosition, FlightMode } from '@rd/telemetry';
+
+export type AirspaceViolationKind = 'outside_corridor' | 'inside_no_fly_zone';
 
 export interface AirspaceViolation {
-  kind: 'outside_corridor' | 'inside_no_fly_zone';
+  kind: AirspaceViolationKind;
   detail: string;
+  details: Record<string, unknown>;
+}
+
+/** A stored drone fix to judge: where it was at device time `position.fixTimeMs`, and in which mode. */
+export interface DroneFix {
+  deviceId: string;
+  droneId: string | null;
+  position: DevicePosition;
+  flightMode: FlightMode | null;
+}
+
+export interface FixVerdict {
+  fix: DroneFix;
+  /** False when the fix was not judged (on the ground, or no drone behind the device). */
+  judged: boolean;
+  violations: AirspaceViolation[];
 }
 
 /**
- * Whether a drone's fix is inside its mission's corridor and outside active no-fly zones. The lead wires
- * this to `libs/flight` (corridors, airspace) at merge; until then no fix is judged.
+ * Whether drones' fixes are inside their missions' corridors and outside no-fly zones active at the
+ * device time. One call per stored batch; implementations cache what they read.
  */
 export interface AirspaceCheck {
-  check(input: { deviceId: string; missionId: string | null; position: DevicePosition }): AirspaceViolation[];
+  check(fixes: DroneFix[]): Promise<FixVerdict[]>;
 }
 
 export const AIRSPACE_CHECK = Symbol('AIRSPACE_CHECK');
 
+/** Judges nothing (tests of other alerts). */
 export class NoAirspaceCheck implements AirspaceCheck {
-  check(): AirspaceViolation[] {
-    return [];
+  check(fixes: DroneFix[]): Promise<FixVerdict[]> {
+    return Promise.resolve(fixes.map((fix) => ({ fix, judged: false, violations: [] })));
   }
 }

@@ -5,7 +5,12 @@ import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import { alertsTopic } from '@rd/telemetry';
 import type { AcceptedMessage } from '../ingest/ingest.types';
 import { MqttPublisher } from '../mqtt-publisher.service';
-import { AIRSPACE_CHECK, type AirspaceCheck } from './airspace-check';
+import {
+  AIRSPACE_CHECK,
+  type AirspaceCheck,
+  type AirspaceViolationKind,
+  type DroneFix,
+} from './airspace-check';
 import { AlertsRepository, type AlertKind, type AlertSeverity, type AlertView } from './alerts.repository';
 
 /** Kinds that change what can still be delivered as planned: each enqueues a re-plan of the region. */
@@ -68,9 +73,16 @@ export class AlertsService {
 
   /** Checks run on freshly stored messages (after their commit): battery reserve and airspace. */
   async onStored(items: AcceptedMessage[]): Promise<void> {
+    const fixes: DroneFix[] = [];
     for (const item of items) {
       const b = item.message.body;
       if (b.kind !== 'drone') continue;
+      fixes.push({
+        deviceId: item.device.deviceId,
+        droneId: item.device.droneId,
+        position: b.position,
+        flightMode: b.flightMode,
+      });
       const level = b.position.batteryLevel;
       if (level !== null && b.returnHomeLevel !== null && level < b.returnHomeLevel + BATTERY_RESERVE_LEVEL) {
         await this.raise(
@@ -81,15 +93,31 @@ export class AlertsService {
           { batteryLevel: level, returnHomeLevel: b.returnHomeLevel, reserveLevel: BATTERY_RESERVE_LEVEL },
         );
       }
-      for (const v of this.airspace.check({
-        deviceId: item.device.deviceId,
-        missionId: null,
-        position: b.position,
-      })) {
-        await this.raise(v.kind, item.device.deviceId, 'critical', v.detail, {
-          position: [b.position.lon, b.position.lat],
+    }
+    if (fixes.length) await this.judgeAirspace(fixes);
+  }
+
+  /**
+   * Raises corridor and no-fly alerts for judged fixes; a drone whose newest judged fix of the batch
+   * (by device time) is clean has those alerts resolved.
+   */
+  private async judgeAirspace(fixes: DroneFix[]): Promise<void> {
+    const newest = new Map<string, { atMs: number; kinds: Set<AirspaceViolationKind> }>();
+    for (const verdict of await this.airspace.check(fixes)) {
+      if (!verdict.judged) continue;
+      const { deviceId, position } = verdict.fix;
+      for (const v of verdict.violations) await this.raise(v.kind, deviceId, 'critical', v.detail, v.details);
+      const seen = newest.get(deviceId);
+      if (!seen || position.fixTimeMs >= seen.atMs) {
+        newest.set(deviceId, {
+          atMs: position.fixTimeMs,
+          kinds: new Set(verdict.violations.map((v) => v.kind)),
         });
       }
+    }
+    for (const kind of ['inside_no_fly_zone', 'outside_corridor'] as const) {
+      const clean = [...newest].filter(([, n]) => !n.kinds.has(kind)).map(([deviceId]) => deviceId);
+      await this.alerts.resolve(kind, clean);
     }
   }
 

@@ -1,8 +1,7 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@rd/config';
 import type { AcceptedMessage } from './ingest.types';
 import { TelemetryRepository } from './telemetry.repository';
-
-const FLUSH_INTERVAL_MS = 200;
 
 interface PendingState {
   /** The message with the newest fix (device time), if any, and the one with the highest seq. */
@@ -21,7 +20,8 @@ function newestFixMs(item: AcceptedMessage): number {
 /**
  * Devices' current state (`device_state`) is derived from stored telemetry, so it is written off the
  * acknowledgement path: the newest fix and highest seq per device are merged in memory (one entry per
- * device) and upserted every 200 ms in one statement. Concurrent ingest batches thus never wait on each
+ * device) and upserted every `DEVICE_STATE_FLUSH_MS` in one statement (a device reporting every second
+ * costs one upsert per flush, not one per fix). Concurrent ingest batches thus never wait on each
  * other's device rows; the state trails the stored fixes by a flush at most.
  */
 @Injectable()
@@ -31,10 +31,13 @@ export class DeviceStateFlusher implements OnModuleInit, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> | null = null;
 
-  constructor(private readonly repository: TelemetryRepository) {}
+  constructor(
+    private readonly repository: TelemetryRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
+    this.timer = setInterval(() => void this.flush(), this.config.DEVICE_STATE_FLUSH_MS);
     this.timer.unref();
   }
 

@@ -2,7 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DeviceEventEffects } from './device-event-effects';
 import { DeviceStateFlusher } from './device-state-flusher';
 import type { AcceptedMessage, DeadLetter, IngestItem } from './ingest.types';
-import { DAY_MS, TelemetryRepository } from './telemetry.repository';
+import { DAY_MS, isEventBody, TelemetryRepository } from './telemetry.repository';
+
+const hasEvent = (item: AcceptedMessage): boolean => isEventBody(item.message.body.kind);
 
 /** Writes one ingest batch in one transaction: dead letters, fixes, events and their effects (device state follows). */
 @Injectable()
@@ -32,6 +34,11 @@ export class IngestWriter {
     const accepted = items.filter((i): i is AcceptedMessage => i.type === 'accepted');
     const dead = items.filter((i): i is DeadLetter => i.type === 'dead_letter');
     await this.ensurePartitions(accepted);
+    if (!dead.length && !accepted.some(hasEvent)) {
+      // Fixes only (the common batch): one statement is atomic on its own, so no BEGIN/COMMIT round trips.
+      await this.repository.insertPositions(this.repository.dataSource, accepted);
+      return;
+    }
     await this.repository.dataSource.transaction(async (m) => {
       await this.repository.insertDeadLetters(m, dead);
       if (!accepted.length) return;

@@ -38,6 +38,18 @@ export interface RouteView {
   visits: VisitView[];
 }
 
+/** What a commit sent to couriers' phones. */
+export interface RouteDispatchReport {
+  /** New route versions queued. */
+  queued: number;
+  /** Routes the phone already has unchanged: nothing sent. */
+  unchanged: number;
+  /** Phones whose courier lost their route: a `route_cancel` queued. */
+  withdrawn: number;
+  /** Older unacknowledged messages replaced by these (cancelled, never resent). */
+  superseded: number;
+}
+
 export interface PlanHeader {
   id: string;
   region: string;
@@ -107,27 +119,89 @@ export class PlansRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * Queues each committed route for its courier's phone (device outbox, sent and resent by the
-   * gateway until acknowledged), in the commit's transaction. Couriers without an active device get none.
+   * Queues each committed route for its courier's phone (device outbox, sent and resent by the gateway
+   * until acknowledged), in the commit's transaction, when it differs from the last route that phone
+   * was sent: a new version supersedes the phone's unacknowledged older ones (cancelled, never resent),
+   * and a phone whose courier had a route in this region and has none in this plan gets a
+   * `route_cancel`. Couriers without an active device get nothing.
    */
-  async queueRoutesForDevices(m: EntityManager, routeIds: string[]): Promise<number> {
-    const rows: unknown[] = await m.query(
-      `INSERT INTO device_outbox (device_kind, device_id, channel, message_type, ref_id, payload)
-       SELECT 'courier', d.device_id, 'routes', 'route', r.id, jsonb_build_object(
-         'routeId', r.id, 'planId', r.plan_id, 'vehicleId', r.vehicle_id, 'courierId', r.courier_id,
-         'startAt', r.start_at, 'endAt', r.end_at, 'distanceM', r.distance_m,
-         'stops', (SELECT coalesce(jsonb_agg(jsonb_build_object(
-             'seq', v.seq, 'type', v.visit_type, 'orderId', v.order_id, 'hubId', v.hub_id,
-             'location', jsonb_build_array(ST_X(v.location), ST_Y(v.location)),
-             'arrivalAt', v.arrival_at, 'departureAt', v.departure_at,
-             'trackingNumbers', (SELECT coalesce(jsonb_agg(p.tracking_number ORDER BY p.tracking_number), '[]'::jsonb)
-                                 FROM parcels p WHERE p.order_id = v.order_id)) ORDER BY v.seq), '[]'::jsonb)
-           FROM plan_visits v WHERE v.route_id = r.id))
-       FROM plan_routes r JOIN devices d ON d.courier_id = r.courier_id AND d.active AND d.kind = 'courier'
-       WHERE r.id = ANY($1::uuid[]) RETURNING id`,
-      [routeIds],
+  async queueRoutesForDevices(
+    m: EntityManager,
+    plan: { id: string; region: string; version: number },
+    routeIds: string[],
+  ): Promise<RouteDispatchReport> {
+    // The newest message each phone was sent or still owes on its routes channel (failed ones never arrived).
+    const latestPerDevice = `SELECT DISTINCT ON (o.device_id) o.device_id, o.id, o.message_type, o.ref_id, o.payload
+       FROM device_outbox o WHERE o.device_kind = 'courier' AND o.channel = 'routes'
+         AND o.status IN ('pending','sent','acked')
+       ORDER BY o.device_id, o.id DESC`;
+    const queued: SqlRow[] = await m.query(
+      `WITH fresh AS (
+         SELECT d.device_id, r.id AS route_id, jsonb_build_object(
+           'routeId', r.id, 'planId', r.plan_id, 'planVersion', $2::int, 'vehicleId', r.vehicle_id,
+           'courierId', r.courier_id, 'startAt', r.start_at, 'endAt', r.end_at, 'distanceM', r.distance_m,
+           'stops', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'seq', v.seq, 'type', v.visit_type, 'orderId', v.order_id, 'hubId', v.hub_id,
+               'location', jsonb_build_array(ST_X(v.location), ST_Y(v.location)),
+               'arrivalAt', v.arrival_at, 'departureAt', v.departure_at,
+               'trackingNumbers', (SELECT coalesce(jsonb_agg(p.tracking_number ORDER BY p.tracking_number), '[]'::jsonb)
+                                   FROM parcels p WHERE p.order_id = v.order_id)) ORDER BY v.seq), '[]'::jsonb)
+             FROM plan_visits v WHERE v.route_id = r.id)) AS payload
+         FROM plan_routes r JOIN devices d ON d.courier_id = r.courier_id AND d.active AND d.kind = 'courier'
+         WHERE r.id = ANY($1::uuid[])
+       ), latest AS (${latestPerDevice})
+       INSERT INTO device_outbox (device_kind, device_id, channel, message_type, ref_id, payload)
+       SELECT 'courier', f.device_id, 'routes', 'route', f.route_id,
+         f.payload || jsonb_build_object('supersedesRouteId',
+           CASE WHEN l.message_type = 'route' THEN l.ref_id END)
+       FROM fresh f LEFT JOIN latest l ON l.device_id = f.device_id
+       -- The same work in the same order for the same vehicle: the phone already has it.
+       WHERE NOT (l.message_type IS NOT DISTINCT FROM 'route'
+                  AND l.payload->'stops' = f.payload->'stops'
+                  AND l.payload->>'vehicleId' = f.payload->>'vehicleId')
+       RETURNING id, device_id`,
+      [routeIds, plan.version],
     );
-    return rows.length;
+    const unchanged: SqlRow[] = await m.query(
+      `SELECT count(*)::int AS n FROM plan_routes r JOIN devices d ON d.courier_id = r.courier_id AND d.active
+         AND d.kind = 'courier' WHERE r.id = ANY($1::uuid[]) AND NOT (d.device_id = ANY($2::text[]))`,
+      [routeIds, queued.map((q) => q.device_id)],
+    );
+    // Phones whose last route came from this region and whose courier has no route in this plan.
+    const withdrawn: SqlRow[] = await m.query(
+      `WITH latest AS (${latestPerDevice})
+       INSERT INTO device_outbox (device_kind, device_id, channel, message_type, ref_id, payload)
+       SELECT 'courier', l.device_id, 'routes', 'route_cancel', l.ref_id, jsonb_build_object(
+         'routeId', l.ref_id, 'planId', $2::uuid, 'planVersion', $3::int,
+         'reason', 'withdrawn: no route for this courier in plan v' || $3::int)
+       FROM latest l JOIN devices d ON d.device_id = l.device_id AND d.kind = 'courier'
+       JOIN plans p ON p.id::text = l.payload->>'planId' AND p.region = $4
+       WHERE l.message_type = 'route' AND p.id <> $2::uuid
+         AND NOT EXISTS (SELECT 1 FROM plan_routes r WHERE r.id = ANY($1::uuid[]) AND r.courier_id = d.courier_id)
+       RETURNING id, device_id`,
+      [routeIds, plan.id, plan.version, plan.region],
+    );
+    // What a phone has not acknowledged yet and a newer message replaces is never sent again.
+    const fresh = [...queued, ...withdrawn];
+    const cancelled = fresh.length
+      ? ((await m.query(
+          `WITH newest AS (SELECT * FROM unnest($1::bigint[], $2::text[]) AS t(id, device_id)),
+           gone AS (
+             UPDATE device_outbox o SET status = 'cancelled', last_error = 'superseded by outbox ' || n.id
+             FROM newest n
+             WHERE o.device_kind = 'courier' AND o.device_id = n.device_id AND o.channel = 'routes'
+               AND o.status IN ('pending','sent') AND o.id < n.id
+             RETURNING o.id)
+           SELECT count(*)::int AS n FROM gone`,
+          [fresh.map((q) => q.id), fresh.map((q) => q.device_id)],
+        )) as SqlRow[])
+      : [{ n: 0 }];
+    return {
+      queued: queued.length,
+      unchanged: Number(unchanged[0].n),
+      withdrawn: withdrawn.length,
+      superseded: Number(cancelled[0].n),
+    };
   }
 
   transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {

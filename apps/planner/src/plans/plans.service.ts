@@ -6,7 +6,12 @@ import { applyParcelEvent, DomainError, DomainErrorCode, type ParcelState } from
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import { PlanningRunsRepository } from '../planning/planning-runs.repository';
 import { PlanningRepository } from '../planning/planning.repository';
-import { PlansRepository, type PlanHeader, type PlanView } from './plans.repository';
+import {
+  PlansRepository,
+  type PlanHeader,
+  type PlanView,
+  type RouteDispatchReport,
+} from './plans.repository';
 
 export interface CommitReport {
   planId: string;
@@ -17,6 +22,8 @@ export interface CommitReport {
   /** Parcels handed to their courier now (those already loaded); the rest are assigned and handed over at loading. */
   handedOver: number;
   assigned: number;
+  /** Route messages for couriers' phones: new versions, unchanged, withdrawn, superseded. */
+  devices: RouteDispatchReport;
 }
 
 export interface PlanComparison {
@@ -220,7 +227,7 @@ export class PlansService {
         }
       }
       await m.query(`UPDATE plan_routes SET committed = true WHERE id = ANY($1::uuid[])`, [[...committable]]);
-      await this.plans.queueRoutesForDevices(m, [...committable]);
+      const devices = await this.plans.queueRoutesForDevices(m, header, [...committable]);
       await m.query(
         `UPDATE orders SET status = 'in_progress', updated_at = now()
          WHERE status IN ('accepted', 'planned') AND id IN (SELECT order_id FROM plan_visits WHERE route_id = ANY($1::uuid[]) AND order_id IS NOT NULL)`,
@@ -250,6 +257,7 @@ export class PlansService {
           .map((r) => ({ vehicleId: r.vehicle_id, reason: 'no courier is assigned to this vehicle' })),
         handedOver,
         assigned: parcels.length,
+        devices,
       };
     });
   }

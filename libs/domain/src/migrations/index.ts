@@ -2,11 +2,12 @@ import { Initial1732233600000 } from './1732233600000-initial';
 import { Planning1732320000000 } from './1732320000000-planning';
 import { DeviceOutbox1732406400000 } from './1732406400000-device-outbox';
 import { Flight1732500000000 } from './1732500000000-flight';
-import { FlightForeignKeyIndexes1732900000000 } from './1732900000000-flight-foreign-key-indexes';
 import { DeviceTelemetry1732600000000 } from './1732600000000-device-telemetry';
 import { ForeignKeyIndexes1732700000000 } from './1732700000000-foreign-key-indexes';
 import { OrderCommitments1732710000000 } from './1732710000000-order-commitments';
 import { VehicleDimensions1732800000000 } from './1732800000000-vehicle-dimensions';
+import { FlightForeignKeyIndexes1732900000000 } from './1732900000000-flight-foreign-key-indexes';
+import { AirspaceRevisions1733000000000 } from './1733000000000-airspace-revisions';
 import { ServiceDays1733100000000 } from './1733100000000-service-days';
 import { DeliveryPins1733100000001 } from './1733100000001-delivery-pins';
 import { VillagePoints1733500000000 } from './1733500000000-village-points';
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   OrderCommitments1732710000000,
   VehicleDimensions1732800000000,
   FlightForeignKeyIndexes1732900000000,
+  AirspaceRevisions1733000000000,
   ServiceDays1733100000000,
   DeliveryPins1733100000001,
   VillagePoints1733500000000,
