@@ -37,9 +37,11 @@ export async function startDeviceDemo(options: {
   dataSource: DataSource;
   planningQueue: PlanningQueue;
   region: string;
+  /** The service day whose plan the phones drive (a region has one current plan per day). */
+  planDate: string;
   log: Log;
 }) {
-  const { config, dataSource, region, log } = options;
+  const { config, dataSource, region, planDate, log } = options;
   let embeddedBroker: EmbeddedBroker | undefined;
   let broker: MqttBrokerTarget = {
     url: config.MQTT_URL ?? '',
@@ -71,8 +73,8 @@ export async function startDeviceDemo(options: {
   // One phone per courier with a route in the current plan, provisioned before the commit.
   const couriers = (await dataSource.query(
     `SELECT DISTINCT r.courier_id FROM plan_routes r JOIN plans p ON p.id = r.plan_id
-     WHERE p.region = $1 AND p.status = 'current' AND r.courier_id IS NOT NULL ORDER BY 1`,
-    [region],
+     WHERE p.region = $1 AND p.plan_date = $2::date AND p.status = 'current' AND r.courier_id IS NOT NULL ORDER BY 1`,
+    [region, planDate],
   )) as Array<{ courier_id: string }>;
   const secrets = new Map<string, string>();
   const phoneOf = new Map<string, string>();
@@ -137,8 +139,9 @@ export async function startDeviceDemo(options: {
               'trackingNumber', (SELECT min(p.tracking_number) FROM parcels p WHERE p.order_id = v.order_id))
               ORDER BY v.seq) FROM plan_visits v WHERE v.route_id = r.id AND v.visit_type = 'stop') AS stops
          FROM plan_routes r JOIN plans p ON p.id = r.plan_id
-         WHERE p.region = $1 AND p.status = 'current' AND r.committed AND r.geometry IS NOT NULL`,
-        [region],
+         WHERE p.region = $1 AND p.plan_date = $2::date AND p.status = 'current' AND r.committed
+           AND r.geometry IS NOT NULL`,
+        [region, planDate],
       )) as Array<{
         courier_id: string;
         geometry: { coordinates: Array<[number, number]> };

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Role } from '@rd/auth';
 import { generateMountainCounty, seededRandom, type LonLat } from '@rd/routing';
-import { tomorrowAt } from '@rd/testing/dates';
+import { TOMORROW, tomorrowAt } from '@rd/testing/dates';
 
 /** How the main job talks to its apps (HTTP through the real APIs). */
 export interface MainJobApi {
@@ -183,7 +183,9 @@ export async function runMountainDistrict(
   });
   const report = await call(intakeUrl, 'POST', '/orders/bulk', 'dispatcher', { orders });
   await api.drained();
-  const plan = (await call(plannerUrl, 'GET', `/regions/${region}/plans/current`, 'dispatcher')).json as Json;
+  const plan = (
+    await call(plannerUrl, 'GET', `/regions/${region}/plans/current?day=${TOMORROW}`, 'dispatcher')
+  ).json as Json;
   step(`mountain plan v${plan.version} for ${report.json.accepted} orders: ${JSON.stringify(plan.summary)}`);
   for (const s of plan.sorties as Json[])
     step(

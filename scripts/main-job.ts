@@ -295,6 +295,8 @@ async function main(): Promise<void> {
     const random = seededRandom(args.seed * 7919 + 1);
     // Tomorrow, midnight UTC: order windows must be plausible (never in the past) on the day the job runs.
     const day = Math.floor(Date.now() / 86_400_000 + 1) * 86_400_000;
+    // The service day: a region has one current plan per day, and the plan routes name it.
+    const serviceDay = new Date(day).toISOString().slice(0, 10);
     const at = (h: number) => new Date(day + h * 3600_000).toISOString();
     const villagePoints = regionHubs.filter((h) => h.kind === 'village_service_point');
     const deliveries = Array.from({ length: args.orders }, (_, i) => {
@@ -360,12 +362,27 @@ async function main(): Promise<void> {
     );
 
     // 5. The plan, committed (the gateway and a phone per courier first, so routes go out at commit).
-    const plan = (await call(plannerUrl, 'GET', `/regions/${region}/plans/current`, 'dispatcher'))
-      .json as unknown as PlanJson;
-    devices = await startDeviceDemo({ config, database, dataSource, planningQueue, region, log: step });
-    const commit = (await call(plannerUrl, 'POST', `/regions/${region}/plans/current/commit`, 'dispatcher'))
-      .json;
-    step(`plan v${plan.version}: ${JSON.stringify(plan.summary)}`);
+    const plan = (
+      await call(plannerUrl, 'GET', `/regions/${region}/plans/current?day=${serviceDay}`, 'dispatcher')
+    ).json as unknown as PlanJson;
+    devices = await startDeviceDemo({
+      config,
+      database,
+      dataSource,
+      planningQueue,
+      region,
+      planDate: serviceDay,
+      log: step,
+    });
+    const commit = (
+      await call(
+        plannerUrl,
+        'POST',
+        `/regions/${region}/plans/current/commit?day=${serviceDay}`,
+        'dispatcher',
+      )
+    ).json;
+    step(`plan v${plan.version} for ${serviceDay}: ${JSON.stringify(plan.summary)}`);
     const vp = plan.summary as Record<string, number>;
     step(
       `village points: ${vp.ordersViaVillagePoints ?? 0} deliveries (${vp.parcelsViaVillagePoints ?? 0} parcels) to ${villagePoints.length} village shops in ${vp.villagePointStops ?? 0} stops: ${vp.stopsSavedByVillagePoints ?? 0} door stops saved`,

@@ -248,6 +248,34 @@ describe('service days: one current plan per region and day', () => {
     expect(plansOfA[0].n).toBe(1);
   });
 
+  it('plans only the days whose orders changed: a cancelled or edited order re-plans its day, nothing else does', async () => {
+    const region = 'sd-changes';
+    const { hub } = await newRegion(region);
+    const [a, b] = [await postDeliveries(hub, DAY_A, 4, 'ch-a'), await postDeliveries(hub, DAY_B, 4, 'ch-b')];
+    await planCovering(region, DAY_A, a);
+    await planCovering(region, DAY_B, b);
+    await drained();
+    const trigger = async (jobId: string) => {
+      const job = await planner.queue.queue.add(
+        { reason: 'orders_accepted', region, orderIds: [], requestedAt: new Date().toISOString() },
+        { jobId },
+      );
+      return ((await job.finished()) as Json).days.map((d: Json) => d.planDate);
+    };
+    // Nothing changed since each day's plan: a trigger plans no day.
+    expect(await trigger('ch-none')).toEqual([]);
+    // An order of day B cancelled (as a cancel path would): day B only, and it leaves B's plan.
+    await db.query(`UPDATE orders SET status = 'cancelled', updated_at = now() WHERE id = $1`, [b[0]]);
+    expect(await trigger('ch-cancel')).toEqual([DAY_B]);
+    expect(ordersOf((await planOf(region, DAY_B))!).has(b[0])).toBe(false);
+    // An order of day A edited after its plan: day A only.
+    await db.query(`UPDATE orders SET recipient_landmark = 'red door', updated_at = now() WHERE id = $1`, [
+      a[0],
+    ]);
+    expect(await trigger('ch-edit')).toEqual([DAY_A]);
+    expect(await trigger('ch-none-again')).toEqual([]);
+  });
+
   it('stores a solver plan started before a dispatcher’s lock as a proposal, never over the edit', async () => {
     const region = 'sd-race';
     const { hub } = await newRegion(region);

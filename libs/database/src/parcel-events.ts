@@ -26,6 +26,16 @@ export async function appendParcelEvent(
   event: NewParcelEvent,
   change: { status: ParcelState; currentHubId: string | null; courierId: string | null },
 ): Promise<void> {
+  // A PIN reaches the history only as "checked" (storedProof after checkDeliveryPin): a raw one here is a bug.
+  if (
+    event.proof &&
+    typeof event.proof === 'object' &&
+    'value' in event.proof &&
+    (event.proof as { kind?: unknown }).kind === 'pin'
+  )
+    throw new Error(
+      'a delivery PIN must be checked with checkDeliveryPin and stored with storedProof, never as given',
+    );
   await m.query(
     `INSERT INTO parcel_events (parcel_id, seq, type, from_status, actor_sub, actor_role, hub_id, location,
        occurred_at, proof, reason, note)

@@ -90,7 +90,7 @@ export class PlanningService {
           await this.runs.progress(runId, stage, body);
           await report(stage, body);
         };
-        days.push(await this.planDay(job, jobKey, planDate, planDates.length > 1, progress));
+        days.push(await this.planDay(job, jobKey, planDate, progress));
       }
       const last = days[days.length - 1];
       await this.runs.finish(runId, last?.planId ?? null, {
@@ -133,11 +133,10 @@ export class PlanningService {
     job: PlanningJob,
     jobKey: string,
     planDate: string,
-    severalDays: boolean,
     progress: (stage: string, extra?: Record<string, unknown>) => Promise<void>,
   ): Promise<DayPlanResult> {
-    // One plan per job and day: a job planning several days keys each day's plan apart.
-    const dayKey = severalDays || !job.planDate ? `${jobKey}@${planDate}` : jobKey;
+    // One plan per job and day: a job that picks its days keys each day's plan apart.
+    const dayKey = job.planDate ? jobKey : `${jobKey}@${planDate}`;
     const timings: Record<string, number> = {};
     const stored = await this.repo.planIdForJob(job.region, dayKey);
     if (stored)
