@@ -309,6 +309,40 @@ describe('village service points (PostgreSQL + PostGIS)', () => {
       .send({ trackingNumber: parcel.trackingNumber, code })
       .expect(409);
     expect(locked.body.message).toMatch(/too many wrong codes/);
+
+    // A dispatcher reissues the code: the old one stops working, the new one is sent and works.
+    await http()
+      .post(`/v1/village-points/${pointA.id}/codes`)
+      .set('Authorization', agentA)
+      .send({ trackingNumber: parcel.trackingNumber })
+      .expect(403);
+    await http()
+      .post(`/v1/village-points/${pointA.id}/codes`)
+      .set('Authorization', app.auth('dispatcher'))
+      .send({ trackingNumber: parcel.trackingNumber })
+      .expect(200);
+    const before = sender.sent.length;
+    expect(await app.app.get(NotificationDispatcher).sendDue(sender)).toMatchObject({ sent: 1 });
+    const fresh = sender.sent[before].payload.code as string;
+    expect(sender.sent[before].payload.trackingNumber).toBe(parcel.trackingNumber);
+    if (fresh !== code)
+      await http()
+        .post(`/v1/village-points/${pointA.id}/collections`)
+        .set('Authorization', agentA)
+        .send({ trackingNumber: parcel.trackingNumber, code })
+        .expect(400);
+    await http()
+      .post(`/v1/village-points/${pointA.id}/collections`)
+      .set('Authorization', agentA)
+      .send({ trackingNumber: parcel.trackingNumber, code: fresh })
+      .expect(200);
+  });
+
+  it("keeps a point's agent to their own hub in ordinary scans too", async () => {
+    const created = await order({ lastMile: 'village_point' }).expect(201);
+    const parcel = created.body.parcels[0] as Body;
+    await scan(parcel.id, { type: 'received_at_hub', hubId: hub.id }, operatorOf(pointA.id)).expect(403);
+    await scan(parcel.id, { type: 'received_at_hub', hubId: hub.id }, operatorOf(hub.id)).expect(201);
   });
 
   it('expires an uncollected parcel after the hold, tells the recipient, and sends it back to the county hub', async () => {
