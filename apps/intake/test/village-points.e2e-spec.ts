@@ -113,6 +113,21 @@ describe('village service points (PostgreSQL + PostGIS)', () => {
     expect(named.body).toMatchObject({ lastMile: 'village_point', villagePointId: pointB.id });
     const nearest = await order({ lastMile: 'village_point' }).expect(201);
     expect(nearest.body.villagePointId).toBe(pointA.id);
+    // A pickup starts at the shop nearest the farmer (the agent collects the produce).
+    const pickup = await order({
+      kind: 'pickup',
+      lastMile: 'village_point',
+      sender: { name: 'Farmer Puig', phone: '+376 600 555', location: [1.497, 42.497] },
+      recipient: { name: 'County hub', phone: '+376 800 100', location: [1.521, 42.507] },
+    }).expect(201);
+    expect(pickup.body).toMatchObject({ kind: 'pickup', villagePointId: pointA.id });
+    const expectedPickups = await http()
+      .get(`/v1/village-points/${pointA.id}/expected?date=${tomorrowAt(0).slice(0, 10)}`)
+      .set('Authorization', operatorOf(pointA.id))
+      .expect(200);
+    expect(expectedPickups.body.pickups.map((p: Body) => p.trackingNumber)).toContain(
+      pickup.body.parcels[0].trackingNumber,
+    );
     const door = await order({}).expect(201);
     expect(door.body).toMatchObject({ lastMile: 'door', villagePointId: null });
     const far = await order({
