@@ -200,6 +200,35 @@ describe('a day through a village service point', () => {
     const seqs = atPoint.map((v) => v.seq);
     expect(seqs).toEqual(seqs.map((_, i) => seqs[0] + i));
 
+    // A dispatcher moves one of the shop's orders first on the route: the whole shop stop moves with it.
+    // (First every debounced planning job of the intake's order triggers has run.)
+    await waitFor('the planning queue to settle', async () => {
+      const c = await planner.queue.queue.getJobCounts();
+      return c.waiting + c.active + c.delayed === 0;
+    });
+    const settled = (await pl.get(`/regions/${REGION}/plans/current`, planner.auth('dispatcher')).expect(200))
+      .body as Json;
+    expect(settled.summary).toMatchObject({ villagePointStops: 1, stopsSavedByVillagePoints: 3 });
+    const moved = await pl
+      .post(`/regions/${REGION}/plans/current/moves`, planner.auth('dispatcher'), {
+        baseVersion: settled.version,
+        orderId: viaPoint[2].id,
+        toVehicleId: vehicle.id,
+        position: 0,
+      })
+      .expect(201);
+    const edited = (await pl.get(`/regions/${REGION}/plans/current`, planner.auth('dispatcher')).expect(200))
+      .body as Json;
+    expect(edited.version).toBe(moved.body.version);
+    const firstStops = (edited.routes[0].visits as Json[]).filter((v) => v.type === 'stop').slice(0, 4);
+    expect(firstStops.every((v) => v.villagePoint?.id === point.id)).toBe(true);
+    expect(new Set(firstStops.map((v) => v.startAt)).size).toBe(1);
+    expect(edited.summary).toMatchObject({
+      villagePointStops: 1,
+      stopsSavedByVillagePoints: 3,
+      unassigned: 0,
+    });
+
     // The hub loads every parcel; the commit hands them to the courier, who drives out.
     const parcels = (
       await sql.query(

@@ -113,6 +113,21 @@ describe('village service points (PostgreSQL + PostGIS)', () => {
     expect(named.body).toMatchObject({ lastMile: 'village_point', villagePointId: pointB.id });
     const nearest = await order({ lastMile: 'village_point' }).expect(201);
     expect(nearest.body.villagePointId).toBe(pointA.id);
+    // A pickup starts at the shop nearest the farmer (the agent collects the produce).
+    const pickup = await order({
+      kind: 'pickup',
+      lastMile: 'village_point',
+      sender: { name: 'Farmer Puig', phone: '+376 600 555', location: [1.497, 42.497] },
+      recipient: { name: 'County hub', phone: '+376 800 100', location: [1.521, 42.507] },
+    }).expect(201);
+    expect(pickup.body).toMatchObject({ kind: 'pickup', villagePointId: pointA.id });
+    const expectedPickups = await http()
+      .get(`/v1/village-points/${pointA.id}/expected?date=${tomorrowAt(0).slice(0, 10)}`)
+      .set('Authorization', operatorOf(pointA.id))
+      .expect(200);
+    expect(expectedPickups.body.pickups.map((p: Body) => p.trackingNumber)).toContain(
+      pickup.body.parcels[0].trackingNumber,
+    );
     const door = await order({}).expect(201);
     expect(door.body).toMatchObject({ lastMile: 'door', villagePointId: null });
     const far = await order({
@@ -309,6 +324,40 @@ describe('village service points (PostgreSQL + PostGIS)', () => {
       .send({ trackingNumber: parcel.trackingNumber, code })
       .expect(409);
     expect(locked.body.message).toMatch(/too many wrong codes/);
+
+    // A dispatcher reissues the code: the old one stops working, the new one is sent and works.
+    await http()
+      .post(`/v1/village-points/${pointA.id}/codes`)
+      .set('Authorization', agentA)
+      .send({ trackingNumber: parcel.trackingNumber })
+      .expect(403);
+    await http()
+      .post(`/v1/village-points/${pointA.id}/codes`)
+      .set('Authorization', app.auth('dispatcher'))
+      .send({ trackingNumber: parcel.trackingNumber })
+      .expect(200);
+    const before = sender.sent.length;
+    expect(await app.app.get(NotificationDispatcher).sendDue(sender)).toMatchObject({ sent: 1 });
+    const fresh = sender.sent[before].payload.code as string;
+    expect(sender.sent[before].payload.trackingNumber).toBe(parcel.trackingNumber);
+    if (fresh !== code)
+      await http()
+        .post(`/v1/village-points/${pointA.id}/collections`)
+        .set('Authorization', agentA)
+        .send({ trackingNumber: parcel.trackingNumber, code })
+        .expect(400);
+    await http()
+      .post(`/v1/village-points/${pointA.id}/collections`)
+      .set('Authorization', agentA)
+      .send({ trackingNumber: parcel.trackingNumber, code: fresh })
+      .expect(200);
+  });
+
+  it("keeps a point's agent to their own hub in ordinary scans too", async () => {
+    const created = await order({ lastMile: 'village_point' }).expect(201);
+    const parcel = created.body.parcels[0] as Body;
+    await scan(parcel.id, { type: 'received_at_hub', hubId: hub.id }, operatorOf(pointA.id)).expect(403);
+    await scan(parcel.id, { type: 'received_at_hub', hubId: hub.id }, operatorOf(hub.id)).expect(201);
   });
 
   it('expires an uncollected parcel after the hold, tells the recipient, and sends it back to the county hub', async () => {

@@ -16,11 +16,20 @@ export interface NewNotification {
 export class NotificationOutboxRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Queues a notification inside the caller's transaction; one per parcel and kind. */
-  async enqueue(m: EntityManager, n: NewNotification): Promise<void> {
+  /**
+   * Queues a notification inside the caller's transaction; one per parcel and kind. `resend` replaces
+   * an earlier one of the kind (a reissued code) and sends it again.
+   */
+  async enqueue(m: EntityManager, n: NewNotification, options: { resend?: boolean } = {}): Promise<void> {
     await m.query(
       `INSERT INTO notification_outbox (kind, recipient_phone, parcel_id, payload)
-       VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (parcel_id, kind) DO NOTHING`,
+       VALUES ($1, $2, $3, $4::jsonb)
+       ON CONFLICT (parcel_id, kind) DO ${
+         options.resend
+           ? `UPDATE SET payload = EXCLUDED.payload, recipient_phone = EXCLUDED.recipient_phone,
+                status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL, sent_at = NULL`
+           : 'NOTHING'
+       }`,
       [n.kind, n.recipientPhone, n.parcelId, JSON.stringify(n.payload)],
     );
   }

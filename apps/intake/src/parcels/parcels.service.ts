@@ -62,6 +62,14 @@ export class ParcelsService {
         `'${input.type}' is recorded through /v1/village-points/{pointId}/… (arrivals, collections, returns)`,
       );
     }
+    if (
+      principal.role === 'hub_operator' &&
+      principal.hubId &&
+      input.hubId &&
+      input.hubId !== principal.hubId
+    ) {
+      throw new DomainError(DomainErrorCode.Forbidden, 'a hub operator records scans only at their own hub');
+    }
     const allowed = SCANS_BY_ROLE[principal.role];
     if (allowed !== 'all' && !allowed.includes(input.type)) {
       throw new DomainError(

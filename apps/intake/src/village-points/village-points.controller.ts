@@ -70,6 +70,22 @@ export class VillagePointsController {
     return this.points.handOver(pointId, body, p);
   }
 
+  @Post('codes')
+  @HttpCode(200)
+  @Roles('dispatcher')
+  @ApiOperation({
+    summary:
+      'Reissue the collection code of a waiting parcel (lost, or locked by wrong codes) and send it again.',
+  })
+  @ApiBody({ schema: jsonSchema(villagePointScanSchema) })
+  reissue(
+    @Param('pointId', new UuidPipe()) pointId: string,
+    @Body(new ZodPipe(villagePointScanSchema, 'the request')) body: VillagePointScan,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    return this.points.reissueCode(pointId, body.trackingNumber, p);
+  }
+
   @Get('uncollected')
   @Roles('hub_operator', 'dispatcher')
   @ApiOperation({

@@ -148,6 +148,46 @@ export class VillagePointsService {
   }
 
   /**
+   * A new code for a waiting parcel (the recipient lost it, or wrong codes locked it): the old code
+   * stops working, attempts start again, and the recipient is sent the new one.
+   */
+  async reissueCode(pointId: string, trackingNumber: string, principal: Principal) {
+    const point = await this.pointFor(pointId, principal);
+    return this.repo.transaction(async (m) => {
+      const parcel = await this.lockBoundHere(m, trackingNumber, point);
+      if (parcel.status !== 'arrived_at_village_point')
+        throw new DomainError(
+          DomainErrorCode.IllegalTransition,
+          `parcel ${parcel.trackingNumber} is '${parcel.status}', not waiting at the point`,
+          [{ field: 'trackingNumber', reason: 'not waiting at the point' }],
+          { currentState: parcel.status },
+        );
+      const old = await this.repo.lockCode(m, parcel.id);
+      const code = newCollectionCode();
+      const arrivedAt = old?.arrivedAt ?? new Date().toISOString();
+      await this.repo.storeCode(m, parcel.id, point.id, hashCollectionCode(parcel.id, code), arrivedAt);
+      const collectBy = new Date(Date.parse(arrivedAt) + this.holdMs()).toISOString();
+      await this.outbox.enqueue(
+        m,
+        {
+          kind: 'collection_ready',
+          recipientPhone: parcel.recipientPhone,
+          parcelId: parcel.id,
+          payload: {
+            trackingNumber: parcel.trackingNumber,
+            pointName: point.name,
+            village: point.village,
+            code,
+            collectBy,
+          },
+        },
+        { resend: true },
+      );
+      return { trackingNumber: parcel.trackingNumber, collectBy, recipientNotified: 'queued' as const };
+    });
+  }
+
+  /**
    * Sends an uncollected parcel back towards the county hub: it expires now (if it had not yet) and,
    * when a courier takes it at once, is handed to them.
    */

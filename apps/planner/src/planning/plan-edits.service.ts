@@ -7,6 +7,15 @@ import { routesOf, summarise } from './plan-output';
 import { PlanningRepository, stalePlanError } from './planning.repository';
 import { retimeRoute, type SequenceItem } from './retime-route';
 import { RoadPlacement } from './road-placement';
+import {
+  aggregateVillageStops,
+  expandVillageRoutes,
+  expandVillageUnassigned,
+  villageSummary,
+  withMemberOrders,
+  withVillageStops,
+} from './village-stops';
+import { VillageStopsRepository } from './village-stops.repository';
 
 /** A dispatcher's hand changes to the current plan, each checked and stored as a new version. */
 @Injectable()
@@ -15,6 +24,7 @@ export class PlanEditsService {
     private readonly maps: MapStore,
     private readonly repo: PlanningRepository,
     private readonly placement: RoadPlacement,
+    private readonly villageStops: VillageStopsRepository,
   ) {}
 
   /**
@@ -45,31 +55,46 @@ export class PlanEditsService {
       );
     }
     const { router } = await this.maps.routerFor(region);
-    const data = await this.repo.load(region, current.planDate);
+    const loaded = await this.repo.load(region, current.planDate);
+    // A village point's orders are one stop here too: moving one of them moves the whole stop.
+    const village = await this.villageStops.load(
+      region,
+      loaded.orders.map((o) => o.id),
+    );
+    const { data, groups } = aggregateVillageStops(loaded, village.pointOfOrder, village.points);
+    const stopOf = new Map(
+      [...groups.values()].flatMap((g) => g.members.map((o) => [o.id, g.stopId] as const)),
+    );
+    const movedStop = stopOf.get(move.orderId) ?? move.orderId;
     if (!data.vehicles.some((v) => v.id === move.toVehicleId)) {
       throw DomainError.validation([
         { field: 'toVehicleId', reason: 'not an active vehicle of this region' },
       ]);
     }
     const placed = await this.placement.place(router, data);
-    if (!placed.locations.order.has(move.orderId)) {
+    if (!placed.locations.order.has(movedStop)) {
       throw new DomainError(DomainErrorCode.Conflict, 'this order is not reachable by road', [
         { field: 'orderId', reason: 'not reachable by road' },
       ]);
     }
     const matrices = await this.placement.matrices(router, placed.snaps);
-    const problem = buildProblem(data, placed.roadOrders, placed.locations, matrices);
+    const problem = withVillageStops(
+      buildProblem(data, placed.roadOrders, placed.locations, matrices),
+      groups,
+    );
 
     const routes = await this.repo.currentRoutes(region, planDate);
     const sequences = new Map<string, { items: SequenceItem[]; departS: number }>();
     for (const r of routes) {
-      const items: SequenceItem[] = r.visits.flatMap((v): SequenceItem[] =>
-        v.visitType === 'stop' && v.orderId !== move.orderId
-          ? [{ type: 'stop', stopId: v.orderId! }]
-          : v.visitType === 'reload'
-            ? [{ type: 'reload' }]
-            : [],
-      );
+      const seen = new Set<string>();
+      const items: SequenceItem[] = r.visits.flatMap((v): SequenceItem[] => {
+        if (v.visitType === 'reload') return [{ type: 'reload' }];
+        if (v.visitType !== 'stop') return [];
+        const stopId = stopOf.get(v.orderId!) ?? v.orderId!;
+        if (stopId === movedStop || seen.has(stopId)) return [];
+        seen.add(stopId);
+        return [{ type: 'stop', stopId }];
+      });
       sequences.set(r.vehicleId, { items, departS: (r.visits[0].departureMs - data.dayStartMs) / 1000 });
     }
     const vehicle = problem.vehicles.find((v) => v.id === move.toVehicleId)!;
@@ -83,7 +108,7 @@ export class PlanEditsService {
         break;
       }
     }
-    target.items.splice(at, 0, { type: 'stop', stopId: move.orderId });
+    target.items.splice(at, 0, { type: 'stop', stopId: movedStop });
     sequences.set(move.toVehicleId, target);
 
     const solutionRoutes = [...sequences]
@@ -123,14 +148,17 @@ export class PlanEditsService {
       );
     }
     const stored = await routesOf(router, data, problem, solution, placed);
-    const unassigned = [
-      ...placed.offRoad,
-      ...solution.unassigned.map((u) => ({
-        orderId: u.stopId,
-        reason: current.unassigned.get(u.stopId)?.reason ?? 'not_planned_yet',
-        detail: null,
-      })),
-    ];
+    const unassigned = expandVillageUnassigned(
+      [
+        ...placed.offRoad,
+        ...solution.unassigned.map((u) => ({
+          orderId: u.stopId,
+          reason: current.unassigned.get(u.stopId)?.reason ?? 'not_planned_yet',
+          detail: null,
+        })),
+      ],
+      groups,
+    );
     const plan = await this.repo.storePlan({
       region,
       jobKey: null,
@@ -139,11 +167,15 @@ export class PlanEditsService {
       planDate: current.planDate,
       createdBy,
       stats: { move, checker: { distanceM: check.distanceM, durationS: check.durationS } },
-      summary: summarise(data, stored, unassigned, {
-        ...solution,
-        stats: { ...solution.stats, cost: check.routingCost },
-      }),
-      routes: stored,
+      summary: {
+        ...summarise(withMemberOrders(data, groups), stored, unassigned, {
+          ...solution,
+          stats: { ...solution.stats, cost: check.routingCost },
+        }),
+        ...villageSummary(stored, groups),
+        orders: loaded.orders.length,
+      },
+      routes: expandVillageRoutes(stored, groups),
       unassigned,
     });
     return { planId: plan.id, version: plan.version, planDate };
