@@ -8,6 +8,7 @@ import { ForeignKeyIndexes1732700000000 } from './1732700000000-foreign-key-inde
 import { OrderCommitments1732710000000 } from './1732710000000-order-commitments';
 import { VehicleDimensions1732800000000 } from './1732800000000-vehicle-dimensions';
 import { AirspaceRevisions1733000000000 } from './1733000000000-airspace-revisions';
+import { TelemetryWithoutSpatialIndex1733000000001 } from './1733000000001-telemetry-without-spatial-index';
 
 /** Every migration in order; the data source and the test template database run these. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   VehicleDimensions1732800000000,
   FlightForeignKeyIndexes1732900000000,
   AirspaceRevisions1733000000000,
+  TelemetryWithoutSpatialIndex1733000000001,
 ];
