@@ -13,6 +13,7 @@ import {
 import mqtt from 'mqtt';
 import type { DataSource } from 'typeorm';
 import { AlertMonitor } from '../apps/gateway/src/alerts/alert-monitor.service';
+import { StoredAirspaceCheck } from '../apps/gateway/src/alerts/stored-airspace-check';
 import { createGatewayApp } from '../apps/gateway/src/create-gateway-app';
 import { DevicesRepository } from '../apps/gateway/src/devices/devices.repository';
 import { DevicesService } from '../apps/gateway/src/devices/devices.service';
@@ -29,7 +30,8 @@ type Log = (message: string) => void;
  * The gateway half of the main job: the gateway (with the embedded aedes broker when MQTT_URL is unset),
  * a phone provisioned for every courier of the region's current plan before it is committed, then a
  * simulated morning: phones acknowledge their routes and drive them (dead zone, loss, duplicates,
- * reordering); what the gateway stored and which alerts fired is printed.
+ * reordering); what the gateway stored and which alerts fired is printed. Later the mountain district's
+ * accepted mission flies through the same gateway (`flyMission`).
  */
 export async function startDeviceDemo(options: {
   config: AppConfig;
@@ -219,6 +221,115 @@ export async function startDeviceDemo(options: {
       );
       if (once && stored !== report.distinct.size)
         throw new Error(`the gateway stored ${stored} of ${report.distinct.size} distinct device messages`);
+    },
+    /**
+     * The drone of an accepted mission: provisioned, it takes the mission from the outbox and
+     * acknowledges it, reports its launch, flies the planned path (device time ending now), reports the
+     * delivery and landing; printed: fixes stored, the mission's state, airspace alerts.
+     */
+    async flyMission(missionId: string): Promise<void> {
+      const root = config.MQTT_TOPIC_ROOT;
+      const [mission] = (await dataSource.query(
+        `SELECT m.drone_id, d.serial_number, ST_AsGeoJSON(m.path)::json AS path, d.cruise_speed_mps
+         FROM missions m JOIN drones d ON d.id = m.drone_id WHERE m.id = $1`,
+        [missionId],
+      )) as Array<{
+        drone_id: string;
+        serial_number: string;
+        path: { coordinates: Array<[number, number]> };
+        cruise_speed_mps: number;
+      }>;
+      const deviceId = mission.serial_number;
+      const { secret } = await gateway
+        .get(DevicesService)
+        .provision({ deviceId, kind: 'drone', droneId: mission.drone_id });
+      const client = await mqtt.connectAsync(broker.url, { username: deviceId, password: secret });
+      let seq = 0;
+      const send = (body: Parameters<typeof encodeDeviceMessage>[0]['body'], channel: 'acks' | 'events') =>
+        client.publishAsync(
+          deviceTopic(root, 'drone', deviceId, channel),
+          encodeDeviceMessage({ deviceId, seq: ++seq, timestampMs: Date.now(), body }, 'protobuf'),
+          { qos: 1 },
+        );
+      client.on('message', (_topic, payload) => {
+        const downlink = decodeDownlink(payload);
+        void send(
+          { kind: 'ack', ackedSeq: 0, accepted: true, reason: null, outboxId: downlink.outboxId },
+          'acks',
+        );
+      });
+      await client.subscribeAsync(deviceTopic(root, 'drone', deviceId, 'missions'), { qos: 1 });
+      const missionAcked = await waitFor(async () => {
+        const [row] = (await dataSource.query(
+          `SELECT count(*)::int AS n FROM device_outbox WHERE device_id = $1 AND channel = 'missions' AND status = 'acked'`,
+          [deviceId],
+        )) as Array<{ n: number }>;
+        return row.n > 0 ? row.n : null;
+      }, 60_000);
+      const progress = (stage: 'launched' | 'delivered' | 'landed') =>
+        send({ kind: 'mission_progress', missionId, stage, waypointIndex: 0 }, 'events');
+      await progress('launched');
+      const path = mission.path.coordinates;
+      const speedMps = mission.cruise_speed_mps || 15;
+      let lengthM = 0;
+      for (let i = 1; i < path.length; i++)
+        lengthM += Math.hypot(
+          (path[i][0] - path[i - 1][0]) * 111_320 * Math.cos((path[i][1] * Math.PI) / 180),
+          (path[i][1] - path[i - 1][1]) * 110_574,
+        );
+      const startMs = Date.now() - Math.ceil(lengthM / speedMps + 120) * 1000;
+      const simulator = new DeviceSimulator(
+        [
+          {
+            deviceId,
+            kind: 'drone',
+            path,
+            speedMps,
+            firstSeq: seq + 1,
+            battery: { startLevel: 0.95, drainPerS: 0.0003, returnHomeLevel: 0.2 },
+          },
+        ],
+        startMs,
+        { loss: 0, duplicate: 0.05, reorder: 0.05 },
+        9,
+      );
+      const report = await publishSimulation(
+        simulator,
+        { url: broker.url, root, secrets: new Map([[deviceId, secret]]) },
+        [deviceId],
+        {
+          startMs,
+          endMs: Date.now() - 1000,
+          stepMs: 10_000,
+          realStepMs: 0,
+        },
+      );
+      seq = Math.max(...[...report.distinct].map((k) => Number(k.split('/').pop())));
+      await progress('delivered');
+      await progress('landed');
+      await client.endAsync();
+      const status = await waitFor(async () => {
+        const [row] = (await dataSource.query(`SELECT status FROM missions WHERE id = $1`, [
+          missionId,
+        ])) as Array<{
+          status: string;
+        }>;
+        return row.status === 'returned' ? row.status : null;
+      }, 60_000);
+      const [fixes] = (await dataSource.query(
+        `SELECT count(*)::int AS n FROM telemetry_positions WHERE device_id = $1`,
+        [deviceId],
+      )) as Array<{ n: number }>;
+      const airspace = gateway.get(StoredAirspaceCheck).stats;
+      const alerts = (await dataSource.query(
+        `SELECT kind, count(*)::int AS n FROM alerts WHERE device_id = $1 GROUP BY 1 ORDER BY 1`,
+        [deviceId],
+      )) as Array<{ kind: string; n: number }>;
+      log(
+        `drone ${deviceId}: mission ${missionAcked ? 'received and acknowledged' : 'NOT acknowledged'}, flew ${(lengthM / 1000).toFixed(1)} km: ${fixes.n} of ${report.distinct.size} fixes stored; mission ${status ?? 'not returned'}; airspace checks on ${airspace.judged} fixes (airspace built ${airspace.builds}×); alerts ${alerts.map((a) => `${a.kind} ${a.n}`).join(', ') || 'none'}`,
+      );
+      if (fixes.n !== report.distinct.size || !status || !missionAcked)
+        throw new Error(`the drone's flight was not stored and applied in full`);
     },
     async close(): Promise<void> {
       await gateway.close();

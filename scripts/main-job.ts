@@ -423,6 +423,8 @@ async function main(): Promise<void> {
       },
       { runId, seed: args.seed, outDir: dirname(out) },
     );
+    // 8. The accepted mission goes to its drone, which flies it: progress and airspace checks on every fix.
+    await devices.flyMission(mountain.acceptedMissionId);
     const mountainOut = join(dirname(out), 'mountain-plan.geojson');
     writeFileSync(
       mountainOut,

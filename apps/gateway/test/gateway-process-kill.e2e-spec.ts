@@ -139,37 +139,42 @@ describe('gateway process killed mid-stream and restarted', () => {
       11,
     );
 
-    const first = await startGatewayProcess(entry, env);
-    children.push(first.child);
-    let publishingDone = false;
-    const publishing = publishSimulation(
-      simulator,
-      { url: brokerUrl, root, shared: { connections: 3 } },
-      devices.map((d) => d.deviceId),
-      // 400 steps of 12 devices, paced so the stream outlasts the kill and the restart.
-      { startMs: simStartMs, endMs: simStartMs + 400 * 5_000, stepMs: 5_000, realStepMs: 25 },
-    ).finally(() => {
-      publishingDone = true;
-    });
+    const stepMs = 5_000;
+    const target = { url: brokerUrl, root, shared: { connections: 3 } };
+    const ids = devices.map((d) => d.deviceId);
+    // Three stretches of one stream: while the first gateway runs (killed part-way), while no gateway
+    // runs, and after the restart. Paced so that the kill lands while messages are in flight.
+    const publish = (fromStep: number, toStep: number, realStepMs: number) =>
+      publishSimulation(simulator, target, ids, {
+        startMs: simStartMs + fromStep * stepMs,
+        endMs: simStartMs + toStep * stepMs,
+        stepMs,
+        realStepMs,
+      });
     const stored = async () =>
       Number((await sql.query(`SELECT count(*)::int AS n FROM telemetry_positions`)).rows[0].n);
 
-    await waitFor('a first part stored', stored, (n) => n >= 600);
-    await killed(first.child);
-    expect(publishingDone).toBe(false); // killed mid-stream
-    const storedAtKill = await stored();
-
+    const first = await startGatewayProcess(entry, env);
+    children.push(first.child);
+    const whileUp = publish(0, 99, 25);
+    await waitFor('a first part stored', stored, (n) => n >= 300);
+    await killed(first.child); // SIGKILL: held acknowledgements and the batch being written die with it
+    const before = await whileUp;
+    const whileDown = await publish(100, 159, 0);
     const second = await startGatewayProcess(entry, env);
     children.push(second.child);
-    const report = await publishing;
-    expect(report.published).toBeGreaterThan(report.distinct.size); // duplicates went out too
-    const n = await waitFor('all stored', stored, (v) => v >= report.distinct.size);
-    expect(storedAtKill).toBeLessThan(report.distinct.size);
-    expect(n).toBe(report.distinct.size);
+    const afterRestart = await publish(160, 220, 0);
+
+    const distinctSent = new Set([...before.distinct, ...whileDown.distinct, ...afterRestart.distinct]);
+    const published = before.published + whileDown.published + afterRestart.published;
+    expect(whileDown.distinct.size).toBeGreaterThan(500); // published while no gateway ran
+    expect(published).toBeGreaterThan(distinctSent.size); // duplicates went out too
+    const n = await waitFor('all stored', stored, (v) => v >= distinctSent.size);
+    expect(n).toBe(distinctSent.size);
     const distinct = await sql.query(
       `SELECT count(DISTINCT (device_id, seq))::int AS n, count(*)::int AS rows FROM telemetry_positions`,
     );
-    expect(distinct.rows[0]).toEqual({ n: report.distinct.size, rows: report.distinct.size });
+    expect(distinct.rows[0]).toEqual({ n: distinctSent.size, rows: distinctSent.size });
     // What each device published is what is stored: no gap, no extra.
     const perDevice = await sql.query(
       `SELECT device_id, min(seq)::int AS lo, max(seq)::int AS hi, count(*)::int AS n FROM telemetry_positions

@@ -31,10 +31,11 @@ interface BuiltAirspace {
 export class StoredAirspaceCheck implements AirspaceCheck {
   private readonly logger = new Logger(StoredAirspaceCheck.name);
   private readonly built = new Map<string, BuiltAirspace>();
+  private readonly building = new Map<string, Promise<BuiltAirspace>>();
   private revisions = new Map<string, number>();
   private revisionsReadAtMs = -Infinity;
   private readonly flights: LruCache<string, { flight: DroneFlight; readAtMs: number }>;
-  readonly stats = { builds: 0, revisionReads: 0, flightReads: 0 };
+  readonly stats = { judged: 0, builds: 0, revisionReads: 0, flightReads: 0 };
 
   constructor(
     private readonly repository: AirspaceRepository,
@@ -61,6 +62,7 @@ export class StoredAirspaceCheck implements AirspaceCheck {
         continue;
       }
       const airspace = await this.airspaceOf(flight.region);
+      this.stats.judged++;
       verdicts.push({ fix, judged: true, violations: this.judge(airspace, flight, fix) });
     }
     return verdicts;
@@ -131,6 +133,16 @@ export class StoredAirspaceCheck implements AirspaceCheck {
     const revision = this.revisions.get(region) ?? 0;
     const cached = this.built.get(region);
     if (cached && cached.revision === revision) return cached.airspace;
+    // Batches are judged concurrently: they share one build of a region's new revision.
+    let building = this.building.get(region);
+    if (!building) {
+      building = this.build(region, revision).finally(() => this.building.delete(region));
+      this.building.set(region, building);
+    }
+    return (await building).airspace;
+  }
+
+  private async build(region: string, revision: number): Promise<BuiltAirspace> {
     const loaded =
       revision === 0 ? { revision: 0, zones: [], corridors: [] } : await this.repository.load(region);
     // The zones themselves (no safety buffer): the alert says the drone is inside, not near.
@@ -144,8 +156,9 @@ export class StoredAirspaceCheck implements AirspaceCheck {
     }
     this.stats.builds++;
     // Keyed by the revision the snapshot was read at: a change in between rebuilds next time.
-    this.built.set(region, { revision: loaded.revision, airspace });
-    if (loaded.revision !== revision) this.revisions.set(region, loaded.revision);
-    return airspace;
+    const built = { revision: loaded.revision, airspace };
+    this.built.set(region, built);
+    if (loaded.revision > (this.revisions.get(region) ?? 0)) this.revisions.set(region, loaded.revision);
+    return built;
   }
 }

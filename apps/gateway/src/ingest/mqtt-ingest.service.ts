@@ -118,6 +118,8 @@ export class MqttIngestService implements OnModuleInit, OnModuleDestroy {
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
       manualConnect: true,
+      // mqtt.js calls its debug logger several times per packet; that cost is only worth paying when tracing.
+      ...(this.config.LOG_LEVEL === 'verbose' ? {} : { log: () => undefined }),
     };
     const client = mqtt.connect(this.broker.url, options);
     if (this.config.GATEWAY_ACK_MODE === 'deferred') {

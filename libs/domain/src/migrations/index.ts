@@ -8,6 +8,7 @@ import { OrderCommitments1732710000000 } from './1732710000000-order-commitments
 import { VehicleDimensions1732800000000 } from './1732800000000-vehicle-dimensions';
 import { FlightForeignKeyIndexes1732900000000 } from './1732900000000-flight-foreign-key-indexes';
 import { AirspaceRevisions1733000000000 } from './1733000000000-airspace-revisions';
+import { TelemetryWithoutSpatialIndex1733000000001 } from './1733000000001-telemetry-without-spatial-index';
 import { ServiceDays1733100000000 } from './1733100000000-service-days';
 import { DeliveryPins1733100000001 } from './1733100000001-delivery-pins';
 import { VillagePoints1733500000000 } from './1733500000000-village-points';
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   VehicleDimensions1732800000000,
   FlightForeignKeyIndexes1732900000000,
   AirspaceRevisions1733000000000,
+  TelemetryWithoutSpatialIndex1733000000001,
   ServiceDays1733100000000,
   DeliveryPins1733100000001,
   VillagePoints1733500000000,
