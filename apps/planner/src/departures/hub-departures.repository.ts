@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { isoTime, type SqlRow } from '@rd/database';
+import type { DataSource } from 'typeorm';
+
+export interface HubRecord {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  region: string;
+}
+
+export interface DepartingParcel {
+  id: string;
+  trackingNumber: string;
+  status: string;
+  /** The hub the parcel sits at now (null once it is with a courier or on its way). */
+  currentHubId: string | null;
+}
+
+export interface DepartingStop {
+  seq: number;
+  type: 'stop' | 'reload';
+  orderId: string | null;
+  orderKind: string | null;
+  village: string | null;
+  plannedAt: string;
+  parcels: DepartingParcel[];
+}
+
+export interface DepartingRoute {
+  routeId: string;
+  vehicleId: string;
+  vehicleCode: string;
+  vehicleKind: string;
+  courier: { id: string; name: string } | null;
+  departureAt: string;
+  returnAt: string;
+  distanceM: number;
+  stops: DepartingStop[];
+}
+
+@Injectable()
+export class HubDeparturesRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async hub(hubId: string): Promise<HubRecord | null> {
+    const rows: SqlRow[] = await this.db.query(`SELECT id, code, name, kind, region FROM hubs WHERE id = $1`, [
+      hubId,
+    ]);
+    return rows.length ? (rows[0] as unknown as HubRecord) : null;
+  }
+
+  /** The newest committed plan of a region: what couriers drive now. */
+  async latestCommittedPlan(region: string): Promise<{ id: string; version: number } | null> {
+    const rows: SqlRow[] = await this.db.query(
+      `SELECT id, version FROM plans WHERE region = $1 AND committed_at IS NOT NULL ORDER BY version DESC LIMIT 1`,
+      [region],
+    );
+    return rows.length ? { id: rows[0].id as string, version: rows[0].version as number } : null;
+  }
+
+  /**
+   * The committed routes of a plan that start at the hub (their start visit, or their vehicle's home
+   * hub when the start names none), with each stop's parcels in stop order.
+   */
+  async committedRoutesFrom(planId: string, hubId: string): Promise<DepartingRoute[]> {
+    const routes: SqlRow[] = await this.db.query(
+      `SELECT r.id, r.vehicle_id, ve.code AS vehicle_code, ve.kind AS vehicle_kind, r.courier_id, c.name AS courier_name,
+         r.start_at, r.end_at, r.distance_m
+       FROM plan_routes r JOIN vehicles ve ON ve.id = r.vehicle_id LEFT JOIN couriers c ON c.id = r.courier_id
+       LEFT JOIN plan_visits s ON s.route_id = r.id AND s.visit_type = 'start'
+       WHERE r.plan_id = $1 AND r.committed AND coalesce(s.hub_id, ve.home_hub_id) = $2
+       ORDER BY r.start_at, ve.code`,
+      [planId, hubId],
+    );
+    if (!routes.length) return [];
+    const stops: SqlRow[] = await this.db.query(
+      `SELECT v.route_id, v.seq, v.visit_type, v.order_id, o.kind AS order_kind, o.village, v.arrival_at,
+         coalesce(jsonb_agg(jsonb_build_object('id', p.id, 'trackingNumber', p.tracking_number, 'status', p.status,
+           'currentHubId', p.current_hub_id) ORDER BY p.tracking_number) FILTER (WHERE p.id IS NOT NULL), '[]'::jsonb) AS parcels
+       FROM plan_visits v LEFT JOIN orders o ON o.id = v.order_id LEFT JOIN parcels p ON p.order_id = v.order_id
+       WHERE v.route_id = ANY($1::uuid[]) AND v.visit_type IN ('stop', 'reload')
+       GROUP BY v.id, o.id ORDER BY v.route_id, v.seq`,
+      [routes.map((r) => r.id)],
+    );
+    const byRoute = new Map<string, DepartingStop[]>();
+    for (const s of stops) {
+      const list = byRoute.get(s.route_id as string) ?? [];
+      list.push({
+        seq: s.seq as number,
+        type: s.visit_type as DepartingStop['type'],
+        orderId: (s.order_id as string | null) ?? null,
+        orderKind: (s.order_kind as string | null) ?? null,
+        village: (s.village as string | null) ?? null,
+        plannedAt: isoTime(s.arrival_at),
+        parcels: s.parcels as DepartingParcel[],
+      });
+      byRoute.set(s.route_id as string, list);
+    }
+    return routes.map((r) => ({
+      routeId: r.id as string,
+      vehicleId: r.vehicle_id as string,
+      vehicleCode: r.vehicle_code as string,
+      vehicleKind: r.vehicle_kind as string,
+      courier: r.courier_id ? { id: r.courier_id as string, name: r.courier_name as string } : null,
+      departureAt: isoTime(r.start_at),
+      returnAt: isoTime(r.end_at),
+      distanceM: r.distance_m as number,
+      stops: byRoute.get(r.id as string) ?? [],
+    }));
+  }
+}
