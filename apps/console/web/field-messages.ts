@@ -26,7 +26,8 @@ const en = {
   release: 'release',
   ceiling: '120 m legal ceiling (above ground)',
   groundEstimate: 'ground (straight line between port and spot elevations)',
-  terrainUnknown: 'Terrain: unknown (no elevation recorded for the port or the spot); heights are above take-off.',
+  terrainUnknown:
+    'Terrain: unknown (no elevation recorded for the port or the spot); heights are above take-off.',
   checklist: 'Pre-flight checklist',
   check_battery: 'Battery charged and seated',
   check_payloadSecured: 'Payload secured',
@@ -159,4 +160,9 @@ const MESSAGES = { en, 'zh-CN': zh } as const;
 
 export function tf(key: FieldMessageKey, params: Record<string, string | number> = {}): string {
   return MESSAGES[locale()][key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
+}
+
+/** The text for a key built from data (a state, a kind), or the raw value when there is none. */
+export function tfOr(key: string, fallback: string): string {
+  return key in en ? tf(key as FieldMessageKey) : fallback;
 }

@@ -46,9 +46,10 @@ export class HubDeparturesRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async hub(hubId: string): Promise<HubRecord | null> {
-    const rows: SqlRow[] = await this.db.query(`SELECT id, code, name, kind, region FROM hubs WHERE id = $1`, [
-      hubId,
-    ]);
+    const rows: SqlRow[] = await this.db.query(
+      `SELECT id, code, name, kind, region FROM hubs WHERE id = $1`,
+      [hubId],
+    );
     return rows.length ? (rows[0] as unknown as HubRecord) : null;
   }
 

@@ -1,5 +1,12 @@
+/** Checked against the planner's own .plan export (libs/flight): the chart reads what the drone will fly. */
 import { exportQgcPlan, type LoweringMethod, type QgcMissionInput } from '@rd/flight';
-import { flightProfile, groundEstimate, haversineM, type LonLat, type PlanFileLike } from './altitude-profile';
+import {
+  flightProfile,
+  groundEstimate,
+  haversineM,
+  type LonLat,
+  type PlanFileLike,
+} from '../web/pilot/altitude-profile';
 
 const home: LonLat = [1.5, 42.5];
 const bend: LonLat = [1.51, 42.505];

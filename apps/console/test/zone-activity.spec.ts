@@ -1,6 +1,6 @@
 import { isZoneActiveAt, type NoFlyZoneInput } from '@rd/flight';
 import { seededRandom } from '@rd/routing';
-import { zoneActiveAt, type ZoneTimes } from './zone-activity';
+import { zoneActiveAt, type ZoneTimes } from '../web/layers/zone-activity';
 
 const hhmm = (minute: number) =>
   `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
