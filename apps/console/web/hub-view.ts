@@ -2,6 +2,7 @@ import { api, ApiError } from './api';
 import { clear, h } from './dom';
 import { DeparturesPanel } from './hub/departures-panel';
 import { formatDateTime, t } from './i18n';
+import type { MapView } from './map-view';
 
 interface Hub {
   id: string;
@@ -51,9 +52,13 @@ export class HubView {
   private readonly result = h('div', { 'data-testid': 'scan-result', role: 'status' });
   private readonly history = h('section', { class: 'card', 'data-testid': 'history' });
   private readonly atHub = h('section', { class: 'card', 'data-testid': 'at-hub' });
-  private readonly departures = new DeparturesPanel();
+  private readonly departures: DeparturesPanel;
 
-  constructor(private readonly region: string) {
+  constructor(
+    private readonly region: string,
+    map?: MapView,
+  ) {
+    this.departures = new DeparturesPanel(map);
     const form = h(
       'form',
       {

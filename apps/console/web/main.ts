@@ -116,7 +116,7 @@ async function render(): Promise<void> {
     side.append(dispatcher.el);
     await dispatcher.start();
   } else if (view === 'hub') {
-    const hub = new HubView(config.region);
+    const hub = new HubView(config.region, map);
     side.append(hub.el);
     await hub.start();
   } else if (view === 'courier') {

@@ -2,7 +2,8 @@ import { api } from '../api';
 import { clear, h } from '../dom';
 import { tf } from '../field-messages';
 import { formatKm, formatTime } from '../i18n';
-import { routeColour } from '../map-view';
+import type { LonLat } from '../display-datum';
+import { routeColour, type MapView } from '../map-view';
 import './departures.css';
 
 interface DepartingParcel {
@@ -26,6 +27,7 @@ interface DepartingRoute {
   courier: { id: string; name: string } | null;
   departureAt: string;
   distanceM: number;
+  geometry: { coordinates: LonLat[] } | null;
   stops: DepartingStop[];
 }
 interface HubDepartures {
@@ -41,8 +43,20 @@ interface HubDepartures {
 export class DeparturesPanel {
   readonly el = h('section', { class: 'card departures', 'data-testid': 'departures' });
 
+  /** With a map, the departing routes are drawn on it in the list's colours. */
+  constructor(private readonly map?: MapView) {}
+
   async load(hubId: string): Promise<void> {
     const data = await api<HubDepartures>('planner', `/hubs/${hubId}/departures`);
+    this.map?.showRoutes(
+      data.routes.map((route) => ({
+        vehicleId: route.vehicleCode,
+        label: `${route.vehicleCode} · ${route.courier?.name ?? tf('noCourier')}`,
+        committed: true,
+        line: route.geometry?.coordinates ?? [],
+        stops: [],
+      })),
+    );
     if (!data.plan || !data.routes.length) {
       clear(this.el, h('h2', {}, tf('departures')), h('p', {}, tf('noDepartures')));
       return;

@@ -38,6 +38,8 @@ export interface DepartingRoute {
   departureAt: string;
   returnAt: string;
   distanceM: number;
+  /** The road the route drives (GeoJSON), for the map beside the list. */
+  geometry: { type: 'LineString'; coordinates: Array<[number, number]> } | null;
   stops: DepartingStop[];
 }
 
@@ -69,7 +71,7 @@ export class HubDeparturesRepository {
   async committedRoutesFrom(planId: string, hubId: string): Promise<DepartingRoute[]> {
     const routes: SqlRow[] = await this.db.query(
       `SELECT r.id, r.vehicle_id, ve.code AS vehicle_code, ve.kind AS vehicle_kind, r.courier_id, c.name AS courier_name,
-         r.start_at, r.end_at, r.distance_m
+         r.start_at, r.end_at, r.distance_m, ST_AsGeoJSON(r.geometry, 6)::json AS geometry
        FROM plan_routes r JOIN vehicles ve ON ve.id = r.vehicle_id LEFT JOIN couriers c ON c.id = r.courier_id
        LEFT JOIN plan_visits s ON s.route_id = r.id AND s.visit_type = 'start'
        WHERE r.plan_id = $1 AND r.committed AND coalesce(s.hub_id, ve.home_hub_id) = $2
@@ -109,6 +111,7 @@ export class HubDeparturesRepository {
       departureAt: isoTime(r.start_at),
       returnAt: isoTime(r.end_at),
       distanceM: r.distance_m as number,
+      geometry: (r.geometry as DepartingRoute['geometry']) ?? null,
       stops: byRoute.get(r.id as string) ?? [],
     }));
   }
