@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshot } from './browser';
+import { launchBrowser, screenshot, SCREENSHOT_DIR } from './browser';
 import { startConsoleSystem, type ConsoleSystem } from './console-system';
 import { startDroneDistrict, type DroneDistrict } from './drone-district';
 
@@ -95,14 +96,6 @@ describe('console for pilots and hub operators, with map layers', () => {
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-phase')));
     expect(phases).toEqual(expect.arrayContaining(['takeoff', 'cruise', 'descent', 'landing']));
     expect(await chart.textContent()).toContain('在投放点下降');
-    // The profile's top is the mission's cruise height above take-off, read from its .plan.
-    const detail = await system.call<Json>(
-      system.plannerUrl,
-      'GET',
-      `/regions/${district.region}/plans/current`,
-      'dispatcher',
-    );
-    expect(detail.sorties.some((s: Json) => s.missionId === mission.id)).toBe(true);
 
     // The map's layers: airspace (the airfield active, yesterday's zone not), the corridor, spots, hubs by kind
     // (drawn, if perhaps outside the mission's frame).
@@ -120,6 +113,7 @@ describe('console for pilots and hub operators, with map layers', () => {
     // Accepting waits for the checklist.
     expect(await page.isDisabled('[data-testid="accept"]')).toBe(true);
     await screenshot(page, 'pilot-mission-zh');
+    await chart.screenshot({ path: join(SCREENSHOT_DIR, 'pilot-altitude-profile-zh.png') });
     for (const item of CHECKLIST) {
       await Promise.all([
         page.waitForResponse((r) => r.url().endsWith(`/pilot/missions/${mission.id}/checklist`) && r.ok()),

@@ -95,43 +95,47 @@ export class PilotView {
       h('h2', {}, tf('missions')),
       this.missions.length
         ? h(
-            'table',
-            {},
+            'div',
+            { class: 'missions-list' },
             h(
-              'thead',
+              'table',
               {},
               h(
-                'tr',
+                'thead',
                 {},
-                h('th', {}, tf('launch')),
-                h('th', {}, tf('drone')),
-                h('th', {}, tf('distance')),
-                h('th', {}, tf('operation')),
-                h('th', {}, tf('state')),
-              ),
-            ),
-            h(
-              'tbody',
-              {},
-              this.missions.map((m) =>
                 h(
                   'tr',
-                  {
-                    class: m.id === this.selected ? 'selected' : '',
-                    'data-testid': 'mission-row',
-                    'data-mission': m.id,
-                    tabindex: 0,
-                    onclick: () => void this.open(m.id).catch((e) => this.fail(e)),
-                    onkeydown: (e: Event) => {
-                      if ((e as KeyboardEvent).key === 'Enter')
-                        void this.open(m.id).catch((err) => this.fail(err));
+                  {},
+                  h('th', {}, tf('launch')),
+                  h('th', {}, tf('drone')),
+                  h('th', {}, tf('distance')),
+                  h('th', {}, tf('operation')),
+                  h('th', {}, tf('state')),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                this.missions.map((m) =>
+                  h(
+                    'tr',
+                    {
+                      class: m.id === this.selected ? 'selected' : '',
+                      'data-testid': 'mission-row',
+                      'data-mission': m.id,
+                      tabindex: 0,
+                      onclick: () => void this.open(m.id).catch((e) => this.fail(e)),
+                      onkeydown: (e: Event) => {
+                        if ((e as KeyboardEvent).key === 'Enter')
+                          void this.open(m.id).catch((err) => this.fail(err));
+                      },
                     },
-                  },
-                  h('td', {}, `${formatTime(m.launchAt)}–${formatTime(m.landAt)}`),
-                  h('td', {}, `${m.droneSerial} #${m.sortie}`),
-                  h('td', {}, formatKm(m.distanceM)),
-                  h('td', {}, m.operation.toUpperCase()),
-                  h('td', { 'data-testid': 'mission-state' }, missionState(m.status)),
+                    h('td', {}, `${formatTime(m.launchAt)}–${formatTime(m.landAt)}`),
+                    h('td', {}, `${m.droneSerial} #${m.sortie}`),
+                    h('td', {}, formatKm(m.distanceM)),
+                    h('td', {}, m.operation.toUpperCase()),
+                    h('td', { 'data-testid': 'mission-state' }, missionState(m.status)),
+                  ),
                 ),
               ),
             ),
