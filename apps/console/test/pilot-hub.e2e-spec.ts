@@ -260,6 +260,21 @@ describe('console for pilots and hub operators, with map layers', () => {
       expect(route.stops.filter((s: Json) => s.orderId).map((s: Json) => s.orderId)).toEqual(orderIds);
       expect(route.courier.name).toMatch(/^Courier /);
     }
+    // A hub no committed route leaves, and a region with no committed plan: nothing leaves, no error.
+    const fromPort = await system.call<Json>(
+      system.plannerUrl,
+      'GET',
+      `/hubs/${district.portId}/departures`,
+      'hub_operator',
+    );
+    expect(fromPort).toMatchObject({ plan: { version: current.version }, routes: [], parcelCount: 0 });
+    const uncommitted = await system.call<Json>(
+      system.plannerUrl,
+      'GET',
+      `/hubs/${system.hubIds[0]}/departures`,
+      'hub_operator',
+    );
+    expect(uncommitted).toMatchObject({ plan: null, routes: [], parcelCount: 0 });
     // Roles and bad input: a courier is refused, a bad id is 400, an unknown hub 404.
     await expect(
       system.call(system.plannerUrl, 'GET', `/hubs/${district.hubId}/departures`, 'courier'),
