@@ -9,6 +9,7 @@ import { startDroneDistrict, type DroneDistrict } from './drone-district';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const UI_TIMEOUT_MS = 120_000;
+const OPEN_MISSION_STATES = ['assigned', 'accepted', 'uploaded', 'launched'];
 const CHECKLIST = ['battery', 'payloadSecured', 'weather', 'airspace', 'landingSpotClear'];
 
 /**
@@ -267,7 +268,18 @@ describe('console for pilots and hub operators, with map layers', () => {
       `/hubs/${district.portId}/departures`,
       'hub_operator',
     );
-    expect(fromPort).toMatchObject({ plan: { version: current.version }, routes: [], parcelCount: 0 });
+    // The drone port: no road route leaves it, its open sorties do (every one of the current plan's, by launch time).
+    expect(fromPort).toMatchObject({ plan: { version: current.version }, routes: [] });
+    const openSorties = current.sorties.filter((s: Json) => OPEN_MISSION_STATES.includes(s.status));
+    expect(openSorties.length).toBeGreaterThan(0);
+    const listed = fromPort.sorties.map((s: Json) => s.missionId);
+    expect(listed).toEqual(expect.arrayContaining(openSorties.map((s: Json) => s.missionId)));
+    const launches = fromPort.sorties.map((s: Json) => s.launchAt);
+    expect(launches).toEqual([...launches].sort());
+    expect(fromPort.sorties.every((s: Json) => OPEN_MISSION_STATES.includes(s.status))).toBe(true);
+    expect(fromPort.parcelCount).toBe(
+      fromPort.sorties.reduce((n: number, s: Json) => n + s.parcels.length, 0),
+    );
     const uncommitted = await system.call<Json>(
       system.plannerUrl,
       'GET',
@@ -308,5 +320,15 @@ describe('console for pilots and hub operators, with map layers', () => {
       `第 ${current.version} 版`,
     );
     await screenshot(page, 'hub-departures-zh');
+
+    // At the drone port: the sorties about to leave, listed and drawn.
+    await page.selectOption('[data-testid="hub"]', district.portId);
+    await page.waitForFunction(
+      `document.querySelectorAll('[data-testid="departure-sortie"]').length === ${fromPort.sorties.length}`,
+    );
+    await page.waitForFunction(
+      `document.querySelectorAll('path.rd-flight').length === ${fromPort.sorties.filter((s: Json) => s.geometry).length}`,
+    );
+    await screenshot(page, 'hub-port-sorties-zh');
   }, 180_000);
 });

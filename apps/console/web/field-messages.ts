@@ -78,6 +78,7 @@ const en = {
   leavesAt: 'leaves {at}',
   pickup: 'pickup (comes back)',
   reloadStop: 'reload at the hub',
+  droneSorties: 'Drone sorties from this port',
 };
 export type FieldMessageKey = keyof typeof en;
 
@@ -154,6 +155,7 @@ const zh: Record<FieldMessageKey, string> = {
   leavesAt: '{at} 出发',
   pickup: '揽收（带回）',
   reloadStop: '回站补货',
+  droneSorties: '本机场起飞的无人机架次',
 };
 
 const MESSAGES = { en, 'zh-CN': zh } as const;

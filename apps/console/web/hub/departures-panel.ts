@@ -1,6 +1,6 @@
 import { api } from '../api';
 import { clear, h } from '../dom';
-import { tf } from '../field-messages';
+import { tf, tfOr } from '../field-messages';
 import { formatKm, formatTime } from '../i18n';
 import type { LonLat } from '../display-datum';
 import { routeColour, type MapView } from '../map-view';
@@ -30,9 +30,20 @@ interface DepartingRoute {
   geometry: { coordinates: LonLat[] } | null;
   stops: DepartingStop[];
 }
+interface DepartingSortie {
+  missionId: string;
+  droneSerial: string;
+  sortie: number;
+  status: string;
+  launchAt: string;
+  village: string | null;
+  parcels: DepartingParcel[];
+  geometry: { coordinates: LonLat[] } | null;
+}
 interface HubDepartures {
   plan: { version: number } | null;
   routes: DepartingRoute[];
+  sorties: DepartingSortie[];
   parcelCount: number;
 }
 
@@ -57,18 +68,31 @@ export class DeparturesPanel {
         stops: [],
       })),
     );
-    if (!data.plan || !data.routes.length) {
+    this.map?.layers.showFlights(
+      data.sorties.map((s) => ({
+        id: s.missionId,
+        label: `${s.droneSerial} #${s.sortie}`,
+        line: s.geometry?.coordinates ?? [],
+      })),
+    );
+    if (!data.routes.length && !data.sorties.length) {
       clear(this.el, h('h2', {}, tf('departures')), h('p', {}, tf('noDepartures')));
       return;
     }
     clear(
       this.el,
       h('h2', {}, tf('departures')),
-      h(
-        'p',
-        { 'data-testid': 'departures-summary' },
-        tf('departuresOf', { v: data.plan.version, routes: data.routes.length, parcels: data.parcelCount }),
-      ),
+      data.plan
+        ? h(
+            'p',
+            { 'data-testid': 'departures-summary' },
+            tf('departuresOf', {
+              v: data.plan.version,
+              routes: data.routes.length,
+              parcels: data.parcelCount,
+            }),
+          )
+        : null,
       data.routes.map((route, i) =>
         h(
           'div',
@@ -110,6 +134,28 @@ export class DeparturesPanel {
           ),
         ),
       ),
+      data.sorties.length
+        ? h(
+            'div',
+            { class: 'departure', 'data-testid': 'departure-sorties' },
+            h('h3', {}, tf('droneSorties')),
+            h(
+              'ol',
+              { class: 'departure-stops' },
+              data.sorties.map((s) =>
+                h(
+                  'li',
+                  { 'data-testid': 'departure-sortie', 'data-mission': s.missionId },
+                  h('time', {}, formatTime(s.launchAt)),
+                  ` ${s.droneSerial} #${s.sortie} · ${tfOr(`missionState_${s.status}`, s.status)} · ${s.village ?? ''} · `,
+                  s.parcels.map((p) =>
+                    h('code', { 'data-testid': 'departure-parcel', title: p.status }, `${p.trackingNumber} `),
+                  ),
+                ),
+              ),
+            ),
+          )
+        : null,
     );
   }
 }

@@ -43,6 +43,22 @@ export interface DepartingRoute {
   stops: DepartingStop[];
 }
 
+export interface DepartingSortie {
+  missionId: string;
+  droneSerial: string;
+  sortie: number;
+  pilotId: string | null;
+  status: string;
+  launchAt: string;
+  orderId: string;
+  village: string | null;
+  parcels: DepartingParcel[];
+  geometry: { type: 'LineString'; coordinates: Array<[number, number]> } | null;
+}
+
+/** Mission states in which the flight has not left yet or is under way. */
+const OPEN_MISSION_STATES = ['assigned', 'accepted', 'uploaded', 'launched'];
+
 @Injectable()
 export class HubDeparturesRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -113,6 +129,37 @@ export class HubDeparturesRepository {
       distanceM: r.distance_m as number,
       geometry: (r.geometry as DepartingRoute['geometry']) ?? null,
       stops: byRoute.get(r.id as string) ?? [],
+    }));
+  }
+
+  /**
+   * Drone sorties that leave this port and are still to fly or flying: those of the region's current
+   * plan, and accepted ones of earlier versions (a pilot's acceptance outlives a re-plan), by launch time.
+   */
+  async openSortiesFrom(region: string, portId: string): Promise<DepartingSortie[]> {
+    const rows: SqlRow[] = await this.db.query(
+      `SELECT m.id, d.serial_number, m.sortie, m.pilot_id, m.status, m.launch_at, m.order_id, o.village,
+         ST_AsGeoJSON(m.path, 6)::json AS geometry,
+         coalesce((SELECT jsonb_agg(jsonb_build_object('id', p.id, 'trackingNumber', p.tracking_number, 'status', p.status,
+           'currentHubId', p.current_hub_id) ORDER BY p.tracking_number) FROM parcels p WHERE p.order_id = m.order_id), '[]'::jsonb) AS parcels
+       FROM missions m JOIN drones d ON d.id = m.drone_id JOIN plans pl ON pl.id = m.plan_id
+       LEFT JOIN orders o ON o.id = m.order_id
+       WHERE m.region = $1 AND m.port_id = $2 AND m.status = ANY($3::text[])
+         AND (pl.status = 'current' OR m.status <> 'assigned')
+       ORDER BY m.launch_at, d.serial_number, m.sortie`,
+      [region, portId, OPEN_MISSION_STATES],
+    );
+    return rows.map((r) => ({
+      missionId: r.id as string,
+      droneSerial: r.serial_number as string,
+      sortie: r.sortie as number,
+      pilotId: (r.pilot_id as string | null) ?? null,
+      status: r.status as string,
+      launchAt: isoTime(r.launch_at),
+      orderId: r.order_id as string,
+      village: (r.village as string | null) ?? null,
+      parcels: r.parcels as DepartingParcel[],
+      geometry: (r.geometry as DepartingSortie['geometry']) ?? null,
     }));
   }
 }
