@@ -4,6 +4,7 @@ import {
   flightProfile,
   groundEstimate,
   haversineM,
+  pathProfile,
   type LonLat,
   type PlanFileLike,
 } from '../web/pilot/altitude-profile';
@@ -76,5 +77,20 @@ describe('altitude profile from the .plan a drone flies', () => {
     expect(ground[1].groundAboveTakeoffM).toBe(300);
     expect(ground[1].distanceM).toBeCloseTo(outM, 3);
     expect(ground[2]).toEqual({ distanceM: p.totalDistanceM, groundAboveTakeoffM: 0 });
+  });
+});
+
+describe('altitude profile of a mission without a .plan', () => {
+  it('climbs over the port, cruises along the path and lands back', () => {
+    const p = pathProfile([home, spot, home], 60);
+    expect(p.points.map((x) => [x.phase, x.altitudeAboveTakeoffM])).toEqual([
+      ['ground', 0],
+      ['takeoff', 60],
+      ['cruise', 60],
+      ['cruise', 60],
+      ['landing', 0],
+    ]);
+    expect(p.totalDistanceM).toBeCloseTo(2 * haversineM(home, spot), 6);
+    expect(pathProfile([home], 60).totalDistanceM).toBe(0);
   });
 });

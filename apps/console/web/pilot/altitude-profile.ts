@@ -145,3 +145,27 @@ export function groundEstimate(
     { distanceM: profile.totalDistanceM, groundAboveTakeoffM: 0 },
   ];
 }
+
+/**
+ * A mission without a `.plan` (none stored): the profile from its path alone — climb to cruise over
+ * the port, cruise along the path, land back at the port. The spot's descent is unknown here.
+ */
+export function pathProfile(path: LonLat[], cruiseAltitudeAboveTakeoffM: number): FlightProfile {
+  const points: ProfilePoint[] = [{ distanceM: 0, altitudeAboveTakeoffM: 0, phase: 'ground' }];
+  if (path.length < 2) {
+    return { points, releases: [], totalDistanceM: 0, maxAltitudeAboveTakeoffM: 0 };
+  }
+  let distanceM = 0;
+  points.push({ distanceM, altitudeAboveTakeoffM: cruiseAltitudeAboveTakeoffM, phase: 'takeoff' });
+  for (let i = 1; i < path.length; i++) {
+    distanceM += haversineM(path[i - 1], path[i]);
+    points.push({ distanceM, altitudeAboveTakeoffM: cruiseAltitudeAboveTakeoffM, phase: 'cruise' });
+  }
+  points.push({ distanceM, altitudeAboveTakeoffM: 0, phase: 'landing' });
+  return {
+    points,
+    releases: [],
+    totalDistanceM: distanceM,
+    maxAltitudeAboveTakeoffM: cruiseAltitudeAboveTakeoffM,
+  };
+}

@@ -7,7 +7,7 @@ import type { MapView } from '../map-view';
 import { loadSession } from '../session';
 import { altitudeChart } from './altitude-chart';
 import './pilot.css';
-import { flightProfile, groundEstimate, type PlanFileLike } from './altitude-profile';
+import { flightProfile, groundEstimate, pathProfile, type PlanFileLike } from './altitude-profile';
 
 interface MissionSummary {
   id: string;
@@ -27,7 +27,11 @@ interface Mission extends MissionSummary {
   missingChecklistItems: string[];
   reason: string | null;
   path: { geometry: { coordinates: LonLat[] } };
-  flight: { home: { elevationAmslM: number }; spot: { id: string; lowering: string } };
+  flight: {
+    home: { elevationAmslM: number };
+    spot: { id: string; lowering: string };
+    cruiseAltitudeAboveTakeoffM: number;
+  };
 }
 
 /** The checklist items in the order a pilot walks round the aircraft (the API's names). */
@@ -150,34 +154,41 @@ export class PilotView {
       row.classList.toggle('selected', row.getAttribute('data-mission') === id);
     const [mission, planText] = await Promise.all([
       api<Mission>('planner', `/pilot/missions/${id}`),
-      fetchPlanFile(id),
+      // A mission without a stored .plan (409) still shows, checks and decides; only the download is missing.
+      fetchPlanFile(id).catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 409) return null;
+        throw error;
+      }),
     ]);
     this.showMission(mission, planText);
-    await this.showProfile(mission, JSON.parse(planText) as PlanFileLike);
+    await this.showProfile(mission, planText === null ? null : (JSON.parse(planText) as PlanFileLike));
     this.showChecklist(mission);
   }
 
-  private showMission(mission: Mission, planText: string): void {
+  private showMission(mission: Mission, planText: string | null): void {
     const line = mission.path.geometry.coordinates;
     this.map.layers.showFlights([
       { id: mission.id, label: `${mission.droneSerial} #${mission.sortie}`, line },
     ]);
     this.map.frame(line);
-    const download = h(
-      'button',
-      {
-        'data-testid': 'download-plan',
-        onclick: () => {
-          const url = URL.createObjectURL(new Blob([planText], { type: 'application/json' }));
-          const a = h('a', { href: url, download: `mission-${mission.id}.plan` });
-          document.body.append(a);
-          a.click();
-          a.remove();
-          setTimeout(() => URL.revokeObjectURL(url), 10_000);
-        },
-      },
-      tf('downloadPlan'),
-    );
+    const download =
+      planText === null
+        ? null
+        : h(
+            'button',
+            {
+              'data-testid': 'download-plan',
+              onclick: () => {
+                const url = URL.createObjectURL(new Blob([planText], { type: 'application/json' }));
+                const a = h('a', { href: url, download: `mission-${mission.id}.plan` });
+                document.body.append(a);
+                a.click();
+                a.remove();
+                setTimeout(() => URL.revokeObjectURL(url), 10_000);
+              },
+            },
+            tf('downloadPlan'),
+          );
     const figure = (label: string, value: string, id?: string) =>
       h(
         'div',
@@ -202,8 +213,10 @@ export class PilotView {
     );
   }
 
-  private async showProfile(mission: Mission, plan: PlanFileLike): Promise<void> {
-    const profile = flightProfile(plan);
+  private async showProfile(mission: Mission, plan: PlanFileLike | null): Promise<void> {
+    const profile = plan
+      ? flightProfile(plan)
+      : pathProfile(mission.path.geometry.coordinates, mission.flight.cruiseAltitudeAboveTakeoffM);
     // The ground is known only where the port and the spot carry an elevation (no elevation model).
     // The planner writes 0 for a port without one, so only a positive port elevation counts as known.
     const homeAmslM = mission.flight.home.elevationAmslM > 0 ? mission.flight.home.elevationAmslM : null;
@@ -301,7 +314,7 @@ export class PilotView {
         body: action === 'reject' ? { reason: reason ?? '' } : {},
       });
       await this.loadList();
-      this.showMission(mission, await fetchPlanFile(id));
+      this.showMission(mission, await fetchPlanFile(id).catch(() => null));
       this.showChecklist(mission);
       const fresh = this.checklistBox.querySelector('[data-testid="mission-result"]') ?? result;
       fresh.textContent = tf(action === 'accept' ? 'accepted' : 'rejected');
