@@ -166,6 +166,7 @@ describe('console for pilots and hub operators, with map layers', () => {
     expect(await page.textContent('[data-testid="mission-status"]')).toBe('rejected');
     const after = (await missionsOf(pilotId)).find((m) => m.id === mission.id)!;
     expect(after).toMatchObject({ status: 'rejected', reason: 'Gusts over the ridge above the limit' });
+    await screenshot(page, 'pilot-rejected-en');
   }, 180_000);
 
   it('a pilot cannot open the dispatcher’s or the hub’s views, nor call their APIs', async () => {

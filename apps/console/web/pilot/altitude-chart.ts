@@ -145,8 +145,10 @@ export function altitudeChart(
       svg(
         'text',
         {
-          x: Math.min(x(p.distanceM) + 4, WIDTH - 60),
-          y: y(p.altitudeAboveTakeoffM) + (p.phase === 'cruise' ? -6 : 12),
+          // The landing sits at the chart's right edge and on the axis: label it above, to its left.
+          x: p.phase === 'landing' ? x(p.distanceM) - 4 : x(p.distanceM) + 4,
+          y: y(p.altitudeAboveTakeoffM) + (p.phase === 'cruise' || p.phase === 'landing' ? -6 : 12),
+          'text-anchor': p.phase === 'landing' ? 'end' : 'start',
           class: 'phase-label',
           'data-phase': p.phase,
         },
