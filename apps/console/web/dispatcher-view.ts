@@ -29,6 +29,12 @@ interface Plan {
   committedAt: string | null;
   summary: Record<string, unknown>;
   routes: Route[];
+  sorties?: Array<{
+    missionId: string;
+    droneSerial: string;
+    sortie: number;
+    geometry: { coordinates: LonLat[] } | null;
+  }>;
   unassigned: Array<{ orderId: string; reason: string; detail: string | null }>;
 }
 interface Run {
@@ -223,10 +229,18 @@ export class DispatcherView {
       routes.map((r) => ({
         vehicleId: r.vehicleId,
         label: `${r.vehicleCode} · ${formatKm(r.distanceM)}`,
+        committed: r.committed,
         line: r.geometry?.coordinates ?? r.visits.flatMap((v) => v.legGeometry?.coordinates ?? [v.location]),
         stops: r.visits
           .filter((v) => v.orderId)
           .map((v) => ({ at: v.location, label: `${r.vehicleCode} #${v.seq} ${formatTime(v.arrivalAt)}` })),
+      })),
+    );
+    this.map.layers.showFlights(
+      (this.plan?.sorties ?? []).map((s) => ({
+        id: s.missionId,
+        label: `${s.droneSerial} #${s.sortie}`,
+        line: s.geometry?.coordinates ?? [],
       })),
     );
     clear(

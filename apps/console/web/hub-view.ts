@@ -1,6 +1,8 @@
 import { api, ApiError } from './api';
 import { clear, h } from './dom';
+import { DeparturesPanel } from './hub/departures-panel';
 import { formatDateTime, t } from './i18n';
+import type { MapView } from './map-view';
 
 interface Hub {
   id: string;
@@ -50,8 +52,13 @@ export class HubView {
   private readonly result = h('div', { 'data-testid': 'scan-result', role: 'status' });
   private readonly history = h('section', { class: 'card', 'data-testid': 'history' });
   private readonly atHub = h('section', { class: 'card', 'data-testid': 'at-hub' });
+  private readonly departures: DeparturesPanel;
 
-  constructor(private readonly region: string) {
+  constructor(
+    private readonly region: string,
+    map?: MapView,
+  ) {
+    this.departures = new DeparturesPanel(map);
     const form = h(
       'form',
       {
@@ -73,6 +80,7 @@ export class HubView {
       h('section', { class: 'card' }, h('h2', {}, t('scanTitle')), form, this.result),
       this.history,
       this.atHub,
+      this.departures.el,
     );
   }
 
@@ -156,6 +164,7 @@ export class HubView {
   private async loadAtHub(): Promise<void> {
     const hubId = this.hubSelect.value;
     if (!hubId) return;
+    const departures = this.departures.load(hubId);
     const page = await api<{ items: Parcel[] }>('intake', '/parcels', { query: { hubId, limit: '100' } });
     // The list also names parcels whose order starts here; what sits here has this hub as its current one.
     const here = page.items.filter((p) => p.currentHubId === hubId);
@@ -170,5 +179,6 @@ export class HubView {
           )
         : h('p', {}, t('nothingAtHub')),
     );
+    await departures;
   }
 }

@@ -8,6 +8,7 @@ import { HubView } from './hub-view';
 import { locale, setLocale, t, type MessageKey } from './i18n';
 import { loginView } from './login-view';
 import { MapView, type ClientConfig } from './map-view';
+import { PilotView } from './pilot/pilot-view';
 import { loadSession, saveSession, viewsFor, type Session, type ViewName } from './session';
 
 const root = document.getElementById('app')!;
@@ -115,15 +116,20 @@ async function render(): Promise<void> {
     side.append(dispatcher.el);
     await dispatcher.start();
   } else if (view === 'hub') {
-    const hub = new HubView(config.region);
+    const hub = new HubView(config.region, map);
     side.append(hub.el);
     await hub.start();
   } else if (view === 'courier') {
     const courier = new CourierView(map);
     side.append(courier.el);
     await courier.start();
+  } else if (view === 'pilot') {
+    const pilot = new PilotView(map);
+    side.append(pilot.el);
+    await pilot.start();
   }
   await roads;
+  await map.layers.loadAirspace(config.region, session.role, Date.now()).catch(showError);
   if (view !== 'hub') {
     const hubs = await api<Array<{ name: string; kind: string; region: string; location: [number, number] }>>(
       'intake',

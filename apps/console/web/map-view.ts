@@ -1,6 +1,7 @@
 import L from 'leaflet';
 import { api } from './api';
 import { toLatLng, type Datum, type LonLat } from './display-datum';
+import { MapLayers, type HubMarker } from './layers/map-layers';
 
 export interface ClientConfig {
   region: string;
@@ -18,6 +19,8 @@ export interface MapRoute {
   label: string;
   line: LonLat[];
   stops: Array<{ at: LonLat; label: string }>;
+  /** A proposed (not yet committed) route is dashed; committed or unknown ones are solid. */
+  committed?: boolean;
 }
 
 /** Distinct colours for routes (Okabe–Ito and Tableau, readable on light roads); beyond them, golden-angle hues. */
@@ -56,7 +59,8 @@ export class MapView {
   private readonly datum: Datum;
   private readonly roads = L.layerGroup();
   private readonly routes = L.layerGroup();
-  private readonly hubs = L.layerGroup();
+  /** Hubs, airspace and flight paths, with the layer switcher and the legend. */
+  readonly layers: MapLayers;
   private roadsZoom = -1;
   /** The box the drawn roads cover, or null for the whole region. */
   private roadsBox: L.LatLngBounds | null = null;
@@ -77,8 +81,8 @@ export class MapView {
       this.map.attributionControl.addAttribution(config.attribution);
     }
     this.roads.addTo(this.map);
-    this.hubs.addTo(this.map);
     this.routes.addTo(this.map);
+    this.layers = new MapLayers(this.map, this.datum, this.roads, this.routes);
     this.map.setView([0, 0], 2);
     this.map.on('moveend', () => void this.loadRoads());
   }
@@ -137,20 +141,15 @@ export class MapView {
     }
   }
 
-  showHubs(hubs: Array<{ name: string; kind: string; location: LonLat }>): void {
-    this.hubs.clearLayers();
-    for (const hub of hubs) {
-      L.circleMarker(toLatLng(this.datum, hub.location), {
-        radius: 7,
-        color: '#222',
-        fillColor: '#ffd400',
-        fillOpacity: 1,
-        weight: 2,
-        className: 'rd-hub',
-      })
-        .bindTooltip(`${hub.name} (${hub.kind})`)
-        .addTo(this.hubs);
-    }
+  showHubs(hubs: HubMarker[]): void {
+    this.layers.showHubs(hubs);
+  }
+
+  /** Frames these points (e.g. a mission's path); later road loads keep the view. */
+  frame(points: LonLat[]): void {
+    if (points.length < 2) return;
+    this.fitted = true;
+    this.map.fitBounds(L.latLngBounds(points.map((p) => toLatLng(this.datum, p))), { padding: [24, 24] });
   }
 
   showRoutes(routes: MapRoute[]): void {
@@ -165,7 +164,14 @@ export class MapView {
       const colour = routeColour(i);
       const line = route.line.map((p) => toLatLng(this.datum, p));
       if (line.length >= 2) {
-        L.polyline(line, { color: colour, weight: 4, opacity: 0.9, className: 'rd-route' })
+        const proposed = route.committed === false;
+        L.polyline(line, {
+          color: colour,
+          weight: proposed ? 3 : 4,
+          opacity: 0.9,
+          dashArray: proposed ? '10 6' : undefined,
+          className: proposed ? 'rd-route rd-route-proposed' : 'rd-route rd-route-committed',
+        })
           .bindTooltip(route.label)
           .addTo(this.routes);
       }

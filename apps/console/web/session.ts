@@ -1,6 +1,6 @@
 /** The signed-in role, read from the token's claims (the APIs verify it; the console only decides what to show). */
 export type Role = 'dispatcher' | 'hub_operator' | 'pilot' | 'courier' | 'admin';
-export type ViewName = 'dispatcher' | 'hub' | 'courier' | 'map';
+export type ViewName = 'dispatcher' | 'hub' | 'courier' | 'pilot' | 'map';
 
 export interface Session {
   token: string;
@@ -17,7 +17,7 @@ const VIEWS_BY_ROLE: Record<Role, readonly ViewName[]> = {
   dispatcher: ['dispatcher', 'hub'],
   hub_operator: ['hub'],
   courier: ['courier'],
-  pilot: ['map'],
+  pilot: ['pilot'],
   admin: ['dispatcher', 'hub'],
 };
 

@@ -6,6 +6,9 @@ import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { typeOrmRoot, type DatabaseTarget } from '@rd/database';
 import type { DataSource } from 'typeorm';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
+import { HubDeparturesController } from './departures/hub-departures.controller';
+import { HubDeparturesRepository } from './departures/hub-departures.repository';
+import { HubDeparturesService } from './departures/hub-departures.service';
 import { DronePlanningService } from './flight/drone-planning.service';
 import { FlightDataRepository } from './flight/flight-data.repository';
 import { MissionsRepository } from './flight/missions.repository';
@@ -52,6 +55,7 @@ export class PlannerModule {
         CourierController,
         PilotMissionsController,
         RoadNetworkController,
+        HubDeparturesController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: options.config },
@@ -76,6 +80,8 @@ export class PlannerModule {
         MissionsService,
         FlightDataRepository,
         DronePlanningService,
+        HubDeparturesRepository,
+        HubDeparturesService,
       ],
     };
   }
