@@ -95,7 +95,8 @@ export class LiveLayer {
   private describe(p: LivePosition): string {
     const parts = [`${liveText(p.kind)} ${p.deviceId}`];
     if (p.speedMps !== null) parts.push(liveText('speed', { v: Math.round(p.speedMps * 3.6) }));
-    if (p.batteryLevel !== null) parts.push(liveText('battery', { v: `${Math.round(p.batteryLevel * 100)}%` }));
+    if (p.batteryLevel !== null)
+      parts.push(liveText('battery', { v: `${Math.round(p.batteryLevel * 100)}%` }));
     parts.push(liveText('seenAt', { t: formatTime(new Date(p.fixTimeMs).toISOString()) }));
     return parts.join(' · ');
   }

@@ -31,10 +31,7 @@ export interface LiveHandlers {
 const RECONNECT_MS = 3_000;
 
 /** Splits a server-sent-events text stream into (event, data) pairs; returns the unfinished tail. */
-export function parseSseChunk(
-  buffer: string,
-  onEvent: (event: string, data: string) => void,
-): string {
+export function parseSseChunk(buffer: string, onEvent: (event: string, data: string) => void): string {
   const frames = buffer.split(/\r?\n\r?\n/);
   const rest = frames.pop() ?? '';
   for (const frame of frames) {

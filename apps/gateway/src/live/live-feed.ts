@@ -22,8 +22,7 @@ export interface LivePosition {
 }
 
 export type LiveEvent =
-  | { type: 'positions'; positions: LivePosition[] }
-  | { type: 'alert'; alert: AlertView };
+  { type: 'positions'; positions: LivePosition[] } | { type: 'alert'; alert: AlertView };
 
 /** One open stream (it may skip a positions event when congested: the next one carries newer fixes). */
 export interface LiveSubscriber {
