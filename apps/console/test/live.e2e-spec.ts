@@ -128,8 +128,7 @@ describe('console live map in a real browser', () => {
     // ~1 km east: the marker moves (its drawn path changes) when the next fix is stored and streamed.
     await publish(phoneId, 'courier', { kind: 'position', position: fix(hub[0] + 0.01, hub[1]) });
     await page.waitForFunction(
-      ([selector, before]) => document.querySelector(selector!)?.getAttribute('d') !== before,
-      [marker, firstPath],
+      `document.querySelector(${JSON.stringify(marker)})?.getAttribute('d') !== ${JSON.stringify(firstPath)}`,
     );
     expect(await page.locator('path.rd-live-courier').count()).toBe(1);
 

@@ -12,7 +12,13 @@ export interface SimulatedDevice {
   path: Array<[number, number]>;
   speedMps: number;
   /** Indices of path vertices where the device stops, and for how long. */
-  stops?: Array<{ vertex: number; dwellS: number; trackingNumber?: string }>;
+  stops?: Array<{
+    vertex: number;
+    dwellS: number;
+    trackingNumber?: string;
+    /** The delivery fails here for this reason (a recipient not at home) instead of being delivered. */
+    failReason?: string;
+  }>;
   /** Device-time intervals without coverage: couriers buffer and send a batch after, drones lose the fixes. */
   deadZones?: Array<{ fromMs: number; toMs: number }>;
   /** Drone battery: level at the start and drain per second of flight; return-home need as a share. */
@@ -240,10 +246,10 @@ export class DeviceSimulator {
             {
               kind: 'parcel_event',
               trackingNumber: stop.trackingNumber,
-              type: 'delivered',
+              type: stop.failReason ? 'delivery_failed' : 'delivered',
               location: where.at,
-              proof: { kind: 'pin', value: String(1000 + where.stopIndex) },
-              reason: null,
+              proof: stop.failReason ? null : { kind: 'pin', value: String(1000 + where.stopIndex) },
+              reason: stop.failReason ?? null,
               hubId: null,
             },
             'events',
