@@ -20,10 +20,14 @@ import { startEmbeddedBroker, type EmbeddedBroker } from '../apps/gateway/src/em
 import type { MqttBrokerTarget } from '../apps/gateway/src/mqtt-broker';
 import { progressBar } from './progress';
 
-/** Simulated device time per route in the --once check, ending at the real now (the gateway refuses device times ahead). */
+/** Simulated time per route in the --once check, played at ONCE_SPEED (two hours in ten seconds). */
 const SIMULATED_S = 2 * 3600;
+const ONCE_SPEED = 720;
 /** The demo drives the whole day, at most this long. */
 const DEMO_MAX_SIMULATED_S = 14 * 3600;
+/** The gateway's silence threshold, in simulated seconds (scaled to the wall clock by the speed). */
+const SILENT_AFTER_SIMULATED_S = 300;
+const OFF_ROUTE_SUSTAINED_SIMULATED_S = 180;
 const STEP_MS = 60_000;
 const COURIER_SPEED_MPS = 9;
 /** Every this many stops a recipient is not at home: a failed delivery (with its reason). */
@@ -50,14 +54,16 @@ export async function startDeviceDemo(options: {
   planningQueue: PlanningQueue;
   region: string;
   log: Log;
-  /**
-   * The demo: the whole day in accelerated device time, `speed` × faster than real time. Device times
-   * run from (now − the day) to now, so they stay in the past and speeds stay real; a device's lag
-   * behind the wall clock is by construction, so the silence alert waits for more than the day.
-   */
+  /** The demo: the whole day, `speed` × faster than real time (without it: two hours, for the check). */
   demo?: { speed: number };
+  /** A hub operator's scan through the intake API (the parcels' morning at the hub before couriers leave). */
+  scan: (parcelId: string, event: Record<string, unknown>) => Promise<void>;
 }) {
   const { config, dataSource, region, log, demo } = options;
+  // Simulated time runs `speed` × faster than the wall clock, and devices stamp wall-clock times (what the
+  // gateway stores and checks): its time thresholds are scaled alike, so they mean simulated time.
+  const speed = demo?.speed ?? ONCE_SPEED;
+  const scaledS = (simulatedS: number) => Math.max(1, Math.round(simulatedS / speed));
   let embeddedBroker: EmbeddedBroker | undefined;
   let broker: MqttBrokerTarget = {
     url: config.MQTT_URL ?? '',
@@ -79,7 +85,8 @@ export async function startDeviceDemo(options: {
       ...config,
       GATEWAY_CHECK_INTERVAL_MS: 500,
       OUTBOX_RETRY_BASE_MS: 1000,
-      ...(demo ? { DEVICE_SILENT_AFTER_S: DEMO_MAX_SIMULATED_S + 600 } : {}),
+      DEVICE_SILENT_AFTER_S: scaledS(SILENT_AFTER_SIMULATED_S),
+      OFF_ROUTE_SUSTAINED_S: scaledS(OFF_ROUTE_SUSTAINED_SIMULATED_S),
     },
     database: options.database,
     sharedDataSource: dataSource,
@@ -159,9 +166,12 @@ export async function startDeviceDemo(options: {
       const routes = (await dataSource.query(
         `SELECT r.courier_id, ST_AsGeoJSON(r.geometry)::json AS geometry,
            (SELECT min(v.departure_at) FROM plan_visits v WHERE v.route_id = r.id) AS start_at,
+           (SELECT v.hub_id FROM plan_visits v WHERE v.route_id = r.id AND v.visit_type = 'start') AS hub_id,
            (SELECT json_agg(json_build_object('lon', ST_X(v.location), 'lat', ST_Y(v.location),
               'dwellS', extract(epoch FROM v.departure_at - v.arrival_at),
               'windowEnd', (SELECT o.window_end FROM orders o WHERE o.id = v.order_id),
+              'pickup', (SELECT o.kind = 'pickup' FROM orders o WHERE o.id = v.order_id),
+              'parcelIds', (SELECT json_agg(p.id) FROM parcels p WHERE p.order_id = v.order_id),
               'trackingNumber', (SELECT min(p.tracking_number) FROM parcels p WHERE p.order_id = v.order_id))
               ORDER BY v.seq) FROM plan_visits v WHERE v.route_id = r.id AND v.visit_type = 'stop') AS stops
          FROM plan_routes r JOIN plans p ON p.id = r.plan_id
@@ -171,11 +181,14 @@ export async function startDeviceDemo(options: {
         courier_id: string;
         geometry: { coordinates: Array<[number, number]> };
         start_at: Date | string;
+        hub_id: string;
         stops: Array<{
           lon: number;
           lat: number;
           dwellS: number;
           windowEnd: string | null;
+          pickup: boolean | null;
+          parcelIds: string[] | null;
           trackingNumber: string | null;
         }> | null;
       }>;
@@ -195,8 +208,9 @@ export async function startDeviceDemo(options: {
               ),
           )
         : SIMULATED_S;
-      const startMs = Date.now() - simulatedS * 1000;
-      // A delivery at device time t happened at (route start + t − startMs) on the plan's clock.
+      // The simulated clock is the plan's: it starts at the first departure, and every courier leaves then.
+      const startMs = Math.min(...driven.map((r) => new Date(r.start_at).getTime()));
+      const endMs = startMs + simulatedS * 1000;
       const planClock = new Map<string, { routeStartMs: number; windowEndMs: Map<string, number> }>();
       const devices: SimulatedDevice[] = driven.map((r, i) => {
         const deviceId = phoneOf.get(r.courier_id)!;
@@ -210,44 +224,46 @@ export async function startDeviceDemo(options: {
           path: r.geometry.coordinates,
           speedMps: COURIER_SPEED_MPS,
           firstSeq: 2,
-          // The first courier is held up at the first stop for two hours: a dwell alert, and a re-plan.
           // Now and then a recipient is not at home: a failed delivery with its reason.
           stops: stopVertices(r.geometry.coordinates, r.stops ?? []).map((stop, k) =>
-            i === 0 && k === 0
-              ? { ...stop, dwellS: SIMULATED_S }
-              : (k + 1) % FAIL_EVERY_STOPS === 0
-                ? { ...stop, failReason: 'recipient not at home' }
-                : stop,
+            !stop.pickup && (k + 1) % FAIL_EVERY_STOPS === 0
+              ? { ...stop, failReason: 'recipient not at home' }
+              : stop,
           ),
-          // Every third phone crosses a valley without coverage for 20 minutes.
-          deadZones: i % 3 === 0 ? [{ fromMs: startMs + 1800_000, toMs: startMs + 3000_000 }] : [],
+          // Every third phone crosses a valley without coverage for 40 minutes: a silence alert, a re-plan.
+          deadZones: i % 3 === 0 ? [{ fromMs: startMs + 1800_000, toMs: startMs + 4200_000 }] : [],
         };
       });
+      await hubMorning(devices, driven, phoneOf, simulatedS, options.scan);
+      // Device times: the wall clock from now on, simulated time compressed by the speed. Each step is
+      // published no earlier than its device time (publishSimulation waits), so none lies in the future.
+      const realStartMs = Date.now();
+      const deviceClock = (simulatedMs: number) => realStartMs + (simulatedMs - startMs) / speed;
+      const simulatedAt = (deviceMs: number) => startMs + (deviceMs - realStartMs) * speed;
       const simulator = new DeviceSimulator(
         devices,
         startMs,
         { loss: 0.02, duplicate: 0.05, reorder: 0.05 },
         7,
+        deviceClock,
       );
       const t0 = performance.now();
-      const endMs = Date.now() - 60_000;
-      const dayStartMs = Math.min(...[...planClock.values()].map((p) => p.routeStartMs));
-      const bar = progressBar(demo ? `simulated day at ${demo.speed}×` : 'simulated morning');
+      const bar = progressBar(demo ? `simulated day at ${speed}×` : `simulated morning at ${speed}×`);
       const clockText = (ms: number) => new Date(ms).toISOString().slice(11, 16);
       const report = await publishSimulation(
         simulator,
         { url: broker.url, root, secrets },
         devices.map((d) => d.deviceId),
-        { startMs, endMs, stepMs: STEP_MS, realStepMs: demo ? STEP_MS / demo.speed : 0 },
+        { startMs, endMs, stepMs: STEP_MS, realStepMs: STEP_MS / speed },
         (t, r) =>
           bar.update(
             (t - startMs) / Math.max(1, endMs - startMs),
-            `plan clock ${clockText(dayStartMs + t - startMs)} UTC, ${r.published} messages`,
+            `plan clock ${clockText(t)} UTC, ${r.published} messages`,
           ),
       );
-      bar.done(`${report.steps} steps of ${STEP_MS / 1000} s device time`);
+      bar.done(`${report.steps} steps of ${STEP_MS / 1000} s simulated time`);
       log(
-        `simulator: ${devices.length} couriers over ${(simulatedS / 3600).toFixed(1)} h of device time in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${report.published} published (${report.distinct.size} distinct; ${simulator.stats.lost} lost on the radio link, ${simulator.stats.duplicated} duplicated, ${simulator.stats.reordered} reordered, ${simulator.stats.buffered} fixes buffered in dead zones)`,
+        `simulator: ${devices.length} couriers over ${(simulatedS / 3600).toFixed(1)} h of simulated time in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${report.published} published (${report.distinct.size} distinct; ${simulator.stats.lost} lost on the radio link, ${simulator.stats.duplicated} duplicated, ${simulator.stats.reordered} reordered, ${simulator.stats.buffered} fixes buffered in dead zones)`,
       );
       const distinctStored = async () => {
         const [row] = (await dataSource.query(
@@ -299,7 +315,8 @@ export async function startDeviceDemo(options: {
         const clock = planClock.get(d.device_id);
         const windowEnd = clock?.windowEndMs.get(d.tracking);
         if (!clock || windowEnd === undefined) continue;
-        const at = clock.routeStartMs + new Date(d.recorded_at).getTime() - startMs;
+        // On the route's own clock: its departure plus the simulated time since the common start.
+        const at = clock.routeStartMs + simulatedAt(new Date(d.recorded_at).getTime()) - startMs;
         if (at <= windowEnd) onTime++;
       }
       return { deliveredEvents: delivered.length, deliveredOnTime: onTime };
@@ -309,6 +326,64 @@ export async function startDeviceDemo(options: {
       await embeddedBroker?.stop();
     },
   };
+}
+
+/**
+ * Before the couriers leave, the hub scans what they carry (received, loaded, handed to the courier, out
+ * for delivery) through the intake API, just before the simulated departure: only the parcels of
+ * stops the simulation reaches, so the short check stays short. Pickups start with the courier.
+ */
+async function hubMorning(
+  devices: SimulatedDevice[],
+  routes: Array<{ courier_id: string; hub_id: string }>,
+  phoneOf: Map<string, string>,
+  simulatedS: number,
+  scan: (parcelId: string, event: Record<string, unknown>) => Promise<void>,
+): Promise<void> {
+  const jobs: Array<() => Promise<void>> = [];
+  for (const route of routes) {
+    const device = devices.find((d) => d.deviceId === phoneOf.get(route.courier_id));
+    if (!device) continue;
+    for (const stop of reachedStops(device, simulatedS) as Array<{
+      pickup?: boolean;
+      parcelIds?: string[];
+    }>) {
+      if (stop.pickup) continue;
+      for (const parcelId of stop.parcelIds ?? []) {
+        jobs.push(async () => {
+          await scan(parcelId, { type: 'received_at_hub', hubId: route.hub_id });
+          await scan(parcelId, { type: 'loaded' });
+          await scan(parcelId, { type: 'handed_to_courier', courierId: route.courier_id });
+          await scan(parcelId, { type: 'out_for_delivery' });
+        });
+      }
+    }
+  }
+  const bar = progressBar('hub morning scans');
+  let done = 0;
+  const workers = Array.from({ length: 4 }, async () => {
+    for (let job = jobs.shift(); job; job = jobs.shift()) {
+      await job();
+      bar.update(done / (done + jobs.length + 1), `${++done} parcels out for delivery`);
+    }
+  });
+  await Promise.all(workers);
+  bar.done(`${done} parcels received, loaded, handed to their couriers and out for delivery`);
+}
+
+/** The stops a device reaches within the simulated time (driving at its speed, dwelling as planned). */
+function reachedStops(device: SimulatedDevice, simulatedS: number): NonNullable<SimulatedDevice['stops']> {
+  const reached: NonNullable<SimulatedDevice['stops']> = [];
+  let s = 0;
+  let vertex = 0;
+  for (const stop of device.stops ?? []) {
+    s += lineLengthM(device.path.slice(vertex, stop.vertex + 1)) / device.speedMps;
+    vertex = stop.vertex;
+    if (s > simulatedS) break;
+    reached.push(stop);
+    s += stop.dwellS;
+  }
+  return reached;
 }
 
 function lineLengthM(line: Array<[number, number]>): number {
@@ -324,9 +399,16 @@ function lineLengthM(line: Array<[number, number]>): number {
 /** Each planned stop as the nearest later vertex of the route line, with its planned dwell. */
 function stopVertices(
   line: Array<[number, number]>,
-  stops: Array<{ lon: number; lat: number; dwellS: number; trackingNumber: string | null }>,
-): NonNullable<SimulatedDevice['stops']> {
-  const out: NonNullable<SimulatedDevice['stops']> = [];
+  stops: Array<{
+    lon: number;
+    lat: number;
+    dwellS: number;
+    trackingNumber: string | null;
+    pickup: boolean | null;
+    parcelIds: string[] | null;
+  }>,
+): Array<NonNullable<SimulatedDevice['stops']>[number] & { parcelIds: string[] }> {
+  const out: Array<NonNullable<SimulatedDevice['stops']>[number] & { parcelIds: string[] }> = [];
   let from = 1;
   for (const s of stops) {
     let best = -1;
@@ -336,7 +418,13 @@ function stopVertices(
       if (d < bestD) [best, bestD] = [v, d];
     }
     if (best < 0 || out.some((o) => o.vertex === best)) continue;
-    out.push({ vertex: best, dwellS: Math.max(30, s.dwellS), trackingNumber: s.trackingNumber ?? undefined });
+    out.push({
+      vertex: best,
+      dwellS: Math.max(30, s.dwellS),
+      trackingNumber: s.trackingNumber ?? undefined,
+      pickup: s.pickup ?? false,
+      parcelIds: s.parcelIds ?? [],
+    });
     from = best + 1;
   }
   return out;

@@ -121,6 +121,6 @@ export function summaryProblems(s: DaySummary): string[] {
   if (!(s.kmDriven > 0)) problems.push('no km driven');
   if (s.droneSorties === 0) problems.push('no drone sortie');
   if (s.missionsAccepted === 0) problems.push('no mission accepted by a pilot');
-  if (!s.alerts.dwell_exceeded) problems.push('the held-up courier raised no dwell alert');
+  if (!s.alerts.device_silent) problems.push('no silence alert from the phones crossing a dead zone');
   return problems;
 }

@@ -378,6 +378,10 @@ async function main(): Promise<void> {
       region,
       log: step,
       demo: args.once ? undefined : { speed: args.speed },
+      scan: async (parcelId, event) => {
+        const res = await call(intakeUrl, 'POST', `/parcels/${parcelId}/events`, 'hub_operator', event);
+        if (res.status === 409) throw new Error(`scan of parcel ${parcelId}: ${JSON.stringify(res.json)}`);
+      },
     });
     const commit = (await call(plannerUrl, 'POST', `/regions/${region}/plans/current/commit`, 'dispatcher'))
       .json;

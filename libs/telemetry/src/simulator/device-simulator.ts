@@ -18,6 +18,8 @@ export interface SimulatedDevice {
     trackingNumber?: string;
     /** The delivery fails here for this reason (a recipient not at home) instead of being delivered. */
     failReason?: string;
+    /** A pickup: the parcel is collected here (`picked_up`) rather than delivered. */
+    pickup?: boolean;
   }>;
   /** Device-time intervals without coverage: couriers buffer and send a batch after, drones lose the fixes. */
   deadZones?: Array<{ fromMs: number; toMs: number }>;
@@ -100,6 +102,11 @@ export class DeviceSimulator {
     startMs: number,
     private readonly faults: SimulationFaults = { loss: 0, duplicate: 0, reorder: 0 },
     seed = 1,
+    /**
+     * The time devices stamp on what they send, for a simulated time (default: the same). A demo in
+     * accelerated time maps its simulated day onto the wall clock, so device times stay real.
+     */
+    private readonly deviceClock: (simulatedMs: number) => number = (t) => t,
   ) {
     this.random = seededRandom(seed);
     this.runs = devices.map((device) => {
@@ -199,7 +206,7 @@ export class DeviceSimulator {
       headingDeg: where.headingDeg,
       accuracyM: device.kind === 'courier' ? 8 : 2,
       batteryLevel: level,
-      fixTimeMs: atMs,
+      fixTimeMs: this.deviceClock(atMs),
     };
     const inDeadZone = (device.deadZones ?? []).some((z) => atMs >= z.fromMs && atMs < z.toMs);
     const messages: OutgoingMessage[] = [];
@@ -208,7 +215,7 @@ export class DeviceSimulator {
       deviceId: device.deviceId,
       channel,
       format: 'protobuf',
-      message: { deviceId: device.deviceId, seq: ++run.seq, timestampMs: atMs, body },
+      message: { deviceId: device.deviceId, seq: ++run.seq, timestampMs: this.deviceClock(atMs), body },
     });
     if (device.kind === 'courier') {
       if (inDeadZone) {
@@ -246,10 +253,13 @@ export class DeviceSimulator {
             {
               kind: 'parcel_event',
               trackingNumber: stop.trackingNumber,
-              type: stop.failReason ? 'delivery_failed' : 'delivered',
+              type: stop.pickup ? 'picked_up' : stop.failReason ? 'delivery_failed' : 'delivered',
               location: where.at,
-              proof: stop.failReason ? null : { kind: 'pin', value: String(1000 + where.stopIndex) },
-              reason: stop.failReason ?? null,
+              proof:
+                stop.pickup || stop.failReason
+                  ? null
+                  : { kind: 'pin', value: String(1000 + where.stopIndex) },
+              reason: stop.pickup ? null : (stop.failReason ?? null),
               hubId: null,
             },
             'events',
