@@ -378,8 +378,16 @@ async function main(): Promise<void> {
       region,
       log: step,
       demo: args.once ? undefined : { speed: args.speed },
-      scan: async (parcelId, event) => {
-        const res = await call(intakeUrl, 'POST', `/parcels/${parcelId}/events`, 'hub_operator', event);
+      scan: async (parcelId, event, courierId) => {
+        const res = await call(
+          intakeUrl,
+          'POST',
+          `/parcels/${parcelId}/events`,
+          courierId ? 'courier' : 'hub_operator',
+          event,
+          'application/json',
+          courierId,
+        );
         if (res.status === 409) throw new Error(`scan of parcel ${parcelId}: ${JSON.stringify(res.json)}`);
       },
     });

@@ -15,13 +15,21 @@ describe('progressBar', () => {
     const out: string[] = [];
     const bar = progressBar('map', { tty: false, write: (t) => out.push(t), lineEveryMs: 60_000 });
     bar.update(null, 'reading');
-    bar.update(0.25, 'contracting van');
-    bar.update(0.5, 'contracting motorbike');
+    bar.update(0.25, 'contracting van, 0 of 2 profiles done');
+    bar.update(0.3, 'contracting van, 0 of 2 profiles done');
+    bar.update(0.5, 'contracting motorbike, 1 of 2 profiles done');
+    bar.update(0.6, 'contracting motorbike, 1 of 2 profiles done');
     bar.update(null, 'saving');
     expect(out).toEqual([
       '[main-job] map: reading\n',
-      '[main-job] map 25%: contracting van\n',
+      '[main-job] map 25%: contracting van, 0 of 2 profiles done\n',
+      '[main-job] map 50%: contracting motorbike, 1 of 2 profiles done\n',
       '[main-job] map: saving\n',
     ]);
+    // Numbers alone do not make a new stage: "12 parcels" after "11 parcels" waits for lineEveryMs.
+    out.length = 0;
+    bar.update(0.1, '11 parcels out for delivery');
+    bar.update(0.2, '12 parcels out for delivery');
+    expect(out).toHaveLength(1);
   });
 });

@@ -35,7 +35,8 @@ export function progressBar(
         drawn = true;
         return;
       }
-      const stage = note.split(/[\s:]/)[0];
+      // Numbers change every tick; the words around them name the stage.
+      const stage = note.replace(/[\d.,:%]+/g, '#');
       const now = Date.now();
       if (stage === lastStage && now - lastLineAt < lineEveryMs) return;
       lastStage = stage;
