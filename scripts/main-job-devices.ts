@@ -231,8 +231,8 @@ export async function startDeviceDemo(options: {
               ? { ...stop, failReason: 'recipient not at home' }
               : stop,
           ),
-          // Every third phone crosses a valley without coverage for 90 minutes: a silence alert, a re-plan.
-          deadZones: i % 3 === 0 ? [{ fromMs: startMs + 1800_000, toMs: startMs + 7200_000 }] : [],
+          // Every third phone crosses a valley without coverage for 70 minutes: a silence alert, a re-plan.
+          deadZones: i % 3 === 0 ? [{ fromMs: startMs + 1800_000, toMs: startMs + 6000_000 }] : [],
         };
       });
       await hubMorning(devices, driven, phoneOf, simulatedS, options.scan);
