@@ -123,47 +123,6 @@ export async function startDeviceDemo(options: {
     gatewayUrl,
     /** After the commit: phones take their routes, then drive them in accelerated time. */
     async simulate(once: boolean): Promise<SimulatedDay> {
-      const root = config.MQTT_TOPIC_ROOT;
-      const phones = await Promise.all(
-        [...secrets].map(async ([deviceId, secret]) => {
-          const client = await mqtt.connectAsync(broker.url, { username: deviceId, password: secret });
-          client.on('message', (_topic, payload) => {
-            const downlink = decodeDownlink(payload);
-            void client.publishAsync(
-              deviceTopic(root, 'courier', deviceId, 'acks'),
-              encodeDeviceMessage(
-                {
-                  deviceId,
-                  seq: 1,
-                  timestampMs: Date.now(),
-                  body: {
-                    kind: 'ack',
-                    ackedSeq: 0,
-                    accepted: true,
-                    reason: null,
-                    outboxId: downlink.outboxId,
-                  },
-                },
-                'protobuf',
-              ),
-              { qos: 1 },
-            );
-          });
-          await client.subscribeAsync(deviceTopic(root, 'courier', deviceId, 'routes'), { qos: 1 });
-          return client;
-        }),
-      );
-      const routesAcked = await waitFor(async () => {
-        const [row] = (await dataSource.query(
-          `SELECT count(*) FILTER (WHERE status = 'acked')::int AS acked, count(*)::int AS total
-           FROM device_outbox WHERE device_id LIKE $1`,
-          [`phone-${region}-%`],
-        )) as Array<{ acked: number; total: number }>;
-        return row.total > 0 && row.acked === row.total ? row : null;
-      }, 60_000);
-      await Promise.all(phones.map((p) => p.endAsync()));
-      log(`routes: ${routesAcked?.acked ?? 0} committed routes sent to phones and acknowledged`);
-
       const routes = (await dataSource.query(
         `SELECT r.courier_id, ST_AsGeoJSON(r.geometry)::json AS geometry,
            (SELECT min(v.departure_at) FROM plan_visits v WHERE v.route_id = r.id) AS start_at,
@@ -236,6 +195,47 @@ export async function startDeviceDemo(options: {
         };
       });
       await hubMorning(devices, driven, phoneOf, simulatedS, options.scan);
+      // Then the phones take their routes (heard from now on: the silence check starts counting).
+      const root = config.MQTT_TOPIC_ROOT;
+      const phones = await Promise.all(
+        [...secrets].map(async ([deviceId, secret]) => {
+          const client = await mqtt.connectAsync(broker.url, { username: deviceId, password: secret });
+          client.on('message', (_topic, payload) => {
+            const downlink = decodeDownlink(payload);
+            void client.publishAsync(
+              deviceTopic(root, 'courier', deviceId, 'acks'),
+              encodeDeviceMessage(
+                {
+                  deviceId,
+                  seq: 1,
+                  timestampMs: Date.now(),
+                  body: {
+                    kind: 'ack',
+                    ackedSeq: 0,
+                    accepted: true,
+                    reason: null,
+                    outboxId: downlink.outboxId,
+                  },
+                },
+                'protobuf',
+              ),
+              { qos: 1 },
+            );
+          });
+          await client.subscribeAsync(deviceTopic(root, 'courier', deviceId, 'routes'), { qos: 1 });
+          return client;
+        }),
+      );
+      const routesAcked = await waitFor(async () => {
+        const [row] = (await dataSource.query(
+          `SELECT count(*) FILTER (WHERE status = 'acked')::int AS acked, count(*)::int AS total
+           FROM device_outbox WHERE device_id LIKE $1`,
+          [`phone-${region}-%`],
+        )) as Array<{ acked: number; total: number }>;
+        return row.total > 0 && row.acked === row.total ? row : null;
+      }, 60_000);
+      await Promise.all(phones.map((p) => p.endAsync()));
+      log(`routes: ${routesAcked?.acked ?? 0} committed routes sent to phones and acknowledged`);
       // Device times: the wall clock from now on, simulated time compressed by the speed. Each step is
       // published no earlier than its device time (publishSimulation waits), so none lies in the future.
       const realStartMs = Date.now();

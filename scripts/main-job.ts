@@ -174,6 +174,12 @@ async function main(): Promise<void> {
   const [intakeUrl, plannerUrl] = [api(intake), api(planner)];
   let devices: Awaited<ReturnType<typeof startDeviceDemo>> | undefined;
   let consoleApp: INestApplication | undefined;
+  // Ctrl-C ends the demo whenever it comes: the apps and the embedded database close in order.
+  const interrupted = new Promise<void>((done) => {
+    if (args.once) return;
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
   const token = (role: Role, staffId?: string) =>
     `Bearer ${issueToken({ sub: `main-job-${role}`, role, staffId }, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER })}`;
   const call = async (
@@ -407,7 +413,13 @@ async function main(): Promise<void> {
     if (!args.once)
       consoleApp = await openConsole(config, region, intakeUrl, plannerUrl, devices.gatewayUrl, args.speed);
     // 6. Devices: phones take their routes and drive them; what the gateway stored and which alerts fired.
-    const simulated = await devices.simulate(args.once);
+    const simulation = devices.simulate(args.once);
+    const simulated = await Promise.race([simulation, interrupted.then(() => null)]);
+    if (simulated === null) {
+      simulation.catch(() => undefined); // it fails as the apps close under it
+      step('demo ended (Ctrl-C) during the simulated day');
+      return;
+    }
     // Alerts that affect the plan enqueued a re-plan: let it finish before closing.
     await drained(planningQueue);
 
@@ -450,7 +462,7 @@ async function main(): Promise<void> {
     step(`done in ${secondsSince(started)} s`);
     if (consoleApp) {
       step(`the day is over; the console stays open at ${consoleUrlOf(consoleApp)} until Ctrl-C`);
-      await untilInterrupted();
+      await interrupted;
     }
   } finally {
     await consoleApp?.close();
@@ -631,13 +643,6 @@ async function openConsole(
     step(`  ${role} token: ${token}`);
   }
   return app;
-}
-
-function untilInterrupted(): Promise<void> {
-  return new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
 }
 
 /** The newest map import of the region: its stage and, while contracting, how many profiles are done. */
