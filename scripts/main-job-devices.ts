@@ -19,10 +19,26 @@ import { DevicesRepository } from '../apps/gateway/src/devices/devices.repositor
 import { DevicesService } from '../apps/gateway/src/devices/devices.service';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../apps/gateway/src/embedded-broker';
 import type { MqttBrokerTarget } from '../apps/gateway/src/mqtt-broker';
+import { progressBar } from './progress';
 
-/** Simulated device time per route, ending at the real now (the gateway refuses device times ahead). */
+/** Simulated time per route in the --once check, played at ONCE_SPEED (two hours in ten seconds). */
 const SIMULATED_S = 2 * 3600;
+const ONCE_SPEED = 720;
+/** The demo drives the whole day, at most this long. */
+const DEMO_MAX_SIMULATED_S = 14 * 3600;
+/** The gateway's silence threshold, in simulated seconds (scaled to the wall clock by the speed). */
+const SILENT_AFTER_SIMULATED_S = 300;
+const OFF_ROUTE_SUSTAINED_SIMULATED_S = 180;
 const STEP_MS = 60_000;
+const COURIER_SPEED_MPS = 9;
+/** Every this many stops a recipient is not at home: a failed delivery (with its reason). */
+const FAIL_EVERY_STOPS = 25;
+
+/** How the simulated day went, beyond what the database says: deliveries against their windows. */
+export interface SimulatedDay {
+  deliveredEvents: number;
+  deliveredOnTime: number;
+}
 
 type Log = (message: string) => void;
 
@@ -30,8 +46,7 @@ type Log = (message: string) => void;
  * The gateway half of the main job: the gateway (with the embedded aedes broker when MQTT_URL is unset),
  * a phone provisioned for every courier of the region's current plan before it is committed, then a
  * simulated morning: phones acknowledge their routes and drive them (dead zone, loss, duplicates,
- * reordering); what the gateway stored and which alerts fired is printed. Later the mountain district's
- * accepted mission flies through the same gateway (`flyMission`).
+ * reordering); what the gateway stored and which alerts fired is printed.
  */
 export async function startDeviceDemo(options: {
   config: AppConfig;
@@ -42,8 +57,17 @@ export async function startDeviceDemo(options: {
   /** The service day whose plan the phones drive (a region has one current plan per day). */
   planDate: string;
   log: Log;
+  /** The demo: the whole day, `speed` × faster than real time (without it: two hours, for the check). */
+  demo?: { speed: number };
+  /** A scan through the intake API by a hub operator, or by the courier (staff id) when given. */
+  scan: (parcelId: string, event: Record<string, unknown>, courierId?: string) => Promise<void>;
 }) {
-  const { config, dataSource, region, planDate, log } = options;
+  const { config, dataSource, region, planDate, log, demo } = options;
+  // Simulated time runs `speed` × faster than the wall clock, and devices stamp wall-clock times (what the
+  // gateway stores and checks): its time thresholds are scaled alike, so they mean simulated time.
+  const speed = demo?.speed ?? ONCE_SPEED;
+  // A floor of a few wall-clock seconds, so a busy machine's ingest lag is not taken for silence.
+  const scaledS = (simulatedS: number) => Math.max(3, Math.round(simulatedS / speed));
   let embeddedBroker: EmbeddedBroker | undefined;
   let broker: MqttBrokerTarget = {
     url: config.MQTT_URL ?? '',
@@ -61,13 +85,21 @@ export async function startDeviceDemo(options: {
     };
   }
   const gateway: INestApplication = await createGatewayApp({
-    config: { ...config, GATEWAY_CHECK_INTERVAL_MS: 500, OUTBOX_RETRY_BASE_MS: 1000 },
+    config: {
+      ...config,
+      GATEWAY_CHECK_INTERVAL_MS: 500,
+      OUTBOX_RETRY_BASE_MS: 1000,
+      DEVICE_SILENT_AFTER_S: scaledS(SILENT_AFTER_SIMULATED_S),
+      OFF_ROUTE_SUSTAINED_S: scaledS(OFF_ROUTE_SUSTAINED_SIMULATED_S),
+    },
     database: options.database,
     sharedDataSource: dataSource,
     broker,
     planningQueue: options.planningQueue,
   });
-  await gateway.init();
+  // Listening: the console's live map streams positions and alerts from it.
+  await gateway.listen(0, '127.0.0.1');
+  const gatewayUrl = `http://127.0.0.1:${(gateway.getHttpServer().address() as { port: number }).port}/v1`;
   const devicesRepository = gateway.get(DevicesRepository);
   embeddedBroker?.setDeviceLookup((id) => devicesRepository.credentials(id));
   log(`gateway: ${embeddedBroker ? `embedded broker at ${broker.url}` : `broker ${broker.url}`}`);
@@ -91,8 +123,83 @@ export async function startDeviceDemo(options: {
   log(`devices: ${secrets.size} courier phones provisioned (credentials issued, secrets hashed)`);
 
   return {
+    gatewayUrl,
     /** After the commit: phones take their routes, then drive them in accelerated time. */
-    async simulate(once: boolean): Promise<void> {
+    async simulate(once: boolean): Promise<SimulatedDay> {
+      const routes = (await dataSource.query(
+        `SELECT r.courier_id, ST_AsGeoJSON(r.geometry)::json AS geometry,
+           (SELECT min(v.departure_at) FROM plan_visits v WHERE v.route_id = r.id) AS start_at,
+           (SELECT v.hub_id FROM plan_visits v WHERE v.route_id = r.id AND v.visit_type = 'start') AS hub_id,
+           (SELECT json_agg(json_build_object('lon', ST_X(v.location), 'lat', ST_Y(v.location),
+              'dwellS', extract(epoch FROM v.departure_at - v.arrival_at),
+              'windowEnd', (SELECT o.window_end FROM orders o WHERE o.id = v.order_id),
+              'pickup', (SELECT o.kind = 'pickup' FROM orders o WHERE o.id = v.order_id),
+              'parcelIds', (SELECT json_agg(p.id) FROM parcels p WHERE p.order_id = v.order_id),
+              'trackingNumber', (SELECT min(p.tracking_number) FROM parcels p WHERE p.order_id = v.order_id))
+              ORDER BY v.seq) FROM plan_visits v WHERE v.route_id = r.id AND v.visit_type = 'stop') AS stops
+         FROM plan_routes r JOIN plans p ON p.id = r.plan_id
+         WHERE p.region = $1 AND p.plan_date = $2::date AND p.status = 'current' AND r.committed
+           AND r.geometry IS NOT NULL`,
+        [region, planDate],
+      )) as Array<{
+        courier_id: string;
+        geometry: { coordinates: Array<[number, number]> };
+        start_at: Date | string;
+        hub_id: string;
+        stops: Array<{
+          lon: number;
+          lat: number;
+          dwellS: number;
+          windowEnd: string | null;
+          pickup: boolean | null;
+          parcelIds: string[] | null;
+          trackingNumber: string | null;
+        }> | null;
+      }>;
+      const driven = routes.filter((r) => phoneOf.has(r.courier_id) && r.geometry.coordinates.length >= 2);
+      // The demo drives the longest route to its end; the check drives two hours of each.
+      const simulatedS = demo
+        ? Math.min(
+            DEMO_MAX_SIMULATED_S,
+            600 +
+              Math.max(
+                0,
+                ...driven.map(
+                  (r) =>
+                    lineLengthM(r.geometry.coordinates) / COURIER_SPEED_MPS +
+                    (r.stops ?? []).reduce((a, st) => a + Math.max(30, st.dwellS), 0),
+                ),
+              ),
+          )
+        : SIMULATED_S;
+      // The simulated clock is the plan's: it starts at the first departure, and every courier leaves then.
+      const startMs = Math.min(...driven.map((r) => new Date(r.start_at).getTime()));
+      const endMs = startMs + simulatedS * 1000;
+      const planClock = new Map<string, { routeStartMs: number; windowEndMs: Map<string, number> }>();
+      const devices: SimulatedDevice[] = driven.map((r, i) => {
+        const deviceId = phoneOf.get(r.courier_id)!;
+        const windowEndMs = new Map<string, number>();
+        for (const st of r.stops ?? [])
+          if (st.trackingNumber && st.windowEnd) windowEndMs.set(st.trackingNumber, Date.parse(st.windowEnd));
+        planClock.set(deviceId, { routeStartMs: new Date(r.start_at).getTime(), windowEndMs });
+        return {
+          deviceId,
+          kind: 'courier' as const,
+          path: r.geometry.coordinates,
+          speedMps: COURIER_SPEED_MPS,
+          firstSeq: 2,
+          // Now and then a recipient is not at home: a failed delivery with its reason.
+          stops: stopVertices(r.geometry.coordinates, r.stops ?? []).map((stop, k) =>
+            !stop.pickup && (k + 1) % FAIL_EVERY_STOPS === 0
+              ? { ...stop, failReason: 'recipient not at home' }
+              : stop,
+          ),
+          // Every third phone crosses a valley without coverage for 70 minutes: a silence alert, a re-plan.
+          deadZones: i % 3 === 0 ? [{ fromMs: startMs + 1800_000, toMs: startMs + 6000_000 }] : [],
+        };
+      });
+      await hubMorning(devices, driven, phoneOf, simulatedS, options.scan);
+      // Then the phones take their routes (heard from now on: the silence check starts counting).
       const root = config.MQTT_TOPIC_ROOT;
       const phones = await Promise.all(
         [...secrets].map(async ([deviceId, secret]) => {
@@ -133,53 +240,35 @@ export async function startDeviceDemo(options: {
       }, 60_000);
       await Promise.all(phones.map((p) => p.endAsync()));
       log(`routes: ${routesAcked?.acked ?? 0} committed routes sent to phones and acknowledged`);
-
-      const routes = (await dataSource.query(
-        `SELECT r.courier_id, ST_AsGeoJSON(r.geometry)::json AS geometry,
-           (SELECT json_agg(json_build_object('lon', ST_X(v.location), 'lat', ST_Y(v.location),
-              'dwellS', extract(epoch FROM v.departure_at - v.arrival_at),
-              'trackingNumber', (SELECT min(p.tracking_number) FROM parcels p WHERE p.order_id = v.order_id))
-              ORDER BY v.seq) FROM plan_visits v WHERE v.route_id = r.id AND v.visit_type = 'stop') AS stops
-         FROM plan_routes r JOIN plans p ON p.id = r.plan_id
-         WHERE p.region = $1 AND p.plan_date = $2::date AND p.status = 'current' AND r.committed
-           AND r.geometry IS NOT NULL`,
-        [region, planDate],
-      )) as Array<{
-        courier_id: string;
-        geometry: { coordinates: Array<[number, number]> };
-        stops: Array<{ lon: number; lat: number; dwellS: number; trackingNumber: string | null }> | null;
-      }>;
-      const startMs = Date.now() - SIMULATED_S * 1000;
-      const devices: SimulatedDevice[] = routes
-        .filter((r) => phoneOf.has(r.courier_id) && r.geometry.coordinates.length >= 2)
-        .map((r, i) => ({
-          deviceId: phoneOf.get(r.courier_id)!,
-          kind: 'courier' as const,
-          path: r.geometry.coordinates,
-          speedMps: 9,
-          firstSeq: 2,
-          // The first courier is held up at the first stop for the rest of the morning: a dwell alert, and a re-plan.
-          stops: stopVertices(r.geometry.coordinates, r.stops ?? []).map((stop, k) =>
-            i === 0 && k === 0 ? { ...stop, dwellS: SIMULATED_S } : stop,
-          ),
-          // Every third phone crosses a valley without coverage for 20 minutes.
-          deadZones: i % 3 === 0 ? [{ fromMs: startMs + 1800_000, toMs: startMs + 3000_000 }] : [],
-        }));
+      // Device times: the wall clock from now on, simulated time compressed by the speed. Each step is
+      // published no earlier than its device time (publishSimulation waits), so none lies in the future.
+      const realStartMs = Date.now();
+      const deviceClock = (simulatedMs: number) => Math.round(realStartMs + (simulatedMs - startMs) / speed);
+      const simulatedAt = (deviceMs: number) => startMs + (deviceMs - realStartMs) * speed;
       const simulator = new DeviceSimulator(
         devices,
         startMs,
         { loss: 0.02, duplicate: 0.05, reorder: 0.05 },
         7,
+        deviceClock,
       );
       const t0 = performance.now();
+      const bar = progressBar(demo ? `simulated day at ${speed}×` : `simulated morning at ${speed}×`);
+      const clockText = (ms: number) => new Date(ms).toISOString().slice(11, 16);
       const report = await publishSimulation(
         simulator,
         { url: broker.url, root, secrets },
         devices.map((d) => d.deviceId),
-        { startMs, endMs: Date.now() - 60_000, stepMs: STEP_MS, realStepMs: 0 },
+        { startMs, endMs, stepMs: STEP_MS, realStepMs: STEP_MS / speed },
+        (t, r) =>
+          bar.update(
+            (t - startMs) / Math.max(1, endMs - startMs),
+            `plan clock ${clockText(t)} UTC, ${r.published} messages`,
+          ),
       );
+      bar.done(`${report.steps} steps of ${STEP_MS / 1000} s simulated time`);
       log(
-        `simulator: ${devices.length} couriers over ${SIMULATED_S / 3600} h of device time in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${report.published} published (${report.distinct.size} distinct; ${simulator.stats.lost} lost on the radio link, ${simulator.stats.duplicated} duplicated, ${simulator.stats.reordered} reordered, ${simulator.stats.buffered} fixes buffered in dead zones)`,
+        `simulator: ${devices.length} couriers over ${(simulatedS / 3600).toFixed(1)} h of simulated time in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${report.published} published (${report.distinct.size} distinct; ${simulator.stats.lost} lost on the radio link, ${simulator.stats.duplicated} duplicated, ${simulator.stats.reordered} reordered, ${simulator.stats.buffered} fixes buffered in dead zones)`,
       );
       const distinctStored = async () => {
         const [row] = (await dataSource.query(
@@ -221,6 +310,21 @@ export async function startDeviceDemo(options: {
       );
       if (once && stored !== report.distinct.size)
         throw new Error(`the gateway stored ${stored} of ${report.distinct.size} distinct device messages`);
+      const delivered = (await dataSource.query(
+        `SELECT device_id, body->>'trackingNumber' AS tracking, recorded_at FROM device_events
+         WHERE device_id LIKE $1 AND type = 'parcel_event' AND outcome = 'applied' AND body->>'type' = 'delivered'`,
+        [`phone-${region}-%`],
+      )) as Array<{ device_id: string; tracking: string; recorded_at: Date | string }>;
+      let onTime = 0;
+      for (const d of delivered) {
+        const clock = planClock.get(d.device_id);
+        const windowEnd = clock?.windowEndMs.get(d.tracking);
+        if (!clock || windowEnd === undefined) continue;
+        // On the route's own clock: its departure plus the simulated time since the common start.
+        const at = clock.routeStartMs + simulatedAt(new Date(d.recorded_at).getTime()) - startMs;
+        if (at <= windowEnd) onTime++;
+      }
+      return { deliveredEvents: delivered.length, deliveredOnTime: onTime };
     },
     /**
      * The drone of an accepted mission: provisioned, it takes the mission from the outbox and
@@ -338,12 +442,90 @@ export async function startDeviceDemo(options: {
   };
 }
 
+/**
+ * Before the couriers leave, the hub scans what they carry (received, loaded, handed to the courier, out
+ * for delivery) through the intake API, just before the simulated departure: only the parcels of
+ * stops the simulation reaches, so the short check stays short. Pickups start with the courier.
+ */
+async function hubMorning(
+  devices: SimulatedDevice[],
+  routes: Array<{ courier_id: string; hub_id: string }>,
+  phoneOf: Map<string, string>,
+  simulatedS: number,
+  scan: (parcelId: string, event: Record<string, unknown>, courierId?: string) => Promise<void>,
+): Promise<void> {
+  const jobs: Array<() => Promise<void>> = [];
+  for (const route of routes) {
+    const device = devices.find((d) => d.deviceId === phoneOf.get(route.courier_id));
+    if (!device) continue;
+    for (const stop of reachedStops(device, simulatedS) as Array<{
+      pickup?: boolean;
+      parcelIds?: string[];
+    }>) {
+      if (stop.pickup) continue;
+      for (const parcelId of stop.parcelIds ?? []) {
+        jobs.push(async () => {
+          await scan(parcelId, { type: 'received_at_hub', hubId: route.hub_id });
+          await scan(parcelId, { type: 'loaded' });
+          await scan(parcelId, { type: 'handed_to_courier', courierId: route.courier_id });
+          await scan(parcelId, { type: 'out_for_delivery' }, route.courier_id);
+        });
+      }
+    }
+  }
+  const bar = progressBar('hub morning scans');
+  const started = performance.now();
+  let done = 0;
+  const workers = Array.from({ length: 4 }, async () => {
+    for (let job = jobs.shift(); job; job = jobs.shift()) {
+      await job();
+      bar.update(done / (done + jobs.length + 1), `${++done} parcels out for delivery`);
+    }
+  });
+  await Promise.all(workers);
+  bar.done(
+    `${done} parcels received, loaded, handed to their couriers and out for delivery (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
+}
+
+/** The stops a device reaches within the simulated time (driving at its speed, dwelling as planned). */
+function reachedStops(device: SimulatedDevice, simulatedS: number): NonNullable<SimulatedDevice['stops']> {
+  const reached: NonNullable<SimulatedDevice['stops']> = [];
+  let s = 0;
+  let vertex = 0;
+  for (const stop of device.stops ?? []) {
+    s += lineLengthM(device.path.slice(vertex, stop.vertex + 1)) / device.speedMps;
+    vertex = stop.vertex;
+    if (s > simulatedS) break;
+    reached.push(stop);
+    s += stop.dwellS;
+  }
+  return reached;
+}
+
+function lineLengthM(line: Array<[number, number]>): number {
+  let m = 0;
+  for (let i = 1; i < line.length; i++) {
+    const [a, b] = [line[i - 1], line[i]];
+    const kx = 111_320 * Math.cos((((a[1] + b[1]) / 2) * Math.PI) / 180);
+    m += Math.hypot((b[0] - a[0]) * kx, (b[1] - a[1]) * 110_574);
+  }
+  return m;
+}
+
 /** Each planned stop as the nearest later vertex of the route line, with its planned dwell. */
 function stopVertices(
   line: Array<[number, number]>,
-  stops: Array<{ lon: number; lat: number; dwellS: number; trackingNumber: string | null }>,
-): NonNullable<SimulatedDevice['stops']> {
-  const out: NonNullable<SimulatedDevice['stops']> = [];
+  stops: Array<{
+    lon: number;
+    lat: number;
+    dwellS: number;
+    trackingNumber: string | null;
+    pickup: boolean | null;
+    parcelIds: string[] | null;
+  }>,
+): Array<NonNullable<SimulatedDevice['stops']>[number] & { parcelIds: string[] }> {
+  const out: Array<NonNullable<SimulatedDevice['stops']>[number] & { parcelIds: string[] }> = [];
   let from = 1;
   for (const s of stops) {
     let best = -1;
@@ -353,7 +535,13 @@ function stopVertices(
       if (d < bestD) [best, bestD] = [v, d];
     }
     if (best < 0 || out.some((o) => o.vertex === best)) continue;
-    out.push({ vertex: best, dwellS: Math.max(30, s.dwellS), trackingNumber: s.trackingNumber ?? undefined });
+    out.push({
+      vertex: best,
+      dwellS: Math.max(30, s.dwellS),
+      trackingNumber: s.trackingNumber ?? undefined,
+      pickup: s.pickup ?? false,
+      parcelIds: s.parcelIds ?? [],
+    });
     from = best + 1;
   }
   return out;

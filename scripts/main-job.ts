@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
 import { createIntakeApp } from '../apps/intake/src/create-intake-app';
 import { createPlannerApp } from '../apps/planner/src/create-planner-app';
 import { createConsoleApp } from '../apps/console/src/create-console-app';
@@ -20,6 +21,8 @@ import {
 import { loadRoutingData, seededRandom, type LonLat } from '@rd/routing';
 import { DataSource } from 'typeorm';
 import { runMountainDistrict } from './main-job-drones';
+import { daySummary, summaryLines, summaryProblems, terminalLocale } from './main-job-summary';
+import { progressBar, watchProgress } from './progress';
 
 /**
  * The main job, end to end on one machine: a database (PGlite + PostGIS when DATABASE_URL is unset),
@@ -32,11 +35,15 @@ import { runMountainDistrict } from './main-job-drones';
  * which alerts fired. Then a generated mountain district flies: drones, pilots, airspace imported as
  * GeoJSON, drone sorties with pilots, a pilot accepting one mission and its `.plan` in the out folder.
  *
- *   npm run main-job -- [--once] [--map region.osm.pbf] [--orders 800] [--burst 200] [--seed 7]
+ * Without --once the console opens after the commit and the simulated couriers drive the whole day at
+ * `--speed`× while a newcomer watches; the end-of-day summary is printed in both modes and checked with --once.
+ *
+ *   npm run main-job -- [--once] [--speed 60] [--map region.osm.pbf] [--orders 800] [--burst 200] [--seed 7]
  *                       [--time-limit-ms 5000] [--out out/plan.geojson]
  */
 interface Args {
   once: boolean;
+  speed: number;
   map?: string;
   orders: number;
   burst: number;
@@ -55,7 +62,13 @@ const CLI: CliSpec = {
     once: {
       type: 'boolean',
       description:
-        'run the day, check it, exit non-zero on any failure (without it the console stays open afterwards)',
+        'run the day, check it, exit non-zero on any failure (without it: the demo, the console open while the day plays out)',
+    },
+    speed: {
+      type: 'string',
+      valueName: 'N',
+      description: 'the demo: simulated time runs N times faster than real time (not with --once)',
+      defaultText: '60',
     },
     map: {
       type: 'string',
@@ -95,6 +108,8 @@ const CLI: CliSpec = {
     },
   },
   examples: [
+    'npm run main-job',
+    'npm run main-job -- --speed 240',
     'npm run main-job -- --once',
     'npm run main-job -- --once --map ../shared/data/osm/andorra-2025-01.osm.pbf --out out/andorra-plan.geojson',
   ],
@@ -105,6 +120,7 @@ function parseArgs(argv: string[]): Args {
     CLI,
     (cli) => ({
       once: cli.flag('once'),
+      speed: cli.int('speed', 60, { min: 1, max: 3600 }),
       map: cli.string('map'),
       orders: cli.int('orders', 800, { min: 0 }),
       burst: cli.int('burst', 200, { min: 0 }),
@@ -165,6 +181,13 @@ async function main(): Promise<void> {
     `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/v1`;
   const [intakeUrl, plannerUrl] = [api(intake), api(planner)];
   let devices: Awaited<ReturnType<typeof startDeviceDemo>> | undefined;
+  let consoleApp: INestApplication | undefined;
+  // Ctrl-C ends the demo whenever it comes: the apps and the embedded database close in order.
+  const interrupted = new Promise<void>((done) => {
+    if (args.once) return;
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
   const token = (role: Role, staffId?: string) =>
     `Bearer ${issueToken({ sub: `main-job-${role}`, role, staffId }, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER })}`;
   const call = async (
@@ -190,6 +213,8 @@ async function main(): Promise<void> {
   try {
     // 1. The road map, preprocessed once (contraction hierarchies per profile) and kept in memory.
     const t = performance.now();
+    const mapBar = progressBar('map import');
+    const stopMapBar = watchProgress(mapBar, () => mapProgress(dataSource, region));
     const imported = await planner
       .get(MapStore)
       .import(
@@ -197,7 +222,9 @@ async function main(): Promise<void> {
         args.map
           ? { kind: 'file', path: resolve(args.map) }
           : { kind: 'generated', seed: args.seed, targetNodes: 12_000 },
-      );
+      )
+      .finally(stopMapBar);
+    mapBar.done(`ready in ${secondsSince(t)} s`);
     step(
       `map '${region}' from ${imported.map.source}: ${JSON.stringify(imported.map.stats)} in ${secondsSince(t)} s`,
     );
@@ -324,6 +351,15 @@ async function main(): Promise<void> {
       };
     });
     const tIntake = performance.now();
+    const intakeBar = progressBar('intake');
+    const stopIntakeBar = watchProgress(intakeBar, async () => {
+      const [row] = (await dataSource.query(
+        `SELECT count(*)::int AS n FROM orders o JOIN hubs h ON h.id = o.hub_id WHERE h.region = $1`,
+        [region],
+      )) as Array<{ n: number }>;
+      const total = args.orders + args.burst;
+      return { fraction: total ? row.n / total : 1, note: `${row.n} of ${total} orders stored` };
+    });
     const dayReport = await call(intakeUrl, 'POST', '/orders/bulk', 'dispatcher', { orders: deliveries });
     const header =
       'idempotency_key,kind,hub_code,village,sender_name,sender_phone,sender_lon,sender_lat,sender_landmark,recipient_name,recipient_phone,recipient_lon,recipient_lat,window_start,window_end,weight_g,length_mm,width_mm,height_mm';
@@ -340,13 +376,18 @@ async function main(): Promise<void> {
       [header, ...lines].join('\n'),
       'text/csv',
     );
+    await stopIntakeBar();
     const accepted = Number(dayReport.json.accepted) + Number(burstReport.json.accepted);
+    intakeBar.done(`${accepted} orders accepted in ${secondsSince(tIntake)} s`);
     step(
       `intake: ${dayReport.json.accepted} deliveries + ${burstReport.json.accepted} live-stream pickups accepted (${Number(dayReport.json.rejected) + Number(burstReport.json.rejected)} rejected) in ${secondsSince(tIntake)} s`,
     );
 
     // 4. The debounced planning job runs; wait for it and read its progress.
-    await drained(planningQueue);
+    const planBar = progressBar('planning');
+    const stopPlanBar = watchProgress(planBar, () => planningProgress(dataSource, region));
+    await drained(planningQueue).finally(stopPlanBar);
+    planBar.done(`plan stored ${secondsSince(tIntake)} s after the orders arrived`);
     const runs = (await call(plannerUrl, 'GET', `/regions/${region}/planning-runs`, 'dispatcher'))
       .json as unknown as Array<{
       status: string;
@@ -373,6 +414,19 @@ async function main(): Promise<void> {
       region,
       planDate: serviceDay,
       log: step,
+      demo: args.once ? undefined : { speed: args.speed },
+      scan: async (parcelId, event, courierId) => {
+        const res = await call(
+          intakeUrl,
+          'POST',
+          `/parcels/${parcelId}/events`,
+          courierId ? 'courier' : 'hub_operator',
+          event,
+          'application/json',
+          courierId,
+        );
+        if (res.status === 409) throw new Error(`scan of parcel ${parcelId}: ${JSON.stringify(res.json)}`);
+      },
     });
     const commit = (
       await call(
@@ -398,8 +452,17 @@ async function main(): Promise<void> {
     writeFileSync(out, JSON.stringify(planGeoJson(plan, regionHubs, args.map), null, 1));
     step(`wrote ${out}`);
     if (plan.routes.length === 0) throw new Error('the plan has no routes');
+    // The demo: the console opens now, so the newcomer watches the couriers leave.
+    if (!args.once)
+      consoleApp = await openConsole(config, region, intakeUrl, plannerUrl, devices.gatewayUrl, args.speed);
     // 6. Devices: phones take their routes and drive them; what the gateway stored and which alerts fired.
-    await devices.simulate(args.once);
+    const simulation = devices.simulate(args.once);
+    const simulated = await Promise.race([simulation, interrupted.then(() => null)]);
+    if (simulated === null) {
+      simulation.catch(() => undefined); // it fails as the apps close under it
+      step('demo ended (Ctrl-C) during the simulated day');
+      return;
+    }
     // Alerts that affect the plan enqueued a re-plan: let it finish before closing.
     await drained(planningQueue);
 
@@ -431,9 +494,23 @@ async function main(): Promise<void> {
       JSON.stringify(planGeoJson(mountain.plan as unknown as PlanJson, [], undefined), null, 1),
     );
     step(`wrote ${mountainOut}`);
+
+    // 8. The end of the day in numbers (checked with --once).
+    const summary = await daySummary(dataSource, { region, mountainRegion: mountain.region, simulated });
+    for (const line of summaryLines(summary, terminalLocale())) step(line);
+    const problems = summaryProblems(summary);
+    if (problems.length) {
+      const text = `the day's summary fails its checks: ${problems.join('; ')}`;
+      if (args.once) throw new Error(text);
+      step(`warning: ${text}`);
+    }
     step(`done in ${secondsSince(started)} s`);
-    if (!args.once) await serveConsole(config, region, intakeUrl, plannerUrl);
+    if (consoleApp) {
+      step(`the day is over; the console stays open at ${consoleUrlOf(consoleApp)} until Ctrl-C`);
+      await interrupted;
+    }
   } finally {
+    await consoleApp?.close();
     await devices?.close();
     await intake.close();
     await planner.close();
@@ -632,40 +709,86 @@ function planGeoJson(
   };
 }
 
+const consoleUrlOf = (app: INestApplication) =>
+  `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/`;
+
 /**
- * Without --once the day stays on screen: the console on PORT (or any free port when taken), with
- * its development log-in and a token per role printed, until Ctrl-C.
+ * The demo's console on PORT (or any free port when taken), with its development log-in and a token
+ * per role printed; its live map streams from the gateway.
  */
-async function serveConsole(
+async function openConsole(
   config: AppConfig,
   region: string,
   intakeUrl: string,
   plannerUrl: string,
-): Promise<void> {
+  gatewayUrl: string,
+  speed: number,
+): Promise<INestApplication> {
   const app = await createConsoleApp({
     config: {
       ...config,
       CONSOLE_INTAKE_URL: intakeUrl,
       CONSOLE_PLANNER_URL: plannerUrl,
+      CONSOLE_GATEWAY_URL: gatewayUrl,
       CONSOLE_REGION: region,
       CONSOLE_DEV_LOGIN: config.NODE_ENV !== 'production',
     },
   });
   await app.listen(config.PORT, '127.0.0.1').catch(() => app.listen(0, '127.0.0.1'));
-  const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/`;
-  step(`console open at ${url} (development log-in; or paste a token below). Ctrl-C ends the demo.`);
-  for (const role of ['dispatcher', 'hub_operator', 'admin'] as const) {
+  step(
+    `console open at ${consoleUrlOf(app)} — sign in as dispatcher (development log-in, or paste a token below) and watch the day at ${speed}×. Ctrl-C ends the demo.`,
+  );
+  step(
+    `控制台：${consoleUrlOf(app)} — 以调度员身份登录，观看按 ${speed} 倍速进行的一天。按 Ctrl-C 结束演示。`,
+  );
+  for (const role of ['dispatcher', 'hub_operator', 'pilot', 'admin'] as const) {
     const token = issueToken(
       { sub: `main-job-${role}`, role },
       { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER },
     );
     step(`  ${role} token: ${token}`);
   }
-  await new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
-  await app.close();
+  return app;
+}
+
+/** The newest map import of the region: its stage and, while contracting, how many profiles are done. */
+async function mapProgress(db: DataSource, region: string) {
+  const [row] = (await db.query(
+    `SELECT progress FROM maps WHERE region = $1 ORDER BY created_at DESC LIMIT 1`,
+    [region],
+  )) as Array<{ progress: { stage?: string; profile?: string; done?: number; of?: number; nodes?: number } }>;
+  const p = row?.progress;
+  if (!p?.stage) return null;
+  if (p.stage === 'contracting' && p.of)
+    return {
+      fraction: 0.1 + (0.85 * (p.done ?? 0)) / p.of,
+      note: `contracting ${p.profile} (${p.nodes?.toLocaleString('en')} nodes), ${p.done} of ${p.of} profiles done`,
+    };
+  return { fraction: p.stage === 'saving' ? 0.95 : null, note: p.stage };
+}
+
+/** The region's newest planning run: its stage and, while solving, the best cost so far. */
+async function planningProgress(db: DataSource, region: string) {
+  const [row] = (await db.query(
+    `SELECT stage, progress FROM planning_runs WHERE region = $1 ORDER BY started_at DESC LIMIT 1`,
+    [region],
+  )) as Array<{
+    stage: string;
+    progress: {
+      stops?: number;
+      timeLimitMs?: number;
+      elapsedMs?: number;
+      best?: { cost: number; vehicles: number };
+    };
+  }>;
+  if (!row) return { fraction: null, note: 'waiting for the debounced job' };
+  const p = row.progress;
+  if (row.stage === 'solving' && p.best && p.timeLimitMs)
+    return {
+      fraction: Math.min(1, (p.elapsedMs ?? 0) / p.timeLimitMs),
+      note: `solving ${p.stops} stops: best cost ${Math.round(p.best.cost).toLocaleString('en')}, ${p.best.vehicles} vehicles`,
+    };
+  return { fraction: null, note: row.stage };
 }
 
 async function drained(queue: PlanningQueue): Promise<void> {

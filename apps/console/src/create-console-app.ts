@@ -10,7 +10,7 @@ import { WebBundle } from './web/web-bundle.service';
 
 /**
  * The console app (not yet listening): the page at `/`, its bundle under `/assets/`, the public
- * APIs behind `/api/intake/` and `/api/planner/` (same origin), and its own small API under `/v1`.
+ * APIs behind `/api/intake/`, `/api/planner/` and `/api/gateway/` (same origin; the live stream too), and its own small API under `/v1`.
  */
 export async function createConsoleApp(options: ConsoleModuleOptions): Promise<INestApplication> {
   const { config } = options;
@@ -22,6 +22,7 @@ export async function createConsoleApp(options: ConsoleModuleOptions): Promise<I
   configureHttpApp(app);
   app.use('/api/intake', apiProxy(config.CONSOLE_INTAKE_URL));
   app.use('/api/planner', apiProxy(config.CONSOLE_PLANNER_URL));
+  app.use('/api/gateway', apiProxy(config.CONSOLE_GATEWAY_URL));
   app.use('/v1', express.json({ limit: '16kb' }));
   // Providers exist from creation; the bundle itself is built in the init hook, before listening.
   const bundle = app.get(WebBundle);

@@ -6,12 +6,15 @@ import { DispatcherView } from './dispatcher-view';
 import { clear, h } from './dom';
 import { HubView } from './hub-view';
 import { locale, setLocale, t, type MessageKey } from './i18n';
+import { LiveLayer } from './live/live-layer';
 import { loginView } from './login-view';
 import { MapView, type ClientConfig } from './map-view';
 import { PilotView } from './pilot/pilot-view';
 import { loadSession, saveSession, viewsFor, type Session, type ViewName } from './session';
 
 const root = document.getElementById('app')!;
+/** The live stream of the view on screen (closed when the view is redrawn). */
+let live: LiveLayer | null = null;
 
 function showError(error: unknown): void {
   const message = error instanceof ApiError ? error.describe() : String(error);
@@ -48,6 +51,8 @@ async function render(): Promise<void> {
   const config = await api<ClientConfig>('console', '/console/config');
   const session = loadSession();
   if (!session) {
+    live?.stop();
+    live = null;
     setToken(null);
     clear(
       root,
@@ -111,6 +116,13 @@ async function render(): Promise<void> {
   clear(root, header, errorBar, h('main', { class: view === 'hub' ? 'hub' : '' }, side, mapBox));
   const map = new MapView(mapBox, config);
   const roads = map.start().catch(showError);
+  live?.stop();
+  live = null;
+  // Live positions and alerts for the roles the gateway streams to.
+  if (view === 'dispatcher' || view === 'map') {
+    live = new LiveLayer(map.map, config.tiles?.datum ?? 'wgs84');
+    live.start(session.token);
+  }
   if (view === 'dispatcher') {
     const dispatcher = new DispatcherView(config, map);
     side.append(dispatcher.el);

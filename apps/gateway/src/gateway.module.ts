@@ -26,6 +26,8 @@ import { IngestWriter } from './ingest/ingest-writer.service';
 import { MISSION_PROGRESS_SINK, type MissionProgressSink } from './ingest/mission-progress.sink';
 import { MissionTableProgressSink } from './ingest/mission-table-progress.sink';
 import { MqttIngestService } from './ingest/mqtt-ingest.service';
+import { LiveController } from './live/live.controller';
+import { LiveFeed } from './live/live-feed';
 import { MQTT_BROKER, type MqttBrokerTarget } from './mqtt-broker';
 import { TelemetryRepository } from './ingest/telemetry.repository';
 
@@ -49,7 +51,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [typeOrmRoot(options.database, options.sharedDataSource)],
-      controllers: [GatewayController, DevicesController, AlertsController],
+      controllers: [GatewayController, DevicesController, AlertsController, LiveController],
       providers: [
         { provide: APP_CONFIG, useValue: options.config },
         { provide: MQTT_BROKER, useValue: options.broker },
@@ -80,6 +82,7 @@ export class GatewayModule {
         MqttIngestService,
         DevicesRepository,
         DevicesService,
+        LiveFeed,
       ],
     };
   }

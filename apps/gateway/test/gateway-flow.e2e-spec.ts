@@ -28,6 +28,7 @@ import { AlertsController } from '../src/alerts/alerts.controller';
 import { createGatewayApp } from '../src/create-gateway-app';
 import { DevicesController } from '../src/devices/devices.controller';
 import { GatewayController } from '../src/gateway.controller';
+import { LiveController } from '../src/live/live.controller';
 
 const brokerUrl = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 
@@ -107,7 +108,9 @@ describe('gateway flow: routes out, simulated devices in, alerts and re-plans', 
   });
 
   it('every route states who may call it, and none answers without a token', async () => {
-    expect(undeclaredRoutes([GatewayController, DevicesController, AlertsController])).toEqual([]);
+    expect(
+      undeclaredRoutes([GatewayController, DevicesController, AlertsController, LiveController]),
+    ).toEqual([]);
     const { checked, open } = await routesOpenWithoutToken(app, ['/v1/health']);
     expect(checked).toBeGreaterThanOrEqual(6);
     expect(open).toEqual([]);

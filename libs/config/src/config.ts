@@ -194,6 +194,10 @@ export const configSchema = z.object({
   /** The console's same-origin proxy forwards /api/intake/* and /api/planner/* to these (their /v1 roots). */
   CONSOLE_INTAKE_URL: url(['http:', 'https:']).default('http://127.0.0.1:3000/v1'),
   CONSOLE_PLANNER_URL: url(['http:', 'https:']).default('http://127.0.0.1:3001/v1'),
+  /** The console's proxy forwards /api/gateway/* (the live stream, alerts, devices) to the gateway's /v1. */
+  CONSOLE_GATEWAY_URL: url(['http:', 'https:']).default('http://127.0.0.1:3002/v1'),
+  /** The gateway's live stream sends each device's latest position at most this often (alerts go at once). */
+  LIVE_POSITIONS_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   /** The region the console shows. */
   CONSOLE_REGION: z
     .string()

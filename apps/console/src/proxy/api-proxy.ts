@@ -39,6 +39,7 @@ export function apiProxy(targetBase: string) {
       answer.pipe(res);
     });
     upstream.on('error', (error) => {
+      if (res.destroyed) return; // the browser left first
       if (res.headersSent) {
         res.destroy(error);
         return;
@@ -51,6 +52,10 @@ export function apiProxy(targetBase: string) {
           details: [{ field: 'upstream', reason: url.origin }],
         }),
       );
+    });
+    // A browser that leaves (a closed live stream) ends the upstream request too.
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
     });
     req.pipe(upstream);
   };

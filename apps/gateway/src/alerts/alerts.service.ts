@@ -30,6 +30,7 @@ export const BATTERY_RESERVE_LEVEL = 0.15;
 @Injectable()
 export class AlertsService {
   private readonly logger = new Logger(AlertsService.name);
+  private readonly raisedListeners: Array<(alert: AlertView) => void> = [];
 
   constructor(
     private readonly alerts: AlertsRepository,
@@ -38,6 +39,11 @@ export class AlertsService {
     @Inject(AIRSPACE_CHECK) private readonly airspace: AirspaceCheck,
     @Optional() @Inject(PLANNING_QUEUE_TOKEN) private readonly planningQueue?: PlanningQueue,
   ) {}
+
+  /** Called with each new alert once stored (the live stream forwards it). */
+  onRaised(listener: (alert: AlertView) => void): void {
+    this.raisedListeners.push(listener);
+  }
 
   /** Stores an alert (once while open), publishes it on the alerts topic and, if it affects the plan, re-plans. */
   async raise(
@@ -50,6 +56,7 @@ export class AlertsService {
     const alert = await this.alerts.raise({ kind, deviceId, severity, message, details });
     if (!alert) return null;
     this.logger.warn(`alert ${kind}${deviceId ? ` (${deviceId})` : ''}: ${message}`);
+    for (const listener of this.raisedListeners) listener(alert);
     await this.publisher
       .publish(
         alertsTopic(this.config.MQTT_TOPIC_ROOT),

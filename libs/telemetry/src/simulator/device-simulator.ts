@@ -12,7 +12,15 @@ export interface SimulatedDevice {
   path: Array<[number, number]>;
   speedMps: number;
   /** Indices of path vertices where the device stops, and for how long. */
-  stops?: Array<{ vertex: number; dwellS: number; trackingNumber?: string }>;
+  stops?: Array<{
+    vertex: number;
+    dwellS: number;
+    trackingNumber?: string;
+    /** The delivery fails here for this reason (a recipient not at home) instead of being delivered. */
+    failReason?: string;
+    /** A pickup: the parcel is collected here (`picked_up`) rather than delivered. */
+    pickup?: boolean;
+  }>;
   /** Device-time intervals without coverage: couriers buffer and send a batch after, drones lose the fixes. */
   deadZones?: Array<{ fromMs: number; toMs: number }>;
   /** Drone battery: level at the start and drain per second of flight; return-home need as a share. */
@@ -94,6 +102,11 @@ export class DeviceSimulator {
     startMs: number,
     private readonly faults: SimulationFaults = { loss: 0, duplicate: 0, reorder: 0 },
     seed = 1,
+    /**
+     * The time devices stamp on what they send, for a simulated time (default: the same). A demo in
+     * accelerated time maps its simulated day onto the wall clock, so device times stay real.
+     */
+    private readonly deviceClock: (simulatedMs: number) => number = (t) => t,
   ) {
     this.random = seededRandom(seed);
     this.runs = devices.map((device) => {
@@ -193,7 +206,7 @@ export class DeviceSimulator {
       headingDeg: where.headingDeg,
       accuracyM: device.kind === 'courier' ? 8 : 2,
       batteryLevel: level,
-      fixTimeMs: atMs,
+      fixTimeMs: this.deviceClock(atMs),
     };
     const inDeadZone = (device.deadZones ?? []).some((z) => atMs >= z.fromMs && atMs < z.toMs);
     const messages: OutgoingMessage[] = [];
@@ -202,7 +215,7 @@ export class DeviceSimulator {
       deviceId: device.deviceId,
       channel,
       format: 'protobuf',
-      message: { deviceId: device.deviceId, seq: ++run.seq, timestampMs: atMs, body },
+      message: { deviceId: device.deviceId, seq: ++run.seq, timestampMs: this.deviceClock(atMs), body },
     });
     if (device.kind === 'courier') {
       if (inDeadZone) {
@@ -240,11 +253,14 @@ export class DeviceSimulator {
             {
               kind: 'parcel_event',
               trackingNumber: stop.trackingNumber,
-              type: 'delivered',
+              type: stop.pickup ? 'picked_up' : stop.failReason ? 'delivery_failed' : 'delivered',
               location: where.at,
               // A simulated phone never learns the recipient's PIN: it proves delivery by photo.
-              proof: { kind: 'photo', reference: `photo:${stop.trackingNumber}` },
-              reason: null,
+              proof:
+                stop.pickup || stop.failReason
+                  ? null
+                  : { kind: 'photo', reference: `photo:${stop.trackingNumber}` },
+              reason: stop.pickup ? null : (stop.failReason ?? null),
               hubId: null,
             },
             'events',

@@ -40,6 +40,8 @@ export async function publishSimulation(
   target: SimulationTarget,
   deviceIds: string[],
   clock: SimulationClock,
+  /** Called after each step (progress displays). */
+  onStep?: (deviceTimeMs: number, report: SimulationReport) => void,
 ): Promise<SimulationReport> {
   const clients = new Map<string, MqttClient>();
   const pool: MqttClient[] = [];
@@ -70,6 +72,7 @@ export async function publishSimulation(
       const began = Date.now();
       await send(simulator.step(t));
       report.steps++;
+      onStep?.(t, report);
       if (simulator.finished(t)) break;
       const wait = clock.realStepMs - (Date.now() - began);
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
