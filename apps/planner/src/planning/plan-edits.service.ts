@@ -57,7 +57,7 @@ export class PlanEditsService {
       ]);
     }
     const matrices = await this.placement.matrices(router, placed.snaps);
-    const problem = buildProblem(data, placed.roadOrders, placed.locations, matrices);
+    const problem = buildProblem(data, placed.roadOrders, placed.locations, matrices, placed.vehicleProfiles);
 
     const routes = await this.repo.currentRoutes(region);
     const sequences = new Map<string, { items: SequenceItem[]; departS: number }>();
