@@ -1,9 +1,8 @@
 /**
- * CH query and matrix memory layout, before and after, back to back in one process on one
- * generated county: the code before (arrays per field, baseline/baseline-ch.ts) on the
- * contraction-order numbering; per-node records on the same numbering; per-node records on
- * `renumberForLocality` (level, then Hilbert order). Same pairs, same matrices, rounds interleaved
- * so a busy machine slows all alike. Prints the before/after ratio.
+ * Hierarchy numbering, back to back in one process on one generated county: contraction order
+ * (the default) against `renumberForLocality` (level, then Hilbert order). Same pairs, same
+ * matrices, rounds interleaved so a busy machine slows both alike; wall and CPU time. Prints the
+ * ratio.
  *
  *   npm run bench:routing:layout -- --nodes 1000000 [--cache /tmp/county-1m.rdrt] [--matrix 2000]
  */
@@ -30,7 +29,6 @@ import {
   type SnappedPoint,
 } from '@rd/routing';
 import { guardCli } from '@rd/config';
-import { BaselineChManyToMany, BaselineChQuery } from './baseline/baseline-ch';
 
 const USAGE = `usage: npm run bench:routing:layout -- [flags]
 
@@ -65,7 +63,7 @@ function main(): void {
   else {
     const g = buildRoadGraphs(generateRuralNetwork({ seed: 2026, targetNodes: nodes }).osm, [VAN]).van;
     // the contraction-order numbering (the layout before): contract without renumbering
-    pd = prepareProfile(g, { weightings: ['fastest'], contract: { renumber: false } });
+    pd = prepareProfile(g, { weightings: ['fastest'] });
     if (opts.cache) saveRoutingData({ profiles: { van: pd } }, opts.cache);
   }
   const before = pd.ch.fastest as ContractionHierarchy;
@@ -81,9 +79,8 @@ function main(): void {
   const src = pts.map((p) => sourceSeeds(pd.graph, 'fastest', p));
   const tgt = pts.map((p) => targetSeeds(pd.graph, 'fastest', p));
   const layouts = [
-    { name: 'before: arrays per field, contraction order', ch: before, baseline: true },
-    { name: 'per-node records, contraction order', ch: before, baseline: false },
-    { name: 'after: per-node records, level + Hilbert order', ch: after, baseline: false },
+    { name: 'contraction order (the default)', ch: before },
+    { name: 'level + Hilbert order (renumber: true)', ch: after },
   ].map((l) => ({
     ...l,
     times: [] as number[],
@@ -91,8 +88,8 @@ function main(): void {
     cpuUs: 0,
     matrixCpuMs: [] as number[],
   }));
-  const queries = layouts.map((l) => (l.baseline ? new BaselineChQuery(l.ch) : new ChQuery(l.ch)));
-  const tables = layouts.map((l) => (l.baseline ? new BaselineChManyToMany(l.ch) : new ChManyToMany(l.ch)));
+  const queries = layouts.map((l) => new ChQuery(l.ch));
+  const tables = layouts.map((l) => new ChManyToMany(l.ch));
   // same answers, pair by pair
   for (let i = 0; i < 200; i++) {
     const a = queries[0].query(src[2 * i], tgt[2 * i + 1]).weight;
@@ -134,7 +131,7 @@ function main(): void {
           ? `; matrix ${side}² median ${p(l.matrixMs, 0.5).toFixed(0)} ms wall, ${p(l.matrixCpuMs, 0.5).toFixed(0)} ms CPU`
           : ''),
     );
-  const [a, , b] = layouts;
+  const [a, b] = layouts;
   console.log(
     `ratio before/after: CH p50 wall ${(p(a.times, 0.5) / p(b.times, 0.5)).toFixed(2)}×, CPU per query ${(cpuPerQuery(a) / cpuPerQuery(b)).toFixed(2)}×` +
       (side > 0

@@ -1,4 +1,4 @@
-import { arcOwner, searchStep, SearchSide, type Meeting, type RelaxArcs } from './ch/search-step';
+import { searchStep, SearchSide, type Meeting, type RelaxArcs } from './ch/search-step';
 import { NO_PATH, type PathResult, type Seeds } from './ch/seeds';
 import type { ArcGraph } from './road-graph';
 
@@ -32,9 +32,9 @@ export class BidirectionalDijkstra {
     // a node that is both a source and a target seed
     for (let i = 0; i < targets.length; i++) {
       const v = targets.nodes[i];
-      if (forward.reached(v, stamp) && forward.dist(v) + backward.dist(v) < meet.weight) {
-        meet.weight = forward.dist(v) + backward.dist(v);
-        meet.aux = forward.aux(v) + backward.aux(v);
+      if (forward.stamp[v] === stamp && forward.dist[v] + backward.dist[v] < meet.weight) {
+        meet.weight = forward.dist[v] + backward.dist[v];
+        meet.aux = forward.aux[v] + backward.aux[v];
         meet.node = v;
       }
     }
@@ -49,15 +49,15 @@ export class BidirectionalDijkstra {
     if (meet.node < 0) return NO_PATH;
     const edgeDirs: number[] = [];
     let sourceNode = meet.node;
-    for (let i = forward.parentArc(sourceNode); i >= 0; i = forward.parentArc(sourceNode)) {
-      if (withPath) edgeDirs.push(g.outEdgeDir[i]);
-      sourceNode = arcOwner(g.outFirst, i);
+    while (forward.parentArc[sourceNode] >= 0) {
+      if (withPath) edgeDirs.push(g.outEdgeDir[forward.parentArc[sourceNode]]);
+      sourceNode = forward.parentNode[sourceNode];
     }
     edgeDirs.reverse();
     let targetNode = meet.node;
-    for (let i = backward.parentArc(targetNode); i >= 0; i = backward.parentArc(targetNode)) {
-      if (withPath) edgeDirs.push(g.inEdgeDir[i]);
-      targetNode = arcOwner(g.inFirst, i);
+    while (backward.parentArc[targetNode] >= 0) {
+      if (withPath) edgeDirs.push(g.inEdgeDir[backward.parentArc[targetNode]]);
+      targetNode = backward.parentNode[targetNode];
     }
     return { weight: meet.weight, aux: meet.aux, edgeDirs, sourceNode, targetNode };
   }

@@ -1,12 +1,5 @@
 import type { ContractionHierarchy } from './contract';
-import {
-  arcOwner,
-  searchStep,
-  SearchSide,
-  type Meeting,
-  type RelaxArcs,
-  type StallArcs,
-} from './search-step';
+import { searchStep, SearchSide, type Meeting, type RelaxArcs, type StallArcs } from './search-step';
 import { NO_PATH, type PathResult, type Seeds } from './seeds';
 
 /**
@@ -53,18 +46,17 @@ export class ChQuery {
     this.lastSettled = meet.settled;
     if (meet.node < 0) return NO_PATH;
     // chains: source seed → meet (forward parents), meet → target seed (backward parents)
-    // (a parent arc's tail is the node whose arc range holds it)
     let sourceNode = meet.node;
     const upArcs: number[] = [];
-    for (let i = forward.parentArc(sourceNode); i >= 0; i = forward.parentArc(sourceNode)) {
-      if (withPath) upArcs.push(ch.upArc[i]);
-      sourceNode = arcOwner(ch.upFirst, i);
+    while (forward.parentArc[sourceNode] >= 0) {
+      if (withPath) upArcs.push(ch.upArc[forward.parentArc[sourceNode]]);
+      sourceNode = forward.parentNode[sourceNode];
     }
     let targetNode = meet.node;
     const downArcs: number[] = [];
-    for (let i = backward.parentArc(targetNode); i >= 0; i = backward.parentArc(targetNode)) {
-      if (withPath) downArcs.push(ch.downArc[i]);
-      targetNode = arcOwner(ch.downFirst, i);
+    while (backward.parentArc[targetNode] >= 0) {
+      if (withPath) downArcs.push(ch.downArc[backward.parentArc[targetNode]]);
+      targetNode = backward.parentNode[targetNode];
     }
     const edgeDirs: number[] = [];
     if (withPath) {

@@ -5,10 +5,9 @@ import { buildArcGraph, type RoadGraph, type Weighting } from '../road-graph';
 import { renumberForLocality } from './renumber';
 
 /**
- * A contraction hierarchy over one road graph and weighting. Inside the hierarchy nodes have ids
- * of their own, numbered for memory locality (renumber.ts: by level, then along a Hilbert curve;
- * `renumber: false` keeps contraction order): `rank[node]` maps graph node ids in, `order[id]`
- * maps them back. Queries search upward only: forward along
+ * A contraction hierarchy over one road graph and weighting. Inside the hierarchy a node's id is
+ * its rank (contraction order; `renumber: true` numbers by level and Hilbert order instead, see
+ * renumber.ts): `rank[node]` maps graph node ids in, `order[id]` maps them back. Queries search upward only: forward along
  * `up*` (arcs x→y, y > x), backward along `down*` (for x the arcs y→x with y > x, listed by y).
  * Every arc, original or shortcut, has an id; shortcuts name the two arcs they replace
  * (`arcChildA` then `arcChildB`), originals store `-1 - edgeDir` in `arcChildA` (edgeDir as in ArcGraph).
@@ -44,8 +43,9 @@ export interface ContractOptions {
   simulateSettleLimit?: number;
   /** Priority weights: edge difference, original-edge difference, contracted neighbours, level (defaults 10, 1, 5, 2). */
   /**
-   * Renumber the result for memory locality (renumberForLocality: level, then Hilbert order);
-   * default true. False keeps contraction order (node id = rank), for comparison.
+   * Renumber the result by level, then Hilbert order (renumberForLocality); default false, which
+   * keeps contraction order (node id = rank). Measured back to back at 1 M nodes it was no faster
+   * (bench:routing:layout; see the README), so it is an experiment to re-measure at 5 M nodes.
    */
   renumber?: boolean;
   priorityWeights?: [
@@ -390,5 +390,5 @@ export function contract(
     arcCount: arcs.count,
     shortcutCount,
   };
-  return options.renumber === false ? hierarchy : renumberForLocality(hierarchy, graph);
+  return options.renumber ? renumberForLocality(hierarchy, graph) : hierarchy;
 }

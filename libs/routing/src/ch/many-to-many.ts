@@ -10,8 +10,9 @@ import type { Seeds } from './seeds';
  * stall-on-demand. Reusable; not re-entrant.
  */
 export class ChManyToMany {
-  /** dist, aux, stamp of node v at `rec[4v…4v+2]` (one cache line per node looked at; see SearchSide). */
-  private readonly rec: Float64Array;
+  private readonly dist: Float64Array;
+  private readonly aux: Float64Array;
+  private readonly stamp: Int32Array;
   private stampValue = 0;
   private readonly heap = new MinHeap(256);
   // bucket entries, collected per target then sorted by node
@@ -24,7 +25,10 @@ export class ChManyToMany {
   lastBucketEntries = 0;
 
   constructor(readonly ch: ContractionHierarchy) {
-    this.rec = new Float64Array(ch.nodeCount * 4);
+    const n = ch.nodeCount;
+    this.dist = new Float64Array(n);
+    this.aux = new Float64Array(n);
+    this.stamp = new Int32Array(n);
   }
 
   /**
@@ -82,17 +86,16 @@ export class ChManyToMany {
     rowOffset: number,
   ): void {
     const ch = this.ch;
-    const { rec, heap } = this;
+    const { dist, aux, heap } = this;
+    const stamps = this.stamp;
     const stamp = ++this.stampValue;
     heap.clear();
     for (let k = 0; k < seeds.length; k++) {
       const v = ch.rank[seeds.nodes[k]];
-      const r = 4 * v;
-      if (rec[r + 2] === stamp && rec[r] <= seeds.weights[k]) continue;
-      rec[r + 2] = stamp;
-      rec[r] = seeds.weights[k];
-      rec[r + 1] = seeds.auxes[k];
-      heap.push(v, seeds.weights[k]);
+      stamps[v] = stamp;
+      dist[v] = seeds.weights[k];
+      aux[v] = seeds.auxes[k];
+      heap.push(v, dist[v]);
     }
     // forward: relax up, stall via down; backward: relax down, stall via up
     const relaxFirst = forward ? ch.upFirst : ch.downFirst;
@@ -106,17 +109,17 @@ export class ChManyToMany {
     while (heap.length > 0) {
       const d = heap.peekValue();
       const x = heap.pop();
-      if (d > rec[4 * x]) continue;
+      if (d > dist[x]) continue;
       let stalled = false;
       for (let i = stallFirst[x], end = stallFirst[x + 1]; i < end; i++) {
-        const ry = 4 * stallFrom[i];
-        if (rec[ry + 2] === stamp && rec[ry] + stallW[i] < d) {
+        const y = stallFrom[i];
+        if (stamps[y] === stamp && dist[y] + stallW[i] < d) {
           stalled = true;
           break;
         }
       }
       if (stalled) continue;
-      const ax = rec[4 * x + 1];
+      const ax = aux[x];
       if (forward) {
         if (b !== null && outWeight !== null && outAux !== null) {
           const { first, bTarget, bWeight, bAux } = b;
@@ -131,13 +134,13 @@ export class ChManyToMany {
         }
       } else this.addEntry(x, index, d, ax);
       for (let i = relaxFirst[x], end = relaxFirst[x + 1]; i < end; i++) {
-        const ry = 4 * relaxTo[i];
+        const y = relaxTo[i];
         const nd = d + relaxW[i];
-        if (rec[ry + 2] !== stamp || nd < rec[ry]) {
-          rec[ry + 2] = stamp;
-          rec[ry] = nd;
-          rec[ry + 1] = ax + relaxAux[i];
-          heap.push(relaxTo[i], nd);
+        if (stamps[y] !== stamp || nd < dist[y]) {
+          stamps[y] = stamp;
+          dist[y] = nd;
+          aux[y] = ax + relaxAux[i];
+          heap.push(y, nd);
         }
       }
     }
