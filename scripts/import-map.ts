@@ -8,10 +8,10 @@ import { MapsRepository } from '../apps/planner/src/maps/maps.repository';
 
 /**
  * Imports a region's road map and makes it the region's active map:
- *   npm run map:import -- --region <code> --file <extract.osm.pbf|.osm|.osm.gz> [--profile van --profile ./my-truck.json …]
+ *   npm run map:import -- --region <code> --file <extract.osm.pbf|.osm|.osm.gz> [--profile van --profile ./my-truck.yaml …]
  *   npm run map:import -- --region <code> --generated <seed> [--nodes 20000] [--profile …]
  * `--profile` (repeatable) picks the vehicle profiles: built-in names (van, motorbike, tricycle,
- * small-truck) or profile files (libs/routing/profiles/README.md); default van and motorbike
+ * small-truck) or profile files in JSON or YAML (libs/routing/profiles/README.md); default van and motorbike
  * (planning needs van and motorbike; tricycles use the tricycle profile where the map has one).
  * Preprocessing progress is printed as it goes (and kept on the map row for the API).
  */
@@ -38,7 +38,7 @@ const CLI: CliSpec = {
       multiple: true,
       valueName: 'NAME|FILE',
       description:
-        'a vehicle profile to build: van, motorbike, tricycle, small-truck or a profile .json file (libs/routing/profiles/README.md); repeatable',
+        'a vehicle profile to build: van, motorbike, tricycle, small-truck or a profile file, .json or .yaml (libs/routing/profiles/README.md); repeatable',
       defaultText: 'van and motorbike',
     },
   },

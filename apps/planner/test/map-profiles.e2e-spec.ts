@@ -54,6 +54,48 @@ describe('map import with vehicle profiles', () => {
     });
   });
 
+  it('takes a YAML profile file, and refuses a bad one naming field and line (400)', async () => {
+    const example = readFileSync(join(shippedProfiles, 'example-box-truck.yaml'), 'utf8');
+    writeFileSync(join(dir, 'box-truck.yaml'), example);
+    const started = await http()
+      .post('/v1/maps')
+      .set('Authorization', app.auth('admin'))
+      .send({
+        region: 'prof4',
+        generated: { seed: 3, targetNodes: 300 },
+        profiles: ['van', 'box-truck.yaml'],
+      })
+      .expect(202);
+    let map = started.body;
+    for (let i = 0; i < 600 && map.status === 'importing'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      map = (await http().get(`/v1/maps/${map.id}`).set('Authorization', app.auth('admin')).expect(200)).body;
+    }
+    expect(map).toMatchObject({ status: 'ready', profiles: ['van', 'box-truck'] });
+    expect(map.stats['box-truck']).toMatchObject({
+      source: 'file:box-truck.yaml',
+      dimensions: { heightM: 3.8 },
+    });
+
+    const lines = example.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('maxSpeedKmh:'));
+    lines[at] = 'maxSpeedKmh: fast';
+    lines.splice(at + 1, 0, 'colour: red');
+    writeFileSync(join(dir, 'bad-truck.yml'), lines.join('\n'));
+    const res = await http()
+      .post('/v1/maps')
+      .set('Authorization', app.auth('admin'))
+      .send({ region: 'prof5', generated: { seed: 3 }, profiles: ['bad-truck.yml'] })
+      .expect(400);
+    expect(res.body.details).toEqual([
+      {
+        field: 'profiles[0].maxSpeedKmh',
+        reason: expect.stringMatching(`\\(line ${at + 1} of bad-truck.yml\\)$`),
+      },
+      { field: 'profiles[0].colour', reason: `unknown field (line ${at + 2} of bad-truck.yml)` },
+    ]);
+  });
+
   it('refuses bad profiles before importing, with every bad field (400)', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ ...van, name: 'bad', maxSpeedKmh: 0, colour: 'red' }));

@@ -11,6 +11,8 @@ export function asyncRoadRouter(router: ChRoadRouter): RoadRouter {
     snap: (points, options) => Promise.resolve(router.snapSync(points, options)),
     route: (from, to, options) => Promise.resolve(router.routeSync(from, to, options)),
     matrix: (sources, targets, options) => Promise.resolve(router.matrixSync(sources, targets, options)),
+    profileForVehicle: (profile, dimensions) =>
+      Promise.resolve(router.profileForVehicle(profile, dimensions)),
   };
 }
 

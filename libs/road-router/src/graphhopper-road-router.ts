@@ -176,6 +176,14 @@ export class GraphHopperRoadRouter implements RoadRouter {
     };
   }
 
+  /**
+   * GraphHopper routes each of its profiles with the figures configured on its server (custom
+   * models): vehicle sizes are not passed per request, so a vehicle routes on its profile.
+   */
+  profileForVehicle(profile: string): Promise<string> {
+    return Promise.resolve(profile);
+  }
+
   async matrix(
     sources: readonly Location[],
     targets: readonly Location[],

@@ -1,7 +1,15 @@
 import { RoutingError } from './errors';
 import { haversineM } from './geo';
 import type { OsmData } from './osm/osm-data';
-import { barrierBlocks, wayAccess, type OsmTags, type VehicleProfile } from './profiles';
+import {
+  barrierBlocks,
+  dimensionsVector,
+  limitsOf,
+  wayAccess,
+  type LimitVector,
+  type OsmTags,
+  type VehicleProfile,
+} from './profiles';
 import { applyTurnRules, type TurnRule } from './turns';
 import type { RoadGraph } from './road-graph';
 import { F64List } from './osm/osm-data';
@@ -28,19 +36,32 @@ export function buildRoadGraph(
   const bwdKmh = new Float64Array(wayCount);
   // Resolve refs once: index into osm nodes, or -1 when the node is not in the extract.
   // A barrier the profile cannot pass cuts its ways there, like a node missing from the extract.
+  // Dimension limits (maxheight, maxweight, …) do not close ways or cut them: they are recorded
+  // on the edges (edgeLimitClass), so one graph serves every vehicle size (see forVehicle).
+  const recordLimits = profile.dimensions !== undefined;
+  const limitOptions = { ignoreLimits: recordLimits };
   const blocked = new Set<number>();
-  for (const [id, tags] of osm.barriers) if (barrierBlocks(profile, tags)) blocked.add(id);
+  const nodeLimits = new Map<number, LimitVector>(); // by osm node index
+  for (const [id, tags] of osm.barriers) {
+    if (barrierBlocks(profile, tags, limitOptions)) blocked.add(id);
+    else if (recordLimits) {
+      const limits = limitsOf(tags);
+      const r = nodeIndex.get(id);
+      if (r !== undefined && limits.some((x) => x !== Infinity)) nodeLimits.set(r, limits);
+    }
+  }
   const refIdx = new Int32Array(osm.wayRefs.length);
   for (let i = 0; i < osm.wayRefs.length; i++) {
     const id = osm.wayRefs[i];
     refIdx[i] = blocked.has(id) ? -1 : (nodeIndex.get(id) ?? -1);
   }
+  const limits = new LimitClasses();
 
   // use: 0 unused, 1 pillar once, 2 tower.
   const use = new Uint8Array(osm.nodeCount);
   let usable = 0;
   for (let w = 0; w < wayCount; w++) {
-    const acc = wayAccess(profile, osm.wayTags[w]);
+    const acc = wayAccess(profile, osm.wayTags[w], limitOptions);
     fwdKmh[w] = acc.forwardKmh;
     bwdKmh[w] = acc.backwardKmh;
     if (acc.forwardKmh <= 0 && acc.backwardKmh <= 0) continue;
@@ -60,6 +81,19 @@ export function buildRoadGraph(
       `no road in the extract is usable by profile "${profile.name}"`,
     );
   }
+  // A limit node and its neighbours along each way become graph nodes, so the edges that carry
+  // its limit are only the segments touching it (a vehicle it stops still reaches both sides).
+  if (nodeLimits.size > 0)
+    for (let w = 0; w < wayCount; w++) {
+      if (fwdKmh[w] <= 0 && bwdKmh[w] <= 0) continue;
+      const s = osm.wayRefFirst[w];
+      const e = osm.wayRefFirst[w + 1];
+      for (let i = s; i < e; i++) {
+        if (refIdx[i] < 0 || !nodeLimits.has(refIdx[i])) continue;
+        for (let k = Math.max(s, i - 1); k <= Math.min(e - 1, i + 1); k++)
+          if (refIdx[k] >= 0) use[refIdx[k]] = 2;
+      }
+    }
   // A stretch that leaves a tower and comes back to it would be a self-loop: make its middle point a tower.
   for (let w = 0; w < wayCount; w++) {
     if (fwdKmh[w] <= 0 && bwdKmh[w] <= 0) continue;
@@ -96,6 +130,7 @@ export function buildRoadGraph(
   const edgeFwd = new F64List(1 << 12);
   const edgeBwd = new F64List(1 << 12);
   const edgeWay = new F64List(1 << 12);
+  const edgeLimit: number[] = [];
   const geomFirst: number[] = [0];
   const geomLon = new F64List(1 << 14);
   const geomLat = new F64List(1 << 14);
@@ -115,6 +150,8 @@ export function buildRoadGraph(
     if (fk <= 0 && bk <= 0) continue;
     const s = osm.wayRefFirst[w];
     const e = osm.wayRefFirst[w + 1];
+    const wayLimits = recordLimits ? limitsOf(osm.wayTags[w]) : null;
+    let stretchLimits = wayLimits; // the way's limits and those of the nodes passed so far
     let startTower = -1;
     let len = 0;
     let prev = -1;
@@ -127,8 +164,10 @@ export function buildRoadGraph(
         continue;
       }
       if (r === prev) continue; // repeated node
+      const atLimit = nodeLimits.get(r);
       if (startTower < 0) {
         // use[r] is 2 here: the first ref after a gap is an endpoint
+        stretchLimits = wayLimits && atLimit ? minLimits(wayLimits, atLimit) : wayLimits;
         startTower = towerOf(r);
         geomLon.push(osm.nodeLon[r]);
         geomLat.push(osm.nodeLat[r]);
@@ -140,8 +179,12 @@ export function buildRoadGraph(
       geomLon.push(osm.nodeLon[r]);
       geomLat.push(osm.nodeLat[r]);
       prev = r;
+      if (stretchLimits && atLimit) stretchLimits = minLimits(stretchLimits, atLimit);
       if (use[r] === 2) {
         const t = towerOf(r);
+        edgeLimit.push(stretchLimits ? limits.classOf(stretchLimits) : 0);
+        // the next edge starts here, and carries this node's limits too
+        stretchLimits = wayLimits && atLimit ? minLimits(wayLimits, atLimit) : wayLimits;
         edgeFrom.push(startTower);
         edgeTo.push(t);
         edgeLen.push(len);
@@ -181,6 +224,11 @@ export function buildRoadGraph(
     geomLat: geomLat.toArray(),
     edgeWayId: edgeWay.toArray(),
   };
+  if (limits.count > 1 && profile.dimensions) {
+    graph.edgeLimitClass = Uint32Array.from(edgeLimit);
+    graph.limitTable = limits.table();
+    graph.vehicleLimits = Float64Array.from(dimensionsVector(profile.dimensions));
+  }
   if (profile.turnRestrictions !== false)
     applyTurnRules(
       graph,
@@ -190,6 +238,40 @@ export function buildRoadGraph(
       }),
     );
   return graph;
+}
+
+function minLimits(a: LimitVector, b: LimitVector): LimitVector {
+  return [
+    Math.min(a[0], b[0]),
+    Math.min(a[1], b[1]),
+    Math.min(a[2], b[2]),
+    Math.min(a[3], b[3]),
+    Math.min(a[4], b[4]),
+  ];
+}
+
+/** Distinct limit vectors, numbered as met; class 0 is "no limit". */
+class LimitClasses {
+  private readonly ids = new Map<string, number>([
+    [String([Infinity, Infinity, Infinity, Infinity, Infinity]), 0],
+  ]);
+  private readonly rows: LimitVector[] = [[Infinity, Infinity, Infinity, Infinity, Infinity]];
+  get count(): number {
+    return this.rows.length;
+  }
+  classOf(v: LimitVector): number {
+    const key = String(v);
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.rows.length;
+      this.ids.set(key, id);
+      this.rows.push(v);
+    }
+    return id;
+  }
+  table(): Float64Array {
+    return Float64Array.from(this.rows.flat());
+  }
 }
 
 /** The restriction value (`no_left_turn`, `only_straight_on`, …) that applies to the profile, or null. */

@@ -5,7 +5,8 @@ import { RoutingError } from './errors';
 import { graphNodeOf, headNode, turnIndex } from './turns';
 import type { LonLat } from './geo';
 import { appendEdgeDir, appendEdgeSlice } from './geometry';
-import { edgeCost, type RoadGraph, type Weighting } from './road-graph';
+import { exceedsLimits, type LimitVector, type VehicleDimensions } from './profiles';
+import { closedLimitClasses, edgeCost, forVehicle, type RoadGraph, type Weighting } from './road-graph';
 import type {
   Location,
   Matrix,
@@ -15,7 +16,7 @@ import type {
   RouteResult,
   SnapRequestOptions,
 } from './road-router';
-import type { RoutingData, ProfileRoutingData } from './routing-data';
+import { prepareProfile, type RoutingData, type ProfileRoutingData } from './routing-data';
 import {
   DEFAULT_MAX_SNAP_DISTANCE_M,
   JUNCTION_TOLERANCE_M,
@@ -119,6 +120,8 @@ export class ChRoadRouter {
   private readonly defaultProfile: string;
   private readonly maxSnapDistanceM: number;
   private readonly engines = new Map<string, Engines>();
+  /** Hierarchies of vehicle sizes whose closed roads differ from their profile's (profileForVehicle). */
+  private readonly vehicleData = new Map<string, ProfileRoutingData>();
 
   constructor(
     readonly data: RoutingData,
@@ -286,8 +289,44 @@ export class ChRoadRouter {
     return { rows, cols, durationsS, distancesM, sources: src, targets: tgt };
   }
 
+  /**
+   * The profile name to route a vehicle of these figures on (missing figures: the profile's own).
+   * Vehicles whose figures close the same limited roads share one name; where that set is the
+   * profile's own (most vehicles, and every vehicle on a map without limits) it is the profile
+   * itself. Otherwise the first call contracts a hierarchy for that set of closed roads
+   * (`profile~id`), kept for the router's life; route, matrix and snap take the name.
+   */
+  profileForVehicle(profile: string, dimensions: Partial<VehicleDimensions> = {}): string {
+    const pd = this.profileData(profile);
+    const g = pd.graph;
+    const own = closedLimitClasses(g);
+    if (!own || !g.limitTable || !g.vehicleLimits) return profile;
+    const ownFigures = g.vehicleLimits;
+    const vehicle: LimitVector = [
+      dimensions.heightM ?? ownFigures[0],
+      dimensions.widthM ?? ownFigures[1],
+      dimensions.lengthM ?? ownFigures[2],
+      dimensions.grossWeightG ?? ownFigures[3],
+      dimensions.axleLoadG ?? ownFigures[4],
+    ];
+    const closed: number[] = [];
+    let same = true;
+    for (let c = 0; c < own.length; c++) {
+      const shut = exceedsLimits(vehicle, g.limitTable, c * 5);
+      if (shut) closed.push(c);
+      if (shut !== (own[c] === 1)) same = false;
+    }
+    if (same) return profile;
+    const name = `${profile}~${closed.join('.') || 'none'}`;
+    if (!this.vehicleData.has(name)) {
+      const weightings = Object.keys(pd.ch) as Weighting[];
+      this.vehicleData.set(name, prepareProfile(forVehicle(g, name, vehicle), { weightings }));
+    }
+    return name;
+  }
+
   private profileData(profile: string): ProfileRoutingData {
-    const pd = this.data.profiles[profile];
+    const pd = this.data.profiles[profile] ?? this.vehicleData.get(profile);
     if (!pd)
       throw new RoutingError(
         'unknown-profile',

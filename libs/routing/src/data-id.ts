@@ -1,9 +1,9 @@
-import { GRAPH_ARRAYS, TURN_ARRAYS, type RoadGraph } from './road-graph';
+import { GRAPH_ARRAYS, LIMIT_ARRAYS, TURN_ARRAYS, type RoadGraph } from './road-graph';
 
 type Numeric = Float64Array | Uint32Array | Int32Array;
 
 /** Graph arrays that decide what an edge id and a fraction mean, and what a route costs. */
-const IDENTITY_ARRAYS = [...GRAPH_ARRAYS, ...TURN_ARRAYS] as const;
+const IDENTITY_ARRAYS = [...GRAPH_ARRAYS, ...TURN_ARRAYS, ...LIMIT_ARRAYS] as const;
 
 /**
  * The identity of a profile's routing data: a 64-bit content hash (two 32-bit lanes, hex) of the
@@ -25,6 +25,8 @@ export function graphDataId(g: RoadGraph): string {
   const fields = g as unknown as Record<string, Numeric | undefined>;
   for (const key of IDENTITY_ARRAYS) {
     const a = fields[key];
+    // graphs without dimension limits keep the ids they had before limits were recorded
+    if (!a && (LIMIT_ARRAYS as readonly string[]).includes(key)) continue;
     mix(a ? a.length : 0xffffffff);
     if (!a) continue;
     const words = new Uint32Array(a.buffer, a.byteOffset, a.byteLength / 4);

@@ -118,4 +118,67 @@ describe('vehicle dimensions and weight', () => {
       false,
     );
   });
+
+  describe('each vehicle by its own figures (one graph, a hierarchy per set of closed roads)', () => {
+    const routerFor = (xml: string): ChRoadRouter =>
+      new ChRoadRouter(
+        prepareRoutingData(buildRoadGraphs(readOsmXml(xml, 'fixture'), [VAN]), {
+          weightings: ['fastest', 'shortest'],
+        }),
+      );
+    const distance = (router: ChRoadRouter, profile: string): number => {
+      const r = router.routeSync(P, Q, { profile, weighting: 'shortest', geometry: false });
+      return r.ok ? r.distanceM : Infinity;
+    };
+
+    it('a 4.0 m restrictor: the van goes under, a 4.2 m truck on the van profile detours', () => {
+      const router = routerFor(network({}, { barrier: 'height_restrictor', maxheight: '4.0' }));
+      const truckProfile = router.profileForVehicle('van', { heightM: 4.2 });
+      expect(truckProfile).not.toBe('van');
+      expect(distance(router, 'van')).toBeCloseTo(directM, 1);
+      expect(distance(router, truckProfile)).toBeGreaterThan(1300);
+      // the same closed roads, the same hierarchy
+      expect(router.profileForVehicle('van', { heightM: 4.5, widthM: 2.3 })).toBe(truckProfile);
+      // a matrix per class: the tall truck's P → Q is the detour
+      const m = router.matrixSync([P], [Q], { profile: truckProfile, weighting: 'shortest' });
+      expect(m.distancesM[0]).toBeCloseTo(distance(router, truckProfile), 6);
+    });
+
+    it('a vehicle whose figures close nothing more shares the profile (no new hierarchy)', () => {
+      const router = routerFor(network({}, { barrier: 'height_restrictor', maxheight: '4.0' }));
+      expect(router.profileForVehicle('van', { heightM: 3.9 })).toBe('van');
+      expect(router.profileForVehicle('van', {})).toBe('van');
+      // a map with no limits at all: every vehicle routes on its profile
+      const plain = routerFor(network({}));
+      expect(plain.profileForVehicle('van', { heightM: 9, grossWeightG: 40_000_000 })).toBe('van');
+    });
+
+    it('a smaller vehicle than the profile assumes opens roads the profile closes', () => {
+      const router = routerFor(network({}, { barrier: 'height_restrictor', maxheight: '2.3' }));
+      expect(distance(router, 'van')).toBeGreaterThan(1300); // the profile's van is 2.7 m high
+      const low = router.profileForVehicle('van', { heightM: 2.1 });
+      expect(distance(router, low)).toBeCloseTo(directM, 1);
+    });
+
+    it('weight and axle load limits on ways, per vehicle', () => {
+      const router = routerFor(network({ maxweight: '7.5', maxaxleload: '4' }));
+      expect(distance(router, 'van')).toBeCloseTo(directM, 1);
+      expect(distance(router, router.profileForVehicle('van', { grossWeightG: 12_000_000 }))).toBeGreaterThan(
+        1300,
+      );
+      expect(distance(router, router.profileForVehicle('van', { axleLoadG: 4_500_000 }))).toBeGreaterThan(
+        1300,
+      );
+      expect(router.profileForVehicle('van', { grossWeightG: 7_500_000, axleLoadG: 4_000_000 })).toBe('van');
+    });
+
+    it('a stop on the far side of a restrictor stays reachable from that side', () => {
+      // the restrictor closes only the segments touching it: Q is still reached by the detour
+      const router = routerFor(network({}, { barrier: 'height_restrictor', maxheight: '4.0' }));
+      const truckProfile = router.profileForVehicle('van', { heightM: 4.2 });
+      const [q] = router.snapSync([Q], { profile: truckProfile });
+      expect(q.ok).toBe(true);
+      if (q.ok) expect(haversineM(...q.snapped, ...Q)).toBeLessThan(1);
+    });
+  });
 });

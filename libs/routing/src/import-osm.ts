@@ -5,7 +5,7 @@ import { RoutingError } from './errors';
 import type { OsmData } from './osm/osm-data';
 import { readOsmPbf } from './osm/pbf-reader';
 import { readOsmXml } from './osm/xml-reader';
-import { describeProfileErrors, readProfileFile } from './profile-file';
+import { describeProfileErrors, isProfileFileName, readProfileFile } from './profile-file';
 import { PROFILES, type VehicleProfile } from './profiles';
 import type { RoadGraph } from './road-graph';
 
@@ -62,7 +62,7 @@ export function readOsmFile(path: string): OsmData {
 }
 
 /**
- * A profile by name (`van`, `motorbike`, `tricycle`, `small-truck`), a path to a profile JSON file
+ * A profile by name (`van`, `motorbike`, `tricycle`, `small-truck`), a path to a profile JSON or YAML file
  * (see profiles/README.md), or a profile table. A file with bad fields throws `bad-profile` naming
  * each field (use readProfileFile to get them as values).
  */
@@ -70,14 +70,14 @@ export function resolveProfile(p: string | VehicleProfile): VehicleProfile {
   if (typeof p !== 'string') return p;
   const profile = PROFILES[p];
   if (profile) return profile;
-  if (p.toLowerCase().endsWith('.json')) {
+  if (isProfileFileName(p)) {
     const r = readProfileFile(p);
     if (!r.ok) throw new RoutingError('bad-profile', describeProfileErrors(p, r.errors));
     return r.profile;
   }
   throw new RoutingError(
     'unknown-profile',
-    `unknown profile "${p}"; known: ${Object.keys(PROFILES).join(', ')}, or a path to a profile .json file`,
+    `unknown profile "${p}"; known: ${Object.keys(PROFILES).join(', ')}, or a path to a profile file (.json, .yaml or .yml)`,
   );
 }
 

@@ -10,6 +10,7 @@ export type { OsmData } from './osm/osm-data';
 export { readOsmPbf } from './osm/pbf-reader';
 export { readOsmXml } from './osm/xml-reader';
 export * from './ch/contract';
+export * from './ch/renumber';
 export * from './ch/ch-query';
 export * from './ch/seeds';
 export * from './dijkstra';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ChRoadRouter } from './ch-road-router';
 import { RoutingError } from './errors';
 import { importOsm, resolveProfile } from './import-osm';
-import { parseVehicleProfile, readProfileFile } from './profile-file';
+import { parseProfileText, parseVehicleProfile, readProfileFile } from './profile-file';
 import { PROFILES, VAN } from './profiles';
 import { prepareRoutingData } from './routing-data';
 
@@ -96,4 +96,108 @@ describe('profile files', () => {
     expect(t.blockingBarriers).toContain('bollard');
     expect(VAN.dimensions?.heightM).toBeGreaterThan(t.dimensions?.heightM ?? Infinity);
   });
+
+  describe('YAML', () => {
+    it('the example YAML profile is valid, and a YAML copy of each shipped profile reads the same as its JSON', () => {
+      const example = readProfileFile(join(shipped, 'example-box-truck.yaml'));
+      if (!example.ok) throw new Error(JSON.stringify(example.errors));
+      expect(example.profile).toMatchObject({ name: 'box-truck', dimensions: { heightM: 3.8 } });
+      for (const name of Object.keys(PROFILES)) {
+        const json = readFileSync(join(shipped, `${name}.json`), 'utf8');
+        const r = parseProfileText(toYaml(JSON.parse(json)), `${name}.yml`);
+        if (!r.ok) throw new Error(JSON.stringify(r.errors));
+        expect(r.profile).toEqual(PROFILES[name]);
+      }
+    });
+
+    it('names each bad field with its line: wrong values, unknown fields, a missing field', () => {
+      const text = [
+        'name: yaml-van', // 1
+        'maxSpeedKmh: 0', // 2
+        'maxspeedFactor: 0.9', // 3
+        'highwaySpeedKmh:', // 4
+        '  primary: 70', // 5
+        '  residential: fast', // 6
+        'accessTags: [motorcar, access]', // 7
+        'deniedAccess: [private]', // 8
+        'surfaceFactor: {}', // 9
+        'tracktypeFactor: {}', // 10
+        'untypedTrackFactor: 0.5', // 11
+        'smoothnessFactor: {}', // 12
+        'blockingBarriers: [bollard]', // 13
+        'restrictionVehicles: [motorcar]', // 14
+        'colour: red', // 15
+        'dimensions:', // 16
+        '  heightM: 2.5', // 17
+        '  widthM: 2', // 18
+        '  lengthM: 6', // 19
+        '  grossWeightG: 3500000', // 20
+      ].join('\n');
+      const r = parseProfileText(text, 'van.yaml');
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      const byField = Object.fromEntries(r.errors.map((e) => [e.field, e.line]));
+      expect(byField).toEqual({
+        maxSpeedKmh: 2,
+        'highwaySpeedKmh.residential': 6,
+        colour: 15,
+        // missing: the object that should hold it, by its key
+        'dimensions.axleLoadG': 16,
+      });
+    });
+
+    it('a YAML syntax error names its line; duplicate keys are errors, not silently the last one', () => {
+      const broken = parseProfileText(
+        'name: van\nhighwaySpeedKmh:\n  primary: [70\nmaxSpeedKmh: 90\n',
+        'x.yaml',
+      );
+      expect(broken.ok).toBe(false);
+      if (!broken.ok) expect(broken.errors[0]).toMatchObject({ field: '(file)', line: expect.any(Number) });
+      const twice = parseProfileText('name: van\nname: lorry\n', 'x.yml');
+      expect(twice.ok).toBe(false);
+      if (!twice.ok) expect(twice.errors[0]).toMatchObject({ field: '(file)', line: 2 });
+    });
+
+    it('JSON files get lines too', () => {
+      const text = JSON.stringify({ ...vanJson(), maxSpeedKmh: -1 }, null, 2);
+      const r = parseProfileText(text, 'van.json');
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      const line = text.split('\n').findIndex((l) => l.includes('"maxSpeedKmh"')) + 1;
+      expect(r.errors).toEqual([
+        { field: 'maxSpeedKmh', reason: expect.any(String), line, column: expect.any(Number) },
+      ]);
+    });
+
+    it('importOsm takes a .yaml profile path; a bad one throws bad-profile naming field and line', () => {
+      const good = join(dir, 'box.yaml');
+      writeFileSync(good, readFileSync(join(shipped, 'example-box-truck.yaml'), 'utf8'));
+      expect(resolveProfile(good).name).toBe('box-truck');
+      const bad = join(dir, 'bad.yml');
+      writeFileSync(
+        bad,
+        readFileSync(join(shipped, 'example-box-truck.yaml'), 'utf8').replace(
+          'maxSpeedKmh: 80',
+          'maxSpeedKmh: 900',
+        ),
+      );
+      expect(() => resolveProfile(bad)).toThrow(/maxSpeedKmh: must be at most 200 km\/h \(line \d+\)/);
+      try {
+        resolveProfile(bad);
+      } catch (e) {
+        expect((e as RoutingError).code).toBe('bad-profile');
+      }
+    });
+  });
 });
+
+/** A small YAML writer for the test (block maps, flow lists): independent of the parser under test. */
+function toYaml(value: unknown, indent = ''): string {
+  return Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => {
+      if (Array.isArray(v)) return `${indent}${k}: [${v.map((x) => JSON.stringify(x)).join(', ')}]`;
+      if (v !== null && typeof v === 'object') return `${indent}${k}:\n${toYaml(v, indent + '  ')}`;
+      return `${indent}${k}: ${JSON.stringify(v)}`;
+    })
+    .join('\n');
+}

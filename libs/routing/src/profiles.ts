@@ -380,13 +380,58 @@ export function exceededLimit(profile: VehicleProfile, tags: OsmTags): string | 
 }
 
 /**
+ * A vehicle's figures or a road's limits as one vector: height, width, length (m), gross weight,
+ * axle load (g). On a road, `Infinity` where nothing is tagged.
+ */
+export type LimitVector = [
+  heightM: number,
+  widthM: number,
+  lengthM: number,
+  grossWeightG: number,
+  axleLoadG: number,
+];
+
+/** The limits these tags set (a way's or a node's); all `Infinity` when none is tagged or parseable. */
+export function limitsOf(tags: OsmTags): LimitVector {
+  const length = (...keys: string[]): number => {
+    let limit = Infinity;
+    for (const k of keys) {
+      const v = parseLengthM(tags[k]);
+      if (v > 0 && v < limit) limit = v;
+    }
+    return limit;
+  };
+  const weight = (k: string): number => {
+    const v = parseWeightG(tags[k]);
+    return v > 0 ? v : Infinity;
+  };
+  return [
+    length('maxheight', 'maxheight:physical'),
+    length('maxwidth', 'maxwidth:physical'),
+    length('maxlength'),
+    weight('maxweight'),
+    weight('maxaxleload'),
+  ];
+}
+
+export function dimensionsVector(d: VehicleDimensions): LimitVector {
+  return [d.heightM, d.widthM, d.lengthM, d.grossWeightG, d.axleLoadG];
+}
+
+/** Whether a vehicle of `vehicle` figures exceeds any of `limits` (strictly larger or heavier binds). */
+export function exceedsLimits(vehicle: ArrayLike<number>, limits: ArrayLike<number>, at = 0): boolean {
+  for (let i = 0; i < 5; i++) if (vehicle[i] > limits[at + i]) return true;
+  return false;
+}
+
+/**
  * Whether a node with these tags stops this vehicle. In order: a dimension limit it exceeds
  * stops it (physical, whatever the access tags say); else the node's access tags decide; else a
  * height restrictor with a tagged height lets it through (the height was checked); else the
  * barrier type decides (the profile's `blockingBarriers`; gates and cattle grids pass).
  */
-export function barrierBlocks(profile: VehicleProfile, tags: OsmTags): boolean {
-  if (exceededLimit(profile, tags) !== null) return true;
+export function barrierBlocks(profile: VehicleProfile, tags: OsmTags, options: LimitOptions = {}): boolean {
+  if (!options.ignoreLimits && exceededLimit(profile, tags) !== null) return true;
   const barrier = tags.barrier;
   if (barrier === undefined) return false; // a limit node (an underpass) that the vehicle fits under
   for (const key of profile.accessTags) {
@@ -443,14 +488,22 @@ export function roadConditionFactor(profile: VehicleProfile, tags: OsmTags): num
   return factor;
 }
 
+export interface LimitOptions {
+  /**
+   * Leave dimension limits out of the decision (the graph builder records them on the edges
+   * instead, so each vehicle size gets its own answer; see build-graph.ts).
+   */
+  ignoreLimits?: boolean;
+}
+
 /** How `profile` may use a way with these tags; both directions 0 when it may not. */
-export function wayAccess(profile: VehicleProfile, tags: OsmTags): WayAccess {
+export function wayAccess(profile: VehicleProfile, tags: OsmTags, options: LimitOptions = {}): WayAccess {
   const highway = tags.highway;
   if (highway === undefined) return CLOSED;
   const baseKmh = profile.highwaySpeedKmh[highway];
   if (baseKmh === undefined) return CLOSED;
   if (tags.route === 'ferry' || tags.area === 'yes' || tags.impassable === 'yes') return CLOSED;
-  if (exceededLimit(profile, tags) !== null) return CLOSED;
+  if (!options.ignoreLimits && exceededLimit(profile, tags) !== null) return CLOSED;
   for (const key of profile.accessTags) {
     const v = tags[key];
     if (v !== undefined) {

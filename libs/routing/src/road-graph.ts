@@ -1,4 +1,5 @@
 import type { LonLat } from './geo';
+import { exceedsLimits, type LimitVector } from './profiles';
 import { headNode, turnCopyCount } from './turns';
 
 /** The graph's typed arrays, as saved and as hashed into the data's identity. */
@@ -17,6 +18,8 @@ export const GRAPH_ARRAYS = [
 ] as const;
 /** The turn-restriction arrays, present only on graphs with restrictions. */
 export const TURN_ARRAYS = ['turnViaNode', 'turnFromEdgeDir', 'turnExitFirst', 'turnExitEdgeDir'] as const;
+/** The dimension-limit arrays, present only on graphs whose roads carry limits. */
+export const LIMIT_ARRAYS = ['edgeLimitClass', 'limitTable', 'vehicleLimits'] as const;
 
 /**
  * A routable road graph for one vehicle profile, in typed arrays. Nodes are junctions and way ends
@@ -48,6 +51,16 @@ export interface RoadGraph {
   turnFromEdgeDir?: Uint32Array;
   turnExitFirst?: Uint32Array;
   turnExitEdgeDir?: Uint32Array;
+  /**
+   * Dimension limits (see README "Vehicle dimensions"): the limit class of each edge (0: none),
+   * the classes' limits as 5 figures each (`LimitVector`: height, width, length m, gross weight,
+   * axle load g; Infinity where none), and the vehicle this graph routes (the same 5 figures). An
+   * edge whose limits the vehicle exceeds is closed (`edgeCost` is Infinity), so one road graph
+   * serves every vehicle size: `forVehicle` gives the same arrays with other figures.
+   */
+  edgeLimitClass?: Uint32Array;
+  limitTable?: Float64Array;
+  vehicleLimits?: Float64Array;
 }
 
 export type Weighting = 'fastest' | 'shortest';
@@ -94,6 +107,30 @@ export interface ArcGraph {
   inEdgeDir: Uint32Array;
 }
 
+const closedClassesCache = new WeakMap<RoadGraph, Uint8Array | null>();
+
+/** 1 for each limit class the graph's vehicle exceeds (its edges are closed); null without limits. */
+export function closedLimitClasses(g: RoadGraph): Uint8Array | null {
+  let closed = closedClassesCache.get(g);
+  if (closed !== undefined) return closed;
+  closed = null;
+  if (g.edgeLimitClass && g.limitTable && g.vehicleLimits) {
+    const classes = g.limitTable.length / 5;
+    closed = new Uint8Array(classes);
+    for (let c = 0; c < classes; c++) closed[c] = exceedsLimits(g.vehicleLimits, g.limitTable, c * 5) ? 1 : 0;
+  }
+  closedClassesCache.set(g, closed);
+  return closed;
+}
+
+/**
+ * The same road graph for a vehicle of other figures (the arrays are shared, nothing is copied):
+ * edges whose limits it exceeds close, edges the graph's own vehicle could not use may open.
+ */
+export function forVehicle(g: RoadGraph, profileName: string, vehicle: LimitVector): RoadGraph {
+  return { ...g, profile: profileName, vehicleLimits: Float64Array.from(vehicle) };
+}
+
 /** Weight and the second figure (distance for `fastest`, duration for `shortest`) of edge e in direction dir. */
 export function edgeCost(
   g: RoadGraph,
@@ -103,6 +140,10 @@ export function edgeCost(
 ): [weight: number, aux: number] {
   const dur = dir === 0 ? g.edgeDurationFwdS[e] : g.edgeDurationBwdS[e];
   if (dur === Infinity) return [Infinity, Infinity];
+  if (g.edgeLimitClass) {
+    const closed = closedLimitClasses(g);
+    if (closed && closed[g.edgeLimitClass[e]]) return [Infinity, Infinity];
+  }
   const len = g.edgeLengthM[e];
   return weighting === 'fastest' ? [dur, len] : [len, dur];
 }
@@ -122,12 +163,12 @@ export function buildArcGraph(g: RoadGraph, weighting: Weighting): ArcGraph {
     const a = g.edgeFrom[e];
     const b = g.edgeTo[e];
     if (a === b) continue;
-    if (g.edgeDurationFwdS[e] !== Infinity) {
+    if (edgeCost(g, weighting, e, 0)[0] !== Infinity) {
       tails.push(a);
       heads.push(headNode(g, e * 2));
       dirs.push(e * 2);
     }
-    if (g.edgeDurationBwdS[e] !== Infinity) {
+    if (edgeCost(g, weighting, e, 1)[0] !== Infinity) {
       tails.push(b);
       heads.push(headNode(g, e * 2 + 1));
       dirs.push(e * 2 + 1);
@@ -138,6 +179,7 @@ export function buildArcGraph(g: RoadGraph, weighting: Weighting): ArcGraph {
     const exits = g.turnExitEdgeDir as Uint32Array;
     for (let c = 0; c < copies; c++) {
       for (let k = first[c]; k < first[c + 1]; k++) {
+        if (edgeCost(g, weighting, exits[k] >> 1, (exits[k] & 1) as 0 | 1)[0] === Infinity) continue;
         tails.push(g.nodeCount + c);
         heads.push(headNode(g, exits[k]));
         dirs.push(exits[k]);

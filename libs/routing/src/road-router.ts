@@ -1,5 +1,6 @@
 import type { LonLat } from './geo';
 import type { LineString } from './geometry';
+import type { VehicleDimensions } from './profiles';
 import type { Weighting } from './road-graph';
 import type { SnapOptions, SnappedPoint, SnapResult } from './snap';
 
@@ -79,6 +80,12 @@ export interface RoadRouter {
     targets: readonly Location[],
     options?: MatrixOptions,
   ): Promise<Matrix>;
+  /**
+   * The profile name a vehicle of these figures routes on (missing figures: the profile's own).
+   * The profile itself when the figures close the same roads; else a name that `snap`, `route` and
+   * `matrix` take (see ChRoadRouter.profileForVehicle). GraphHopper: always the profile.
+   */
+  profileForVehicle(profile: string, dimensions?: Partial<VehicleDimensions>): Promise<string>;
 }
 
 export function isSnapped(l: Location | SnapResult): l is SnappedPoint {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ContractionHierarchy } from './ch/contract';
 import { graphDataId } from './data-id';
 import { RoutingError } from './errors';
-import { GRAPH_ARRAYS, TURN_ARRAYS, type RoadGraph, type Weighting } from './road-graph';
+import { GRAPH_ARRAYS, LIMIT_ARRAYS, TURN_ARRAYS, type RoadGraph, type Weighting } from './road-graph';
 import type { ProfileRoutingData, RoutingData } from './routing-data';
 import { SnapIndex } from './snap';
 
@@ -74,7 +74,8 @@ export function serializeRoutingData(data: RoutingData): Uint8Array {
   Object.entries(data.profiles).forEach(([name, pd], pi) => {
     const g = pd.graph as unknown as Record<string, Typed>;
     for (const k of GRAPH_ARRAYS) parts.push({ profile: pi, key: `graph.${k}`, array: g[k] });
-    for (const k of TURN_ARRAYS) if (g[k]) parts.push({ profile: pi, key: `graph.${k}`, array: g[k] });
+    for (const k of [...TURN_ARRAYS, ...LIMIT_ARRAYS])
+      if (g[k]) parts.push({ profile: pi, key: `graph.${k}`, array: g[k] });
     parts.push({ profile: pi, key: 'inMain', array: pd.inMain });
     parts.push({ profile: pi, key: 'snap.segStart', array: pd.snapIndex.segStart });
     parts.push({ profile: pi, key: 'snap.segEdge', array: pd.snapIndex.segEdge });
@@ -179,7 +180,8 @@ export function deserializeRoutingData(bytes: Uint8Array, name = 'routing data')
     };
     const g: Record<string, unknown> = { profile: pm.name, nodeCount: pm.nodeCount, edgeCount: pm.edgeCount };
     for (const k of GRAPH_ARRAYS) g[k] = get(`graph.${k}`);
-    for (const k of TURN_ARRAYS) if (pm.sections[`graph.${k}`]) g[k] = get(`graph.${k}`);
+    for (const k of [...TURN_ARRAYS, ...LIMIT_ARRAYS])
+      if (pm.sections[`graph.${k}`]) g[k] = get(`graph.${k}`);
     const graph = g as unknown as RoadGraph;
     const ch: Partial<Record<Weighting, ContractionHierarchy>> = {};
     for (const c of pm.ch) {

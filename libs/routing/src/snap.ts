@@ -1,7 +1,7 @@
 import Flatbush from 'flatbush';
 import { haversineM, M_PER_DEG_LAT, type LonLat } from './geo';
 import { graphDataId } from './data-id';
-import { graphBbox, type RoadGraph } from './road-graph';
+import { edgeCost, graphBbox, type RoadGraph } from './road-graph';
 
 /** A point placed on the road network. `fraction` is the position along the edge's polyline by length (0 at `edgeFrom`). */
 export interface SnappedPoint {
@@ -76,17 +76,21 @@ export class SnapIndex {
     const refLat = (bbox[1] + bbox[3]) / 2;
     const kx = Math.cos((refLat * Math.PI) / 180) * M_PER_DEG_LAT;
     const ky = M_PER_DEG_LAT;
+    // edges of the main component that the graph's vehicle may drive (dimension limits can close both ways)
+    const usable = (e: number): boolean =>
+      inMain[graph.edgeFrom[e]] === 1 &&
+      inMain[graph.edgeTo[e]] === 1 &&
+      (edgeCost(graph, 'fastest', e, 0)[0] !== Infinity || edgeCost(graph, 'fastest', e, 1)[0] !== Infinity);
     let count = 0;
     for (let e = 0; e < graph.edgeCount; e++) {
-      if (inMain[graph.edgeFrom[e]] && inMain[graph.edgeTo[e]])
-        count += graph.edgeGeomFirst[e + 1] - graph.edgeGeomFirst[e] - 1;
+      if (usable(e)) count += graph.edgeGeomFirst[e + 1] - graph.edgeGeomFirst[e] - 1;
     }
     const segStart = new Uint32Array(count);
     const segEdge = new Uint32Array(count);
     const index = new Flatbush(Math.max(1, count));
     let k = 0;
     for (let e = 0; e < graph.edgeCount; e++) {
-      if (!(inMain[graph.edgeFrom[e]] && inMain[graph.edgeTo[e]])) continue;
+      if (!usable(e)) continue;
       for (let p = graph.edgeGeomFirst[e]; p < graph.edgeGeomFirst[e + 1] - 1; p++) {
         const x0 = graph.geomLon[p] * kx;
         const y0 = graph.geomLat[p] * ky;

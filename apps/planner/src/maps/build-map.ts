@@ -6,6 +6,7 @@ import {
   generateRuralNetwork,
   graphBbox,
   importOsm,
+  isProfileFileName,
   prepareProfile,
   PROFILES,
   readProfileFile,
@@ -17,7 +18,7 @@ import {
   type VehicleProfile,
 } from '@rd/routing';
 
-/** Where the roads come from, and (optionally) which profiles to build: names or paths to profile .json files. */
+/** Where the roads come from, and (optionally) which profiles to build: names or paths to profile files (.json, .yaml, .yml). */
 export type MapSource = (
   | { kind: 'file'; path: string }
   /** A seeded generated rural county (no extract needed): the demo and tests. */
@@ -36,7 +37,8 @@ export const PLANNING_PROFILES = ['van', 'motorbike'] as const;
 
 /**
  * Checks the profiles an import asks for before anything runs: each a known name or a readable,
- * valid profile file; names unique. One `{field, reason}` per problem (`profiles[1].maxSpeedKmh`).
+ * valid profile file (JSON or YAML); names unique. One `{field, reason}` per problem
+ * (`profiles[1].maxSpeedKmh`, the reason ending with the line in the file).
  */
 export function checkProfileSpecs(specs: readonly string[]): Array<{ field: string; reason: string }> {
   const problems: Array<{ field: string; reason: string }> = [];
@@ -44,10 +46,10 @@ export function checkProfileSpecs(specs: readonly string[]): Array<{ field: stri
   specs.forEach((spec, i) => {
     let name = spec;
     if (!PROFILES[spec]) {
-      if (!spec.toLowerCase().endsWith('.json')) {
+      if (!isProfileFileName(spec)) {
         problems.push({
           field: `profiles[${i}]`,
-          reason: `unknown profile "${spec}": use ${Object.keys(PROFILES).join(', ')} or a path to a profile .json file`,
+          reason: `unknown profile "${spec}": use ${Object.keys(PROFILES).join(', ')} or a profile file (.json, .yaml or .yml)`,
         });
         return;
       }
@@ -57,7 +59,12 @@ export function checkProfileSpecs(specs: readonly string[]): Array<{ field: stri
       }
       const r = readProfileFile(spec);
       if (!r.ok) {
-        for (const e of r.errors) problems.push({ field: `profiles[${i}].${e.field}`, reason: e.reason });
+        // the line too: the file is the user's own, and YAML or JSON, it may be long
+        for (const e of r.errors)
+          problems.push({
+            field: `profiles[${i}].${e.field}`,
+            reason: e.line === undefined ? e.reason : `${e.reason} (line ${e.line} of ${basename(spec)})`,
+          });
         return;
       }
       name = r.profile.name;

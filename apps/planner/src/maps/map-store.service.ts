@@ -4,7 +4,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { DomainError, DomainErrorCode } from '@rd/domain';
 import { asyncRoadRouter, createRoadRouter } from '@rd/road-router';
-import { ChRoadRouter, loadRoutingData, RoutingError, type LonLat, type RoadRouter } from '@rd/routing';
+import {
+  ChRoadRouter,
+  isProfileFileName,
+  loadRoutingData,
+  RoutingError,
+  type LonLat,
+  type RoadRouter,
+} from '@rd/routing';
 import { runWorker } from '../common/off-thread';
 import {
   buildMapFile,
@@ -69,12 +76,12 @@ export class MapStore {
     return map;
   }
 
-  /** Built-in profile names as they are; `.json` profile files only from MAP_SOURCES_DIR. */
+  /** Built-in profile names as they are; profile files (`.json`, `.yaml`, `.yml`) only from MAP_SOURCES_DIR. */
   profilesFromSources(profiles: string[] | undefined): string[] | undefined {
     const { MAP_SOURCES_DIR: dir, MAP_SOURCE_MAX_BYTES: maxBytes } = this.config;
     const problems: Array<{ field: string; reason: string }> = [];
     const resolved = profiles?.map((spec, i) => {
-      if (!spec.toLowerCase().endsWith('.json')) return spec;
+      if (!isProfileFileName(spec)) return spec;
       try {
         return resolveMapSource(spec, dir, maxBytes);
       } catch (error) {

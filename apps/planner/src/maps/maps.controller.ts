@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { MapStore } from './map-store.service';
 import { MapsRepository } from './maps.repository';
 
-/** Profiles to build: names (`van`, `tricycle`, …) or profile .json files inside MAP_SOURCES_DIR. */
+/** Profiles to build: names (`van`, `tricycle`, …) or profile files (.json, .yaml, .yml) inside MAP_SOURCES_DIR. */
 const profiles = z.array(z.string().min(1).max(1000)).min(1).max(8).optional();
 const importBody = z.union([
   z.strictObject({ region: regionCode, file: z.string().min(1).max(1000), profiles }),

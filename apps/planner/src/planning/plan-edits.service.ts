@@ -79,7 +79,7 @@ export class PlanEditsService {
     }
     const matrices = await this.placement.matrices(router, placed.snaps);
     const problem = withVillageStops(
-      buildProblem(data, placed.roadOrders, placed.locations, matrices),
+      buildProblem(data, placed.roadOrders, placed.locations, matrices, placed.vehicleProfiles),
       groups,
     );
 

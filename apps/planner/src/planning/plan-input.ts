@@ -73,6 +73,8 @@ export function buildProblem(
   roadOrders: OpenOrder[],
   locations: LocationIndex,
   roadMatrices: Record<string, VrpMatrix>,
+  /** Each vehicle's routing profile by its size (RoadPlacement); absent: its kind's profile. */
+  vehicleProfiles: ReadonlyMap<string, string> = new Map(),
 ): VrpProblem {
   const profiles: Record<string, VrpMatrix> = { ...roadMatrices };
   if (!roadMatrices.tricycle && data.vehicles.some((v) => v.kind === 'tricycle')) {
@@ -105,7 +107,7 @@ export function buildProblem(
       const locked = (lockedByVehicle.get(v.id) ?? []).filter((id) => planned.has(id));
       return {
         id: v.id,
-        profile: ROAD_PROFILE_OF[v.kind],
+        profile: vehicleProfiles.get(v.id) ?? ROAD_PROFILE_OF[v.kind],
         startLocation: home,
         endLocation: home,
         shiftStartS: secondsOfDay(v.shiftStart),

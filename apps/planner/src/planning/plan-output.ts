@@ -20,9 +20,11 @@ export async function routesOf(
   for (const route of solution.routes) {
     const vehicle = vehicleById.get(route.vehicleId)!;
     const profile = roadProfileOf(vehicle.kind, Object.keys(placed.snaps));
-    const snaps = placed.snaps[profile];
-    const distanceM =
-      problem.profiles[problem.vehicles.find((v) => v.id === route.vehicleId)!.profile].distanceM;
+    // the vehicle's own size may route on a profile of its own (a tall truck detours a low bridge)
+    const solvedProfile = problem.vehicles.find((v) => v.id === route.vehicleId)!.profile;
+    const legProfile = placed.snaps[solvedProfile] ? solvedProfile : profile;
+    const snaps = placed.snaps[legProfile];
+    const distanceM = problem.profiles[solvedProfile].distanceM;
     const line: LonLat[] = [];
     const visits: StoredVisit[] = [];
     for (const [seq, visit] of route.visits.entries()) {
@@ -37,7 +39,7 @@ export async function routesOf(
           const from = snaps[prev];
           const to = snaps[visit.location];
           const leg = await router.route(isSnapped(from) ? from : from.input, isSnapped(to) ? to : to.input, {
-            profile,
+            profile: legProfile,
           });
           if (leg.ok && leg.geometry) {
             legGeometry = leg.geometry.coordinates;

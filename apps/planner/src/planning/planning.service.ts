@@ -172,10 +172,13 @@ export class PlanningService {
       (o) => offRoadIds.has(o.id) && prep.options.byOrder.get(o.id)?.length,
     );
     const locations = withDroneOnlyStops(placed.locations, droneOnly);
-    const grown = {
-      van: growMatrix(matrices.van, placed.locations.points.length, locations.points.length),
-      motorbike: growMatrix(matrices.motorbike, placed.locations.points.length, locations.points.length),
-    };
+    // every road profile's matrix, vehicle-size profiles included
+    const grown = Object.fromEntries(
+      Object.entries(matrices).map(([profile, m]) => [
+        profile,
+        growMatrix(m, placed.locations.points.length, locations.points.length),
+      ]),
+    );
     timings.flight = Math.round(performance.now() - t);
 
     t = performance.now();
@@ -188,6 +191,7 @@ export class PlanningService {
         placed.roadOrders,
         droneOnly,
         locations,
+        placed.vehicleProfiles,
         grown,
         prep,
         noPilot,
@@ -272,7 +276,7 @@ export class PlanningService {
    */
   private async solve(
     data: PlanningData,
-    placed: Pick<Placement, 'roadOrders' | 'locations'>,
+    placed: Pick<Placement, 'roadOrders' | 'locations' | 'vehicleProfiles'>,
     matrices: Record<string, VrpMatrix>,
     jobKey: string,
     progress: (stage: string, extra?: Record<string, unknown>) => Promise<void>,
@@ -290,6 +294,7 @@ export class PlanningService {
           placed.roadOrders.filter((o) => !frozenOrders.has(o.id)),
           placed.locations,
           matrices,
+          placed.vehicleProfiles,
         ),
       );
       await progress('solving', {
@@ -328,7 +333,8 @@ export class PlanningService {
     roadOrders: OpenOrder[],
     droneOnly: OpenOrder[],
     locations: LocationIndex,
-    matrices: Record<'van' | 'motorbike', VrpMatrix>,
+    vehicleProfiles: Placement['vehicleProfiles'],
+    matrices: Record<string, VrpMatrix>,
     prep: DronePreparation,
     noPilot: ReadonlyMap<string, string>,
     jobKey: string,
@@ -337,15 +343,21 @@ export class PlanningService {
   ) {
     const orders = [...roadOrders, ...droneOnly.filter((o) => !noPilot.has(o.id))];
     const blocked = new Set(noPilot.keys());
-    return this.solve(data, { roadOrders: orders, locations }, matrices, jobKey, progress, (problem) =>
-      addDrones(
-        withVillageStops(problem, villageGroups),
-        data,
-        locations,
-        prep.options,
-        this.drones.batterySwapS,
-        blocked,
-      ),
+    return this.solve(
+      data,
+      { roadOrders: orders, locations, vehicleProfiles },
+      matrices,
+      jobKey,
+      progress,
+      (problem) =>
+        addDrones(
+          withVillageStops(problem, villageGroups),
+          data,
+          locations,
+          prep.options,
+          this.drones.batterySwapS,
+          blocked,
+        ),
     );
   }
 

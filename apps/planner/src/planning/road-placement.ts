@@ -1,9 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import type { VrpMatrix } from '@rd/planning';
-import { isSnapped, type LonLat, type RoadRouter, type SnapResult } from '@rd/routing';
-import { indexLocations, type LocationIndex } from './plan-input';
-import type { OpenOrder, PlanningData } from './planning-data';
+import {
+  isSnapped,
+  type LonLat,
+  type RoadRouter,
+  type SnapResult,
+  type VehicleDimensions,
+} from '@rd/routing';
+import { indexLocations, roadProfileOf, type LocationIndex } from './plan-input';
+import type { FleetVehicle, OpenOrder, PlanningData } from './planning-data';
 
 /** Profiles stops are placed on: van and motorbike, and the tricycle's where the map has it. */
 export function roadProfiles(router: RoadRouter): string[] {
@@ -16,8 +22,24 @@ export interface Placement {
   /** Orders no profile reaches: drones may fly them (the flight feature decides), else unassigned. */
   offRoad: Array<{ orderId: string; reason: string; detail: string | null }>;
   locations: LocationIndex;
-  /** Snap result of every location, per road profile. */
+  /**
+   * Snap result of every location, per road profile, and per vehicle-size profile that some
+   * vehicle routes on (see vehicleProfiles).
+   */
   snaps: Record<string, SnapResult[]>;
+  /**
+   * The routing profile of each vehicle: its kind's profile, or a profile of its own size when its
+   * height, width, length or weight closes other roads on this map (a tall truck at a 4 m bridge).
+   */
+  vehicleProfiles: Map<string, string>;
+}
+
+/** A vehicle's registered figures, the ones it left empty omitted (its profile's apply). */
+export function registeredDimensions(v: FleetVehicle): Partial<VehicleDimensions> {
+  const out: Partial<VehicleDimensions> = {};
+  for (const [k, value] of Object.entries(v.dimensions ?? {}))
+    if (value !== null && value !== undefined) out[k as keyof VehicleDimensions] = value;
+  return out;
 }
 
 /** Puts a region's hubs and stops on the road graph and builds the travel matrices between them. */
@@ -41,13 +63,20 @@ export class RoadPlacement {
       offRoad.push({ orderId: order.id, reason: 'unreachable_by_road', detail });
     });
     const locations = indexLocations(data, roadOrders);
+    const vehicleProfiles = new Map<string, string>();
+    for (const v of data.vehicles) {
+      // a map without a tricycle profile: tricycles keep the motorbike's roads × TRICYCLE_SLOWDOWN
+      if (v.kind === 'tricycle' && !router.profiles.includes('tricycle')) continue;
+      const profile = roadProfileOf(v.kind, router.profiles);
+      vehicleProfiles.set(v.id, await router.profileForVehicle(profile, registeredDimensions(v)));
+    }
     const snaps: Record<string, SnapResult[]> = {};
-    for (const profile of profiles)
+    for (const profile of new Set([...profiles, ...vehicleProfiles.values()]))
       snaps[profile] = await router.snap(locations.points, {
         profile,
         maxDistanceM: this.config.MAX_SNAP_DISTANCE_M,
       });
-    return { roadOrders, offRoad, locations, snaps };
+    return { roadOrders, offRoad, locations, snaps, vehicleProfiles };
   }
 
   async matrices(

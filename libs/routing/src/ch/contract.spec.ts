@@ -88,3 +88,25 @@ describe.each(extracts)('CH equals bidirectional Dijkstra on %s', (file) => {
     expect(unreachable).toBeLessThan(2000);
   });
 });
+
+describe('renumbering for locality (level, then Hilbert order)', () => {
+  it('answers exactly as contraction order, paths included, with rank and order inverse', () => {
+    const g = randomRoadGraph(300, 600, 11);
+    const plain = contract(g, 'fastest');
+    const renumbered = contract(g, 'fastest', { renumber: true });
+    for (let v = 0; v < renumbered.nodeCount; v++) expect(renumbered.order[renumbered.rank[v]]).toBe(v);
+    expect(Array.from(renumbered.rank)).not.toEqual(Array.from(plain.rank));
+    const a = new ChQuery(plain);
+    const b = new ChQuery(renumbered);
+    const rnd = mulberry32(5);
+    for (let i = 0; i < 500; i++) {
+      const s = Math.floor(rnd() * g.nodeCount);
+      const t = Math.floor(rnd() * g.nodeCount);
+      const ra = a.query(Seeds.node(s), Seeds.node(t), true);
+      const rb = b.query(Seeds.node(s), Seeds.node(t), true);
+      expect(rb.weight).toBe(ra.weight);
+      if (rb.weight !== Infinity)
+        expect(pathWeight(g, 'fastest', rb.edgeDirs, s, t)).toBeCloseTo(rb.weight, 6);
+    }
+  });
+});

@@ -2,11 +2,12 @@ import { grown } from '../typed-arrays';
 import { MinHeap } from '../heap';
 import { AdjacencyLists } from './adjacency';
 import { buildArcGraph, type RoadGraph, type Weighting } from '../road-graph';
+import { renumberForLocality } from './renumber';
 
 /**
  * A contraction hierarchy over one road graph and weighting. Inside the hierarchy a node's id is
- * its rank (contraction order), so the upward searches touch memory near the top: `rank[node]`
- * maps graph node ids in, `order[rank]` maps them back. Queries search upward only: forward along
+ * its rank (contraction order; `renumber: true` numbers by level and Hilbert order instead, see
+ * renumber.ts): `rank[node]` maps graph node ids in, `order[id]` maps them back. Queries search upward only: forward along
  * `up*` (arcs x→y, y > x), backward along `down*` (for x the arcs y→x with y > x, listed by y).
  * Every arc, original or shortcut, has an id; shortcuts name the two arcs they replace
  * (`arcChildA` then `arcChildB`), originals store `-1 - edgeDir` in `arcChildA` (edgeDir as in ArcGraph).
@@ -41,6 +42,12 @@ export interface ContractOptions {
   /** Settled-node limit of witness searches when estimating priorities (default 100). */
   simulateSettleLimit?: number;
   /** Priority weights: edge difference, original-edge difference, contracted neighbours, level (defaults 10, 1, 5, 2). */
+  /**
+   * Renumber the result by level, then Hilbert order (renumberForLocality); default false, which
+   * keeps contraction order (node id = rank). Measured back to back at 1 M nodes it was no faster
+   * (bench:routing:layout; see the README), so it is an experiment to re-measure at 5 M nodes.
+   */
+  renumber?: boolean;
   priorityWeights?: [
     edgeDifference: number,
     originalEdges: number,
@@ -363,7 +370,7 @@ export function contract(
   }
   let shortcutCount = 0;
   for (let a = 0; a < arcs.count; a++) if (arcs.childA[a] >= 0) shortcutCount++;
-  return {
+  const hierarchy: ContractionHierarchy = {
     weighting,
     nodeCount: n,
     rank,
@@ -383,4 +390,5 @@ export function contract(
     arcCount: arcs.count,
     shortcutCount,
   };
+  return options.renumber ? renumberForLocality(hierarchy, graph) : hierarchy;
 }
