@@ -1,4 +1,4 @@
-import type { ObjectivePreset, VrpProblem } from '../model';
+import type { MatrixCells, ObjectivePreset, VrpProblem } from '../model';
 
 export const KIND_DELIVERY = 0;
 export const KIND_PICKUP = 1;
@@ -48,8 +48,8 @@ export interface Compiled {
   /** compat[v * stopCount + s]: vehicle v has the skills and can reach s and come back. */
   compat: Uint8Array;
   // matrices per profile
-  dur: Float64Array[];
-  dist: Float64Array[];
+  dur: MatrixCells[];
+  dist: MatrixCells[];
   /** Per stop, the other stops by increasing distance (first profile), `neighbourCount` each. */
   neighbours: Int32Array;
   neighbourCount: number;
@@ -73,8 +73,8 @@ export function compile(problem: VrpProblem, preset: ObjectivePreset): Compiled 
 
   const profileNames = Object.keys(problem.profiles);
   if (profileNames.length === 0) throw new Error('problem.profiles is empty: give at least one matrix');
-  const dur: Float64Array[] = [];
-  const dist: Float64Array[] = [];
+  const dur: MatrixCells[] = [];
+  const dist: MatrixCells[] = [];
   for (const name of profileNames) {
     const m = problem.profiles[name];
     if (m.durationS.length !== nLoc * nLoc || m.distanceM.length !== nLoc * nLoc) {

@@ -24,6 +24,9 @@ export interface SearchParams {
   regretK: number;
   /** Regret construction only up to this many stops (it costs stops² × routes evaluations). */
   regretMaxStops: number;
+  /** Granular insertion: with more than `granularMinRoutes` routes in use, a stop tries the routes of its nearest `granularNeighbours` stops. */
+  granularNeighbours: number;
+  granularMinRoutes: number;
 }
 
 export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' | 'maxIterations'> = {
@@ -39,4 +42,6 @@ export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' |
   softPenalty: 1000,
   regretK: 3,
   regretMaxStops: 1500,
+  granularNeighbours: 30,
+  granularMinRoutes: 24,
 };

@@ -30,7 +30,13 @@ export class RouteBuf {
   /** Some stop on the route has several windows: a delay may jump to a later window (pairs: simulated there). */
   multiWindow = false;
 
+  /** Positions the arrays hold; `ensure` grows them (a large day's routes stay far below the stop count). */
+  cap: number;
+  private readonly dims: number;
+
   constructor(cap: number, dims: number) {
+    this.cap = cap;
+    this.dims = dims;
     this.nodes = new Int32Array(cap);
     this.loc = new Int32Array(cap + 2);
     this.dep = new Float64Array(cap + 2);
@@ -43,8 +49,29 @@ export class RouteBuf {
     this.closeKey = new Float64Array(cap + 2);
   }
 
+  /** Room for at least `cap` nodes (contents of `nodes` kept; the caches are rebuilt by the next refresh). */
+  ensure(cap: number): void {
+    if (cap <= this.cap) return;
+    const next = Math.max(cap, 2 * this.cap);
+    const dims = this.dims;
+    const nodes = new Int32Array(next);
+    nodes.set(this.nodes.subarray(0, this.len));
+    this.nodes = nodes;
+    this.loc = new Int32Array(next + 2);
+    this.dep = new Float64Array(next + 2);
+    this.start = new Float64Array(next + 2);
+    this.late = new Float64Array(next + 2);
+    this.load = new Float64Array((next + 2) * dims);
+    this.pre = new Float64Array((next + 2) * dims);
+    this.suf = new Float64Array((next + 2) * dims);
+    this.waitCum = new Float64Array(next + 2);
+    this.closeKey = new Float64Array(next + 2);
+    this.cap = next;
+  }
+
   copyFrom(o: RouteBuf, dims: number, withCaches: boolean): void {
     const n = o.len;
+    this.ensure(o.cap);
     this.nodes.set(o.nodes.subarray(0, n));
     this.len = n;
     this.nStops = o.nStops;

@@ -85,7 +85,8 @@ export class Search {
     const D = (this.D = c.dims);
     this.bufs = [];
     for (let v = 0; v < V; v++) {
-      const cap = S + c.vTrips[v] + 2;
+      // routes grow on demand: a large day's buffers sized for every stop would cost hundreds of MB
+      const cap = Math.min(S, 48 + c.locked[v].length) + c.vTrips[v] + 2;
       this.bufs.push([new RouteBuf(cap, D), new RouteBuf(cap, D)]);
     }
     this.curIdx = new Uint8Array(V);
@@ -434,20 +435,38 @@ export class Search {
     return { delta: this.ins.bestDelta, p: this.ins.bestP, p2: this.ins.bestP2 };
   }
 
-  /** Find the cheapest feasible insertion of s (and its partner) over all vehicles. */
+  /**
+   * Find the cheapest feasible insertion of s (and its partner). Granular once many routes are in use: only
+   * the routes of its nearest stops and one empty vehicle per class, the other routes only when none of those
+   * takes it (Toth & Vigo's granular neighbourhoods), so an insertion costs the same on 20 routes or 200.
+   */
   private findInsertion(s: number): void {
     const c = this.c;
     const S = this.S;
     this.ins.bestDelta = Infinity;
     this.ins.bestV = -1;
     const stamp = ++this.classStamp;
+    const granular = this.candUsed > this.p.granularMinRoutes;
     // routes of the nearest stops first: a good insertion found early prunes the others by estimate
-    const K = Math.min(c.neighbourCount, 6);
+    const K = Math.min(c.neighbourCount, granular ? this.p.granularNeighbours : 6);
     for (let k = 0; k < K; k++) {
       const v = this.candRouteOf[c.neighbours[s * c.neighbourCount + k]];
       if (v < 0 || this.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
       this.vehSeen[v] = stamp;
       this.ins.evalRoute(s, v, this.route(v));
+    }
+    if (granular) {
+      if (this.candUsed < this.routeLimit) {
+        for (let v = 0; v < this.V; v++) {
+          if (this.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
+          const r = this.route(v);
+          if (r.nStops > 0 || this.classSeen[c.vClass[v]] === stamp) continue;
+          this.classSeen[c.vClass[v]] = stamp;
+          this.vehSeen[v] = stamp;
+          this.ins.evalRoute(s, v, r);
+        }
+      }
+      if (this.ins.bestV >= 0 && this.route(this.ins.bestV).nStops > 0) return;
     }
     for (let v = 0; v < this.V; v++) {
       if (this.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
@@ -467,6 +486,7 @@ export class Search {
     const v = this.ins.bestV;
     const r = this.touch(v);
     const wasEmpty = r.nStops === 0;
+    r.ensure(r.len + 2);
     const nodes = r.nodes;
     if (this.ins.bestP2 < 0) {
       nodes.copyWithin(this.ins.bestP + 1, this.ins.bestP, r.len);
@@ -812,6 +832,7 @@ export class Search {
     this.curRouting = 0;
     for (let v = 0; v < this.V; v++) {
       const r = this.bufs[v][this.curIdx[v]];
+      r.ensure(snap.nodes[v].length);
       r.nodes.set(snap.nodes[v]);
       r.len = snap.nodes[v].length;
       this.refresh(v, r);
