@@ -1,10 +1,12 @@
 // The rural pipeline on a real road network: OSM import + CH (once), then per size: generate a day,
-// snap the stops, build van and motorbike matrices, solve, check. Prints how each step grows with size.
-// node dist/bench/solver/rural.bench.js --osm andorra-2025-01.osm.pbf --sizes 200,1000,2000 --time 10
+// snap the stops, build van and motorbike matrices (32-bit), solve at each time limit, check.
+// Prints how each step grows with size, the distance reached at each limit, iterations per second for days
+// without and with village-to-village shipments, and the process's peak memory.
+// node dist/bench/solver/rural.bench.js --sizes 5000 --time 10,60 --shipments 0,0.3
 import { generateRuralScenario, checkSolution, solve } from '@rd/planning';
-import type { VrpProblem } from '@rd/planning';
+import type { VrpProblem, VrpSolution } from '@rd/planning';
 import { ChRoadRouter, importOsm, prepareProfile, type LonLat, type RoutingData } from '@rd/routing';
-import { readCliWith, type CliSpec } from '@rd/config';
+import { CliUsageError, readCliWith, type CliSpec } from '@rd/config';
 import { sharedDataPath } from '@rd/testing/shared-data';
 
 const now = (): number => performance.now();
@@ -12,7 +14,9 @@ const now = (): number => performance.now();
 const CLI: CliSpec = {
   usage: 'npm run bench:rural --',
   summary:
-    'The rural pipeline on a real road network: OSM import and contraction once, then per size a generated day, snapping, van and motorbike matrices, solving and checking.',
+    'The rural pipeline on a real road network: OSM import and contraction once, then per size a generated day, ' +
+    'snapping, 32-bit van and motorbike matrices, solving at each time limit and checking. Peak memory is the ' +
+    "process's: run one size per process (--sizes 5000) to read it per size.",
   options: {
     osm: {
       type: 'string',
@@ -20,25 +24,75 @@ const CLI: CliSpec = {
       description: 'extract under ../shared/data/osm',
       defaultText: 'andorra-2025-01.osm.pbf',
     },
-    sizes: { type: 'string', valueName: 'N,N', description: 'stops per day', defaultText: '200,1000,2000' },
-    time: { type: 'string', valueName: 'S', description: 'solver time limit in seconds', defaultText: '10' },
+    sizes: {
+      type: 'string',
+      valueName: 'N,N',
+      description: 'stops per day (the scaling table: 1000,2000,5000,10000)',
+      defaultText: '200,1000,2000',
+    },
+    time: {
+      type: 'string',
+      valueName: 'S,S',
+      description: 'solver time limits in seconds; the last is the reference for the gap column',
+      defaultText: '10',
+    },
+    shipments: {
+      type: 'string',
+      valueName: 'X,X',
+      description:
+        'chance that an ordinary draw of the generator is a village-to-village shipment (0 = no pairs); one row each',
+      defaultText: '0.1',
+    },
     seed: { type: 'string', valueName: 'N', description: 'random seed', defaultText: '1' },
+    tune: {
+      type: 'string',
+      valueName: 'K=V,K=V',
+      description: 'search parameters to override, for A/B runs, e.g. granularMinRoutes=1e9 (granular off)',
+    },
   },
-  examples: ['npm run bench:rural -- --osm andorra-2025-01.osm.pbf --sizes 200,1000,2000 --time 10'],
+  examples: [
+    'npm run bench:rural -- --sizes 1000,2000 --time 10,60',
+    'npm run bench:rural -- --sizes 5000 --time 10,60 --shipments 0,0.3',
+  ],
 };
 
-function parseArgs(argv: string[]): { osm: string; sizes: number[]; time: number; seed: number } {
+interface Args {
+  osm: string;
+  sizes: number[];
+  times: number[];
+  shipments: number[];
+  seed: number;
+  tuning: Record<string, number>;
+}
+
+function parseArgs(argv: string[]): Args {
   return readCliWith(
     CLI,
     (cli) => ({
       osm: cli.string('osm', 'andorra-2025-01.osm.pbf'),
       sizes: cli.numbers('sizes', [200, 1000, 2000], { min: 1 }),
-      time: cli.number('time', 10, { min: 0.001 }),
+      times: cli.numbers('time', [10], { min: 0.001 }),
+      shipments: cli.numbers('shipments', [0.1], { min: 0, max: 1 }),
       seed: cli.int('seed', 1, { min: 0 }),
+      tuning: parseTuning(cli.string('tune')),
     }),
     argv,
   );
 }
+
+function parseTuning(text: string | undefined): Record<string, number> {
+  const tuning: Record<string, number> = {};
+  for (const kv of (text ?? '').split(',').filter(Boolean)) {
+    const [k, v] = kv.split('=');
+    if (!k || v === undefined || !Number.isFinite(Number(v))) {
+      throw new CliUsageError(`--tune wants name=number pairs, got '${kv}'`);
+    }
+    tuning[k.trim()] = Number(v);
+  }
+  return tuning;
+}
+
+const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
 
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
@@ -56,47 +110,71 @@ function main(): void {
   const candidates: LonLat[] = [];
   for (let i = 0; i < g.nodeCount; i++) if (inMain[i]) candidates.push([g.nodeLon[i], g.nodeLat[i]]);
   console.log(
-    `rural pipeline on ${args.osm}: import ${(importMs / 1000).toFixed(1)} s, CH + snap index (van, motorbike) ` +
-      `${(prepMs / 1000).toFixed(1)} s; ${g.nodeCount} van graph nodes; solve limit ${args.time} s, 1 thread`,
+    `rural pipeline on ${args.osm} (map data © OpenStreetMap contributors, ODbL): import ` +
+      `${(importMs / 1000).toFixed(1)} s, CH + snap index (van, motorbike) ${(prepMs / 1000).toFixed(1)} s; ` +
+      `${g.nodeCount} van graph nodes; cost preset, 1 thread, seed ${args.seed}; loaded machine: indicative only`,
   );
+  const ref = args.times[args.times.length - 1];
+  const timeCols = args.times.map((s) => `km at ${s} s | it/s at ${s} s`).join(' | ');
   console.log(
-    '| stops | locations | vehicles | snap ms | matrices ms (2 profiles) | solve s | served | unassigned (reasons) | vehicles used | distance km | iterations | checker |',
+    `| stops | shipment stops | locations | vehicles | snap ms | matrices ms (2 profiles, 32-bit) | ${timeCols} | ` +
+      `gap ${args.times[0]} s vs ${ref} s | served at ${ref} s | unassigned (reasons) | vehicles used | peak RSS MiB | checker |`,
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log(`|${' --- |'.repeat(12 + 2 * args.times.length)}`);
   for (const size of args.sizes) {
-    const sc = generateRuralScenario({ seed: args.seed + size, stops: size, candidates });
-    t = now();
-    const snapped = {
-      van: router.snapSync(sc.points, { profile: 'van' }),
-      bike: router.snapSync(sc.points, { profile: 'motorbike' }),
-    };
-    const snapMs = now() - t;
-    t = now();
-    const locs = (prof: 'van' | 'bike') => snapped[prof].map((s, i) => (s.ok ? s : sc.points[i]));
-    const mv = router.matrixSync(locs('van'), locs('van'), { profile: 'van' });
-    const mb = router.matrixSync(locs('bike'), locs('bike'), { profile: 'motorbike' });
-    const matrixMs = now() - t;
-    const problem: VrpProblem = {
-      locationCount: sc.points.length,
-      profiles: {
-        van: { durationS: mv.durationsS, distanceM: mv.distancesM },
-        motorbike: { durationS: mb.durationsS, distanceM: mb.distancesM },
-      },
-      vehicles: sc.vehicles,
-      stops: sc.stops,
-    };
-    t = now();
-    const sol = solve(problem, { seed: args.seed, timeLimitMs: args.time * 1000, now, preset: 'cost' });
-    const solveMs = now() - t;
-    const check = checkSolution(problem, sol, 'cost');
-    const reasons = new Map<string, number>();
-    for (const u of sol.unassigned) reasons.set(u.reason, (reasons.get(u.reason) ?? 0) + 1);
-    console.log(
-      `| ${size} | ${sc.points.length} | ${sc.vehicles.length} | ${snapMs.toFixed(0)} | ${matrixMs.toFixed(0)} | ` +
-        `${(solveMs / 1000).toFixed(1)} | ${size - sol.unassigned.length} | ${sol.unassigned.length} ` +
-        `(${[...reasons].map(([k, v]) => `${k} ${v}`).join(', ')}) | ${sol.routes.length} | ` +
-        `${(check.distanceM / 1000).toFixed(0)} | ${sol.stats.iterations} | ${check.ok ? 'ok' : 'FAILED: ' + check.violations[0]} |`,
-    );
+    for (const shipments of args.shipments) {
+      const sc = generateRuralScenario({ seed: args.seed + size, stops: size, candidates, shipments });
+      const pairStops = sc.stops.filter((s) => s.deliverTo !== undefined).length * 2;
+      t = now();
+      const snapped = {
+        van: router.snapSync(sc.points, { profile: 'van' }),
+        bike: router.snapSync(sc.points, { profile: 'motorbike' }),
+      };
+      const snapMs = now() - t;
+      t = now();
+      const locs = (prof: 'van' | 'bike') => snapped[prof].map((s, i) => (s.ok ? s : sc.points[i]));
+      const mv = router.matrix32Sync(locs('van'), locs('van'), { profile: 'van' });
+      const mb = router.matrix32Sync(locs('bike'), locs('bike'), { profile: 'motorbike' });
+      const matrixMs = now() - t;
+      const problem: VrpProblem = {
+        locationCount: sc.points.length,
+        profiles: {
+          van: { durationS: mv.durationsS, distanceM: mv.distancesM },
+          motorbike: { durationS: mb.durationsS, distanceM: mb.distancesM },
+        },
+        vehicles: sc.vehicles,
+        stops: sc.stops,
+      };
+      const cells: string[] = [];
+      const kmAt: number[] = [];
+      let last: VrpSolution | undefined;
+      let checks = 'ok';
+      for (const s of args.times) {
+        const sol = solve(
+          problem,
+          { seed: args.seed, timeLimitMs: s * 1000, now, preset: 'cost' },
+          { tuning: args.tuning },
+        );
+        const check = checkSolution(problem, sol, 'cost');
+        if (!check.ok) checks = `FAILED at ${s} s: ${check.violations[0]}`;
+        kmAt.push(check.distanceM / 1000);
+        cells.push(
+          `${(check.distanceM / 1000).toFixed(0)} | ${(sol.stats.iterations / (sol.stats.elapsedMs / 1000)).toFixed(0)}`,
+        );
+        last = sol;
+      }
+      const sol = last!;
+      const reasons = new Map<string, number>();
+      for (const u of sol.unassigned) reasons.set(u.reason, (reasons.get(u.reason) ?? 0) + 1);
+      const gap = ((kmAt[0] - kmAt[kmAt.length - 1]) / kmAt[kmAt.length - 1]) * 100;
+      console.log(
+        `| ${size} | ${pairStops} | ${sc.points.length} | ${sc.vehicles.length} | ${snapMs.toFixed(0)} | ` +
+          `${matrixMs.toFixed(0)} | ${cells.join(' | ')} | ${gap.toFixed(1)} % | ` +
+          `${size - sol.unassigned.length} | ${sol.unassigned.length} ` +
+          `(${[...reasons].map(([k, v]) => `${k} ${v}`).join(', ')}) | ${sol.routes.length} | ` +
+          `${mib(process.resourceUsage().maxRSS * 1024)} | ${checks} |`,
+      );
+    }
   }
 }
 

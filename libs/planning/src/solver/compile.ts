@@ -273,10 +273,9 @@ export function compile(problem: VrpProblem, preset: ObjectivePreset): Compiled 
       key[t] = t === s ? -1 : Math.min(a, b);
     }
     if (K === 0) continue;
-    // the K nearest: a native numeric sort finds the threshold, then only those few are ordered
+    // the K nearest: selection finds the threshold in linear time, then only those few are ordered
     sortedKeys.set(key);
-    sortedKeys.sort();
-    const threshold = sortedKeys[K];
+    const threshold = selectNth(sortedKeys, K);
     picked.length = 0;
     for (let t = 0; t < S; t++) if (t !== s && key[t] <= threshold) picked.push(t);
     picked.sort((x, y) => key[x] - key[y] || x - y);
@@ -377,4 +376,37 @@ export function latestStart(c: Compiled, s: number, bound: number): number {
     if (c.twOpen[w] <= bound) return bound < c.twClose[w] ? bound : c.twClose[w];
   }
   return -Infinity;
+}
+
+/**
+ * The n-th smallest value of `a` (0-based), reordering `a` (Hoare's quickselect with a median-of-three pivot):
+ * linear on average, where sorting each stop's row made compiling a 5,000-stop day cost seconds.
+ */
+export function selectNth(a: Float64Array, n: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    const x = a[lo];
+    const y = a[mid];
+    const z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (n <= j) hi = j;
+    else if (n >= i) lo = i;
+    else return a[n];
+  }
+  return a[n];
 }
