@@ -26,6 +26,13 @@ export interface SearchParams {
   regretMaxStops: number;
   /** Granular insertion: with more than `granularMinRoutes` routes in use, a stop tries the routes of its nearest `granularNeighbours` stops. */
   granularNeighbours: number;
+  /**
+   * Distance and cost presets anneal in cycles of doubling length, each restarting from the best plan:
+   * the first cycle has `firstCycleIterations` (0: `cycleWork` / stops), later cycles start at `restartHeat` × `tempStart`.
+   */
+  firstCycleIterations: number;
+  cycleWork: number;
+  restartHeat: number;
   granularMinRoutes: number;
 }
 
@@ -43,5 +50,8 @@ export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' |
   regretK: 3,
   regretMaxStops: 1500,
   granularNeighbours: 30,
+  firstCycleIterations: 0,
+  cycleWork: 200_000,
+  restartHeat: 0.3,
   granularMinRoutes: 24,
 };

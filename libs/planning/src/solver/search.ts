@@ -66,6 +66,8 @@ export class Search {
   // best
   best: Snapshot;
   iterations = 0;
+  /** Annealing cycles begun after the first (distance and cost presets). */
+  cycles = 0;
   bestFoundAtMs = 0;
   private t0 = 0;
   /** Vehicles whose locked stops cannot be driven as given (capacity, windows, shift). */
@@ -437,8 +439,9 @@ export class Search {
 
   /**
    * Find the cheapest feasible insertion of s (and its partner). Granular once many routes are in use: only
-   * the routes of its nearest stops and one empty vehicle per class, the other routes only when none of those
-   * takes it (Toth & Vigo's granular neighbourhoods), so an insertion costs the same on 20 routes or 200.
+   * the routes of its nearest stops and one empty vehicle per class, then the routes of a wider ring of
+   * neighbours, every route only when none of those takes it (Toth & Vigo's granular neighbourhoods), so an
+   * insertion costs about the same on 20 routes or 200.
    */
   private findInsertion(s: number): void {
     const c = this.c;
@@ -467,6 +470,14 @@ export class Search {
         }
       }
       if (this.ins.bestV >= 0 && this.route(this.ins.bestV).nStops > 0) return;
+      // a wider ring before every route: early in a large construction most neighbours are still unserved
+      for (let k = K; k < c.neighbourCount; k++) {
+        const v = this.candRouteOf[c.neighbours[s * c.neighbourCount + k]];
+        if (v < 0 || this.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
+        this.vehSeen[v] = stamp;
+        this.ins.evalRoute(s, v, this.route(v));
+      }
+      if (this.ins.bestV >= 0) return;
     }
     for (let v = 0; v < this.V; v++) {
       if (this.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
@@ -901,6 +912,8 @@ export class Search {
     let phaseStartIt = 0;
     let free = 0;
     for (let s = 0; s < this.S; s++) if (!c.isLocked[s]) free++;
+    let cycleStartIt = 0;
+    let cycleLen = firstCycleIterations(p, this.S);
     for (;;) {
       const el = this.elapsed();
       if (el >= limit || this.iterations >= maxIt || free === 0) break;
@@ -928,7 +941,19 @@ export class Search {
       }
       this.iterations++;
       let frac = 0.5;
-      if (!this.fleetPhase) {
+      let heat = p.tempStart;
+      if (!fleet) {
+        // cycles of doubling length, each from the best plan so far: the schedule never looks at the budget,
+        // so a run is a prefix of any longer run with the same seed and never ends worse than it
+        if (this.iterations - cycleStartIt > cycleLen) {
+          cycleStartIt = this.iterations - 1;
+          cycleLen *= 2;
+          this.cycles++;
+          this.restore(this.best);
+        }
+        frac = (this.iterations - 1 - cycleStartIt) / cycleLen;
+        if (this.cycles > 0) heat = p.tempStart * p.restartHeat;
+      } else if (!this.fleetPhase) {
         if (capped) {
           const endIt = ends[phase] * maxIt;
           frac = endIt > phaseStartIt ? (this.iterations - phaseStartIt) / (endIt - phaseStartIt) : 1;
@@ -938,7 +963,7 @@ export class Search {
         }
         frac = Math.min(1, frac);
       }
-      const temp = scale * p.tempStart * Math.pow(p.tempEnd / p.tempStart, frac);
+      const temp = scale * heat * Math.pow(p.tempEnd / heat, frac);
       this.beginCandidate();
       this.ruin();
       this.refreshDirty();
@@ -1021,4 +1046,10 @@ export class Search {
     this.accept();
     this.routeLimit = this.curUsed;
   }
+}
+
+/** Iterations of the first annealing cycle: fewer on large days, where an iteration costs more. */
+export function firstCycleIterations(p: SearchParams, stopCount: number): number {
+  if (p.firstCycleIterations > 0) return p.firstCycleIterations;
+  return Math.round(Math.min(5000, Math.max(50, p.cycleWork / Math.max(1, stopCount))));
 }
