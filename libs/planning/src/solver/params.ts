@@ -33,6 +33,8 @@ export interface SearchParams {
   firstCycleIterations: number;
   cycleWork: number;
   restartHeat: number;
+  /** Share of iterations that relocate or exchange a pickup–delivery pair instead of ruining strings (when there are pairs). */
+  pairMoveRate: number;
   granularMinRoutes: number;
 }
 
@@ -53,5 +55,6 @@ export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' |
   firstCycleIterations: 0,
   cycleWork: 200_000,
   restartHeat: 0.3,
+  pairMoveRate: 0.1,
   granularMinRoutes: 24,
 };

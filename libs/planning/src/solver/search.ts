@@ -63,6 +63,8 @@ export class Search {
   private stampNo = 0;
   private readonly loadTmp: Float64Array;
   private readonly absence: Float64Array;
+  /** Pickups of pickup–delivery pairs that are not locked (the pair moves pick from these). */
+  private readonly pairPickups: Int32Array;
   // best
   best: Snapshot;
   iterations = 0;
@@ -112,6 +114,11 @@ export class Search {
     this.absence = new Float64Array(S).fill(1);
     this.routeLimit = V;
     this.lambda = c.bigM;
+    const pickups: number[] = [];
+    for (let s = 0; s < S; s++) {
+      if (c.stopKind[s] === KIND_PD_PICKUP && !c.isLocked[s] && !c.isLocked[c.partner[s]]) pickups.push(s);
+    }
+    this.pairPickups = Int32Array.from(pickups);
 
     // initial plan: locked prefixes, trip markers, everything else unassigned
     for (let v = 0; v < V; v++) {
@@ -443,12 +450,13 @@ export class Search {
    * neighbours, every route only when none of those takes it (Toth & Vigo's granular neighbourhoods), so an
    * insertion costs about the same on 20 routes or 200.
    */
-  private findInsertion(s: number): void {
+  private findInsertion(s: number, excludeV = -1): void {
     const c = this.c;
     const S = this.S;
     this.ins.bestDelta = Infinity;
     this.ins.bestV = -1;
     const stamp = ++this.classStamp;
+    if (excludeV >= 0) this.vehSeen[excludeV] = stamp;
     const granular = this.candUsed > this.p.granularMinRoutes;
     // routes of the nearest stops first: a good insertion found early prunes the others by estimate
     const K = Math.min(c.neighbourCount, granular ? this.p.granularNeighbours : 6);
@@ -813,6 +821,105 @@ export class Search {
     }
   }
 
+  // ---------------------------------------------------------------- pair moves
+
+  /**
+   * Pair relocate or pair exchange (Li & Lim; Nanry & Barnes): take a served pickup–delivery pair out of its
+   * route and put it in another route at its cheapest positions, or swap it with a pair served on a nearby
+   * route, each going to the other's route at its cheapest positions. Positions are checked by the insertion
+   * evaluator: O(1) per pair of positions on one-trip routes. What does not fit is left to the recreate step.
+   */
+  private pairMove(): void {
+    const c = this.c;
+    const n = this.pairPickups.length;
+    let s = -1;
+    for (let tries = 0; tries < 8 && s < 0; tries++) {
+      const x = this.pairPickups[this.rng.int(n)];
+      if (this.candRouteOf[x] >= 0) s = x;
+    }
+    if (s < 0) return;
+    const a = this.candRouteOf[s];
+    if (this.rng.next() < 0.5) {
+      this.relocatePair(s);
+      return;
+    }
+    // a partner for the exchange: a pair served on another route among s's nearest stops
+    const K = Math.min(c.neighbourCount, 20);
+    const off = this.rng.int(K || 1);
+    let b = -1;
+    for (let k = 0; k < K && b < 0; k++) {
+      const t = c.neighbours[s * c.neighbourCount + ((k + off) % K)];
+      const q = c.stopKind[t] === KIND_PD_PICKUP ? t : c.stopKind[t] === KIND_PD_DELIVERY ? c.partner[t] : -1;
+      if (q < 0 || c.isLocked[q] || c.isLocked[c.partner[q]]) continue;
+      const w = this.candRouteOf[q];
+      if (w >= 0 && w !== a) b = q;
+    }
+    if (b < 0) this.relocatePair(s);
+    else this.exchangePairs(s, b);
+  }
+
+  /** Take the pair of pickup s out of its route (refreshed at once: the next insertion reads its caches). */
+  private removePair(s: number): number {
+    const v = this.candRouteOf[s];
+    const r = this.touch(v);
+    let pos = indexOfStop(r.nodes, r.len, s);
+    if (pos < 0) pos = 0;
+    this.removeFromRoute(v, r, pos, pos + 1);
+    this.refresh(v, r);
+    this.dirty[v] = 0;
+    return v;
+  }
+
+  /** Insert pickup s (with its delivery) at the evaluator's best if that beats leaving an optional pair out. */
+  private insertIfWorth(s: number): void {
+    if (this.ins.bestV < 0) return;
+    const c = this.c;
+    if (!c.mandatory[s] && this.ins.bestDelta >= c.penalty[s] + c.penalty[c.partner[s]]) return;
+    this.insertAt(s);
+  }
+
+  private relocatePair(s: number): void {
+    const from = this.removePair(s);
+    this.findInsertion(s, from);
+    this.insertIfWorth(s);
+  }
+
+  private exchangePairs(s: number, t: number): void {
+    const c = this.c;
+    const a = this.removePair(s);
+    const b = this.removePair(t);
+    for (const [x, v] of [
+      [s, b],
+      [t, a],
+    ]) {
+      this.ins.bestDelta = Infinity;
+      this.ins.bestV = -1;
+      if (!c.compat[v * this.S + x]) continue;
+      const r = this.route(v);
+      if (r.nStops === 0 && this.candUsed >= this.routeLimit) continue;
+      this.ins.evalRoute(x, v, r);
+      this.insertIfWorth(x);
+    }
+  }
+
+  /**
+   * For tests: the best pair relocate (`exchangeWith` < 0) or exchange with the pair of pickup `exchangeWith`
+   * on the current plan, without blinks: the change of the total (routing cost plus penalties), Infinity if
+   * the pair fits nowhere. The plan is left as it was.
+   */
+  probePairMove(s: number, exchangeWith = -1): { delta: number; served: boolean } {
+    const blink = this.p.blink;
+    this.p.blink = 0;
+    this.beginCandidate();
+    if (exchangeWith < 0) this.relocatePair(s);
+    else this.exchangePairs(s, exchangeWith);
+    const served = this.candRouteOf[s] >= 0 && (exchangeWith < 0 || this.candRouteOf[exchangeWith] >= 0);
+    const delta = this.candRouting() + this.candSoft - (this.curRouting + this.curSoft);
+    this.reject();
+    this.p.blink = blink;
+    return { delta, served };
+  }
+
   // ---------------------------------------------------------------- main loop
 
   snapshot(): Snapshot {
@@ -965,7 +1072,9 @@ export class Search {
       }
       const temp = scale * heat * Math.pow(p.tempEnd / heat, frac);
       this.beginCandidate();
-      this.ruin();
+      if (this.pairPickups.length > 0 && !this.fleetPhase && this.rng.next() < p.pairMoveRate)
+        this.pairMove();
+      else this.ruin();
       this.refreshDirty();
       this.recreate();
       const candRouting = this.candRouting();
@@ -1052,4 +1161,9 @@ export class Search {
 export function firstCycleIterations(p: SearchParams, stopCount: number): number {
   if (p.firstCycleIterations > 0) return p.firstCycleIterations;
   return Math.round(Math.min(5000, Math.max(50, p.cycleWork / Math.max(1, stopCount))));
+}
+
+function indexOfStop(nodes: Int32Array, len: number, s: number): number {
+  for (let i = 0; i < len; i++) if (nodes[i] === s) return i;
+  return -1;
 }
