@@ -17,6 +17,8 @@ function bestAfter(
 ): PlanKey {
   const search = new Search(compile(problem, preset), {
     ...DEFAULT_PARAMS,
+    // short cycles, so that the caps below fall in the first, second, third and fourth cycle
+    firstCycleIterations: 300,
     seed,
     timeLimitMs: Infinity,
     now: () => 0,
@@ -52,8 +54,8 @@ const cases: [string, () => VrpProblem, ObjectivePreset][] = [
 ];
 
 describe('a longer run never ends worse than a shorter one with the same seed', () => {
-  // caps across several cycles of the schedule (the first has 200,000 / stops iterations, then doubling)
-  const caps = [120, 500, 1500, 3200];
+  // cycles of 300, 600, 1,200, 2,400 iterations: the caps end inside cycles 1, 2, 3 and 4
+  const caps = [120, 500, 1500, 3000];
   test.each(cases)(
     '%s',
     (_name, make, preset) => {
