@@ -35,6 +35,8 @@ export interface SearchParams {
   restartHeat: number;
   /** Share of iterations that relocate or exchange a pickup–delivery pair instead of ruining strings (when there are pairs). */
   pairMoveRate: number;
+  /** 1: single stops go into multi-trip and working-time-limited routes by O(1) checks; 0: by simulation. */
+  multiTripFast: number;
   granularMinRoutes: number;
 }
 
@@ -56,5 +58,6 @@ export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' |
   cycleWork: 200_000,
   restartHeat: 0.3,
   pairMoveRate: 0.1,
+  multiTripFast: 1,
   granularMinRoutes: 24,
 };

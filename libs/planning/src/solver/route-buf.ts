@@ -29,6 +29,16 @@ export class RouteBuf {
   closeKey: Float64Array;
   /** Some stop on the route has several windows: a delay may jump to a later window (pairs: simulated there). */
   multiWindow = false;
+  /**
+   * Multi-trip or working-time-limited vehicles: the caches above also hold (reload markers as nodes, trip-local
+   * load maxima), so single stops are checked in O(1) per position. False: simulate.
+   */
+  fastMulti = false;
+  /** 1 at a reload marker the vehicle does not drive (an empty trip beside it): positions beside it are simulated. */
+  idle: Uint8Array;
+  /** Leaving the start hub and arriving at the end hub (working time = their difference). */
+  routeStartS = 0;
+  endS = 0;
 
   /** Positions the arrays hold; `ensure` grows them (a large day's routes stay far below the stop count). */
   cap: number;
@@ -47,6 +57,7 @@ export class RouteBuf {
     this.suf = new Float64Array((cap + 2) * dims);
     this.waitCum = new Float64Array(cap + 2);
     this.closeKey = new Float64Array(cap + 2);
+    this.idle = new Uint8Array(cap + 2);
   }
 
   /** Room for at least `cap` nodes (contents of `nodes` kept; the caches are rebuilt by the next refresh). */
@@ -66,6 +77,7 @@ export class RouteBuf {
     this.suf = new Float64Array((next + 2) * dims);
     this.waitCum = new Float64Array(next + 2);
     this.closeKey = new Float64Array(next + 2);
+    this.idle = new Uint8Array(next + 2);
     this.cap = next;
   }
 
@@ -89,6 +101,10 @@ export class RouteBuf {
       this.waitCum.set(o.waitCum.subarray(0, n + 2));
       this.closeKey.set(o.closeKey.subarray(0, n + 2));
       this.multiWindow = o.multiWindow;
+      this.idle.set(o.idle.subarray(0, n + 2));
+      this.fastMulti = o.fastMulti;
+      this.routeStartS = o.routeStartS;
+      this.endS = o.endS;
     }
   }
 }

@@ -162,7 +162,7 @@ export class Search {
     if (!this.touched[v]) {
       const cur = this.bufs[v][this.curIdx[v]];
       const other = this.bufs[v][this.curIdx[v] ^ 1];
-      other.copyFrom(cur, this.D, this.c.vSimple[v] === 1);
+      other.copyFrom(cur, this.D, true);
       this.touched[v] = 1;
       this.touchedList[this.nTouched++] = v;
     }
@@ -308,7 +308,9 @@ export class Search {
     if (!c.vSimple[v]) {
       r.cost = this.simulate(v, r.nodes, r.len);
       r.distM = this.lastDistM;
-      this.lowerBoundTimes(v, r);
+      r.fastMulti = false;
+      if (this.p.multiTripFast && Number.isFinite(r.cost) && r.nStops > 0) this.multiTripCaches(v, r);
+      else this.lowerBoundTimes(v, r);
       return;
     }
     const nL = c.nLoc;
@@ -396,6 +398,120 @@ export class Search {
       const work = end - (r.start[1] - T[loc[0] * nL + loc[1]]);
       r.cost = c.wM[v] * dist + c.wS[v] * work + c.wFixed[v];
     }
+  }
+
+  /**
+   * Caches of a multi-trip or working-time-limited route for O(1) single-stop checks: a reload marker is a node
+   * at the reload hub with no window (service = the reload time), or, where the vehicle does not drive to it
+   * (an empty trip beside it), a node of no length at the previous position; loads are trip-local (each trip
+   * loads its deliveries at its start). Times follow `simulate` exactly: it stays the judge of the cost.
+   */
+  private multiTripCaches(v: number, r: RouteBuf): void {
+    const c = this.c;
+    const nL = c.nLoc;
+    const T = c.dur[c.vProfile[v]];
+    const dims = this.D;
+    const len = r.len;
+    const nodes = r.nodes;
+    const reload = c.vReload[v];
+    const loc = r.loc;
+    const idle = r.idle;
+    loc[0] = c.vStart[v];
+    idle[0] = 0;
+    // a marker is driven when a stop comes before it and its next trip has a stop
+    let seenStop = false;
+    for (let i = 0; i < len; i++) {
+      const x = nodes[i];
+      if (x >= 0) {
+        seenStop = true;
+        loc[i + 1] = c.stopLoc[x];
+        idle[i + 1] = 0;
+        continue;
+      }
+      let nextTrip = false;
+      for (let j = i + 1; j < len && nodes[j] >= 0; j++) nextTrip = true;
+      const driven = seenStop && nextTrip;
+      idle[i + 1] = driven ? 0 : 1;
+      loc[i + 1] = driven ? reload : loc[i];
+    }
+    loc[len + 1] = c.vEnd[v];
+    idle[len + 1] = 0;
+    r.dep[0] = r.start[0] = c.vShiftStart[v];
+    r.waitCum[0] = 0;
+    let waited = 0;
+    let multiWindow = false;
+    let routeStart = -Infinity;
+    for (let i = 1; i <= len; i++) {
+      const x = nodes[i - 1];
+      if (x < 0) {
+        if (idle[i]) r.start[i] = r.dep[i] = r.dep[i - 1];
+        else {
+          r.start[i] = r.dep[i - 1] + T[loc[i - 1] * nL + loc[i]];
+          r.dep[i] = r.start[i] + c.vReloadServ[v];
+        }
+        r.waitCum[i] = waited;
+        continue;
+      }
+      const tt = T[loc[i - 1] * nL + loc[i]];
+      const arr = r.dep[i - 1] + tt;
+      const st = firstStart(c, x, arr);
+      if (routeStart === -Infinity) routeStart = st - tt;
+      r.start[i] = st;
+      r.dep[i] = st + c.stopServ[x];
+      if (st > arr) waited += st - arr;
+      r.waitCum[i] = waited;
+      if (c.twOff[x + 1] - c.twOff[x] > 1) multiWindow = true;
+    }
+    const end = r.dep[len] + T[loc[len] * nL + loc[len + 1]];
+    r.start[len + 1] = r.dep[len + 1] = end;
+    r.routeStartS = routeStart;
+    r.endS = end;
+    r.multiWindow = multiWindow;
+    // latest starts: the shift end, working time is checked per insertion
+    r.late[len + 1] = c.vShiftEnd[v];
+    for (let i = len; i >= 1; i--) {
+      const x = nodes[i - 1];
+      const bound = r.late[i + 1] - T[loc[i] * nL + loc[i + 1]];
+      if (x >= 0) r.late[i] = latestStart(c, x, bound - c.stopServ[x]);
+      else r.late[i] = idle[i] ? bound : bound - c.vReloadServ[v];
+    }
+    r.late[0] = r.late[1] - T[loc[0] * nL + loc[1]];
+    // loads, trip by trip: a marker's load is its next trip's deliveries
+    const L = r.load;
+    let tripStart = 0;
+    for (let i = 0; i <= len; i++) {
+      if (i > 0 && nodes[i - 1] >= 0) {
+        const x = nodes[i - 1];
+        const sign = c.stopKind[x] === KIND_DELIVERY || c.stopKind[x] === KIND_PD_DELIVERY ? -1 : 1;
+        for (let d = 0; d < dims; d++)
+          L[i * dims + d] = L[(i - 1) * dims + d] + sign * c.demand[x * dims + d];
+      } else {
+        for (let d = 0; d < dims; d++) L[i * dims + d] = 0;
+        for (let j = i; j < len && nodes[j] >= 0; j++) {
+          const x = nodes[j];
+          if (c.stopKind[x] === KIND_DELIVERY)
+            for (let d = 0; d < dims; d++) L[i * dims + d] += c.demand[x * dims + d];
+        }
+        tripStart = i;
+      }
+      for (let d = 0; d < dims; d++) {
+        const prev = i > tripStart ? r.pre[(i - 1) * dims + d] : -Infinity;
+        r.pre[i * dims + d] = Math.max(prev, L[i * dims + d]);
+      }
+    }
+    for (let d = 0; d < dims; d++) L[(len + 1) * dims + d] = L[len * dims + d];
+    for (let d = 0; d < dims; d++) {
+      let m = L[(len + 1) * dims + d];
+      r.suf[(len + 1) * dims + d] = m;
+      for (let i = len; i >= 0; i--) {
+        // a trip ends before the next marker: its maximum does not run into the next trip
+        if (i < len && nodes[i] < 0) m = -Infinity;
+        const x = L[i * dims + d];
+        if (x > m) m = x;
+        r.suf[i * dims + d] = m;
+      }
+    }
+    r.fastMulti = true;
   }
 
   /**
