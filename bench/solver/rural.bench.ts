@@ -43,6 +43,12 @@ const CLI: CliSpec = {
         'chance that an ordinary draw of the generator is a village-to-village shipment (0 = no pairs); one row each',
       defaultText: '0.1',
     },
+    iterations: {
+      type: 'string',
+      valueName: 'N',
+      description:
+        'instead of time limits, stop each solve after N iterations and report iterations per CPU second (steadier than wall time on a shared machine)',
+    },
     seed: { type: 'string', valueName: 'N', description: 'random seed', defaultText: '1' },
     tune: {
       type: 'string',
@@ -61,6 +67,7 @@ interface Args {
   sizes: number[];
   times: number[];
   shipments: number[];
+  iterations: number | undefined;
   seed: number;
   tuning: Record<string, number>;
 }
@@ -73,6 +80,7 @@ function parseArgs(argv: string[]): Args {
       sizes: cli.numbers('sizes', [200, 1000, 2000], { min: 1 }),
       times: cli.numbers('time', [10], { min: 0.001 }),
       shipments: cli.numbers('shipments', [0.1], { min: 0, max: 1 }),
+      iterations: cli.string('iterations') === undefined ? undefined : cli.int('iterations', 0, { min: 1 }),
       seed: cli.int('seed', 1, { min: 0 }),
       tuning: parseTuning(cli.string('tune')),
     }),
@@ -115,12 +123,17 @@ function main(): void {
       `${g.nodeCount} van graph nodes; cost preset, 1 thread, seed ${args.seed}; loaded machine: indicative only`,
   );
   const ref = args.times[args.times.length - 1];
-  const timeCols = args.times.map((s) => `km at ${s} s | it/s at ${s} s`).join(' | ');
+  const it = args.iterations;
+  const limits = it === undefined ? args.times : [Infinity];
+  const timeCols =
+    it === undefined
+      ? args.times.map((s) => `km at ${s} s | it/s at ${s} s`).join(' | ')
+      : `km after ${it} it | CPU s | it per CPU s`;
   console.log(
     `| stops | shipment stops | locations | vehicles | snap ms | matrices ms (2 profiles, 32-bit) | ${timeCols} | ` +
-      `gap ${args.times[0]} s vs ${ref} s | served at ${ref} s | unassigned (reasons) | vehicles used | peak RSS MiB | checker |`,
+      `${it === undefined ? `gap ${args.times[0]} s vs ${ref} s` : 'gap (time limits only)'} | served | unassigned (reasons) | vehicles used | peak RSS MiB | checker |`,
   );
-  console.log(`|${' --- |'.repeat(12 + 2 * args.times.length)}`);
+  console.log(`|${' --- |'.repeat(12 + (it === undefined ? 2 * args.times.length : 3))}`);
   for (const size of args.sizes) {
     for (const shipments of args.shipments) {
       const sc = generateRuralScenario({ seed: args.seed + size, stops: size, candidates, shipments });
@@ -149,17 +162,25 @@ function main(): void {
       const kmAt: number[] = [];
       let last: VrpSolution | undefined;
       let checks = 'ok';
-      for (const s of args.times) {
+      for (const s of limits) {
+        const cpu0 = process.cpuUsage();
         const sol = solve(
           problem,
-          { seed: args.seed, timeLimitMs: s * 1000, now, preset: 'cost' },
+          it === undefined
+            ? { seed: args.seed, timeLimitMs: s * 1000, now, preset: 'cost' }
+            : { seed: args.seed, timeLimitMs: 1e9, maxIterations: it, now, preset: 'cost' },
           { tuning: args.tuning },
         );
+        const cpu = process.cpuUsage(cpu0);
+        const cpuS = (cpu.user + cpu.system) / 1e6;
         const check = checkSolution(problem, sol, 'cost');
-        if (!check.ok) checks = `FAILED at ${s} s: ${check.violations[0]}`;
+        if (!check.ok) checks = `FAILED: ${check.violations[0]}`;
         kmAt.push(check.distanceM / 1000);
+        const km = (check.distanceM / 1000).toFixed(0);
         cells.push(
-          `${(check.distanceM / 1000).toFixed(0)} | ${(sol.stats.iterations / (sol.stats.elapsedMs / 1000)).toFixed(0)}`,
+          it === undefined
+            ? `${km} | ${(sol.stats.iterations / (sol.stats.elapsedMs / 1000)).toFixed(0)}`
+            : `${km} | ${cpuS.toFixed(1)} | ${(sol.stats.iterations / cpuS).toFixed(0)}`,
         );
         last = sol;
       }
@@ -167,9 +188,10 @@ function main(): void {
       const reasons = new Map<string, number>();
       for (const u of sol.unassigned) reasons.set(u.reason, (reasons.get(u.reason) ?? 0) + 1);
       const gap = ((kmAt[0] - kmAt[kmAt.length - 1]) / kmAt[kmAt.length - 1]) * 100;
+      const gapText = it === undefined ? `${gap.toFixed(1)} %` : '–';
       console.log(
         `| ${size} | ${pairStops} | ${sc.points.length} | ${sc.vehicles.length} | ${snapMs.toFixed(0)} | ` +
-          `${matrixMs.toFixed(0)} | ${cells.join(' | ')} | ${gap.toFixed(1)} % | ` +
+          `${matrixMs.toFixed(0)} | ${cells.join(' | ')} | ${gapText} | ` +
           `${size - sol.unassigned.length} | ${sol.unassigned.length} ` +
           `(${[...reasons].map(([k, v]) => `${k} ${v}`).join(', ')}) | ${sol.routes.length} | ` +
           `${mib(process.resourceUsage().maxRSS * 1024)} | ${checks} |`,
