@@ -154,12 +154,9 @@ export class InsertionEvaluator {
       const b = r.loc[p + 1];
       const ia = a * nL;
       if (r.idle[p] || r.idle[p + 1]) {
-        // the empty trip beside it may start or stop being driven: exact by simulation, estimated (for the
-        // order of simulation) by the detour to the next place the vehicle really drives to
-        let q = p + 1;
-        while (r.idle[q]) q++;
-        const nq = r.loc[q];
-        this.pushCandidate(p, -1, wM * (Dm[ia + lc] + Dm[lcRow + nq] - Dm[ia + nq]));
+        // the empty trip beside it may start being driven (via the reload hub, which no estimate from the
+        // neighbours sees: drone sorties cannot go stop to stop): always simulated, at most two per marker
+        this.pushCandidate(p, -1, -Infinity);
         continue;
       }
       let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - Dm[ia + b]);
@@ -238,6 +235,18 @@ export class InsertionEvaluator {
     const close = c.twClose[c.twOff[s + 1] - 1];
     const len = r.len;
     const fixed = r.nStops === 0 ? c.wFixed[v] : 0;
+    if (r.nStops === 0) {
+      // an unused vehicle: every position is the same one-stop route, start hub → s → end hub (no reload)
+      const a = c.vStart[v];
+      const b = c.vEnd[v];
+      const est =
+        c.wM[v] * (Dm[a * nL + lc] + Dm[lc * nL + b]) +
+        c.wS[v] * (T[a * nL + lc] + T[lc * nL + b] + c.stopServ[s]) +
+        fixed;
+      if (est < this.bestDelta + 1e-9) this.pushCandidate(0, -1, est);
+      this.simulateCandidates(v, r, s, -1);
+      return;
+    }
     for (let p = c.locked[v].length; p <= len; p++) {
       const a = this.prevLoc(v, r, p);
       const b = this.nextLoc(v, r, p);

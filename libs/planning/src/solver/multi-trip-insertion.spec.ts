@@ -27,6 +27,19 @@ function multiTripProblem(seed: number): VrpProblem {
       ];
     }
   }
+  if (seed % 7 === 0) {
+    // drone-like sorties: no stop-to-stop legs, each trip serves one stop from the hub
+    const n = p.locationCount;
+    const m = p.profiles.car;
+    for (let a = 1; a < n; a++) {
+      for (let b = 1; b < n; b++) {
+        if (a === b) continue;
+        m.durationS[a * n + b] = Infinity;
+        m.distanceM[a * n + b] = Infinity;
+      }
+    }
+    p.vehicles.forEach((v) => (v.maxTrips = 4));
+  }
   return p;
 }
 
