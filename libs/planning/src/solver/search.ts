@@ -669,8 +669,15 @@ export class Search {
       else key[s] = D0[hub * nL + c.stopLoc[s]];
       if (this.fleetPhase) key[s] -= 1e6 * this.absence[s];
     }
+    if (n > 64) {
+      // a large construction: a stable library sort (the same order as the insertion sort below)
+      const order = Array.from(list.subarray(0, n)).sort((a, b) =>
+        key[a] < key[b] ? -1 : key[a] > key[b] ? 1 : 0,
+      );
+      list.set(order);
+    }
     // insertion sort by key (lists are short)
-    for (let i = 1; i < n; i++) {
+    for (let i = 1; i < n && n <= 64; i++) {
       const s = list[i];
       const k = key[s];
       let j = i - 1;
