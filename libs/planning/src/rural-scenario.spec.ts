@@ -39,6 +39,16 @@ describe('generateRuralScenario', () => {
     expect(a.vehicles.some((v) => (v.maxTrips ?? 1) > 1)).toBe(true);
   });
 
+  test('the shipment chance sets how many stops are village-to-village pairs (0: none)', () => {
+    const pairStops = (shipments: number): number =>
+      generateRuralScenario({ seed: 4, stops: 400, candidates, shipments }).stops.filter(
+        (s) => s.deliverTo !== undefined,
+      ).length * 2;
+    expect(pairStops(0)).toBe(0);
+    expect(pairStops(0.1)).toBeGreaterThan(20);
+    expect(pairStops(0.5)).toBeGreaterThan(2 * pairStops(0.1));
+  });
+
   test('its plans pass the checker (cost preset, mixed fleet, multi-trip, pairs, skills)', () => {
     const sc = generateRuralScenario({ seed: 9, stops: 80, candidates });
     const problem: VrpProblem = {
