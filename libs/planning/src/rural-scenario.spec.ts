@@ -69,4 +69,31 @@ describe('generateRuralScenario', () => {
     expect(check.routingCost + check.unassignedPenalty).toBeLessThan(sol.stats.cost + 1e-6);
     expect(sol.routes.length).toBeGreaterThan(0);
   });
+
+  test('with 32-bit matrices (as the road router gives them) and shipments the plans pass the checker', () => {
+    const sc = generateRuralScenario({ seed: 11, stops: 120, candidates, shipments: 0.4 });
+    const profiles: VrpProblem['profiles'] = {};
+    for (const [name, m] of Object.entries(straightLine(sc.points))) {
+      profiles[name] = {
+        durationS: Float32Array.from(m.durationS),
+        distanceM: Float32Array.from(m.distanceM),
+      };
+    }
+    const problem: VrpProblem = {
+      locationCount: sc.points.length,
+      profiles,
+      vehicles: sc.vehicles,
+      stops: sc.stops,
+    };
+    const sol = solve(problem, {
+      seed: 2,
+      timeLimitMs: 1e9,
+      now: () => 0,
+      maxIterations: 300,
+      preset: 'cost',
+    });
+    const check = checkSolution(problem, sol, 'cost');
+    expect(check.violations).toEqual([]);
+    expect(sol.routes.some((r) => r.visits.some((v) => v.stopId?.startsWith('x')))).toBe(true); // a shipment served
+  });
 });
