@@ -1,10 +1,12 @@
 // The rural pipeline on a real road network: OSM import + CH (once), then per size: generate a day,
-// snap the stops, build van and motorbike matrices, solve, check. Prints how each step grows with size.
-// node dist/bench/solver/rural.bench.js --osm andorra-2025-01.osm.pbf --sizes 200,1000,2000 --time 10
+// snap the stops, build van and motorbike matrices (32-bit), solve at each time limit, check.
+// Prints how each step grows with size, the distance reached at each limit, iterations per second for days
+// without and with village-to-village shipments, and the process's peak memory.
+// node dist/bench/solver/rural.bench.js --sizes 5000 --time 10,60 --shipments 0,0.3
 import { generateRuralScenario, checkSolution, solve } from '@rd/planning';
 import type { VrpProblem, VrpSolution } from '@rd/planning';
 import { ChRoadRouter, importOsm, prepareProfile, type LonLat, type RoutingData } from '@rd/routing';
-import { readCliWith, type CliSpec } from '@rd/config';
+import { CliUsageError, readCliWith, type CliSpec } from '@rd/config';
 import { sharedDataPath } from '@rd/testing/shared-data';
 import { withVillagePoints } from './village-points';
 
@@ -13,7 +15,9 @@ const now = (): number => performance.now();
 const CLI: CliSpec = {
   usage: 'npm run bench:rural --',
   summary:
-    'The rural pipeline on a real road network: OSM import and contraction once, then per size a generated day, snapping, van and motorbike matrices, solving and checking.',
+    'The rural pipeline on a real road network: OSM import and contraction once, then per size a generated day, ' +
+    'snapping, 32-bit van and motorbike matrices, solving at each time limit and checking. Peak memory is the ' +
+    "process's: run one size per process (--sizes 5000) to read it per size.",
   options: {
     osm: {
       type: 'string',
@@ -21,39 +25,92 @@ const CLI: CliSpec = {
       description: 'extract under ../shared/data/osm',
       defaultText: 'andorra-2025-01.osm.pbf',
     },
-    sizes: { type: 'string', valueName: 'N,N', description: 'stops per day', defaultText: '200,1000,2000' },
-    time: { type: 'string', valueName: 'S', description: 'solver time limit in seconds', defaultText: '10' },
+    sizes: {
+      type: 'string',
+      valueName: 'N,N',
+      description: 'stops per day (the scaling table: 1000,2000,5000,10000)',
+      defaultText: '200,1000,2000',
+    },
+    time: {
+      type: 'string',
+      valueName: 'S,S',
+      description: 'solver time limits in seconds; the last is the reference for the gap column',
+      defaultText: '10',
+    },
+    shipments: {
+      type: 'string',
+      valueName: 'X,X',
+      description:
+        'chance that an ordinary draw of the generator is a village-to-village shipment (0 = no pairs); one row each',
+      defaultText: '0.1',
+    },
+    iterations: {
+      type: 'string',
+      valueName: 'N',
+      description:
+        'instead of time limits, stop each solve after N iterations and report iterations per CPU second (steadier than wall time on a shared machine)',
+    },
     seed: { type: 'string', valueName: 'N', description: 'random seed', defaultText: '1' },
     'village-share': {
       type: 'string',
       valueName: 'F',
       description:
-        'door vs village-point comparison at the first size: share (0–1) of deliveries near a shop sent there; 0 skips it',
+        'door vs village-point comparison at the first size (first shipment share): share (0–1) of deliveries near a shop sent there; 0 skips it',
       defaultText: '1',
     },
+    tune: {
+      type: 'string',
+      valueName: 'K=V,K=V',
+      description: 'search parameters to override, for A/B runs, e.g. granularMinRoutes=1e9 (granular off)',
+    },
   },
-  examples: ['npm run bench:rural -- --osm andorra-2025-01.osm.pbf --sizes 200,1000,2000 --time 10'],
+  examples: [
+    'npm run bench:rural -- --sizes 1000,2000 --time 10,60',
+    'npm run bench:rural -- --sizes 5000 --time 10,60 --shipments 0,0.3',
+  ],
 };
 
-function parseArgs(argv: string[]): {
+interface Args {
   osm: string;
   sizes: number[];
-  time: number;
+  times: number[];
+  shipments: number[];
+  iterations: number | undefined;
   seed: number;
+  tuning: Record<string, number>;
   villageShare: number;
-} {
+}
+
+function parseArgs(argv: string[]): Args {
   return readCliWith(
     CLI,
     (cli) => ({
       osm: cli.string('osm', 'andorra-2025-01.osm.pbf'),
       sizes: cli.numbers('sizes', [200, 1000, 2000], { min: 1 }),
-      time: cli.number('time', 10, { min: 0.001 }),
+      times: cli.numbers('time', [10], { min: 0.001 }),
+      shipments: cli.numbers('shipments', [0.1], { min: 0, max: 1 }),
+      iterations: cli.string('iterations') === undefined ? undefined : cli.int('iterations', 0, { min: 1 }),
       seed: cli.int('seed', 1, { min: 0 }),
+      tuning: parseTuning(cli.string('tune')),
       villageShare: cli.number('village-share', 1, { min: 0, max: 1 }),
     }),
     argv,
   );
 }
+
+function parseTuning(text: string | undefined): Record<string, number> {
+  const tuning: Record<string, number> = {};
+  for (const kv of (text ?? '').split(',').filter(Boolean)) {
+    const [k, v] = kv.split('=');
+    if (!k || v === undefined || !Number.isFinite(Number(v))) {
+      throw new CliUsageError(`--tune wants name=number pairs, got '${kv}'`);
+    }
+    tuning[k.trim()] = Number(v);
+  }
+  return tuning;
+}
+
+const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
 
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
@@ -71,54 +128,105 @@ function main(): void {
   const candidates: LonLat[] = [];
   for (let i = 0; i < g.nodeCount; i++) if (inMain[i]) candidates.push([g.nodeLon[i], g.nodeLat[i]]);
   console.log(
-    `rural pipeline on ${args.osm}: import ${(importMs / 1000).toFixed(1)} s, CH + snap index (van, motorbike) ` +
-      `${(prepMs / 1000).toFixed(1)} s; ${g.nodeCount} van graph nodes; solve limit ${args.time} s, 1 thread`,
+    `rural pipeline on ${args.osm} (map data © OpenStreetMap contributors, ODbL): import ` +
+      `${(importMs / 1000).toFixed(1)} s, CH + snap index (van, motorbike) ${(prepMs / 1000).toFixed(1)} s; ` +
+      `${g.nodeCount} van graph nodes; cost preset, 1 thread, seed ${args.seed}; loaded machine: indicative only`,
   );
+  const ref = args.times[args.times.length - 1];
+  const it = args.iterations;
+  const limits = it === undefined ? args.times : [Infinity];
+  const timeCols =
+    it === undefined
+      ? args.times.map((s) => `km at ${s} s | it/s at ${s} s`).join(' | ')
+      : `km after ${it} it | construction CPU s | CPU s | search it per CPU s`;
   console.log(
-    '| stops | locations | vehicles | snap ms | matrices ms (2 profiles) | solve s | served | unassigned (reasons) | vehicles used | distance km | iterations | checker |',
+    `| stops | shipment stops | locations | vehicles | snap ms | matrices ms (2 profiles, 32-bit) | ${timeCols} | ` +
+      `${it === undefined ? `gap ${args.times[0]} s vs ${ref} s` : 'gap (time limits only)'} | served | unassigned (reasons) | vehicles used | peak RSS MiB | checker |`,
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log(`|${' --- |'.repeat(12 + (it === undefined ? 2 * args.times.length : 4))}`);
   let compared: { size: number; problem: VrpProblem; points: [number, number][]; sol: VrpSolution } | null =
     null;
   for (const size of args.sizes) {
-    const sc = generateRuralScenario({ seed: args.seed + size, stops: size, candidates });
-    t = now();
-    const snapped = {
-      van: router.snapSync(sc.points, { profile: 'van' }),
-      bike: router.snapSync(sc.points, { profile: 'motorbike' }),
-    };
-    const snapMs = now() - t;
-    t = now();
-    const locs = (prof: 'van' | 'bike') => snapped[prof].map((s, i) => (s.ok ? s : sc.points[i]));
-    const mv = router.matrixSync(locs('van'), locs('van'), { profile: 'van' });
-    const mb = router.matrixSync(locs('bike'), locs('bike'), { profile: 'motorbike' });
-    const matrixMs = now() - t;
-    const problem: VrpProblem = {
-      locationCount: sc.points.length,
-      profiles: {
-        van: { durationS: mv.durationsS, distanceM: mv.distancesM },
-        motorbike: { durationS: mb.durationsS, distanceM: mb.distancesM },
-      },
-      vehicles: sc.vehicles,
-      stops: sc.stops,
-    };
-    t = now();
-    const sol = solve(problem, { seed: args.seed, timeLimitMs: args.time * 1000, now, preset: 'cost' });
-    const solveMs = now() - t;
-    const check = checkSolution(problem, sol, 'cost');
-    const reasons = new Map<string, number>();
-    for (const u of sol.unassigned) reasons.set(u.reason, (reasons.get(u.reason) ?? 0) + 1);
-    console.log(
-      `| ${size} | ${sc.points.length} | ${sc.vehicles.length} | ${snapMs.toFixed(0)} | ${matrixMs.toFixed(0)} | ` +
-        `${(solveMs / 1000).toFixed(1)} | ${size - sol.unassigned.length} | ${sol.unassigned.length} ` +
-        `(${[...reasons].map(([k, v]) => `${k} ${v}`).join(', ')}) | ${sol.routes.length} | ` +
-        `${(check.distanceM / 1000).toFixed(0)} | ${sol.stats.iterations} | ${check.ok ? 'ok' : 'FAILED: ' + check.violations[0]} |`,
-    );
-    compared ??= { size, problem, points: sc.points, sol };
+    for (const shipments of args.shipments) {
+      const sc = generateRuralScenario({ seed: args.seed + size, stops: size, candidates, shipments });
+      const pairStops = sc.stops.filter((s) => s.deliverTo !== undefined).length * 2;
+      t = now();
+      const snapped = {
+        van: router.snapSync(sc.points, { profile: 'van' }),
+        bike: router.snapSync(sc.points, { profile: 'motorbike' }),
+      };
+      const snapMs = now() - t;
+      t = now();
+      const locs = (prof: 'van' | 'bike') => snapped[prof].map((s, i) => (s.ok ? s : sc.points[i]));
+      const mv = router.matrix32Sync(locs('van'), locs('van'), { profile: 'van' });
+      const mb = router.matrix32Sync(locs('bike'), locs('bike'), { profile: 'motorbike' });
+      const matrixMs = now() - t;
+      const problem: VrpProblem = {
+        locationCount: sc.points.length,
+        profiles: {
+          van: { durationS: mv.durationsS, distanceM: mv.distancesM },
+          motorbike: { durationS: mb.durationsS, distanceM: mb.distancesM },
+        },
+        vehicles: sc.vehicles,
+        stops: sc.stops,
+      };
+      const cells: string[] = [];
+      const kmAt: number[] = [];
+      let last: VrpSolution | undefined;
+      let checks = 'ok';
+      // with an iteration budget: the construction alone first, so the search's own rate can be told apart
+      let constructionCpuS = 0;
+      if (it !== undefined) {
+        const cpu0 = process.cpuUsage();
+        solve(
+          problem,
+          { seed: args.seed, timeLimitMs: 1e9, maxIterations: 0, now, preset: 'cost' },
+          { tuning: args.tuning },
+        );
+        const cpu = process.cpuUsage(cpu0);
+        constructionCpuS = (cpu.user + cpu.system) / 1e6;
+      }
+      for (const s of limits) {
+        const cpu0 = process.cpuUsage();
+        const sol = solve(
+          problem,
+          it === undefined
+            ? { seed: args.seed, timeLimitMs: s * 1000, now, preset: 'cost' }
+            : { seed: args.seed, timeLimitMs: 1e9, maxIterations: it, now, preset: 'cost' },
+          { tuning: args.tuning },
+        );
+        const cpu = process.cpuUsage(cpu0);
+        const cpuS = (cpu.user + cpu.system) / 1e6;
+        const check = checkSolution(problem, sol, 'cost');
+        if (!check.ok) checks = `FAILED: ${check.violations[0]}`;
+        kmAt.push(check.distanceM / 1000);
+        const km = (check.distanceM / 1000).toFixed(0);
+        cells.push(
+          it === undefined
+            ? `${km} | ${(sol.stats.iterations / (sol.stats.elapsedMs / 1000)).toFixed(0)}`
+            : `${km} | ${constructionCpuS.toFixed(1)} | ${cpuS.toFixed(1)} | ` +
+                `${(sol.stats.iterations / Math.max(1e-3, cpuS - constructionCpuS)).toFixed(0)}`,
+        );
+        last = sol;
+      }
+      const sol = last!;
+      compared ??= { size, problem, points: sc.points, sol };
+      const reasons = new Map<string, number>();
+      for (const u of sol.unassigned) reasons.set(u.reason, (reasons.get(u.reason) ?? 0) + 1);
+      const gap = ((kmAt[0] - kmAt[kmAt.length - 1]) / kmAt[kmAt.length - 1]) * 100;
+      const gapText = it === undefined ? `${gap.toFixed(1)} %` : '–';
+      console.log(
+        `| ${size} | ${pairStops} | ${sc.points.length} | ${sc.vehicles.length} | ${snapMs.toFixed(0)} | ` +
+          `${matrixMs.toFixed(0)} | ${cells.join(' | ')} | ${gapText} | ` +
+          `${size - sol.unassigned.length} | ${sol.unassigned.length} ` +
+          `(${[...reasons].map(([k, v]) => `${k} ${v}`).join(', ')}) | ${sol.routes.length} | ` +
+          `${mib(process.resourceUsage().maxRSS * 1024)} | ${checks} |`,
+      );
+    }
   }
-  if (compared && args.villageShare > 0) compareVillagePoints(compared, args);
+  if (compared && args.villageShare > 0)
+    compareVillagePoints(compared, { time: args.times[0], seed: args.seed, villageShare: args.villageShare });
 }
-
 /**
  * The same orders delivered to the door and to village shops: the same matrices, fleet, seed and
  * solver time, so the difference is the last mile alone.

@@ -4,12 +4,18 @@
  * Locations are indices into the matrices: hubs and stops alike.
  */
 
+/**
+ * Matrix cells: 32-bit floats for road matrices (half the memory; ~7 significant digits, centimetres at 100 km),
+ * 64-bit where exact benchmark distances matter (Solomon, Li & Lim).
+ */
+export type MatrixCells = Float32Array | Float64Array;
+
 /** One travel profile (van, motorbike…): row-major `locationCount × locationCount` matrices. */
 export interface VrpMatrix {
   /** Travel time in seconds from row to column; `Infinity` where unreachable by road. */
-  durationS: Float64Array;
+  durationS: MatrixCells;
   /** Travel distance in metres from row to column; `Infinity` where unreachable by road. */
-  distanceM: Float64Array;
+  distanceM: MatrixCells;
 }
 
 export type StopKind = 'delivery' | 'pickup';

@@ -39,6 +39,16 @@ describe('generateRuralScenario', () => {
     expect(a.vehicles.some((v) => (v.maxTrips ?? 1) > 1)).toBe(true);
   });
 
+  test('the shipment chance sets how many stops are village-to-village pairs (0: none)', () => {
+    const pairStops = (shipments: number): number =>
+      generateRuralScenario({ seed: 4, stops: 400, candidates, shipments }).stops.filter(
+        (s) => s.deliverTo !== undefined,
+      ).length * 2;
+    expect(pairStops(0)).toBe(0);
+    expect(pairStops(0.1)).toBeGreaterThan(20);
+    expect(pairStops(0.5)).toBeGreaterThan(2 * pairStops(0.1));
+  });
+
   test('its plans pass the checker (cost preset, mixed fleet, multi-trip, pairs, skills)', () => {
     const sc = generateRuralScenario({ seed: 9, stops: 80, candidates });
     const problem: VrpProblem = {
@@ -58,5 +68,32 @@ describe('generateRuralScenario', () => {
     expect(check.violations).toEqual([]);
     expect(check.routingCost + check.unassignedPenalty).toBeLessThan(sol.stats.cost + 1e-6);
     expect(sol.routes.length).toBeGreaterThan(0);
+  });
+
+  test('with 32-bit matrices (as the road router gives them) and shipments the plans pass the checker', () => {
+    const sc = generateRuralScenario({ seed: 11, stops: 120, candidates, shipments: 0.4 });
+    const profiles: VrpProblem['profiles'] = {};
+    for (const [name, m] of Object.entries(straightLine(sc.points))) {
+      profiles[name] = {
+        durationS: Float32Array.from(m.durationS),
+        distanceM: Float32Array.from(m.distanceM),
+      };
+    }
+    const problem: VrpProblem = {
+      locationCount: sc.points.length,
+      profiles,
+      vehicles: sc.vehicles,
+      stops: sc.stops,
+    };
+    const sol = solve(problem, {
+      seed: 2,
+      timeLimitMs: 1e9,
+      now: () => 0,
+      maxIterations: 300,
+      preset: 'cost',
+    });
+    const check = checkSolution(problem, sol, 'cost');
+    expect(check.violations).toEqual([]);
+    expect(sol.routes.some((r) => r.visits.some((v) => v.stopId?.startsWith('x')))).toBe(true); // a shipment served
   });
 });

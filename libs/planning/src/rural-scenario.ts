@@ -9,6 +9,11 @@ export interface RuralScenarioOptions {
   candidates: readonly (readonly [number, number])[];
   /** Hubs: one county hub plus township stations. Default 1 + max(2, stops / 400). */
   hubs?: number;
+  /**
+   * Chance that an ordinary (non-sale) draw is a village-to-village shipment, a pickup paired with its delivery
+   * (two stops). Default 0.1; 0 gives a day without pairs, the benchmark's plain baseline.
+   */
+  shipments?: number;
 }
 
 /**
@@ -41,6 +46,7 @@ export function generateRuralScenario(options: RuralScenarioOptions): RuralScena
   if (cand.length < 10) throw new Error('give at least 10 candidate positions (e.g. road graph nodes)');
   const pick = (): readonly [number, number] => cand[rng.int(cand.length)];
   const n = options.stops;
+  const shipmentChance = options.shipments ?? 0.1;
   const hubCount = options.hubs ?? 1 + Math.max(2, Math.round(n / 400));
 
   // hubs: the county hub near the middle, stations spread out (farthest point among samples)
@@ -139,7 +145,7 @@ export function generateRuralScenario(options: RuralScenarioOptions): RuralScena
   while (stops.length < n) {
     const v = villages[rng.int(villages.length)];
     const x = rng.next();
-    if (x < 0.1 && stops.length + 2 <= n) {
+    if (x < shipmentChance && stops.length + 2 <= n) {
       // village to village
       const pid = `x${++id}`;
       const did = `y${id}`;
@@ -159,7 +165,8 @@ export function generateRuralScenario(options: RuralScenarioOptions): RuralScena
       );
       continue;
     }
-    const pickup = x < 0.3;
+    // pickups take the same share of the non-shipment draws whatever the shipment chance
+    const pickup = x < shipmentChance + (0.2 * (1 - shipmentChance)) / 0.9;
     const skills: string[] = [];
     if (rng.next() < 0.1) skills.push('cold');
     if (!pickup && rng.next() < 0.1) skills.push('cod');

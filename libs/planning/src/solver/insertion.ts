@@ -35,8 +35,11 @@ export class InsertionEvaluator {
     if (kind === KIND_PD_PICKUP) {
       if (c.vSimple[v]) this.evalPairFast(s, v, r);
       else this.evalPair(s, v, r);
-    } else if (c.vSimple[v] && (kind === KIND_DELIVERY || kind === KIND_PICKUP)) this.evalFast(s, v, r);
-    else this.evalSlow(s, v, r);
+    } else if (kind === KIND_DELIVERY || kind === KIND_PICKUP) {
+      if (c.vSimple[v]) this.evalFast(s, v, r);
+      else if (r.fastMulti) this.evalFastMulti(s, v, r);
+      else this.evalSlow(s, v, r);
+    } else this.evalSlow(s, v, r);
   }
 
   /** O(1)-per-position insertion of a single delivery or pickup into a simple vehicle's route. */
@@ -112,6 +115,104 @@ export class InsertionEvaluator {
     }
   }
 
+  /**
+   * O(1)-per-position insertion of a single stop into a multi-trip or working-time-limited route (caches from
+   * `multiTripCaches`): windows by latest starts, trip-local loads, and the working time from the delay that
+   * reaches the end hub (the waiting on the way absorbs it). Positions beside a marker the vehicle does not
+   * drive, and routes whose stops have several windows (a delay may jump a window), are simulated.
+   */
+  private evalFastMulti(s: number, v: number, r: RouteBuf): void {
+    const c = this.c;
+    const nL = c.nLoc;
+    const prof = c.vProfile[v];
+    const T = c.dur[prof];
+    const Dm = c.dist[prof];
+    const dims = this.D;
+    const len = r.len;
+    const lc = c.stopLoc[s];
+    const serv = c.stopServ[s];
+    const wM = c.wM[v];
+    const wS = c.wS[v];
+    const maxWork = c.vMaxWork[v];
+    const needEnd = wS !== 0 || maxWork !== Infinity;
+    if (needEnd && r.multiWindow) {
+      this.evalSlow(s, v, r);
+      return;
+    }
+    const isDelivery = c.stopKind[s] === KIND_DELIVERY;
+    const blink = this.p.blink;
+    const capOff = v * dims;
+    const lcRow = lc * nL;
+    const work = r.endS - r.routeStartS;
+    const waitEnd = r.waitCum[len];
+    // the first stop's cache position: inserting before it moves the route's start
+    let first = 1;
+    while (first <= len && r.nodes[first - 1] < 0) first++;
+    let bestDelta = this.bestDelta;
+    for (let p = c.locked[v].length; p <= len; p++) {
+      const a = r.loc[p];
+      const b = r.loc[p + 1];
+      const ia = a * nL;
+      if (r.idle[p] || r.idle[p + 1]) {
+        // the empty trip beside it may start being driven (via the reload hub, which no estimate from the
+        // neighbours sees: drone sorties cannot go stop to stop): always simulated, at most two per marker
+        this.pushCandidate(p, -1, -Infinity);
+        continue;
+      }
+      let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - Dm[ia + b]);
+      if (delta >= bestDelta && wS >= 0) continue;
+      const ta = T[ia + lc];
+      const tb = T[lcRow + b];
+      const arr = r.dep[p] + ta;
+      const st = firstStart(c, s, arr);
+      if (st === Infinity) continue;
+      const arrB = st + serv + tb;
+      let startB = arrB;
+      if (p === len) {
+        if (arrB > c.vShiftEnd[v]) continue;
+      } else {
+        if (arrB > r.late[p + 1]) continue;
+        const nb = r.nodes[p];
+        if (nb >= 0) {
+          startB = firstStart(c, nb, arrB);
+          if (startB > r.late[p + 1]) continue;
+        }
+      }
+      let ok = true;
+      if (isDelivery) {
+        for (let d = 0; d < dims; d++) {
+          if (r.pre[p * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) ok = false;
+        }
+      } else {
+        for (let d = 0; d < dims; d++) {
+          if (r.suf[p * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) ok = false;
+        }
+      }
+      if (!ok) continue;
+      if (needEnd) {
+        let end: number;
+        if (p === len) end = arrB;
+        else {
+          const d0 = startB - r.start[p + 1];
+          const left = d0 > 0 ? d0 - (waitEnd - r.waitCum[p + 1]) : 0;
+          end = r.endS + (left > 0 ? left : 0);
+        }
+        const start = p < first ? st - ta : r.routeStartS;
+        const newWork = end - start;
+        if (newWork > maxWork) continue;
+        delta += wS * (newWork - work);
+      }
+      if (delta >= bestDelta) continue;
+      if (blink > 0 && this.rng.next() < blink) continue;
+      bestDelta = delta;
+      this.bestDelta = delta;
+      this.bestV = v;
+      this.bestP = p;
+      this.bestP2 = -1;
+    }
+    this.simulateCandidates(v, r, s, -1);
+  }
+
   private prevLoc(v: number, r: RouteBuf, p: number): number {
     if (p === 0) return this.c.vStart[v];
     const x = r.nodes[p - 1];
@@ -134,6 +235,18 @@ export class InsertionEvaluator {
     const close = c.twClose[c.twOff[s + 1] - 1];
     const len = r.len;
     const fixed = r.nStops === 0 ? c.wFixed[v] : 0;
+    if (r.nStops === 0) {
+      // an unused vehicle: every position is the same one-stop route, start hub → s → end hub (no reload)
+      const a = c.vStart[v];
+      const b = c.vEnd[v];
+      const est =
+        c.wM[v] * (Dm[a * nL + lc] + Dm[lc * nL + b]) +
+        c.wS[v] * (T[a * nL + lc] + T[lc * nL + b] + c.stopServ[s]) +
+        fixed;
+      if (est < this.bestDelta + 1e-9) this.pushCandidate(0, -1, est);
+      this.simulateCandidates(v, r, s, -1);
+      return;
+    }
     for (let p = c.locked[v].length; p <= len; p++) {
       const a = this.prevLoc(v, r, p);
       const b = this.nextLoc(v, r, p);

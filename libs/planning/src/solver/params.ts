@@ -24,6 +24,20 @@ export interface SearchParams {
   regretK: number;
   /** Regret construction only up to this many stops (it costs stops² × routes evaluations). */
   regretMaxStops: number;
+  /** Granular insertion: with more than `granularMinRoutes` routes in use, a stop tries the routes of its nearest `granularNeighbours` stops. */
+  granularNeighbours: number;
+  /**
+   * Distance and cost presets anneal in cycles of doubling length, each restarting from the best plan:
+   * the first cycle has `firstCycleIterations` (0: `cycleWork` / stops), later cycles start at `restartHeat` × `tempStart`.
+   */
+  firstCycleIterations: number;
+  cycleWork: number;
+  restartHeat: number;
+  /** Share of iterations that relocate or exchange a pickup–delivery pair instead of ruining strings (when there are pairs). */
+  pairMoveRate: number;
+  /** 1: single stops go into multi-trip and working-time-limited routes by O(1) checks; 0: by simulation. */
+  multiTripFast: number;
+  granularMinRoutes: number;
 }
 
 export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' | 'maxIterations'> = {
@@ -39,4 +53,11 @@ export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' |
   softPenalty: 1000,
   regretK: 3,
   regretMaxStops: 1500,
+  granularNeighbours: 30,
+  firstCycleIterations: 0,
+  cycleWork: 200_000,
+  restartHeat: 0.3,
+  pairMoveRate: 0.1,
+  multiTripFast: 1,
+  granularMinRoutes: 24,
 };

@@ -29,8 +29,24 @@ export class RouteBuf {
   closeKey: Float64Array;
   /** Some stop on the route has several windows: a delay may jump to a later window (pairs: simulated there). */
   multiWindow = false;
+  /**
+   * Multi-trip or working-time-limited vehicles: the caches above also hold (reload markers as nodes, trip-local
+   * load maxima), so single stops are checked in O(1) per position. False: simulate.
+   */
+  fastMulti = false;
+  /** 1 at a reload marker the vehicle does not drive (an empty trip beside it): positions beside it are simulated. */
+  idle: Uint8Array;
+  /** Leaving the start hub and arriving at the end hub (working time = their difference). */
+  routeStartS = 0;
+  endS = 0;
+
+  /** Positions the arrays hold; `ensure` grows them (a large day's routes stay far below the stop count). */
+  cap: number;
+  private readonly dims: number;
 
   constructor(cap: number, dims: number) {
+    this.cap = cap;
+    this.dims = dims;
     this.nodes = new Int32Array(cap);
     this.loc = new Int32Array(cap + 2);
     this.dep = new Float64Array(cap + 2);
@@ -41,10 +57,33 @@ export class RouteBuf {
     this.suf = new Float64Array((cap + 2) * dims);
     this.waitCum = new Float64Array(cap + 2);
     this.closeKey = new Float64Array(cap + 2);
+    this.idle = new Uint8Array(cap + 2);
+  }
+
+  /** Room for at least `cap` nodes (contents of `nodes` kept; the caches are rebuilt by the next refresh). */
+  ensure(cap: number): void {
+    if (cap <= this.cap) return;
+    const next = Math.max(cap, 2 * this.cap);
+    const dims = this.dims;
+    const nodes = new Int32Array(next);
+    nodes.set(this.nodes.subarray(0, this.len));
+    this.nodes = nodes;
+    this.loc = new Int32Array(next + 2);
+    this.dep = new Float64Array(next + 2);
+    this.start = new Float64Array(next + 2);
+    this.late = new Float64Array(next + 2);
+    this.load = new Float64Array((next + 2) * dims);
+    this.pre = new Float64Array((next + 2) * dims);
+    this.suf = new Float64Array((next + 2) * dims);
+    this.waitCum = new Float64Array(next + 2);
+    this.closeKey = new Float64Array(next + 2);
+    this.idle = new Uint8Array(next + 2);
+    this.cap = next;
   }
 
   copyFrom(o: RouteBuf, dims: number, withCaches: boolean): void {
     const n = o.len;
+    this.ensure(o.cap);
     this.nodes.set(o.nodes.subarray(0, n));
     this.len = n;
     this.nStops = o.nStops;
@@ -62,6 +101,10 @@ export class RouteBuf {
       this.waitCum.set(o.waitCum.subarray(0, n + 2));
       this.closeKey.set(o.closeKey.subarray(0, n + 2));
       this.multiWindow = o.multiWindow;
+      this.idle.set(o.idle.subarray(0, n + 2));
+      this.fastMulti = o.fastMulti;
+      this.routeStartS = o.routeStartS;
+      this.endS = o.endS;
     }
   }
 }

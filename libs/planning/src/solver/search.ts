@@ -63,9 +63,13 @@ export class Search {
   private stampNo = 0;
   private readonly loadTmp: Float64Array;
   private readonly absence: Float64Array;
+  /** Pickups of pickup–delivery pairs that are not locked (the pair moves pick from these). */
+  private readonly pairPickups: Int32Array;
   // best
   best: Snapshot;
   iterations = 0;
+  /** Annealing cycles begun after the first (distance and cost presets). */
+  cycles = 0;
   bestFoundAtMs = 0;
   private t0 = 0;
   /** Vehicles whose locked stops cannot be driven as given (capacity, windows, shift). */
@@ -85,7 +89,8 @@ export class Search {
     const D = (this.D = c.dims);
     this.bufs = [];
     for (let v = 0; v < V; v++) {
-      const cap = S + c.vTrips[v] + 2;
+      // routes grow on demand: a large day's buffers sized for every stop would cost hundreds of MB
+      const cap = Math.min(S, 48 + c.locked[v].length) + c.vTrips[v] + 2;
       this.bufs.push([new RouteBuf(cap, D), new RouteBuf(cap, D)]);
     }
     this.curIdx = new Uint8Array(V);
@@ -109,6 +114,11 @@ export class Search {
     this.absence = new Float64Array(S).fill(1);
     this.routeLimit = V;
     this.lambda = c.bigM;
+    const pickups: number[] = [];
+    for (let s = 0; s < S; s++) {
+      if (c.stopKind[s] === KIND_PD_PICKUP && !c.isLocked[s] && !c.isLocked[c.partner[s]]) pickups.push(s);
+    }
+    this.pairPickups = Int32Array.from(pickups);
 
     // initial plan: locked prefixes, trip markers, everything else unassigned
     for (let v = 0; v < V; v++) {
@@ -152,7 +162,7 @@ export class Search {
     if (!this.touched[v]) {
       const cur = this.bufs[v][this.curIdx[v]];
       const other = this.bufs[v][this.curIdx[v] ^ 1];
-      other.copyFrom(cur, this.D, this.c.vSimple[v] === 1);
+      other.copyFrom(cur, this.D, true);
       this.touched[v] = 1;
       this.touchedList[this.nTouched++] = v;
     }
@@ -298,7 +308,9 @@ export class Search {
     if (!c.vSimple[v]) {
       r.cost = this.simulate(v, r.nodes, r.len);
       r.distM = this.lastDistM;
-      this.lowerBoundTimes(v, r);
+      r.fastMulti = false;
+      if (this.p.multiTripFast && Number.isFinite(r.cost) && r.nStops > 0) this.multiTripCaches(v, r);
+      else this.lowerBoundTimes(v, r);
       return;
     }
     const nL = c.nLoc;
@@ -389,6 +401,120 @@ export class Search {
   }
 
   /**
+   * Caches of a multi-trip or working-time-limited route for O(1) single-stop checks: a reload marker is a node
+   * at the reload hub with no window (service = the reload time), or, where the vehicle does not drive to it
+   * (an empty trip beside it), a node of no length at the previous position; loads are trip-local (each trip
+   * loads its deliveries at its start). Times follow `simulate` exactly: it stays the judge of the cost.
+   */
+  private multiTripCaches(v: number, r: RouteBuf): void {
+    const c = this.c;
+    const nL = c.nLoc;
+    const T = c.dur[c.vProfile[v]];
+    const dims = this.D;
+    const len = r.len;
+    const nodes = r.nodes;
+    const reload = c.vReload[v];
+    const loc = r.loc;
+    const idle = r.idle;
+    loc[0] = c.vStart[v];
+    idle[0] = 0;
+    // a marker is driven when a stop comes before it and its next trip has a stop
+    let seenStop = false;
+    for (let i = 0; i < len; i++) {
+      const x = nodes[i];
+      if (x >= 0) {
+        seenStop = true;
+        loc[i + 1] = c.stopLoc[x];
+        idle[i + 1] = 0;
+        continue;
+      }
+      let nextTrip = false;
+      for (let j = i + 1; j < len && nodes[j] >= 0; j++) nextTrip = true;
+      const driven = seenStop && nextTrip;
+      idle[i + 1] = driven ? 0 : 1;
+      loc[i + 1] = driven ? reload : loc[i];
+    }
+    loc[len + 1] = c.vEnd[v];
+    idle[len + 1] = 0;
+    r.dep[0] = r.start[0] = c.vShiftStart[v];
+    r.waitCum[0] = 0;
+    let waited = 0;
+    let multiWindow = false;
+    let routeStart = -Infinity;
+    for (let i = 1; i <= len; i++) {
+      const x = nodes[i - 1];
+      if (x < 0) {
+        if (idle[i]) r.start[i] = r.dep[i] = r.dep[i - 1];
+        else {
+          r.start[i] = r.dep[i - 1] + T[loc[i - 1] * nL + loc[i]];
+          r.dep[i] = r.start[i] + c.vReloadServ[v];
+        }
+        r.waitCum[i] = waited;
+        continue;
+      }
+      const tt = T[loc[i - 1] * nL + loc[i]];
+      const arr = r.dep[i - 1] + tt;
+      const st = firstStart(c, x, arr);
+      if (routeStart === -Infinity) routeStart = st - tt;
+      r.start[i] = st;
+      r.dep[i] = st + c.stopServ[x];
+      if (st > arr) waited += st - arr;
+      r.waitCum[i] = waited;
+      if (c.twOff[x + 1] - c.twOff[x] > 1) multiWindow = true;
+    }
+    const end = r.dep[len] + T[loc[len] * nL + loc[len + 1]];
+    r.start[len + 1] = r.dep[len + 1] = end;
+    r.routeStartS = routeStart;
+    r.endS = end;
+    r.multiWindow = multiWindow;
+    // latest starts: the shift end, working time is checked per insertion
+    r.late[len + 1] = c.vShiftEnd[v];
+    for (let i = len; i >= 1; i--) {
+      const x = nodes[i - 1];
+      const bound = r.late[i + 1] - T[loc[i] * nL + loc[i + 1]];
+      if (x >= 0) r.late[i] = latestStart(c, x, bound - c.stopServ[x]);
+      else r.late[i] = idle[i] ? bound : bound - c.vReloadServ[v];
+    }
+    r.late[0] = r.late[1] - T[loc[0] * nL + loc[1]];
+    // loads, trip by trip: a marker's load is its next trip's deliveries
+    const L = r.load;
+    let tripStart = 0;
+    for (let i = 0; i <= len; i++) {
+      if (i > 0 && nodes[i - 1] >= 0) {
+        const x = nodes[i - 1];
+        const sign = c.stopKind[x] === KIND_DELIVERY || c.stopKind[x] === KIND_PD_DELIVERY ? -1 : 1;
+        for (let d = 0; d < dims; d++)
+          L[i * dims + d] = L[(i - 1) * dims + d] + sign * c.demand[x * dims + d];
+      } else {
+        for (let d = 0; d < dims; d++) L[i * dims + d] = 0;
+        for (let j = i; j < len && nodes[j] >= 0; j++) {
+          const x = nodes[j];
+          if (c.stopKind[x] === KIND_DELIVERY)
+            for (let d = 0; d < dims; d++) L[i * dims + d] += c.demand[x * dims + d];
+        }
+        tripStart = i;
+      }
+      for (let d = 0; d < dims; d++) {
+        const prev = i > tripStart ? r.pre[(i - 1) * dims + d] : -Infinity;
+        r.pre[i * dims + d] = Math.max(prev, L[i * dims + d]);
+      }
+    }
+    for (let d = 0; d < dims; d++) L[(len + 1) * dims + d] = L[len * dims + d];
+    for (let d = 0; d < dims; d++) {
+      let m = L[(len + 1) * dims + d];
+      r.suf[(len + 1) * dims + d] = m;
+      for (let i = len; i >= 0; i--) {
+        // a trip ends before the next marker: its maximum does not run into the next trip
+        if (i < len && nodes[i] < 0) m = -Infinity;
+        const x = L[i * dims + d];
+        if (x > m) m = x;
+        r.suf[i * dims + d] = m;
+      }
+    }
+    r.fastMulti = true;
+  }
+
+  /**
    * For routes checked by simulation: `dep[p]` = departure before insertion position p (0 = the start hub),
    * a lower bound on that departure after any insertion (inserting only delays what follows).
    */
@@ -434,20 +560,48 @@ export class Search {
     return { delta: this.ins.bestDelta, p: this.ins.bestP, p2: this.ins.bestP2 };
   }
 
-  /** Find the cheapest feasible insertion of s (and its partner) over all vehicles. */
-  private findInsertion(s: number): void {
+  /**
+   * Find the cheapest feasible insertion of s (and its partner). Granular once many routes are in use: only
+   * the routes of its nearest stops and one empty vehicle per class, then the routes of a wider ring of
+   * neighbours, every route only when none of those takes it (Toth & Vigo's granular neighbourhoods), so an
+   * insertion costs about the same on 20 routes or 200.
+   */
+  private findInsertion(s: number, excludeV = -1): void {
     const c = this.c;
     const S = this.S;
     this.ins.bestDelta = Infinity;
     this.ins.bestV = -1;
     const stamp = ++this.classStamp;
+    if (excludeV >= 0) this.vehSeen[excludeV] = stamp;
+    const granular = this.candUsed > this.p.granularMinRoutes;
     // routes of the nearest stops first: a good insertion found early prunes the others by estimate
-    const K = Math.min(c.neighbourCount, 6);
+    const K = Math.min(c.neighbourCount, granular ? this.p.granularNeighbours : 6);
     for (let k = 0; k < K; k++) {
       const v = this.candRouteOf[c.neighbours[s * c.neighbourCount + k]];
       if (v < 0 || this.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
       this.vehSeen[v] = stamp;
       this.ins.evalRoute(s, v, this.route(v));
+    }
+    if (granular) {
+      if (this.candUsed < this.routeLimit) {
+        for (let v = 0; v < this.V; v++) {
+          if (this.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
+          const r = this.route(v);
+          if (r.nStops > 0 || this.classSeen[c.vClass[v]] === stamp) continue;
+          this.classSeen[c.vClass[v]] = stamp;
+          this.vehSeen[v] = stamp;
+          this.ins.evalRoute(s, v, r);
+        }
+      }
+      if (this.ins.bestV >= 0 && this.route(this.ins.bestV).nStops > 0) return;
+      // a wider ring before every route: early in a large construction most neighbours are still unserved
+      for (let k = K; k < c.neighbourCount; k++) {
+        const v = this.candRouteOf[c.neighbours[s * c.neighbourCount + k]];
+        if (v < 0 || this.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
+        this.vehSeen[v] = stamp;
+        this.ins.evalRoute(s, v, this.route(v));
+      }
+      if (this.ins.bestV >= 0) return;
     }
     for (let v = 0; v < this.V; v++) {
       if (this.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
@@ -467,6 +621,7 @@ export class Search {
     const v = this.ins.bestV;
     const r = this.touch(v);
     const wasEmpty = r.nStops === 0;
+    r.ensure(r.len + 2);
     const nodes = r.nodes;
     if (this.ins.bestP2 < 0) {
       nodes.copyWithin(this.ins.bestP + 1, this.ins.bestP, r.len);
@@ -514,8 +669,15 @@ export class Search {
       else key[s] = D0[hub * nL + c.stopLoc[s]];
       if (this.fleetPhase) key[s] -= 1e6 * this.absence[s];
     }
+    if (n > 64) {
+      // a large construction: a stable library sort (the same order as the insertion sort below)
+      const order = Array.from(list.subarray(0, n)).sort((a, b) =>
+        key[a] < key[b] ? -1 : key[a] > key[b] ? 1 : 0,
+      );
+      list.set(order);
+    }
     // insertion sort by key (lists are short)
-    for (let i = 1; i < n; i++) {
+    for (let i = 1; i < n && n <= 64; i++) {
       const s = list[i];
       const k = key[s];
       let j = i - 1;
@@ -782,6 +944,105 @@ export class Search {
     }
   }
 
+  // ---------------------------------------------------------------- pair moves
+
+  /**
+   * Pair relocate or pair exchange (Li & Lim; Nanry & Barnes): take a served pickup–delivery pair out of its
+   * route and put it in another route at its cheapest positions, or swap it with a pair served on a nearby
+   * route, each going to the other's route at its cheapest positions. Positions are checked by the insertion
+   * evaluator: O(1) per pair of positions on one-trip routes. What does not fit is left to the recreate step.
+   */
+  private pairMove(): void {
+    const c = this.c;
+    const n = this.pairPickups.length;
+    let s = -1;
+    for (let tries = 0; tries < 8 && s < 0; tries++) {
+      const x = this.pairPickups[this.rng.int(n)];
+      if (this.candRouteOf[x] >= 0) s = x;
+    }
+    if (s < 0) return;
+    const a = this.candRouteOf[s];
+    if (this.rng.next() < 0.5) {
+      this.relocatePair(s);
+      return;
+    }
+    // a partner for the exchange: a pair served on another route among s's nearest stops
+    const K = Math.min(c.neighbourCount, 20);
+    const off = this.rng.int(K || 1);
+    let b = -1;
+    for (let k = 0; k < K && b < 0; k++) {
+      const t = c.neighbours[s * c.neighbourCount + ((k + off) % K)];
+      const q = c.stopKind[t] === KIND_PD_PICKUP ? t : c.stopKind[t] === KIND_PD_DELIVERY ? c.partner[t] : -1;
+      if (q < 0 || c.isLocked[q] || c.isLocked[c.partner[q]]) continue;
+      const w = this.candRouteOf[q];
+      if (w >= 0 && w !== a) b = q;
+    }
+    if (b < 0) this.relocatePair(s);
+    else this.exchangePairs(s, b);
+  }
+
+  /** Take the pair of pickup s out of its route (refreshed at once: the next insertion reads its caches). */
+  private removePair(s: number): number {
+    const v = this.candRouteOf[s];
+    const r = this.touch(v);
+    let pos = indexOfStop(r.nodes, r.len, s);
+    if (pos < 0) pos = 0;
+    this.removeFromRoute(v, r, pos, pos + 1);
+    this.refresh(v, r);
+    this.dirty[v] = 0;
+    return v;
+  }
+
+  /** Insert pickup s (with its delivery) at the evaluator's best if that beats leaving an optional pair out. */
+  private insertIfWorth(s: number): void {
+    if (this.ins.bestV < 0) return;
+    const c = this.c;
+    if (!c.mandatory[s] && this.ins.bestDelta >= c.penalty[s] + c.penalty[c.partner[s]]) return;
+    this.insertAt(s);
+  }
+
+  private relocatePair(s: number): void {
+    const from = this.removePair(s);
+    this.findInsertion(s, from);
+    this.insertIfWorth(s);
+  }
+
+  private exchangePairs(s: number, t: number): void {
+    const c = this.c;
+    const a = this.removePair(s);
+    const b = this.removePair(t);
+    for (const [x, v] of [
+      [s, b],
+      [t, a],
+    ]) {
+      this.ins.bestDelta = Infinity;
+      this.ins.bestV = -1;
+      if (!c.compat[v * this.S + x]) continue;
+      const r = this.route(v);
+      if (r.nStops === 0 && this.candUsed >= this.routeLimit) continue;
+      this.ins.evalRoute(x, v, r);
+      this.insertIfWorth(x);
+    }
+  }
+
+  /**
+   * For tests: the best pair relocate (`exchangeWith` < 0) or exchange with the pair of pickup `exchangeWith`
+   * on the current plan, without blinks: the change of the total (routing cost plus penalties), Infinity if
+   * the pair fits nowhere. The plan is left as it was.
+   */
+  probePairMove(s: number, exchangeWith = -1): { delta: number; served: boolean } {
+    const blink = this.p.blink;
+    this.p.blink = 0;
+    this.beginCandidate();
+    if (exchangeWith < 0) this.relocatePair(s);
+    else this.exchangePairs(s, exchangeWith);
+    const served = this.candRouteOf[s] >= 0 && (exchangeWith < 0 || this.candRouteOf[exchangeWith] >= 0);
+    const delta = this.candRouting() + this.candSoft - (this.curRouting + this.curSoft);
+    this.reject();
+    this.p.blink = blink;
+    return { delta, served };
+  }
+
   // ---------------------------------------------------------------- main loop
 
   snapshot(): Snapshot {
@@ -812,6 +1073,7 @@ export class Search {
     this.curRouting = 0;
     for (let v = 0; v < this.V; v++) {
       const r = this.bufs[v][this.curIdx[v]];
+      r.ensure(snap.nodes[v].length);
       r.nodes.set(snap.nodes[v]);
       r.len = snap.nodes[v].length;
       this.refresh(v, r);
@@ -880,6 +1142,8 @@ export class Search {
     let phaseStartIt = 0;
     let free = 0;
     for (let s = 0; s < this.S; s++) if (!c.isLocked[s]) free++;
+    let cycleStartIt = 0;
+    let cycleLen = firstCycleIterations(p, this.S);
     for (;;) {
       const el = this.elapsed();
       if (el >= limit || this.iterations >= maxIt || free === 0) break;
@@ -907,7 +1171,19 @@ export class Search {
       }
       this.iterations++;
       let frac = 0.5;
-      if (!this.fleetPhase) {
+      let heat = p.tempStart;
+      if (!fleet) {
+        // cycles of doubling length, each from the best plan so far: the schedule never looks at the budget,
+        // so a run is a prefix of any longer run with the same seed and never ends worse than it
+        if (this.iterations - cycleStartIt > cycleLen) {
+          cycleStartIt = this.iterations - 1;
+          cycleLen *= 2;
+          this.cycles++;
+          this.restore(this.best);
+        }
+        frac = (this.iterations - 1 - cycleStartIt) / cycleLen;
+        if (this.cycles > 0) heat = p.tempStart * p.restartHeat;
+      } else if (!this.fleetPhase) {
         if (capped) {
           const endIt = ends[phase] * maxIt;
           frac = endIt > phaseStartIt ? (this.iterations - phaseStartIt) / (endIt - phaseStartIt) : 1;
@@ -917,9 +1193,11 @@ export class Search {
         }
         frac = Math.min(1, frac);
       }
-      const temp = scale * p.tempStart * Math.pow(p.tempEnd / p.tempStart, frac);
+      const temp = scale * heat * Math.pow(p.tempEnd / heat, frac);
       this.beginCandidate();
-      this.ruin();
+      if (this.pairPickups.length > 0 && !this.fleetPhase && this.rng.next() < p.pairMoveRate)
+        this.pairMove();
+      else this.ruin();
       this.refreshDirty();
       this.recreate();
       const candRouting = this.candRouting();
@@ -1000,4 +1278,15 @@ export class Search {
     this.accept();
     this.routeLimit = this.curUsed;
   }
+}
+
+/** Iterations of the first annealing cycle: fewer on large days, where an iteration costs more. */
+export function firstCycleIterations(p: SearchParams, stopCount: number): number {
+  if (p.firstCycleIterations > 0) return p.firstCycleIterations;
+  return Math.round(Math.min(5000, Math.max(50, p.cycleWork / Math.max(1, stopCount))));
+}
+
+function indexOfStop(nodes: Int32Array, len: number, s: number): number {
+  for (let i = 0; i < len; i++) if (nodes[i] === s) return i;
+  return -1;
 }
