@@ -7,6 +7,7 @@ import { DeviceTelemetry1732600000000 } from './1732600000000-device-telemetry';
 import { ForeignKeyIndexes1732700000000 } from './1732700000000-foreign-key-indexes';
 import { OrderCommitments1732710000000 } from './1732710000000-order-commitments';
 import { VehicleDimensions1732800000000 } from './1732800000000-vehicle-dimensions';
+import { MapData1733200000000 } from './1733200000000-map-data';
 
 /** Every migration in order; the data source and the test template database run these. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   OrderCommitments1732710000000,
   VehicleDimensions1732800000000,
   FlightForeignKeyIndexes1732900000000,
+  MapData1733200000000,
 ];
