@@ -14,6 +14,8 @@ export const DEAD_LETTER_REASONS = [
   'bad_time',
   'impossible_coordinates',
   'impossible_speed',
+  /** Passed every check but the database refused its values (a number beyond its column, a NUL byte). */
+  'unstorable',
 ] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
@@ -34,6 +36,11 @@ export interface AcceptedMessage {
   channel: UplinkChannel;
   message: DeviceMessage;
   receivedAtMs: number;
+  /** As received, kept for a dead letter should the database refuse the message's values. */
+  topic: string;
+  payload: Buffer;
+  /** Set by the writer when the database refused it and it was stored as a dead letter instead. */
+  unstorable?: true;
 }
 
 export interface DeadLetter {
