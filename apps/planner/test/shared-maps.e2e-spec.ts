@@ -65,7 +65,7 @@ describe('preprocessed maps reach every planner worker through the database', ()
   }, 60_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
+    if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child!.once('exit', r));
       child.kill('SIGTERM');
       await exited;
@@ -212,5 +212,47 @@ describe('preprocessed maps reach every planner worker through the database', ()
       expect(sha256(readFileSync(file))).toBe(hash);
     }
     expect(readdirSync(dirA)).toEqual([`${hash}.rdgraph`]);
+  }, 60_000);
+
+  it('records a run that failed for an unexpected reason without naming server paths', async () => {
+    expect(hash).toBeDefined();
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await a.queue.queue.pause(true); // the job is for the worker below
+    // A worker whose cache directory cannot be made: the run fails with a file-system error.
+    const notADirectory = join(mkdtempSync(join(tmpdir(), 'rd-maps-c-')), 'file');
+    writeFileSync(notADirectory, '');
+    const c = await startApp(
+      'shared_maps',
+      createPlannerApp,
+      { MAPS_DIR: join(notADirectory, 'maps'), PLANNING_TIME_LIMIT_MS: '1000', PLANNING_THREADS: '1' },
+      { db: a.db, prefix: a.prefix },
+    );
+    try {
+      await request(c.app.getHttpServer())
+        .post(`/v1/regions/${REGION}/plan-now`)
+        .set('Authorization', c.auth('dispatcher'))
+        .send({ planDate: TOMORROW })
+        .expect(202);
+      const run = await waitFor('the failed run', async () => {
+        const { rows } = await sql.query(
+          `SELECT error FROM planning_runs WHERE region = $1 AND status = 'failed' LIMIT 1`,
+          [REGION],
+        );
+        return rows[0];
+      });
+      expect(run.error).not.toContain(tmpdir());
+      expect(run.error).toMatch(/planner log/);
+      const runs = await request(c.app.getHttpServer())
+        .get(`/v1/regions/${REGION}/planning-runs`)
+        .set('Authorization', c.auth('dispatcher'))
+        .expect(200);
+      expect(JSON.stringify(runs.body)).not.toContain(tmpdir());
+    } finally {
+      await c.close();
+    }
   }, 60_000);
 });
