@@ -31,7 +31,7 @@ function positionRows(items: AcceptedMessage[]): PositionRow[] {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Text PostgreSQL stores: a dead letter's detail quotes what a device sent, NUL bytes included. */
-const storableText = (text: string) => text.replace(/\u0000/g, '\ufffd');
+const storableText = (text: string) => text.replaceAll('\u0000', '\ufffd');
 
 /** The UTC day partition of a time: `telemetry_positions_p20261127`. */
 export function partitionName(dayStartMs: number): string {
