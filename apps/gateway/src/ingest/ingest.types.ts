@@ -14,6 +14,8 @@ export const DEAD_LETTER_REASONS = [
   'bad_time',
   'impossible_coordinates',
   'impossible_speed',
+  /** A measure outside its plausible range (heading, altitude, battery level, wind…). */
+  'implausible_value',
   /** Passed every check but the database refused its values (a number beyond its column, a NUL byte). */
   'unstorable',
 ] as const;
