@@ -149,7 +149,9 @@ export function registeredRoutes(app: INestApplication): { routes: string[]; mou
   const express = app.getHttpAdapter().getInstance() as { router?: { stack: RouterLayer[] } };
   const routes: string[] = [];
   const mounts: string[] = [];
-  for (const layer of express.router?.stack ?? []) {
+  // Express 5 keeps its router here; finding none would sweep nothing and pass.
+  if (!express.router) throw new Error('no Express router on this app: cannot list its routes');
+  for (const layer of express.router.stack) {
     if (layer.route && typeof layer.route.path === 'string') {
       const path = layer.route.path.replace(/:(\w+)/g, '{$1}');
       for (const [method, on] of Object.entries(layer.route.methods))
