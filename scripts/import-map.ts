@@ -88,7 +88,9 @@ async function main(): Promise<void> {
           ? { kind: 'file', path: file, profiles }
           : { kind: 'generated', seed: generated ?? 0, targetNodes: nodes, profiles },
       );
-      console.log(`[map:import] region ${region} ready: ${map.dataFile} ${JSON.stringify(map.stats)}`);
+      console.log(
+        `[map:import] region ${region} ready: data ${map.dataHash} (stored in the database) ${JSON.stringify(map.stats)}`,
+      );
     } finally {
       clearInterval(watcher);
     }

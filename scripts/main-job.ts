@@ -18,7 +18,7 @@ import {
   planningQueueFromConfig,
   type PlanningQueue,
 } from '@rd/queue';
-import { loadRoutingData, seededRandom, type LonLat } from '@rd/routing';
+import { seededRandom, type LonLat, type RoadGraph } from '@rd/routing';
 import { DataSource } from 'typeorm';
 import { runMountainDistrict } from './main-job-drones';
 import { daySummary, summaryLines, summaryProblems, terminalLocale } from './main-job-summary';
@@ -228,7 +228,8 @@ async function main(): Promise<void> {
     step(
       `map '${region}' from ${imported.map.source}: ${JSON.stringify(imported.map.stats)} in ${secondsSince(t)} s`,
     );
-    const sites = pickSites(imported.map.dataFile!, imported.villages, args.seed);
+    const { local } = await planner.get(MapStore).routerFor(region);
+    const sites = pickSites(local!.data.profiles.van.graph, imported.villages, args.seed);
 
     // 2. Hubs and a mixed fleet with couriers.
     const hubSpecs = [
@@ -581,8 +582,7 @@ function distanceM([lon1, lat1]: LonLat, [lon2, lat2]: LonLat): number {
 }
 
 /** Places for hubs and stops on the map: road nodes of the van graph (or village centres of a generated county). */
-function pickSites(dataFile: string, villages: LonLat[], seed: number) {
-  const graph = loadRoutingData(dataFile).profiles.van.graph;
+function pickSites(graph: RoadGraph, villages: LonLat[], seed: number) {
   const random = seededRandom(seed);
   const node = (): LonLat => {
     const i = Math.floor(random() * graph.nodeCount);

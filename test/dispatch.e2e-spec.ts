@@ -7,6 +7,7 @@ import { ChRoadRouter, importOsm, loadRoutingData, seededRandom, type LonLat } f
 import { repoRoot, sharedDataPath, startApp, type RunningApp } from '@rd/testing';
 import { createIntakeApp } from '../apps/intake/src/create-intake-app';
 import { createPlannerApp } from '../apps/planner/src/create-planner-app';
+import { cachedMapFile } from '../apps/planner/src/maps/map-cache';
 import { api, CSV_HEADER, waitFor, type Json } from './dispatch-fixtures';
 
 /**
@@ -229,7 +230,8 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
         })
         .expect(201);
       regions.set(region, {
-        mapFile: map.dataFile,
+        // The importing worker's verified local copy of the stored map data.
+        mapFile: cachedMapFile(mapsDir, map.dataHash),
         hubs: regionHubs,
         vehicles: regionVehicles,
         couriers: regionCouriers,

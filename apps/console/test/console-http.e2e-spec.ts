@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { parseConfig } from '@rd/config';
 import { TEST_JWT_SECRET } from '@rd/testing';
@@ -61,6 +63,39 @@ describe('console server', () => {
     expect(issued.body.token.split('.')).toHaveLength(3);
     const bad = await request(app.getHttpServer()).post('/v1/dev-login').send({ role: 'king' }).expect(400);
     expect(bad.body.details[0].field).toBe('role');
+  });
+
+  it('forwards only to the API: another host or a path above it is 404, and the token stays home', async () => {
+    // A server standing for any other host the proxy could be pointed at, and for the API itself.
+    const seen: string[] = [];
+    const other = createServer((req, res) => {
+      seen.push(`${req.url} ${req.headers.authorization ?? ''}`);
+      res.end('{}');
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const port = (other.address() as AddressInfo).port;
+    try {
+      app = await start({ CONSOLE_INTAKE_URL: `http://127.0.0.1:${port}/v1` });
+      const http = request(app.getHttpServer());
+      for (const path of [
+        `/api/intake/http://127.0.0.1:${port}/steal`,
+        '/api/intake/../steal',
+        '/api/intake/%2e%2e/steal',
+        '/api/intake/http://[',
+      ]) {
+        const res = await http.get(path).set('Authorization', 'Bearer secret-token');
+        expect({ path, status: res.status, error: res.body.error }).toEqual({
+          path,
+          status: 404,
+          error: 'not_found',
+        });
+      }
+      expect(seen).toEqual([]);
+      await http.get('/api/intake/orders?limit=1').set('Authorization', 'Bearer t').expect(200);
+      expect(seen).toEqual(['/v1/orders?limit=1 Bearer t']);
+    } finally {
+      other.close();
+    }
   });
 
   it('answers 503 in the API error format when an API behind it is down', async () => {

@@ -14,6 +14,8 @@ import { FlightDataRepository } from './flight/flight-data.repository';
 import { MissionsRepository } from './flight/missions.repository';
 import { MissionsService } from './flight/missions.service';
 import { PilotMissionsController } from './flight/pilot-missions.controller';
+import { MapCache } from './maps/map-cache';
+import { MapDataRepository } from './maps/map-data.repository';
 import { MapStore } from './maps/map-store.service';
 import { MapsController } from './maps/maps.controller';
 import { MapsRepository } from './maps/maps.repository';
@@ -63,6 +65,8 @@ export class PlannerModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         limits.guard, // after authentication: limits count per token
         MapsRepository,
+        MapDataRepository,
+        MapCache,
         MapStore,
         RoadNetworkService,
         PlanningRepository,

@@ -1,4 +1,4 @@
-import { ExecutionContext, Injectable, type DynamicModule, type Provider } from '@nestjs/common';
+import { ExecutionContext, Injectable, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import {
   ThrottlerException,
@@ -7,6 +7,7 @@ import {
   type ThrottlerLimitDetail,
 } from '@nestjs/throttler';
 import type { AppConfig } from '@rd/config';
+import { RedisThrottlerStorage } from './redis-throttler-storage';
 
 interface TrackedRequest {
   method: string;
@@ -23,7 +24,8 @@ function exempt(req: TrackedRequest): boolean {
 }
 
 /**
- * Rate limits per bearer token and per client IP (in-memory counters per process), answered with
+ * Rate limits per bearer token and per client IP (counters in Redis shared by every instance when
+ * REDIS_URL is set, else in this process's memory), answered with
  * 429 and a standard `Retry-After` in seconds. Runs after the auth guard, so the token is known.
  */
 @Injectable()
@@ -45,31 +47,48 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 }
 
+/** Holds the Redis counters of an app, so the app's shutdown closes their connection. */
+@Module({})
+class RateLimitModule {}
+
 /** The throttler module and its guard for an app; register after the auth guard. */
 export function rateLimiting(
-  config: Pick<AppConfig, 'RATE_LIMIT_WINDOW_MS' | 'RATE_LIMIT_PER_TOKEN' | 'RATE_LIMIT_PER_IP'>,
+  config: Pick<
+    AppConfig,
+    'RATE_LIMIT_WINDOW_MS' | 'RATE_LIMIT_PER_TOKEN' | 'RATE_LIMIT_PER_IP' | 'REDIS_URL' | 'QUEUE_PREFIX'
+  >,
 ): { module: DynamicModule; guard: Provider } {
   const skipIf = (context: ExecutionContext) => exempt(context.switchToHttp().getRequest<TrackedRequest>());
+  // Instances sharing a Redis and a key prefix share one count; embedded runs count in memory.
+  const storage = config.REDIS_URL
+    ? new RedisThrottlerStorage(config.REDIS_URL, `${config.QUEUE_PREFIX}:rate-limit:`)
+    : undefined;
+  const throttler = ThrottlerModule.forRoot({
+    storage,
+    throttlers: [
+      {
+        name: 'token',
+        ttl: config.RATE_LIMIT_WINDOW_MS,
+        limit: config.RATE_LIMIT_PER_TOKEN,
+        skipIf: (context) =>
+          skipIf(context) || !context.switchToHttp().getRequest<TrackedRequest>().principal,
+        getTracker: (req) => `token:${(req as TrackedRequest).principal?.sub ?? ''}`,
+      },
+      {
+        name: 'ip',
+        ttl: config.RATE_LIMIT_WINDOW_MS,
+        limit: config.RATE_LIMIT_PER_IP,
+        skipIf,
+        getTracker: (req) => `ip:${(req as TrackedRequest).ip ?? 'unknown'}`,
+      },
+    ],
+  });
   return {
-    module: ThrottlerModule.forRoot({
-      throttlers: [
-        {
-          name: 'token',
-          ttl: config.RATE_LIMIT_WINDOW_MS,
-          limit: config.RATE_LIMIT_PER_TOKEN,
-          skipIf: (context) =>
-            skipIf(context) || !context.switchToHttp().getRequest<TrackedRequest>().principal,
-          getTracker: (req) => `token:${(req as TrackedRequest).principal?.sub ?? ''}`,
-        },
-        {
-          name: 'ip',
-          ttl: config.RATE_LIMIT_WINDOW_MS,
-          limit: config.RATE_LIMIT_PER_IP,
-          skipIf,
-          getTracker: (req) => `ip:${(req as TrackedRequest).ip ?? 'unknown'}`,
-        },
-      ],
-    }),
+    module: {
+      module: RateLimitModule,
+      imports: [throttler],
+      providers: storage ? [{ provide: RedisThrottlerStorage, useValue: storage }] : [],
+    },
     guard: { provide: APP_GUARD, useClass: RateLimitGuard },
   };
 }

@@ -50,6 +50,26 @@ const KNOWN_FIELDS = [
   'generated',
 ];
 
+/** Query parameters routes read without declaring them to the OpenAPI document. */
+const COMMON_QUERY_PARAMS = [
+  'cursor',
+  'limit',
+  'lon',
+  'lat',
+  'radiusM',
+  'from',
+  'to',
+  'createdFrom',
+  'createdTo',
+  'kind',
+  'status',
+  'deviceId',
+  'open',
+  'zoom',
+  'bbox',
+  'planDate',
+];
+
 /** A body of one schema with every leaf replaced by `leaf(schema)`. */
 function bodyOf(schema: Schema | undefined, leaf: (s: Schema) => unknown, depth = 0): unknown {
   if (!schema || depth > 6) return leaf({});
@@ -111,24 +131,58 @@ function withLeaf(value: unknown, path: Array<string | number>, leaf: unknown): 
 
 const isNumeric = (s: Schema) => [s.type].flat().some((t) => t === 'number' || t === 'integer');
 
+const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+type HttpMethod = (typeof HTTP_METHODS)[number];
+const hasBody = (method: HttpMethod) => method === 'post' || method === 'put' || method === 'patch';
+
+interface RouterLayer {
+  route?: { path: unknown; methods: Record<string, boolean> };
+  rawPath?: unknown;
+}
+
 /**
- * Sends every route of an app's OpenAPI document hostile path parameters, query parameters and
- * bodies, with each token given, and returns every answer of 500 or more as "METHOD url → status".
+ * What an app really serves, read from its Express router: every route as "METHOD /path/{param}"
+ * (whether or not the OpenAPI document shows it), and the paths where middleware is mounted
+ * (proxies, static assets), which no route list shows.
+ */
+export function registeredRoutes(app: INestApplication): { routes: string[]; mounts: string[] } {
+  const express = app.getHttpAdapter().getInstance() as { router?: { stack: RouterLayer[] } };
+  const routes: string[] = [];
+  const mounts: string[] = [];
+  // Express 5 keeps its router here; finding none would sweep nothing and pass.
+  if (!express.router) throw new Error('no Express router on this app: cannot list its routes');
+  for (const layer of express.router.stack) {
+    if (layer.route && typeof layer.route.path === 'string') {
+      const path = layer.route.path.replace(/:(\w+)/g, '{$1}');
+      for (const [method, on] of Object.entries(layer.route.methods))
+        if (on) routes.push(`${method.toUpperCase()} ${path}`);
+    } else if (typeof layer.rawPath === 'string' && layer.rawPath !== '/') {
+      mounts.push(layer.rawPath);
+    }
+  }
+  return { routes: [...new Set(routes)].sort(), mounts: [...new Set(mounts)].sort() };
+}
+
+/**
+ * Sends every route an app serves (its router's list, with the OpenAPI document's schemas where it
+ * has one) hostile path parameters, query parameters and bodies, with each token given, and returns
+ * every answer of 500 or more as "METHOD url → status", and the routes swept as "METHOD /path".
  */
 export async function sweepHostileInput(
   app: INestApplication,
   tokens: string[],
-): Promise<{ requests: number; failures: string[] }> {
+): Promise<{ requests: number; failures: string[]; swept: string[] }> {
   const http = request(app.getHttpServer());
-  const doc = (await http.get('/v1/openapi.json').expect(200)).body as {
-    paths: Record<string, Record<string, Operation>>;
+  const served = await http.get('/v1/openapi.json');
+  const doc = (served.status === 200 ? served.body : { paths: {} }) as {
+    paths: Record<string, Partial<Record<HttpMethod, Operation>>>;
   };
   const failures: string[] = [];
+  const swept: string[] = [];
   let requests = 0;
-  const send = async (method: string, url: string, token: string, body?: unknown) => {
+  const send = async (method: HttpMethod, url: string, token: string, body?: unknown) => {
     requests++;
-    let req = method === 'post' ? http.post(url) : http.get(url);
-    req = req.set('Authorization', token);
+    const req = http[method](url).set('Authorization', token);
     const res = body === undefined ? await req : await req.send(body as object);
     if (res.status >= 500)
       failures.push(
@@ -140,68 +194,95 @@ export async function sweepHostileInput(
       encodeURIComponent(hostile?.name === name ? hostile.value : name === 'region' ? 'sweep' : UUID),
     );
 
-  for (const [path, operations] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(operations)) {
-      if (method !== 'get' && method !== 'post') continue;
-      const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-      const queryParams = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
-      for (const name of new Set([
-        ...queryParams,
-        'cursor',
-        'limit',
-        'lon',
-        'lat',
-        'from',
-        'to',
-        'createdFrom',
-      ])) {
-        queryParams.push(name);
+  for (const route of registeredRoutes(app).routes) {
+    const [verb, path] = route.split(' ');
+    const method = verb.toLowerCase() as HttpMethod;
+    if (!HTTP_METHODS.includes(method)) continue;
+    swept.push(route);
+    const op: Operation = doc.paths[path]?.[method] ?? {};
+    const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+    const queryParams = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+    // Query schemas read through ZodPipe do not reach the document: try the names routes use.
+    queryParams.push(...COMMON_QUERY_PARAMS);
+    const schema =
+      op.requestBody?.content?.['application/json']?.schema ??
+      ({ properties: Object.fromEntries(KNOWN_FIELDS.map((k) => [k, {}])) } as Schema);
+    for (const [t, token] of tokens.entries()) {
+      // Other tokens differ in who asks (a courier, a malformed staff id), not in what is sent: one clean call each.
+      if (t > 0) {
+        await send(method, fill(path), token, hasBody(method) ? {} : undefined);
+        continue;
       }
-      const schema =
-        op.requestBody?.content?.['application/json']?.schema ??
-        ({ properties: Object.fromEntries(KNOWN_FIELDS.map((k) => [k, {}])) } as Schema);
-      for (const [t, token] of tokens.entries()) {
-        // Other tokens differ in who asks (a courier, a malformed staff id), not in what is sent: one clean call each.
-        if (t > 0) {
-          await send(method, fill(path), token, method === 'post' ? {} : undefined);
-          continue;
+      for (const value of HOSTILE_STRINGS) {
+        for (const name of pathParams)
+          await send(method, fill(path, { name, value }), token, hasBody(method) ? {} : undefined);
+        for (const name of new Set(queryParams)) {
+          await send(
+            method,
+            `${fill(path)}?${name}=${encodeURIComponent(value)}`,
+            token,
+            hasBody(method) ? {} : undefined,
+          );
         }
-        for (const value of HOSTILE_STRINGS) {
-          for (const name of pathParams)
-            await send(method, fill(path, { name, value }), token, method === 'post' ? {} : undefined);
-          for (const name of new Set(queryParams)) {
-            await send(
-              method,
-              `${fill(path)}?${name}=${encodeURIComponent(value)}`,
-              token,
-              method === 'post' ? {} : undefined,
-            );
+        if (hasBody(method))
+          await send(
+            method,
+            fill(path),
+            token,
+            bodyOf(schema, (s) => (isNumeric(s) ? 1 : value)),
+          );
+      }
+      if (hasBody(method)) {
+        // A valid body with one hostile leaf at a time, so the value gets past every other check.
+        const valid = bodyOf(schema, validLeaf);
+        for (const leaf of leafPaths(valid)) {
+          for (const hostile of ['a\u0000b', '0000-01-01T00:00:00Z', 2 ** 31]) {
+            await send(method, fill(path), token, withLeaf(valid, leaf, hostile));
           }
-          if (method === 'post')
-            await send(
-              method,
-              fill(path),
-              token,
-              bodyOf(schema, (s) => (isNumeric(s) ? 1 : value)),
-            );
         }
-        if (method === 'post') {
-          // A valid body with one hostile leaf at a time, so the value gets past every other check.
-          const valid = bodyOf(schema, validLeaf);
-          for (const leaf of leafPaths(valid)) {
-            for (const hostile of ['a\u0000b', '0000-01-01T00:00:00Z', 2 ** 31]) {
-              await send(method, fill(path), token, withLeaf(valid, leaf, hostile));
-            }
-          }
-          for (const n of HOSTILE_NUMBERS)
-            await send(
-              method,
-              fill(path),
-              token,
-              bodyOf(schema, (s) => (isNumeric(s) ? n : 'x')),
-            );
-          for (const body of [{}, [], { orders: [{}] }]) await send(method, fill(path), token, body);
-        }
+        for (const n of HOSTILE_NUMBERS)
+          await send(
+            method,
+            fill(path),
+            token,
+            bodyOf(schema, (s) => (isNumeric(s) ? n : 'x')),
+          );
+        for (const body of [{}, [], { orders: [{}] }]) await send(method, fill(path), token, body);
+      }
+    }
+  }
+  return { requests, failures, swept };
+}
+
+/** Path segments that try to leave a mount or break a parser. */
+const HOSTILE_SEGMENTS = ['..', '..%2f..%2fetc%2fpasswd', '%00', '%ZZ', 'a%00b', 'x'.repeat(5000)];
+
+/**
+ * Sweeps paths where middleware is mounted (a proxy, static assets): hostile path segments, query
+ * strings and bodies under each mount, with each method. Returns answers of 500 or more as
+ * "METHOD url → status".
+ */
+export async function sweepMountedPaths(
+  app: INestApplication,
+  mounts: string[],
+  token: string,
+): Promise<{ requests: number; failures: string[] }> {
+  const http = request(app.getHttpServer());
+  const failures: string[] = [];
+  let requests = 0;
+  for (const mount of mounts) {
+    const base = mount.replace(/\/:\w+$/, ''); // `/assets/:name` → `/assets`
+    const urls = [
+      ...HOSTILE_SEGMENTS.map((segment) => `${base}/${segment}`),
+      ...HOSTILE_SEGMENTS.map((segment) => `${base}/orders/${segment}/events`),
+      ...HOSTILE_STRINGS.map((value) => `${base}/orders?cursor=${encodeURIComponent(value)}`),
+    ];
+    for (const url of urls) {
+      for (const method of HTTP_METHODS) {
+        requests++;
+        const req = http[method](url).set('Authorization', token);
+        const res = hasBody(method) ? await req.send({ region: 'a\u0000b' }) : await req;
+        if (res.status >= 500) failures.push(`${method.toUpperCase()} ${url.slice(0, 120)} → ${res.status}`);
       }
     }
   }

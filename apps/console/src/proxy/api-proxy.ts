@@ -24,7 +24,18 @@ export function apiProxy(targetBase: string) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     // Mounted under its prefix, so req.url is the rest of the path with the query.
     const rest = (req.url ?? '/').replace(/^\/+/, '');
-    const url = new URL(rest, target);
+    const url = insideApi(rest, target);
+    if (!url) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: 'not_found',
+          message: 'no such API path behind the console',
+          details: [{ field: 'path', reason: 'outside the API' }],
+        }),
+      );
+      return;
+    }
     const headers: Record<string, string> = {};
     for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = req.headers[name];
@@ -59,4 +70,18 @@ export function apiProxy(targetBase: string) {
     });
     req.pipe(upstream);
   };
+}
+
+/**
+ * The API URL for a path under the proxy's prefix, or null when it would lead elsewhere: an absolute
+ * `http://other-host/…` or `../` (also spelt `%2e%2e`) would take the caller's token off the API.
+ */
+function insideApi(rest: string, target: URL): URL | null {
+  let url: URL;
+  try {
+    url = new URL(rest, target);
+  } catch {
+    return null;
+  }
+  return url.origin === target.origin && url.pathname.startsWith(target.pathname) ? url : null;
 }

@@ -4,6 +4,7 @@ import { ZodPipe } from '@rd/http';
 import type { z } from 'zod';
 import {
   deadLettersQuerySchema,
+  devicePathSchema,
   listDevicesQuerySchema,
   provisionDeviceSchema,
   trackQuerySchema,
@@ -12,6 +13,8 @@ import {
   type TrackQuery,
 } from './devices.schemas';
 import { DevicesService } from './devices.service';
+
+type DevicePath = z.infer<typeof devicePathSchema>;
 
 @Controller()
 export class DevicesController {
@@ -31,14 +34,14 @@ export class DevicesController {
 
   @Get('devices/:deviceId')
   @Roles('dispatcher', 'pilot')
-  get(@Param('deviceId') deviceId: string) {
+  get(@Param(new ZodPipe(devicePathSchema, 'the device id')) { deviceId }: DevicePath) {
     return this.devices.get(deviceId);
   }
 
   @Get('devices/:deviceId/track')
   @Roles('dispatcher', 'pilot')
   track(
-    @Param('deviceId') deviceId: string,
+    @Param(new ZodPipe(devicePathSchema, 'the device id')) { deviceId }: DevicePath,
     @Query(new ZodPipe(trackQuerySchema, 'the query')) q: TrackQuery,
   ) {
     return this.devices.track(deviceId, q);

@@ -3,9 +3,11 @@ import { DEVICE_ID_PATTERN, DEVICE_KINDS } from '@rd/telemetry';
 import { z } from 'zod';
 import { DEAD_LETTER_REASONS } from '../ingest/ingest.types';
 
+const deviceIdParam = z.string().regex(DEVICE_ID_PATTERN, '1 to 64 letters, digits, _ . -');
+
 export const provisionDeviceSchema = z
   .strictObject({
-    deviceId: z.string().regex(DEVICE_ID_PATTERN, '1 to 64 letters, digits, _ . -'),
+    deviceId: deviceIdParam,
     kind: z.enum(DEVICE_KINDS),
     courierId: uuid.optional(),
     droneId: uuid.optional(),
@@ -17,6 +19,9 @@ export const provisionDeviceSchema = z
       ctx.addIssue({ code: 'custom', path: ['courierId'], message: 'a drone has no courier' });
   });
 export type ProvisionDeviceInput = z.infer<typeof provisionDeviceSchema>;
+
+/** Path parameters naming a device: checked before they reach a query (a NUL byte there was a 500). */
+export const devicePathSchema = z.object({ deviceId: deviceIdParam });
 
 export const listDevicesQuerySchema = z.object({ kind: z.enum(DEVICE_KINDS).optional() });
 

@@ -25,9 +25,47 @@ export class IngestWriter {
   }
 
   async write(items: IngestItem[]): Promise<void> {
-    await this.writeBatch(items);
-    this.state.record(items.filter((i): i is AcceptedMessage => i.type === 'accepted'));
-    for (const listener of this.committedListeners) listener(items);
+    const stored = await this.writeOrSplit(items);
+    this.state.record(stored.filter((i): i is AcceptedMessage => i.type === 'accepted'));
+    for (const listener of this.committedListeners) listener(stored);
+  }
+
+  /**
+   * A batch the database refuses for its values (not for being away) is written again item by item,
+   * and an item it still refuses is stored as a dead letter: retried as a whole, one such message
+   * would hold back its batch (and their acknowledgements) forever. Returns what was stored.
+   */
+  private async writeOrSplit(items: IngestItem[]): Promise<IngestItem[]> {
+    try {
+      await this.writeBatch(items);
+      return items;
+    } catch (error) {
+      if (!isRefusedData(error)) throw error;
+    }
+    const stored: IngestItem[] = [];
+    for (const item of items) {
+      try {
+        await this.writeBatch([item]);
+        stored.push(item);
+      } catch (error) {
+        if (!isRefusedData(error) || item.type !== 'accepted') throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        this.logger.warn(`device ${item.device.deviceId} seq ${item.message.seq}: not storable: ${reason}`);
+        const letter: DeadLetter = {
+          type: 'dead_letter',
+          topic: item.topic,
+          deviceId: item.device.deviceId,
+          reason: 'unstorable',
+          detail: reason,
+          payload: item.payload,
+          receivedAtMs: item.receivedAtMs,
+        };
+        await this.writeBatch([letter]);
+        item.unstorable = true;
+        stored.push(letter);
+      }
+    }
+    return stored;
   }
 
   private async writeBatch(items: IngestItem[]): Promise<void> {
@@ -95,4 +133,14 @@ export class IngestWriter {
   resetPartitionCache(): void {
     this.partitionDays = null;
   }
+}
+
+/**
+ * PostgreSQL refused the values themselves: a data exception (22…: out of range, invalid text, NUL
+ * in JSON) or a constraint (23…). Retrying the same values cannot pass; anything else may.
+ */
+function isRefusedData(error: unknown): boolean {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } };
+  const code = typeof e.code === 'string' ? e.code : e.driverError?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }

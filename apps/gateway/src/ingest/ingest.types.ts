@@ -14,6 +14,10 @@ export const DEAD_LETTER_REASONS = [
   'bad_time',
   'impossible_coordinates',
   'impossible_speed',
+  /** A measure outside its plausible range (heading, altitude, battery level, wind…). */
+  'implausible_value',
+  /** Passed every check but the database refused its values (a number beyond its column, a NUL byte). */
+  'unstorable',
 ] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
@@ -34,6 +38,11 @@ export interface AcceptedMessage {
   channel: UplinkChannel;
   message: DeviceMessage;
   receivedAtMs: number;
+  /** As received, kept for a dead letter should the database refuse the message's values. */
+  topic: string;
+  payload: Buffer;
+  /** Set by the writer when the database refused it and it was stored as a dead letter instead. */
+  unstorable?: true;
 }
 
 export interface DeadLetter {

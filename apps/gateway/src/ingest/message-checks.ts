@@ -11,6 +11,52 @@ export interface CheckLimits {
 /** Fastest plausible ground speed per kind, m/s (a courier on a highway, a delivery drone with tail wind). */
 export const MAX_SPEED_MPS: Record<DeviceKind, number> = { courier: 45, drone: 60 };
 
+/**
+ * Plausible ranges of the measures a device reports, generous on purpose: a value outside is a broken
+ * or hostile sender, refused before it reaches a column (a float beyond `real` failed its batch).
+ */
+const POSITION_RANGES: Array<[keyof DevicePosition, number, number]> = [
+  ['altitudeAmslM', -1_000, 20_000],
+  ['heightAboveTakeoffM', -10_000, 10_000],
+  ['headingDeg', -360, 360],
+  ['accuracyM', 0, 1_000_000],
+  ['batteryLevel', 0, 1],
+];
+const DRONE_RANGES: Array<
+  ['remainingFlightS' | 'windSpeedMps' | 'windFromDeg' | 'returnHomeLevel', number, number]
+> = [
+  ['remainingFlightS', 0, 86_400],
+  ['windSpeedMps', 0, 150],
+  ['windFromDeg', -360, 360],
+  ['returnHomeLevel', 0, 1],
+];
+
+/** The first measure of a message outside its plausible range, as "field value", or null. */
+function implausibleMeasure(message: DeviceMessage): string | null {
+  const outside = (field: string, value: number | null, min: number, max: number) =>
+    value !== null && !(value >= min && value <= max) ? `${field} ${value} (expected ${min}..${max})` : null;
+  for (const p of positionsOf(message)) {
+    for (const [field, min, max] of POSITION_RANGES) {
+      const problem = outside(field, p[field] as number | null, min, max);
+      if (problem) return problem;
+    }
+  }
+  const b = message.body;
+  if (b.kind === 'drone') {
+    for (const [field, min, max] of DRONE_RANGES) {
+      const problem = outside(field, b[field], min, max);
+      if (problem) return problem;
+    }
+  }
+  if (b.kind === 'battery')
+    return outside('level', b.level, 0, 1) ?? outside('remainingFlightS', b.remainingFlightS, 0, 86_400);
+  if (b.kind === 'mission_progress')
+    return Number.isInteger(b.waypointIndex)
+      ? outside('waypointIndex', b.waypointIndex, 0, 100_000)
+      : `waypointIndex ${b.waypointIndex} (expected an integer)`;
+  return null;
+}
+
 export type CheckOutcome = { ok: true } | { ok: false; reason: DeadLetterReason; detail: string };
 
 function positionsOf(message: DeviceMessage): DevicePosition[] {
@@ -55,5 +101,7 @@ export function checkMessage(
       };
     }
   }
+  const implausible = implausibleMeasure(message);
+  if (implausible) return { ok: false, reason: 'implausible_value', detail: implausible };
   return { ok: true };
 }

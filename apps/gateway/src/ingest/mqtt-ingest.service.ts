@@ -160,7 +160,9 @@ export class MqttIngestService implements OnModuleInit, OnModuleDestroy {
       if (item.reason === 'retained') this.clearRetained(packet.topic);
     }
     await this.batcher.submit(item);
-    if (item.type === 'accepted') {
+    if (item.type === 'accepted' && item.unstorable) {
+      this.counters.deadLetters.unstorable++;
+    } else if (item.type === 'accepted') {
       this.counters.accepted++;
       this.directory.accepted(item.device.deviceId, item.device.epoch, item.message.seq);
     }
@@ -200,7 +202,15 @@ export class MqttIngestService implements OnModuleInit, OnModuleDestroy {
       maxClockSkewMs: MAX_CLOCK_SKEW_MS,
     });
     if (!check.ok) return dead(check.reason, check.detail);
-    return { type: 'accepted', device, channel: parsed.channel, message, receivedAtMs: nowMs };
+    return {
+      type: 'accepted',
+      device,
+      channel: parsed.channel,
+      message,
+      receivedAtMs: nowMs,
+      topic,
+      payload,
+    };
   }
 
   /** Device lookups wait for the database like writes do (the message stays unacknowledged meanwhile). */

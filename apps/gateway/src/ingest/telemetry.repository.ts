@@ -53,6 +53,9 @@ export function textArrayLiteral(values: ReadonlyArray<string | null>): string {
   return out + '}';
 }
 
+/** Text PostgreSQL stores: a dead letter's detail quotes what a device sent, NUL bytes included. */
+const storableText = (text: string) => text.replaceAll('\u0000', '\ufffd');
+
 /** The UTC day partition of a time: `telemetry_positions_p20261127`. */
 export function partitionName(dayStartMs: number): string {
   return `telemetry_positions_p${iso(dayStartMs).slice(0, 10).replace(/-/g, '')}`;
@@ -133,10 +136,10 @@ export class TelemetryRepository {
        SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[], $7::int[])`,
       [
         letters.map((l) => iso(l.receivedAtMs)),
-        letters.map((l) => l.topic.slice(0, 500)),
-        letters.map((l) => l.deviceId),
+        letters.map((l) => storableText(l.topic).slice(0, 500)),
+        letters.map((l) => (l.deviceId === null ? null : storableText(l.deviceId))),
         letters.map((l) => l.reason),
-        letters.map((l) => l.detail.slice(0, 1000)),
+        letters.map((l) => storableText(l.detail).slice(0, 1000)),
         letters.map((l) => l.payload.subarray(0, DEAD_LETTER_PAYLOAD_MAX_BYTES)),
         letters.map((l) => l.payload.length),
       ],

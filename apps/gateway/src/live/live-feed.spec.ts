@@ -21,6 +21,8 @@ const accepted = (deviceId: string, positions: DevicePosition[]): AcceptedMessag
   type: 'accepted',
   device: { deviceId, kind: 'courier', epoch: 1, lastSeq: 0, courierId: 'c1', droneId: null },
   channel: 'telemetry',
+  topic: `rd/v1/courier/${deviceId}/telemetry`,
+  payload: Buffer.alloc(0),
   message: { deviceId, seq: 1, timestampMs: 0, body: { kind: 'position_batch', positions } },
   receivedAtMs: 0,
 });

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
@@ -7,7 +7,7 @@ import { asyncRoadRouter, createRoadRouter } from '@rd/road-router';
 import {
   ChRoadRouter,
   isProfileFileName,
-  loadRoutingData,
+  deserializeRoutingData,
   RoutingError,
   type LonLat,
   type RoadRouter,
@@ -20,6 +20,7 @@ import {
   type MapProgress,
   type MapSource,
 } from './build-map';
+import { MapCache } from './map-cache';
 import { resolveMapSource } from './map-source';
 import { MapsRepository, type MapView } from './maps.repository';
 
@@ -33,7 +34,9 @@ export interface ImportedMap {
 
 /**
  * Imports and preprocesses road maps (one per region), and keeps each region's router in memory:
- * a worker loads a map file once and reuses it for every job until a newer map becomes active.
+ * a worker loads a map once and reuses it for every job until a newer map becomes active. The
+ * preprocessed data is stored in the database by content hash (any worker can load a map another
+ * imported) and cached per worker in MAPS_DIR (MapCache).
  */
 @Injectable()
 export class MapStore {
@@ -43,6 +46,7 @@ export class MapStore {
 
   constructor(
     private readonly maps: MapsRepository,
+    private readonly cache: MapCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -111,7 +115,7 @@ export class MapStore {
       }));
       return { router, map, local: null };
     }
-    if (!map || !map.dataFile) {
+    if (!map || !map.dataHash) {
       throw new DomainError(
         DomainErrorCode.Unavailable,
         `region '${region}' has no road map: import one first`,
@@ -121,7 +125,8 @@ export class MapStore {
     const cached = this.routers.get(region);
     if (cached?.mapId === map.id) return { router: cached.router, map, local: cached.local };
     const started = performance.now();
-    const local = new ChRoadRouter(loadRoutingData(map.dataFile), {
+    const bytes = await this.cache.bytes(map.dataHash);
+    const local = new ChRoadRouter(deserializeRoutingData(bytes, `map ${map.id}`), {
       maxSnapDistanceM: this.config.MAX_SNAP_DISTANCE_M,
     });
     const router = asyncRoadRouter(local);
@@ -138,18 +143,18 @@ export class MapStore {
       void this.maps
         .progress(map.id, { ...p, elapsedMs: Math.round(performance.now() - started) })
         .catch(() => undefined);
+    const dataFile = this.cache.importFile(map.id);
     try {
-      const dir = resolve(this.config.MAPS_DIR);
-      mkdirSync(dir, { recursive: true });
-      const dataFile = join(dir, `${map.region}-${map.id}.rdgraph`);
       const built =
         (await runWorker<MapProgress, BuiltMap>(
           join(__dirname, 'build-map.worker.js'),
           { source, dataFile },
           progress,
         )) ?? buildMapFile(source, dataFile, progress);
+      progress({ stage: 'storing' });
+      const { hash } = await this.cache.adopt(dataFile);
       await this.maps.activate(map.id, {
-        dataFile,
+        dataHash: hash,
         profiles: built.profiles,
         stats: built.stats,
         bbox: built.bbox,
@@ -157,9 +162,14 @@ export class MapStore {
       this.logger.log(`map ${map.id} of region ${map.region} ready: ${JSON.stringify(built.stats)}`);
       return { map: (await this.maps.findById(map.id))!, villages: built.villages };
     } catch (error) {
+      await unlink(dataFile).catch(() => undefined);
       const raw = error instanceof RoutingError || error instanceof Error ? error.message : String(error);
       // Dispatchers read map rows: no server paths in the error they see.
-      const message = raw.split(resolve(this.config.MAP_SOURCES_DIR)).join('<sources>');
+      const message = raw
+        .split(resolve(this.config.MAP_SOURCES_DIR))
+        .join('<sources>')
+        .split(resolve(this.config.MAPS_DIR))
+        .join('<maps>');
       await this.maps.fail(map.id, message);
       throw new DomainError(DomainErrorCode.Validation, `map import failed: ${message}`, [
         { field: 'source', reason: message },

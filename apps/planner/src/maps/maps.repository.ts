@@ -11,7 +11,8 @@ export interface MapView {
   source: string;
   status: MapStatus;
   progress: Record<string, unknown>;
-  dataFile: string | null;
+  /** SHA-256 of the preprocessed map data stored in the database (map_data). */
+  dataHash: string | null;
   profiles: string[];
   stats: Record<string, unknown>;
   bbox: [number, number, number, number] | null;
@@ -21,7 +22,7 @@ export interface MapView {
   readyAt: string | null;
 }
 
-const COLUMNS = `id, region, source, status, progress, data_file, profiles, stats, error, active, created_at, ready_at,
+const COLUMNS = `id, region, source, status, progress, data_hash, profiles, stats, error, active, created_at, ready_at,
   ST_XMin(bbox) AS min_lon, ST_YMin(bbox) AS min_lat, ST_XMax(bbox) AS max_lon, ST_YMax(bbox) AS max_lat`;
 
 function toView(r: SqlRow): MapView {
@@ -31,7 +32,7 @@ function toView(r: SqlRow): MapView {
     source: r.source as string,
     status: r.status as MapStatus,
     progress: r.progress as Record<string, unknown>,
-    dataFile: (r.data_file as string | null) ?? null,
+    dataHash: (r.data_hash as string | null) ?? null,
     profiles: r.profiles as string[],
     stats: r.stats as Record<string, unknown>,
     bbox:
@@ -65,7 +66,7 @@ export class MapsRepository {
   async activate(
     id: string,
     done: {
-      dataFile: string;
+      dataHash: string;
       profiles: string[];
       stats: Record<string, unknown>;
       bbox: [number, number, number, number];
@@ -77,10 +78,10 @@ export class MapsRepository {
       ])) as SqlRow[];
       await m.query(`UPDATE maps SET active = false WHERE region = $1 AND active`, [region]);
       await m.query(
-        `UPDATE maps SET status = 'ready', active = true, data_file = $2, profiles = $3, stats = $4::jsonb,
+        `UPDATE maps SET status = 'ready', active = true, data_hash = $2, profiles = $3, stats = $4::jsonb,
            bbox = ST_MakeEnvelope($5, $6, $7, $8, 4326), ready_at = now(), progress = '{"stage":"ready"}'
          WHERE id = $1`,
-        [id, done.dataFile, done.profiles, JSON.stringify(done.stats), ...done.bbox],
+        [id, done.dataHash, done.profiles, JSON.stringify(done.stats), ...done.bbox],
       );
     });
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { DomainError, type PlanningJob } from '@rd/domain';
 import { checkSolution, type VrpMatrix, type VrpProblem, type VrpSolution } from '@rd/planning';
@@ -62,6 +62,8 @@ const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
  */
 @Injectable()
 export class PlanningService {
+  private readonly logger = new Logger(PlanningService.name);
+
   constructor(
     private readonly maps: MapStore,
     private readonly repo: PlanningRepository,
@@ -109,7 +111,18 @@ export class PlanningService {
         summary: last?.summary ?? { orders: 0 },
       };
     } catch (error) {
-      await this.runs.fail(runId, (error as Error).message);
+      // Dispatchers read runs: a domain error says what to do; anything else may name server paths
+      // or internals, so it goes to the log and the run says only where to look.
+      if (!(error instanceof DomainError))
+        this.logger.error(
+          `planning run ${runId} of ${job.region}: ${(error as Error)?.stack ?? String(error)}`,
+        );
+      await this.runs.fail(
+        runId,
+        error instanceof DomainError
+          ? error.message
+          : 'an unexpected error stopped the run (see the planner log)',
+      );
       throw error;
     }
   }

@@ -11,6 +11,7 @@ import { AirspaceRevisions1733000000000 } from './1733000000000-airspace-revisio
 import { TelemetryWithoutSpatialIndex1733000000001 } from './1733000000001-telemetry-without-spatial-index';
 import { ServiceDays1733100000000 } from './1733100000000-service-days';
 import { DeliveryPins1733100000001 } from './1733100000001-delivery-pins';
+import { MapData1733200000000 } from './1733200000000-map-data';
 import { VillagePoints1733500000000 } from './1733500000000-village-points';
 
 /** Every migration in order; the data source and the test template database run these. */
@@ -28,5 +29,6 @@ export const MIGRATIONS = [
   TelemetryWithoutSpatialIndex1733000000001,
   ServiceDays1733100000000,
   DeliveryPins1733100000001,
+  MapData1733200000000,
   VillagePoints1733500000000,
 ];
