@@ -89,12 +89,16 @@ export function summarise(
 ): Record<string, unknown> {
   const windows = new Map(data.orders.map((o) => [o.id, o]));
   let stops = 0;
+  let judged = 0;
   let onTime = 0;
   for (const r of routes) {
     for (const v of r.visits) {
       if (!v.orderId) continue;
       stops++;
-      const o = windows.get(v.orderId)!;
+      // A route kept as committed can hold stops done since (no longer open): no window to judge them by.
+      const o = windows.get(v.orderId);
+      if (!o) continue;
+      judged++;
       if (v.startMs >= o.windowStartMs && v.startMs <= o.windowEndMs) onTime++;
     }
   }
@@ -110,7 +114,7 @@ export function summarise(
     distanceKm: Math.round(routes.reduce((s, r) => s + r.distanceM, 0) / 100) / 10,
     hours: Math.round(routes.reduce((s, r) => s + r.durationS, 0) / 360) / 10,
     trips: routes.reduce((s, r) => s + r.trips, 0),
-    onTimeShare: stops ? onTime / stops : 1,
+    onTimeShare: judged ? onTime / judged : 1,
     solverCost: solution.stats.cost,
   };
 }
