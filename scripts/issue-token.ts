@@ -20,13 +20,17 @@ const { role, sub, staff, hub, hours } = readCliWith(
     examples: ['npm run token -- --role dispatcher', 'npm run token -- --role courier --staff <courier-id>'],
   },
   (cli) => {
+    const hub = cli.string('hub');
+    // The apps refuse a token whose hubId claim is not a UUID: say so here rather than print a dead token.
+    if (hub && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(hub))
+      throw new CliUsageError('--hub must be the UUID of a hub or village point');
     const role = cli.string('role');
     if (!role) throw new CliUsageError(`--role is required: one of ${ROLES.join(', ')}`);
     return {
       role: cli.choice('role', ROLES, role as Role),
       sub: cli.string('sub'),
       staff: cli.string('staff'),
-      hub: cli.string('hub'),
+      hub,
       hours: cli.number('hours', 12, { min: 0.01, max: 24 * 366 }),
     };
   },

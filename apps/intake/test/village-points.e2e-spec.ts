@@ -75,6 +75,7 @@ describe('village service points (PostgreSQL + PostGIS)', () => {
       COLLECTION_HOLD_DAYS: '3',
       COLLECTION_MAX_ATTEMPTS: '3',
       VILLAGE_POINT_MAX_DISTANCE_M: '3000',
+      NOTIFICATION_MAX_ATTEMPTS: '3',
     });
     sql = new Client({ connectionString: app.db.url });
     await sql.connect();
@@ -299,6 +300,34 @@ describe('village service points (PostgreSQL + PostGIS)', () => {
     expect(after.body).toMatchObject({ status: 'collected', version: 6 });
     const [o] = (await sql.query(`SELECT status FROM orders WHERE id = $1`, [parcel.orderId])).rows;
     expect(o.status).toBe('completed');
+  });
+
+  it('keeps a notice the sender keeps refusing, marked failed after its attempts, with the error', async () => {
+    const parcel = await parcelAtPointDoor();
+    await http()
+      .post(`/v1/village-points/${pointA.id}/arrivals`)
+      .set('Authorization', operatorOf(pointA.id))
+      .send({ trackingNumber: parcel.trackingNumber })
+      .expect(200);
+    const dispatcher = app.app.get(NotificationDispatcher);
+    sender.down = true;
+    try {
+      for (let i = 0; i < 3; i++) {
+        await dispatcher.sendDue(sender);
+        await sql.query(`UPDATE notification_outbox SET next_attempt_at = now() WHERE parcel_id = $1`, [
+          parcel.id,
+        ]);
+      }
+      expect(await dispatcher.sendDue(sender)).toEqual({ sent: 0, failed: 0, retrying: 0 });
+    } finally {
+      sender.down = false;
+    }
+    const [row] = (
+      await sql.query(`SELECT status, attempts, last_error FROM notification_outbox WHERE parcel_id = $1`, [
+        parcel.id,
+      ])
+    ).rows;
+    expect(row).toEqual({ status: 'failed', attempts: 3, last_error: 'gateway unreachable' });
   });
 
   it('locks a parcel after too many wrong codes', async () => {
