@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DevicePosition } from '@rd/telemetry';
-import { storedProof } from '@rd/database';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AcceptedMessage, DeadLetter, KnownDevice } from './ingest.types';
 
@@ -350,9 +349,9 @@ export class TelemetryRepository {
   }
 }
 
-/** A device event as stored: a PIN proof keeps only that a PIN was given. */
+/** A device event as stored: a PIN proof keeps only that a PIN was given (whether it was right is the outcome). */
 function withoutPin(body: AcceptedMessage['message']['body']): unknown {
   return body.kind === 'parcel_event' && body.proof?.kind === 'pin'
-    ? { ...body, proof: storedProof(body.proof) }
+    ? { ...body, proof: { kind: 'pin' } }
     : body;
 }
