@@ -33,7 +33,7 @@ const COURIER_SPEED_MPS = 9;
 /** Every this many stops a recipient is not at home: a failed delivery (with its reason). */
 const FAIL_EVERY_STOPS = 25;
 /** The check scans out (and so delivers) at most this many stops per courier: the hub's scans are its slow part. */
-const ONCE_MAX_SCANNED_STOPS = 6;
+const ONCE_MAX_SCANNED_STOPS = 3;
 
 /** How the simulated day went, beyond what the database says: deliveries against their windows. */
 export interface SimulatedDay {
