@@ -33,6 +33,8 @@ const STEP_MS = 60_000;
 const COURIER_SPEED_MPS = 9;
 /** Every this many stops a recipient is not at home: a failed delivery (with its reason). */
 const FAIL_EVERY_STOPS = 25;
+/** The check scans out (and so delivers) at most this many stops per courier: the hub's scans are its slow part. */
+const ONCE_MAX_SCANNED_STOPS = 3;
 
 /** How the simulated day went, beyond what the database says: deliveries against their windows. */
 export interface SimulatedDay {
@@ -190,7 +192,8 @@ export async function startDeviceDemo(options: {
           firstSeq: 2,
           // Now and then a recipient is not at home: a failed delivery with its reason.
           stops: stopVertices(r.geometry.coordinates, r.stops ?? []).map((stop, k) =>
-            !stop.pickup && (k + 1) % FAIL_EVERY_STOPS === 0
+            // (and the second route's third stop, so the short check sees one too)
+            !stop.pickup && ((k + 1) % FAIL_EVERY_STOPS === 0 || (i === 1 && k === 2))
               ? { ...stop, failReason: 'recipient not at home' }
               : stop,
           ),
@@ -198,8 +201,7 @@ export async function startDeviceDemo(options: {
           deadZones: i % 3 === 0 ? [{ fromMs: startMs + 1800_000, toMs: startMs + 6000_000 }] : [],
         };
       });
-      await hubMorning(devices, driven, phoneOf, simulatedS, options.scan);
-      // Then the phones take their routes (heard from now on: the silence check starts counting).
+      // The phones take their routes.
       const root = config.MQTT_TOPIC_ROOT;
       const phones = await Promise.all(
         [...secrets].map(async ([deviceId, secret]) => {
@@ -238,8 +240,65 @@ export async function startDeviceDemo(options: {
         )) as Array<{ acked: number; total: number }>;
         return row.total > 0 && row.acked === row.total ? row : null;
       }, 60_000);
-      await Promise.all(phones.map((p) => p.endAsync()));
       log(`routes: ${routesAcked?.acked ?? 0} committed routes sent to phones and acknowledged`);
+      // While the hub scans their parcels out, the phones wait at the hub reporting where they are
+      // (so the silence check, counting from their last message, does not take the wait for silence).
+      const phoneIds = [...secrets.keys()];
+      const nextSeq = new Map(phoneIds.map((id) => [id, 2]));
+      const waiting: Array<Promise<unknown>> = [];
+      const heartbeat = setInterval(
+        () => {
+          for (const [k, client] of phones.entries()) {
+            const device = devices.find((d) => d.deviceId === phoneIds[k]);
+            if (!device) continue;
+            const seq = nextSeq.get(device.deviceId)!;
+            nextSeq.set(device.deviceId, seq + 1);
+            const nowMs = Date.now();
+            waiting.push(
+              client.publishAsync(
+                deviceTopic(root, 'courier', device.deviceId, 'telemetry'),
+                encodeDeviceMessage(
+                  {
+                    deviceId: device.deviceId,
+                    seq,
+                    timestampMs: nowMs,
+                    body: {
+                      kind: 'position',
+                      position: {
+                        lon: device.path[0][0],
+                        lat: device.path[0][1],
+                        altitudeAmslM: null,
+                        heightAboveTakeoffM: null,
+                        speedMps: 0,
+                        headingDeg: null,
+                        accuracyM: 8,
+                        batteryLevel: null,
+                        fixTimeMs: nowMs,
+                      },
+                    },
+                  },
+                  'protobuf',
+                ),
+                { qos: 1 },
+              ),
+            );
+          }
+        },
+        (1000 * scaledS(SILENT_AFTER_SIMULATED_S)) / 3,
+      );
+      await hubMorning(
+        devices,
+        driven,
+        phoneOf,
+        simulatedS,
+        demo ? Infinity : ONCE_MAX_SCANNED_STOPS,
+        options.scan,
+      );
+      clearInterval(heartbeat);
+      await Promise.all(waiting);
+      await Promise.all(phones.map((p) => p.endAsync()));
+      const heartbeats = waiting.length;
+      for (const device of devices) device.firstSeq = nextSeq.get(device.deviceId) ?? 2;
       // Device times: the wall clock from now on, simulated time compressed by the speed. Each step is
       // published no earlier than its device time (publishSimulation waits), so none lies in the future.
       const realStartMs = Date.now();
@@ -279,7 +338,7 @@ export async function startDeviceDemo(options: {
         return Number(row.n);
       };
       const stored = (await waitFor(
-        async () => ((await distinctStored()) >= report.distinct.size ? 1 : null),
+        async () => ((await distinctStored()) >= report.distinct.size + heartbeats ? 1 : null),
         180_000,
       ))
         ? await distinctStored()
@@ -303,13 +362,15 @@ export async function startDeviceDemo(options: {
         [`phone-${region}-%`],
       )) as Array<{ kind: string; n: number; replans: number }>;
       log(
-        `gateway stored: ${stored} of ${report.distinct.size} distinct messages exactly once (${fixes.n} position fixes); parcel events ${events.map((e) => `${e.outcome}${e.reason ? ` (${e.reason})` : ''} ${e.n}`).join(', ') || 'none'}; dead letters ${dead.map((d) => `${d.reason} ${d.n}`).join(', ') || 'none'}`,
+        `gateway stored: ${stored} of ${report.distinct.size + heartbeats} distinct messages (${heartbeats} sent waiting at the hub) exactly once (${fixes.n} position fixes); parcel events ${events.map((e) => `${e.outcome}${e.reason ? ` (${e.reason})` : ''} ${e.n}`).join(', ') || 'none'}; dead letters ${dead.map((d) => `${d.reason} ${d.n}`).join(', ') || 'none'}`,
       );
       log(
         `alerts: ${alerts.map((a) => `${a.kind} ${a.n}${a.replans ? ` (${a.replans} re-plan job${a.replans > 1 ? 's' : ''})` : ''}`).join(', ') || 'none fired'}`,
       );
-      if (once && stored !== report.distinct.size)
-        throw new Error(`the gateway stored ${stored} of ${report.distinct.size} distinct device messages`);
+      if (once && stored !== report.distinct.size + heartbeats)
+        throw new Error(
+          `the gateway stored ${stored} of ${report.distinct.size + heartbeats} distinct device messages`,
+        );
       const delivered = (await dataSource.query(
         `SELECT device_id, body->>'trackingNumber' AS tracking, recorded_at FROM device_events
          WHERE device_id LIKE $1 AND type = 'parcel_event' AND outcome = 'applied' AND body->>'type' = 'delivered'`,
@@ -445,23 +506,25 @@ export async function startDeviceDemo(options: {
 /**
  * Before the couriers leave, the hub scans what they carry (received, loaded, handed to the courier, out
  * for delivery) through the intake API, just before the simulated departure: only the parcels of
- * stops the simulation reaches, so the short check stays short. Pickups start with the courier.
+ * stops the simulation reaches (at most `maxStopsPerCourier` each), so the short check stays short.
+ * Pickups start with the courier.
  */
 async function hubMorning(
   devices: SimulatedDevice[],
   routes: Array<{ courier_id: string; hub_id: string }>,
   phoneOf: Map<string, string>,
   simulatedS: number,
+  maxStopsPerCourier: number,
   scan: (parcelId: string, event: Record<string, unknown>, courierId?: string) => Promise<void>,
 ): Promise<void> {
   const jobs: Array<() => Promise<void>> = [];
   for (const route of routes) {
     const device = devices.find((d) => d.deviceId === phoneOf.get(route.courier_id));
     if (!device) continue;
-    for (const stop of reachedStops(device, simulatedS) as Array<{
-      pickup?: boolean;
-      parcelIds?: string[];
-    }>) {
+    const scanned = new Set(reachedStops(device, simulatedS).slice(0, maxStopsPerCourier));
+    // Parcels the hub did not scan out stay at the hub: their stops report nothing.
+    for (const stop of device.stops ?? []) if (!scanned.has(stop)) stop.trackingNumber = undefined;
+    for (const stop of scanned as Set<{ pickup?: boolean; parcelIds?: string[] }>) {
       if (stop.pickup) continue;
       for (const parcelId of stop.parcelIds ?? []) {
         jobs.push(async () => {

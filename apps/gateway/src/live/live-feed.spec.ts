@@ -69,6 +69,30 @@ describe('LiveFeed', () => {
     expect(live.subscriberCount).toBe(0);
   });
 
+  it('sends alerts at once, and a new stream starts with the recent ones', () => {
+    const live = feed();
+    const early: LiveEvent[] = [];
+    live.subscribe({ send: (e) => early.push(e) });
+    for (let id = 1; id <= 25; id++)
+      live.acceptAlert({
+        id,
+        kind: 'device_silent',
+        deviceId: 'a',
+        severity: 'warning',
+        message: 'not heard',
+        details: {},
+        raisedAt: new Date(0).toISOString(),
+        resolvedAt: null,
+        replanJobId: null,
+      });
+    expect(early).toHaveLength(25);
+    const late: LiveEvent[] = [];
+    live.subscribe({ send: (e) => late.push(e) });
+    expect(late.map((e) => (e.type === 'alert' ? e.alert.id : 0))).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 6),
+    );
+  });
+
   it('frames events as server-sent events', () => {
     expect(sseFrame({ type: 'positions', positions: [] })).toBe('event: positions\ndata: []\n\n');
   });

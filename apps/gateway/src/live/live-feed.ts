@@ -31,6 +31,8 @@ export interface LiveSubscriber {
 
 /** Latest positions kept for a newcomer's first picture; the oldest device drops out beyond this. */
 export const LIVE_SNAPSHOT_MAX_DEVICES = 50_000;
+/** Recent alerts a new stream starts with (a console opened mid-day sees what just happened). */
+export const LIVE_RECENT_ALERTS = 20;
 
 function latestFix(item: AcceptedMessage): DevicePosition | null {
   const b = item.message.body;
@@ -50,6 +52,7 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
   private readonly latest = new Map<string, LivePosition>();
   private pending = new Map<string, LivePosition>();
   private readonly subscribers = new Set<LiveSubscriber>();
+  private readonly recentAlerts: AlertView[] = [];
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -60,7 +63,7 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.writer.onCommitted((items) => this.acceptBatch(items));
-    this.alerts.onRaised((alert) => this.broadcast({ type: 'alert', alert }));
+    this.alerts.onRaised((alert) => this.acceptAlert(alert));
     this.timer = setInterval(() => this.flush(), this.config.LIVE_POSITIONS_INTERVAL_MS);
     this.timer.unref();
   }
@@ -74,6 +77,7 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
   subscribe(subscriber: LiveSubscriber): () => void {
     this.subscribers.add(subscriber);
     if (this.latest.size) subscriber.send({ type: 'positions', positions: [...this.latest.values()] });
+    for (const alert of this.recentAlerts) subscriber.send({ type: 'alert', alert });
     return () => this.subscribers.delete(subscriber);
   }
 
@@ -109,6 +113,12 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
         this.latest.delete(this.latest.keys().next().value as string);
       this.pending.set(position.deviceId, position);
     }
+  }
+
+  acceptAlert(alert: AlertView): void {
+    this.recentAlerts.push(alert);
+    if (this.recentAlerts.length > LIVE_RECENT_ALERTS) this.recentAlerts.shift();
+    this.broadcast({ type: 'alert', alert });
   }
 
   /** Sends the positions gathered since the last tick in one event. */
