@@ -138,12 +138,12 @@ function main(): void {
   const timeCols =
     it === undefined
       ? args.times.map((s) => `km at ${s} s | it/s at ${s} s`).join(' | ')
-      : `km after ${it} it | construction CPU s | CPU s | search it per CPU s`;
+      : `km after ${it} it | cost (objective) | construction CPU s | CPU s | search it per CPU s`;
   console.log(
     `| stops | shipment stops | locations | vehicles | snap ms | matrices ms (2 profiles, 32-bit) | ${timeCols} | ` +
       `${it === undefined ? `gap ${args.times[0]} s vs ${ref} s` : 'gap (time limits only)'} | served | unassigned (reasons) | vehicles used | peak RSS MiB | checker |`,
   );
-  console.log(`|${' --- |'.repeat(12 + (it === undefined ? 2 * args.times.length : 4))}`);
+  console.log(`|${' --- |'.repeat(12 + (it === undefined ? 2 * args.times.length : 5))}`);
   let compared: { size: number; problem: VrpProblem; points: [number, number][]; sol: VrpSolution } | null =
     null;
   for (const size of args.sizes) {
@@ -204,7 +204,7 @@ function main(): void {
         cells.push(
           it === undefined
             ? `${km} | ${(sol.stats.iterations / (sol.stats.elapsedMs / 1000)).toFixed(0)}`
-            : `${km} | ${constructionCpuS.toFixed(1)} | ${cpuS.toFixed(1)} | ` +
+            : `${km} | ${sol.stats.cost.toFixed(0)} | ${constructionCpuS.toFixed(1)} | ${cpuS.toFixed(1)} | ` +
                 `${(sol.stats.iterations / Math.max(1e-3, cpuS - constructionCpuS)).toFixed(0)}`,
         );
         last = sol;

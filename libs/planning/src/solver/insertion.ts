@@ -119,7 +119,8 @@ export class InsertionEvaluator {
    * O(1)-per-position insertion of a single stop into a multi-trip or working-time-limited route (caches from
    * `multiTripCaches`): windows by latest starts, trip-local loads, and the working time from the delay that
    * reaches the end hub (the waiting on the way absorbs it). Positions beside a marker the vehicle does not
-   * drive, and routes whose stops have several windows (a delay may jump a window), are simulated.
+   * drive, and positions whose delay would push a later stop past the window it starts in (it would jump to a
+   * later window), are simulated.
    */
   private evalFastMulti(s: number, v: number, r: RouteBuf): void {
     const c = this.c;
@@ -135,10 +136,6 @@ export class InsertionEvaluator {
     const wS = c.wS[v];
     const maxWork = c.vMaxWork[v];
     const needEnd = wS !== 0 || maxWork !== Infinity;
-    if (needEnd && r.multiWindow) {
-      this.evalSlow(s, v, r);
-      return;
-    }
     const isDelivery = c.stopKind[s] === KIND_DELIVERY;
     const blink = this.p.blink;
     const capOff = v * dims;
@@ -160,7 +157,8 @@ export class InsertionEvaluator {
         continue;
       }
       let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - Dm[ia + b]);
-      if (delta >= bestDelta && wS >= 0) continue;
+      // past the first stop the working time can only grow; before it, a later departure may shorten it
+      if (delta >= bestDelta && (p >= first || wS === 0)) continue;
       const ta = T[ia + lc];
       const tb = T[lcRow + b];
       const arr = r.dep[p] + ta;
@@ -194,6 +192,11 @@ export class InsertionEvaluator {
         if (p === len) end = arrB;
         else {
           const d0 = startB - r.start[p + 1];
+          // a later stop pushed past the window it starts in jumps to another: simulated
+          if (r.multiWindow && d0 > 0 && p + 2 <= len && d0 + r.waitCum[p + 1] > r.closeKey[p + 2]) {
+            this.pushCandidate(p, -1, p >= first ? delta : -Infinity);
+            continue;
+          }
           const left = d0 > 0 ? d0 - (waitEnd - r.waitCum[p + 1]) : 0;
           end = r.endS + (left > 0 ? left : 0);
         }

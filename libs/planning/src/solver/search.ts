@@ -460,7 +460,20 @@ export class Search {
       r.dep[i] = st + c.stopServ[x];
       if (st > arr) waited += st - arr;
       r.waitCum[i] = waited;
-      if (c.twOff[x + 1] - c.twOff[x] > 1) multiWindow = true;
+      let w = c.twOff[x];
+      const wEnd = c.twOff[x + 1];
+      if (wEnd - w > 1) {
+        multiWindow = true;
+        while (w < wEnd - 1 && c.twClose[w] < st) w++;
+      }
+      r.closeKey[i] = c.twClose[w] - st + waited;
+    }
+    // here closeKey holds its minimum over positions i.. (markers and the end hub have no window): a delay d
+    // leaving position i keeps every later stop in the window it starts in iff d + waitCum[i] ≤ closeKey[i + 1]
+    r.closeKey[len + 1] = Infinity;
+    for (let i = len; i >= 1; i--) {
+      const own = nodes[i - 1] >= 0 ? r.closeKey[i] : Infinity;
+      r.closeKey[i] = own < r.closeKey[i + 1] ? own : r.closeKey[i + 1];
     }
     const end = r.dep[len] + T[loc[len] * nL + loc[len + 1]];
     r.start[len + 1] = r.dep[len + 1] = end;
