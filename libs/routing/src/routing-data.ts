@@ -23,6 +23,8 @@ export interface PrepareOptions {
   /** Weightings to contract (default both: fastest and shortest). */
   weightings?: readonly Weighting[];
   contract?: ContractOptions;
+  /** Contraction order per weighting (ContractOptions.order), e.g. from the profile's own hierarchies. */
+  contractOrder?: Partial<Record<Weighting, Uint32Array>>;
 }
 
 /** Finds the main component, builds the snapping index and contracts each graph once per weighting. */
@@ -30,7 +32,7 @@ export function prepareProfile(graph: RoadGraph, options: PrepareOptions = {}): 
   const inMain = largestStronglyConnectedComponent(buildArcGraph(graph, 'fastest'));
   const ch: Partial<Record<Weighting, ContractionHierarchy>> = {};
   for (const w of options.weightings ?? (['fastest', 'shortest'] as const))
-    ch[w] = contract(graph, w, options.contract);
+    ch[w] = contract(graph, w, { ...options.contract, order: options.contractOrder?.[w] });
   const dataId = graphDataId(graph);
   return { graph, inMain, ch, snapIndex: SnapIndex.build(graph, inMain, dataId), dataId };
 }

@@ -110,3 +110,27 @@ describe('renumbering for locality (level, then Hilbert order)', () => {
     }
   });
 });
+
+describe('contracting in a given order (a vehicle size reusing its profile hierarchy)', () => {
+  it('is exact on a graph with a fifth of its edges closed, in the order of the full graph', () => {
+    for (const seed of [21, 22, 23]) {
+      const g = randomRoadGraph(80, 160, seed);
+      const full = contract(g, 'fastest', { witnessSettleLimit: 5, simulateSettleLimit: 3 });
+      // the same nodes with some roads closed, as a taller vehicle sees them
+      const rnd = mulberry32(seed);
+      const fwd = g.edgeDurationFwdS.slice();
+      const bwd = g.edgeDurationBwdS.slice();
+      for (let e = 0; e < g.edgeCount; e++) if (rnd() < 0.2) fwd[e] = bwd[e] = Infinity;
+      const closed: RoadGraph = { ...g, edgeDurationFwdS: fwd, edgeDurationBwdS: bwd };
+      const reordered = contract(closed, 'fastest', { order: full.order, witnessSettleLimit: 5 });
+      // contracted in exactly that order
+      for (let r = 0; r < reordered.nodeCount; r++) expect(reordered.rank[full.order[r]]).toBe(r);
+      const q = new ChQuery(reordered);
+      for (let s = 0; s < closed.nodeCount; s++) {
+        const oracle = bellmanFord(closed, 'fastest', s);
+        for (let t = 0; t < closed.nodeCount; t++)
+          expect(close(q.query(Seeds.node(s), Seeds.node(t)).weight, oracle[t])).toBe(true);
+      }
+    }
+  });
+});
