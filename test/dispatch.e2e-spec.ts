@@ -621,6 +621,7 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
     );
     const village = someRoadNode();
     const ids: string[] = [];
+    const firstUploadMs = Date.now();
     for (let batch = 0; batch < 5; batch++) {
       const lines = Array.from({ length: 100 }, (_, i) => {
         const n = batch * 100 + i;
@@ -633,12 +634,15 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
       ids.push(...res.body.rows.map((r: Json) => r.orderId));
     }
     expect(ids).toHaveLength(500);
+    // One run per debounce window the uploads touched (a slow machine spreads them over more windows).
+    const debounceMs = Number(env.PLANNING_DEBOUNCE_MS);
+    const windows = Math.floor(Date.now() / debounceMs) - Math.floor(firstUploadMs / debounceMs) + 1;
     const plan = await planCovering(ids);
     await drained();
     const { rows: after } = await db.query(`SELECT count(*)::int AS n FROM planning_runs WHERE region = $1`, [
       REGION,
     ]);
-    expect(after[0].n - before[0].n).toBeLessThanOrEqual(3);
+    expect(after[0].n - before[0].n).toBeLessThanOrEqual(Math.min(windows, 5));
     const { rows: current } = await db.query(
       `SELECT count(*)::int AS n FROM plans WHERE region = $1 AND status = 'current'`,
       [REGION],
