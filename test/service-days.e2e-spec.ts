@@ -334,5 +334,27 @@ describe('service days: one current plan per region and day', () => {
     const kept = replanned.routes.find((r: Json) => r.vehicleId === route.vehicleId);
     const stops = (r: Json) => r.visits.filter((v: Json) => v.orderId).map((v: Json) => v.orderId);
     expect(stops(kept).slice(0, stops(route).length)).toEqual(stops(route));
+
+    // A commit made while a run solves: the committed version stays current and committed.
+    await db.query(`SELECT pg_advisory_lock(hashtext('rd:plan:' || $1))`, [region]);
+    let committing: Promise<unknown> | null = null;
+    const committedMeanwhile = new Promise<void>((resolve) => {
+      planner.queue.queue.on('progress', (job: Job, progress: Json) => {
+        if (job.id !== 'race-commit' || progress.stage !== 'storing' || committing) return;
+        committing = api(planner)
+          .post(`/regions/${region}/plans/current/commit?day=${DAY_A}`, dispatcher())
+          .expect(200)
+          .then(() => resolve());
+      });
+    });
+    const third = await planner.queue.queue.add(
+      { reason: 'plan_now', region, orderIds: [], requestedAt: new Date().toISOString(), planDate: DAY_A },
+      { jobId: 'race-commit' },
+    );
+    await committedMeanwhile;
+    await db.query(`SELECT pg_advisory_unlock(hashtext('rd:plan:' || $1))`, [region]);
+    expect((await third.finished()).days).toEqual([expect.objectContaining({ status: 'proposed' })]);
+    const afterCommit = (await planOf(region, DAY_A))!;
+    expect(afterCommit).toMatchObject({ id: replanned.id, committedAt: expect.any(String) });
   });
 });
