@@ -162,6 +162,10 @@ function main(argv: string[]): void {
       plan(rest);
     } else if (command === 'token') {
       const [role, ...more] = rest;
+      if (!rest.includes('--help') && !process.env.JWT_SECRET)
+        throw new CliUsageError(
+          'JWT_SECRET is not set: a token is signed with the secret the apps verify it with (export JWT_SECRET=…)',
+        );
       delegate('issue-token', role && !role.startsWith('--') ? ['--role', role, ...more] : rest);
     } else if (command === 'demo') {
       delegate('main-job', rest);

@@ -37,6 +37,32 @@ describe('DeviceSimulator', () => {
     expect(messages.map((m) => m.message.seq)).toEqual(messages.map((_, i) => i + 1));
   });
 
+  it('reports a failed delivery with its reason, a pickup as picked up, and stamps times from its device clock', () => {
+    const stops = [
+      { vertex: 1, dwellS: 60, trackingNumber: 'T1', failReason: 'recipient not at home' },
+      { vertex: 2, dwellS: 60, trackingNumber: 'T2', pickup: true },
+    ];
+    const wallStart = 1_800_000_000_000;
+    // Simulated time 60× faster than the wall clock the devices stamp.
+    const sim = new DeviceSimulator([{ ...courier, stops }], start, undefined, 1, (t) =>
+      Math.round(wallStart + (t - start) / 60),
+    );
+    const messages = run(sim, start, 400, 10_000);
+    const events = messages.flatMap((m) => (m.message.body.kind === 'parcel_event' ? [m.message.body] : []));
+    expect(events).toEqual([
+      expect.objectContaining({
+        trackingNumber: 'T1',
+        type: 'delivery_failed',
+        reason: 'recipient not at home',
+        proof: null,
+      }),
+      expect.objectContaining({ trackingNumber: 'T2', type: 'picked_up', reason: null, proof: null }),
+    ]);
+    const second = messages[1].message;
+    expect(second.timestampMs).toBe(wallStart + Math.round(10_000 / 60));
+    if (second.body.kind === 'position') expect(second.body.position.fixTimeMs).toBe(second.timestampMs);
+  });
+
   it('buffers a courier’s fixes in a dead zone and sends them as one batch when back', () => {
     const sim = new DeviceSimulator(
       [{ ...courier, deadZones: [{ fromMs: start + 30_000, toMs: start + 80_000 }] }],
