@@ -50,9 +50,10 @@ describe('hostile input sweep over every route: 4xx, never 500', () => {
       },
       share,
     );
-    // The console's proxy reaches the real intake and planner, so what passes through is swept too.
+    // The console's proxy reaches the real intake, planner and gateway, so what passes through is swept too.
     await intake.app.listen(0, '127.0.0.1');
     await planner.app.listen(0, '127.0.0.1');
+    await gateway.app.listen(0, '127.0.0.1');
     consoleApp = await startApp(
       'sweep',
       ({ config }) => createConsoleApp({ config }),
@@ -60,6 +61,7 @@ describe('hostile input sweep over every route: 4xx, never 500', () => {
         CONSOLE_DEV_LOGIN: 'true',
         CONSOLE_INTAKE_URL: `${await intake.app.getUrl()}/v1`,
         CONSOLE_PLANNER_URL: `${await planner.app.getUrl()}/v1`,
+        CONSOLE_GATEWAY_URL: `${await gateway.app.getUrl()}/v1`,
       },
       share,
     );

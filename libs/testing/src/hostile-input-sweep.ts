@@ -1,5 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
+import request, { type Response } from 'supertest';
 import { TOMORROW, tomorrowAt } from './dates';
 
 type Schema = {
@@ -164,6 +165,31 @@ export function registeredRoutes(app: INestApplication): { routes: string[]; mou
 }
 
 /**
+ * Reads a body whole, except a stream of server-sent events (the live feed never ends): its status
+ * and headers are the answer, and the connection is closed.
+ */
+function untilStream(answer: Response, done: (error: Error | null, body: unknown) => void): void {
+  // In Node superagent hands its parsers the raw response stream, whatever its type says.
+  const res = answer as unknown as IncomingMessage;
+  if (String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+    res.destroy();
+    done(null, undefined);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('end', () => {
+    const text = Buffer.concat(chunks).toString('utf8');
+    try {
+      done(null, text && /json/.test(String(res.headers['content-type'])) ? JSON.parse(text) : text);
+    } catch {
+      done(null, text);
+    }
+  });
+  res.on('error', (error) => done(error, undefined));
+}
+
+/**
  * Sends every route an app serves (its router's list, with the OpenAPI document's schemas where it
  * has one) hostile path parameters, query parameters and bodies, with each token given, and returns
  * every answer of 500 or more as "METHOD url → status", and the routes swept as "METHOD /path".
@@ -182,7 +208,7 @@ export async function sweepHostileInput(
   let requests = 0;
   const send = async (method: HttpMethod, url: string, token: string, body?: unknown) => {
     requests++;
-    const req = http[method](url).set('Authorization', token);
+    const req = http[method](url).set('Authorization', token).buffer(true).parse(untilStream);
     const res = body === undefined ? await req : await req.send(body as object);
     if (res.status >= 500)
       failures.push(
