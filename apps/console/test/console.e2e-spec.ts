@@ -131,6 +131,11 @@ describe('console in a real browser', () => {
     await page.waitForFunction(
       `document.querySelectorAll('[data-testid="order-row"]').length === ${listed.items.length}`,
     );
+    // The same orders on the map, one dot each, coloured by their status.
+    await page.waitForFunction(
+      `document.querySelectorAll('path.rd-order').length === ${listed.items.length} && ` +
+        `document.querySelectorAll('path.rd-order-in_progress').length === ${listed.items.length}`,
+    );
     await page.waitForFunction("document.querySelectorAll('path.rd-route').length > 0");
     await screenshot(page, 'dispatcher-committed-zh');
 

@@ -49,7 +49,8 @@ interface Order {
   kind: string;
   status: string;
   village: string | null;
-  recipient: { name: string };
+  sender: { location: [number, number] };
+  recipient: { name: string; location: [number, number] };
   window: { start: string; end: string };
 }
 interface Comparison {
@@ -365,6 +366,17 @@ export class DispatcherView {
       });
       cursor = page.nextCursor;
       more.hidden = !cursor;
+      // The same orders on the map, where each stop is, coloured by status.
+      this.map.layers.showOrders(
+        page.items.map((o) => ({
+          id: o.id,
+          kind: o.kind,
+          status: o.status,
+          location: o.kind === 'pickup' ? o.sender.location : o.recipient.location,
+          label: `${short(o.id)} · ${o.kind} · ${o.status} · ${o.recipient.name}`,
+        })),
+        append,
+      );
       const rows = page.items.map((o) =>
         h(
           'tr',

@@ -12,6 +12,24 @@ export interface HubMarker {
   location: LonLat;
 }
 
+/** An order where its stop is (the recipient's door, or the sender's for a pickup), by status. */
+export interface OrderMarker {
+  id: string;
+  kind: string;
+  status: string;
+  location: LonLat;
+  label: string;
+}
+
+/** Order statuses in the order a day moves them, each with its colour on the map and in the legend. */
+export const ORDER_STATUS_COLOURS: Record<string, string> = {
+  accepted: '#1f78b4',
+  planned: '#6a3d9a',
+  in_progress: '#ff7f00',
+  completed: '#33a02c',
+  cancelled: '#888888',
+};
+
 export interface FlightLine {
   id: string;
   label: string;
@@ -62,6 +80,7 @@ export class MapLayers {
   readonly zones = L.layerGroup();
   readonly corridors = L.layerGroup();
   readonly flights = L.layerGroup();
+  readonly orders = L.layerGroup();
 
   constructor(
     map: L.Map,
@@ -70,7 +89,8 @@ export class MapLayers {
     routes: L.LayerGroup,
   ) {
     // Draw order: areas under lines under points.
-    for (const group of [this.corridors, this.zones, this.flights, this.spots, this.hubs]) group.addTo(map);
+    for (const group of [this.corridors, this.zones, this.flights, this.orders, this.spots, this.hubs])
+      group.addTo(map);
     const overlays: Array<[FieldMessageKey, L.LayerGroup]> = [
       ['layer_roads', roads],
       ['layer_hubs', this.hubs],
@@ -79,6 +99,7 @@ export class MapLayers {
       ['layer_corridors', this.corridors],
       ['layer_routes', routes],
       ['layer_flights', this.flights],
+      ['layer_orders', this.orders],
     ];
     const control = L.control.layers(
       undefined,
@@ -107,6 +128,24 @@ export class MapLayers {
       })
         .bindTooltip(`${hub.name} · ${tf(`hub_${kind}` as FieldMessageKey)}`)
         .addTo(this.hubs);
+    }
+  }
+
+  /** Orders as dots coloured by status (what the dispatcher's filter lists); `append` adds a page. */
+  showOrders(orders: OrderMarker[], append = false): void {
+    if (!append) this.orders.clearLayers();
+    for (const order of orders) {
+      const colour = ORDER_STATUS_COLOURS[order.status] ?? '#000000';
+      L.circleMarker(toLatLng(this.datum, order.location), {
+        radius: order.kind === 'pickup' ? 5 : 4,
+        color: '#ffffff',
+        weight: 1,
+        fillColor: colour,
+        fillOpacity: 0.9,
+        className: `rd-order rd-order-${order.status}`,
+      })
+        .bindTooltip(order.label)
+        .addTo(this.orders);
     }
   }
 
@@ -234,6 +273,12 @@ function legendElement(): HTMLElement {
       row(icon('rd-legend-line rd-legend-committed'), 'routeCommitted'),
       row(icon('rd-legend-line rd-legend-proposed'), 'routeProposed'),
       row(icon('rd-legend-line rd-legend-flight'), 'flightPath'),
+      Object.entries(ORDER_STATUS_COLOURS).map(([status, colour]) =>
+        row(
+          h('span', { class: 'rd-legend-icon rd-legend-order', style: `background: ${colour}` }),
+          `orderStatus_${status}` as FieldMessageKey,
+        ),
+      ),
     ),
   );
 }
