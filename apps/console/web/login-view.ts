@@ -10,11 +10,7 @@ const ROLES: Role[] = ['dispatcher', 'hub_operator', 'courier', 'pilot', 'admin'
  * Sign-in: in development, a button per role (the console issues a role token); always, a field for
  * a JWT from the issuer, which is what production uses.
  */
-export function loginView(
-  devLogin: boolean,
-  onSession: (s: Session) => void,
-  region?: string,
-): HTMLElement {
+export function loginView(devLogin: boolean, onSession: (s: Session) => void, region?: string): HTMLElement {
   const message = h('p', { class: 'refused', role: 'alert', 'data-testid': 'login-error' });
   const staffId = h('input', { name: 'staffId', placeholder: t('staffId'), 'data-testid': 'login-staff' });
   const point = h(

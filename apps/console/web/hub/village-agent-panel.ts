@@ -146,7 +146,11 @@ export class VillageAgentPanel {
         `/village-points/${this.pointId}/arrivals`,
         { method: 'POST', body: { trackingNumber } },
       );
-      show(this.scanResult, 'ok', tv('scannedIn', { tn: res.trackingNumber, by: formatDateTime(res.collectBy) }));
+      show(
+        this.scanResult,
+        'ok',
+        tv('scannedIn', { tn: res.trackingNumber, by: formatDateTime(res.collectBy) }),
+      );
       await this.refresh();
     } catch (error) {
       show(this.scanResult, 'refused', tv('refused', { message: describe(error) }));
@@ -286,7 +290,8 @@ function handOverRefusal(error: unknown, trackingNumber: string): string {
     const codeDetail = error.body.details?.find((d) => d.field === 'code');
     const left = /(\d+) attempt/.exec(codeDetail?.reason ?? '');
     if (error.status === 400 && left) return tv('wrongCode', { tn: trackingNumber, n: left[1] });
-    if (error.status === 409 && 'attemptsLeft' in error.body) return tv('lockedCode', { reason: error.message });
+    if (error.status === 409 && 'attemptsLeft' in error.body)
+      return tv('lockedCode', { reason: error.message });
   }
   return tv('refused', { message: describe(error) });
 }
