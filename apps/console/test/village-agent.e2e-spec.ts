@@ -112,12 +112,20 @@ describe("the village service point agent's console", () => {
 
   /** Signs in through the development log-in as the agent of a point, as a person would. */
   const openAsAgent = async (locale: string, pointId: string): Promise<Page> => {
+    const first = !contexts.length;
     const context = await browser.newContext({ locale, viewport: { width: 1400, height: 900 } });
     contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
     await page.goto(system.consoleUrl);
     await page.selectOption('[data-testid="login-point"]', pointId);
+    // Only the region's village points are offered, by name.
+    const offered = await page.locator('[data-testid="login-point"] option').allTextContents();
+    expect(offered.slice(1).sort()).toEqual([
+      `Li station (${system.region}-SHOP-B)`,
+      `Wang family shop (${system.region}-SHOP-A)`,
+    ]);
+    if (first) await screenshot(page, `village-agent-login-${locale}`);
     await page.click('[data-testid="login-hub_operator"]');
     await page.waitForSelector('#app[data-ready="hub"] [data-testid="village-agent"]');
     return page;
@@ -167,6 +175,9 @@ describe("the village service point agent's console", () => {
       .locator('[data-testid="agent-expected-delivery"]')
       .evaluateAll((els) => els.map((el) => el.getAttribute('data-tn')));
     expect(expected.sort()).toEqual([...parcels].sort());
+    expect(await page.locator('[data-testid="agent-expected-delivery"]').first().textContent()).toContain(
+      '正在送来',
+    );
     await screenshot(page, 'village-agent-expected-zh');
 
     // The courier hands them over: the agent scans each in (the scanner types and presses Enter).
@@ -211,7 +222,8 @@ describe("the village service point agent's console", () => {
     for (let left = 4; left >= 0; left--)
       expect(await handOver(page, third, wrong)).toContain(`${left} attempt(s) left`);
     const locked = await handOver(page, third, codeOf(third));
-    expect(locked).toMatch(/^Locked: too many wrong codes/);
+    expect(locked).toMatch(/^Locked: too many wrong codes for RD\w+; a dispatcher must issue a new code/);
+    // The API's own reason follows.
     expect(locked).toContain('a dispatcher must reissue the code');
     const row = page.locator(`[data-testid="agent-uncollected-parcel"][data-tn="${third}"]`);
     expect(await row.textContent()).toContain('5 wrong code(s)');
@@ -257,9 +269,7 @@ describe("the village service point agent's console", () => {
     const page = await openAsAgent('zh-CN', pointA.id);
     const row = page.locator(`[data-testid="agent-uncollected-parcel"][data-tn="${second}"]`);
     await row.locator('[data-testid="agent-send-back"]').click();
-    await page.waitForSelector(
-      `[data-testid="agent-handover-result"]:has-text("${second} 正在退回县级中心")`,
-    );
+    await page.waitForSelector(`[data-testid="agent-handover-result"]:has-text("${second} 已退回")`);
     await page.waitForSelector(`[data-testid="agent-uncollected-parcel"].expired[data-tn="${second}"]`);
     expect(await row.textContent()).toContain('已过期');
     expect(await row.locator('[data-testid="agent-send-back"]').count()).toBe(0);

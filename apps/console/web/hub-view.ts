@@ -107,6 +107,12 @@ export class HubView {
     const panel = new VillageAgentPanel(hub.id);
     clear(this.el, panel.el);
     this.map?.showHubs([hub]);
+    // The agent's village, about 2 km around the point.
+    const [lon, lat] = hub.location;
+    this.map?.frame([
+      [lon - 0.02, lat - 0.015],
+      [lon + 0.02, lat + 0.015],
+    ]);
     await panel.start();
     return true;
   }

@@ -1,7 +1,7 @@
 import { api, ApiError } from '../api';
 import { clear, h } from '../dom';
 import { formatDateTime, formatTime } from '../i18n';
-import { formatAge, tv } from './village-messages';
+import { formatAge, parcelState, tv } from './village-messages';
 import './village-agent.css';
 
 interface PointSummary {
@@ -184,12 +184,11 @@ export class VillageAgentPanel {
 
   private async sendBack(trackingNumber: string): Promise<void> {
     try {
-      const res = await api<{ trackingNumber: string; status: string }>(
-        'intake',
-        `/village-points/${this.pointId}/returns`,
-        { method: 'POST', body: { trackingNumber } },
-      );
-      show(this.handOverResult, 'ok', tv('sentBack', { tn: res.trackingNumber, status: res.status }));
+      const res = await api<{ trackingNumber: string }>('intake', `/village-points/${this.pointId}/returns`, {
+        method: 'POST',
+        body: { trackingNumber },
+      });
+      show(this.handOverResult, 'ok', tv('sentBack', { tn: res.trackingNumber }));
     } catch (error) {
       show(this.handOverResult, 'refused', tv('refused', { message: describe(error) }));
     }
@@ -214,7 +213,7 @@ export class VillageAgentPanel {
                   'li',
                   { 'data-testid': testId, 'data-tn': p.trackingNumber },
                   h('code', {}, p.trackingNumber),
-                  ` · ${p.party.name} ${p.party.phone} · ${p.status} · `,
+                  ` · ${p.party.name} ${p.party.phone} · ${parcelState(p.status)} · `,
                   tv('windowOf', { from: formatTime(p.window.start), to: formatTime(p.window.end) }),
                 ),
               ),
@@ -291,7 +290,7 @@ function handOverRefusal(error: unknown, trackingNumber: string): string {
     const left = /(\d+) attempt/.exec(codeDetail?.reason ?? '');
     if (error.status === 400 && left) return tv('wrongCode', { tn: trackingNumber, n: left[1] });
     if (error.status === 409 && 'attemptsLeft' in error.body)
-      return tv('lockedCode', { reason: error.message });
+      return tv('lockedCode', { tn: trackingNumber, reason: error.message });
   }
   return tv('refused', { message: describe(error) });
 }

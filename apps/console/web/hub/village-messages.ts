@@ -25,7 +25,7 @@ const en = {
   handOver: 'Hand over',
   handedOver: '{tn} handed over.',
   wrongCode: 'Wrong code for {tn}: {n} attempt(s) left.',
-  lockedCode: 'Locked: {reason}',
+  lockedCode: 'Locked: too many wrong codes for {tn}; a dispatcher must issue a new code ({reason}).',
   uncollectedTitle: 'Not collected yet',
   nothingUncollected: 'Every parcel here has been collected.',
   waited: 'waited {age}',
@@ -33,7 +33,14 @@ const en = {
   expired: 'expired: waits here for the courier to take it back',
   wrongTries: '{n} wrong code(s)',
   sendBack: 'Send back',
-  sentBack: '{tn} is on its way back to the county hub ({status}).',
+  sentBack: '{tn} is sent back: it waits here for the courier to take it to the county hub.',
+  state_created: 'not yet at the county hub',
+  state_received_at_hub: 'at the county hub',
+  state_sorted: 'sorted at the county hub',
+  state_loaded: 'loaded',
+  state_handed_to_courier: 'with the courier',
+  state_out_for_delivery: 'on its way here',
+  state_delivery_failed: 'delivery failed, will come again',
   refused: 'Refused: {message}',
   ageDays: '{d} d {h} h',
   ageHours: '{h} h {m} min',
@@ -62,7 +69,7 @@ const zh: Record<VillageMessageKey, string> = {
   handOver: '交付',
   handedOver: '{tn} 已交付。',
   wrongCode: '{tn} 的取件码错误：还可尝试 {n} 次。',
-  lockedCode: '已锁定：{reason}',
+  lockedCode: '已锁定：{tn} 的取件码错误次数过多，需由调度员重新发码（{reason}）。',
   uncollectedTitle: '尚未取件',
   nothingUncollected: '本站包裹均已取走。',
   waited: '已等待 {age}',
@@ -70,7 +77,14 @@ const zh: Record<VillageMessageKey, string> = {
   expired: '已过期：等待快递员带回',
   wrongTries: '取件码错误 {n} 次',
   sendBack: '退回',
-  sentBack: '{tn} 正在退回县级中心（{status}）。',
+  sentBack: '{tn} 已退回：在本站等待快递员带回县级中心。',
+  state_created: '尚未到县级中心',
+  state_received_at_hub: '已到县级中心',
+  state_sorted: '县级中心已分拣',
+  state_loaded: '已装车',
+  state_handed_to_courier: '已交快递员',
+  state_out_for_delivery: '正在送来',
+  state_delivery_failed: '投递失败，将再次送来',
   refused: '被拒绝：{message}',
   ageDays: '{d} 天 {h} 小时',
   ageHours: '{h} 小时 {m} 分钟',
@@ -81,6 +95,12 @@ const MESSAGES = { en, 'zh-CN': zh } as const;
 
 export function tv(key: VillageMessageKey, params: Record<string, string | number> = {}): string {
   return MESSAGES[locale()][key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
+}
+
+/** A parcel state in words, or the state's own name when there are none. */
+export function parcelState(state: string): string {
+  const key = `state_${state}`;
+  return key in en ? tv(key as VillageMessageKey) : state;
 }
 
 /** How long a parcel has waited, coarse enough to read at a glance. */
