@@ -28,6 +28,7 @@ class CapturingSender implements NotificationSender {
  * parcels driven out to the point are scanned in, the recipient's code is read from the outbox as
  * the recipient would receive it, a wrong code shows the attempts left and the right one hands the
  * parcel over, the uncollected wait with their age, and another point's agent cannot act on them.
+ * The tests are one day at the point, in order: each starts where the one before left the parcels.
  */
 describe("the village service point agent's console", () => {
   let system: ConsoleSystem;
