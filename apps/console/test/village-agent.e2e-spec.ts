@@ -265,7 +265,7 @@ describe("the village service point agent's console", () => {
     expect(rows[0].status).toBe('arrived_at_village_point');
   });
 
-  it('the agent sends an uncollected parcel back; it waits, expired, for the courier', async () => {
+  it('the agent sends an uncollected parcel back; expired, it waits for the courier and is handed to them', async () => {
     const second = parcels[1];
     const page = await openAsAgent('zh-CN', pointA.id);
     const row = page.locator(`[data-testid="agent-uncollected-parcel"][data-tn="${second}"]`);
@@ -277,5 +277,17 @@ describe("the village service point agent's console", () => {
     await screenshot(page, 'village-agent-sent-back-zh');
     const { rows } = await db.query(`SELECT status FROM parcels WHERE tracking_number = $1`, [second]);
     expect(rows[0].status).toBe('collection_expired');
+
+    // The courier comes by: the agent names them and hands the parcel over; it leaves the list.
+    await row.locator('[data-testid="agent-hand-to-courier"]').click();
+    await page.waitForSelector('[data-testid="agent-handover-result"].refused:has-text("请先选择")');
+    await page.selectOption('[data-testid="agent-return-courier"]', system.courierIds[0]);
+    await row.locator('[data-testid="agent-hand-to-courier"]').click();
+    await page.waitForSelector(`[data-testid="agent-handover-result"]:has-text("${second} 已交给Courier 0")`);
+    await countOf(page, 'agent-uncollected-parcel', 1);
+    const after = await db.query(`SELECT status, courier_id FROM parcels WHERE tracking_number = $1`, [
+      second,
+    ]);
+    expect(after.rows[0]).toEqual({ status: 'handed_to_courier', courier_id: system.courierIds[0] });
   });
 });

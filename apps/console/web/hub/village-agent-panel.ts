@@ -73,6 +73,12 @@ export class VillageAgentPanel {
   });
   private readonly handOverResult = h('div', { role: 'status', 'data-testid': 'agent-handover-result' });
   private readonly uncollected = h('section', { class: 'card', 'data-testid': 'agent-uncollected' });
+  /** Who takes sent-back parcels to the county hub: when chosen, a send-back hands them over at once. */
+  private readonly returnCourier = h(
+    'select',
+    { name: 'courierId', 'data-testid': 'agent-return-courier' },
+    h('option', { value: '' }, tv('keepHere')),
+  );
 
   constructor(private readonly pointId: string) {
     this.day.value = todayUtc();
@@ -122,7 +128,7 @@ export class VillageAgentPanel {
   }
 
   async start(): Promise<void> {
-    await this.refresh();
+    await Promise.all([this.refresh(), this.loadCouriers()]);
     this.scanInput.focus();
   }
 
@@ -182,13 +188,34 @@ export class VillageAgentPanel {
     }
   }
 
-  private async sendBack(trackingNumber: string): Promise<void> {
+  private async loadCouriers(): Promise<void> {
+    const couriers = await api<Array<{ id: string; name: string; active?: boolean }>>('intake', '/couriers');
+    this.returnCourier.append(
+      ...couriers.filter((c) => c.active !== false).map((c) => h('option', { value: c.id }, c.name)),
+    );
+  }
+
+  /** Sends a waiting parcel back (it expires here); with a courier chosen, hands it to them too. */
+  private async sendBack(trackingNumber: string, needsCourier: boolean): Promise<void> {
+    const courierId = this.returnCourier.value || undefined;
+    if (needsCourier && !courierId) {
+      show(this.handOverResult, 'refused', tv('chooseCourier'));
+      return;
+    }
     try {
-      const res = await api<{ trackingNumber: string }>('intake', `/village-points/${this.pointId}/returns`, {
-        method: 'POST',
-        body: { trackingNumber },
-      });
-      show(this.handOverResult, 'ok', tv('sentBack', { tn: res.trackingNumber }));
+      const res = await api<{ trackingNumber: string; status: string }>(
+        'intake',
+        `/village-points/${this.pointId}/returns`,
+        { method: 'POST', body: { trackingNumber, courierId } },
+      );
+      const courier = this.returnCourier.selectedOptions[0]?.textContent ?? '';
+      show(
+        this.handOverResult,
+        'ok',
+        res.status === 'handed_to_courier'
+          ? tv('handedToCourier', { tn: res.trackingNumber, courier })
+          : tv('sentBack', { tn: res.trackingNumber }),
+      );
     } catch (error) {
       show(this.handOverResult, 'refused', tv('refused', { message: describe(error) }));
     }
@@ -232,6 +259,7 @@ export class VillageAgentPanel {
     clear(
       this.uncollected,
       h('h2', {}, `${tv('uncollectedTitle')} (${data.parcels.length})`),
+      h('label', { class: 'wide' }, tv('returnCourier'), ' ', this.returnCourier),
       data.parcels.length
         ? h(
             'ul',
@@ -253,7 +281,7 @@ export class VillageAgentPanel {
                   : tv('collectBy', { at: formatDateTime(p.collectBy) }),
                 p.failedCodeAttempts ? ` · ${tv('wrongTries', { n: p.failedCodeAttempts })}` : null,
                 ' ',
-                // An expired parcel is already on its way back: it waits for the courier.
+                // An expired parcel is already sent back: it waits only for the courier to take it.
                 p.status === 'arrived_at_village_point'
                   ? h(
                       'button',
@@ -261,11 +289,20 @@ export class VillageAgentPanel {
                         class: 'small',
                         type: 'button',
                         'data-testid': 'agent-send-back',
-                        onclick: () => void this.sendBack(p.trackingNumber),
+                        onclick: () => void this.sendBack(p.trackingNumber, false),
                       },
                       tv('sendBack'),
                     )
-                  : null,
+                  : h(
+                      'button',
+                      {
+                        class: 'small',
+                        type: 'button',
+                        'data-testid': 'agent-hand-to-courier',
+                        onclick: () => void this.sendBack(p.trackingNumber, true),
+                      },
+                      tv('handToCourier'),
+                    ),
               ),
             ),
           )
