@@ -63,6 +63,23 @@ describe('console server', () => {
     expect(issued.body.token.split('.')).toHaveLength(3);
     const bad = await request(app.getHttpServer()).post('/v1/dev-login').send({ role: 'king' }).expect(400);
     expect(bad.body.details[0].field).toBe('role');
+    // A village point's agent: the token names their point; only a hub operator may be confined to one.
+    const pointId = '7b0c2a5e-4f0d-4d8e-9a61-2f7c1d3e5a90';
+    const agent = await request(app.getHttpServer())
+      .post('/v1/dev-login')
+      .send({ role: 'hub_operator', hubId: pointId })
+      .expect(200);
+    const claims = JSON.parse(Buffer.from(agent.body.token.split('.')[1], 'base64url').toString());
+    expect(claims).toMatchObject({ role: 'hub_operator', hubId: pointId });
+    const courier = await request(app.getHttpServer())
+      .post('/v1/dev-login')
+      .send({ role: 'courier', hubId: pointId })
+      .expect(400);
+    expect(courier.body.details[0].field).toBe('hubId');
+    await request(app.getHttpServer())
+      .post('/v1/dev-login')
+      .send({ role: 'hub_operator', hubId: 'shop-1' })
+      .expect(400);
   });
 
   it('forwards only to the API: another host or a path above it is 404, and the token stays home', async () => {

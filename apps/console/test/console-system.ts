@@ -24,6 +24,8 @@ export interface ConsoleSystem {
   plannerUrl: string;
   region: string;
   config: AppConfig;
+  /** The intake app itself (e.g. to send the notification outbox through a capturing sender). */
+  intakeApp: INestApplication;
   hubIds: string[];
   courierIds: string[];
   call<T = Record<string, unknown>>(
@@ -59,6 +61,8 @@ export async function startConsoleSystem(suite: string): Promise<ConsoleSystem> 
     PLANNING_THREADS: '1',
     CONSOLE_DEV_LOGIN: 'true',
     CONSOLE_REGION: region,
+    // Tests send the notification outbox themselves (a village point's collection codes).
+    NOTIFICATION_INTERVAL_MS: '0',
   });
   const queue = new InProcessPlanningQueue();
   const database = { url: db.url, embedded: false };
@@ -180,6 +184,7 @@ export async function startConsoleSystem(suite: string): Promise<ConsoleSystem> 
     plannerUrl,
     region,
     config,
+    intakeApp: intake,
     hubIds: [hub.id, station.id],
     courierIds,
     call,

@@ -1,6 +1,7 @@
 import { api, ApiError } from './api';
 import { clear, h } from './dom';
 import { DeparturesPanel } from './hub/departures-panel';
+import { VillageAgentPanel } from './hub/village-agent-panel';
 import { formatDateTime, t } from './i18n';
 import type { MapView } from './map-view';
 
@@ -8,7 +9,9 @@ interface Hub {
   id: string;
   code: string;
   name: string;
+  kind: string;
   region: string;
+  location: [number, number];
 }
 interface Parcel {
   id: string;
@@ -54,9 +57,11 @@ export class HubView {
   private readonly atHub = h('section', { class: 'card', 'data-testid': 'at-hub' });
   private readonly departures: DeparturesPanel;
 
+  /** `ownHubId`: the hub the operator's token confines them to (a village point's agent gets its panel). */
   constructor(
     private readonly region: string,
-    map?: MapView,
+    private readonly map?: MapView,
+    private readonly ownHubId?: string,
   ) {
     this.departures = new DeparturesPanel(map);
     const form = h(
@@ -85,6 +90,7 @@ export class HubView {
   }
 
   async start(): Promise<void> {
+    if (this.ownHubId && (await this.startAsVillageAgent(this.ownHubId))) return;
     const hubs = (await api<Hub[]>('intake', '/hubs')).filter((hub) => hub.region === this.region);
     clear(
       this.hubSelect,
@@ -92,6 +98,23 @@ export class HubView {
     );
     await this.loadAtHub();
     this.code.focus();
+  }
+
+  /** The agent of a village service point works only there: their panel replaces the hub's scans. */
+  private async startAsVillageAgent(hubId: string): Promise<boolean> {
+    const hub = await api<Hub>('intake', `/hubs/${hubId}`);
+    if (hub.kind !== 'village_service_point') return false;
+    const panel = new VillageAgentPanel(hub.id);
+    clear(this.el, panel.el);
+    this.map?.showHubs([hub]);
+    // The agent's village, about 2 km around the point.
+    const [lon, lat] = hub.location;
+    this.map?.frame([
+      [lon - 0.02, lat - 0.015],
+      [lon + 0.02, lat + 0.015],
+    ]);
+    await panel.start();
+    return true;
   }
 
   private async findParcel(code: string): Promise<Parcel | null> {

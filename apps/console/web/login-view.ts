@@ -1,5 +1,6 @@
 import { api, ApiError } from './api';
 import { h } from './dom';
+import { tv } from './hub/village-messages';
 import { t, type MessageKey } from './i18n';
 import { sessionFromToken, type Role, type Session } from './session';
 
@@ -9,9 +10,15 @@ const ROLES: Role[] = ['dispatcher', 'hub_operator', 'courier', 'pilot', 'admin'
  * Sign-in: in development, a button per role (the console issues a role token); always, a field for
  * a JWT from the issuer, which is what production uses.
  */
-export function loginView(devLogin: boolean, onSession: (s: Session) => void): HTMLElement {
+export function loginView(devLogin: boolean, onSession: (s: Session) => void, region?: string): HTMLElement {
   const message = h('p', { class: 'refused', role: 'alert', 'data-testid': 'login-error' });
   const staffId = h('input', { name: 'staffId', placeholder: t('staffId'), 'data-testid': 'login-staff' });
+  const point = h(
+    'select',
+    { name: 'hubId', 'aria-label': tv('agentLogin'), 'data-testid': 'login-point' },
+    h('option', { value: '' }, tv('agentLoginNone')),
+  );
+  if (devLogin) void listVillagePoints(region).then((points) => point.append(...points));
   const devBox = devLogin
     ? h(
         'section',
@@ -29,7 +36,12 @@ export function loginView(devLogin: boolean, onSession: (s: Session) => void): H
                   try {
                     const issued = await api<{ token: string }>('console', '/dev-login', {
                       method: 'POST',
-                      body: { role, staffId: staffId.value.trim() || undefined },
+                      body: {
+                        role,
+                        staffId: staffId.value.trim() || undefined,
+                        // A hub operator may be a village point's agent, confined to that point.
+                        hubId: role === 'hub_operator' ? point.value || undefined : undefined,
+                      },
                     });
                     const session = sessionFromToken(issued.token);
                     if (session) onSession(session);
@@ -43,6 +55,7 @@ export function loginView(devLogin: boolean, onSession: (s: Session) => void): H
           ),
         ),
         staffId,
+        h('label', { class: 'wide' }, tv('agentLogin'), point),
       )
     : null;
   const token = h('textarea', { name: 'token', rows: 3, 'data-testid': 'login-token' });
@@ -71,4 +84,28 @@ export function loginView(devLogin: boolean, onSession: (s: Session) => void): H
     tokenBox,
     message,
   );
+}
+
+/**
+ * The village service points of the region, for the development log-in's choice of point. Listing
+ * hubs needs a staff token: a short-lived development one, sent only with this request.
+ */
+async function listVillagePoints(region: string | undefined): Promise<HTMLOptionElement[]> {
+  try {
+    const issued = await api<{ token: string }>('console', '/dev-login', {
+      method: 'POST',
+      body: { role: 'hub_operator' },
+    });
+    const res = await fetch('/api/intake/hubs?kind=village_service_point', {
+      headers: { accept: 'application/json', authorization: `Bearer ${issued.token}` },
+    });
+    if (!res.ok) return [];
+    const hubs = (await res.json()) as Array<{ id: string; code: string; name: string; region: string }>;
+    return hubs
+      .filter((hub) => !region || hub.region === region)
+      .map((hub) => h('option', { value: hub.id }, `${hub.name} (${hub.code})`));
+  } catch {
+    // Without the list the log-in still works, as a hub operator of the whole region.
+    return [];
+  }
 }

@@ -57,11 +57,15 @@ async function render(): Promise<void> {
     clear(
       root,
       h('header', {}, h('strong', {}, t('appTitle')), languageSwitch()),
-      loginView(config.devLogin, (s) => {
-        saveSession(s);
-        location.hash = '';
-        void render();
-      }),
+      loginView(
+        config.devLogin,
+        (s) => {
+          saveSession(s);
+          location.hash = '';
+          void render();
+        },
+        config.region,
+      ),
     );
     return;
   }
@@ -128,7 +132,7 @@ async function render(): Promise<void> {
     side.append(dispatcher.el);
     await dispatcher.start();
   } else if (view === 'hub') {
-    const hub = new HubView(config.region, map);
+    const hub = new HubView(config.region, map, session.hubId);
     side.append(hub.el);
     await hub.start();
   } else if (view === 'courier') {

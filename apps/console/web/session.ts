@@ -6,6 +6,8 @@ export interface Session {
   token: string;
   role: Role;
   staffId?: string;
+  /** The hub a hub operator is confined to (a village service point's agent). */
+  hubId?: string;
   sub: string;
 }
 
@@ -30,10 +32,22 @@ export function sessionFromToken(token: string): Session | null {
   if (parts.length !== 3) return null;
   try {
     const json = atob(parts[1].replace(/-/g, '+').replace(/_/g, '/'));
-    const claims = JSON.parse(json) as { role?: string; staffId?: string; sub?: string; exp?: number };
+    const claims = JSON.parse(json) as {
+      role?: string;
+      staffId?: string;
+      hubId?: string;
+      sub?: string;
+      exp?: number;
+    };
     if (!claims.role || !ROLES.includes(claims.role as Role)) return null;
     if (claims.exp && claims.exp * 1000 < Date.now()) return null;
-    return { token: token.trim(), role: claims.role as Role, staffId: claims.staffId, sub: claims.sub ?? '' };
+    return {
+      token: token.trim(),
+      role: claims.role as Role,
+      staffId: claims.staffId,
+      hubId: claims.hubId,
+      sub: claims.sub ?? '',
+    };
   } catch {
     return null;
   }

@@ -13,12 +13,15 @@ const DEV_TOKEN_LIFETIME_S = 12 * 3600;
 export class DevLoginService {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  issue(role: Role, staffId?: string): { token: string; role: Role; expiresInS: number } {
+  issue(role: Role, staffId?: string, hubId?: string): { token: string; role: Role; expiresInS: number } {
     if (!this.config.CONSOLE_DEV_LOGIN) {
       throw new DomainError(DomainErrorCode.NotFound, 'the development log-in is not enabled here', []);
     }
+    if (hubId && role !== 'hub_operator') {
+      throw DomainError.validation([{ field: 'hubId', reason: 'only a hub operator is confined to a hub' }]);
+    }
     const token = issueToken(
-      { sub: `console-dev-${role}`, role, staffId },
+      { sub: `console-dev-${role}`, role, staffId, hubId },
       { secret: this.config.JWT_SECRET, issuer: this.config.JWT_ISSUER, expiresInS: DEV_TOKEN_LIFETIME_S },
     );
     return { token, role, expiresInS: DEV_TOKEN_LIFETIME_S };
