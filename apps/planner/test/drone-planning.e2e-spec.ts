@@ -310,66 +310,76 @@ describe('drone planning on a mountain county', () => {
     expect(accepted.status).toBe('accepted');
   }, 240_000);
 
-  it('a re-plan keeps an accepted sortie: its drone and pilot are not booked over it, its order not planned again', async () => {
-    const r = await setUpRegion([{ licence: 'BVLOS', expires: '2030-01-01', maxDrones: 2 }]);
-    // One drone flies the whole day, so the re-plan has to fit its other sorties around the accepted one.
-    await q(`UPDATE drones SET active = false WHERE id = $1`, [r.droneIds[1]]);
-    const plan = await planNow(r.region);
-    expect(plan.sorties.length).toBeGreaterThanOrEqual(3);
-    // Accept the drone's earliest sortie (the re-plan's first choice of slot), reject one that flies later.
-    const byLaunch = [...plan.sorties].sort((a: Json, b: Json) => a.launchAt.localeCompare(b.launchAt));
-    const kept = byLaunch[0];
-    const dropped = byLaunch[byLaunch.length - 1];
-    const pilot = app.auth('pilot', kept.pilotId);
-    await http()
-      .put(`/v1/pilot/missions/${kept.missionId}/checklist`)
-      .set('Authorization', pilot)
-      .send({ battery: true, payloadSecured: true, weather: true, airspace: true, landingSpotClear: true })
-      .expect(200);
-    await http().post(`/v1/pilot/missions/${kept.missionId}/accept`).set('Authorization', pilot).expect(200);
-    const [before] = await q(`SELECT * FROM missions WHERE id = $1`, [kept.missionId]);
-    await http()
-      .post(`/v1/pilot/missions/${dropped.missionId}/reject`)
-      .set('Authorization', app.auth('pilot', dropped.pilotId))
-      .send({ reason: 'landing spot blocked by a tractor' })
-      .expect(200);
-    const replanned = await waitForPlan(r.region, plan.version);
+  // 'launched': the gateway moved it on after the pilot's acceptance (set here directly, as the gateway would).
+  it.each(['accepted', 'launched'])(
+    'a re-plan keeps a sortie in state %s: its drone and pilot are not booked over it, its order not planned again',
+    async (state) => {
+      const r = await setUpRegion([{ licence: 'BVLOS', expires: '2030-01-01', maxDrones: 2 }]);
+      // One drone flies the whole day, so the re-plan has to fit its other sorties around the accepted one.
+      await q(`UPDATE drones SET active = false WHERE id = $1`, [r.droneIds[1]]);
+      const plan = await planNow(r.region);
+      expect(plan.sorties.length).toBeGreaterThanOrEqual(3);
+      // Accept the drone's earliest sortie (the re-plan's first choice of slot), reject one that flies later.
+      const byLaunch = [...plan.sorties].sort((a: Json, b: Json) => a.launchAt.localeCompare(b.launchAt));
+      const kept = byLaunch[0];
+      const dropped = byLaunch[byLaunch.length - 1];
+      const pilot = app.auth('pilot', kept.pilotId);
+      await http()
+        .put(`/v1/pilot/missions/${kept.missionId}/checklist`)
+        .set('Authorization', pilot)
+        .send({ battery: true, payloadSecured: true, weather: true, airspace: true, landingSpotClear: true })
+        .expect(200);
+      await http()
+        .post(`/v1/pilot/missions/${kept.missionId}/accept`)
+        .set('Authorization', pilot)
+        .expect(200);
+      if (state !== 'accepted')
+        await q(`UPDATE missions SET status = $2 WHERE id = $1`, [kept.missionId, state]);
+      const [before] = await q(`SELECT * FROM missions WHERE id = $1`, [kept.missionId]);
+      await http()
+        .post(`/v1/pilot/missions/${dropped.missionId}/reject`)
+        .set('Authorization', app.auth('pilot', dropped.pilotId))
+        .send({ reason: 'landing spot blocked by a tractor' })
+        .expect(200);
+      const replanned = await waitForPlan(r.region, plan.version);
 
-    // The accepted mission is exactly as it was.
-    const [after] = await q(`SELECT * FROM missions WHERE id = $1`, [kept.missionId]);
-    expect(after).toMatchObject({
-      status: 'accepted',
-      drone_id: before.drone_id,
-      pilot_id: before.pilot_id,
-      order_id: before.order_id,
-      launch_at: before.launch_at,
-      land_at: before.land_at,
-    });
-    // Its order is not planned a second time, by road or by air.
-    expect(roadOrdersOf(replanned).has(kept.orderId)).toBe(false);
-    expect(replanned.sorties.map((s: Json) => s.orderId)).not.toContain(kept.orderId);
-    expect(replanned.unassigned.map((u: Json) => u.orderId)).not.toContain(kept.orderId);
-    // No other sortie of that drone overlaps it (the battery swap before and after included).
-    const sameDrone = replanned.sorties.filter((s: Json) => s.droneId === kept.droneId);
-    expect(sameDrone.length).toBeGreaterThan(0);
-    const [keptFrom, keptTo] = [before.launch_at.getTime(), before.land_at.getTime()];
-    for (const s of sameDrone) {
-      const [from, to] = [Date.parse(s.launchAt), Date.parse(s.landAt)];
-      expect({ sortie: s.sortie, overlaps: from < keptTo && to > keptFrom }).toEqual({
-        sortie: s.sortie,
-        overlaps: false,
+      // The accepted mission is exactly as it was.
+      const [after] = await q(`SELECT * FROM missions WHERE id = $1`, [kept.missionId]);
+      expect(after).toMatchObject({
+        status: state,
+        drone_id: before.drone_id,
+        pilot_id: before.pilot_id,
+        order_id: before.order_id,
+        launch_at: before.launch_at,
+        land_at: before.land_at,
       });
-    }
-    // The pilot never supervises more drones at once than their limit, the accepted sortie counted.
-    const pilotFlights = [
-      { from: keptFrom, to: keptTo },
-      ...replanned.sorties
-        .filter((s: Json) => s.pilotId === before.pilot_id)
-        .map((s: Json) => ({ from: Date.parse(s.launchAt), to: Date.parse(s.landAt) })),
-    ];
-    for (const f of pilotFlights) {
-      const airborne = pilotFlights.filter((g) => g.from <= f.from && g.to > f.from).length;
-      expect(airborne).toBeLessThanOrEqual(2);
-    }
-  }, 240_000);
+      // Its order is not planned a second time, by road or by air.
+      expect(roadOrdersOf(replanned).has(kept.orderId)).toBe(false);
+      expect(replanned.sorties.map((s: Json) => s.orderId)).not.toContain(kept.orderId);
+      expect(replanned.unassigned.map((u: Json) => u.orderId)).not.toContain(kept.orderId);
+      // No other sortie of that drone overlaps it (the battery swap before and after included).
+      const sameDrone = replanned.sorties.filter((s: Json) => s.droneId === kept.droneId);
+      expect(sameDrone.length).toBeGreaterThan(0);
+      const [keptFrom, keptTo] = [before.launch_at.getTime(), before.land_at.getTime()];
+      for (const s of sameDrone) {
+        const [from, to] = [Date.parse(s.launchAt), Date.parse(s.landAt)];
+        expect({ sortie: s.sortie, overlaps: from < keptTo && to > keptFrom }).toEqual({
+          sortie: s.sortie,
+          overlaps: false,
+        });
+      }
+      // The pilot never supervises more drones at once than their limit, the accepted sortie counted.
+      const pilotFlights = [
+        { from: keptFrom, to: keptTo },
+        ...replanned.sorties
+          .filter((s: Json) => s.pilotId === before.pilot_id)
+          .map((s: Json) => ({ from: Date.parse(s.launchAt), to: Date.parse(s.landAt) })),
+      ];
+      for (const f of pilotFlights) {
+        const airborne = pilotFlights.filter((g) => g.from <= f.from && g.to > f.from).length;
+        expect(airborne).toBeLessThanOrEqual(2);
+      }
+    },
+    240_000,
+  );
 });
