@@ -7,6 +7,7 @@ import request from 'supertest';
 import { generateMountainCounty, type LonLat } from '@rd/routing';
 import { startApp, type RunningApp } from '@rd/testing';
 import { createPlannerApp } from '../src/create-planner-app';
+import { PlanningRepository } from '../src/planning/planning.repository';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -379,6 +380,9 @@ describe('drone planning on a mountain county', () => {
         const airborne = pilotFlights.filter((g) => g.from <= f.from && g.to > f.from).length;
         expect(airborne).toBeLessThanOrEqual(2);
       }
+      // The day counts as planned: the committed order is not an order the plan "has not seen" (which
+      // would make every later trigger re-plan this day again).
+      expect(await app.app.get(PlanningRepository).changedDays(r.region)).toEqual([]);
     },
     240_000,
   );
