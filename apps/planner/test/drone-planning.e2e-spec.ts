@@ -306,7 +306,10 @@ describe('drone planning on a mountain county', () => {
     const left = new Map<string, string>(replanned.unassigned.map((u: Json) => [u.orderId, u.reason]));
     expect(driven.has(second.orderId) || left.has(second.orderId)).toBe(true);
     expect(driven.has(first.orderId) || left.has(first.orderId)).toBe(false);
-    expect(replanned.sorties.map((s: Json) => s.orderId)).not.toContain(first.orderId);
+    // The new version shows the accepted sortie itself (the same mission), no second one for its order.
+    expect(
+      replanned.sorties.filter((s: Json) => s.orderId === first.orderId).map((s: Json) => s.missionId),
+    ).toEqual([first.missionId]);
     const [accepted] = await q(`SELECT status FROM missions WHERE id = $1`, [first.missionId]);
     expect(accepted.status).toBe('accepted');
   }, 240_000);
@@ -356,10 +359,22 @@ describe('drone planning on a mountain county', () => {
       });
       // Its order is not planned a second time, by road or by air.
       expect(roadOrdersOf(replanned).has(kept.orderId)).toBe(false);
-      expect(replanned.sorties.map((s: Json) => s.orderId)).not.toContain(kept.orderId);
+      // The new version lists the kept sortie itself, as it was, and no other for its order.
+      const ofOrder = replanned.sorties.filter((s: Json) => s.orderId === kept.orderId);
+      expect(ofOrder).toEqual([
+        expect.objectContaining({
+          missionId: kept.missionId,
+          status: state,
+          droneId: kept.droneId,
+          launchAt: kept.launchAt,
+          landAt: kept.landAt,
+        }),
+      ]);
       expect(replanned.unassigned.map((u: Json) => u.orderId)).not.toContain(kept.orderId);
       // No other sortie of that drone overlaps it (the battery swap before and after included).
-      const sameDrone = replanned.sorties.filter((s: Json) => s.droneId === kept.droneId);
+      const sameDrone = replanned.sorties.filter(
+        (s: Json) => s.droneId === kept.droneId && s.missionId !== kept.missionId,
+      );
       expect(sameDrone.length).toBeGreaterThan(0);
       const [keptFrom, keptTo] = [before.launch_at.getTime(), before.land_at.getTime()];
       for (const s of sameDrone) {
@@ -373,7 +388,7 @@ describe('drone planning on a mountain county', () => {
       const pilotFlights = [
         { from: keptFrom, to: keptTo },
         ...replanned.sorties
-          .filter((s: Json) => s.pilotId === before.pilot_id)
+          .filter((s: Json) => s.pilotId === before.pilot_id && s.missionId !== kept.missionId)
           .map((s: Json) => ({ from: Date.parse(s.launchAt), to: Date.parse(s.landAt) })),
       ];
       for (const f of pilotFlights) {
