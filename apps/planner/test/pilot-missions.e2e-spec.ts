@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { startApp, type RunningApp } from '@rd/testing';
 import { createPlannerApp } from '../src/create-planner-app';
+import { FlightDataRepository } from '../src/flight/flight-data.repository';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -258,5 +259,48 @@ describe('pilot missions', () => {
     );
     // A rejected mission is final.
     await http().post(`/v1/pilot/missions/${id}/accept`).set('Authorization', auth).expect(409);
+  });
+
+  it('a re-plan of a day finds the committed sorties of its drones and pilots by time, whatever plan or day made them', async () => {
+    // A pilot and a drone of their own, so no other test's missions show up here.
+    const carol = await pilot('Carol');
+    const ownRegion = `${REGION}-${randomUUID().slice(0, 8)}`;
+    await db.query(`UPDATE pilots SET region = $2 WHERE id = $1`, [carol, ownRegion]);
+    const { rows: drones } = await db.query(
+      `INSERT INTO drones (serial_number, model, max_payload_g, battery_wh, cruise_speed_mps, home_port_id)
+       VALUES ($1, 'FlyCart 30', 30000, 3968, 15, $2) RETURNING id`,
+      [`FC30-P-${randomUUID().slice(0, 8)}`, hubId],
+    );
+    const ownDrone = drones[0].id as string;
+    const cases: Array<[status: string, launchAt: string, landAt: string, blocks: boolean]> = [
+      ['accepted', '2026-11-23T09:00Z', '2026-11-23T09:20Z', true],
+      ['uploaded', '2026-11-23T10:00Z', '2026-11-23T10:20Z', true],
+      ['returned', '2026-11-23T06:00Z', '2026-11-23T06:30Z', true],
+      // Launched the evening before, still flying after midnight: it takes the drone into this day.
+      ['launched', '2026-11-22T23:50Z', '2026-11-23T00:15Z', true],
+      ['accepted', '2026-11-24T09:00Z', '2026-11-24T09:20Z', false], // another day
+      ['assigned', '2026-11-23T11:00Z', '2026-11-23T11:20Z', false], // not accepted yet: the plan's to change
+      ['rejected', '2026-11-23T12:00Z', '2026-11-23T12:20Z', false],
+      ['aborted', '2026-11-23T13:00Z', '2026-11-23T13:20Z', false],
+    ];
+    const expected: string[] = [];
+    for (const [status, launchAt, landAt, blocks] of cases) {
+      const m = await mission(carol);
+      await db.query(
+        `UPDATE missions SET status = $2, launch_at = $3, land_at = $4, drone_id = $5 WHERE id = $1`,
+        [m.id, status, launchAt, landAt, ownDrone],
+      );
+      if (blocks) expected.push(m.id);
+    }
+    const repo = app.app.get(FlightDataRepository);
+    const day = Date.parse('2026-11-23T00:00:00Z');
+    // Through the pilot (a region where Carol is the only pilot), and through the drone (a region without pilots).
+    const byPilot = await repo.load(ownRegion, [], { dayStartMs: day, droneIds: [] });
+    const byDrone = await repo.load(`${REGION}-none`, [], { dayStartMs: day, droneIds: [ownDrone] });
+    for (const found of [byPilot, byDrone]) {
+      expect(found.committedSorties.map((c) => c.missionId).sort()).toEqual([...expected].sort());
+      for (const c of found.committedSorties)
+        expect(c).toMatchObject({ droneId: ownDrone, pilotId: carol, sortie: 1 });
+    }
   });
 });
