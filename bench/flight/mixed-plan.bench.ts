@@ -181,6 +181,7 @@ function main(): void {
       shiftEnd: '19:00:00',
     })),
     rejectedOrderIds: new Set(),
+    committedSorties: [],
   };
 
   let t = now();

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { generateMountainCounty, type LonLat } from '@rd/routing';
 import { startApp, type RunningApp } from '@rd/testing';
 import { createPlannerApp } from '../src/create-planner-app';
+import { PlanningRepository } from '../src/planning/planning.repository';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -305,8 +306,99 @@ describe('drone planning on a mountain county', () => {
     const left = new Map<string, string>(replanned.unassigned.map((u: Json) => [u.orderId, u.reason]));
     expect(driven.has(second.orderId) || left.has(second.orderId)).toBe(true);
     expect(driven.has(first.orderId) || left.has(first.orderId)).toBe(false);
-    expect(replanned.sorties.map((s: Json) => s.orderId)).not.toContain(first.orderId);
+    // The new version shows the accepted sortie itself (the same mission), no second one for its order.
+    expect(
+      replanned.sorties.filter((s: Json) => s.orderId === first.orderId).map((s: Json) => s.missionId),
+    ).toEqual([first.missionId]);
     const [accepted] = await q(`SELECT status FROM missions WHERE id = $1`, [first.missionId]);
     expect(accepted.status).toBe('accepted');
   }, 240_000);
+
+  // 'launched': the gateway moved it on after the pilot's acceptance (set here directly, as the gateway would).
+  it.each(['accepted', 'launched'])(
+    'a re-plan keeps a sortie in state %s: its drone and pilot are not booked over it, its order not planned again',
+    async (state) => {
+      const r = await setUpRegion([{ licence: 'BVLOS', expires: '2030-01-01', maxDrones: 2 }]);
+      // One drone flies the whole day, so the re-plan has to fit its other sorties around the accepted one.
+      await q(`UPDATE drones SET active = false WHERE id = $1`, [r.droneIds[1]]);
+      const plan = await planNow(r.region);
+      expect(plan.sorties.length).toBeGreaterThanOrEqual(3);
+      // Accept the drone's earliest sortie (the re-plan's first choice of slot), reject one that flies later.
+      const byLaunch = [...plan.sorties].sort((a: Json, b: Json) => a.launchAt.localeCompare(b.launchAt));
+      const kept = byLaunch[0];
+      const dropped = byLaunch[byLaunch.length - 1];
+      const pilot = app.auth('pilot', kept.pilotId);
+      await http()
+        .put(`/v1/pilot/missions/${kept.missionId}/checklist`)
+        .set('Authorization', pilot)
+        .send({ battery: true, payloadSecured: true, weather: true, airspace: true, landingSpotClear: true })
+        .expect(200);
+      await http()
+        .post(`/v1/pilot/missions/${kept.missionId}/accept`)
+        .set('Authorization', pilot)
+        .expect(200);
+      if (state !== 'accepted')
+        await q(`UPDATE missions SET status = $2 WHERE id = $1`, [kept.missionId, state]);
+      const [before] = await q(`SELECT * FROM missions WHERE id = $1`, [kept.missionId]);
+      await http()
+        .post(`/v1/pilot/missions/${dropped.missionId}/reject`)
+        .set('Authorization', app.auth('pilot', dropped.pilotId))
+        .send({ reason: 'landing spot blocked by a tractor' })
+        .expect(200);
+      const replanned = await waitForPlan(r.region, plan.version);
+
+      // The accepted mission is exactly as it was.
+      const [after] = await q(`SELECT * FROM missions WHERE id = $1`, [kept.missionId]);
+      expect(after).toMatchObject({
+        status: state,
+        drone_id: before.drone_id,
+        pilot_id: before.pilot_id,
+        order_id: before.order_id,
+        launch_at: before.launch_at,
+        land_at: before.land_at,
+      });
+      // Its order is not planned a second time, by road or by air.
+      expect(roadOrdersOf(replanned).has(kept.orderId)).toBe(false);
+      // The new version lists the kept sortie itself, as it was, and no other for its order.
+      const ofOrder = replanned.sorties.filter((s: Json) => s.orderId === kept.orderId);
+      expect(ofOrder).toEqual([
+        expect.objectContaining({
+          missionId: kept.missionId,
+          status: state,
+          droneId: kept.droneId,
+          launchAt: kept.launchAt,
+          landAt: kept.landAt,
+        }),
+      ]);
+      expect(replanned.unassigned.map((u: Json) => u.orderId)).not.toContain(kept.orderId);
+      // No other sortie of that drone overlaps it (the battery swap before and after included).
+      const sameDrone = replanned.sorties.filter(
+        (s: Json) => s.droneId === kept.droneId && s.missionId !== kept.missionId,
+      );
+      expect(sameDrone.length).toBeGreaterThan(0);
+      const [keptFrom, keptTo] = [before.launch_at.getTime(), before.land_at.getTime()];
+      for (const s of sameDrone) {
+        const [from, to] = [Date.parse(s.launchAt), Date.parse(s.landAt)];
+        expect({ sortie: s.sortie, overlaps: from < keptTo && to > keptFrom }).toEqual({
+          sortie: s.sortie,
+          overlaps: false,
+        });
+      }
+      // The pilot never supervises more drones at once than their limit, the accepted sortie counted.
+      const pilotFlights = [
+        { from: keptFrom, to: keptTo },
+        ...replanned.sorties
+          .filter((s: Json) => s.pilotId === before.pilot_id && s.missionId !== kept.missionId)
+          .map((s: Json) => ({ from: Date.parse(s.launchAt), to: Date.parse(s.landAt) })),
+      ];
+      for (const f of pilotFlights) {
+        const airborne = pilotFlights.filter((g) => g.from <= f.from && g.to > f.from).length;
+        expect(airborne).toBeLessThanOrEqual(2);
+      }
+      // The day counts as planned: the committed order is not an order the plan "has not seen" (which
+      // would make every later trigger re-plan this day again).
+      expect(await app.app.get(PlanningRepository).changedDays(r.region)).toEqual([]);
+    },
+    240_000,
+  );
 });

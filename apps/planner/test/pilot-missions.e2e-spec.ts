@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import request from 'supertest';
 import { startApp, type RunningApp } from '@rd/testing';
 import { createPlannerApp } from '../src/create-planner-app';
+import { FlightDataRepository } from '../src/flight/flight-data.repository';
+import { insertMissions, type MissionToStore } from '../src/flight/missions.repository';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -258,5 +261,107 @@ describe('pilot missions', () => {
     );
     // A rejected mission is final.
     await http().post(`/v1/pilot/missions/${id}/accept`).set('Authorization', auth).expect(409);
+  });
+
+  it('a re-plan of a day finds the committed sorties of its drones and pilots by time, whatever plan or day made them', async () => {
+    // A pilot and a drone of their own, so no other test's missions show up here.
+    const carol = await pilot('Carol');
+    const ownRegion = `${REGION}-${randomUUID().slice(0, 8)}`;
+    await db.query(`UPDATE pilots SET region = $2 WHERE id = $1`, [carol, ownRegion]);
+    const { rows: drones } = await db.query(
+      `INSERT INTO drones (serial_number, model, max_payload_g, battery_wh, cruise_speed_mps, home_port_id)
+       VALUES ($1, 'FlyCart 30', 30000, 3968, 15, $2) RETURNING id`,
+      [`FC30-P-${randomUUID().slice(0, 8)}`, hubId],
+    );
+    const ownDrone = drones[0].id as string;
+    const cases: Array<[status: string, launchAt: string, landAt: string, blocks: boolean]> = [
+      ['accepted', '2026-11-23T09:00Z', '2026-11-23T09:20Z', true],
+      ['uploaded', '2026-11-23T10:00Z', '2026-11-23T10:20Z', true],
+      ['returned', '2026-11-23T06:00Z', '2026-11-23T06:30Z', true],
+      // Launched the evening before, still flying after midnight: it takes the drone into this day.
+      ['launched', '2026-11-22T23:50Z', '2026-11-23T00:15Z', true],
+      ['accepted', '2026-11-24T09:00Z', '2026-11-24T09:20Z', false], // another day
+      ['assigned', '2026-11-23T11:00Z', '2026-11-23T11:20Z', false], // not accepted yet: the plan's to change
+      ['rejected', '2026-11-23T12:00Z', '2026-11-23T12:20Z', false],
+      ['aborted', '2026-11-23T13:00Z', '2026-11-23T13:20Z', false],
+    ];
+    const expected: string[] = [];
+    for (const [status, launchAt, landAt, blocks] of cases) {
+      const m = await mission(carol);
+      await db.query(
+        `UPDATE missions SET status = $2, launch_at = $3, land_at = $4, drone_id = $5 WHERE id = $1`,
+        [m.id, status, launchAt, landAt, ownDrone],
+      );
+      if (blocks) expected.push(m.id);
+    }
+    const repo = app.app.get(FlightDataRepository);
+    const day = Date.parse('2026-11-23T00:00:00Z');
+    // Through the pilot (a region where Carol is the only pilot), and through the drone (a region without pilots).
+    const byPilot = await repo.load(ownRegion, [], { dayStartMs: day, droneIds: [] });
+    const byDrone = await repo.load(`${REGION}-none`, [], { dayStartMs: day, droneIds: [ownDrone] });
+    for (const found of [byPilot, byDrone]) {
+      expect(found.committedSorties.map((c) => c.missionId).sort()).toEqual([...expected].sort());
+      for (const c of found.committedSorties)
+        expect(c).toMatchObject({ droneId: ownDrone, pilotId: carol, sortie: 1 });
+    }
+  });
+
+  it('a plan made while a pilot accepted an overlapping sortie of its drone is refused (conflict: the run retries)', async () => {
+    const dave = await pilot('Dave');
+    const { rows: drones } = await db.query(
+      `INSERT INTO drones (serial_number, model, max_payload_g, battery_wh, cruise_speed_mps, home_port_id)
+       VALUES ($1, 'FlyCart 30', 30000, 3968, 15, $2) RETURNING id`,
+      [`FC30-P-${randomUUID().slice(0, 8)}`, hubId],
+    );
+    const racingDrone = drones[0].id as string;
+    // Accepted after the re-plan read the day (09:00–09:20 on 2026-11-23, set up by `mission`).
+    const accepted = await mission(dave);
+    await db.query(`UPDATE missions SET status = 'accepted', drone_id = $2 WHERE id = $1`, [
+      accepted.id,
+      racingDrone,
+    ]);
+    const other = await mission(dave); // another order to fly
+    const { rows: plans } = await db.query(
+      `INSERT INTO plans (region, version, status, source, plan_date, created_by)
+       VALUES ($1, 2, 'superseded', 'solver', '2026-11-23', 'test') RETURNING id`,
+      [accepted.region],
+    );
+    const { rows: stored } = await db.query(
+      `SELECT flight, energy_budget, ST_AsGeoJSON(path)::json AS path FROM missions WHERE id = $1`,
+      [other.id],
+    );
+    const at = (fromUtc: string, toUtc: string, orderId: string): MissionToStore => ({
+      sortie: 1,
+      droneId: racingDrone,
+      pilotId: dave,
+      orderId,
+      portId: hubId,
+      landingSpotId: null,
+      operation: 'bvlos',
+      status: 'assigned',
+      path: stored[0].path.coordinates,
+      flight: stored[0].flight,
+      energyBudget: stored[0].energy_budget,
+      qgcPlan: null,
+      launchMs: Date.parse(fromUtc),
+      landMs: Date.parse(toUtc),
+      distanceM: 3000,
+      energyWh: 120,
+    });
+    const store = (missions: MissionToStore[]) =>
+      app.app.get(DataSource).transaction((m) => insertMissions(m, plans[0].id, accepted.region, missions));
+    // Same drone, overlapping time; and the accepted sortie's own order again.
+    await expect(store([at('2026-11-23T09:10Z', '2026-11-23T09:30Z', other.orderId)])).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    await expect(
+      store([at('2026-11-23T11:00Z', '2026-11-23T11:20Z', accepted.orderId)]),
+    ).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    // After it, the same drone flies.
+    await store([at('2026-11-23T09:40Z', '2026-11-23T10:00Z', other.orderId)]);
+    const { rows } = await db.query(`SELECT status FROM missions WHERE plan_id = $1`, [plans[0].id]);
+    expect(rows).toEqual([{ status: 'assigned' }]);
   });
 });

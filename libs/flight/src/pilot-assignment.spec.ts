@@ -168,4 +168,21 @@ describe('assignPilots', () => {
     expect(violations(result, sorties, pilots)).toEqual([]);
     expect(result.assignments.length).toBeGreaterThan(0);
   });
+
+  it('counts flights a pilot already committed to against their supervision limit', () => {
+    // The pilot accepted a 9:00–10:00 flight earlier; a re-plan's 9:30 sortie would be a second drone.
+    const committed = [{ fromMs: DAY0 + 9 * HOUR, toMs: DAY0 + 10 * HOUR }];
+    const one = pilot('a', { committed });
+    const overlapping = sortie('s1', 9.5, 10.5, 300);
+    const after = sortie('s2', 10, 11, 300);
+    const result = assignPilots([overlapping, after], [one], RULES);
+    expect(result.assignments.map((a) => a.sortieId)).toEqual(['s2']);
+    expect(result.unassigned[0]).toMatchObject({ sortieId: 's1', code: 'no_pilot' });
+    expect(result.unassigned[0].reason).toMatch(/limit/);
+    // A pilot who watches two drones takes it beside the committed flight; a sortie fully inside it too.
+    const two = pilot('a', { committed, maxSimultaneousDrones: 2 });
+    const inside = sortie('s3', 9.2, 9.4, 300);
+    expect(assignPilots([inside], [two], RULES).assignments).toHaveLength(1);
+    expect(assignPilots([overlapping, after], [two], RULES).assignments).toHaveLength(2);
+  });
 });

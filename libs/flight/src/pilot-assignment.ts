@@ -25,6 +25,11 @@ export interface PilotInput {
   shifts: PeriodMs[];
   /** Most drones this pilot supervises at the same time. */
   maxSimultaneousDrones: number;
+  /**
+   * Flights this pilot already supervises whatever the assignment decides (sorties they accepted earlier):
+   * each takes one of their `maxSimultaneousDrones` while it is in the air.
+   */
+  committed?: PeriodMs[];
 }
 
 export interface PilotRules {
@@ -96,11 +101,15 @@ export function assignPilots(
   );
   // Land times of each pilot's assigned sorties (the search undoes its pushes).
   const landTimes: number[][] = pilots.map(() => []);
-  const fits = (p: number, k: number): boolean => {
-    const launchMs = sorties[order[k]].launchMs;
-    let active = 0;
-    for (const landMs of landTimes[p]) if (landMs > launchMs) active++;
-    return active < pilots[p].maxSimultaneousDrones;
+  const fits = (p: number, k: number): boolean => active(p, k) < pilots[p].maxSimultaneousDrones;
+  // Drones the pilot watches during sortie k: assigned ones (launched earlier, so airborne at its launch if
+  // not yet landed) and committed ones overlapping it at all (conservative: counted as if all at once).
+  const active = (p: number, k: number): number => {
+    const { launchMs, landMs } = sorties[order[k]];
+    let n = 0;
+    for (const t of landTimes[p]) if (t > launchMs) n++;
+    for (const c of pilots[p].committed ?? []) if (c.fromMs < landMs && c.toMs > launchMs) n++;
+    return n;
   };
 
   // Greedy incumbent: each sortie takes the fitting pilot with the most spare supervision capacity.
@@ -110,8 +119,7 @@ export function assignPilots(
     let bestSpare = -Infinity;
     for (const p of candidates[k]) {
       if (!fits(p, k)) continue;
-      const launchMs = sorties[order[k]].launchMs;
-      const spare = pilots[p].maxSimultaneousDrones - landTimes[p].filter((t) => t > launchMs).length;
+      const spare = pilots[p].maxSimultaneousDrones - active(p, k);
       if (spare > bestSpare) {
         best = p;
         bestSpare = spare;

@@ -84,6 +84,7 @@ const flight = (over: Partial<FlightData> = {}): FlightData => ({
   weather: { windSpeedMps: 3, windFromDeg: 270, rain: false, updatedAt: new Date(DAY).toISOString() },
   pilots: [],
   rejectedOrderIds: new Set(),
+  committedSorties: [],
   ...over,
 });
 

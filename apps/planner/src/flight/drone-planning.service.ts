@@ -4,7 +4,7 @@ import { FlightPathCache } from '@rd/flight';
 import type { VrpSolution } from '@rd/planning';
 import type { OpenOrder, PlanningData } from '../planning/planning-data';
 import { droneOptions, type DroneOptions, type DroneRules } from './drone-options';
-import { sortiesOf, type PlannedSortie } from './drone-problem';
+import { droneOfVehicle, sortiesOf, type BusyS, type PlannedSortie } from './drone-problem';
 import { missionsOf, staffSorties, type Staffing } from './drone-sorties';
 import { FlightDataRepository, type FlightData } from './flight-data.repository';
 import type { MissionToStore } from './missions.repository';
@@ -42,6 +42,7 @@ export class DronePlanningService {
     const flight = await this.repo.load(
       region,
       orders.map((o) => o.id),
+      { dayStartMs: data.dayStartMs, droneIds: data.drones.map((d) => d.droneId) },
     );
     return { flight, options: droneOptions(data, orders, flight, this.rules, this.paths) };
   }
@@ -53,10 +54,40 @@ export class DronePlanningService {
     solution: VrpSolution,
   ): Staffing & { sorties: PlannedSortie[] } {
     const droneIds = new Set(data.drones.map((d) => d.droneId));
+    // Sortie numbers follow the drone's committed ones, stretch after stretch in time.
+    const next = new Map<string, number>();
+    for (const c of prep.flight.committedSorties)
+      next.set(c.droneId, Math.max(next.get(c.droneId) ?? 1, c.sortie + 1));
     const sorties = solution.routes
-      .filter((r) => droneIds.has(r.vehicleId))
-      .flatMap((r) => sortiesOf(r, prep.options));
-    return { sorties, ...staffSorties(sorties, prep.flight.pilots, data, this.config.PILOT_VLOS_RANGE_M) };
+      .filter((r) => droneIds.has(droneOfVehicle(r.vehicleId)) && r.visits.length > 2)
+      .sort((a, b) => a.visits[0].departureS - b.visits[0].departureS)
+      .flatMap((r) => {
+        const droneId = droneOfVehicle(r.vehicleId);
+        const out = sortiesOf(r, prep.options, next.get(droneId) ?? 1);
+        next.set(droneId, (next.get(droneId) ?? 1) + out.length);
+        return out;
+      });
+    return {
+      sorties,
+      ...staffSorties(
+        sorties,
+        prep.flight.pilots,
+        data,
+        this.config.PILOT_VLOS_RANGE_M,
+        prep.flight.committedSorties,
+      ),
+    };
+  }
+
+  /** Committed flights per drone, in seconds of the planning day: the re-plan flies around them. */
+  busyByDrone(data: PlanningData, prep: DronePreparation): Map<string, BusyS[]> {
+    const out = new Map<string, BusyS[]>();
+    for (const c of prep.flight.committedSorties) {
+      const list = out.get(c.droneId) ?? [];
+      list.push({ fromS: (c.launchMs - data.dayStartMs) / 1000, toS: (c.landMs - data.dayStartMs) / 1000 });
+      out.set(c.droneId, list);
+    }
+    return out;
   }
 
   missions(data: PlanningData, prep: DronePreparation, staffing: Staffing): MissionToStore[] {

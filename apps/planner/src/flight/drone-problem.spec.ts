@@ -1,6 +1,14 @@
 import { solve, checkSolution, type VrpProblem } from '@rd/planning';
 import type { DroneOption, DroneOptions } from './drone-options';
-import { addDrones, droneProfile, growMatrix, sortiesOf, SORTIE_COST_EQUIVALENT_M } from './drone-problem';
+import {
+  addDrones,
+  droneOfVehicle,
+  droneProfile,
+  freeStretches,
+  growMatrix,
+  sortiesOf,
+  SORTIE_COST_EQUIVALENT_M,
+} from './drone-problem';
 import { FLYCART_30, type Airspace } from '@rd/flight';
 import type { PlanningData } from '../planning/planning-data';
 
@@ -33,7 +41,8 @@ describe('drones as solver vehicles', () => {
     expect(Array.from(g.distanceM)).toEqual([0, 50, Infinity, 70, 0, Infinity, Infinity, Infinity, 0]);
   });
 
-  it('flies one parcel per sortie with a battery swap between sorties, within the drone hours', () => {
+  /** One drone at a port (location 0), three stops only it can reach (1..3). */
+  function fixture() {
     // Locations: 0 port, 1..3 stops. No road vehicles: only the drone can serve.
     const n = 4;
     const base: VrpProblem = {
@@ -81,6 +90,11 @@ describe('drones as solver vehicles', () => {
       ]),
       points: [],
     };
+    return { n, base, data, options, locations };
+  }
+
+  it('flies one parcel per sortie with a battery swap between sorties, within the drone hours', () => {
+    const { n, base, data, options, locations } = fixture();
     const problem = addDrones(base, data, locations, options, 600);
     const m = problem.profiles[droneProfile('d1')];
     // Port ↔ stop are the sortie legs (the outbound carries the sortie's cost as equivalent metres); stop ↔ stop is unreachable.
@@ -110,6 +124,58 @@ describe('drones as solver vehicles', () => {
       expect(s.launchS).toBeGreaterThanOrEqual(7 * 3600);
       expect(s.landS).toBeLessThanOrEqual(19 * 3600);
       if (k > 0) expect(s.launchS).toBeGreaterThanOrEqual(sorties[k - 1].landS + 600 - 1e-6);
+    }
+  });
+
+  it('cuts a shift around busy times with a battery swap on each side', () => {
+    expect(freeStretches(100, 1000, [], 10)).toEqual([{ fromS: 100, toS: 1000 }]);
+    expect(freeStretches(100, 1000, [{ fromS: 400, toS: 500 }], 10)).toEqual([
+      { fromS: 100, toS: 390 },
+      { fromS: 510, toS: 1000 },
+    ]);
+    // Out of order, overlapping, at the shift's edges: nothing left inside a busy stretch.
+    expect(
+      freeStretches(
+        100,
+        1000,
+        [
+          { fromS: 950, toS: 1200 },
+          { fromS: 300, toS: 400 },
+          { fromS: 50, toS: 120 },
+          { fromS: 350, toS: 600 },
+        ],
+        10,
+      ),
+    ).toEqual([
+      { fromS: 130, toS: 290 },
+      { fromS: 610, toS: 940 },
+    ]);
+  });
+
+  it('flies other sorties around a committed one, never over it, numbered after it', () => {
+    const { base, data, options, locations } = fixture();
+    const busy = { fromS: 9 * 3600, toS: 10 * 3600 };
+    const problem = addDrones(base, data, locations, options, 600, new Set(), new Map([['d1', [busy]]]));
+    expect(problem.vehicles.map((v) => [v.id, v.shiftStartS, v.shiftEndS])).toEqual([
+      ['d1@0', 7 * 3600, 9 * 3600 - 600],
+      ['d1@1', 10 * 3600 + 600, 19 * 3600],
+    ]);
+    const solution = solve(problem, {
+      seed: 1,
+      timeLimitMs: 200,
+      now: () => performance.now(),
+      maxIterations: 200,
+      preset: 'cost',
+    });
+    expect(checkSolution(problem, solution, 'cost').ok).toBe(true);
+    expect(solution.unassigned).toEqual([]);
+    const sorties = solution.routes.flatMap((r) => sortiesOf(r, options, 2));
+    expect(sorties).toHaveLength(3);
+    for (const s of sorties) {
+      expect(droneOfVehicle('d1@1')).toBe('d1');
+      expect(s.droneId).toBe('d1');
+      expect(s.sortie).toBeGreaterThanOrEqual(2);
+      expect(s.landS <= busy.fromS - 600 || s.launchS >= busy.toS + 600).toBe(true);
     }
   });
 });

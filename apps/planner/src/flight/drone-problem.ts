@@ -21,6 +21,42 @@ const DRONE_MAX_TRIPS = 40;
 
 export const droneProfile = (droneId: string) => `drone:${droneId}`;
 
+/**
+ * A drone with committed sorties that day is one solver vehicle per free stretch of its day (`id@k`):
+ * the solver has no breaks, so its shift is split around each committed flight.
+ */
+const SEGMENT_MARK = '@';
+export const droneOfVehicle = (vehicleId: string) => vehicleId.split(SEGMENT_MARK)[0];
+
+/** A drone's busy time in seconds of the planning day (a committed sortie, from launch to landing). */
+export interface BusyS {
+  fromS: number;
+  toS: number;
+}
+
+/**
+ * The stretches of a shift left free around busy times. A battery swap separates a committed flight from
+ * the sorties before and after it (land and swap before it launches; swap after it lands).
+ */
+export function freeStretches(
+  shiftStartS: number,
+  shiftEndS: number,
+  busy: readonly BusyS[],
+  batterySwapS: number,
+): BusyS[] {
+  const cuts = busy
+    .map((b) => ({ fromS: b.fromS - batterySwapS, toS: b.toS + batterySwapS }))
+    .sort((a, b) => a.fromS - b.fromS);
+  const out: BusyS[] = [];
+  let fromS = shiftStartS;
+  for (const cut of cuts) {
+    if (cut.fromS > fromS) out.push({ fromS, toS: Math.min(cut.fromS, shiftEndS) });
+    fromS = Math.max(fromS, cut.toS);
+  }
+  if (fromS < shiftEndS) out.push({ fromS, toS: shiftEndS });
+  return out.filter((s) => s.toS > s.fromS);
+}
+
 /** Appends the stops only drones can reach to the location index (after hubs and road stops). */
 export function withDroneOnlyStops(locations: LocationIndex, droneOnly: OpenOrder[]): LocationIndex {
   const points = [...locations.points];
@@ -61,6 +97,8 @@ export function addDrones(
   batterySwapS: number,
   /** Orders not to offer to drones in this solve (e.g. no pilot could fly them). */
   blocked: ReadonlySet<string> = new Set(),
+  /** Committed flights per drone id: the drone flies nothing else then. */
+  busyByDrone: ReadonlyMap<string, readonly BusyS[]> = new Map(),
 ): VrpProblem {
   const n = problem.locationCount;
   const profiles = { ...problem.profiles };
@@ -91,21 +129,29 @@ export function addDrones(
     profiles[droneProfile(drone.droneId)] = { durationS, distanceM };
     const model = options.models.get(drone.droneId)!;
     const [a, b, c] = model.payloadMaxDimsMm;
-    vehicles.push({
-      id: drone.droneId,
-      profile: droneProfile(drone.droneId),
-      startLocation: port,
-      endLocation: port,
-      shiftStartS: secondsOfDay(drone.shiftStart),
-      shiftEndS: secondsOfDay(drone.shiftEnd),
-      capacity: [drone.maxPayloadG, Math.ceil((a * b * c) / 1000)],
-      fixedCost: DRONE_FIXED_COST,
-      costPerM: DRONE_COST_PER_M,
-      costPerS: DRONE_COST_PER_S,
-      maxTrips: DRONE_MAX_TRIPS,
-      reloadLocation: port,
-      reloadServiceS: batterySwapS,
-    });
+    const shiftStartS = secondsOfDay(drone.shiftStart);
+    const shiftEndS = secondsOfDay(drone.shiftEnd);
+    const busy = busyByDrone.get(drone.droneId) ?? [];
+    const stretches = busy.length
+      ? freeStretches(shiftStartS, shiftEndS, busy, batterySwapS)
+      : [{ fromS: shiftStartS, toS: shiftEndS }];
+    for (const [k, stretch] of stretches.entries())
+      vehicles.push({
+        id: busy.length ? `${drone.droneId}${SEGMENT_MARK}${k}` : drone.droneId,
+        profile: droneProfile(drone.droneId),
+        startLocation: port,
+        endLocation: port,
+        shiftStartS: stretch.fromS,
+        shiftEndS: stretch.toS,
+        capacity: [drone.maxPayloadG, Math.ceil((a * b * c) / 1000)],
+        // A drone with a committed flight is out that day anyway: its crew and port cost nothing more.
+        fixedCost: busy.length ? 0 : DRONE_FIXED_COST,
+        costPerM: DRONE_COST_PER_M,
+        costPerS: DRONE_COST_PER_S,
+        maxTrips: DRONE_MAX_TRIPS,
+        reloadLocation: port,
+        reloadServiceS: batterySwapS,
+      });
   }
   return { ...problem, profiles, vehicles };
 }
@@ -122,19 +168,24 @@ export interface PlannedSortie {
   option: DroneOption;
 }
 
-/** Cuts a drone's route into sorties (the visits between start/reload and the next reload/end). */
-export function sortiesOf(route: VrpRoute, options: DroneOptions): PlannedSortie[] {
+/**
+ * Cuts a drone's route into sorties (the visits between start/reload and the next reload/end), numbered
+ * from `firstSortie` (after the drone's committed ones and its earlier stretches' sorties).
+ */
+export function sortiesOf(route: VrpRoute, options: DroneOptions, firstSortie = 1): PlannedSortie[] {
   const out: PlannedSortie[] = [];
+  const droneId = droneOfVehicle(route.vehicleId);
   let launch = route.visits[0];
   for (let i = 1; i < route.visits.length; i++) {
     const v = route.visits[i];
     if (v.type === 'stop') {
       const back = route.visits[i + 1];
-      const option = options.byOrder.get(v.stopId!)!.find((o) => o.droneId === route.vehicleId)!;
+      const option = options.byOrder.get(v.stopId!)!.find((o) => o.droneId === droneId)!;
+      const sortie = firstSortie + out.length;
       out.push({
-        id: `${route.vehicleId}:${out.length + 1}`,
-        droneId: route.vehicleId,
-        sortie: out.length + 1,
+        id: `${droneId}:${sortie}`,
+        droneId,
+        sortie,
         orderId: v.stopId!,
         // Launch when the flight must leave to arrive at the stop's service start (waiting on the ground, not in the air).
         launchS: Math.max(launch.departureS, v.startS - option.outboundS),

@@ -11,7 +11,7 @@ import { secondsOfDay } from '../planning/plan-input';
 import type { PlanningData } from '../planning/planning-data';
 import type { DroneOptions, DroneRules } from './drone-options';
 import type { PlannedSortie } from './drone-problem';
-import type { FlightData, PilotRow } from './flight-data.repository';
+import type { CommittedSortie, FlightData, PilotRow } from './flight-data.repository';
 import type { MissionToStore } from './missions.repository';
 
 const DAY_MS = 86_400_000;
@@ -32,7 +32,11 @@ export interface Staffing {
 }
 
 /** The library's view of a pilot on the planning day: station, licence validity through its expiry day, shift. */
-export function pilotInputOf(p: PilotRow, data: PlanningData): PilotInput {
+export function pilotInputOf(
+  p: PilotRow,
+  data: PlanningData,
+  committed: readonly CommittedSortie[] = [],
+): PilotInput {
   // A pilot without a recorded station stands at the region's first drone port (VLOS range from there).
   const station = p.station ?? data.drones[0]?.location ?? [0, 0];
   return {
@@ -48,6 +52,10 @@ export function pilotInputOf(p: PilotRow, data: PlanningData): PilotInput {
       },
     ],
     maxSimultaneousDrones: p.maxDronesSupervised,
+    // Flights they accepted earlier take their attention whatever this plan decides.
+    committed: committed
+      .filter((c) => c.pilotId === p.id)
+      .map((c) => ({ fromMs: c.launchMs, toMs: c.landMs })),
   };
 }
 
@@ -57,6 +65,7 @@ export function staffSorties(
   pilots: PilotRow[],
   data: PlanningData,
   vlosRangeM: number,
+  committed: readonly CommittedSortie[] = [],
 ): Staffing {
   const portOf = new Map(data.drones.map((d) => [d.droneId, d.location]));
   const toStaff: SortieToStaff[] = sorties.map((s) => ({
@@ -69,7 +78,7 @@ export function staffSorties(
   }));
   const result = assignPilots(
     toStaff,
-    pilots.map((p) => pilotInputOf(p, data)),
+    pilots.map((p) => pilotInputOf(p, data, committed)),
     { vlosRangeM },
   );
   const byId = new Map(sorties.map((s) => [s.id, s]));

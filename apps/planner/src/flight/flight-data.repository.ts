@@ -15,6 +15,29 @@ export interface PilotRow {
   shiftEnd: string;
 }
 
+/**
+ * A sortie a pilot already accepted (or that is being flown, or was flown): a commitment re-plans keep.
+ * Its drone and its pilot are busy from launch to landing, whatever plan or day it came from.
+ */
+export interface CommittedSortie {
+  missionId: string;
+  droneId: string;
+  pilotId: string | null;
+  orderId: string;
+  sortie: number;
+  launchMs: number;
+  landMs: number;
+}
+
+/** Mission states past the pilot's acceptance: the flight is theirs and the drone's, not the planner's. */
+export const COMMITTED_MISSION_STATES = [
+  'accepted',
+  'uploaded',
+  'launched',
+  'delivered',
+  'returned',
+] as const;
+
 /** What drone planning reads for a region besides orders and fleet. */
 export interface FlightData {
   zones: NoFlyZoneInput[];
@@ -25,14 +48,22 @@ export interface FlightData {
   pilots: PilotRow[];
   /** Orders a pilot rejected a flight for: the re-plan does not fly them again. */
   rejectedOrderIds: Set<string>;
+  /** Committed sorties of the region's drones or pilots overlapping the planning day. */
+  committedSorties: CommittedSortie[];
 }
+
+const DAY_MS = 86_400_000;
 
 /** Reads the region's airspace, weather and pilots in the shapes `libs/flight` takes. */
 @Injectable()
 export class FlightDataRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async load(region: string, orderIds: string[]): Promise<FlightData> {
+  async load(
+    region: string,
+    orderIds: string[],
+    day: { dayStartMs: number; droneIds: string[] },
+  ): Promise<FlightData> {
     const zones: SqlRow[] = await this.db.query(
       `SELECT id, name, ST_AsGeoJSON(geometry)::json AS geometry, floor_m, ceiling_m, altitude_ref,
          active_periods, daily_windows_utc
@@ -63,6 +94,20 @@ export class FlightDataRepository {
     const rejected: SqlRow[] = await this.db.query(
       `SELECT DISTINCT order_id FROM missions WHERE status = 'rejected' AND order_id = ANY($1::uuid[])`,
       [orderIds],
+    );
+    // By time, not by plan: a sortie of another day's plan (or another region's) may still overlap this day.
+    const committed: SqlRow[] = await this.db.query(
+      `SELECT id, drone_id, pilot_id, order_id, sortie, launch_at, land_at FROM missions
+       WHERE status = ANY($1::text[]) AND launch_at < $3 AND land_at > $2
+         AND (drone_id = ANY($4::uuid[]) OR pilot_id = ANY($5::uuid[]))
+       ORDER BY launch_at, id`,
+      [
+        [...COMMITTED_MISSION_STATES],
+        new Date(day.dayStartMs).toISOString(),
+        new Date(day.dayStartMs + DAY_MS).toISOString(),
+        day.droneIds,
+        pilots.map((p) => p.id as string),
+      ],
     );
     // A multipolygon zone is one zone per part for the flight library (same id prefix, same band and times).
     const zoneInputs: NoFlyZoneInput[] = zones.flatMap((z) =>
@@ -122,6 +167,15 @@ export class FlightDataRepository {
         shiftEnd: p.shift_end as string,
       })),
       rejectedOrderIds: new Set(rejected.map((r) => r.order_id as string)),
+      committedSorties: committed.map((c) => ({
+        missionId: c.id as string,
+        droneId: c.drone_id as string,
+        pilotId: (c.pilot_id as string | null) ?? null,
+        orderId: c.order_id as string,
+        sortie: c.sortie as number,
+        launchMs: (c.launch_at as Date).getTime(),
+        landMs: (c.land_at as Date).getTime(),
+      })),
     };
   }
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isoTime, type SqlRow } from '@rd/database';
-import type { MissionState } from '@rd/domain';
+import { DomainError, DomainErrorCode, type MissionState } from '@rd/domain';
 import type { DataSource, EntityManager } from 'typeorm';
+import { COMMITTED_MISSION_STATES } from './flight-data.repository';
 
 /** The pre-flight checklist a pilot completes before accepting a mission. */
 export const CHECKLIST_ITEMS = [
@@ -259,6 +260,7 @@ export async function insertMissions(
       [old.id, old.status],
     );
   }
+  await refuseClashes(m, missions);
   for (const x of missions) {
     const [{ id }] = (await m.query(
       `INSERT INTO missions (plan_id, region, sortie, drone_id, pilot_id, order_id, port_id, landing_spot_id,
@@ -292,6 +294,38 @@ export async function insertMissions(
       [id, x.status],
     );
   }
+}
+
+/**
+ * A pilot may accept a sortie while a re-plan runs (after it read the committed ones): a new mission on
+ * that drone in the same time, or for the same order, would double-book it. The run fails with a conflict
+ * and the queue runs it again, now seeing the acceptance.
+ */
+async function refuseClashes(m: EntityManager, missions: MissionToStore[]): Promise<void> {
+  if (!missions.length) return;
+  const clash: SqlRow[] = await m.query(
+    `SELECT c.id, c.drone_id, c.order_id, c.status FROM missions c
+     JOIN jsonb_to_recordset($2::jsonb) AS x(drone_id uuid, order_id uuid, launch_at timestamptz, land_at timestamptz)
+       ON c.order_id = x.order_id OR (c.drone_id = x.drone_id AND c.launch_at < x.land_at AND c.land_at > x.launch_at)
+     WHERE c.status = ANY($1::text[]) LIMIT 1`,
+    [
+      [...COMMITTED_MISSION_STATES],
+      JSON.stringify(
+        missions.map((x) => ({
+          drone_id: x.droneId,
+          order_id: x.orderId,
+          launch_at: new Date(x.launchMs).toISOString(),
+          land_at: new Date(x.landMs).toISOString(),
+        })),
+      ),
+    ],
+  );
+  if (clash.length)
+    throw new DomainError(
+      DomainErrorCode.Conflict,
+      `mission ${clash[0].id as string} (${clash[0].status as string}) was committed while this plan was made; planning again`,
+      [{ field: 'missions', reason: 'a committed sortie of the same drone or order' }],
+    );
 }
 
 /** A dispatcher's edit makes a new version of the same flights: the open missions move to it. */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DronePort, FleetVehicle, HubRow, LockedRoute, OpenOrder, PlanningData } from './planning-data';
 import { type SqlRow } from '@rd/database';
+import { COMMITTED_MISSION_STATES } from '../flight/flight-data.repository';
 import { carryMissionsOver, insertMissions, type MissionToStore } from '../flight/missions.repository';
 import { DomainError, DomainErrorCode } from '@rd/domain';
 
@@ -115,7 +116,10 @@ export class PlanningRepository {
          SELECT c.plan_date, u.order_id FROM cur c JOIN plan_unassigned u ON u.plan_id = c.id
          UNION SELECT c.plan_date, v.order_id FROM cur c JOIN plan_routes r ON r.plan_id = c.id
            JOIN plan_visits v ON v.route_id = r.id WHERE v.order_id IS NOT NULL
-         UNION SELECT c.plan_date, m.order_id FROM cur c JOIN missions m ON m.plan_id = c.id)
+         UNION SELECT c.plan_date, m.order_id FROM cur c JOIN missions m ON m.plan_id = c.id
+         -- A sortie a pilot accepted stays on the plan that made it: the day's later versions keep it as it is.
+         UNION SELECT c.plan_date, m.order_id FROM cur c JOIN plans mp ON mp.region = $1 AND mp.plan_date = c.plan_date
+           JOIN missions m ON m.plan_id = mp.id WHERE m.status = ANY($2::text[]))
        SELECT DISTINCT to_char(o.service_day, 'YYYY-MM-DD') AS day
        FROM orders o JOIN hubs h ON h.id = o.hub_id LEFT JOIN cur c ON c.plan_date = o.service_day
        WHERE h.region = $1 AND (
@@ -124,7 +128,7 @@ export class PlanningRepository {
            OR NOT EXISTS (SELECT 1 FROM seen s WHERE s.plan_date = o.service_day AND s.order_id = o.id)))
          OR (o.status = 'cancelled' AND EXISTS (SELECT 1 FROM seen s WHERE s.plan_date = o.service_day AND s.order_id = o.id)))
        ORDER BY day`,
-      [region],
+      [region, [...COMMITTED_MISSION_STATES]],
     );
     return rows.map((r) => r.day as string);
   }

@@ -3,7 +3,7 @@ import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { DomainError, type PlanningJob } from '@rd/domain';
 import { checkSolution, type VrpMatrix, type VrpProblem, type VrpSolution } from '@rd/planning';
 import { DronePlanningService, type DronePreparation } from '../flight/drone-planning.service';
-import { addDrones, growMatrix, withDroneOnlyStops } from '../flight/drone-problem';
+import { addDrones, droneOfVehicle, growMatrix, withDroneOnlyStops } from '../flight/drone-problem';
 import type { StaffedSortie } from '../flight/drone-sorties';
 import { MapStore } from '../maps/map-store.service';
 import { buildProblem, type LocationIndex } from './plan-input';
@@ -225,7 +225,10 @@ export class PlanningService {
     if (!check.ok)
       throw new Error(`the solver's plan failed the checker: ${check.violations.slice(0, 3).join('; ')}`);
     const droneIds = new Set(data.drones.map((d) => d.droneId));
-    const roadSolution = { ...solution, routes: solution.routes.filter((r) => !droneIds.has(r.vehicleId)) };
+    const roadSolution = {
+      ...solution,
+      routes: solution.routes.filter((r) => !droneIds.has(droneOfVehicle(r.vehicleId))),
+    };
     const missions = this.drones.missions(data, prep, staffing);
 
     t = performance.now();
@@ -370,6 +373,7 @@ export class PlanningService {
           prep.options,
           this.drones.batterySwapS,
           blocked,
+          this.drones.busyByDrone(data, prep),
         ),
     );
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { type SqlRow, isoTime, isoTimeOrNull } from '@rd/database';
+import { COMMITTED_MISSION_STATES } from '../flight/flight-data.repository';
 
 export interface VisitView {
   seq: number;
@@ -87,7 +88,10 @@ export interface SortieView {
 
 export interface PlanView extends PlanHeader {
   routes: RouteView[];
-  /** Drone sorties (missions) of the plan; none in a courier's view. */
+  /**
+   * Drone sorties (missions) of the plan, with those pilots accepted from earlier versions of the day
+   * (they stay as they were); none in a courier's view.
+   */
   sorties: SortieView[];
   unassigned: Array<{ orderId: string; reason: string; detail: string | null }>;
 }
@@ -333,8 +337,20 @@ export class PlansRepository {
           `SELECT m.id, m.drone_id, d.serial_number, m.sortie, m.pilot_id, m.order_id, m.status, m.operation,
              m.launch_at, m.land_at, m.distance_m, m.energy_wh,
              CASE WHEN $2 THEN ST_AsGeoJSON(m.path, 6)::json END AS geometry
-           FROM missions m JOIN drones d ON d.id = m.drone_id WHERE m.plan_id = $1 ORDER BY d.serial_number, m.sortie`,
-          [header.id, options.geometry],
+           FROM missions m JOIN drones d ON d.id = m.drone_id
+           WHERE m.plan_id = $1
+             -- Sorties pilots accepted from an earlier version of the day are this version's too, unchanged.
+             OR (m.status = ANY($3::text[]) AND m.plan_id IN (SELECT p.id FROM plans p
+                   WHERE p.region = $4 AND p.plan_date = $5::date AND p.version < $6))
+           ORDER BY d.serial_number, m.launch_at, m.sortie`,
+          [
+            header.id,
+            options.geometry,
+            [...COMMITTED_MISSION_STATES],
+            header.region,
+            header.planDate,
+            header.version,
+          ],
         );
     return {
       ...header,
