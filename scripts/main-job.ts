@@ -454,7 +454,7 @@ async function main(): Promise<void> {
     writeFileSync(out, JSON.stringify(planGeoJson(plan, regionHubs, args.map), null, 1));
     step(`wrote ${out}`);
     if (plan.routes.length === 0) throw new Error('the plan has no routes');
-    // 7. Drone legs on a generated mountain district (whatever the main map): sorties, pilots, a .plan.
+    // Step 7, drone legs on a generated mountain district (whatever the main map): sorties, pilots, a .plan.
     const mountainDistrict = () =>
       runMountainDistrict(
         {
@@ -512,6 +512,7 @@ async function main(): Promise<void> {
     // Alerts that affect the plan enqueued a re-plan: let it finish before closing.
     await drained(planningQueue);
 
+    // 7. The check's drone legs, after the day (the demo ran them before the console opened).
     if (!mountain) {
       mountain = await mountainDistrict();
       // 8. The accepted mission goes to its drone, which flies it: progress and airspace checks on every fix.
