@@ -31,6 +31,8 @@ const SILENT_AFTER_SIMULATED_S = 300;
 const OFF_ROUTE_SUSTAINED_SIMULATED_S = 180;
 const STEP_MS = 60_000;
 const COURIER_SPEED_MPS = 9;
+/** A demo sortie's cruise speed when it is not flown as a mission (FlyCart 30 at cruise). */
+const DRONE_SPEED_MPS = 15;
 /** Every this many stops a recipient is not at home: a failed delivery (with its reason). */
 const FAIL_EVERY_STOPS = 25;
 /** The check scans out (and so delivers) at most this many stops per courier: the hub's scans are its slow part. */
@@ -123,6 +125,67 @@ export async function startDeviceDemo(options: {
     phoneOf.set(c.courier_id, deviceId);
   }
   log(`devices: ${secrets.size} courier phones provisioned (credentials issued, secrets hashed)`);
+
+  // Drones are provisioned once each; their sequence numbers run on across sorties.
+  const droneLogins = new Map<string, { secret: string; seq: number }>();
+  const droneLogin = async (deviceId: string, droneId: string) => {
+    let login = droneLogins.get(deviceId);
+    if (!login) {
+      const { secret } = await gateway.get(DevicesService).provision({ deviceId, kind: 'drone', droneId });
+      login = { secret, seq: 0 };
+      droneLogins.set(deviceId, login);
+    }
+    return login;
+  };
+  const storedFixes = async (deviceId: string) => {
+    const [row] = (await dataSource.query(
+      `SELECT count(*)::int AS n FROM telemetry_positions WHERE device_id = $1`,
+      [deviceId],
+    )) as Array<{ n: number }>;
+    return row.n;
+  };
+  /**
+   * A drone flies a path: at once with device times ending now (the check), or in accelerated time
+   * starting now (`live`, the demo), each fix sent no earlier than its device time.
+   */
+  const flyPath = async (
+    deviceId: string,
+    drone: { secret: string; seq: number },
+    path: Array<[number, number]>,
+    speedMps: number,
+    live?: { speed: number },
+  ) => {
+    const lengthM = lineLengthM(path);
+    const durationMs = Math.ceil(lengthM / speedMps + 120) * 1000;
+    const startMs = live ? Date.now() : Date.now() - durationMs;
+    const realStartMs = Date.now();
+    const simulator = new DeviceSimulator(
+      [
+        {
+          deviceId,
+          kind: 'drone',
+          path,
+          speedMps,
+          firstSeq: drone.seq + 1,
+          battery: { startLevel: 0.95, drainPerS: 0.0003, returnHomeLevel: 0.2 },
+        },
+      ],
+      startMs,
+      { loss: 0, duplicate: 0.05, reorder: 0.05 },
+      9,
+      live ? (simulatedMs) => Math.round(realStartMs + (simulatedMs - startMs) / live.speed) : undefined,
+    );
+    const report = await publishSimulation(
+      simulator,
+      { url: broker.url, root: config.MQTT_TOPIC_ROOT, secrets: new Map([[deviceId, drone.secret]]) },
+      [deviceId],
+      live
+        ? { startMs, endMs: startMs + durationMs, stepMs: 10_000, realStepMs: 10_000 / live.speed }
+        : { startMs, endMs: Date.now() - 1000, stepMs: 10_000, realStepMs: 0 },
+    );
+    drone.seq = Math.max(drone.seq, ...[...report.distinct].map((k) => Number(k.split('/').pop())));
+    return { lengthM, distinct: report.distinct.size };
+  };
 
   return {
     gatewayUrl,
@@ -389,10 +452,11 @@ export async function startDeviceDemo(options: {
     },
     /**
      * The drone of an accepted mission: provisioned, it takes the mission from the outbox and
-     * acknowledges it, reports its launch, flies the planned path (device time ending now), reports the
-     * delivery and landing; printed: fixes stored, the mission's state, airspace alerts.
+     * acknowledges it, reports its launch, flies the planned path, reports the delivery and landing;
+     * printed: fixes stored, the mission's state, airspace alerts. The check flies it at once with device
+     * times ending now; the demo (`live`) flies it in accelerated time, so its marker moves on the live map.
      */
-    async flyMission(missionId: string): Promise<void> {
+    async flyMission(missionId: string, live?: { speed: number }): Promise<void> {
       const root = config.MQTT_TOPIC_ROOT;
       const [mission] = (await dataSource.query(
         `SELECT m.drone_id, d.serial_number, ST_AsGeoJSON(m.path)::json AS path, d.cruise_speed_mps
@@ -405,15 +469,12 @@ export async function startDeviceDemo(options: {
         cruise_speed_mps: number;
       }>;
       const deviceId = mission.serial_number;
-      const { secret } = await gateway
-        .get(DevicesService)
-        .provision({ deviceId, kind: 'drone', droneId: mission.drone_id });
-      const client = await mqtt.connectAsync(broker.url, { username: deviceId, password: secret });
-      let seq = 0;
+      const drone = await droneLogin(deviceId, mission.drone_id);
+      const client = await mqtt.connectAsync(broker.url, { username: deviceId, password: drone.secret });
       const send = (body: Parameters<typeof encodeDeviceMessage>[0]['body'], channel: 'acks' | 'events') =>
         client.publishAsync(
           deviceTopic(root, 'drone', deviceId, channel),
-          encodeDeviceMessage({ deviceId, seq: ++seq, timestampMs: Date.now(), body }, 'protobuf'),
+          encodeDeviceMessage({ deviceId, seq: ++drone.seq, timestampMs: Date.now(), body }, 'protobuf'),
           { qos: 1 },
         );
       client.on('message', (_topic, payload) => {
@@ -436,40 +497,8 @@ export async function startDeviceDemo(options: {
       await progress('launched');
       const path = mission.path.coordinates;
       const speedMps = mission.cruise_speed_mps || 15;
-      let lengthM = 0;
-      for (let i = 1; i < path.length; i++)
-        lengthM += Math.hypot(
-          (path[i][0] - path[i - 1][0]) * 111_320 * Math.cos((path[i][1] * Math.PI) / 180),
-          (path[i][1] - path[i - 1][1]) * 110_574,
-        );
-      const startMs = Date.now() - Math.ceil(lengthM / speedMps + 120) * 1000;
-      const simulator = new DeviceSimulator(
-        [
-          {
-            deviceId,
-            kind: 'drone',
-            path,
-            speedMps,
-            firstSeq: seq + 1,
-            battery: { startLevel: 0.95, drainPerS: 0.0003, returnHomeLevel: 0.2 },
-          },
-        ],
-        startMs,
-        { loss: 0, duplicate: 0.05, reorder: 0.05 },
-        9,
-      );
-      const report = await publishSimulation(
-        simulator,
-        { url: broker.url, root, secrets: new Map([[deviceId, secret]]) },
-        [deviceId],
-        {
-          startMs,
-          endMs: Date.now() - 1000,
-          stepMs: 10_000,
-          realStepMs: 0,
-        },
-      );
-      seq = Math.max(...[...report.distinct].map((k) => Number(k.split('/').pop())));
+      const fixesBefore = await storedFixes(deviceId);
+      const flight = await flyPath(deviceId, drone, path, speedMps, live);
       await progress('delivered');
       await progress('landed');
       await client.endAsync();
@@ -481,20 +510,62 @@ export async function startDeviceDemo(options: {
         }>;
         return row.status === 'returned' ? row.status : null;
       }, 60_000);
-      const [fixes] = (await dataSource.query(
-        `SELECT count(*)::int AS n FROM telemetry_positions WHERE device_id = $1`,
-        [deviceId],
-      )) as Array<{ n: number }>;
+      const fixes = (await storedFixes(deviceId)) - fixesBefore;
       const airspace = gateway.get(StoredAirspaceCheck).stats;
       const alerts = (await dataSource.query(
         `SELECT kind, count(*)::int AS n FROM alerts WHERE device_id = $1 GROUP BY 1 ORDER BY 1`,
         [deviceId],
       )) as Array<{ kind: string; n: number }>;
       log(
-        `drone ${deviceId}: mission ${missionAcked ? 'received and acknowledged' : 'NOT acknowledged'}, flew ${(lengthM / 1000).toFixed(1)} km: ${fixes.n} of ${report.distinct.size} fixes stored; mission ${status ?? 'not returned'}; airspace checks on ${airspace.judged} fixes (airspace built ${airspace.builds}×); alerts ${alerts.map((a) => `${a.kind} ${a.n}`).join(', ') || 'none'}`,
+        `drone ${deviceId}: mission ${missionAcked ? 'received and acknowledged' : 'NOT acknowledged'}, flew ${(flight.lengthM / 1000).toFixed(1)} km: ${fixes} of ${flight.distinct} fixes stored; mission ${status ?? 'not returned'}; airspace checks on ${airspace.judged} fixes (airspace built ${airspace.builds}×); alerts ${alerts.map((a) => `${a.kind} ${a.n}`).join(', ') || 'none'}`,
       );
-      if (fixes.n !== report.distinct.size || !status || !missionAcked)
+      if (fixes !== flight.distinct || !status || !missionAcked)
         throw new Error(`the drone's flight was not stored and applied in full`);
+    },
+    /**
+     * The demo's drones: the district's sorties in launch order on an accelerated clock that starts now
+     * (`speed`× real time), the accepted mission flown as a mission, the others as flights whose
+     * positions the live map shows. Ends when the last one has landed.
+     */
+    async flyDroneDay(
+      sorties: Array<{
+        missionId: string;
+        droneSerial: string;
+        launchAt: string;
+        path: Array<[number, number]>;
+      }>,
+      acceptedMissionId: string,
+      speed: number,
+    ): Promise<void> {
+      if (!sorties.length) return;
+      const ordered = [...sorties].sort((a, b) => Date.parse(a.launchAt) - Date.parse(b.launchAt));
+      const firstLaunchMs = Date.parse(ordered[0].launchAt);
+      const realStartMs = Date.now();
+      const [drones] = [
+        (await dataSource.query(`SELECT id, serial_number FROM drones WHERE serial_number = ANY($1)`, [
+          [...new Set(ordered.map((s) => s.droneSerial))],
+        ])) as Array<{ id: string; serial_number: string }>,
+      ];
+      const droneIdOf = new Map(drones.map((d) => [d.serial_number, d.id]));
+      // One drone flies its sorties one after the other; the drones fly side by side.
+      const bySerial = new Map<string, typeof ordered>();
+      for (const s of ordered) bySerial.set(s.droneSerial, [...(bySerial.get(s.droneSerial) ?? []), s]);
+      let flown = 0;
+      await Promise.all(
+        [...bySerial].map(async ([serial, own]) => {
+          for (const sortie of own) {
+            const launchWallMs = realStartMs + (Date.parse(sortie.launchAt) - firstLaunchMs) / speed;
+            await new Promise((r) => setTimeout(r, Math.max(0, launchWallMs - Date.now())));
+            if (sortie.missionId === acceptedMissionId) await this.flyMission(sortie.missionId, { speed });
+            else {
+              const drone = await droneLogin(serial, droneIdOf.get(serial)!);
+              await flyPath(serial, drone, sortie.path, DRONE_SPEED_MPS, { speed });
+            }
+            flown++;
+          }
+        }),
+      );
+      log(`drones: ${flown} sorties flown over the district in accelerated time (${speed}×)`);
     },
     async close(): Promise<void> {
       await gateway.close();

@@ -44,6 +44,8 @@ export async function runMountainDistrict(
   county: ReturnType<typeof generateMountainCounty>;
   /** The mission the pilot accepted (queued for its drone). */
   acceptedMissionId: string;
+  /** The pilot who accepted it (and may have more missions waiting). */
+  pilotId: string;
 }> {
   const { call, intakeUrl, plannerUrl, step } = api;
   const region = `mountain-${options.runId}`;
@@ -221,5 +223,5 @@ export async function runMountainDistrict(
     `pilot ${pilotId.slice(0, 8)} accepted mission ${first.missionId} (queued for the drone); wrote ${planFile}`,
   );
   if (!pilots.includes(pilotId)) throw new Error('a sortie was staffed by an unknown pilot');
-  return { plan, planFile, region, county, acceptedMissionId: String(first.missionId) };
+  return { plan, planFile, region, county, acceptedMissionId: String(first.missionId), pilotId };
 }

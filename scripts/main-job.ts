@@ -21,6 +21,7 @@ import {
 import { seededRandom, type LonLat, type RoadGraph } from '@rd/routing';
 import { DataSource } from 'typeorm';
 import { runMountainDistrict } from './main-job-drones';
+import { demoDistrictLines, sortiesToFly, stageHubScan, type DemoDistrict } from './main-job-demo';
 import { daySummary, summaryLines, summaryProblems, terminalLocale } from './main-job-summary';
 import { progressBar, watchProgress } from './progress';
 
@@ -453,11 +454,55 @@ async function main(): Promise<void> {
     writeFileSync(out, JSON.stringify(planGeoJson(plan, regionHubs, args.map), null, 1));
     step(`wrote ${out}`);
     if (plan.routes.length === 0) throw new Error('the plan has no routes');
-    // The demo: the console opens now, so the newcomer watches the couriers leave.
-    if (!args.once)
-      consoleApp = await openConsole(config, region, intakeUrl, plannerUrl, devices.gatewayUrl, args.speed);
+    // Step 7, drone legs on a generated mountain district (whatever the main map): sorties, pilots, a .plan.
+    const mountainDistrict = () =>
+      runMountainDistrict(
+        {
+          intakeUrl,
+          plannerUrl,
+          call: (base, method, path, role, body, contentType, staffId) =>
+            call(base, method, path, role, body, contentType ?? 'application/json', staffId),
+          text: async (base, path, role, staffId) => {
+            const res = await fetch(`${base}${path}`, { headers: { authorization: token(role, staffId) } });
+            if (res.status !== 200) throw new Error(`GET ${path}: HTTP ${res.status}`);
+            return res.text();
+          },
+          drained: () => drained(planningQueue),
+          importMountainMap: async (r, seed) => {
+            await planner.get(MapStore).import(r, { kind: 'mountain', seed });
+          },
+          step,
+        },
+        { runId, seed: args.seed, outDir: dirname(out) },
+      );
+    // The demo plans the district before the console opens: its pilot has missions to look at, its hub
+    // parcels to scan, and its drones fly while the couriers drive. The check keeps its order (days, then drones).
+    let mountain: Awaited<ReturnType<typeof runMountainDistrict>> | undefined;
+    if (!args.once) {
+      mountain = await mountainDistrict();
+      const hubScan = await stageHubScan(dataSource, mountain.region, (parcelId, event) =>
+        call(intakeUrl, 'POST', `/parcels/${parcelId}/events`, 'hub_operator', event).then(() => undefined),
+      );
+      // The console opens now, so the newcomer watches the couriers leave.
+      consoleApp = await openConsole(config, region, intakeUrl, plannerUrl, devices.gatewayUrl, args.speed, {
+        region: mountain.region,
+        pilotId: mountain.pilotId,
+        ...hubScan,
+      });
+    }
     // 6. Devices: phones take their routes and drive them; what the gateway stored and which alerts fired.
-    const simulation = devices.simulate(args.once);
+    const droneDay = mountain
+      ? devices
+          .flyDroneDay(
+            sortiesToFly(mountain.plan as unknown as PlanJson),
+            mountain.acceptedMissionId,
+            args.speed,
+          )
+          .catch((error: unknown) =>
+            step(`warning: the drones' day: ${error instanceof Error ? error.message : String(error)}`),
+          )
+      : Promise.resolve();
+    const simulation = Promise.all([devices.simulate(args.once), droneDay]).then(([day]) => day);
     const simulated = await Promise.race([simulation, interrupted.then(() => null)]);
     if (simulated === null) {
       simulation.catch(() => undefined); // it fails as the apps close under it
@@ -467,28 +512,12 @@ async function main(): Promise<void> {
     // Alerts that affect the plan enqueued a re-plan: let it finish before closing.
     await drained(planningQueue);
 
-    // 7. Drone legs on a generated mountain district (whatever the main map): sorties, pilots, a .plan.
-    const mountain = await runMountainDistrict(
-      {
-        intakeUrl,
-        plannerUrl,
-        call: (base, method, path, role, body, contentType, staffId) =>
-          call(base, method, path, role, body, contentType ?? 'application/json', staffId),
-        text: async (base, path, role, staffId) => {
-          const res = await fetch(`${base}${path}`, { headers: { authorization: token(role, staffId) } });
-          if (res.status !== 200) throw new Error(`GET ${path}: HTTP ${res.status}`);
-          return res.text();
-        },
-        drained: () => drained(planningQueue),
-        importMountainMap: async (r, seed) => {
-          await planner.get(MapStore).import(r, { kind: 'mountain', seed });
-        },
-        step,
-      },
-      { runId, seed: args.seed, outDir: dirname(out) },
-    );
-    // 8. The accepted mission goes to its drone, which flies it: progress and airspace checks on every fix.
-    await devices.flyMission(mountain.acceptedMissionId);
+    // 7. The check's drone legs, after the day (the demo ran them before the console opened).
+    if (!mountain) {
+      mountain = await mountainDistrict();
+      // 8. The accepted mission goes to its drone, which flies it: progress and airspace checks on every fix.
+      await devices.flyMission(mountain.acceptedMissionId);
+    }
     const mountainOut = join(dirname(out), 'mountain-plan.geojson');
     writeFileSync(
       mountainOut,
@@ -723,6 +752,7 @@ async function openConsole(
   plannerUrl: string,
   gatewayUrl: string,
   speed: number,
+  district: DemoDistrict,
 ): Promise<INestApplication> {
   const app = await createConsoleApp({
     config: {
@@ -742,12 +772,15 @@ async function openConsole(
     `控制台：${consoleUrlOf(app)} — 以调度员身份登录，观看按 ${speed} 倍速进行的一天。按 Ctrl-C 结束演示。`,
   );
   for (const role of ['dispatcher', 'hub_operator', 'pilot', 'admin'] as const) {
+    // The pilot's token acts as the pilot who has the district's missions (the API shows a pilot only theirs).
+    const staffId = role === 'pilot' ? district.pilotId : undefined;
     const token = issueToken(
-      { sub: `main-job-${role}`, role },
+      { sub: `main-job-${role}`, role, staffId },
       { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER },
     );
     step(`  ${role} token: ${token}`);
   }
+  for (const line of demoDistrictLines(consoleUrlOf(app), district)) step(line);
   return app;
 }
 

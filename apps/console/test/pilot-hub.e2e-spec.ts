@@ -230,6 +230,23 @@ describe('console for pilots and hub operators, with map layers', () => {
     }
   }, 180_000);
 
+  it('the address picks the region a view shows (the demo links its drone district so)', async () => {
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1400, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    const hubOptions = () => page.$$eval('[data-testid="hub"] option', (os) => os.map((o) => o.textContent));
+    // Another region than the configured one: none of the district's hubs is offered.
+    await page.goto(`${district.consoleUrl}/?region=elsewhere-1`);
+    await page.click('[data-testid="login-hub_operator"]');
+    await page.waitForSelector('#app[data-ready="hub"]');
+    expect(await hubOptions()).toEqual([]);
+    // The district named in the address: its hubs are.
+    await page.goto(`${district.consoleUrl}/?region=${district.region}`);
+    await page.waitForSelector('#app[data-ready="hub"]');
+    expect((await hubOptions()).some((o) => o?.includes(district.region))).toBe(true);
+  });
+
   it('a hub operator sees what leaves the hub on which route, grouped by vehicle and courier in stop order', async () => {
     await system.planningIdle();
     let current = await plan();

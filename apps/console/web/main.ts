@@ -10,6 +10,7 @@ import { LiveLayer } from './live/live-layer';
 import { loginView } from './login-view';
 import { MapView, type ClientConfig } from './map-view';
 import { PilotView } from './pilot/pilot-view';
+import { regionFromAddress } from './region-choice';
 import { loadSession, saveSession, viewsFor, type Session, type ViewName } from './session';
 
 const root = document.getElementById('app')!;
@@ -48,7 +49,8 @@ function languageSwitch(): HTMLElement {
 async function render(): Promise<void> {
   document.documentElement.lang = locale();
   document.title = t('appTitle');
-  const config = await api<ClientConfig>('console', '/console/config');
+  const served = await api<ClientConfig>('console', '/console/config');
+  const config: ClientConfig = { ...served, region: regionFromAddress(served.region, location.search) };
   const session = loadSession();
   if (!session) {
     live?.stop();

@@ -35,6 +35,15 @@ export class LiveLayer {
       { class: 'rd-live-panel', 'data-testid': 'live-panel' },
       h('strong', {}, liveText('title')),
       this.statusEl,
+      // Which moving dot is which: a drone's orange dot is easily taken for a township station.
+      h(
+        'div',
+        { class: 'rd-live-key', 'data-testid': 'live-key' },
+        h('span', { class: 'rd-live-swatch courier' }),
+        liveText('courier'),
+        h('span', { class: 'rd-live-swatch drone' }),
+        liveText('drone'),
+      ),
       this.alertsEl,
     );
     L.DomEvent.disableClickPropagation(box);
