@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sharedDataPath } from '@rd/testing/shared-data';
+import { repoRoot, sharedDataPath } from '@rd/testing/shared-data';
 import { loadRoadData, parseOrdersCsv, planOrders, PlanInputError, type CsvOrder } from './plan-csv';
 import { planGeoJson, routeSheetsHtml } from './plan-outputs';
 
@@ -82,51 +82,61 @@ describe('rd plan: a CSV of orders to GeoJSON and route sheets, without server o
     expect(routeSheetsHtml(plan, 'andorra')).toContain('OpenStreetMap');
   }, 120_000);
 
-  // The command itself, as built (npm run build): --help, a usage error, and a plan written to disk.
-  const built = join(__dirname, '../../dist/scripts/rd.js');
+  // The command itself, built as `npm run build` builds it (into a directory of its own, so a fresh
+  // clone runs it too): --help, a usage error, and a plan written to disk.
+  // Under the repository, so the built files find node_modules.
+  mkdirSync(join(repoRoot(), 'dist'), { recursive: true });
+  const buildDir = mkdtempSync(join(repoRoot(), 'dist', 'e2e-rd-cli-'));
+  const built = join(buildDir, 'scripts/rd.js');
   const run = (args: string[]) => execFileSync(process.execPath, [built, ...args], { encoding: 'utf8' });
-  const hasBuild = (() => {
+  beforeAll(() => {
+    execFileSync(
+      process.execPath,
+      [
+        join(repoRoot(), 'node_modules/@swc/cli/bin/swc.js'),
+        'apps',
+        'libs',
+        'scripts',
+        '-d',
+        buildDir,
+        '--config-file',
+        '.swcrc',
+        '-q',
+      ],
+      { cwd: repoRoot(), timeout: 180_000 },
+    );
+  }, 200_000);
+  afterAll(() => rmSync(buildDir, { recursive: true, force: true }));
+  it('npm run rd -- plan writes plan.geojson and route-sheets.html; every command answers --help', () => {
+    expect(run(['--help'])).toContain('plan <orders.csv>');
+    expect(run(['plan', '--help'])).toContain('--map');
+    expect(run(['token', '--help'])).toContain('--role');
+    expect(run(['map', 'import', '--help'])).toContain('--region');
+    expect(run(['demo', '--help'])).toContain('--speed');
+    const dir = mkdtempSync(join(tmpdir(), 'rd-plan-'));
     try {
-      readFileSync(built);
-      return true;
-    } catch {
-      return false;
+      const road = loadRoadData('generated:5');
+      const csv = join(dir, 'orders.csv');
+      writeFileSync(csv, ordersOn(road, 12));
+      const out = run([
+        'plan',
+        csv,
+        '--map',
+        'generated:5',
+        '--out',
+        join(dir, 'out'),
+        '--time-limit-ms',
+        '2000',
+      ]);
+      expect(out).toContain('checker ok');
+      const geojson = JSON.parse(readFileSync(join(dir, 'out', 'plan.geojson'), 'utf8'));
+      expect(geojson.features.length).toBeGreaterThan(12);
+      expect(readFileSync(join(dir, 'out', 'route-sheets.html'), 'utf8')).toContain('<table>');
+      expect(() =>
+        execFileSync(process.execPath, [built, 'plan', csv], { encoding: 'utf8', stdio: 'pipe' }),
+      ).toThrow(/--map is required/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-  })();
-  (hasBuild ? it : it.skip)(
-    'npm run rd -- plan writes plan.geojson and route-sheets.html; every command answers --help',
-    () => {
-      expect(run(['--help'])).toContain('plan <orders.csv>');
-      expect(run(['plan', '--help'])).toContain('--map');
-      expect(run(['token', '--help'])).toContain('--role');
-      expect(run(['map', 'import', '--help'])).toContain('--region');
-      expect(run(['demo', '--help'])).toContain('--speed');
-      const dir = mkdtempSync(join(tmpdir(), 'rd-plan-'));
-      try {
-        const road = loadRoadData('generated:5');
-        const csv = join(dir, 'orders.csv');
-        writeFileSync(csv, ordersOn(road, 12));
-        const out = run([
-          'plan',
-          csv,
-          '--map',
-          'generated:5',
-          '--out',
-          join(dir, 'out'),
-          '--time-limit-ms',
-          '2000',
-        ]);
-        expect(out).toContain('checker ok');
-        const geojson = JSON.parse(readFileSync(join(dir, 'out', 'plan.geojson'), 'utf8'));
-        expect(geojson.features.length).toBeGreaterThan(12);
-        expect(readFileSync(join(dir, 'out', 'route-sheets.html'), 'utf8')).toContain('<table>');
-        expect(() =>
-          execFileSync(process.execPath, [built, 'plan', csv], { encoding: 'utf8', stdio: 'pipe' }),
-        ).toThrow(/--map is required/);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-    120_000,
-  );
+  }, 120_000);
 });
