@@ -52,11 +52,11 @@ describe('hub departures', () => {
        VALUES ($1, $2, 900, 200, 150, 100) RETURNING id`,
       [orderId, trackingNumber],
     );
-  const plan = (version: number, status: string, committed: boolean) =>
+  const plan = (version: number, status: string, committed: boolean, planDate = '2026-11-28') =>
     one(
       `INSERT INTO plans (region, version, status, source, plan_date, created_by, committed_at)
-       VALUES ($1, $2, $3, 'solver', '2026-11-28', 'test', CASE WHEN $4 THEN now() END) RETURNING id`,
-      [REGION, version, status, committed],
+       VALUES ($1, $2, $3, 'solver', $5, 'test', CASE WHEN $4 THEN now() END) RETURNING id`,
+      [REGION, version, status, committed, planDate],
     );
   /** A route with its visits: [type, orderId or hubId] in order, an hour apart from 08:00. */
   const route = async (
@@ -203,5 +203,33 @@ describe('hub departures', () => {
       .get('/v1/hubs/00000000-0000-4000-8000-000000000000/departures')
       .set('Authorization', app.auth('hub_operator'))
       .expect(404);
+  });
+
+  it('shows one service day: the named one, else the first day from today with a committed plan', async () => {
+    // An earlier day's plan committed later (a higher version): it must not replace the day the hub works.
+    const earlier = await plan(4, 'current', true, '2026-11-20');
+    await route(earlier, ids.v3, ids.c1, true, [
+      ['start', ids.hub],
+      ['stop', ids.o1],
+      ['end', ids.hub],
+    ]);
+    const get = (query: string) =>
+      http()
+        .get(`/v1/hubs/${ids.hub}/departures${query}`)
+        .set('Authorization', app.auth('hub_operator'))
+        .expect(200);
+    const byDefault = await get('');
+    expect(byDefault.body.plan).toMatchObject({ version: 2, day: '2026-11-28' });
+    expect((await get('?day=2026-11-28')).body.plan).toMatchObject({ version: 2 });
+    const named = await get('?day=2026-11-20');
+    expect(named.body.plan).toMatchObject({ version: 4, day: '2026-11-20' });
+    expect(named.body.routes.map((r: Json) => r.vehicleCode)).toEqual(['DEP-V3']);
+    const none = await get('?day=2026-11-21');
+    expect(none.body).toMatchObject({ plan: null, routes: [] });
+    const bad = await http()
+      .get(`/v1/hubs/${ids.hub}/departures?day=tomorrow`)
+      .set('Authorization', app.auth('hub_operator'))
+      .expect(400);
+    expect(bad.body.details[0].field).toBe('day');
   });
 });

@@ -71,13 +71,26 @@ export class HubDeparturesRepository {
     return rows.length ? (rows[0] as unknown as HubRecord) : null;
   }
 
-  /** The newest committed plan of a region: what couriers drive now. */
-  async latestCommittedPlan(region: string): Promise<{ id: string; version: number } | null> {
+  /**
+   * The newest committed plan of one service day: what couriers drive that day. Without a day: the
+   * first day from `today` on with a committed plan, else the latest earlier one.
+   */
+  async committedPlanOfDay(
+    region: string,
+    day: { planDate: string } | { today: string },
+  ): Promise<{ id: string; version: number; day: string } | null> {
     const rows: SqlRow[] = await this.db.query(
-      `SELECT id, version FROM plans WHERE region = $1 AND committed_at IS NOT NULL ORDER BY version DESC LIMIT 1`,
-      [region],
+      `WITH committed AS (SELECT id, version, plan_date FROM plans WHERE region = $1 AND committed_at IS NOT NULL),
+       chosen AS (SELECT coalesce($2::date,
+         (SELECT min(plan_date) FROM committed WHERE plan_date >= $3::date),
+         (SELECT max(plan_date) FROM committed)) AS plan_date)
+       SELECT c.id, c.version, to_char(c.plan_date, 'YYYY-MM-DD') AS day
+         FROM committed c JOIN chosen USING (plan_date) ORDER BY c.version DESC LIMIT 1`,
+      [region, 'planDate' in day ? day.planDate : null, 'today' in day ? day.today : null],
     );
-    return rows.length ? { id: rows[0].id as string, version: rows[0].version as number } : null;
+    return rows.length
+      ? { id: rows[0].id as string, version: rows[0].version as number, day: rows[0].day as string }
+      : null;
   }
 
   /**

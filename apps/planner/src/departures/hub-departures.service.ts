@@ -9,8 +9,8 @@ import {
 
 export interface HubDepartures {
   hub: HubRecord;
-  /** The committed plan the routes come from; null while the region has none. */
-  plan: { id: string; version: number } | null;
+  /** The committed plan the routes come from (its service day); null while the day has none. */
+  plan: { id: string; version: number; day: string } | null;
   routes: DepartingRoute[];
   /** Drone sorties leaving this hub when it is a drone port (assigned, accepted, uploaded or flying). */
   sorties: DepartingSortie[];
@@ -18,7 +18,8 @@ export interface HubDepartures {
 }
 
 /**
- * What leaves a hub on which route: the region's newest committed plan, its routes that start at
+ * What leaves a hub on which route: the newest committed plan of one service day (the named one, else
+ * the first day from today with a committed plan, else the latest earlier one), its routes that start at
  * the hub, each with its stops' parcels in the order the courier serves them (the loading order is
  * the reverse); at a drone port, also the sorties still to fly, by launch time. Tokens name no hub for hub operators yet, so any hub operator may read any hub.
  */
@@ -26,10 +27,13 @@ export interface HubDepartures {
 export class HubDeparturesService {
   constructor(private readonly repo: HubDeparturesRepository) {}
 
-  async departures(hubId: string): Promise<HubDepartures> {
+  async departures(hubId: string, day?: string): Promise<HubDepartures> {
     const hub = await this.repo.hub(hubId);
     if (!hub) throw DomainError.notFound('hub', hubId);
-    const plan = await this.repo.latestCommittedPlan(hub.region);
+    const plan = await this.repo.committedPlanOfDay(
+      hub.region,
+      day ? { planDate: day } : { today: new Date().toISOString().slice(0, 10) },
+    );
     const routes = plan ? await this.repo.committedRoutesFrom(plan.id, hub.id) : [];
     const sorties = hub.kind === 'drone_port' ? await this.repo.openSortiesFrom(hub.region, hub.id) : [];
     const parcelCount =

@@ -5,6 +5,7 @@ import { DomainError, queryNumber, regionCode } from '@rd/domain';
 import { ZodPipe } from '@rd/http';
 import { z } from 'zod';
 import { PlanEditsService } from '../planning/plan-edits.service';
+import { day, DayQueryPipe, dayQuery } from './day-query';
 import { PlansRepository } from './plans.repository';
 import { PlansService } from './plans.service';
 import { renderRouteSheet } from './route-sheet';
@@ -15,19 +16,8 @@ class RegionPipe extends ZodPipe<typeof regionCode> {
   }
 }
 const versionSchema = queryNumber(z.number().int().min(1).max(2_147_483_647));
-/**
- * The service day (UTC date) a plan route acts on. Without it: the first day from today (UTC) on
- * with a current plan, else the latest earlier day with one.
- */
-const day = z.iso.date('must be a date (YYYY-MM-DD)').optional();
-const dayQuery = z.object({ day });
 const currentQuery = z.object({ day, geometry: z.enum(['true', 'false']).optional() });
 const compareQuery = z.object({ from: versionSchema, to: versionSchema, day });
-class DayQueryPipe extends ZodPipe<typeof dayQuery> {
-  constructor() {
-    super(dayQuery, 'the query');
-  }
-}
 /** OpenAPI entry of the `day` query parameter. */
 const DayParam = () =>
   ApiQuery({
