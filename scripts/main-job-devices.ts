@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { AppConfig } from '@rd/config';
 import type { DatabaseTarget } from '@rd/database';
 import type { PlanningQueue } from '@rd/queue';
+import { lineLengthM } from '@rd/routing';
 import {
   decodeDownlink,
   DeviceSimulator,
@@ -650,16 +651,6 @@ function reachedStops(device: SimulatedDevice, simulatedS: number): NonNullable<
     s += stop.dwellS;
   }
   return reached;
-}
-
-function lineLengthM(line: Array<[number, number]>): number {
-  let m = 0;
-  for (let i = 1; i < line.length; i++) {
-    const [a, b] = [line[i - 1], line[i]];
-    const kx = 111_320 * Math.cos((((a[1] + b[1]) / 2) * Math.PI) / 180);
-    m += Math.hypot((b[0] - a[0]) * kx, (b[1] - a[1]) * 110_574);
-  }
-  return m;
 }
 
 /** Each planned stop as the nearest later vertex of the route line, with its planned dwell. */

@@ -6,3 +6,4 @@ export * from './parcel/parcel-state';
 export * from './mission/mission-state';
 export * from './parcel/event-time';
 export * from './schemas';
+export * from './utc-date';

@@ -2,18 +2,19 @@ import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@rd/auth';
 import {
+  type CreateCourierInput,
   createCourierSchema,
+  type CreateDroneInput,
   createDroneSchema,
+  type CreateHubInput,
   createHubSchema,
+  type CreatePilotInput,
   createPilotSchema,
+  type CreateVehicleInput,
   createVehicleSchema,
   HUB_KINDS,
   queryNumber,
-  type CreateCourierInput,
-  type CreateDroneInput,
-  type CreateHubInput,
-  type CreatePilotInput,
-  type CreateVehicleInput,
+  utcDate,
 } from '@rd/domain';
 import { UuidPipe, ZodPipe } from '@rd/http';
 import { z } from 'zod';
@@ -88,7 +89,7 @@ export class FleetController {
   @Roles('admin')
   @ApiBody({ schema: jsonSchema(createPilotSchema) })
   createPilot(@Body(new ZodPipe(createPilotSchema, 'the pilot')) body: CreatePilotInput) {
-    return this.fleet.createPilot(body, new Date().toISOString().slice(0, 10));
+    return this.fleet.createPilot(body, utcDate());
   }
 
   @Post('couriers')

@@ -4,11 +4,12 @@ import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { appendParcelEvent } from '@rd/database';
 import {
   applyParcelEvent,
+  type CollectionInput,
   DomainError,
   DomainErrorCode,
-  type CollectionInput,
   type ParcelEventType,
   type SendBackInput,
+  utcDate,
 } from '@rd/domain';
 import type { EntityManager } from 'typeorm';
 import { NotificationOutboxRepository } from '../notifications/notification-outbox.repository';
@@ -40,7 +41,7 @@ export class VillagePointsService {
 
   async expected(pointId: string, date: string | undefined, principal: Principal) {
     const point = await this.pointFor(pointId, principal);
-    const day = date ?? new Date().toISOString().slice(0, 10);
+    const day = date ?? utcDate();
     const start = Date.parse(`${day}T00:00:00Z`);
     const expected = await this.repo.expected(
       point.id,

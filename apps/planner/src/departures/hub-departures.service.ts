@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@rd/domain';
+import { DomainError, utcDate } from '@rd/domain';
 import {
   HubDeparturesRepository,
   type DepartingRoute,
@@ -32,7 +32,7 @@ export class HubDeparturesService {
     if (!hub) throw DomainError.notFound('hub', hubId);
     const plan = await this.repo.committedPlanOfDay(
       hub.region,
-      day ? { planDate: day } : { today: new Date().toISOString().slice(0, 10) },
+      day ? { planDate: day } : { today: utcDate() },
     );
     const routes = plan ? await this.repo.committedRoutesFrom(plan.id, hub.id) : [];
     const sorties = hub.kind === 'drone_port' ? await this.repo.openSortiesFrom(hub.region, hub.id) : [];

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
-import { DomainError, type PlanningJob } from '@rd/domain';
+import { DomainError, type PlanningJob, utcDate } from '@rd/domain';
 import { checkSolution, type VrpMatrix, type VrpProblem, type VrpSolution } from '@rd/planning';
 import { DronePlanningService, type DronePreparation } from '../flight/drone-planning.service';
 import { addDrones, droneOfVehicle, growMatrix, withDroneOnlyStops } from '../flight/drone-problem';
@@ -50,8 +50,6 @@ export interface PlanningRunResult {
 }
 
 export type ProgressReporter = (stage: string, progress: Record<string, unknown>) => Promise<void>;
-
-const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
  * One planning run for a region: it picks the service days to plan (the requested one; for "plan
@@ -130,7 +128,7 @@ export class PlanningService {
   /** The service days a job plans: never a day nobody asked about or whose orders did not change. */
   private async daysToPlan(job: PlanningJob): Promise<string[]> {
     if (job.planDate) return [job.planDate];
-    const today = utcDay(Date.now());
+    const today = utcDate();
     if (job.reason === 'plan_now') {
       const next = await this.repo.nextDayWithOpenOrders(job.region, today);
       return next ? [next] : [];
@@ -138,7 +136,7 @@ export class PlanningService {
     const changed = await this.repo.changedDays(job.region);
     if (job.reason !== 'alert') return changed;
     // An alert changes what can still be done on days couriers are driving.
-    const driving = await this.repo.daysInProgress(job.region, utcDay(Date.now() - 86_400_000));
+    const driving = await this.repo.daysInProgress(job.region, utcDate(Date.now() - 86_400_000));
     return [...new Set([...changed, ...driving])].sort();
   }
 

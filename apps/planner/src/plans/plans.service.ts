@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@rd/auth';
 import { appendParcelEvent } from '@rd/database';
-import { applyParcelEvent, DomainError, DomainErrorCode, type ParcelState } from '@rd/domain';
+import { applyParcelEvent, DomainError, DomainErrorCode, type ParcelState, utcDate } from '@rd/domain';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import { PlanningRunsRepository } from '../planning/planning-runs.repository';
 import { PlanningRepository } from '../planning/planning.repository';
@@ -273,7 +273,7 @@ export class PlansService {
       ? await this.plans.latestCommitted(
           region,
           principal.staffId,
-          planDate ? { planDate } : { today: todayUtc() },
+          planDate ? { planDate } : { today: utcDate() },
         )
       : null;
     if (!header) throw DomainError.notFound('route for courier', principal.staffId);
@@ -287,7 +287,7 @@ export class PlansService {
   /** The day a plan route means: the named one, else the first day from today (UTC) with a current plan, else the latest. */
   async dayOf(region: string, planDate?: string): Promise<string> {
     if (planDate) return planDate;
-    const day = await this.plans.defaultDay(region, todayUtc());
+    const day = await this.plans.defaultDay(region, utcDate());
     if (!day) throw DomainError.notFound('current plan of region', region);
     return day;
   }
@@ -305,5 +305,3 @@ export class PlansService {
     return header;
   }
 }
-
-const todayUtc = () => new Date().toISOString().slice(0, 10);

@@ -1,4 +1,4 @@
-import { seededRandom } from '@rd/routing';
+import { haversineM, seededRandom } from '@rd/routing';
 import type { DeviceMessage, DevicePosition, PayloadFormat } from '../device-codec';
 import type { DeviceKind } from '../topics';
 
@@ -54,17 +54,6 @@ export interface SimulationStats {
   buffered: number;
 }
 
-const EARTH_RADIUS_M = 6_371_008.8;
-
-function distanceM(a: [number, number], b: [number, number]): number {
-  const toRad = Math.PI / 180;
-  const dLat = (b[1] - a[1]) * toRad;
-  const dLon = (b[0] - a[0]) * toRad;
-  const h =
-    Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * toRad) * Math.cos(b[1] * toRad) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.sqrt(h));
-}
-
 function bearingDeg(a: [number, number], b: [number, number]): number {
   const toRad = Math.PI / 180;
   const y = Math.sin((b[0] - a[0]) * toRad) * Math.cos(b[1] * toRad);
@@ -112,7 +101,7 @@ export class DeviceSimulator {
     this.runs = devices.map((device) => {
       const vertexM = [0];
       for (let i = 1; i < device.path.length; i++)
-        vertexM.push(vertexM[i - 1] + distanceM(device.path[i - 1], device.path[i]));
+        vertexM.push(vertexM[i - 1] + haversineM(...device.path[i - 1], ...device.path[i]));
       return {
         device,
         seq: (device.firstSeq ?? 1) - 1,
