@@ -61,6 +61,42 @@ const corePatterns = [
   },
 ];
 
+/** Files still on the old mixed style; each conversion removes its lines. Must end empty. */
+const dataAccessNotYetConverted = [
+  'apps/gateway/src/alerts/airspace.repository.ts',
+  'apps/gateway/src/alerts/alerts.repository.ts',
+  'apps/gateway/src/devices/devices.repository.ts',
+  'apps/gateway/src/ingest/device-event-effects.ts',
+  'apps/gateway/src/ingest/ingest-writer.service.ts',
+  'apps/gateway/src/ingest/mission-table-progress.sink.ts',
+  'apps/gateway/src/ingest/telemetry.repository.ts',
+  'apps/gateway/src/outbox/outbox.repository.ts',
+  'apps/intake/src/airspace/airspace.repository.ts',
+  'apps/intake/src/fleet/fleet.repository.ts',
+  'apps/intake/src/fleet/hubs.repository.ts',
+  'apps/intake/src/health.controller.ts',
+  'apps/intake/src/notifications/notification-outbox.repository.ts',
+  'apps/intake/src/orders/orders.repository.ts',
+  'apps/intake/src/parcels/parcels.repository.ts',
+  'apps/intake/src/village-points/village-point-lookup.repository.ts',
+  'apps/intake/src/village-points/village-points.repository.ts',
+  'apps/planner/src/departures/hub-departures.repository.ts',
+  'apps/planner/src/flight/flight-data.repository.ts',
+  'apps/planner/src/flight/missions.repository.ts',
+  'apps/planner/src/maps/map-data.repository.ts',
+  'apps/planner/src/maps/maps.repository.ts',
+  'apps/planner/src/planner-health.controller.ts',
+  'apps/planner/src/planning/planning-runs.repository.ts',
+  'apps/planner/src/planning/planning.repository.ts',
+  'apps/planner/src/planning/region-lock.ts',
+  'apps/planner/src/planning/village-stops.repository.ts',
+  'apps/planner/src/plans/plans.repository.ts',
+  'apps/planner/src/plans/plans.service.ts',
+  'libs/database/src/delivery-pins.ts',
+  'libs/database/src/parcel-events.ts',
+  'libs/database/src/sql-values.ts',
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
@@ -217,6 +253,33 @@ export default tseslint.config(
               message: 'apps never import apps: talk over Bull, MQTT or HTTP',
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // One data-access style (issue 13): SQL runs through @rd/database's sqlRows/sqlRow/sqlExec with a
+    // typed row interface and one mapper per query shape; no untyped rows, no entity repositories.
+    files: ['apps/*/src/**/*.ts', 'libs/database/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*-spec.ts', 'libs/database/src/sql.ts', ...dataAccessNotYetConverted],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'TSAsExpression > TSNeverKeyword',
+          message: '`as never` hides a type error: type the value instead',
+        },
+        {
+          selector: "CallExpression[callee.property.name='query']",
+          message: 'run SQL through sqlRows/sqlRow/sqlExec from @rd/database with a typed row interface',
+        },
+        {
+          selector: "CallExpression[callee.property.name='getRepository']",
+          message: 'apps do not query through entity repositories: use sqlRows/sqlRow/sqlExec',
+        },
+        {
+          selector: "TSTypeReference[typeName.name='SqlRow']",
+          message: 'describe the row: an interface with the types pg returns, mapped once',
         },
       ],
     },

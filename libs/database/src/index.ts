@@ -4,3 +4,4 @@ export * from './typeorm-root';
 export * from './parcel-events';
 export * from './sql-values';
 export * from './delivery-pins';
+export * from './sql';

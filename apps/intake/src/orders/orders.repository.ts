@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { ListOrdersQuery, OrderKind, Priority } from '@rd/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { Cursor, cursorCondition } from '../common/cursor';
-import { SqlFilter } from '../common/sql-filter';
+import { SqlFilter } from '@rd/database';
 import type { OrderView, ParcelView, PartyView } from '../common/views';
 import { type SqlRow, deliveryPinKey, isoTime, issueDeliveryPins } from '@rd/database';
 

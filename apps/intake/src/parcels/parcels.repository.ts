@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { ListParcelsQuery, ParcelEventType, ParcelState } from '@rd/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { Cursor, cursorCondition } from '../common/cursor';
-import { SqlFilter } from '../common/sql-filter';
+import { SqlFilter } from '@rd/database';
 import type { ParcelEventView, ParcelView } from '../common/views';
 import { PARCEL_COLUMNS, toParcelView } from '../orders/orders.repository';
 import { type SqlRow, isoTime } from '@rd/database';
