@@ -5,3 +5,4 @@ export * from './parcel-events';
 export * from './sql-values';
 export * from './delivery-pins';
 export * from './sql';
+export * from './keyset-page';

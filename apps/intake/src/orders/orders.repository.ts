@@ -3,7 +3,7 @@ import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ListOrdersQuery, OrderKind, Priority } from '@rd/domain';
 import { DataSource, EntityManager } from 'typeorm';
-import { Cursor, cursorCondition } from '../common/cursor';
+import { Cursor, cursorCondition } from '@rd/database';
 import { SqlFilter } from '@rd/database';
 import type { OrderView, ParcelView, PartyView } from '../common/views';
 import { type SqlRow, deliveryPinKey, isoTime, issueDeliveryPins } from '@rd/database';

@@ -9,7 +9,7 @@ import {
   type CreateOrderInput,
   type ListOrdersQuery,
 } from '@rd/domain';
-import { decodeCursor, toPage } from '../common/cursor';
+import { decodeCursor, toPage } from '@rd/database';
 import type { OrderView, Page } from '../common/views';
 import { OrderPreparation, requestHash } from './order-preparation.service';
 import { OrdersRepository } from './orders.repository';

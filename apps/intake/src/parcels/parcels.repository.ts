@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ListParcelsQuery, ParcelEventType, ParcelState } from '@rd/domain';
 import { DataSource, EntityManager } from 'typeorm';
-import { Cursor, cursorCondition } from '../common/cursor';
+import { Cursor, cursorCondition } from '@rd/database';
 import { SqlFilter } from '@rd/database';
 import type { ParcelEventView, ParcelView } from '../common/views';
 import { PARCEL_COLUMNS, toParcelView } from '../orders/orders.repository';

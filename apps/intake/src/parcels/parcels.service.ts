@@ -19,7 +19,7 @@ import {
   type ParcelEventType,
   VILLAGE_POINT_EVENTS,
 } from '@rd/domain';
-import { decodeCursor, toPage } from '../common/cursor';
+import { decodeCursor, toPage } from '@rd/database';
 import { isValidTrackingNumber } from '../common/tracking-number';
 import type { Page, ParcelEventView, ParcelView } from '../common/views';
 import { ParcelsRepository, type TrackingRow } from './parcels.repository';

@@ -1,4 +1,5 @@
 import { DomainError } from '@rd/domain';
+import type { SqlFilter } from './sql';
 
 /** Keyset pagination over (created_at DESC, id DESC): stable under concurrent inserts, no OFFSET scans. */
 export interface Cursor {
@@ -45,4 +46,12 @@ export function toPage<T extends { createdAt: string; id: string }>(
     items,
     nextCursor: more && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
   };
+}
+
+/** The keyset condition as one more `AND` of a SqlFilter (newest first: created_at DESC, id DESC). */
+export function addKeysetCondition(filter: SqlFilter, cursor: Cursor | null, alias: string): void {
+  if (!cursor) return;
+  const createdAt = filter.param(cursor.createdAt);
+  const id = filter.param(cursor.id);
+  filter.addRaw(`(${alias}.created_at, ${alias}.id) < (${createdAt}::timestamptz, ${id}::uuid)`);
 }
