@@ -90,6 +90,7 @@ export async function startDeviceDemo(options: {
     };
   }
   const gateway: INestApplication = await createGatewayApp({
+    hosted: true,
     config: {
       ...config,
       GATEWAY_CHECK_INTERVAL_MS: 500,

@@ -174,9 +174,21 @@ async function main(): Promise<void> {
   step(
     `planning queue: ${planningQueue.kind === 'bull' ? `Bull on ${config.REDIS_URL}` : 'in-process (no REDIS_URL)'}`,
   );
-  const planner = await createPlannerApp({ config, database, sharedDataSource: dataSource, planningQueue });
+  const planner = await createPlannerApp({
+    config,
+    database,
+    sharedDataSource: dataSource,
+    planningQueue,
+    hosted: true,
+  });
   await planner.listen(0, '127.0.0.1');
-  const intake = await createIntakeApp({ config, database, sharedDataSource: dataSource, planningQueue });
+  const intake = await createIntakeApp({
+    config,
+    database,
+    sharedDataSource: dataSource,
+    planningQueue,
+    hosted: true,
+  });
   await intake.listen(0, '127.0.0.1');
   const api = (app: typeof intake) =>
     `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/v1`;
@@ -184,10 +196,15 @@ async function main(): Promise<void> {
   let devices: Awaited<ReturnType<typeof startDeviceDemo>> | undefined;
   let consoleApp: INestApplication | undefined;
   // Ctrl-C ends the demo whenever it comes: the apps and the embedded database close in order.
+  let stopping = false;
   const interrupted = new Promise<void>((done) => {
     if (args.once) return;
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
+    const stop = () => {
+      stopping = true;
+      done();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
   });
   const token = (role: Role, staffId?: string) =>
     `Bearer ${issueToken({ sub: `main-job-${role}`, role, staffId }, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER })}`;
@@ -498,9 +515,11 @@ async function main(): Promise<void> {
             mountain.acceptedMissionId,
             args.speed,
           )
-          .catch((error: unknown) =>
-            step(`warning: the drones' day: ${error instanceof Error ? error.message : String(error)}`),
-          )
+          .catch((error: unknown) => {
+            // Ctrl-C closes the broker under the drones: that is the end of the demo, not a fault to report.
+            if (!stopping)
+              step(`warning: the drones' day: ${error instanceof Error ? error.message : String(error)}`);
+          })
       : Promise.resolve();
     const simulation = Promise.all([devices.simulate(args.once), droneDay]).then(([day]) => day);
     const simulated = await Promise.race([simulation, interrupted.then(() => null)]);
@@ -755,6 +774,7 @@ async function openConsole(
   district: DemoDistrict,
 ): Promise<INestApplication> {
   const app = await createConsoleApp({
+    hosted: true,
     config: {
       ...config,
       CONSOLE_INTAKE_URL: intakeUrl,

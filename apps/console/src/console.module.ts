@@ -9,6 +9,8 @@ import { WebBundle } from './web/web-bundle.service';
 
 export interface ConsoleModuleOptions {
   config: AppConfig;
+  /** Created by a host process (the main job) that owns signals and closes its apps in order. */
+  hosted?: boolean;
 }
 
 /** The console has no database: it serves the page and forwards API calls to intake and planner. */

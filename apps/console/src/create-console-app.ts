@@ -19,7 +19,7 @@ export async function createConsoleApp(options: ConsoleModuleOptions): Promise<I
     bodyParser: false,
     logger: logLevelsUpTo(config.LOG_LEVEL),
   });
-  configureHttpApp(app);
+  configureHttpApp(app, { ownsProcess: !options.hosted });
   app.use('/api/intake', apiProxy(config.CONSOLE_INTAKE_URL));
   app.use('/api/planner', apiProxy(config.CONSOLE_PLANNER_URL));
   app.use('/api/gateway', apiProxy(config.CONSOLE_GATEWAY_URL));

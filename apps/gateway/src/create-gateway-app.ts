@@ -8,6 +8,7 @@ export async function createGatewayApp(options: GatewayModuleOptions): Promise<I
     await NestFactory.create(GatewayModule.register(options), {
       logger: logLevelsUpTo(options.config.LOG_LEVEL),
     }),
+    { ownsProcess: !options.hosted },
   );
   serveOpenApi(
     app,

@@ -36,6 +36,8 @@ export interface GatewayModuleOptions {
   database: DatabaseTarget;
   /** One DataSource shared by apps running in one process (the embedded main job). */
   sharedDataSource?: DataSource;
+  /** Created by a host process (the main job) that owns signals and closes its apps in order. */
+  hosted?: boolean;
   broker: MqttBrokerTarget;
   /** Where mission progress goes besides device state; default: the missions table through its state machine. */
   missionProgressSink?: MissionProgressSink;

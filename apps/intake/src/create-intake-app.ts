@@ -19,7 +19,7 @@ export async function createIntakeApp(options: IntakeModuleOptions): Promise<INe
   // Airspace GeoJSON (many zone vertices) shares the bulk cap.
   app.use(/^\/v1\/regions\/[^/]+\/airspace\/import$/, strictJson(config.BULK_BODY_LIMIT));
   app.use(strictJson(config.BODY_LIMIT));
-  configureHttpApp(app);
+  configureHttpApp(app, { ownsProcess: !options.hosted });
   serveOpenApi(
     app,
     config,

@@ -40,6 +40,8 @@ export interface IntakeModuleOptions {
   database: DatabaseTarget;
   /** One DataSource shared by apps running in one process (the embedded main job). */
   sharedDataSource?: DataSource;
+  /** Created by a host process (the main job) that owns signals and closes its apps in order. */
+  hosted?: boolean;
   /** Owned by the caller, which closes it (the demo shares one in-process queue with the planner). */
   planningQueue: PlanningQueue;
 }

@@ -10,7 +10,7 @@ export async function createPlannerApp(options: PlannerModuleOptions): Promise<I
   });
   // Registered before Nest's body parsers (added at init): anonymous bodies are never parsed.
   app.use(authenticateBeforeBody(options.config));
-  configureHttpApp(app);
+  configureHttpApp(app, { ownsProcess: !options.hosted });
   serveOpenApi(
     app,
     options.config,

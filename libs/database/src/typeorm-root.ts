@@ -12,6 +12,22 @@ export function typeOrmRoot(database: DatabaseTarget, shared?: DataSource): Dyna
   if (!shared) return TypeOrmModule.forRoot(dataSourceOptions(database));
   return TypeOrmModule.forRootAsync({
     useFactory: () => dataSourceOptions(database),
-    dataSourceFactory: async () => (shared.isInitialized ? shared : shared.initialize()),
+    dataSourceFactory: async () => borrowed(shared.isInitialized ? shared : await shared.initialize()),
+  });
+}
+
+/**
+ * The shared DataSource as one app sees it: everything but `destroy`. Nest's TypeORM module destroys
+ * its data source when its app closes, so the first of several apps to close ended the pool under the
+ * others (and two closing at once ended it twice: "Called end on pool more than once"). The host that
+ * made the DataSource destroys it, once, after every app has closed.
+ */
+export function borrowed(shared: DataSource): DataSource {
+  return new Proxy(shared, {
+    get(target, property) {
+      if (property === 'destroy') return async () => undefined;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
   });
 }

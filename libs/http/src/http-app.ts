@@ -13,7 +13,10 @@ export function logLevelsUpTo(level: LogLevel): LogLevel[] {
  * What every app's HTTP side shares: routes under /v1, one error format, clean shutdown, and
  * compressed responses (brotli or gzip, as the client accepts), since rural links are slow.
  */
-export function configureHttpApp(app: INestApplication): INestApplication {
+export function configureHttpApp(
+  app: INestApplication,
+  { ownsProcess = true }: { ownsProcess?: boolean } = {},
+): INestApplication {
   const express = app.getHttpAdapter().getInstance() as { disable?(setting: string): void };
   express.disable?.('x-powered-by'); // name no framework to scanners
   // API answers carry personal data (names, phones, routes): no browser or proxy keeps them.
@@ -24,6 +27,8 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   app.use(compression({ threshold: 1024 }));
   app.setGlobalPrefix('v1');
   app.useGlobalFilters(new DomainExceptionFilter());
-  app.enableShutdownHooks();
+  // An app that owns its process closes on SIGTERM/SIGINT; apps hosted together (the main job) leave
+  // signals to their host, which closes them in order (each app's own hook closed them all at once).
+  if (ownsProcess) app.enableShutdownHooks();
   return app;
 }
