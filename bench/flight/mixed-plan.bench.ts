@@ -101,6 +101,7 @@ function main(): void {
   });
   const data: PlanningData = {
     region: 'bench',
+    planDate: '2026-11-23',
     dayStartMs: DAY_START_MS,
     hubs: [
       { id: 'hub', code: 'HUB', kind: 'county_hub', location: county.hub },

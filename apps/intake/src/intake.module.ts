@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { rateLimiting } from '@rd/http';
 import { AuthGuard } from '@rd/auth';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
-import { typeOrmRoot, type DatabaseTarget } from '@rd/database';
+import { ServiceDays, ServiceTimeZoneCheck, typeOrmRoot, type DatabaseTarget } from '@rd/database';
 import type { DataSource } from 'typeorm';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import { AirspaceController } from './airspace/airspace.controller';
@@ -69,6 +69,8 @@ export class IntakeModule {
         { provide: PLANNING_QUEUE_TOKEN, useValue: options.planningQueue },
         { provide: APP_GUARD, useClass: AuthGuard },
         limits.guard, // after authentication: limits count per token
+        ServiceTimeZoneCheck,
+        ServiceDays,
         OrdersRepository,
         OrdersService,
         BulkIntakeService,

@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { rateLimiting } from '@rd/http';
 import { AuthGuard } from '@rd/auth';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
-import { typeOrmRoot, type DatabaseTarget } from '@rd/database';
+import { ServiceDays, ServiceTimeZoneCheck, typeOrmRoot, type DatabaseTarget } from '@rd/database';
 import type { DataSource } from 'typeorm';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import { HubDeparturesController } from './departures/hub-departures.controller';
@@ -66,6 +66,8 @@ export class PlannerModule {
         { provide: PLANNING_QUEUE_TOKEN, useValue: options.planningQueue },
         { provide: APP_GUARD, useClass: AuthGuard },
         limits.guard, // after authentication: limits count per token
+        ServiceTimeZoneCheck,
+        ServiceDays,
         MapsRepository,
         MapDataRepository,
         MapCache,

@@ -148,6 +148,26 @@ export const configSchema = z.object({
   DRONE_BATTERY_SWAP_S: z.coerce.number().int().min(0).max(7_200).default(600),
   /** A sortie is VLOS for a pilot when every path point is within this distance of their station. */
   PILOT_VLOS_RANGE_M: z.coerce.number().positive().max(10_000).default(500),
+  /**
+   * The operator's time zone (IANA, e.g. Asia/Shanghai): service days, shifts ("08:00"), opening hours
+   * and licence days are local dates and times in it. The database keeps the zone it was set up with.
+   */
+  SERVICE_TIME_ZONE: z
+    .string()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'an IANA time zone such as Asia/Shanghai or UTC')
+    .default('UTC'),
+  /** Start once with this to move a database with orders to SERVICE_TIME_ZONE (re-dates every order). */
+  SERVICE_TIME_ZONE_REDATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Plausible order windows: ended at most this long ago, at most this long, starting at most this far ahead. */
   ORDER_WINDOW_PAST_GRACE_MIN: z.coerce.number().int().min(0).max(10_080).default(120),
   ORDER_WINDOW_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(48),

@@ -7,3 +7,4 @@ export * from './mission/mission-state';
 export * from './parcel/event-time';
 export * from './schemas';
 export * from './utc-date';
+export * from './service-day';

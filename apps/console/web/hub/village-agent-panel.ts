@@ -39,7 +39,8 @@ interface Uncollected {
 }
 
 /** Today in UTC, as the API reads a day. */
-const todayUtc = (): string => new Date().toISOString().slice(0, 10);
+/** Today on this device's clock (the agent's own day, as the service days are local days). */
+const todayLocal = (): string => new Date().toLocaleDateString('en-CA');
 
 /**
  * The agent's work at their village service point: what is expected on a day, scanning parcels in
@@ -81,7 +82,7 @@ export class VillageAgentPanel {
   );
 
   constructor(private readonly pointId: string) {
-    this.day.value = todayUtc();
+    this.day.value = todayLocal();
     this.el = h(
       'div',
       { class: 'village-agent', 'data-testid': 'village-agent' },

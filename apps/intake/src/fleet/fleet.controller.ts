@@ -1,3 +1,4 @@
+import { ServiceDays } from '@rd/database';
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@rd/auth';
@@ -14,7 +15,6 @@ import {
   createVehicleSchema,
   HUB_KINDS,
   queryNumber,
-  utcDate,
 } from '@rd/domain';
 import { UuidPipe, ZodPipe } from '@rd/http';
 import { z } from 'zod';
@@ -69,7 +69,10 @@ export class HubsController {
 @ApiBearerAuth()
 @Controller()
 export class FleetController {
-  constructor(private readonly fleet: FleetService) {}
+  constructor(
+    private readonly fleet: FleetService,
+    private readonly serviceDays: ServiceDays,
+  ) {}
 
   @Post('vehicles')
   @Roles('admin', 'dispatcher')
@@ -89,7 +92,7 @@ export class FleetController {
   @Roles('admin')
   @ApiBody({ schema: jsonSchema(createPilotSchema) })
   createPilot(@Body(new ZodPipe(createPilotSchema, 'the pilot')) body: CreatePilotInput) {
-    return this.fleet.createPilot(body, utcDate());
+    return this.fleet.createPilot(body, this.serviceDays.dayOf());
   }
 
   @Post('couriers')

@@ -23,10 +23,11 @@ export const NOTIFICATION_SENDER = Symbol('NOTIFICATION_SENDER');
 /** The text a recipient reads (one language for now; the payload keeps the fields for templates). */
 export function notificationText(n: Notification): string {
   const p = n.payload as Record<string, string | undefined>;
+  // collectByDay is the last day on the service zone's calendar (older messages carry only the instant).
   const where = p.village ? `${p.pointName} (${p.village})` : p.pointName;
   switch (n.kind) {
     case 'collection_ready':
-      return `Parcel ${p.trackingNumber} is waiting for you at ${where}. Collection code ${p.code}. Collect by ${p.collectBy?.slice(0, 10)}.`;
+      return `Parcel ${p.trackingNumber} is waiting for you at ${where}. Collection code ${p.code}. Collect by ${p.collectByDay ?? p.collectBy?.slice(0, 10)}.`;
     case 'collection_expired':
       return `Parcel ${p.trackingNumber} was not collected at ${where} in time and goes back to the sender.`;
     default:

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@rd/auth';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
-import { appendParcelEvent } from '@rd/database';
+import { appendParcelEvent, ServiceDays } from '@rd/database';
+import { utcDate } from '@rd/domain';
 import {
   applyParcelEvent,
   type CollectionInput,
@@ -9,7 +10,6 @@ import {
   DomainErrorCode,
   type ParcelEventType,
   type SendBackInput,
-  utcDate,
 } from '@rd/domain';
 import type { EntityManager } from 'typeorm';
 import { NotificationOutboxRepository } from '../notifications/notification-outbox.repository';
@@ -37,16 +37,17 @@ export class VillagePointsService {
     private readonly repo: VillagePointsRepository,
     private readonly outbox: NotificationOutboxRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly serviceDays: ServiceDays,
   ) {}
 
   async expected(pointId: string, date: string | undefined, principal: Principal) {
     const point = await this.pointFor(pointId, principal);
-    const day = date ?? utcDate();
-    const start = Date.parse(`${day}T00:00:00Z`);
+    const day = date ?? this.serviceDays.dayOf();
+    const start = this.serviceDays.startMs(day);
     const expected = await this.repo.expected(
       point.id,
       new Date(start).toISOString(),
-      new Date(start + DAY_MS).toISOString(),
+      new Date(this.serviceDays.startMs(utcDate(Date.parse(`${day}T00:00:00Z`) + DAY_MS))).toISOString(),
     );
     return { point: pointSummary(point), date: day, ...expected };
   }
@@ -89,6 +90,7 @@ export class VillagePointsService {
           village: point.village,
           code,
           collectBy,
+          collectByDay: this.serviceDays.dayOf(Date.parse(collectBy)),
         },
       });
       return {
@@ -180,6 +182,7 @@ export class VillagePointsService {
             village: point.village,
             code,
             collectBy,
+            collectByDay: this.serviceDays.dayOf(Date.parse(collectBy)),
           },
         },
         { resend: true },

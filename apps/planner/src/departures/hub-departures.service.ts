@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, utcDate } from '@rd/domain';
+import { ServiceDays } from '@rd/database';
+import { DomainError } from '@rd/domain';
 import {
   HubDeparturesRepository,
   type DepartingRoute,
@@ -25,14 +26,17 @@ export interface HubDepartures {
  */
 @Injectable()
 export class HubDeparturesService {
-  constructor(private readonly repo: HubDeparturesRepository) {}
+  constructor(
+    private readonly repo: HubDeparturesRepository,
+    private readonly serviceDays: ServiceDays,
+  ) {}
 
   async departures(hubId: string, day?: string): Promise<HubDepartures> {
     const hub = await this.repo.hub(hubId);
     if (!hub) throw DomainError.notFound('hub', hubId);
     const plan = await this.repo.committedPlanOfDay(
       hub.region,
-      day ? { planDate: day } : { today: utcDate() },
+      day ? { planDate: day } : { today: this.serviceDays.dayOf() },
     );
     const routes = plan ? await this.repo.committedRoutesFrom(plan.id, hub.id) : [];
     const sorties = hub.kind === 'drone_port' ? await this.repo.openSortiesFrom(hub.region, hub.id) : [];

@@ -31,6 +31,7 @@ const order = (over: Partial<OpenOrder> = {}): OpenOrder => ({
 
 const data = (): PlanningData => ({
   region: 'r',
+  planDate: '2026-12-01',
   dayStartMs: DAY,
   hubs: [],
   orders: [],

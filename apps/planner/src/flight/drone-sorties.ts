@@ -44,7 +44,12 @@ export function pilotInputOf(
     station,
     licenceClass: p.licenceClass === 'BVLOS' ? 'bvlos' : 'vlos',
     licenceValidFromMs: 0,
-    licenceValidUntilMs: Date.parse(`${p.licenceExpiresOn}T00:00:00Z`) + DAY_MS,
+    // Valid to the end of its expiry day in the service zone: whole days counted from the plan day's local midnight.
+    licenceValidUntilMs:
+      data.dayStartMs +
+      Date.parse(`${p.licenceExpiresOn}T00:00:00Z`) -
+      Date.parse(`${data.planDate}T00:00:00Z`) +
+      DAY_MS,
     shifts: [
       {
         fromMs: data.dayStartMs + secondsOfDay(p.shiftStart) * 1000,

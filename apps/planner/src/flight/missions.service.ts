@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@rd/auth';
+import { ServiceDays } from '@rd/database';
 import { applyMissionAction, DomainError, DomainErrorCode } from '@rd/domain';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import { CHECKLIST_ITEMS, MissionsRepository, type Checklist, type MissionView } from './missions.repository';
@@ -26,6 +27,7 @@ export class MissionsService {
   constructor(
     private readonly missions: MissionsRepository,
     @Inject(PLANNING_QUEUE_TOKEN) private readonly queue: PlanningQueue,
+    private readonly serviceDays: ServiceDays,
   ) {}
 
   list(principal: Principal): Promise<MissionView[]> {
@@ -116,7 +118,7 @@ export class MissionsService {
         orderIds: [mission.orderId],
         requestedAt: new Date().toISOString(),
         requestedBy: principal.sub,
-        planDate: mission.launchAt.slice(0, 10),
+        planDate: this.serviceDays.dayOf(Date.parse(mission.launchAt)),
       },
       { jobId: `rejected:${mission.id}:${randomUUID()}` },
     );

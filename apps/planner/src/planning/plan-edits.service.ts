@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ServiceDays } from '@rd/database';
 import { DomainError, DomainErrorCode } from '@rd/domain';
 import { checkSolution, type VrpSolution } from '@rd/planning';
 import { MapStore } from '../maps/map-store.service';
@@ -25,6 +26,7 @@ export class PlanEditsService {
     private readonly repo: PlanningRepository,
     private readonly placement: RoadPlacement,
     private readonly villageStops: VillageStopsRepository,
+    private readonly serviceDays: ServiceDays,
   ) {}
 
   /**
@@ -55,7 +57,7 @@ export class PlanEditsService {
       );
     }
     const { router } = await this.maps.routerFor(region);
-    const loaded = await this.repo.load(region, current.planDate);
+    const loaded = await this.repo.load(region, current.planDate, this.serviceDays.startMs(current.planDate));
     // A village point's orders are one stop here too: moving one of them moves the whole stop.
     const village = await this.villageStops.load(
       region,

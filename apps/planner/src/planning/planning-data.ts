@@ -74,6 +74,9 @@ export interface LockedRoute {
 
 export interface PlanningData {
   region: string;
+  /** The service day (YYYY-MM-DD, in the service zone). */
+  planDate: string;
+  /** Its local midnight: shifts and opening hours ("08:00") count from here. */
   dayStartMs: number;
   hubs: HubRow[];
   orders: OpenOrder[];

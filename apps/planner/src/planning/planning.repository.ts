@@ -163,8 +163,8 @@ export class PlanningRepository {
     return (rows[0]?.day as string | null) ?? null;
   }
 
-  async load(region: string, planDate: string): Promise<PlanningData> {
-    const dayStartMs = Date.parse(`${planDate}T00:00:00Z`);
+  /** A service day's open work; `dayStartMs` is its local midnight in the service zone (ServiceDays.startMs). */
+  async load(region: string, planDate: string, dayStartMs: number): Promise<PlanningData> {
     const hubs: SqlRow[] = await this.db.query(
       `SELECT id, code, kind, ST_X(location) AS lon, ST_Y(location) AS lat FROM hubs WHERE region = $1 ORDER BY code`,
       [region],
@@ -239,6 +239,7 @@ export class PlanningRepository {
     const orderIdsOpen = new Set(orders.map((o) => o.id as string));
     return {
       region,
+      planDate,
       dayStartMs,
       hubs: hubs.map((h): HubRow => ({
         id: h.id as string,

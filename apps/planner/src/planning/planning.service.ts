@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
-import { DomainError, type PlanningJob, utcDate } from '@rd/domain';
+import { ServiceDays } from '@rd/database';
+import { DomainError, type PlanningJob } from '@rd/domain';
 import { checkSolution, type VrpMatrix, type VrpProblem, type VrpSolution } from '@rd/planning';
 import { DronePlanningService, type DronePreparation } from '../flight/drone-planning.service';
 import { addDrones, droneOfVehicle, growMatrix, withDroneOnlyStops } from '../flight/drone-problem';
@@ -70,6 +71,7 @@ export class PlanningService {
     private readonly drones: DronePlanningService,
     private readonly villageStops: VillageStopsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly serviceDays: ServiceDays,
   ) {}
 
   async run(
@@ -128,7 +130,7 @@ export class PlanningService {
   /** The service days a job plans: never a day nobody asked about or whose orders did not change. */
   private async daysToPlan(job: PlanningJob): Promise<string[]> {
     if (job.planDate) return [job.planDate];
-    const today = utcDate();
+    const today = this.serviceDays.dayOf();
     if (job.reason === 'plan_now') {
       const next = await this.repo.nextDayWithOpenOrders(job.region, today);
       return next ? [next] : [];
@@ -136,7 +138,10 @@ export class PlanningService {
     const changed = await this.repo.changedDays(job.region);
     if (job.reason !== 'alert') return changed;
     // An alert changes what can still be done on days couriers are driving.
-    const driving = await this.repo.daysInProgress(job.region, utcDate(Date.now() - 86_400_000));
+    const driving = await this.repo.daysInProgress(
+      job.region,
+      this.serviceDays.dayOf(Date.now() - 86_400_000),
+    );
     return [...new Set([...changed, ...driving])].sort();
   }
 
@@ -155,7 +160,7 @@ export class PlanningService {
     const { router } = await this.maps.routerFor(job.region);
     // The day's plan as this run finds it: if a dispatcher changes it meanwhile, ours is only a proposal.
     const base = await this.repo.currentPlan(job.region, planDate);
-    const loaded = await this.repo.load(job.region, planDate);
+    const loaded = await this.repo.load(job.region, planDate, this.serviceDays.startMs(planDate));
     // Orders bound for one village point are one stop until the plan is stored (village-stops.ts).
     const village = await this.villageStops.load(
       job.region,

@@ -49,6 +49,7 @@ function order(id: string, over: Partial<OpenOrder> = {}): OpenOrder {
 function data(orders: OpenOrder[], capacityWeightG = 500_000): PlanningData {
   return {
     region: 'r',
+    planDate: '2026-12-01',
     dayStartMs: DAY,
     hubs: [],
     orders,

@@ -1,3 +1,4 @@
+import { weekdayOf } from '@rd/domain';
 import type { VrpProblem } from '@rd/planning';
 import type { LockedRoute, OpenOrder, PlanningData } from './planning-data';
 import type { StoredRoute, StoredVisit } from './planning.repository';
@@ -90,7 +91,7 @@ export function aggregateVillageStops(
   }
   for (const group of groups.values()) {
     group.serviceS = villageStopServiceS(group.parcels);
-    group.windowsS = openingWindowsS(group, data.dayStartMs);
+    group.windowsS = openingWindowsS(group, data);
     orders.push(groupOrder(group, data.dayStartMs));
   }
   const locked: LockedRoute[] = data.locked.map((l) => ({
@@ -138,9 +139,10 @@ const secondsOf = (hhmm: string) => {
  */
 export function openingWindowsS(
   group: Pick<VillageGroup, 'point' | 'members' | 'serviceS'>,
-  dayStartMs: number,
+  { dayStartMs, planDate }: Pick<PlanningData, 'dayStartMs' | 'planDate'>,
 ) {
-  const weekday = WEEKDAYS[new Date(dayStartMs).getUTCDay()];
+  // The plan day's own weekday: its local midnight may fall on the UTC day before (east of Greenwich).
+  const weekday = WEEKDAYS[weekdayOf(planDate)];
   const hours = group.point.openingHours[weekday] ?? [];
   const windows = hours
     .map(([open, close]): [number, number] => [secondsOf(open), secondsOf(close) - group.serviceS])

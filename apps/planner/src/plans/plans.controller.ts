@@ -1,3 +1,4 @@
+import { ServiceDays } from '@rd/database';
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@rd/auth';
@@ -158,6 +159,7 @@ export class CourierController {
   constructor(
     private readonly plans: PlansService,
     private readonly repo: PlansRepository,
+    private readonly serviceDays: ServiceDays,
   ) {}
 
   @Get('route')
@@ -175,6 +177,12 @@ export class CourierController {
     const plan = await this.plans.courierRoute(principal, q.day);
     const route = plan.routes[0];
     if (!route) throw DomainError.notFound('route for courier', principal.staffId ?? '');
-    return renderRouteSheet(route, await this.repo.sheetStops(route.id), plan.version, plan.planDate);
+    return renderRouteSheet(
+      route,
+      await this.repo.sheetStops(route.id),
+      plan.version,
+      plan.planDate,
+      this.serviceDays.zone,
+    );
   }
 }

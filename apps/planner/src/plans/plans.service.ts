@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@rd/auth';
 import { appendParcelEvent } from '@rd/database';
-import { applyParcelEvent, DomainError, DomainErrorCode, type ParcelState, utcDate } from '@rd/domain';
+import { ServiceDays } from '@rd/database';
+import { applyParcelEvent, DomainError, DomainErrorCode, type ParcelState } from '@rd/domain';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import { PlanningRunsRepository } from '../planning/planning-runs.repository';
 import { PlanningRepository } from '../planning/planning.repository';
@@ -40,6 +41,7 @@ export class PlansService {
     private readonly planningRuns: PlanningRunsRepository,
     private readonly regions: PlanningRepository,
     @Inject(PLANNING_QUEUE_TOKEN) private readonly queue: PlanningQueue,
+    private readonly serviceDays: ServiceDays,
   ) {}
 
   /** The current plan of a service day (default: see `dayOf`); 404 for a day without one. */
@@ -273,7 +275,7 @@ export class PlansService {
       ? await this.plans.latestCommitted(
           region,
           principal.staffId,
-          planDate ? { planDate } : { today: utcDate() },
+          planDate ? { planDate } : { today: this.serviceDays.dayOf() },
         )
       : null;
     if (!header) throw DomainError.notFound('route for courier', principal.staffId);
@@ -284,10 +286,10 @@ export class PlansService {
     return plan;
   }
 
-  /** The day a plan route means: the named one, else the first day from today (UTC) with a current plan, else the latest. */
+  /** The day a plan route means: the named one, else the first day from today (the service zone's) with a current plan, else the latest. */
   async dayOf(region: string, planDate?: string): Promise<string> {
     if (planDate) return planDate;
-    const day = await this.plans.defaultDay(region, utcDate());
+    const day = await this.plans.defaultDay(region, this.serviceDays.dayOf());
     if (!day) throw DomainError.notFound('current plan of region', region);
     return day;
   }

@@ -53,7 +53,7 @@ describe('route sheet', () => {
         trackingNumbers: [],
       },
     ];
-    const html = renderRouteSheet(route, stops, 3, '2026-11-23');
+    const html = renderRouteSheet(route, stops, 3, '2026-11-23', 'UTC');
     expect(html).toContain('MOTO-1');
     expect(html).toContain('Wang &lt;Fang&gt;');
     expect(html).toContain('blue gate &amp; well');
@@ -86,6 +86,7 @@ describe('route sheet at village points', () => {
       [at(1, 'o1', 'RD1111'), at(2, 'o2', 'RD2222'), at(3, 'o3', 'RD3333')],
       2,
       '2026-11-23',
+      'UTC',
     );
     expect(html.match(/Pal village shop/g)).toHaveLength(1);
     expect(html).toContain('HAND TO VILLAGE POINT');
@@ -93,5 +94,27 @@ describe('route sheet at village points', () => {
     expect(html).toContain('1 stops · 3 parcels');
     expect(html).not.toContain('Recipient o1');
     for (const tn of ['RD1111', 'RD2222', 'RD3333']) expect(html).toContain(tn);
+  });
+});
+
+describe('route sheet times', () => {
+  it('reads on the service zone’s clock, not UTC', () => {
+    const stop: SheetStop = {
+      seq: 1,
+      type: 'stop',
+      plannedAt: '2026-11-23T01:30:00.000Z',
+      orderId: 'o1',
+      kind: 'delivery',
+      village: 'Pal',
+      name: 'Li Wei',
+      phone: null,
+      landmark: null,
+      window: { start: '2026-11-23T00:00:00.000Z', end: '2026-11-23T04:00:00.000Z' },
+      trackingNumbers: ['RD1111'],
+    };
+    const html = renderRouteSheet(route, [stop], 1, '2026-11-23', 'Asia/Shanghai');
+    expect(html).toContain('<td>09:30</td>');
+    expect(html).toContain('08:00–12:00');
+    expect(html).toContain('(Asia/Shanghai time)');
   });
 });

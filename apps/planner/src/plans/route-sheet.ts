@@ -2,7 +2,16 @@ import type { RouteView, SheetStop } from './plans.repository';
 
 const escape = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const time = (isoString: string) => isoString.slice(11, 16);
+/** "HH:MM" of an instant on the service zone's clock (the courier's own), not UTC. */
+function clockIn(timeZone: string): (isoString: string) => string {
+  const format = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  return (isoString) => format.format(new Date(isoString));
+}
 
 /**
  * A printable route sheet: stops in order with the landmark to look for, the phone to call, the
@@ -13,7 +22,9 @@ export function renderRouteSheet(
   visits: SheetStop[],
   planVersion: number,
   planDate: string,
+  timeZone: string,
 ): string {
+  const time = clockIn(timeZone);
   const stops = mergeVillageStops(visits);
   const rows = stops
     .map((s) => {
@@ -44,7 +55,7 @@ th{background:#eee} tr.point td{background:#eef6ee} tr.hub td{background:#f6f6f6
 </style></head><body>
 <h1>Route sheet — ${escape(route.vehicleCode)} (${escape(route.vehicleKind)}), ${planDate}</h1>
 <p>Plan v${planVersion} · ${stops.filter((s) => s.type === 'stop').length} stops · ${parcels} parcels · ${(route.distanceM / 1000).toFixed(1)} km ·
-${route.trips} trip(s) · ${time(route.startAt)}–${time(route.endAt)}</p>
+${route.trips} trip(s) · ${time(route.startAt)}–${time(route.endAt)} (${escape(timeZone)} time)</p>
 <table><thead><tr><th>#</th><th>Planned</th><th>Task / window</th><th>Who / where</th><th>Phone</th><th>Parcels</th><th>Tracking numbers</th></tr></thead>
 <tbody>
 ${rows}
