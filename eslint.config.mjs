@@ -76,8 +76,6 @@ const dataAccessNotYetConverted = [
   'apps/intake/src/fleet/hubs.repository.ts',
   'apps/intake/src/health.controller.ts',
   'apps/intake/src/notifications/notification-outbox.repository.ts',
-  'apps/intake/src/orders/orders.repository.ts',
-  'apps/intake/src/parcels/parcels.repository.ts',
   'apps/intake/src/village-points/village-point-lookup.repository.ts',
   'apps/intake/src/village-points/village-points.repository.ts',
   'apps/planner/src/departures/hub-departures.repository.ts',
