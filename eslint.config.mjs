@@ -72,8 +72,6 @@ const dataAccessNotYetConverted = [
   'apps/gateway/src/ingest/telemetry.repository.ts',
   'apps/gateway/src/outbox/outbox.repository.ts',
   'apps/intake/src/airspace/airspace.repository.ts',
-  'apps/intake/src/fleet/fleet.repository.ts',
-  'apps/intake/src/fleet/hubs.repository.ts',
   'apps/planner/src/departures/hub-departures.repository.ts',
   'apps/planner/src/flight/flight-data.repository.ts',
   'apps/planner/src/flight/missions.repository.ts',
