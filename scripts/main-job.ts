@@ -275,15 +275,16 @@ async function main(): Promise<void> {
       })),
     );
     for (const hub of hubSpecs) await call(intakeUrl, 'POST', '/hubs', 'admin', { ...hub, region });
-    const hubs = (await call(intakeUrl, 'GET', '/hubs', 'dispatcher')).json as unknown as Array<{
-      id: string;
-      code: string;
-      region: string;
-      location: LonLat;
-      name: string;
-      kind: string;
-    }>;
-    const regionHubs = hubs.filter((h) => h.region === region);
+    type Hub = { id: string; code: string; location: LonLat; name: string; kind: string };
+    // GET /hubs is paged: follow nextCursor to the region's last hub.
+    const regionHubs: Hub[] = [];
+    for (let cursor = ''; ; ) {
+      const page = (await call(intakeUrl, 'GET', `/hubs?region=${region}&limit=500${cursor}`, 'dispatcher'))
+        .json as unknown as { items: Hub[]; nextCursor: string | null };
+      regionHubs.push(...page.items);
+      if (!page.nextCursor) break;
+      cursor = `&cursor=${page.nextCursor}`;
+    }
     const home = regionHubs.find((h) => h.kind === 'county_hub')!;
     const station = regionHubs.find((h) => h.kind === 'township_station')!;
     const fleet = [

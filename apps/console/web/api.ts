@@ -56,3 +56,32 @@ export async function api<T>(
   }
   return json as T;
 }
+
+type Query = Record<string, string | undefined>;
+
+/** Reads a keyset-paged list to its end, 500 a page, following `nextCursor`. */
+async function everyPage<T, P extends { nextCursor: string | null }>(
+  service: 'intake' | 'planner',
+  path: string,
+  query: Query,
+  itemsOf: (page: P) => T[],
+): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api<P>(service, path, { query: { ...query, limit: '500', cursor } });
+    all.push(...itemsOf(page));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return all;
+}
+
+/** Every item of a paged list (`{ items, nextCursor }`). */
+export function apiAll<T>(service: 'intake' | 'planner', path: string, query: Query = {}): Promise<T[]> {
+  return everyPage(service, path, query, (page: { items: T[]; nextCursor: string | null }) => page.items);
+}
+
+/** Every feature of a paged GeoJSON layer (a FeatureCollection with `nextCursor`). */
+export function apiAllFeatures<F>(service: 'intake' | 'planner', path: string): Promise<F[]> {
+  return everyPage(service, path, {}, (page: { features: F[]; nextCursor: string | null }) => page.features);
+}

@@ -1,4 +1,4 @@
-import { api, ApiError } from './api';
+import { api, apiAll, ApiError } from './api';
 import { clear, h } from './dom';
 import { formatDateTime, formatKm, formatShare, formatTime, t, type MessageKey } from './i18n';
 import { routeColour, type ClientConfig, type MapView } from './map-view';
@@ -103,10 +103,10 @@ export class DispatcherView {
 
   async start(): Promise<void> {
     const [hubs, vehicles] = await Promise.all([
-      api<Array<{ id: string; region: string }>>('intake', '/hubs'),
-      api<Array<{ id: string; code: string; homeHubId: string }>>('intake', '/vehicles'),
+      apiAll<{ id: string }>('intake', '/hubs', { region: this.config.region }),
+      apiAll<{ id: string; code: string; homeHubId: string }>('intake', '/vehicles'),
     ]);
-    const regionHubs = new Set(hubs.filter((hub) => hub.region === this.config.region).map((hub) => hub.id));
+    const regionHubs = new Set(hubs.map((hub) => hub.id));
     this.fleet = vehicles.filter((v) => regionHubs.has(v.homeHubId)).map((v) => ({ id: v.id, code: v.code }));
     await this.loadPlan();
   }

@@ -1,4 +1,4 @@
-import { api, ApiError } from './api';
+import { api, apiAll, ApiError } from './api';
 import { clear, h } from './dom';
 import { DeparturesPanel } from './hub/departures-panel';
 import { VillageAgentPanel } from './hub/village-agent-panel';
@@ -91,7 +91,7 @@ export class HubView {
 
   async start(): Promise<void> {
     if (this.ownHubId && (await this.startAsVillageAgent(this.ownHubId))) return;
-    const hubs = (await api<Hub[]>('intake', '/hubs')).filter((hub) => hub.region === this.region);
+    const hubs = await apiAll<Hub>('intake', '/hubs', { region: this.region });
     clear(
       this.hubSelect,
       hubs.map((hub) => h('option', { value: hub.id }, `${hub.name} (${hub.code})`)),

@@ -1,6 +1,6 @@
 import 'leaflet/dist/leaflet.css';
 import './styles.css';
-import { api, ApiError, setToken } from './api';
+import { api, apiAll, ApiError, setToken } from './api';
 import { CourierView } from './courier-view';
 import { DispatcherView } from './dispatcher-view';
 import { clear, h } from './dom';
@@ -149,11 +149,10 @@ async function render(): Promise<void> {
   await roads;
   await map.layers.loadAirspace(config.region, session.role, Date.now()).catch(showError);
   if (view !== 'hub') {
-    const hubs = await api<Array<{ name: string; kind: string; region: string; location: [number, number] }>>(
-      'intake',
-      '/hubs',
-    ).catch(() => []);
-    map.showHubs(hubs.filter((hub) => hub.region === config.region));
+    const hubs = await apiAll<{ name: string; kind: string; location: [number, number] }>('intake', '/hubs', {
+      region: config.region,
+    }).catch(() => []);
+    map.showHubs(hubs);
   }
   root.setAttribute('data-ready', view);
 }

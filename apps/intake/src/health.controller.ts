@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '@rd/auth';
+import { sqlRow } from '@rd/database';
 import { DataSource } from 'typeorm';
 
 @ApiTags('health')
@@ -12,7 +13,7 @@ export class HealthController {
   @Get()
   @Public()
   async health() {
-    await this.db.query('SELECT 1');
+    await sqlRow<{ one: number }>(this.db, 'SELECT 1 AS one');
     return {
       status: 'ok',
       service: 'intake',

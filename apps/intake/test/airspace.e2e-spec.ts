@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { startApp, type RunningApp } from '@rd/testing';
 import { createIntakeApp } from '../src/create-intake-app';
-import { createHub, type Body } from './fixtures';
+import { createHub, expectBadPageQueries, walkPages, type Body } from './fixtures';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -237,5 +237,74 @@ describe('airspace import and weather', () => {
       .set('Authorization', app.auth('pilot'))
       .send({})
       .expect(403);
+  });
+
+  it('pages each layer as a FeatureCollection with nextCursor: every feature exactly once', async () => {
+    const region = 'alps-paged';
+    await createHub(app, {
+      code: 'ALPP-PORT',
+      kind: 'drone_port',
+      location: [1.45, 42.45],
+      region,
+    });
+    const zone = (i: number) => airport({ name: `Zone ${i}` });
+    const corridor = (i: number) => ({
+      type: 'Feature',
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [1.45, 42.45],
+          [1.46 + i / 100, 42.47],
+        ],
+      },
+      properties: {
+        layer: 'corridor',
+        name: `Lane ${i}`,
+        ceilingM: 120,
+        altitudeRef: 'above_takeoff',
+        ports: ['ALPP-PORT'],
+        halfWidthM: 100,
+      },
+    });
+    const spot = (i: number) => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [1.47 + i / 100, 42.47] },
+      properties: { layer: 'landing_spot', name: `Spot ${i}`, clearRadiusM: 6, lowering: 'land' },
+    });
+    const counts = { 'no-fly-zones': 5, corridors: 3, 'landing-spots': 4 };
+    // One import is one transaction: its features share created_at, so the pages turn on the id alone.
+    await http()
+      .post(`/v1/regions/${region}/airspace/import`)
+      .set('Authorization', admin())
+      .send({
+        type: 'FeatureCollection',
+        features: [...[0, 1, 2, 3, 4].map(zone), ...[0, 1, 2].map(corridor), ...[0, 1, 2, 3].map(spot)],
+      })
+      .expect(201);
+    // A later import comes first (newest first).
+    await http()
+      .post(`/v1/regions/${region}/airspace/import`)
+      .set('Authorization', admin())
+      .send({ type: 'FeatureCollection', features: [zone(5)] })
+      .expect(201);
+    counts['no-fly-zones'] = 6;
+    for (const [layer, count] of Object.entries(counts)) {
+      const path = `/v1/regions/${region}/${layer}`;
+      const whole = await http().get(path).query({ limit: 500 }).set('Authorization', admin()).expect(200);
+      expect(whole.body).toMatchObject({ type: 'FeatureCollection', nextCursor: null });
+      expect(whole.body.features).toHaveLength(count);
+      const walked = await walkPages(app, path, { role: 'pilot', limit: 2, key: 'features' });
+      expect(walked.ids).toEqual(whole.body.features.map((f: Json) => f.id));
+      expect(new Set(walked.ids).size).toBe(count);
+      expect(walked.pages).toBe(Math.ceil(count / 2));
+      await expectBadPageQueries(app, path, 'pilot');
+    }
+    const zones = await http()
+      .get(`/v1/regions/${region}/no-fly-zones`)
+      .query({ limit: 1 })
+      .set('Authorization', admin())
+      .expect(200);
+    expect(zones.body.features[0].properties.name).toBe('Zone 5');
+    expect(zones.body.nextCursor).toEqual(expect.any(String));
   });
 });

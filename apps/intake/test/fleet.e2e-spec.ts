@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { startApp, type RunningApp } from '@rd/testing';
 import { createIntakeApp } from '../src/create-intake-app';
-import { createHub, type Body } from './fixtures';
+import { createHub, expectBadPageQueries, walkPages, type Body } from './fixtures';
 
 describe('hubs, fleet and staff', () => {
   let app: RunningApp;
@@ -112,7 +112,8 @@ describe('hubs, fleet and staff', () => {
     }).expect(400);
     expect(noHub.body.details).toEqual([{ field: 'homeHubId', reason: 'unknown hub' }]);
     const list = await http().get('/v1/vehicles').set('Authorization', app.auth('dispatcher')).expect(200);
-    expect(list.body.map((v: Body) => v.code)).toEqual(['VAN-01']);
+    expect(list.body.items.map((v: Body) => v.code)).toEqual(['VAN-01']);
+    expect(list.body.nextCursor).toBeNull();
   });
 
   it('registers drones only at drone ports', async () => {
@@ -161,5 +162,134 @@ describe('hubs, fleet and staff', () => {
     }).expect(400);
     expect(bad.body.details).toEqual([{ field: 'vehicleId', reason: 'unknown vehicle' }]);
     await post('/v1/couriers', { name: 'Pere', phone: '+376 600 500', homeHubId: county.id }).expect(201);
+  });
+
+  describe('lists are paged (newest first, each item exactly once)', () => {
+    const PAGE = 2;
+    let home: Body;
+    let dronePort: Body;
+
+    beforeAll(async () => {
+      home = await createHub(app, { code: 'PG-HUB', region: 'paging' });
+      dronePort = await createHub(app, { code: 'PG-PORT', kind: 'drone_port', region: 'paging' });
+      for (let i = 0; i < 3; i++) await createHub(app, { code: `PG-EXTRA-${i}`, region: 'paging' });
+    });
+
+    /** Every item of the list in one page, to compare the paged walk against. */
+    const everything = async (path: string, query: Record<string, string> = {}) => {
+      const res = await http()
+        .get(path)
+        .query({ ...query, limit: 500 })
+        .set('Authorization', app.auth('dispatcher'))
+        .expect(200);
+      expect(res.body.nextCursor).toBeNull();
+      return res.body.items as Array<{ id: string; createdAt: string }>;
+    };
+
+    const expectPagedWalk = async (path: string, atLeast: number, query: Record<string, string> = {}) => {
+      const all = await everything(path, query);
+      expect(all.length).toBeGreaterThanOrEqual(atLeast);
+      const walked = await walkPages(app, path, { limit: PAGE, query });
+      expect(walked.ids).toEqual(all.map((item) => item.id));
+      expect(new Set(walked.ids).size).toBe(walked.ids.length);
+      expect(walked.pages).toBe(Math.ceil(all.length / PAGE));
+      const created = all.map((item) => Date.parse(item.createdAt));
+      expect(created).toEqual([...created].sort((a, b) => b - a));
+    };
+
+    it('pages hubs, filtered by region and kind', async () => {
+      await expectPagedWalk('/v1/hubs', 5);
+      await expectPagedWalk('/v1/hubs', 5, { region: 'paging' });
+      const paging = await everything('/v1/hubs', { region: 'paging' });
+      expect(paging.map((h) => (h as Body).code)).toEqual([
+        'PG-EXTRA-2',
+        'PG-EXTRA-1',
+        'PG-EXTRA-0',
+        'PG-PORT',
+        'PG-HUB',
+      ]);
+      const ports = await everything('/v1/hubs', { region: 'paging', kind: 'drone_port' });
+      expect(ports.map((h) => h.id)).toEqual([dronePort.id]);
+      await expectBadPageQueries(app, '/v1/hubs');
+    });
+
+    it('pages vehicles, drones, pilots and couriers', async () => {
+      for (let i = 0; i < 5; i++) {
+        await post('/v1/vehicles', {
+          code: `PG-VAN-${i}`,
+          kind: 'van',
+          capacityWeightG: 500_000,
+          capacityVolumeL: 2000.5,
+          homeHubId: home.id,
+          shiftStart: '08:00',
+          shiftEnd: '16:00',
+        }).expect(201);
+        await post('/v1/drones', {
+          serialNumber: `PG-DRONE-${i}`,
+          model: 'FlyCart 30',
+          maxPayloadG: 30_000,
+          batteryWh: 1800,
+          cruiseSpeedMps: 15.5,
+          homePortId: dronePort.id,
+        }).expect(201);
+        await post('/v1/pilots', {
+          name: `Pilot ${i}`,
+          licenceNumber: `PG-LIC-${i}`,
+          licenceClass: 'VLOS',
+          licenceExpiresOn: '2099-01-31',
+          maxDronesSupervised: 1,
+          station: [1.5, 42.5],
+        }).expect(201);
+        await post('/v1/couriers', {
+          name: `Courier ${i}`,
+          phone: '+376 600 501',
+          homeHubId: home.id,
+        }).expect(201);
+      }
+      for (const path of ['/v1/vehicles', '/v1/drones', '/v1/pilots', '/v1/couriers']) {
+        await expectPagedWalk(path, 5);
+        await expectBadPageQueries(app, path);
+      }
+    });
+
+    it('answers the same record from the list, by id and on creation', async () => {
+      const created = await post('/v1/pilots', {
+        name: 'Núria',
+        licenceNumber: 'PG-LIC-SAME',
+        licenceClass: 'BVLOS',
+        licenceExpiresOn: '2098-02-28',
+        maxDronesSupervised: 3,
+        station: [1.52, 42.51],
+        region: 'paging',
+      }).expect(201);
+      expect(created.body).toMatchObject({
+        licenceExpiresOn: '2098-02-28',
+        station: { type: 'Point', coordinates: [1.52, 42.51] },
+        shiftStart: '07:00:00',
+        region: 'paging',
+        phone: null,
+        active: true,
+      });
+      const byId = await http()
+        .get(`/v1/pilots/${created.body.id}`)
+        .set('Authorization', app.auth('dispatcher'))
+        .expect(200);
+      const [newest] = await everything('/v1/pilots');
+      expect(byId.body).toEqual(created.body);
+      expect(newest).toEqual(created.body);
+      const van = await post('/v1/vehicles', {
+        code: 'PG-VAN-SAME',
+        kind: 'tricycle',
+        capacityWeightG: 90_000,
+        capacityVolumeL: 350.25,
+        homeHubId: home.id,
+        shiftStart: '06:30',
+        shiftEnd: '14:00',
+        heightM: 1.8,
+      }).expect(201);
+      expect(van.body).toMatchObject({ capacityVolumeL: 350.25, heightM: 1.8, widthM: null, skills: [] });
+      const [newestVan] = await everything('/v1/vehicles');
+      expect(newestVan).toEqual(van.body);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { startApp, type RunningApp } from '@rd/testing';
 import { createIntakeApp } from '../src/create-intake-app';
-import { createHub, orderBody, tomorrowAt, type Body } from './fixtures';
+import { createHub, expectBadPageQueries, orderBody, tomorrowAt, walkPages, type Body } from './fixtures';
 
 describe('orders API (PostgreSQL + PostGIS, Redis)', () => {
   let app: RunningApp;
@@ -206,6 +206,22 @@ describe('orders API (PostgreSQL + PostGIS, Redis)', () => {
       .expect(404);
     await http.get('/v1/orders/not-a-uuid').set('Authorization', app.auth('dispatcher')).expect(400);
     await http.get('/v1/orders?cursor=garbage').set('Authorization', app.auth('dispatcher')).expect(400);
+  });
+
+  it('pages orders stored in one transaction (one created_at, microseconds the cursor cannot hold)', async () => {
+    const orders = Array.from({ length: 7 }, () => orderBody({ village: 'Ordino' }));
+    const bulk = await http
+      .post('/v1/orders/bulk')
+      .set('Authorization', app.auth('dispatcher'))
+      .send({ orders })
+      .expect(200);
+    expect(bulk.body.accepted).toBe(7);
+    const all = await listAll({ village: 'Ordino' });
+    expect(new Set(all.map((o) => o.createdAt)).size).toBeLessThan(all.length);
+    const walked = await walkPages(app, '/v1/orders', { limit: 2, query: { village: 'Ordino' } });
+    expect(walked.ids).toEqual(all.map((o) => o.id));
+    expect(walked.pages).toBe(4);
+    await expectBadPageQueries(app, '/v1/orders');
   });
 
   async function listAll(filter: Record<string, string>): Promise<Body[]> {

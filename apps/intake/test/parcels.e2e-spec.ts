@@ -2,7 +2,7 @@ import request from 'supertest';
 import { startApp, type RunningApp } from '@rd/testing';
 import { newTrackingNumber } from '../src/common/tracking-number';
 import { createIntakeApp } from '../src/create-intake-app';
-import { createHub, orderBody, type Body } from './fixtures';
+import { createHub, expectBadPageQueries, orderBody, walkPages, type Body } from './fixtures';
 
 describe('parcel scans and tracking (PostgreSQL + PostGIS)', () => {
   let app: RunningApp;
@@ -77,6 +77,26 @@ describe('parcel scans and tracking (PostgreSQL + PostGIS)', () => {
       location: [1.495, 42.495],
       actor: { role: 'courier' },
     });
+  });
+
+  it("pages an order's parcels stored in one transaction: each parcel exactly once", async () => {
+    const parcel = { weightG: 500, lengthMm: 200, widthMm: 150, heightMm: 100 };
+    const order = await http()
+      .post('/v1/orders')
+      .set('Authorization', app.auth('dispatcher'))
+      .send(orderBody({ parcels: Array.from({ length: 5 }, () => parcel) }))
+      .expect(201);
+    const orderId = order.body.id as string;
+    const all = await http()
+      .get('/v1/parcels')
+      .query({ orderId, limit: 500 })
+      .set('Authorization', app.auth('dispatcher'))
+      .expect(200);
+    expect(all.body.items).toHaveLength(5);
+    const walked = await walkPages(app, '/v1/parcels', { limit: 2, query: { orderId } });
+    expect(walked.ids).toEqual(all.body.items.map((p: Body) => p.id));
+    expect(walked.pages).toBe(3);
+    await expectBadPageQueries(app, '/v1/parcels');
   });
 
   it('refuses an illegal transition with 409 naming the state and the allowed next ones', async () => {

@@ -11,27 +11,24 @@ export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(`${cursor.createdAt}|${cursor.id}`).toString('base64url');
 }
 
+/** What encodeCursor writes: an ISO time as toISOString gives it and a uuid (anything else is forged). */
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export function decodeCursor(value: string | undefined): Cursor | null {
   if (!value) return null;
-  const [createdAt, id] = Buffer.from(value, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/.test(id)) {
+  const [createdAt, id, ...rest] = Buffer.from(value, 'base64url').toString('utf8').split('|');
+  if (
+    rest.length ||
+    !createdAt ||
+    !id ||
+    !CURSOR_TIME.test(createdAt) ||
+    Number.isNaN(Date.parse(createdAt)) ||
+    !CURSOR_ID.test(id)
+  ) {
     throw DomainError.validation([{ field: 'cursor', reason: 'not a cursor from a previous page' }]);
   }
   return { createdAt, id };
-}
-
-/** Appends the keyset condition and returns the next parameter index. */
-export function cursorCondition(
-  cursor: Cursor | null,
-  alias: string,
-  where: string[],
-  params: unknown[],
-): void {
-  if (!cursor) return;
-  params.push(cursor.createdAt, cursor.id);
-  where.push(
-    `(${alias}.created_at, ${alias}.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`,
-  );
 }
 
 /** Cuts a keyset query that fetched `limit + 1` rows into a page and the cursor of the next one. */
@@ -48,10 +45,26 @@ export function toPage<T extends { createdAt: string; id: string }>(
   };
 }
 
-/** The keyset condition as one more `AND` of a SqlFilter (newest first: created_at DESC, id DESC). */
-export function addKeysetCondition(filter: SqlFilter, cursor: Cursor | null, alias: string): void {
+/**
+ * The keyset condition as one more `AND` of a SqlFilter (newest first: created_at DESC, id DESC), for
+ * rows of `table` read as `alias`.
+ *
+ * The cursor's time has milliseconds, PostgreSQL's microseconds: compared with it, the rest of a page's
+ * last millisecond (every row of one transaction shares its `now()`) would be skipped. So the cursor
+ * row's own created_at is read back by its id (an InitPlan, run once; the index still serves the
+ * order). Should that row be gone, the end of the cursor's millisecond stands in: rows of that
+ * millisecond may repeat, none is lost.
+ */
+export function addKeysetCondition(
+  filter: SqlFilter,
+  cursor: Cursor | null,
+  alias: string,
+  table: string,
+): void {
   if (!cursor) return;
   const createdAt = filter.param(cursor.createdAt);
   const id = filter.param(cursor.id);
-  filter.addRaw(`(${alias}.created_at, ${alias}.id) < (${createdAt}::timestamptz, ${id}::uuid)`);
+  const exact = `(SELECT k.created_at FROM ${table} k WHERE k.id = ${id}::uuid)`;
+  const fallback = `${createdAt}::timestamptz + interval '1 millisecond'`;
+  filter.addRaw(`(${alias}.created_at, ${alias}.id) < (COALESCE(${exact}, ${fallback}), ${id}::uuid)`);
 }

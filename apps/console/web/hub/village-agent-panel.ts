@@ -1,4 +1,4 @@
-import { api, ApiError } from '../api';
+import { api, apiAll, ApiError } from '../api';
 import { clear, h } from '../dom';
 import { formatDateTime, formatTime } from '../i18n';
 import { formatAge, parcelState, tv } from './village-messages';
@@ -190,7 +190,7 @@ export class VillageAgentPanel {
   }
 
   private async loadCouriers(): Promise<void> {
-    const couriers = await api<Array<{ id: string; name: string; active?: boolean }>>('intake', '/couriers');
+    const couriers = await apiAll<{ id: string; name: string; active?: boolean }>('intake', '/couriers');
     this.returnCourier.append(
       ...couriers.filter((c) => c.active !== false).map((c) => h('option', { value: c.id }, c.name)),
     );

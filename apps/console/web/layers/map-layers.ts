@@ -1,5 +1,5 @@
 import L from 'leaflet';
-import { api } from '../api';
+import { apiAllFeatures } from '../api';
 import { toLatLng, type Datum, type LonLat } from '../display-datum';
 import { h } from '../dom';
 import { tf, type FieldMessageKey } from '../field-messages';
@@ -241,7 +241,7 @@ export class MapLayers {
     const base = `/regions/${encodeURIComponent(region)}`;
     const [zones, corridors, spots] = await Promise.all(
       ['no-fly-zones', 'corridors', 'landing-spots'].map((layer) =>
-        api<{ features: Array<Feature<never>> }>('intake', `${base}/${layer}`).then((c) => c.features),
+        apiAllFeatures<Feature<never>>('intake', `${base}/${layer}`),
       ),
     );
     this.showAirspace(

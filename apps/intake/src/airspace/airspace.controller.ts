@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@rd/auth';
 import {
@@ -11,7 +11,8 @@ import {
 } from '@rd/domain';
 import { UuidPipe, ZodPipe } from '@rd/http';
 import { z } from 'zod';
-import { jsonSchema } from '../common/openapi';
+import { ApiPage, jsonSchema } from '../common/openapi';
+import { listPageQuerySchema, type ListPageQuery } from '../common/page-query';
 import { AirspaceService } from './airspace.service';
 
 const layerPath = z.enum(['no-fly-zones', 'corridors', 'landing-spots']);
@@ -71,11 +72,16 @@ export class AirspaceController {
 
   @Get(':layer')
   @Roles(...READERS)
+  @ApiPage(
+    "A page of the region's layer (no-fly-zones, corridors or landing-spots), newest first, as a FeatureCollection.",
+    'features',
+  )
   list(
     @Param('region', RegionPipe) region: string,
     @Param('layer', LayerPipe) layer: z.infer<typeof layerPath>,
+    @Query(new ZodPipe(listPageQuerySchema, 'the query')) page: ListPageQuery,
   ) {
-    return this.airspace.list(region, LAYER_OF[layer]);
+    return this.airspace.list(region, LAYER_OF[layer], page);
   }
 
   @Get(':layer/:id')

@@ -10,11 +10,15 @@ import {
   type RegionWeatherInput,
 } from '@rd/domain';
 import { circleToPolygon, validateZoneGeometry, type LonLat } from '@rd/flight';
+import { decodeCursor } from '@rd/database';
 import { buffer, lineString } from '@turf/turf';
+import type { ListPageQuery } from '../common/page-query';
 import {
   AirspaceRepository,
   type AirspaceTable,
   type CorridorToStore,
+  type FeaturePage,
+  type FeatureSelection,
   type GeoFeature,
   type SpotToStore,
   type ZoneToStore,
@@ -207,15 +211,23 @@ export class AirspaceService {
     };
   }
 
+  /** A page of the layer as a FeatureCollection, `nextCursor` beside its features (a GeoJSON foreign member). */
   async list(
     region: string,
     layer: AirspaceLayer,
-  ): Promise<{ type: 'FeatureCollection'; features: GeoFeature[] }> {
-    return { type: 'FeatureCollection', features: await this.read(region, layer) };
+    page: ListPageQuery,
+  ): Promise<{ type: 'FeatureCollection' } & FeaturePage> {
+    const { features, nextCursor } = await this.read(region, layer, {
+      cursor: decodeCursor(page.cursor),
+      limit: page.limit,
+    });
+    return { type: 'FeatureCollection', features, nextCursor };
   }
 
   async get(region: string, layer: AirspaceLayer, id: string): Promise<GeoFeature> {
-    const [found] = await this.read(region, layer, id);
+    const {
+      features: [found],
+    } = await this.read(region, layer, { id });
     if (!found) throw DomainError.notFound(layer.replace(/_/g, ' '), id);
     return found;
   }
@@ -236,14 +248,14 @@ export class AirspaceService {
     return this.weather(region);
   }
 
-  private read(region: string, layer: AirspaceLayer, id?: string): Promise<GeoFeature[]> {
+  private read(region: string, layer: AirspaceLayer, select: FeatureSelection): Promise<FeaturePage> {
     switch (layer) {
       case 'no_fly_zone':
-        return this.repo.zones(region, id);
+        return this.repo.zones(region, select);
       case 'corridor':
-        return this.repo.corridors(region, id);
+        return this.repo.corridors(region, select);
       case 'landing_spot':
-        return this.repo.spots(region, id);
+        return this.repo.spots(region, select);
     }
   }
 }

@@ -15,13 +15,18 @@ import {
   createVehicleSchema,
   HUB_KINDS,
   queryNumber,
+  regionCode,
 } from '@rd/domain';
 import { UuidPipe, ZodPipe } from '@rd/http';
 import { z } from 'zod';
-import { jsonSchema } from '../common/openapi';
+import { ApiPage, jsonSchema } from '../common/openapi';
+import { listPageQuerySchema, type ListPageQuery } from '../common/page-query';
 import { FleetService } from './fleet.service';
 
-const hubQuery = z.object({ kind: z.enum(HUB_KINDS).optional() });
+const hubQuery = listPageQuerySchema.extend({
+  kind: z.enum(HUB_KINDS).optional(),
+  region: regionCode.optional(),
+});
 const nearestQuery = z.object({
   lon: queryNumber(z.number().min(-180).max(180)),
   lat: queryNumber(z.number().min(-90).max(90)),
@@ -45,8 +50,9 @@ export class HubsController {
 
   @Get()
   @Roles(...STAFF)
+  @ApiPage('Hubs, newest first, optionally of one kind (?kind=) and one region (?region=).')
   list(@Query(new ZodPipe(hubQuery, 'the query')) q: z.infer<typeof hubQuery>) {
-    return this.fleet.listHubs(q.kind);
+    return this.fleet.listHubs(q, { kind: q.kind, region: q.region });
   }
 
   @Get('nearest')
@@ -104,8 +110,9 @@ export class FleetController {
 
   @Get('vehicles')
   @Roles('dispatcher', 'hub_operator')
-  listVehicles() {
-    return this.fleet.list('vehicles');
+  @ApiPage('Vehicles, newest first.')
+  listVehicles(@Query(new ZodPipe(listPageQuerySchema, 'the query')) q: ListPageQuery) {
+    return this.fleet.list('vehicles', q);
   }
 
   @Get('vehicles/:id')
@@ -116,8 +123,9 @@ export class FleetController {
 
   @Get('drones')
   @Roles('dispatcher', 'hub_operator')
-  listDrones() {
-    return this.fleet.list('drones');
+  @ApiPage('Drones, newest first.')
+  listDrones(@Query(new ZodPipe(listPageQuerySchema, 'the query')) q: ListPageQuery) {
+    return this.fleet.list('drones', q);
   }
 
   @Get('drones/:id')
@@ -128,8 +136,9 @@ export class FleetController {
 
   @Get('pilots')
   @Roles('dispatcher', 'hub_operator')
-  listPilots() {
-    return this.fleet.list('pilots');
+  @ApiPage('Pilots, newest first.')
+  listPilots(@Query(new ZodPipe(listPageQuerySchema, 'the query')) q: ListPageQuery) {
+    return this.fleet.list('pilots', q);
   }
 
   @Get('pilots/:id')
@@ -140,8 +149,9 @@ export class FleetController {
 
   @Get('couriers')
   @Roles('dispatcher', 'hub_operator')
-  listCouriers() {
-    return this.fleet.list('couriers');
+  @ApiPage('Couriers, newest first.')
+  listCouriers(@Query(new ZodPipe(listPageQuerySchema, 'the query')) q: ListPageQuery) {
+    return this.fleet.list('couriers', q);
   }
 
   @Get('couriers/:id')

@@ -1,12 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { decodeCursor, toPage } from '@rd/database';
 import {
-  CourierEntity,
   DomainError,
   DomainErrorCode,
-  DroneEntity,
-  geoPoint,
-  PilotEntity,
-  VehicleEntity,
   type CreateCourierInput,
   type CreateDroneInput,
   type CreateHubInput,
@@ -15,8 +11,18 @@ import {
   type ErrorDetail,
   type HubKind,
 } from '@rd/domain';
-import { FleetRepository } from './fleet.repository';
-import { HubsRepository, type HubView } from './hubs.repository';
+import type { Page } from '../common/views';
+import type { ListPageQuery } from '../common/page-query';
+import {
+  FleetRepository,
+  type CourierView,
+  type DroneView,
+  type FleetKind,
+  type FleetViewOf,
+  type PilotView,
+  type VehicleView,
+} from './fleet.repository';
+import { type HubFilter, HubsRepository, type HubView } from './hubs.repository';
 
 function conflict(what: string, field: string): DomainError {
   return new DomainError(DomainErrorCode.Conflict, `a ${what} with this ${field} already exists`, [
@@ -35,8 +41,8 @@ export class FleetService {
     return (await this.hubs.create(input)) ?? Promise.reject(conflict('hub', 'code'));
   }
 
-  listHubs(kind?: HubKind) {
-    return this.hubs.list(kind);
+  async listHubs(page: ListPageQuery, only: HubFilter): Promise<Page<HubView>> {
+    return toPage(await this.hubs.list(decodeCursor(page.cursor), page.limit, only), page.limit);
   }
 
   async getHub(id: string): Promise<HubView> {
@@ -50,54 +56,47 @@ export class FleetService {
     return this.hubs.nearest(lon, lat, limit, kinds);
   }
 
-  async createVehicle(input: CreateVehicleInput): Promise<VehicleEntity> {
+  async createVehicle(input: CreateVehicleInput): Promise<VehicleView> {
     await this.requireHub('homeHubId', input.homeHubId);
-    const saved = await this.fleet.insert(VehicleEntity, { ...input, skills: input.skills ?? [] });
+    const saved = await this.fleet.insertVehicle(input);
     return saved ?? Promise.reject(conflict('vehicle', 'code'));
   }
 
-  async createDrone(input: CreateDroneInput): Promise<DroneEntity> {
+  async createDrone(input: CreateDroneInput): Promise<DroneView> {
     await this.requireHub('homePortId', input.homePortId, 'drone_port');
     const { modelPreset, ...drone } = input;
-    const saved = await this.fleet.insert(DroneEntity, {
-      ...drone,
-      modelParams: modelPreset ? { preset: modelPreset } : null,
-    });
+    const saved = await this.fleet.insertDrone(drone, modelPreset ? { preset: modelPreset } : null);
     return saved ?? Promise.reject(conflict('drone', 'serialNumber'));
   }
 
   /** A pilot's licence must still be valid on the day they are registered. */
-  async createPilot(input: CreatePilotInput, today: string): Promise<PilotEntity> {
+  async createPilot(input: CreatePilotInput, today: string): Promise<PilotView> {
     if (input.licenceExpiresOn <= today) {
       throw DomainError.validation([
         { field: 'licenceExpiresOn', reason: `the licence expired (${input.licenceExpiresOn})` },
       ]);
     }
-    const saved = await this.fleet.insert(PilotEntity, {
-      ...input,
-      phone: input.phone ?? null,
-      station: input.station ? geoPoint(input.station[0], input.station[1]) : null,
-    });
+    const saved = await this.fleet.insertPilot(input);
     return saved ?? Promise.reject(conflict('pilot', 'licenceNumber'));
   }
 
-  async createCourier(input: CreateCourierInput): Promise<CourierEntity> {
+  async createCourier(input: CreateCourierInput): Promise<CourierView> {
     const problems: ErrorDetail[] = [];
     if (!(await this.hubs.findById(input.homeHubId)))
       problems.push({ field: 'homeHubId', reason: 'unknown hub' });
-    if (input.vehicleId && !(await this.fleet.findById(VehicleEntity, input.vehicleId))) {
+    if (input.vehicleId && !(await this.fleet.findById('vehicles', input.vehicleId))) {
       problems.push({ field: 'vehicleId', reason: 'unknown vehicle' });
     }
     if (problems.length) throw DomainError.validation(problems);
-    return (await this.fleet.insert(CourierEntity, { ...input, vehicleId: input.vehicleId ?? null }))!;
+    return this.fleet.insertCourier(input);
   }
 
-  list(kind: 'vehicles' | 'drones' | 'pilots' | 'couriers') {
-    return this.fleet.list(ENTITY_OF[kind]);
+  async list<K extends FleetKind>(kind: K, page: ListPageQuery): Promise<Page<FleetViewOf[K]>> {
+    return toPage(await this.fleet.list(kind, decodeCursor(page.cursor), page.limit), page.limit);
   }
 
-  async get(kind: 'vehicles' | 'drones' | 'pilots' | 'couriers', id: string) {
-    const found = await this.fleet.findById(ENTITY_OF[kind], id);
+  async get<K extends FleetKind>(kind: K, id: string): Promise<FleetViewOf[K]> {
+    const found = await this.fleet.findById(kind, id);
     if (!found) throw DomainError.notFound(kind.slice(0, -1), id);
     return found;
   }
@@ -109,10 +108,3 @@ export class FleetService {
       throw DomainError.validation([{ field, reason: `must be a ${kind}, not a ${hub.kind}` }]);
   }
 }
-
-const ENTITY_OF = {
-  vehicles: VehicleEntity,
-  drones: DroneEntity,
-  pilots: PilotEntity,
-  couriers: CourierEntity,
-} as const;

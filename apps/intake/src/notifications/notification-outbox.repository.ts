@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type SqlRow } from '@rd/database';
+import { sqlExec, sqlRow } from '@rd/database';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Notification } from './notification-sender';
 
@@ -9,6 +9,19 @@ export interface NewNotification {
   recipientPhone: string;
   parcelId: string;
   payload: Record<string, unknown>;
+}
+
+/** A due notification; the identity id is bigint, which pg answers as a string. */
+interface DueRow {
+  id: string;
+  kind: string;
+  recipient_phone: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+}
+
+function toNotification(r: DueRow): Notification {
+  return { id: r.id, kind: r.kind, recipientPhone: r.recipient_phone, payload: r.payload };
 }
 
 /** The outbox: written in the transaction of what it tells about, sent afterwards, kept as a record. */
@@ -21,7 +34,8 @@ export class NotificationOutboxRepository {
    * an earlier one of the kind (a reissued code) and sends it again.
    */
   async enqueue(m: EntityManager, n: NewNotification, options: { resend?: boolean } = {}): Promise<void> {
-    await m.query(
+    await sqlExec(
+      m,
       `INSERT INTO notification_outbox (kind, recipient_phone, parcel_id, payload)
        VALUES ($1, $2, $3, $4::jsonb)
        ON CONFLICT (parcel_id, kind) DO ${
@@ -46,31 +60,27 @@ export class NotificationOutboxRepository {
     const outcome = { sent: 0, failed: 0, retrying: 0 };
     for (let i = 0; i < limit; i++) {
       const done = await this.db.transaction(async (m) => {
-        const rows: SqlRow[] = await m.query(
+        const row = await sqlRow<DueRow>(
+          m,
           `SELECT id, kind, recipient_phone, payload, attempts FROM notification_outbox
            WHERE status = 'pending' AND next_attempt_at <= now()
            ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
         );
-        if (!rows.length) return false;
-        const row = rows[0];
-        const attempts = (row.attempts as number) + 1;
+        if (!row) return false;
+        const attempts = row.attempts + 1;
         try {
-          await send({
-            id: String(row.id),
-            kind: row.kind as string,
-            recipientPhone: row.recipient_phone as string,
-            payload: row.payload as Record<string, unknown>,
-          });
+          await send(toNotification(row));
         } catch (error) {
           const failed = attempts >= retry.maxAttempts;
           const delayMs = Math.min(retry.baseMs * 2 ** (attempts - 1), 3_600_000);
-          await m.query(
+          await sqlExec(
+            m,
             `UPDATE notification_outbox SET attempts = $2, last_error = $3, status = $4,
                next_attempt_at = now() + make_interval(secs => $5) WHERE id = $1`,
             [
               row.id,
               attempts,
-              String((error as Error)?.message ?? error).slice(0, 500),
+              (error instanceof Error ? error.message : String(error)).slice(0, 500),
               failed ? 'failed' : 'pending',
               delayMs / 1000,
             ],
@@ -79,7 +89,8 @@ export class NotificationOutboxRepository {
           return true;
         }
         // Once sent, the collection code leaves the outbox: only its hash stays in the database.
-        await m.query(
+        await sqlExec(
+          m,
           `UPDATE notification_outbox SET status = 'sent', attempts = $2, sent_at = now(), last_error = NULL,
              payload = payload - 'code' WHERE id = $1`,
           [row.id, attempts],

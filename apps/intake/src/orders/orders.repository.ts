@@ -1,12 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { ListOrdersQuery, OrderKind, Priority } from '@rd/domain';
+import type { ListOrdersQuery, OrderKind, OrderStatus, ParcelState, Priority } from '@rd/domain';
 import { DataSource, EntityManager } from 'typeorm';
-import { Cursor, cursorCondition } from '@rd/database';
-import { SqlFilter } from '@rd/database';
+import {
+  addKeysetCondition,
+  type Cursor,
+  deliveryPinKey,
+  issueDeliveryPins,
+  SqlFilter,
+  sqlExec,
+  sqlRows,
+} from '@rd/database';
 import type { OrderView, ParcelView, PartyView } from '../common/views';
-import { type SqlRow, deliveryPinKey, isoTime, issueDeliveryPins } from '@rd/database';
 
 /** A fully resolved order ready to insert (ids and tracking numbers assigned by the service). */
 export interface NewOrder {
@@ -47,6 +53,63 @@ export interface ExistingKey {
   requestHash: string | null;
 }
 
+interface OrderRow {
+  id: string;
+  kind: OrderKind;
+  status: OrderStatus;
+  hub_id: string;
+  village: string | null;
+  sender_name: string;
+  sender_phone: string;
+  sender_lon: number;
+  sender_lat: number;
+  sender_landmark: string | null;
+  recipient_name: string;
+  recipient_phone: string;
+  recipient_lon: number;
+  recipient_lat: number;
+  recipient_landmark: string | null;
+  window_start: Date;
+  window_end: Date;
+  priority: Priority;
+  cold_chain: boolean;
+  drone_opt_out: boolean;
+  last_mile: 'door' | 'village_point';
+  village_point_id: string | null;
+  source: string;
+  created_at: Date;
+}
+
+/** The row PARCEL_COLUMNS selects. */
+export interface ParcelRow {
+  id: string;
+  order_id: string;
+  tracking_number: string;
+  weight_g: number;
+  length_mm: number;
+  width_mm: number;
+  height_mm: number;
+  fragile: boolean;
+  description: string | null;
+  status: ParcelState;
+  version: number;
+  current_hub_id: string | null;
+  courier_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface IdRow {
+  id: string;
+}
+
+interface ExistingKeyRow {
+  id: string;
+  /** Only rows found by their key are read, so it is never null here. */
+  idempotency_key: string;
+  request_hash: string | null;
+}
+
 const ORDER_COLUMNS = `o.id, o.kind, o.status, o.hub_id, o.village, o.sender_name, o.sender_phone,
   ST_X(o.sender_location) AS sender_lon, ST_Y(o.sender_location) AS sender_lat, o.sender_landmark,
   o.recipient_name, o.recipient_phone, ST_X(o.recipient_location) AS recipient_lon,
@@ -56,55 +119,59 @@ const ORDER_COLUMNS = `o.id, o.kind, o.status, o.hub_id, o.village, o.sender_nam
 export const PARCEL_COLUMNS = `p.id, p.order_id, p.tracking_number, p.weight_g, p.length_mm, p.width_mm, p.height_mm,
   p.fragile, p.description, p.status, p.version, p.current_hub_id, p.courier_id, p.created_at, p.updated_at`;
 
-export function toParcelView(r: SqlRow): ParcelView {
+export function toParcelView(r: ParcelRow): ParcelView {
   return {
-    id: r.id as string,
-    orderId: r.order_id as string,
-    trackingNumber: r.tracking_number as string,
-    weightG: r.weight_g as number,
-    lengthMm: r.length_mm as number,
-    widthMm: r.width_mm as number,
-    heightMm: r.height_mm as number,
-    fragile: r.fragile as boolean,
-    description: (r.description as string | null) ?? null,
-    status: r.status as ParcelView['status'],
-    version: r.version as number,
-    currentHubId: (r.current_hub_id as string | null) ?? null,
-    courierId: (r.courier_id as string | null) ?? null,
-    createdAt: isoTime(r.created_at),
-    updatedAt: isoTime(r.updated_at),
+    id: r.id,
+    orderId: r.order_id,
+    trackingNumber: r.tracking_number,
+    weightG: r.weight_g,
+    lengthMm: r.length_mm,
+    widthMm: r.width_mm,
+    heightMm: r.height_mm,
+    fragile: r.fragile,
+    description: r.description,
+    status: r.status,
+    version: r.version,
+    currentHubId: r.current_hub_id,
+    courierId: r.courier_id,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
   };
 }
 
-function toOrderView(r: SqlRow, parcels: ParcelView[]): OrderView {
+function toOrderView(r: OrderRow, parcels: ParcelView[]): OrderView {
   return {
-    id: r.id as string,
-    kind: r.kind as OrderView['kind'],
-    status: r.status as OrderView['status'],
-    hubId: r.hub_id as string,
-    village: (r.village as string | null) ?? null,
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    hubId: r.hub_id,
+    village: r.village,
     sender: {
-      name: r.sender_name as string,
-      phone: r.sender_phone as string,
-      location: [r.sender_lon as number, r.sender_lat as number],
-      landmark: (r.sender_landmark as string | null) ?? null,
+      name: r.sender_name,
+      phone: r.sender_phone,
+      location: [r.sender_lon, r.sender_lat],
+      landmark: r.sender_landmark,
     },
     recipient: {
-      name: r.recipient_name as string,
-      phone: r.recipient_phone as string,
-      location: [r.recipient_lon as number, r.recipient_lat as number],
-      landmark: (r.recipient_landmark as string | null) ?? null,
+      name: r.recipient_name,
+      phone: r.recipient_phone,
+      location: [r.recipient_lon, r.recipient_lat],
+      landmark: r.recipient_landmark,
     },
-    window: { start: isoTime(r.window_start), end: isoTime(r.window_end) },
-    priority: r.priority as OrderView['priority'],
-    coldChain: r.cold_chain as boolean,
-    droneOptOut: r.drone_opt_out as boolean,
-    lastMile: r.last_mile as OrderView['lastMile'],
-    villagePointId: (r.village_point_id as string | null) ?? null,
-    source: r.source as string,
-    createdAt: isoTime(r.created_at),
+    window: { start: r.window_start.toISOString(), end: r.window_end.toISOString() },
+    priority: r.priority,
+    coldChain: r.cold_chain,
+    droneOptOut: r.drone_opt_out,
+    lastMile: r.last_mile,
+    villagePointId: r.village_point_id,
+    source: r.source,
+    createdAt: r.created_at.toISOString(),
     parcels,
   };
+}
+
+function toExistingKey(r: ExistingKeyRow): ExistingKey {
+  return { id: r.id, idempotencyKey: r.idempotency_key, requestHash: r.request_hash };
 }
 
 @Injectable()
@@ -131,7 +198,8 @@ export class OrdersRepository {
   async insertOrders(manager: EntityManager, orders: NewOrder[]): Promise<Map<string, string | null>> {
     if (orders.length === 0) return new Map();
     const col = <T>(pick: (o: NewOrder) => T) => orders.map(pick);
-    const inserted: SqlRow[] = await manager.query(
+    const inserted = await sqlRows<IdRow>(
+      manager,
       `INSERT INTO orders (id, kind, hub_id, village, sender_name, sender_phone, sender_location, sender_landmark,
          recipient_name, recipient_phone, recipient_location, recipient_landmark, window_start, window_end,
          priority, cold_chain, idempotency_key, request_hash, source, created_by, drone_opt_out, last_mile, village_point_id)
@@ -177,13 +245,14 @@ export class OrdersRepository {
         col((o) => o.villagePointId),
       ],
     );
-    const ids = new Set(inserted.map((r) => r.id as string));
+    const ids = new Set(inserted.map((r) => r.id));
     const parcels = orders
       .filter((o) => ids.has(o.id))
       .flatMap((o) => o.parcels.map((p) => ({ ...p, orderId: o.id })));
     if (parcels.length) {
       const pc = <T>(pick: (p: (typeof parcels)[number]) => T) => parcels.map(pick);
-      await manager.query(
+      await sqlExec(
+        manager,
         `INSERT INTO parcels (id, order_id, tracking_number, weight_g, length_mm, width_mm, height_mm, fragile, description)
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[], $8::bool[], $9::text[])`,
         [
@@ -209,20 +278,18 @@ export class OrdersRepository {
 
   async findByIdempotencyKeys(keys: string[], manager?: EntityManager): Promise<ExistingKey[]> {
     if (keys.length === 0) return [];
-    const rows: SqlRow[] = await (manager ?? this.db).query(
+    const rows = await sqlRows<ExistingKeyRow>(
+      manager ?? this.db,
       `SELECT id, idempotency_key, request_hash FROM orders WHERE idempotency_key = ANY($1::text[])`,
       [keys],
     );
-    return rows.map((r) => ({
-      id: r.id as string,
-      idempotencyKey: r.idempotency_key as string,
-      requestHash: (r.request_hash as string | null) ?? null,
-    }));
+    return rows.map(toExistingKey);
   }
 
   async findOrders(ids: string[]): Promise<OrderView[]> {
     if (ids.length === 0) return [];
-    const rows: SqlRow[] = await this.db.query(
+    const rows = await sqlRows<OrderRow>(
+      this.db,
       `SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = ANY($1::uuid[])`,
       [ids],
     );
@@ -237,18 +304,20 @@ export class OrdersRepository {
     if (query.village) filter.add('o.village = ?', query.village);
     if (query.createdFrom) filter.add('o.created_at >= ?::timestamptz', query.createdFrom);
     if (query.createdTo) filter.add('o.created_at < ?::timestamptz', query.createdTo);
-    cursorCondition(cursor, 'o', filter.where, filter.params);
+    addKeysetCondition(filter, cursor, 'o', 'orders');
     const limit = filter.param(query.limit + 1);
-    const rows: SqlRow[] = await this.db.query(
+    const rows = await sqlRows<OrderRow>(
+      this.db,
       `SELECT ${ORDER_COLUMNS} FROM orders o ${filter.clause} ORDER BY o.created_at DESC, o.id DESC LIMIT ${limit}`,
       filter.params,
     );
     return this.withParcels(rows);
   }
 
-  private async withParcels(rows: SqlRow[]): Promise<OrderView[]> {
+  private async withParcels(rows: OrderRow[]): Promise<OrderView[]> {
     if (rows.length === 0) return [];
-    const parcels: SqlRow[] = await this.db.query(
+    const parcels = await sqlRows<ParcelRow>(
+      this.db,
       `SELECT ${PARCEL_COLUMNS} FROM parcels p WHERE p.order_id = ANY($1::uuid[]) ORDER BY p.tracking_number`,
       [rows.map((r) => r.id)],
     );
@@ -259,6 +328,6 @@ export class OrdersRepository {
       list.push(view);
       byOrder.set(view.orderId, list);
     }
-    return rows.map((r) => toOrderView(r, byOrder.get(r.id as string) ?? []));
+    return rows.map((r) => toOrderView(r, byOrder.get(r.id) ?? []));
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { isoTime, type SqlRow } from '@rd/database';
-import type { OpeningHours, ParcelState } from '@rd/domain';
+import { sqlExec, sqlRow, sqlRows } from '@rd/database';
+import type { OpeningHours, OrderKind, ParcelState } from '@rd/domain';
 import { DataSource, EntityManager } from 'typeorm';
 
 export interface VillagePoint {
@@ -40,25 +40,127 @@ export interface CodeRow {
 const POINT_PARCEL_COLUMNS = `p.id, p.tracking_number, p.status, p.version, p.created_at, p.courier_id, o.kind,
   o.last_mile, o.village_point_id, o.recipient_name, o.recipient_phone`;
 
-function toPointParcel(r: SqlRow): PointParcel {
+interface PointRow {
+  id: string;
+  code: string;
+  name: string;
+  village: string | null;
+  region: string;
+  lon: number;
+  lat: number;
+  opening_hours: OpeningHours;
+}
+
+interface PointParcelRow {
+  id: string;
+  tracking_number: string;
+  status: ParcelState;
+  version: number;
+  created_at: Date;
+  courier_id: string | null;
+  kind: OrderKind;
+  last_mile: 'door' | 'village_point';
+  village_point_id: string | null;
+  recipient_name: string;
+  recipient_phone: string;
+}
+
+interface CodeDbRow {
+  village_point_id: string;
+  code_hash: string;
+  arrived_at: Date;
+  failed_attempts: number;
+  used_at: Date | null;
+}
+
+interface ExpectedRow {
+  tracking_number: string;
+  status: ParcelState;
+  kind: OrderKind;
+  recipient_name: string;
+  recipient_phone: string;
+  sender_name: string;
+  sender_phone: string;
+  window_start: Date;
+  window_end: Date;
+  weight_g: number;
+}
+
+interface UncollectedRow {
+  tracking_number: string;
+  status: ParcelState;
+  arrived_at: Date;
+  failed_attempts: number;
+  recipient_name: string;
+  recipient_phone: string;
+}
+
+function toVillagePoint(r: PointRow): VillagePoint {
   return {
-    id: r.id as string,
-    trackingNumber: r.tracking_number as string,
-    status: r.status as ParcelState,
-    version: r.version as number,
-    createdAt: isoTime(r.created_at),
-    courierId: (r.courier_id as string | null) ?? null,
-    orderKind: r.kind as PointParcel['orderKind'],
-    lastMile: r.last_mile as PointParcel['lastMile'],
-    villagePointId: (r.village_point_id as string | null) ?? null,
-    recipientName: r.recipient_name as string,
-    recipientPhone: r.recipient_phone as string,
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    village: r.village,
+    region: r.region,
+    location: [r.lon, r.lat],
+    openingHours: r.opening_hours,
+  };
+}
+
+function toPointParcel(r: PointParcelRow): PointParcel {
+  return {
+    id: r.id,
+    trackingNumber: r.tracking_number,
+    status: r.status,
+    version: r.version,
+    createdAt: r.created_at.toISOString(),
+    courierId: r.courier_id,
+    orderKind: r.kind,
+    lastMile: r.last_mile,
+    villagePointId: r.village_point_id,
+    recipientName: r.recipient_name,
+    recipientPhone: r.recipient_phone,
+  };
+}
+
+function toCodeRow(r: CodeDbRow): CodeRow {
+  return {
+    villagePointId: r.village_point_id,
+    codeHash: r.code_hash,
+    arrivedAt: r.arrived_at.toISOString(),
+    failedAttempts: r.failed_attempts,
+    usedAt: r.used_at === null ? null : r.used_at.toISOString(),
   };
 }
 
 /** A name an agent can match to a person at the counter without the whole of it in every list. */
 const initials = (name: string) => `${[...name.trim()][0] ?? ''}**`;
 const phoneTail = (phone: string) => `…${phone.replace(/\D/g, '').slice(-4)}`;
+
+/** The agent hands a delivery to its recipient and takes a pickup from its sender. */
+function toExpectedParcel(r: ExpectedRow) {
+  const pickup = r.kind === 'pickup';
+  return {
+    trackingNumber: r.tracking_number,
+    status: r.status,
+    party: {
+      name: initials(pickup ? r.sender_name : r.recipient_name),
+      phone: phoneTail(pickup ? r.sender_phone : r.recipient_phone),
+    },
+    weightG: r.weight_g,
+    window: { start: r.window_start.toISOString(), end: r.window_end.toISOString() },
+  };
+}
+
+function toUncollectedParcel(r: UncollectedRow) {
+  return {
+    trackingNumber: r.tracking_number,
+    status: r.status,
+    arrivedAt: r.arrived_at.toISOString(),
+    recipient: { name: initials(r.recipient_name), phone: phoneTail(r.recipient_phone) },
+    failedCodeAttempts: r.failed_attempts,
+  };
+}
 
 @Injectable()
 export class VillagePointsRepository {
@@ -69,40 +171,33 @@ export class VillagePointsRepository {
   }
 
   async point(id: string): Promise<VillagePoint | null> {
-    const rows: SqlRow[] = await this.db.query(
+    const row = await sqlRow<PointRow>(
+      this.db,
       `SELECT id, code, name, village, region, ST_X(location) AS lon, ST_Y(location) AS lat, opening_hours
        FROM hubs WHERE id = $1 AND kind = 'village_service_point'`,
       [id],
     );
-    if (!rows.length) return null;
-    const r = rows[0];
-    return {
-      id: r.id as string,
-      code: r.code as string,
-      name: r.name as string,
-      village: (r.village as string | null) ?? null,
-      region: r.region as string,
-      location: [r.lon as number, r.lat as number],
-      openingHours: r.opening_hours as OpeningHours,
-    };
+    return row && toVillagePoint(row);
   }
 
   /** Locks a parcel (by what the scanner read) for the transaction: scans of one parcel queue up here. */
   async lockByTrackingNumber(m: EntityManager, trackingNumber: string): Promise<PointParcel | null> {
-    const rows: SqlRow[] = await m.query(
+    const row = await sqlRow<PointParcelRow>(
+      m,
       `SELECT ${POINT_PARCEL_COLUMNS} FROM parcels p JOIN orders o ON o.id = p.order_id
        WHERE p.tracking_number = $1 FOR UPDATE OF p`,
       [trackingNumber],
     );
-    return rows.length ? toPointParcel(rows[0]) : null;
+    return row && toPointParcel(row);
   }
 
   async lockById(m: EntityManager, id: string): Promise<PointParcel | null> {
-    const rows: SqlRow[] = await m.query(
+    const row = await sqlRow<PointParcelRow>(
+      m,
       `SELECT ${POINT_PARCEL_COLUMNS} FROM parcels p JOIN orders o ON o.id = p.order_id WHERE p.id = $1 FOR UPDATE OF p`,
       [id],
     );
-    return rows.length ? toPointParcel(rows[0]) : null;
+    return row && toPointParcel(row);
   }
 
   /** Issues (or reissues) the parcel's code: only its hash is kept, attempts start again. */
@@ -113,7 +208,8 @@ export class VillagePointsRepository {
     codeHash: string,
     arrivedAt: string,
   ): Promise<void> {
-    await m.query(
+    await sqlExec(
+      m,
       `INSERT INTO collection_codes (parcel_id, village_point_id, code_hash, arrived_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (parcel_id) DO UPDATE SET village_point_id = EXCLUDED.village_point_id, code_hash = EXCLUDED.code_hash,
          arrived_at = EXCLUDED.arrived_at, issued_at = now(), failed_attempts = 0, used_at = NULL`,
@@ -122,32 +218,29 @@ export class VillagePointsRepository {
   }
 
   async lockCode(m: EntityManager, parcelId: string): Promise<CodeRow | null> {
-    const rows: SqlRow[] = await m.query(
+    const row = await sqlRow<CodeDbRow>(
+      m,
       `SELECT village_point_id, code_hash, arrived_at, failed_attempts, used_at FROM collection_codes
        WHERE parcel_id = $1 FOR UPDATE`,
       [parcelId],
     );
-    if (!rows.length) return null;
-    return {
-      villagePointId: rows[0].village_point_id as string,
-      codeHash: rows[0].code_hash as string,
-      arrivedAt: isoTime(rows[0].arrived_at),
-      failedAttempts: rows[0].failed_attempts as number,
-      usedAt: rows[0].used_at ? isoTime(rows[0].used_at) : null,
-    };
+    return row && toCodeRow(row);
   }
 
+  /** The wrong attempts so far; the caller holds the code's row (lockCode), so it exists. */
   async recordFailedAttempt(m: EntityManager, parcelId: string): Promise<number> {
-    const rows: SqlRow[] = await m.query(
-      `WITH u AS (UPDATE collection_codes SET failed_attempts = failed_attempts + 1 WHERE parcel_id = $1
-         RETURNING failed_attempts) SELECT failed_attempts FROM u`,
+    const row = await sqlRow<{ failed_attempts: number }>(
+      m,
+      `UPDATE collection_codes SET failed_attempts = failed_attempts + 1 WHERE parcel_id = $1
+       RETURNING failed_attempts`,
       [parcelId],
     );
-    return rows[0].failed_attempts as number;
+    if (!row) throw new Error(`no collection code for parcel ${parcelId}: lock it with lockCode first`);
+    return row.failed_attempts;
   }
 
   async markCodeUsed(m: EntityManager, parcelId: string): Promise<void> {
-    await m.query(`UPDATE collection_codes SET used_at = now() WHERE parcel_id = $1`, [parcelId]);
+    await sqlExec(m, `UPDATE collection_codes SET used_at = now() WHERE parcel_id = $1`, [parcelId]);
   }
 
   /**
@@ -155,7 +248,8 @@ export class VillagePointsRepository {
    * leaving from it not yet picked up (orders whose window overlaps the day).
    */
   async expected(pointId: string, dayStart: string, dayEnd: string) {
-    const rows: SqlRow[] = await this.db.query(
+    const rows = await sqlRows<ExpectedRow>(
+      this.db,
       `SELECT p.tracking_number, p.status, o.kind, o.recipient_name, o.recipient_phone, o.sender_name, o.sender_phone,
          o.window_start, o.window_end, p.weight_g
        FROM orders o JOIN parcels p ON p.order_id = o.id
@@ -166,29 +260,16 @@ export class VillagePointsRepository {
        ORDER BY o.kind, o.window_start, p.tracking_number`,
       [pointId, dayStart, dayEnd],
     );
-    const view = (r: SqlRow) => {
-      const pickup = r.kind === 'pickup';
-      return {
-        trackingNumber: r.tracking_number as string,
-        status: r.status as ParcelState,
-        // The agent hands a delivery to its recipient and takes a pickup from its sender.
-        party: {
-          name: initials((pickup ? r.sender_name : r.recipient_name) as string),
-          phone: phoneTail((pickup ? r.sender_phone : r.recipient_phone) as string),
-        },
-        weightG: r.weight_g as number,
-        window: { start: isoTime(r.window_start), end: isoTime(r.window_end) },
-      };
-    };
     return {
-      deliveries: rows.filter((r) => r.kind === 'delivery').map(view),
-      pickups: rows.filter((r) => r.kind === 'pickup').map(view),
+      deliveries: rows.filter((r) => r.kind === 'delivery').map(toExpectedParcel),
+      pickups: rows.filter((r) => r.kind === 'pickup').map(toExpectedParcel),
     };
   }
 
   /** Parcels at the point not collected: waiting ones and expired ones not yet taken back. */
   async uncollected(pointId: string) {
-    const rows: SqlRow[] = await this.db.query(
+    const rows = await sqlRows<UncollectedRow>(
+      this.db,
       `SELECT p.tracking_number, p.status, c.arrived_at, c.failed_attempts, o.recipient_name, o.recipient_phone
        FROM collection_codes c JOIN parcels p ON p.id = c.parcel_id JOIN orders o ON o.id = p.order_id
        WHERE c.village_point_id = $1 AND p.status IN ('arrived_at_village_point', 'collection_expired')
@@ -196,31 +277,25 @@ export class VillagePointsRepository {
        ORDER BY c.arrived_at, p.tracking_number`,
       [pointId],
     );
-    return rows.map((r) => ({
-      trackingNumber: r.tracking_number as string,
-      status: r.status as ParcelState,
-      arrivedAt: isoTime(r.arrived_at),
-      recipient: {
-        name: initials(r.recipient_name as string),
-        phone: phoneTail(r.recipient_phone as string),
-      },
-      failedCodeAttempts: r.failed_attempts as number,
-    }));
+    return rows.map(toUncollectedParcel);
   }
 
   /** Parcels waiting at any point since before `arrivedBefore`. */
   async overdue(arrivedBefore: string, limit: number): Promise<string[]> {
-    const rows: SqlRow[] = await this.db.query(
+    const rows = await sqlRows<{ id: string }>(
+      this.db,
       `SELECT p.id FROM collection_codes c JOIN parcels p ON p.id = c.parcel_id
        WHERE p.status = 'arrived_at_village_point' AND c.arrived_at < $1::timestamptz
        ORDER BY c.arrived_at LIMIT $2`,
       [arrivedBefore, limit],
     );
-    return rows.map((r) => r.id as string);
+    return rows.map((r) => r.id);
   }
 
   async courierExists(m: EntityManager, id: string): Promise<boolean> {
-    const rows: SqlRow[] = await m.query(`SELECT 1 FROM couriers WHERE id = $1 AND active`, [id]);
-    return rows.length > 0;
+    const row = await sqlRow<{ one: number }>(m, `SELECT 1 AS one FROM couriers WHERE id = $1 AND active`, [
+      id,
+    ]);
+    return row !== null;
   }
 }
