@@ -80,21 +80,10 @@ const dataAccessNotYetConverted = [
   'apps/intake/src/parcels/parcels.repository.ts',
   'apps/intake/src/village-points/village-point-lookup.repository.ts',
   'apps/intake/src/village-points/village-points.repository.ts',
-  'apps/planner/src/departures/hub-departures.repository.ts',
   'apps/planner/src/flight/flight-data.repository.ts',
   'apps/planner/src/flight/missions.repository.ts',
   'apps/planner/src/maps/map-data.repository.ts',
   'apps/planner/src/maps/maps.repository.ts',
-  'apps/planner/src/planner-health.controller.ts',
-  'apps/planner/src/planning/planning-runs.repository.ts',
-  'apps/planner/src/planning/planning.repository.ts',
-  'apps/planner/src/planning/region-lock.ts',
-  'apps/planner/src/planning/village-stops.repository.ts',
-  'apps/planner/src/plans/plans.repository.ts',
-  'apps/planner/src/plans/plans.service.ts',
-  'libs/database/src/delivery-pins.ts',
-  'libs/database/src/parcel-events.ts',
-  'libs/database/src/sql-values.ts',
 ];
 
 export default tseslint.config(

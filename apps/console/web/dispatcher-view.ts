@@ -37,6 +37,17 @@ interface Plan {
   }>;
   unassigned: Array<{ orderId: string; reason: string; detail: string | null }>;
 }
+/** One page of a list the API pages. */
+interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+interface PlanHeader {
+  version: number;
+  planDate: string;
+  status: string;
+  summary: Record<string, unknown>;
+}
 interface Run {
   jobKey: string;
   status: 'running' | 'succeeded' | 'failed';
@@ -187,14 +198,11 @@ export class DispatcherView {
   }
 
   private async renderDiff(plan: Plan, box: HTMLElement): Promise<void> {
-    // Versions count per region: the previous version of this day is the newest earlier one of the same day.
-    const versions = await api<Array<{ version: number; planDate: string; status: string }>>(
-      'planner',
-      `${this.base}/plans`,
-    );
-    const previous = versions.find(
-      (v) => v.planDate === plan.planDate && v.version < plan.version && v.status !== 'proposed',
-    );
+    // Versions count per region. The day's superseded versions, newest first: the previous one is the first below the version shown.
+    const versions = await api<Page<PlanHeader>>('planner', `${this.base}/plans`, {
+      query: { day: plan.planDate, status: 'superseded' },
+    });
+    const previous = versions.items.find((v) => v.version < plan.version);
     if (!previous) {
       clear(box, t('noPrevious'));
       return;
@@ -443,8 +451,9 @@ export class DispatcherView {
     clear(this.runBox, t('planning'));
     for (;;) {
       await new Promise((r) => setTimeout(r, RUN_POLL_MS));
-      const runs = await api<Run[]>('planner', `${this.base}/planning-runs`);
-      const run = runs.find((r) => r.jobKey === jobId);
+      // The newest page holds this run: it started moments ago.
+      const runs = await api<Page<Run>>('planner', `${this.base}/planning-runs`);
+      const run = runs.items.find((r) => r.jobKey === jobId);
       if (!run) continue;
       const best = run.progress?.bestCost;
       clear(

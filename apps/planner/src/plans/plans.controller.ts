@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiQuery } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiQuery } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@rd/auth';
-import { DomainError, queryNumber, regionCode } from '@rd/domain';
+import { DomainError, pageQuerySchema, queryNumber, regionCode } from '@rd/domain';
 import { ZodPipe } from '@rd/http';
 import { z } from 'zod';
 import { PlanEditsService } from '../planning/plan-edits.service';
@@ -18,6 +18,21 @@ class RegionPipe extends ZodPipe<typeof regionCode> {
 const versionSchema = queryNumber(z.number().int().min(1).max(2_147_483_647));
 const currentQuery = z.object({ day, geometry: z.enum(['true', 'false']).optional() });
 const compareQuery = z.object({ from: versionSchema, to: versionSchema, day });
+const plansQuery = pageQuerySchema.extend({
+  day,
+  status: z.enum(['current', 'superseded', 'proposed']).optional(),
+});
+const proposalsQuery = pageQuerySchema.extend({ day });
+/** `?limit=` and `?cursor=` of a keyset page, in the OpenAPI document. */
+const PageParams = () =>
+  applyDecorators(
+    ApiQuery({ name: 'limit', required: false, description: 'Items per page: 1 to 500 (default 50).' }),
+    ApiQuery({
+      name: 'cursor',
+      required: false,
+      description: 'The `nextCursor` of the previous page; the answer is `{ items, nextCursor }`.',
+    }),
+  );
 /** OpenAPI entry of the `day` query parameter. */
 const DayParam = () =>
   ApiQuery({
@@ -74,8 +89,32 @@ export class PlansController {
 
   @Get('plans')
   @Roles('dispatcher')
-  list(@Param('region', RegionPipe) region: string) {
-    return this.plans.list(region);
+  @ApiOperation({
+    summary: 'Plan versions of the region, newest first, optionally of one day and status; paged.',
+  })
+  @DayParam()
+  @PageParams()
+  @ApiQuery({ name: 'status', required: false, enum: ['current', 'superseded', 'proposed'] })
+  list(
+    @Param('region', RegionPipe) region: string,
+    @Query(new ZodPipe(plansQuery, 'the query')) q: z.infer<typeof plansQuery>,
+  ) {
+    return this.plans.list(region, { day: q.day, status: q.status }, q);
+  }
+
+  @Get('plans/proposals')
+  @Roles('dispatcher')
+  @ApiOperation({
+    summary:
+      'Proposals: solver plans stored beside a dispatcher’s edit made while they ran, newest first; with `day`, that day’s only. Paged.',
+  })
+  @ApiQuery({ name: 'day', required: false, description: 'Service day (UTC date, YYYY-MM-DD).' })
+  @PageParams()
+  proposals(
+    @Param('region', RegionPipe) region: string,
+    @Query(new ZodPipe(proposalsQuery, 'the query')) q: z.infer<typeof proposalsQuery>,
+  ) {
+    return this.plans.list(region, { day: q.day, status: 'proposed' }, q);
   }
 
   @Get('plans/compare')
@@ -109,8 +148,15 @@ export class PlansController {
 
   @Get('planning-runs')
   @Roles('dispatcher')
-  runs(@Param('region', RegionPipe) region: string) {
-    return this.plans.planningRunsOf(region);
+  @ApiOperation({
+    summary: 'Planning runs of the region with stage, progress and timings, newest first; paged.',
+  })
+  @PageParams()
+  runs(
+    @Param('region', RegionPipe) region: string,
+    @Query(new ZodPipe(pageQuerySchema, 'the query')) q: z.infer<typeof pageQuerySchema>,
+  ) {
+    return this.plans.planningRunsOf(region, q);
   }
 
   @Post('plans/current/routes/:vehicleId/lock')
