@@ -166,6 +166,7 @@ export class DispatcherView {
           t('commit'),
         );
     const diff = h('div', { class: 'diff', 'data-testid': 'diff' });
+    const proposals = h('div', { class: 'proposals', 'data-testid': 'proposals' });
     clear(
       this.planBox,
       h('h2', {}, `${t('summary')} · ${t('version', { v: plan.version })}`),
@@ -180,10 +181,63 @@ export class DispatcherView {
         figure(t('unassignedCount'), String(s.unassigned ?? plan.unassigned.length), 'sum-unassigned'),
       ),
       diff,
+      proposals,
       h('div', { class: 'actions' }, planNow, commit),
       this.runBox,
     );
     await this.renderDiff(plan, diff);
+    await this.renderProposals(plan, proposals);
+  }
+
+  /** The day's proposals (solver plans made while the plan changed), each adoptable over the version on screen. */
+  private async renderProposals(plan: Plan, box: HTMLElement): Promise<void> {
+    const { items } = await api<Page<PlanHeader>>('planner', `${this.base}/plans/proposals`, {
+      query: { day: plan.planDate },
+    });
+    if (!items.length) {
+      clear(box);
+      return;
+    }
+    clear(
+      box,
+      h('h3', {}, t('proposals')),
+      h(
+        'ul',
+        {},
+        items.map((p) =>
+          h(
+            'li',
+            { 'data-testid': 'proposal' },
+            t('proposalOf', {
+              v: p.version,
+              stops: String(p.summary.plannedStops ?? '–'),
+              unassigned: String(p.summary.unassigned ?? '–'),
+            }),
+            ' ',
+            h(
+              'button',
+              { 'data-testid': 'adopt', onclick: () => void this.adopt(p.version, plan.version) },
+              t('adopt'),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  /** Adopts a proposal over the version on screen: a stale version or a held stop it moves is refused (409). */
+  private async adopt(version: number, baseVersion: number): Promise<void> {
+    try {
+      await api('planner', `${this.base}/plans/${version}/adopt`, {
+        method: 'POST',
+        body: { baseVersion },
+        query: { day: this.day },
+      });
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    await this.loadPlan();
   }
 
   /** Picks the service day to show; each day has its own current plan. */

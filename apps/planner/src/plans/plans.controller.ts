@@ -1,11 +1,12 @@
 import { applyDecorators, Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiQuery } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@rd/auth';
 import { DomainError, pageQuerySchema, queryNumber, regionCode } from '@rd/domain';
 import { ZodPipe } from '@rd/http';
 import { z } from 'zod';
 import { PlanEditsService } from '../planning/plan-edits.service';
 import { day, DayQueryPipe, dayQuery } from './day-query';
+import { PlanAdoptionService } from './plan-adoption.service';
 import { PlansRepository } from './plans.repository';
 import { PlansService } from './plans.service';
 import { renderRouteSheet } from './route-sheet';
@@ -43,6 +44,8 @@ const DayParam = () =>
   });
 const planNowBody = z.strictObject({ planDate: z.iso.date().optional() });
 const lockBody = z.strictObject({ locked: z.boolean() });
+/** The current plan version the dispatcher is looking at: a stale one is 409 with the current version. */
+const adoptBody = z.strictObject({ baseVersion: z.number().int().min(1).max(2_147_483_647) });
 /** Orders the dispatcher explicitly moves to another vehicle or courier with this commit (recorded). */
 const commitBody = z.strictObject({ reassign: z.array(z.uuid('must be a UUID')).max(10_000).optional() });
 const uuidParam = z.uuid('must be a UUID');
@@ -60,6 +63,7 @@ export class PlansController {
   constructor(
     private readonly plans: PlansService,
     private readonly edits: PlanEditsService,
+    private readonly adoption: PlanAdoptionService,
   ) {}
 
   @Get('plans/current')
@@ -157,6 +161,34 @@ export class PlansController {
     @Query(new ZodPipe(pageQuerySchema, 'the query')) q: z.infer<typeof pageQuerySchema>,
   ) {
     return this.plans.planningRunsOf(region, q);
+  }
+
+  @Post('plans/:version/adopt')
+  @HttpCode(200)
+  @Roles('dispatcher')
+  @ApiOperation({
+    summary:
+      'Makes a proposal the current plan of its day (the old one is superseded), recording who adopted it. 409 when it is not a proposal, when `baseVersion` is not the current version (the answer names it), when `day` is not its day, or when it would move a stop the current plan holds (committed or on a locked route) off its vehicle (each conflict listed).',
+  })
+  @ApiQuery({ name: 'day', required: false, description: 'The proposal’s service day, checked when given.' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['baseVersion'],
+      additionalProperties: false,
+      properties: {
+        baseVersion: { type: 'integer', minimum: 1, description: 'The current version you saw.' },
+      },
+    },
+  })
+  adopt(
+    @Param('region', RegionPipe) region: string,
+    @Param('version', new ZodPipe(versionSchema, 'the version')) version: number,
+    @Query(DayQueryPipe) q: z.infer<typeof dayQuery>,
+    @Body(new ZodPipe(adoptBody, 'the request')) body: z.infer<typeof adoptBody>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.adoption.adopt({ region, version, baseVersion: body.baseVersion, day: q.day }, principal.sub);
   }
 
   @Post('plans/current/routes/:vehicleId/lock')
