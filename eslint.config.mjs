@@ -71,21 +71,10 @@ const dataAccessNotYetConverted = [
   'apps/gateway/src/ingest/mission-table-progress.sink.ts',
   'apps/gateway/src/ingest/telemetry.repository.ts',
   'apps/gateway/src/outbox/outbox.repository.ts',
-  'apps/planner/src/departures/hub-departures.repository.ts',
   'apps/planner/src/flight/flight-data.repository.ts',
   'apps/planner/src/flight/missions.repository.ts',
   'apps/planner/src/maps/map-data.repository.ts',
   'apps/planner/src/maps/maps.repository.ts',
-  'apps/planner/src/planner-health.controller.ts',
-  'apps/planner/src/planning/planning-runs.repository.ts',
-  'apps/planner/src/planning/planning.repository.ts',
-  'apps/planner/src/planning/region-lock.ts',
-  'apps/planner/src/planning/village-stops.repository.ts',
-  'apps/planner/src/plans/plans.repository.ts',
-  'apps/planner/src/plans/plans.service.ts',
-  'libs/database/src/delivery-pins.ts',
-  'libs/database/src/parcel-events.ts',
-  'libs/database/src/sql-values.ts',
 ];
 
 export default tseslint.config(

@@ -408,12 +408,16 @@ async function main(): Promise<void> {
     const stopPlanBar = watchProgress(planBar, () => planningProgress(dataSource, region));
     await drained(planningQueue).finally(stopPlanBar);
     planBar.done(`plan stored ${secondsSince(tIntake)} s after the orders arrived`);
-    const runs = (await call(plannerUrl, 'GET', `/regions/${region}/planning-runs`, 'dispatcher'))
-      .json as unknown as Array<{
-      status: string;
-      error: string | null;
-      progress: { timingsMs?: Record<string, number> };
-    }>;
+    // The newest page (50 runs) holds this job's runs: the region is the main job's own.
+    const runs = (
+      (await call(plannerUrl, 'GET', `/regions/${region}/planning-runs`, 'dispatcher')).json as unknown as {
+        items: Array<{
+          status: string;
+          error: string | null;
+          progress: { timingsMs?: Record<string, number> };
+        }>;
+      }
+    ).items;
     const failed = runs.find((r) => r.status === 'failed');
     if (failed) throw new Error(`planning failed: ${failed.error}`);
     const done = runs.filter((r) => r.status === 'succeeded');

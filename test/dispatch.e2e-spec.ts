@@ -335,7 +335,8 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
     expect(plan.summary).toMatchObject({ plannedStops: planned.length, onTimeShare: 1 });
     expect(plan.summary.orders).toBeGreaterThanOrEqual(61);
 
-    const runs = (await api(planner).get(`/regions/${REGION}/planning-runs`, dispatcher()).expect(200)).body;
+    const runs = (await api(planner).get(`/regions/${REGION}/planning-runs`, dispatcher()).expect(200)).body
+      .items;
     const done = runs.find((r: Json) => r.planId === plan.id);
     expect(done).toMatchObject({ status: 'succeeded', stage: 'done' });
     expect(Object.keys(done.progress.timingsMs).sort()).toEqual([

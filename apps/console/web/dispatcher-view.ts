@@ -37,6 +37,17 @@ interface Plan {
   }>;
   unassigned: Array<{ orderId: string; reason: string; detail: string | null }>;
 }
+/** One page of a list the API pages. */
+interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+interface PlanHeader {
+  version: number;
+  planDate: string;
+  status: string;
+  summary: Record<string, unknown>;
+}
 interface Run {
   jobKey: string;
   status: 'running' | 'succeeded' | 'failed';
@@ -155,6 +166,7 @@ export class DispatcherView {
           t('commit'),
         );
     const diff = h('div', { class: 'diff', 'data-testid': 'diff' });
+    const proposals = h('div', { class: 'proposals', 'data-testid': 'proposals' });
     clear(
       this.planBox,
       h('h2', {}, `${t('summary')} · ${t('version', { v: plan.version })}`),
@@ -169,10 +181,63 @@ export class DispatcherView {
         figure(t('unassignedCount'), String(s.unassigned ?? plan.unassigned.length), 'sum-unassigned'),
       ),
       diff,
+      proposals,
       h('div', { class: 'actions' }, planNow, commit),
       this.runBox,
     );
     await this.renderDiff(plan, diff);
+    await this.renderProposals(plan, proposals);
+  }
+
+  /** The day's proposals (solver plans made while the plan changed), each adoptable over the version on screen. */
+  private async renderProposals(plan: Plan, box: HTMLElement): Promise<void> {
+    const { items } = await api<Page<PlanHeader>>('planner', `${this.base}/plans/proposals`, {
+      query: { day: plan.planDate },
+    });
+    if (!items.length) {
+      clear(box);
+      return;
+    }
+    clear(
+      box,
+      h('h3', {}, t('proposals')),
+      h(
+        'ul',
+        {},
+        items.map((p) =>
+          h(
+            'li',
+            { 'data-testid': 'proposal' },
+            t('proposalOf', {
+              v: p.version,
+              stops: String(p.summary.plannedStops ?? '–'),
+              unassigned: String(p.summary.unassigned ?? '–'),
+            }),
+            ' ',
+            h(
+              'button',
+              { 'data-testid': 'adopt', onclick: () => void this.adopt(p.version, plan.version) },
+              t('adopt'),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  /** Adopts a proposal over the version on screen: a stale version or a held stop it moves is refused (409). */
+  private async adopt(version: number, baseVersion: number): Promise<void> {
+    try {
+      await api('planner', `${this.base}/plans/${version}/adopt`, {
+        method: 'POST',
+        body: { baseVersion },
+        query: { day: this.day },
+      });
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    await this.loadPlan();
   }
 
   /** Picks the service day to show; each day has its own current plan. */
@@ -187,14 +252,11 @@ export class DispatcherView {
   }
 
   private async renderDiff(plan: Plan, box: HTMLElement): Promise<void> {
-    // Versions count per region: the previous version of this day is the newest earlier one of the same day.
-    const versions = await api<Array<{ version: number; planDate: string; status: string }>>(
-      'planner',
-      `${this.base}/plans`,
-    );
-    const previous = versions.find(
-      (v) => v.planDate === plan.planDate && v.version < plan.version && v.status !== 'proposed',
-    );
+    // Versions count per region. The day's superseded versions, newest first: the previous one is the first below the version shown.
+    const versions = await api<Page<PlanHeader>>('planner', `${this.base}/plans`, {
+      query: { day: plan.planDate, status: 'superseded' },
+    });
+    const previous = versions.items.find((v) => v.version < plan.version);
     if (!previous) {
       clear(box, t('noPrevious'));
       return;
@@ -443,8 +505,9 @@ export class DispatcherView {
     clear(this.runBox, t('planning'));
     for (;;) {
       await new Promise((r) => setTimeout(r, RUN_POLL_MS));
-      const runs = await api<Run[]>('planner', `${this.base}/planning-runs`);
-      const run = runs.find((r) => r.jobKey === jobId);
+      // The newest page holds this run: it started moments ago.
+      const runs = await api<Page<Run>>('planner', `${this.base}/planning-runs`);
+      const run = runs.items.find((r) => r.jobKey === jobId);
       if (!run) continue;
       const best = run.progress?.bestCost;
       clear(

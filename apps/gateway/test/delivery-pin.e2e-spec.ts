@@ -3,10 +3,10 @@ import type { INestApplication } from '@nestjs/common';
 import mqtt, { type MqttClient } from 'mqtt';
 import { Client } from 'pg';
 import request from 'supertest';
-import type { EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { issueToken } from '@rd/auth';
 import { parseConfig } from '@rd/config';
-import { deliveryPinKey, issueDeliveryPins } from '@rd/database';
+import { dataSourceOptions, deliveryPinKey, issueDeliveryPins } from '@rd/database';
 import { InProcessPlanningQueue } from '@rd/queue';
 import { deviceTopic, encodeDeviceMessage } from '@rd/telemetry';
 import {
@@ -93,10 +93,13 @@ describe('gateway: device-reported deliveries check the recipient’s PIN', () =
       startMs: Date.now() - 3600_000,
       parcelStatus: 'out_for_delivery',
     });
-    const m = {
-      query: async (q: string, p: unknown[]) => (await sql.query(q, p)).rows,
-    } as unknown as EntityManager;
-    pins = await issueDeliveryPins(m, route.orderIds, deliveryPinKey(config));
+    // Intake issues PINs with each order; here they are issued as it does, through a data source of the test's own.
+    const issuing = await new DataSource(dataSourceOptions({ url: db.url, embedded: false })).initialize();
+    try {
+      pins = await issueDeliveryPins(issuing.manager, route.orderIds, deliveryPinKey(config));
+    } finally {
+      await issuing.destroy();
+    }
     app = await createGatewayApp({
       config,
       database: { url: db.url, embedded: false },

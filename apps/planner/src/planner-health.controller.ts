@@ -1,6 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Public } from '@rd/auth';
+import { sqlRow } from '@rd/database';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import { DataSource } from 'typeorm';
 
@@ -14,7 +15,7 @@ export class PlannerHealthController {
   @Get()
   @Public()
   async health() {
-    await this.db.query('SELECT 1');
+    await sqlRow<{ ok: number }>(this.db, 'SELECT 1 AS ok');
     return { status: 'ok', service: 'planner', queue: this.queue.kind };
   }
 }

@@ -34,6 +34,8 @@ import { UnplannedSweeper } from './planning/unplanned-sweeper.service';
 import { CourierController, PlansController } from './plans/plans.controller';
 import { PlansRepository } from './plans/plans.repository';
 import { PlansService } from './plans/plans.service';
+import { PlanAdoptionRepository } from './plans/plan-adoption.repository';
+import { PlanAdoptionService } from './plans/plan-adoption.service';
 
 export interface PlannerModuleOptions {
   config: AppConfig;
@@ -84,6 +86,8 @@ export class PlannerModule {
         UnplannedSweeper,
         PlansRepository,
         PlansService,
+        PlanAdoptionRepository,
+        PlanAdoptionService,
         MissionsRepository,
         MissionsService,
         FlightDataRepository,

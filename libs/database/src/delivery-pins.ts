@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { SqlRow } from './sql-values';
+import { sqlExec, sqlRow } from './sql';
 
 /**
  * The recipient's delivery PIN. Issued once with a delivery order (shown to the shipper once, to
@@ -34,11 +34,21 @@ export async function issueDeliveryPins(
   );
   if (!pins.size) return pins;
   const salts = orderIds.map(() => randomBytes(16).toString('hex'));
-  await m.query(
+  await sqlExec(
+    m,
     `INSERT INTO delivery_pins (order_id, pin_hash, salt) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])`,
     [orderIds, orderIds.map((id, i) => hashOf(key, salts[i], pins.get(id)!)), salts],
   );
   return pins;
+}
+
+/** A stored PIN as the check reads it (delivery_pins). */
+interface DeliveryPinRow {
+  order_id: string;
+  pin_hash: string;
+  salt: string;
+  failed_attempts: number;
+  locked_at: Date | null;
 }
 
 export type DeliveryPinCheck =
@@ -58,23 +68,26 @@ export async function checkDeliveryPin(
   pin: string,
   options: { key: Buffer; maxAttempts: number; actorSub: string; actorRole: string },
 ): Promise<DeliveryPinCheck> {
-  const [row] = (await m.query(
+  const row = await sqlRow<DeliveryPinRow>(
+    m,
     `SELECT d.order_id, d.pin_hash, d.salt, d.failed_attempts, d.locked_at
      FROM delivery_pins d JOIN parcels p ON p.order_id = d.order_id WHERE p.id = $1 FOR UPDATE OF d`,
     [parcelId],
-  )) as SqlRow[];
+  );
   if (!row) return { ok: false, code: 'no_pin' };
-  if (row.locked_at) return { ok: false, code: 'locked', failedAttempts: row.failed_attempts as number };
-  const offered = Buffer.from(hashOf(options.key, row.salt as string, pin), 'hex');
-  if (timingSafeEqual(offered, Buffer.from(row.pin_hash as string, 'hex'))) return { ok: true };
-  const failed = (row.failed_attempts as number) + 1;
+  if (row.locked_at) return { ok: false, code: 'locked', failedAttempts: row.failed_attempts };
+  const offered = Buffer.from(hashOf(options.key, row.salt, pin), 'hex');
+  if (timingSafeEqual(offered, Buffer.from(row.pin_hash, 'hex'))) return { ok: true };
+  const failed = row.failed_attempts + 1;
   const locks = failed >= options.maxAttempts;
-  await m.query(
+  await sqlExec(
+    m,
     `UPDATE delivery_pins SET failed_attempts = $2, locked_at = CASE WHEN $3 THEN now() ELSE locked_at END
      WHERE order_id = $1`,
     [row.order_id, failed, locks],
   );
-  await m.query(
+  await sqlExec(
+    m,
     `INSERT INTO delivery_pin_events (order_id, parcel_id, type, actor_sub, actor_role, failed_attempts)
      SELECT $1, $2, t, $3, $4, $5 FROM unnest($6::text[]) AS t`,
     [
@@ -95,13 +108,14 @@ export async function resetDeliveryPin(
   orderId: string,
   actor: { sub: string; role: string },
 ): Promise<boolean> {
-  const rows = (await m.query(
-    `WITH r AS (UPDATE delivery_pins SET failed_attempts = 0, locked_at = NULL WHERE order_id = $1 RETURNING order_id)
-     SELECT order_id FROM r`,
+  const reset = await sqlExec(
+    m,
+    `UPDATE delivery_pins SET failed_attempts = 0, locked_at = NULL WHERE order_id = $1`,
     [orderId],
-  )) as SqlRow[];
-  if (!rows.length) return false;
-  await m.query(
+  );
+  if (reset === 0) return false;
+  await sqlExec(
+    m,
     `INSERT INTO delivery_pin_events (order_id, type, actor_sub, actor_role, failed_attempts)
      VALUES ($1, 'reset', $2, $3, 0)`,
     [orderId, actor.sub, actor.role],

@@ -1,5 +1,6 @@
 import type { ParcelEventType, ParcelState } from '@rd/domain';
 import type { EntityManager } from 'typeorm';
+import { sqlExec } from './sql';
 
 export interface NewParcelEvent {
   parcelId: string;
@@ -36,7 +37,8 @@ export async function appendParcelEvent(
     throw new Error(
       'a delivery PIN must be checked with checkDeliveryPin and stored with storedProof, never as given',
     );
-  await m.query(
+  await sqlExec(
+    m,
     `INSERT INTO parcel_events (parcel_id, seq, type, from_status, actor_sub, actor_role, hub_id, location,
        occurred_at, proof, reason, note)
      VALUES ($1, $2, $3, $4, $5, $6, $7,
@@ -58,12 +60,14 @@ export async function appendParcelEvent(
       event.note,
     ],
   );
-  await m.query(
+  await sqlExec(
+    m,
     `UPDATE parcels SET status = $2, version = $3, current_hub_id = $4, courier_id = $5, updated_at = now() WHERE id = $1`,
     [event.parcelId, change.status, event.seq, change.currentHubId, change.courierId],
   );
   // An order is complete once every parcel of it reached a final state.
-  await m.query(
+  await sqlExec(
+    m,
     `UPDATE orders o SET status = 'completed', updated_at = now()
      WHERE o.id = (SELECT order_id FROM parcels WHERE id = $1) AND o.status <> 'completed'
        AND NOT EXISTS (SELECT 1 FROM parcels p WHERE p.order_id = o.id

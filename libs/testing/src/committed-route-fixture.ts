@@ -37,9 +37,13 @@ export async function seedCommittedRoute(
   },
 ): Promise<CommittedRouteFixture> {
   const tag = `${options.region}-${Math.random().toString(36).slice(2, 8)}`;
-  const hubAt = options.stops[0].map((v) => v - 0.01) as [number, number];
-  const one = async (text: string, params: unknown[]) =>
-    (await sql.query(text, params)).rows[0] as Record<string, string>;
+  const hubAt: [number, number] = [options.stops[0][0] - 0.01, options.stops[0][1] - 0.01];
+  /** The id of the row an INSERT … RETURNING id made (every id here is a uuid, which pg returns as a string). */
+  const one = async (text: string, params: unknown[]): Promise<{ id: string }> => {
+    const [row] = (await sql.query<{ id: string }>(text, params)).rows;
+    if (!row) throw new Error(`the fixture's insert returned no row: ${text.slice(0, 60)}`);
+    return row;
+  };
   const point = (p: [number, number]) => `SRID=4326;POINT(${p[0]} ${p[1]})`;
   const hub = await one(
     `INSERT INTO hubs (code, name, kind, location, region) VALUES ($1, 'Hub', 'county_hub', $2, $3) RETURNING id`,

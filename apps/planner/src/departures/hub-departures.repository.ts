@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { isoTime, type SqlRow } from '@rd/database';
+import { sqlRow, sqlRows } from '@rd/database';
 import type { DataSource } from 'typeorm';
 
 export interface HubRecord {
@@ -56,6 +56,107 @@ export interface DepartingSortie {
   geometry: { type: 'LineString'; coordinates: Array<[number, number]> } | null;
 }
 
+type LineString = { type: 'LineString'; coordinates: Array<[number, number]> };
+
+/** hubs.kind has a CHECK to the four kinds. */
+interface HubRecordRow {
+  id: string;
+  code: string;
+  name: string;
+  kind: 'county_hub' | 'township_station' | 'village_service_point' | 'drone_port';
+  region: string;
+}
+
+interface CommittedPlanRow {
+  id: string;
+  version: number;
+  day: string;
+}
+
+interface DepartingRouteRow {
+  id: string;
+  vehicle_id: string;
+  vehicle_code: string;
+  vehicle_kind: string;
+  courier_id: string | null;
+  courier_name: string | null;
+  start_at: Date;
+  end_at: Date;
+  distance_m: number;
+  geometry: LineString | null;
+}
+
+/** A stop with its parcels, built as JSON in the query (the objects' keys are the view's). */
+interface DepartingStopRow {
+  route_id: string;
+  seq: number;
+  visit_type: DepartingStop['type'];
+  order_id: string | null;
+  order_kind: string | null;
+  village: string | null;
+  arrival_at: Date;
+  parcels: DepartingParcel[];
+}
+
+interface DepartingSortieRow {
+  id: string;
+  serial_number: string;
+  sortie: number;
+  pilot_id: string | null;
+  status: string;
+  launch_at: Date;
+  order_id: string;
+  village: string | null;
+  geometry: LineString | null;
+  parcels: DepartingParcel[];
+}
+
+function toHubRecord(row: HubRecordRow): HubRecord {
+  return { id: row.id, code: row.code, name: row.name, kind: row.kind, region: row.region };
+}
+
+function toDepartingStop(row: DepartingStopRow): DepartingStop {
+  return {
+    seq: row.seq,
+    type: row.visit_type,
+    orderId: row.order_id,
+    orderKind: row.order_kind,
+    village: row.village,
+    plannedAt: row.arrival_at.toISOString(),
+    parcels: row.parcels,
+  };
+}
+
+function toDepartingRoute(row: DepartingRouteRow, stops: DepartingStop[]): DepartingRoute {
+  return {
+    routeId: row.id,
+    vehicleId: row.vehicle_id,
+    vehicleCode: row.vehicle_code,
+    vehicleKind: row.vehicle_kind,
+    courier: row.courier_id ? { id: row.courier_id, name: row.courier_name ?? '' } : null,
+    departureAt: row.start_at.toISOString(),
+    returnAt: row.end_at.toISOString(),
+    distanceM: row.distance_m,
+    geometry: row.geometry,
+    stops,
+  };
+}
+
+function toDepartingSortie(row: DepartingSortieRow): DepartingSortie {
+  return {
+    missionId: row.id,
+    droneSerial: row.serial_number,
+    sortie: row.sortie,
+    pilotId: row.pilot_id,
+    status: row.status,
+    launchAt: row.launch_at.toISOString(),
+    orderId: row.order_id,
+    village: row.village,
+    parcels: row.parcels,
+    geometry: row.geometry,
+  };
+}
+
 /** Mission states in which the flight has not left yet or is under way. */
 const OPEN_MISSION_STATES = ['assigned', 'accepted', 'uploaded', 'launched'];
 
@@ -64,11 +165,12 @@ export class HubDeparturesRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async hub(hubId: string): Promise<HubRecord | null> {
-    const rows: SqlRow[] = await this.db.query(
+    const row = await sqlRow<HubRecordRow>(
+      this.db,
       `SELECT id, code, name, kind, region FROM hubs WHERE id = $1`,
       [hubId],
     );
-    return rows.length ? (rows[0] as unknown as HubRecord) : null;
+    return row ? toHubRecord(row) : null;
   }
 
   /**
@@ -79,7 +181,8 @@ export class HubDeparturesRepository {
     region: string,
     day: { planDate: string } | { today: string },
   ): Promise<{ id: string; version: number; day: string } | null> {
-    const rows: SqlRow[] = await this.db.query(
+    return sqlRow<CommittedPlanRow>(
+      this.db,
       `WITH committed AS (SELECT id, version, plan_date FROM plans WHERE region = $1 AND committed_at IS NOT NULL),
        chosen AS (SELECT coalesce($2::date,
          (SELECT min(plan_date) FROM committed WHERE plan_date >= $3::date),
@@ -88,9 +191,6 @@ export class HubDeparturesRepository {
          FROM committed c JOIN chosen USING (plan_date) ORDER BY c.version DESC LIMIT 1`,
       [region, 'planDate' in day ? day.planDate : null, 'today' in day ? day.today : null],
     );
-    return rows.length
-      ? { id: rows[0].id as string, version: rows[0].version as number, day: rows[0].day as string }
-      : null;
   }
 
   /**
@@ -98,7 +198,8 @@ export class HubDeparturesRepository {
    * hub when the start names none), with each stop's parcels in stop order.
    */
   async committedRoutesFrom(planId: string, hubId: string): Promise<DepartingRoute[]> {
-    const routes: SqlRow[] = await this.db.query(
+    const routes = await sqlRows<DepartingRouteRow>(
+      this.db,
       `SELECT r.id, r.vehicle_id, ve.code AS vehicle_code, ve.kind AS vehicle_kind, r.courier_id, c.name AS courier_name,
          r.start_at, r.end_at, r.distance_m, ST_AsGeoJSON(r.geometry, 6)::json AS geometry
        FROM plan_routes r JOIN vehicles ve ON ve.id = r.vehicle_id LEFT JOIN couriers c ON c.id = r.courier_id
@@ -108,7 +209,8 @@ export class HubDeparturesRepository {
       [planId, hubId],
     );
     if (!routes.length) return [];
-    const stops: SqlRow[] = await this.db.query(
+    const stops = await sqlRows<DepartingStopRow>(
+      this.db,
       `SELECT v.route_id, v.seq, v.visit_type, v.order_id, o.kind AS order_kind, o.village, v.arrival_at,
          coalesce(jsonb_agg(jsonb_build_object('id', p.id, 'trackingNumber', p.tracking_number, 'status', p.status,
            'currentHubId', p.current_hub_id) ORDER BY p.tracking_number) FILTER (WHERE p.id IS NOT NULL), '[]'::jsonb) AS parcels
@@ -118,31 +220,9 @@ export class HubDeparturesRepository {
       [routes.map((r) => r.id)],
     );
     const byRoute = new Map<string, DepartingStop[]>();
-    for (const s of stops) {
-      const list = byRoute.get(s.route_id as string) ?? [];
-      list.push({
-        seq: s.seq as number,
-        type: s.visit_type as DepartingStop['type'],
-        orderId: (s.order_id as string | null) ?? null,
-        orderKind: (s.order_kind as string | null) ?? null,
-        village: (s.village as string | null) ?? null,
-        plannedAt: isoTime(s.arrival_at),
-        parcels: s.parcels as DepartingParcel[],
-      });
-      byRoute.set(s.route_id as string, list);
-    }
-    return routes.map((r) => ({
-      routeId: r.id as string,
-      vehicleId: r.vehicle_id as string,
-      vehicleCode: r.vehicle_code as string,
-      vehicleKind: r.vehicle_kind as string,
-      courier: r.courier_id ? { id: r.courier_id as string, name: r.courier_name as string } : null,
-      departureAt: isoTime(r.start_at),
-      returnAt: isoTime(r.end_at),
-      distanceM: r.distance_m as number,
-      geometry: (r.geometry as DepartingRoute['geometry']) ?? null,
-      stops: byRoute.get(r.id as string) ?? [],
-    }));
+    for (const row of stops)
+      byRoute.set(row.route_id, [...(byRoute.get(row.route_id) ?? []), toDepartingStop(row)]);
+    return routes.map((r) => toDepartingRoute(r, byRoute.get(r.id) ?? []));
   }
 
   /**
@@ -150,7 +230,8 @@ export class HubDeparturesRepository {
    * plan, and accepted ones of earlier versions (a pilot's acceptance outlives a re-plan), by launch time.
    */
   async openSortiesFrom(region: string, portId: string): Promise<DepartingSortie[]> {
-    const rows: SqlRow[] = await this.db.query(
+    const rows = await sqlRows<DepartingSortieRow>(
+      this.db,
       `SELECT m.id, d.serial_number, m.sortie, m.pilot_id, m.status, m.launch_at, m.order_id, o.village,
          ST_AsGeoJSON(m.path, 6)::json AS geometry,
          coalesce((SELECT jsonb_agg(jsonb_build_object('id', p.id, 'trackingNumber', p.tracking_number, 'status', p.status,
@@ -162,17 +243,6 @@ export class HubDeparturesRepository {
        ORDER BY m.launch_at, d.serial_number, m.sortie`,
       [region, portId, OPEN_MISSION_STATES],
     );
-    return rows.map((r) => ({
-      missionId: r.id as string,
-      droneSerial: r.serial_number as string,
-      sortie: r.sortie as number,
-      pilotId: (r.pilot_id as string | null) ?? null,
-      status: r.status as string,
-      launchAt: isoTime(r.launch_at),
-      orderId: r.order_id as string,
-      village: (r.village as string | null) ?? null,
-      parcels: r.parcels as DepartingParcel[],
-      geometry: (r.geometry as DepartingSortie['geometry']) ?? null,
-    }));
+    return rows.map(toDepartingSortie);
   }
 }

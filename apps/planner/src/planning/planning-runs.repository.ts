@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { type Cursor, SqlFilter, sqlExec, sqlRow, sqlRows } from '@rd/database';
 import { DataSource } from 'typeorm';
-import { type SqlRow, isoTime, isoTimeOrNull } from '@rd/database';
+import { addMsKeysetCondition, msKeysetOrder, type Page, toMsPage } from '../common/ms-keyset';
 
 export interface PlanningRunView {
   id: string;
@@ -18,20 +19,39 @@ export interface PlanningRunView {
   finishedAt: string | null;
 }
 
-function toView(r: SqlRow): PlanningRunView {
+/** A planning_runs row (status has a CHECK to the three states). */
+interface PlanningRunRow {
+  id: string;
+  region: string;
+  job_key: string;
+  reason: string;
+  status: PlanningRunView['status'];
+  stage: string;
+  progress: Record<string, unknown>;
+  attempt: number;
+  plan_id: string | null;
+  error: string | null;
+  started_at: Date;
+  finished_at: Date | null;
+}
+
+const RUN_COLUMNS = `r.id, r.region, r.job_key, r.reason, r.status, r.stage, r.progress, r.attempt, r.plan_id, r.error,
+  r.started_at, r.finished_at`;
+
+function toPlanningRunView(row: PlanningRunRow): PlanningRunView {
   return {
-    id: r.id as string,
-    region: r.region as string,
-    jobKey: r.job_key as string,
-    reason: r.reason as string,
-    status: r.status as PlanningRunView['status'],
-    stage: r.stage as string,
-    progress: r.progress as Record<string, unknown>,
-    attempt: r.attempt as number,
-    planId: (r.plan_id as string | null) ?? null,
-    error: (r.error as string | null) ?? null,
-    startedAt: isoTime(r.started_at),
-    finishedAt: isoTimeOrNull(r.finished_at),
+    id: row.id,
+    region: row.region,
+    jobKey: row.job_key,
+    reason: row.reason,
+    status: row.status,
+    stage: row.stage,
+    progress: row.progress,
+    attempt: row.attempt,
+    planId: row.plan_id,
+    error: row.error,
+    startedAt: row.started_at.toISOString(),
+    finishedAt: row.finished_at?.toISOString() ?? null,
   };
 }
 
@@ -41,15 +61,17 @@ export class PlanningRunsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async start(region: string, jobKey: string, reason: string, attempt: number): Promise<string> {
-    const rows: SqlRow[] = await this.db.query(
+    const row = await sqlRow<{ id: string }>(
+      this.db,
       `INSERT INTO planning_runs (region, job_key, reason, status, stage, attempt) VALUES ($1, $2, $3, 'running', 'started', $4) RETURNING id`,
       [region, jobKey, reason, attempt],
     );
-    return rows[0].id as string;
+    if (!row) throw new Error('INSERT … RETURNING gave no row');
+    return row.id;
   }
 
   async progress(id: string, stage: string, progress: Record<string, unknown>): Promise<void> {
-    await this.db.query(`UPDATE planning_runs SET stage = $2, progress = $3::jsonb WHERE id = $1`, [
+    await sqlExec(this.db, `UPDATE planning_runs SET stage = $2, progress = $3::jsonb WHERE id = $1`, [
       id,
       stage,
       JSON.stringify(progress),
@@ -57,29 +79,41 @@ export class PlanningRunsRepository {
   }
 
   async finish(id: string, planId: string | null, progress: Record<string, unknown>): Promise<void> {
-    await this.db.query(
+    await sqlExec(
+      this.db,
       `UPDATE planning_runs SET status = 'succeeded', stage = 'done', plan_id = $2, progress = $3::jsonb, finished_at = now() WHERE id = $1`,
       [id, planId, JSON.stringify(progress)],
     );
   }
 
   async fail(id: string, error: string): Promise<void> {
-    await this.db.query(
+    await sqlExec(
+      this.db,
       `UPDATE planning_runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`,
       [id, error],
     );
   }
 
-  async list(region: string, limit = 50): Promise<PlanningRunView[]> {
-    const rows: SqlRow[] = await this.db.query(
-      `SELECT * FROM planning_runs WHERE region = $1 ORDER BY started_at DESC LIMIT $2`,
-      [region, limit],
+  /** A region's runs, newest first, one keyset page (by start time, then id). */
+  async list(region: string, page: { limit: number; cursor: Cursor | null }): Promise<Page<PlanningRunView>> {
+    const filter = new SqlFilter();
+    filter.add('r.region = ?', region);
+    addMsKeysetCondition(filter, page.cursor, 'r.started_at', 'r.id');
+    const rows = await sqlRows<PlanningRunRow>(
+      this.db,
+      `SELECT ${RUN_COLUMNS} FROM planning_runs r ${filter.clause}
+       ORDER BY ${msKeysetOrder('r.started_at', 'r.id')} LIMIT ${filter.param(page.limit + 1)}`,
+      filter.params,
     );
-    return rows.map(toView);
+    return toMsPage(rows.map(toPlanningRunView), page.limit, (run) => run.startedAt);
   }
 
   async findById(id: string): Promise<PlanningRunView | null> {
-    const rows: SqlRow[] = await this.db.query(`SELECT * FROM planning_runs WHERE id = $1`, [id]);
-    return rows.length ? toView(rows[0]) : null;
+    const row = await sqlRow<PlanningRunRow>(
+      this.db,
+      `SELECT ${RUN_COLUMNS} FROM planning_runs r WHERE r.id = $1`,
+      [id],
+    );
+    return row ? toPlanningRunView(row) : null;
   }
 }

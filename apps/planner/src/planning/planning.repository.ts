@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DronePort, FleetVehicle, HubRow, LockedRoute, OpenOrder, PlanningData } from './planning-data';
-import { type SqlRow } from '@rd/database';
+import { sqlExec, sqlRow, sqlRows } from '@rd/database';
 import { COMMITTED_MISSION_STATES } from '../flight/flight-data.repository';
 import { carryMissionsOver, insertMissions, type MissionToStore } from '../flight/missions.repository';
 import { DomainError, DomainErrorCode } from '@rd/domain';
@@ -61,6 +61,8 @@ export interface PlanToStore {
   missions?: MissionToStore[];
 }
 
+type PlanStatus = 'current' | 'superseded' | 'proposed';
+
 /** 409 for an edit whose base version is no longer the day's current plan, naming the current version. */
 export function stalePlanError(
   region: string,
@@ -75,6 +77,225 @@ export function stalePlanError(
   );
 }
 
+type LineString = { type: 'LineString'; coordinates: Array<[number, number]> };
+
+/** Accepted orders of a region the day's current plan has not seen. */
+interface StrandedRow {
+  region: string;
+  order_ids: string[];
+}
+
+interface HubLocationRow {
+  id: string;
+  code: string;
+  kind: string;
+  lon: number;
+  lat: number;
+}
+
+/** An open order with its parcels summed (float8 casts: sums of integers come back as numbers). */
+interface OpenOrderRow {
+  id: string;
+  kind: OpenOrder['kind'];
+  hub_id: string;
+  village: string | null;
+  priority: OpenOrder['priority'];
+  cold_chain: boolean;
+  window_start: Date;
+  window_end: Date;
+  lon: number;
+  lat: number;
+  parcels: number;
+  weight_g: number;
+  volume_cm3: number;
+  fragile: boolean;
+  drone_opt_out: boolean;
+  length_mm: number;
+  width_mm: number;
+  height_mm: number;
+}
+
+/** An active vehicle (numeric columns cast to float8; times as text). */
+interface FleetVehicleRow {
+  id: string;
+  code: string;
+  kind: FleetVehicle['kind'];
+  home_hub_id: string;
+  capacity_weight_g: number;
+  capacity_volume_l: number;
+  shift_start: string;
+  shift_end: string;
+  skills: string[];
+  height_m: number | null;
+  width_m: number | null;
+  length_m: number | null;
+  gross_weight_g: number | null;
+  axle_load_g: number | null;
+  courier_id: string | null;
+}
+
+interface DronePortRow {
+  id: string;
+  serial_number: string;
+  model: string;
+  model_params: Record<string, unknown> | null;
+  home_port_id: string;
+  max_payload_g: number;
+  battery_wh: number;
+  cruise_speed_mps: number;
+  shift_start: string;
+  shift_end: string;
+  lon: number;
+  lat: number;
+}
+
+/** The orders held to one vehicle, in their order. */
+interface HeldOrdersRow {
+  vehicle_id: string;
+  order_ids: string[];
+}
+
+interface StoredRouteRow {
+  id: string;
+  vehicle_id: string;
+  courier_id: string | null;
+  profile: string;
+  locked: boolean;
+  distance_m: number;
+  duration_s: number;
+  trips: number;
+  start_at: Date;
+  end_at: Date;
+  geometry: LineString | null;
+}
+
+interface StoredVisitRow {
+  route_id: string;
+  seq: number;
+  visit_type: StoredVisit['visitType'];
+  order_id: string | null;
+  hub_id: string | null;
+  lon: number;
+  lat: number;
+  arrival_at: Date;
+  start_at: Date;
+  departure_at: Date;
+  load: number[];
+  leg_distance_m: number;
+  leg_duration_s: number;
+  leg_geometry: LineString | null;
+}
+
+interface CurrentPlanRow {
+  id: string;
+  version: number;
+  revision: number;
+  plan_date: string;
+}
+
+interface UnassignedReasonRow {
+  order_id: string;
+  reason: string;
+  detail: string | null;
+}
+
+function toHub(row: HubLocationRow): HubRow {
+  return { id: row.id, code: row.code, kind: row.kind, location: [row.lon, row.lat] };
+}
+
+function toOpenOrder(row: OpenOrderRow): OpenOrder {
+  return {
+    id: row.id,
+    kind: row.kind,
+    stop: [row.lon, row.lat],
+    hubId: row.hub_id,
+    village: row.village,
+    windowStartMs: row.window_start.getTime(),
+    windowEndMs: row.window_end.getTime(),
+    priority: row.priority,
+    coldChain: row.cold_chain,
+    fragile: row.fragile,
+    parcels: row.parcels,
+    weightG: row.weight_g,
+    volumeCm3: Math.ceil(row.volume_cm3),
+    droneOptOut: row.drone_opt_out,
+    largestDimsMm: [row.length_mm, row.width_mm, row.height_mm],
+  };
+}
+
+function toFleetVehicle(row: FleetVehicleRow): FleetVehicle {
+  return {
+    id: row.id,
+    code: row.code,
+    kind: row.kind,
+    homeHubId: row.home_hub_id,
+    capacityWeightG: row.capacity_weight_g,
+    capacityVolumeL: row.capacity_volume_l,
+    shiftStart: row.shift_start,
+    shiftEnd: row.shift_end,
+    skills: row.skills,
+    courierId: row.courier_id,
+    dimensions: {
+      heightM: row.height_m,
+      widthM: row.width_m,
+      lengthM: row.length_m,
+      grossWeightG: row.gross_weight_g,
+      axleLoadG: row.axle_load_g,
+    },
+  };
+}
+
+function toDronePort(row: DronePortRow): DronePort {
+  return {
+    droneId: row.id,
+    serialNumber: row.serial_number,
+    model: row.model,
+    modelParams: row.model_params,
+    portId: row.home_port_id,
+    location: [row.lon, row.lat],
+    maxPayloadG: row.max_payload_g,
+    batteryWh: row.battery_wh,
+    cruiseSpeedMps: row.cruise_speed_mps,
+    shiftStart: row.shift_start,
+    shiftEnd: row.shift_end,
+  };
+}
+
+function toStoredVisit(row: StoredVisitRow): StoredVisit {
+  return {
+    seq: row.seq,
+    visitType: row.visit_type,
+    orderId: row.order_id,
+    hubId: row.hub_id,
+    location: [row.lon, row.lat],
+    arrivalMs: row.arrival_at.getTime(),
+    startMs: row.start_at.getTime(),
+    departureMs: row.departure_at.getTime(),
+    load: row.load,
+    legDistanceM: row.leg_distance_m,
+    legDurationS: row.leg_duration_s,
+    legGeometry: row.leg_geometry?.coordinates ?? null,
+  };
+}
+
+/** A route as stored, to be stored again unchanged (never committed in the new version). */
+function toStoredRoute(row: StoredRouteRow, visits: StoredVisit[]): StoredRoute {
+  return {
+    vehicleId: row.vehicle_id,
+    courierId: row.courier_id,
+    profile: row.profile,
+    locked: row.locked,
+    committed: false,
+    distanceM: row.distance_m,
+    durationS: row.duration_s,
+    trips: row.trips,
+    startMs: row.start_at.getTime(),
+    endMs: row.end_at.getTime(),
+    geometry: row.geometry?.coordinates ?? null,
+    visits,
+  };
+}
+
 const lineJson = (coords: Array<[number, number]> | null) =>
   coords && coords.length >= 2 ? JSON.stringify({ type: 'LineString', coordinates: coords }) : null;
 
@@ -87,7 +308,8 @@ export class PlanningRepository {
    * (neither routed, flown nor listed as unassigned), by region.
    */
   async strandedOrders(before: Date): Promise<Array<{ region: string; orderIds: string[] }>> {
-    const rows: SqlRow[] = await this.db.query(
+    const rows = await sqlRows<StrandedRow>(
+      this.db,
       `SELECT h.region, array_agg(o.id ORDER BY o.created_at) AS order_ids
        FROM orders o JOIN hubs h ON h.id = o.hub_id
        WHERE o.status = 'accepted' AND o.created_at < $1
@@ -100,7 +322,7 @@ export class PlanningRepository {
        GROUP BY h.region`,
       [before.toISOString()],
     );
-    return rows.map((r) => ({ region: r.region as string, orderIds: r.order_ids as string[] }));
+    return rows.map((r) => ({ region: r.region, orderIds: r.order_ids }));
   }
 
   /**
@@ -110,7 +332,8 @@ export class PlanningRepository {
    * commits, so a trigger re-plans only the days it touched.
    */
   async changedDays(region: string): Promise<string[]> {
-    const rows: SqlRow[] = await this.db.query(
+    const rows = await sqlRows<{ day: string }>(
+      this.db,
       `WITH cur AS (SELECT id, plan_date, created_at FROM plans WHERE region = $1 AND status = 'current'),
        seen AS (
          SELECT c.plan_date, u.order_id FROM cur c JOIN plan_unassigned u ON u.plan_id = c.id
@@ -130,53 +353,58 @@ export class PlanningRepository {
        ORDER BY day`,
       [region, [...COMMITTED_MISSION_STATES]],
     );
-    return rows.map((r) => r.day as string);
+    return rows.map((r) => r.day);
   }
 
   /** Service days (from `fromDay` on) with work committed to couriers: what an alert's re-plan may change. */
   async daysInProgress(region: string, fromDay: string): Promise<string[]> {
-    const rows: SqlRow[] = await this.db.query(
+    const rows = await sqlRows<{ day: string }>(
+      this.db,
       `SELECT DISTINCT to_char(o.service_day, 'YYYY-MM-DD') AS day FROM orders o JOIN hubs h ON h.id = o.hub_id
        WHERE h.region = $1 AND o.status = 'in_progress' AND o.service_day >= $2::date ORDER BY day`,
       [region, fromDay],
     );
-    return rows.map((r) => r.day as string);
+    return rows.map((r) => r.day);
   }
 
   /** A region exists once it has a hub or an imported map. */
   async regionExists(region: string): Promise<boolean> {
-    const rows: SqlRow[] = await this.db.query(
+    const row = await sqlRow<{ known: boolean }>(
+      this.db,
       `SELECT EXISTS (SELECT 1 FROM hubs WHERE region = $1) OR EXISTS (SELECT 1 FROM maps WHERE region = $1) AS known`,
       [region],
     );
-    return rows[0]?.known === true;
+    return row?.known === true;
   }
 
   /** The next service day (from `fromDay` on, UTC) with open orders: what "plan now" plans by default. */
   async nextDayWithOpenOrders(region: string, fromDay: string): Promise<string | null> {
-    const rows: SqlRow[] = await this.db.query(
+    const row = await sqlRow<{ day: string | null }>(
+      this.db,
       `SELECT to_char(min(o.service_day), 'YYYY-MM-DD') AS day
        FROM orders o JOIN hubs h ON h.id = o.hub_id
        WHERE h.region = $1 AND o.status IN ('accepted', 'planned', 'in_progress') AND o.service_day >= $2::date`,
       [region, fromDay],
     );
-    return (rows[0]?.day as string | null) ?? null;
+    return row?.day ?? null;
   }
 
   /** A service day's open work; `dayStartMs` is its local midnight in the service zone (ServiceDays.startMs). */
   async load(region: string, planDate: string, dayStartMs: number): Promise<PlanningData> {
-    const hubs: SqlRow[] = await this.db.query(
+    const hubs = await sqlRows<HubLocationRow>(
+      this.db,
       `SELECT id, code, kind, ST_X(location) AS lon, ST_Y(location) AS lat FROM hubs WHERE region = $1 ORDER BY code`,
       [region],
     );
-    const orders: SqlRow[] = await this.db.query(
+    const orders = await sqlRows<OpenOrderRow>(
+      this.db,
       `SELECT o.id, o.kind, o.hub_id, o.village, o.priority, o.cold_chain, o.window_start, o.window_end,
          CASE WHEN o.kind = 'pickup' THEN ST_X(o.sender_location) ELSE ST_X(o.recipient_location) END AS lon,
          CASE WHEN o.kind = 'pickup' THEN ST_Y(o.sender_location) ELSE ST_Y(o.recipient_location) END AS lat,
          count(p.id)::int AS parcels, coalesce(sum(p.weight_g), 0)::float8 AS weight_g,
          coalesce(sum(p.length_mm::float8 * p.width_mm * p.height_mm) / 1000, 0)::float8 AS volume_cm3,
          bool_or(p.fragile) AS fragile, o.drone_opt_out,
-         max(p.length_mm) AS length_mm, max(p.width_mm) AS width_mm, max(p.height_mm) AS height_mm
+         max(p.length_mm)::int AS length_mm, max(p.width_mm)::int AS width_mm, max(p.height_mm)::int AS height_mm
        FROM orders o JOIN hubs h ON h.id = o.hub_id JOIN parcels p ON p.order_id = o.id
        WHERE h.region = $1 AND o.status IN ('accepted', 'planned', 'in_progress') AND o.service_day = $2::date
          -- An order a pilot accepted is the drone's work now: it is not planned again.
@@ -185,7 +413,8 @@ export class PlanningRepository {
        GROUP BY o.id ORDER BY o.created_at, o.id`,
       [region, planDate],
     );
-    const vehicles: SqlRow[] = await this.db.query(
+    const vehicles = await sqlRows<FleetVehicleRow>(
+      this.db,
       `SELECT v.id, v.code, v.kind, v.home_hub_id, v.capacity_weight_g, v.capacity_volume_l::float8 AS capacity_volume_l,
          v.shift_start::text AS shift_start, v.shift_end::text AS shift_end, v.skills,
          v.height_m::float8 AS height_m, v.width_m::float8 AS width_m, v.length_m::float8 AS length_m,
@@ -195,7 +424,8 @@ export class PlanningRepository {
        WHERE h.region = $1 AND v.active ORDER BY v.code`,
       [region],
     );
-    const drones: SqlRow[] = await this.db.query(
+    const drones = await sqlRows<DronePortRow>(
+      this.db,
       `SELECT d.id, d.serial_number, d.model, d.model_params, d.home_port_id, d.max_payload_g,
          d.battery_wh::float8 AS battery_wh, d.cruise_speed_mps::float8 AS cruise_speed_mps,
          d.shift_start::text AS shift_start, d.shift_end::text AS shift_end, ST_X(h.location) AS lon, ST_Y(h.location) AS lat
@@ -204,7 +434,8 @@ export class PlanningRepository {
     );
     // Committed stops keep the vehicle and position their commit gave them: the commitment lives with
     // the order, whichever plan is current. Open stops of a route the dispatcher locked follow them.
-    const committed: SqlRow[] = await this.db.query(
+    const committed = await sqlRows<HeldOrdersRow>(
+      this.db,
       `SELECT o.committed_vehicle_id AS vehicle_id, array_agg(o.id ORDER BY o.committed_seq, o.id) AS order_ids
        FROM orders o JOIN hubs h ON h.id = o.hub_id
        WHERE h.region = $1 AND o.status = 'in_progress' AND o.committed_vehicle_id IS NOT NULL
@@ -212,7 +443,8 @@ export class PlanningRepository {
        GROUP BY o.committed_vehicle_id`,
       [region, planDate],
     );
-    const manual: SqlRow[] = await this.db.query(
+    const manual = await sqlRows<HeldOrdersRow>(
+      this.db,
       `SELECT r.vehicle_id, array_agg(v.order_id ORDER BY v.seq) AS order_ids
        FROM plans p JOIN plan_routes r ON r.plan_id = p.id JOIN plan_visits v ON v.route_id = r.id
        JOIN orders o ON o.id = v.order_id
@@ -223,79 +455,25 @@ export class PlanningRepository {
     );
     const lockedByVehicle = new Map<string, LockedRoute>();
     for (const c of committed) {
-      const vehicleId = c.vehicle_id as string;
-      lockedByVehicle.set(vehicleId, { vehicleId, orderIds: c.order_ids as string[], manual: false });
+      const vehicleId = c.vehicle_id;
+      lockedByVehicle.set(vehicleId, { vehicleId, orderIds: c.order_ids, manual: false });
     }
     for (const l of manual) {
-      const vehicleId = l.vehicle_id as string;
+      const vehicleId = l.vehicle_id;
       const held = lockedByVehicle.get(vehicleId) ?? { vehicleId, orderIds: [], manual: true };
       held.manual = true;
-      held.orderIds = [
-        ...held.orderIds,
-        ...(l.order_ids as string[]).filter((id) => !held.orderIds.includes(id)),
-      ];
+      held.orderIds = [...held.orderIds, ...l.order_ids.filter((id) => !held.orderIds.includes(id))];
       lockedByVehicle.set(vehicleId, held);
     }
-    const orderIdsOpen = new Set(orders.map((o) => o.id as string));
+    const orderIdsOpen = new Set(orders.map((o) => o.id));
     return {
       region,
       planDate,
       dayStartMs,
-      hubs: hubs.map((h): HubRow => ({
-        id: h.id as string,
-        code: h.code as string,
-        kind: h.kind as string,
-        location: [h.lon as number, h.lat as number],
-      })),
-      orders: orders.map((o): OpenOrder => ({
-        id: o.id as string,
-        kind: o.kind as OpenOrder['kind'],
-        stop: [o.lon as number, o.lat as number],
-        hubId: o.hub_id as string,
-        village: (o.village as string | null) ?? null,
-        windowStartMs: (o.window_start as Date).getTime(),
-        windowEndMs: (o.window_end as Date).getTime(),
-        priority: o.priority as OpenOrder['priority'],
-        coldChain: o.cold_chain as boolean,
-        fragile: o.fragile as boolean,
-        parcels: o.parcels as number,
-        weightG: Number(o.weight_g),
-        volumeCm3: Math.ceil(Number(o.volume_cm3)),
-        droneOptOut: o.drone_opt_out as boolean,
-        largestDimsMm: [Number(o.length_mm), Number(o.width_mm), Number(o.height_mm)],
-      })),
-      vehicles: vehicles.map((v): FleetVehicle => ({
-        id: v.id as string,
-        code: v.code as string,
-        kind: v.kind as FleetVehicle['kind'],
-        homeHubId: v.home_hub_id as string,
-        capacityWeightG: v.capacity_weight_g as number,
-        capacityVolumeL: Number(v.capacity_volume_l),
-        shiftStart: v.shift_start as string,
-        shiftEnd: v.shift_end as string,
-        skills: v.skills as string[],
-        courierId: (v.courier_id as string | null) ?? null,
-        dimensions: {
-          heightM: (v.height_m as number | null) ?? null,
-          widthM: (v.width_m as number | null) ?? null,
-          lengthM: (v.length_m as number | null) ?? null,
-          grossWeightG: (v.gross_weight_g as number | null) ?? null,
-          axleLoadG: (v.axle_load_g as number | null) ?? null,
-        },
-      })),
-      drones: drones.map((d): DronePort => ({
-        droneId: d.id as string,
-        serialNumber: d.serial_number as string,
-        model: d.model as string,
-        modelParams: (d.model_params as Record<string, unknown> | null) ?? null,
-        portId: d.home_port_id as string,
-        location: [d.lon as number, d.lat as number],
-        maxPayloadG: d.max_payload_g as number,
-        batteryWh: d.battery_wh as number,
-        cruiseSpeedMps: d.cruise_speed_mps as number,
-        shiftStart: d.shift_start as string,
-        shiftEnd: d.shift_end as string,
-      })),
+      hubs: hubs.map(toHub),
+      orders: orders.map(toOpenOrder),
+      vehicles: vehicles.map(toFleetVehicle),
+      drones: drones.map(toDronePort),
       // Only stops of open orders are held.
       locked: [...lockedByVehicle.values()]
         .map((l) => ({ ...l, orderIds: l.orderIds.filter((id) => orderIdsOpen.has(id)) }))
@@ -305,7 +483,8 @@ export class PlanningRepository {
 
   /** The routes of some vehicles in a day's current plan, as stored (kept unchanged when their locked work cannot be re-solved). */
   async currentRoutes(region: string, planDate: string, vehicleIds?: string[]): Promise<StoredRoute[]> {
-    const routes: SqlRow[] = await this.db.query(
+    const routes = await sqlRows<StoredRouteRow>(
+      this.db,
       `SELECT r.id, r.vehicle_id, r.courier_id, r.profile, r.locked, r.distance_m, r.duration_s, r.trips, r.start_at, r.end_at,
          ST_AsGeoJSON(r.geometry)::json AS geometry
        FROM plans p JOIN plan_routes r ON r.plan_id = p.id
@@ -313,50 +492,19 @@ export class PlanningRepository {
          AND ($3::uuid[] IS NULL OR r.vehicle_id = ANY($3::uuid[]))`,
       [region, planDate, vehicleIds ?? null],
     );
-    const visitRows: SqlRow[] = routes.length
-      ? await this.db.query(
+    const visitRows = routes.length
+      ? await sqlRows<StoredVisitRow>(
+          this.db,
           `SELECT route_id, seq, visit_type, order_id, hub_id, ST_X(location) AS lon, ST_Y(location) AS lat, arrival_at,
              start_at, departure_at, load, leg_distance_m, leg_duration_s, ST_AsGeoJSON(leg_geometry)::json AS leg_geometry
            FROM plan_visits WHERE route_id = ANY($1::uuid[]) ORDER BY route_id, seq`,
           [routes.map((r) => r.id)],
         )
       : [];
-    const visitsOf = new Map<string, SqlRow[]>();
+    const visitsOf = new Map<string, StoredVisit[]>();
     for (const v of visitRows)
-      visitsOf.set(v.route_id as string, [...(visitsOf.get(v.route_id as string) ?? []), v]);
-    const out: StoredRoute[] = [];
-    for (const r of routes) {
-      const visits = visitsOf.get(r.id as string) ?? [];
-      out.push({
-        vehicleId: r.vehicle_id as string,
-        courierId: (r.courier_id as string | null) ?? null,
-        profile: r.profile as string,
-        locked: r.locked as boolean,
-        committed: false,
-        distanceM: r.distance_m as number,
-        durationS: r.duration_s as number,
-        trips: r.trips as number,
-        startMs: (r.start_at as Date).getTime(),
-        endMs: (r.end_at as Date).getTime(),
-        geometry: (r.geometry as { coordinates: Array<[number, number]> } | null)?.coordinates ?? null,
-        visits: visits.map((v) => ({
-          seq: v.seq as number,
-          visitType: v.visit_type as StoredVisit['visitType'],
-          orderId: (v.order_id as string | null) ?? null,
-          hubId: (v.hub_id as string | null) ?? null,
-          location: [v.lon as number, v.lat as number],
-          arrivalMs: (v.arrival_at as Date).getTime(),
-          startMs: (v.start_at as Date).getTime(),
-          departureMs: (v.departure_at as Date).getTime(),
-          load: v.load as number[],
-          legDistanceM: v.leg_distance_m as number,
-          legDurationS: v.leg_duration_s as number,
-          legGeometry:
-            (v.leg_geometry as { coordinates: Array<[number, number]> } | null)?.coordinates ?? null,
-        })),
-      });
-    }
-    return out;
+      visitsOf.set(v.route_id, [...(visitsOf.get(v.route_id) ?? []), toStoredVisit(v)]);
+    return routes.map((r) => toStoredRoute(r, visitsOf.get(r.id) ?? []));
   }
 
   /** A day's current plan: id, version, revision (in-place edits), and why each order it left out was left out. */
@@ -370,41 +518,41 @@ export class PlanningRepository {
     planDate: string;
     unassigned: Map<string, { reason: string; detail: string | null }>;
   } | null> {
-    const rows: SqlRow[] = await this.db.query(
+    const plan = await sqlRow<CurrentPlanRow>(
+      this.db,
       `SELECT id, version, revision, to_char(plan_date, 'YYYY-MM-DD') AS plan_date
        FROM plans WHERE region = $1 AND plan_date = $2::date AND status = 'current'`,
       [region, planDate],
     );
-    if (!rows.length) return null;
-    const unassigned: SqlRow[] = await this.db.query(
+    if (!plan) return null;
+    const unassigned = await sqlRows<UnassignedReasonRow>(
+      this.db,
       `SELECT order_id, reason, detail FROM plan_unassigned WHERE plan_id = $1`,
-      [rows[0].id],
+      [plan.id],
     );
     return {
-      id: rows[0].id as string,
-      version: rows[0].version as number,
-      revision: rows[0].revision as number,
-      planDate: rows[0].plan_date as string,
-      unassigned: new Map(
-        unassigned.map((u) => [
-          u.order_id as string,
-          { reason: u.reason as string, detail: (u.detail as string | null) ?? null },
-        ]),
-      ),
+      id: plan.id,
+      version: plan.version,
+      revision: plan.revision,
+      planDate: plan.plan_date,
+      unassigned: new Map(unassigned.map((u) => [u.order_id, { reason: u.reason, detail: u.detail }])),
     };
   }
 
   async orderStatus(orderId: string): Promise<string | null> {
-    const rows: SqlRow[] = await this.db.query(`SELECT status FROM orders WHERE id = $1`, [orderId]);
-    return (rows[0]?.status as string | undefined) ?? null;
+    const row = await sqlRow<{ status: string }>(this.db, `SELECT status FROM orders WHERE id = $1`, [
+      orderId,
+    ]);
+    return row?.status ?? null;
   }
 
   async planIdForJob(region: string, jobKey: string): Promise<string | null> {
-    const rows: SqlRow[] = await this.db.query(`SELECT id FROM plans WHERE region = $1 AND job_key = $2`, [
-      region,
-      jobKey,
-    ]);
-    return (rows[0]?.id as string | undefined) ?? null;
+    const row = await sqlRow<{ id: string }>(
+      this.db,
+      `SELECT id FROM plans WHERE region = $1 AND job_key = $2`,
+      [region, jobKey],
+    );
+    return row?.id ?? null;
   }
 
   /**
@@ -417,50 +565,54 @@ export class PlanningRepository {
     plan: PlanToStore,
   ): Promise<{ id: string; version: number; created: boolean; status: 'current' | 'proposed' }> {
     return this.db.transaction(async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext('rd:plan:' || $1))`, [plan.region]);
+      await sqlExec(m, `SELECT pg_advisory_xact_lock(hashtext('rd:plan:' || $1))`, [plan.region]);
       if (plan.jobKey) {
-        const seen: SqlRow[] = await m.query(
+        const seen = await sqlRow<{ id: string; version: number; status: PlanStatus }>(
+          m,
           `SELECT id, version, status FROM plans WHERE region = $1 AND job_key = $2`,
           [plan.region, plan.jobKey],
         );
-        if (seen.length)
+        if (seen)
           return {
-            id: seen[0].id as string,
-            version: seen[0].version as number,
+            id: seen.id,
+            version: seen.version,
             created: false,
-            status: seen[0].status === 'proposed' ? 'proposed' : 'current',
+            status: seen.status === 'proposed' ? 'proposed' : 'current',
           };
       }
-      const [current] = (await m.query(
+      const current = await sqlRow<{ id: string; version: number; revision: number }>(
+        m,
         `SELECT id, version, revision FROM plans WHERE region = $1 AND plan_date = $2::date AND status = 'current'`,
         [plan.region, plan.planDate],
-      )) as SqlRow[];
+      );
       if (plan.source === 'dispatcher' && plan.basedOn) {
         // An edit stores only on top of the version it started from: two dispatchers' moves never lose one.
         if (current?.id !== plan.basedOn)
-          throw stalePlanError(plan.region, (current?.version as number) ?? null, plan.planDate);
+          throw stalePlanError(plan.region, current?.version ?? null, plan.planDate);
       }
       const baseMoved =
         plan.solverBase !== undefined &&
         (plan.solverBase === null
-          ? current !== undefined
+          ? current !== null
           : current?.id !== plan.solverBase.id || current?.revision !== plan.solverBase.revision);
       const status = baseMoved ? 'proposed' : 'current';
-      const [{ next }] = (await m.query(
+      const numbering = await sqlRow<{ next: number }>(
+        m,
         `SELECT coalesce(max(version), 0) + 1 AS next FROM plans WHERE region = $1`,
         [plan.region],
-      )) as SqlRow[];
-      // A CTE so the driver returns the rows (a bare UPDATE … RETURNING comes back as [rows, count]).
-      const previous: SqlRow[] =
+      );
+      const next = numbering?.next ?? 1;
+      const previous =
         status === 'current'
-          ? await m.query(
-              `WITH s AS (UPDATE plans SET status = 'superseded'
-                 WHERE region = $1 AND plan_date = $2::date AND status = 'current' RETURNING id)
-               SELECT id FROM s`,
+          ? await sqlRows<{ id: string }>(
+              m,
+              `UPDATE plans SET status = 'superseded'
+               WHERE region = $1 AND plan_date = $2::date AND status = 'current' RETURNING id`,
               [plan.region, plan.planDate],
             )
           : [];
-      const [{ id }] = (await m.query(
+      const inserted = await sqlRow<{ id: string }>(
+        m,
         `INSERT INTO plans (region, version, status, source, based_on, job_key, plan_date, stats, summary, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10) RETURNING id`,
         [
@@ -485,10 +637,13 @@ export class PlanningRepository {
           ),
           plan.createdBy,
         ],
-      )) as SqlRow[];
-      for (const route of plan.routes) await this.insertRoute(m, id as string, route);
+      );
+      if (!inserted) throw new Error('INSERT … RETURNING gave no row');
+      const id = inserted.id;
+      for (const route of plan.routes) await this.insertRoute(m, id, route);
       if (plan.unassigned.length) {
-        await m.query(
+        await sqlExec(
+          m,
           `INSERT INTO plan_unassigned (plan_id, order_id, reason, detail)
            SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[])`,
           [
@@ -500,27 +655,30 @@ export class PlanningRepository {
         );
       }
       // A proposal changes nothing the dispatcher or pilots work with: no missions, no order states.
-      if (status === 'proposed') return { id: id as string, version: next as number, created: true, status };
-      if (plan.missions) await insertMissions(m, id as string, plan.region, plan.missions);
-      else if (previous.length) await carryMissionsOver(m, previous[0].id as string, id as string);
+      if (status === 'proposed') return { id, version: next, created: true, status };
+      if (plan.missions) await insertMissions(m, id, plan.region, plan.missions);
+      else if (previous[0]) await carryMissionsOver(m, previous[0].id, id);
       const plannedIds = [
         ...plan.routes.flatMap((r) => r.visits.flatMap((v) => (v.orderId ? [v.orderId] : []))),
         ...(plan.missions ?? []).map((x) => x.orderId),
       ];
-      await m.query(
+      await sqlExec(
+        m,
         `UPDATE orders SET status = 'planned', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'accepted'`,
         [plannedIds],
       );
-      await m.query(
+      await sqlExec(
+        m,
         `UPDATE orders SET status = 'accepted', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'planned'`,
         [plan.unassigned.map((u) => u.orderId)],
       );
-      return { id: id as string, version: next as number, created: true, status };
+      return { id, version: next, created: true, status };
     });
   }
 
   private async insertRoute(m: EntityManager, planId: string, route: StoredRoute): Promise<void> {
-    const [{ id }] = (await m.query(
+    const inserted = await sqlRow<{ id: string }>(
+      m,
       `INSERT INTO plan_routes (plan_id, vehicle_id, courier_id, profile, locked, committed, distance_m, duration_s, trips,
          start_at, end_at, geometry)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CASE WHEN $12::text IS NULL THEN NULL ELSE ST_SetSRID(ST_GeomFromGeoJSON($12), 4326) END)
@@ -539,9 +697,11 @@ export class PlanningRepository {
         new Date(route.endMs).toISOString(),
         lineJson(route.geometry),
       ],
-    )) as SqlRow[];
+    );
+    if (!inserted) throw new Error('INSERT … RETURNING gave no row');
     const v = route.visits;
-    await m.query(
+    await sqlExec(
+      m,
       `INSERT INTO plan_visits (route_id, seq, visit_type, order_id, hub_id, location, arrival_at, start_at, departure_at,
          load, leg_distance_m, leg_duration_s, leg_geometry)
        SELECT $1, t.seq, t.visit_type, t.order_id, t.hub_id, ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326), t.arrival_at,
@@ -552,7 +712,7 @@ export class PlanningRepository {
          AS t(seq, visit_type, order_id, hub_id, lon, lat, arrival_at, start_at, departure_at, load, leg_distance_m,
               leg_duration_s, geom)`,
       [
-        id,
+        inserted.id,
         v.map((x) => x.seq),
         v.map((x) => x.visitType),
         v.map((x) => x.orderId),

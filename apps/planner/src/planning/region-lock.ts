@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sqlRow } from '@rd/database';
 import { DataSource } from 'typeorm';
 
 /**
@@ -18,16 +19,23 @@ export class RegionLock {
   ): Promise<{ busy: true } | { busy: false; value: T }> {
     const runner = this.db.createQueryRunner();
     await runner.connect();
+    // The runner's manager runs every statement on the runner's own connection: the session lock's.
+    const session = runner.manager;
     try {
-      const [{ locked }] = (await runner.query(
+      const taken = await sqlRow<{ locked: boolean }>(
+        session,
         `SELECT pg_try_advisory_lock(hashtext('rd:region:' || $1)) AS locked`,
         [region],
-      )) as Array<{ locked: boolean }>;
-      if (!locked) return { busy: true };
+      );
+      if (!taken?.locked) return { busy: true };
       try {
         return { busy: false, value: await work() };
       } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext('rd:region:' || $1))`, [region]);
+        await sqlRow<{ unlocked: boolean }>(
+          session,
+          `SELECT pg_advisory_unlock(hashtext('rd:region:' || $1)) AS unlocked`,
+          [region],
+        );
       }
     } finally {
       await runner.release();

@@ -1,12 +1,13 @@
 import { ServiceDays } from '@rd/database';
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiQuery } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@rd/auth';
-import { DomainError, queryNumber, regionCode } from '@rd/domain';
+import { DomainError, pageQuerySchema, queryNumber, regionCode } from '@rd/domain';
 import { ZodPipe } from '@rd/http';
 import { z } from 'zod';
 import { PlanEditsService } from '../planning/plan-edits.service';
 import { day, DayQueryPipe, dayQuery } from './day-query';
+import { PlanAdoptionService } from './plan-adoption.service';
 import { PlansRepository } from './plans.repository';
 import { PlansService } from './plans.service';
 import { renderRouteSheet } from './route-sheet';
@@ -19,6 +20,21 @@ class RegionPipe extends ZodPipe<typeof regionCode> {
 const versionSchema = queryNumber(z.number().int().min(1).max(2_147_483_647));
 const currentQuery = z.object({ day, geometry: z.enum(['true', 'false']).optional() });
 const compareQuery = z.object({ from: versionSchema, to: versionSchema, day });
+const plansQuery = pageQuerySchema.extend({
+  day,
+  status: z.enum(['current', 'superseded', 'proposed']).optional(),
+});
+const proposalsQuery = pageQuerySchema.extend({ day });
+/** `?limit=` and `?cursor=` of a keyset page, in the OpenAPI document. */
+const PageParams = () =>
+  applyDecorators(
+    ApiQuery({ name: 'limit', required: false, description: 'Items per page: 1 to 500 (default 50).' }),
+    ApiQuery({
+      name: 'cursor',
+      required: false,
+      description: 'The `nextCursor` of the previous page; the answer is `{ items, nextCursor }`.',
+    }),
+  );
 /** OpenAPI entry of the `day` query parameter. */
 const DayParam = () =>
   ApiQuery({
@@ -29,6 +45,8 @@ const DayParam = () =>
   });
 const planNowBody = z.strictObject({ planDate: z.iso.date().optional() });
 const lockBody = z.strictObject({ locked: z.boolean() });
+/** The current plan version the dispatcher is looking at: a stale one is 409 with the current version. */
+const adoptBody = z.strictObject({ baseVersion: z.number().int().min(1).max(2_147_483_647) });
 /** Orders the dispatcher explicitly moves to another vehicle or courier with this commit (recorded). */
 const commitBody = z.strictObject({ reassign: z.array(z.uuid('must be a UUID')).max(10_000).optional() });
 const uuidParam = z.uuid('must be a UUID');
@@ -46,6 +64,7 @@ export class PlansController {
   constructor(
     private readonly plans: PlansService,
     private readonly edits: PlanEditsService,
+    private readonly adoption: PlanAdoptionService,
   ) {}
 
   @Get('plans/current')
@@ -75,8 +94,32 @@ export class PlansController {
 
   @Get('plans')
   @Roles('dispatcher')
-  list(@Param('region', RegionPipe) region: string) {
-    return this.plans.list(region);
+  @ApiOperation({
+    summary: 'Plan versions of the region, newest first, optionally of one day and status; paged.',
+  })
+  @DayParam()
+  @PageParams()
+  @ApiQuery({ name: 'status', required: false, enum: ['current', 'superseded', 'proposed'] })
+  list(
+    @Param('region', RegionPipe) region: string,
+    @Query(new ZodPipe(plansQuery, 'the query')) q: z.infer<typeof plansQuery>,
+  ) {
+    return this.plans.list(region, { day: q.day, status: q.status }, q);
+  }
+
+  @Get('plans/proposals')
+  @Roles('dispatcher')
+  @ApiOperation({
+    summary:
+      'Proposals: solver plans stored beside a dispatcher’s edit made while they ran, newest first; with `day`, that day’s only. Paged.',
+  })
+  @ApiQuery({ name: 'day', required: false, description: 'Service day (UTC date, YYYY-MM-DD).' })
+  @PageParams()
+  proposals(
+    @Param('region', RegionPipe) region: string,
+    @Query(new ZodPipe(proposalsQuery, 'the query')) q: z.infer<typeof proposalsQuery>,
+  ) {
+    return this.plans.list(region, { day: q.day, status: 'proposed' }, q);
   }
 
   @Get('plans/compare')
@@ -110,8 +153,43 @@ export class PlansController {
 
   @Get('planning-runs')
   @Roles('dispatcher')
-  runs(@Param('region', RegionPipe) region: string) {
-    return this.plans.planningRunsOf(region);
+  @ApiOperation({
+    summary: 'Planning runs of the region with stage, progress and timings, newest first; paged.',
+  })
+  @PageParams()
+  runs(
+    @Param('region', RegionPipe) region: string,
+    @Query(new ZodPipe(pageQuerySchema, 'the query')) q: z.infer<typeof pageQuerySchema>,
+  ) {
+    return this.plans.planningRunsOf(region, q);
+  }
+
+  @Post('plans/:version/adopt')
+  @HttpCode(200)
+  @Roles('dispatcher')
+  @ApiOperation({
+    summary:
+      'Makes a proposal the current plan of its day (the old one is superseded), recording who adopted it. 409 when it is not a proposal, when `baseVersion` is not the current version (the answer names it), when `day` is not its day, or when it would move a stop the current plan holds (committed or on a locked route) off its vehicle (each conflict listed).',
+  })
+  @ApiQuery({ name: 'day', required: false, description: 'The proposal’s service day, checked when given.' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['baseVersion'],
+      additionalProperties: false,
+      properties: {
+        baseVersion: { type: 'integer', minimum: 1, description: 'The current version you saw.' },
+      },
+    },
+  })
+  adopt(
+    @Param('region', RegionPipe) region: string,
+    @Param('version', new ZodPipe(versionSchema, 'the version')) version: number,
+    @Query(DayQueryPipe) q: z.infer<typeof dayQuery>,
+    @Body(new ZodPipe(adoptBody, 'the request')) body: z.infer<typeof adoptBody>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.adoption.adopt({ region, version, baseVersion: body.baseVersion, day: q.day }, principal.sub);
   }
 
   @Post('plans/current/routes/:vehicleId/lock')

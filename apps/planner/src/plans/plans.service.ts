@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@rd/auth';
-import { appendParcelEvent } from '@rd/database';
-import { ServiceDays } from '@rd/database';
+import { appendParcelEvent, decodeCursor, ServiceDays } from '@rd/database';
 import { applyParcelEvent, DomainError, DomainErrorCode, type ParcelState } from '@rd/domain';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
-import { PlanningRunsRepository } from '../planning/planning-runs.repository';
+import type { Page } from '../common/ms-keyset';
+import { PlanningRunsRepository, type PlanningRunView } from '../planning/planning-runs.repository';
 import { PlanningRepository } from '../planning/planning.repository';
 import {
   PlansRepository,
@@ -13,6 +13,12 @@ import {
   type PlanView,
   type RouteDispatchReport,
 } from './plans.repository';
+
+/** One page of a list: at most `limit` items after the cursor of the previous page. */
+export interface PageRequest {
+  limit: number;
+  cursor?: string;
+}
 
 export interface CommitReport {
   planId: string;
@@ -53,8 +59,13 @@ export class PlansService {
     return this.plans.plan(await this.versionHeader(region, version), { geometry: true });
   }
 
-  list(region: string): Promise<PlanHeader[]> {
-    return this.plans.list(region);
+  /** A region's plan versions, newest first, optionally one day's and one status's; one page. */
+  list(
+    region: string,
+    filter: { day?: string; status?: PlanHeader['status'] },
+    page: PageRequest,
+  ): Promise<Page<PlanHeader>> {
+    return this.plans.list({ region, ...filter, limit: page.limit, cursor: decodeCursor(page.cursor) });
   }
 
   /** Two versions side by side; with a day, both must be plans of that day. */
@@ -113,8 +124,9 @@ export class PlansService {
     return { jobId };
   }
 
-  planningRunsOf(region: string) {
-    return this.planningRuns.list(region);
+  /** A region's planning runs, newest first; one page. */
+  planningRunsOf(region: string, page: PageRequest): Promise<Page<PlanningRunView>> {
+    return this.planningRuns.list(region, { limit: page.limit, cursor: decodeCursor(page.cursor) });
   }
 
   async lockRoute(region: string, vehicleId: string, locked: boolean, planDate?: string): Promise<PlanView> {
@@ -139,10 +151,9 @@ export class PlansService {
     const header = await this.currentHeader(region, planDate);
     const explicitlyReassigned = new Set(reassign);
     return this.plans.transaction(async (m) => {
-      const [plan] = (await m.query(`SELECT committed_at FROM plans WHERE id = $1 FOR UPDATE`, [
-        header.id,
-      ])) as Array<{ committed_at: Date | null }>;
-      if (plan.committed_at) {
+      const plan = await this.plans.lockForCommit(m, header.id);
+      if (!plan) throw DomainError.notFound(`plan v${header.version} of region`, region);
+      if (plan.committedAt) {
         throw new DomainError(
           DomainErrorCode.IllegalTransition,
           `plan v${header.version} of ${region} is already committed`,
@@ -153,12 +164,7 @@ export class PlansService {
           },
         );
       }
-      const routes = (await m.query(
-        `SELECT r.id, r.vehicle_id, r.courier_id, count(v.order_id)::int AS orders
-         FROM plan_routes r LEFT JOIN plan_visits v ON v.route_id = r.id AND v.order_id IS NOT NULL
-         WHERE r.plan_id = $1 GROUP BY r.id`,
-        [header.id],
-      )) as Array<{ id: string; vehicle_id: string; courier_id: string | null; orders: number }>;
+      const routes = await this.plans.routesToCommit(m, header.id);
       const committable = new Set(routes.filter((r) => r.courier_id).map((r) => r.id));
       const parcels = (await this.plans.parcelsOfRoutes(m, header.id)).filter((p) =>
         committable.has(p.routeId),
@@ -222,24 +228,11 @@ export class PlansService {
           );
           handedOver++;
         } else {
-          await m.query(`UPDATE parcels SET courier_id = $2, updated_at = now() WHERE id = $1`, [
-            p.parcelId,
-            p.courierId,
-          ]);
+          await this.plans.assignParcelToCourier(m, p.parcelId, p.courierId);
         }
       }
-      await m.query(`UPDATE plan_routes SET committed = true WHERE id = ANY($1::uuid[])`, [[...committable]]);
+      await this.plans.markCommitted(m, header.id, [...committable], principal.sub);
       const devices = await this.plans.queueRoutesForDevices(m, header, [...committable]);
-      await m.query(
-        `UPDATE orders SET status = 'in_progress', updated_at = now()
-         WHERE status IN ('accepted', 'planned') AND id IN (SELECT order_id FROM plan_visits WHERE route_id = ANY($1::uuid[]) AND order_id IS NOT NULL)`,
-        [[...committable]],
-      );
-      // The commit is an edit in place: a solver run that started before it only proposes.
-      await m.query(
-        `UPDATE plans SET committed_at = now(), committed_by = $2, revision = revision + 1 WHERE id = $1`,
-        [header.id, principal.sub],
-      );
       const parcelsByRoute = new Map<string, number>();
       for (const p of parcels) parcelsByRoute.set(p.routeId, (parcelsByRoute.get(p.routeId) ?? 0) + 1);
       return {

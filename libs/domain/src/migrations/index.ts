@@ -13,6 +13,7 @@ import { ServiceDays1733100000000 } from './1733100000000-service-days';
 import { DeliveryPins1733100000001 } from './1733100000001-delivery-pins';
 import { MapData1733200000000 } from './1733200000000-map-data';
 import { VillagePoints1733500000000 } from './1733500000000-village-points';
+import { PlanAdoption1733600000100 } from './1733600000100-plan-adoption';
 import { ServiceTimeZone1733600000900 } from './1733600000900-service-time-zone';
 
 /** Every migration in order; the data source and the test template database run these. */
@@ -32,5 +33,6 @@ export const MIGRATIONS = [
   DeliveryPins1733100000001,
   MapData1733200000000,
   VillagePoints1733500000000,
+  PlanAdoption1733600000100,
   ServiceTimeZone1733600000900,
 ];
