@@ -82,7 +82,6 @@ const dataAccessNotYetConverted = [
   'apps/intake/src/village-points/village-points.repository.ts',
   'apps/planner/src/departures/hub-departures.repository.ts',
   'apps/planner/src/maps/map-data.repository.ts',
-  'apps/planner/src/maps/maps.repository.ts',
   'apps/planner/src/planner-health.controller.ts',
   'apps/planner/src/planning/planning-runs.repository.ts',
   'apps/planner/src/planning/planning.repository.ts',
