@@ -81,7 +81,6 @@ const dataAccessNotYetConverted = [
   'apps/intake/src/village-points/village-point-lookup.repository.ts',
   'apps/intake/src/village-points/village-points.repository.ts',
   'apps/planner/src/departures/hub-departures.repository.ts',
-  'apps/planner/src/maps/map-data.repository.ts',
   'apps/planner/src/planner-health.controller.ts',
   'apps/planner/src/planning/planning-runs.repository.ts',
   'apps/planner/src/planning/planning.repository.ts',
