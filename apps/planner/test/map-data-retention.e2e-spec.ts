@@ -230,7 +230,15 @@ describe('superseded map data is cleaned up', () => {
 
     const { body: first } = await http().get('/v1/maps').set('Authorization', w1.auth('admin')).expect(200);
     expect(first.items).toHaveLength(rows.length); // the default page (100) holds them all
-    for (const query of [{ cursor: 'not-a-cursor' }, { limit: '501' }, { limit: '0' }, { limit: 'ten' }]) {
+    // A time JavaScript parses and PostgreSQL does not (it was a 500).
+    const badTime = Buffer.from(`2026-02-30T00:00:00.000Z|${rows[0].id}`).toString('base64url');
+    for (const query of [
+      { cursor: 'not-a-cursor' },
+      { cursor: badTime },
+      { limit: '501' },
+      { limit: '0' },
+      { limit: 'ten' },
+    ]) {
       const bad = await http()
         .get('/v1/maps')
         .query(query)

@@ -120,7 +120,15 @@ describe('pilot missions', () => {
       items: expected.map((id) => expect.objectContaining({ id })),
       nextCursor: null,
     });
-    for (const query of [{ cursor: 'bm90IGEgY3Vyc29y' }, { limit: '501' }, { limit: '0' }, { limit: '-1' }]) {
+    // A time JavaScript parses and PostgreSQL does not (it was a 500).
+    const badTime = Buffer.from(`1|${ids[0]}`).toString('base64url');
+    for (const query of [
+      { cursor: 'bm90IGEgY3Vyc29y' },
+      { cursor: badTime },
+      { limit: '501' },
+      { limit: '0' },
+      { limit: '-1' },
+    ]) {
       const bad = await http().get('/v1/pilot/missions').query(query).set('Authorization', auth).expect(400);
       expect(bad.body.details.map((d: Json) => d.field)).toEqual([Object.keys(query)[0]]);
     }

@@ -14,10 +14,24 @@ export function encodeCursor(cursor: Cursor): string {
 export function decodeCursor(value: string | undefined): Cursor | null {
   if (!value) return null;
   const [createdAt, id] = Buffer.from(value, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/.test(id)) {
+  if (!createdAt || !id || !isCursorTime(createdAt) || !/^[0-9a-f-]{36}$/.test(id)) {
     throw DomainError.validation([{ field: 'cursor', reason: 'not a cursor from a previous page' }]);
   }
   return { createdAt, id };
+}
+
+/**
+ * A time exactly as encodeCursor wrote it (toISOString, years 0001–9999). Date.parse alone accepts
+ * "1", "Tue Mar 01 2022" or February 30th, which PostgreSQL refuses as timestamptz: a 500, not a 400.
+ */
+function isCursorTime(text: string): boolean {
+  const ms = Date.parse(text);
+  return (
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(text) &&
+    !text.startsWith('0000') &&
+    !Number.isNaN(ms) &&
+    new Date(ms).toISOString() === text
+  );
 }
 
 /** Appends the keyset condition and returns the next parameter index. */
