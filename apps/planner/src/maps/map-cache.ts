@@ -36,8 +36,8 @@ export class MapCache {
   private readonly logger = new Logger(MapCache.name);
   /** Fetches under way, so concurrent jobs of one worker fetch a map once. */
   private readonly fetching = new Map<string, Promise<Uint8Array>>();
-  /** Hashes this worker is storing from an import: prune() leaves their files alone. */
-  private readonly adopting = new Set<string>();
+  /** Hashes this worker is storing from imports (how many of each): prune() leaves their files alone. */
+  private readonly adopting = new Map<string, number>();
 
   constructor(
     private readonly data: MapDataRepository,
@@ -63,12 +63,14 @@ export class MapCache {
   async adopt(importFile: string, mapId: string): Promise<{ hash: string; sizeBytes: number }> {
     const bytes = await readFile(importFile);
     const hash = await sha256Of(bytes);
-    this.adopting.add(hash);
+    this.adopting.set(hash, (this.adopting.get(hash) ?? 0) + 1);
     try {
       await this.data.store(hash, importFile, bytes.length, mapId);
       await rename(importFile, cachedMapFile(this.dir(), hash));
     } finally {
-      this.adopting.delete(hash);
+      const left = (this.adopting.get(hash) ?? 1) - 1;
+      if (left > 0) this.adopting.set(hash, left);
+      else this.adopting.delete(hash);
     }
     return { hash, sizeBytes: bytes.length };
   }
