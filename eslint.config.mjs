@@ -71,10 +71,6 @@ const dataAccessNotYetConverted = [
   'apps/gateway/src/ingest/mission-table-progress.sink.ts',
   'apps/gateway/src/ingest/telemetry.repository.ts',
   'apps/gateway/src/outbox/outbox.repository.ts',
-  'apps/planner/src/flight/flight-data.repository.ts',
-  'apps/planner/src/flight/missions.repository.ts',
-  'apps/planner/src/maps/map-data.repository.ts',
-  'apps/planner/src/maps/maps.repository.ts',
 ];
 
 export default tseslint.config(

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     const maps = app.get(MapsRepository);
     const store = app.get(MapStore);
     const watcher = setInterval(async () => {
-      const [latest] = (await maps.list()).filter((m) => m.region === region);
+      const latest = await maps.newest(region);
       if (latest?.status === 'importing') console.log(`[map:import] ${JSON.stringify(latest.progress)}`);
     }, 1000);
     try {

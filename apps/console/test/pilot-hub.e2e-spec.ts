@@ -65,7 +65,7 @@ describe('console for pilots and hub operators, with map layers', () => {
     const list = await fetch(`${system.plannerUrl}/pilot/missions`, {
       headers: { authorization: `Bearer ${token}` },
     });
-    return (await list.json()) as Json[];
+    return ((await list.json()) as { items: Json[] }).items;
   };
   const pilotWithMissions = async (): Promise<{ pilotId: string; missions: Json[] }> => {
     const staffed = await Promise.all(

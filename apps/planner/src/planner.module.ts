@@ -16,6 +16,7 @@ import { MissionsService } from './flight/missions.service';
 import { PilotMissionsController } from './flight/pilot-missions.controller';
 import { MapCache } from './maps/map-cache';
 import { MapDataRepository } from './maps/map-data.repository';
+import { MapRetention } from './maps/map-retention.service';
 import { MapStore } from './maps/map-store.service';
 import { MapsController } from './maps/maps.controller';
 import { MapsRepository } from './maps/maps.repository';
@@ -73,6 +74,7 @@ export class PlannerModule {
         MapsRepository,
         MapDataRepository,
         MapCache,
+        MapRetention,
         MapStore,
         RoadNetworkService,
         PlanningRepository,

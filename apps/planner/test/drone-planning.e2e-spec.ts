@@ -274,7 +274,7 @@ describe('drone planning on a mountain county', () => {
     const [first, second] = plan.sorties;
     const pilot = app.auth('pilot', first.pilotId);
     const mine = await http().get('/v1/pilot/missions').set('Authorization', pilot).expect(200);
-    expect(mine.body.map((m: Json) => m.id)).toEqual(
+    expect(mine.body.items.map((m: Json) => m.id)).toEqual(
       expect.arrayContaining([first.missionId, second.missionId]),
     );
     const file = await http()

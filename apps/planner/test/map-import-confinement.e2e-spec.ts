@@ -49,6 +49,6 @@ describe('map import reads only regular files of the configured sources director
       .get('/v1/maps')
       .set('Authorization', app.auth('admin'))
       .expect(200);
-    expect(maps).toEqual([]);
+    expect(maps).toEqual({ items: [], nextCursor: null });
   });
 });

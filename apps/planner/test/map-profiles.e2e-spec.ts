@@ -107,7 +107,7 @@ describe('map import with vehicle profiles', () => {
     const fields = (res.body.details as Array<{ field: string }>).map((d) => d.field).sort();
     expect(fields).toEqual(['profiles[1].colour', 'profiles[1].maxSpeedKmh', 'profiles[2]', 'profiles[3]']);
     const list = await http().get('/v1/maps').set('Authorization', app.auth('admin')).expect(200);
-    expect((list.body as Array<{ region: string }>).some((m) => m.region === 'prof2')).toBe(false);
+    expect((list.body.items as Array<{ region: string }>).some((m) => m.region === 'prof2')).toBe(false);
   });
 
   it('reads profile files over HTTP only from the maps directory, naming no server path', async () => {

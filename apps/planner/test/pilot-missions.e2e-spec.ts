@@ -88,6 +88,52 @@ describe('pilot missions', () => {
     return { id: rows[0].id, orderId, region };
   }
 
+  it('pages the pilot’s missions soonest first: every mission once across pages; a bad cursor or limit is 400', async () => {
+    const carol = await pilot('Carol');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await mission(carol)).id);
+    // One launches earlier; two launch within the same millisecond as the rest (microseconds apart).
+    await db.query(`UPDATE missions SET launch_at = '2026-11-23T08:00Z' WHERE id = $1`, [ids[4]]);
+    await db.query(`UPDATE missions SET launch_at = '2026-11-23T09:00:00.000123Z' WHERE id = $1`, [ids[1]]);
+    await db.query(`UPDATE missions SET launch_at = '2026-11-23T09:00:00.000456Z' WHERE id = $1`, [ids[2]]);
+    const expected = [ids[4], ...ids.slice(0, 4).sort()];
+    const auth = app.auth('pilot', carol);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res: request.Response = await http()
+        .get('/v1/pilot/missions')
+        .query(cursor ? { limit: 2, cursor } : { limit: 2 })
+        .set('Authorization', auth)
+        .expect(200);
+      expect(res.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.items.map((m: Json) => m.id));
+      cursor = res.body.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(seen).toEqual(expected);
+    expect(pages).toBe(3);
+
+    const all = await http().get('/v1/pilot/missions').set('Authorization', auth).expect(200);
+    expect(all.body).toEqual({
+      items: expected.map((id) => expect.objectContaining({ id })),
+      nextCursor: null,
+    });
+    // A time JavaScript parses and PostgreSQL does not (it was a 500).
+    const badTime = Buffer.from(`1|${ids[0]}`).toString('base64url');
+    for (const query of [
+      { cursor: 'bm90IGEgY3Vyc29y' },
+      { cursor: badTime },
+      { limit: '501' },
+      { limit: '0' },
+      { limit: '-1' },
+    ]) {
+      const bad = await http().get('/v1/pilot/missions').query(query).set('Authorization', auth).expect(400);
+      expect(bad.body.details.map((d: Json) => d.field)).toEqual([Object.keys(query)[0]]);
+    }
+  });
+
   const completeChecklist = {
     battery: true,
     payloadSecured: true,
@@ -126,7 +172,7 @@ describe('pilot missions', () => {
     const others = await mission(bob);
     const asAlice = app.auth('pilot', alice);
     const list = await http().get('/v1/pilot/missions').set('Authorization', asAlice).expect(200);
-    expect(list.body.map((m: Json) => m.id)).toEqual([own.id]);
+    expect(list.body).toEqual({ items: [expect.objectContaining({ id: own.id })], nextCursor: null });
 
     const one = await http().get(`/v1/pilot/missions/${own.id}`).set('Authorization', asAlice).expect(200);
     expect(one.body).toMatchObject({

@@ -107,6 +107,11 @@ export const configSchema = z.object({
   PLANNING_DEBOUNCE_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   /** Where preprocessed road graphs (one binary file per imported map) are kept. */
   MAPS_DIR: z.string().min(1).default('.data/maps'),
+  /**
+   * Superseded map data is deleted once a newer map is ready, unless planning used its map within
+   * this many days (0: only the maps in use now are kept).
+   */
+  MAP_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
   /** The only directory an admin's HTTP map import may read OSM extracts from (regular files only). */
   MAP_SOURCES_DIR: z.string().min(1).default('.data/osm'),
   /** Largest OSM extract an HTTP map import reads. */

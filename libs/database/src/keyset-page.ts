@@ -18,17 +18,21 @@ const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 export function decodeCursor(value: string | undefined): Cursor | null {
   if (!value) return null;
   const [createdAt, id, ...rest] = Buffer.from(value, 'base64url').toString('utf8').split('|');
-  if (
-    rest.length ||
-    !createdAt ||
-    !id ||
-    !CURSOR_TIME.test(createdAt) ||
-    Number.isNaN(Date.parse(createdAt)) ||
-    !CURSOR_ID.test(id)
-  ) {
+  if (rest.length || !createdAt || !id || !isCursorTime(createdAt) || !CURSOR_ID.test(id)) {
     throw DomainError.validation([{ field: 'cursor', reason: 'not a cursor from a previous page' }]);
   }
   return { createdAt, id };
+}
+
+/**
+ * A time exactly as encodeCursor wrote it (toISOString, years 0001–9999). Date.parse alone accepts
+ * "1", "Tue Mar 01 2022" or February 30th, which PostgreSQL refuses as timestamptz: a 500, not a 400.
+ */
+function isCursorTime(text: string): boolean {
+  const ms = Date.parse(text);
+  return (
+    CURSOR_TIME.test(text) && !text.startsWith('0000') && !Number.isNaN(ms) && new Date(ms).toISOString() === text
+  );
 }
 
 /** Cuts a keyset query that fetched `limit + 1` rows into a page and the cursor of the next one. */

@@ -2,7 +2,7 @@ import { api, ApiError } from '../api';
 import type { LonLat } from '../display-datum';
 import { clear, h } from '../dom';
 import { tf, tfOr, type FieldMessageKey } from '../field-messages';
-import { formatDateTime, formatKm, formatTime } from '../i18n';
+import { formatDateTime, formatKm, formatTime, t } from '../i18n';
 import type { MapView } from '../map-view';
 import { loadSession } from '../session';
 import { altitudeChart } from './altitude-chart';
@@ -68,6 +68,8 @@ export class PilotView {
   private readonly profileBox = h('section', { class: 'card', 'data-testid': 'profile' });
   private readonly checklistBox = h('section', { class: 'card', 'data-testid': 'checklist' });
   private missions: MissionSummary[] = [];
+  /** The cursor of the next page of missions (the list is paged, soonest first); null when all are shown. */
+  private nextCursor: string | null = null;
   private selected: string | null = null;
 
   constructor(private readonly map: MapView) {
@@ -92,8 +94,15 @@ export class PilotView {
     if (first) await this.open(first.id);
   }
 
-  private async loadList(): Promise<void> {
-    this.missions = await api<MissionSummary[]>('planner', '/pilot/missions');
+  /** Loads the first page of the pilot's missions; `more` appends the next. */
+  private async loadList(more = false): Promise<void> {
+    const page = await api<{ items: MissionSummary[]; nextCursor: string | null }>(
+      'planner',
+      '/pilot/missions',
+      { query: { limit: '100', cursor: more ? (this.nextCursor ?? undefined) : undefined } },
+    );
+    this.missions = more ? [...this.missions, ...page.items] : page.items;
+    this.nextCursor = page.nextCursor;
     clear(
       this.listBox,
       h('h2', {}, tf('missions')),
@@ -145,6 +154,17 @@ export class PilotView {
             ),
           )
         : h('p', {}, tf('noMissions')),
+      this.nextCursor
+        ? h(
+            'button',
+            {
+              class: 'small',
+              'data-testid': 'missions-more',
+              onclick: () => void this.loadList(true).catch((e) => this.fail(e)),
+            },
+            t('more'),
+          )
+        : null,
     );
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { SqlRow } from '@rd/database';
+import { sqlRow, sqlRows } from '@rd/database';
 import type { CorridorInput, LandingSpot, NoFlyZoneInput, WeatherObservation } from '@rd/flight';
 import type { DataSource } from 'typeorm';
 
@@ -54,6 +54,137 @@ export interface FlightData {
 
 const DAY_MS = 86_400_000;
 
+type AltitudeReference = NoFlyZoneInput['altitudeReference'];
+
+interface ZoneRow {
+  id: string;
+  name: string;
+  geometry: { type: 'MultiPolygon'; coordinates: number[][][][] };
+  floor_m: number;
+  ceiling_m: number;
+  altitude_ref: AltitudeReference;
+  active_periods: Array<{ fromMs: number; toMs: number }>;
+  daily_windows_utc: Array<{ fromMinuteUtc: number; toMinuteUtc: number }>;
+}
+
+interface CorridorRow {
+  id: string;
+  geometry: { type: 'Polygon'; coordinates: number[][][] };
+  floor_m: number;
+  ceiling_m: number;
+  altitude_ref: AltitudeReference;
+  port_ids: string[];
+}
+
+interface SpotRow {
+  id: string;
+  hub_id: string | null;
+  lon: number;
+  lat: number;
+  clear_radius_m: number;
+  lowering: LandingSpot['lowering'];
+  elevation_amsl_m: number | null;
+}
+
+interface WeatherRow {
+  wind_speed_mps: number;
+  wind_from_deg: number;
+  gust_mps: number | null;
+  rain: boolean;
+  updated_at: Date;
+}
+
+/** `station` is nullable, so are its coordinates; dates and times come as text (see the query). */
+interface PilotDbRow {
+  id: string;
+  lon: number | null;
+  lat: number | null;
+  licence_class: PilotRow['licenceClass'];
+  expires_on: string;
+  max_drones_supervised: number;
+  shift_start: string;
+  shift_end: string;
+}
+
+interface CommittedSortieRow {
+  id: string;
+  drone_id: string;
+  pilot_id: string | null;
+  order_id: string;
+  sortie: number;
+  launch_at: Date;
+  land_at: Date;
+}
+
+/** A multipolygon zone is one zone per part for the flight library (same id prefix, same band and times). */
+function toNoFlyZoneInputs(z: ZoneRow): NoFlyZoneInput[] {
+  return z.geometry.coordinates.map((coordinates, k): NoFlyZoneInput => ({
+    id: k === 0 ? z.id : `${z.id}#${k}`,
+    name: z.name,
+    shape: { kind: 'polygon', polygon: { type: 'Polygon', coordinates } },
+    floorM: z.floor_m,
+    ceilingM: z.ceiling_m,
+    altitudeReference: z.altitude_ref,
+    activity: activityOf(z.active_periods, z.daily_windows_utc),
+  }));
+}
+
+function toCorridorInput(c: CorridorRow): CorridorInput {
+  return {
+    id: c.id,
+    portIds: c.port_ids,
+    shape: { kind: 'polygon', polygon: { type: 'Polygon', coordinates: c.geometry.coordinates } },
+    floorM: c.floor_m,
+    ceilingM: c.ceiling_m,
+    altitudeReference: c.altitude_ref,
+  };
+}
+
+function toLandingSpot(s: SpotRow): FlightData['spots'][number] {
+  return {
+    id: s.id,
+    hubId: s.hub_id,
+    point: [s.lon, s.lat],
+    clearRadiusM: s.clear_radius_m,
+    lowering: s.lowering,
+    ...(s.elevation_amsl_m === null ? {} : { elevationAmslM: s.elevation_amsl_m }),
+  };
+}
+
+function toWeather(w: WeatherRow): NonNullable<FlightData['weather']> {
+  return {
+    windSpeedMps: w.wind_speed_mps,
+    windFromDeg: w.wind_from_deg,
+    ...(w.gust_mps === null ? {} : { gustMps: w.gust_mps }),
+    rain: w.rain,
+    updatedAt: w.updated_at.toISOString(),
+  };
+}
+
+function toPilot(p: PilotDbRow): PilotRow {
+  return {
+    id: p.id,
+    station: p.lon === null || p.lat === null ? null : [p.lon, p.lat],
+    licenceClass: p.licence_class,
+    licenceExpiresOn: p.expires_on,
+    maxDronesSupervised: p.max_drones_supervised,
+    shiftStart: p.shift_start,
+    shiftEnd: p.shift_end,
+  };
+}
+
+function toCommittedSortie(c: CommittedSortieRow): CommittedSortie {
+  return {
+    missionId: c.id,
+    droneId: c.drone_id,
+    pilotId: c.pilot_id,
+    orderId: c.order_id,
+    sortie: c.sortie,
+    launchMs: c.launch_at.getTime(),
+    landMs: c.land_at.getTime(),
+  };
+}
+
 /** Reads the region's airspace, weather and pilots in the shapes `libs/flight` takes. */
 @Injectable()
 export class FlightDataRepository {
@@ -64,39 +195,46 @@ export class FlightDataRepository {
     orderIds: string[],
     day: { dayStartMs: number; droneIds: string[] },
   ): Promise<FlightData> {
-    const zones: SqlRow[] = await this.db.query(
+    const zones = await sqlRows<ZoneRow>(
+      this.db,
       `SELECT id, name, ST_AsGeoJSON(geometry)::json AS geometry, floor_m, ceiling_m, altitude_ref,
          active_periods, daily_windows_utc
        FROM no_fly_zones WHERE region = $1 ORDER BY id`,
       [region],
     );
-    const corridors: SqlRow[] = await this.db.query(
+    const corridors = await sqlRows<CorridorRow>(
+      this.db,
       `SELECT id, ST_AsGeoJSON(geometry)::json AS geometry, floor_m, ceiling_m, altitude_ref, port_ids::text[] AS port_ids
        FROM corridors WHERE region = $1 ORDER BY id`,
       [region],
     );
-    const spots: SqlRow[] = await this.db.query(
+    const spots = await sqlRows<SpotRow>(
+      this.db,
       `SELECT id, hub_id, ST_X(location) AS lon, ST_Y(location) AS lat, clear_radius_m, lowering, elevation_amsl_m
        FROM landing_spots WHERE region = $1 ORDER BY id`,
       [region],
     );
-    const weather: SqlRow[] = await this.db.query(
+    const weather = await sqlRow<WeatherRow>(
+      this.db,
       `SELECT wind_speed_mps, wind_from_deg, gust_mps, rain, updated_at FROM region_weather WHERE region = $1`,
       [region],
     );
-    const pilots: SqlRow[] = await this.db.query(
+    const pilots = await sqlRows<PilotDbRow>(
+      this.db,
       `SELECT id, ST_X(station) AS lon, ST_Y(station) AS lat, licence_class,
          to_char(licence_expires_on, 'YYYY-MM-DD') AS expires_on, max_drones_supervised,
          shift_start::text AS shift_start, shift_end::text AS shift_end
        FROM pilots WHERE region = $1 AND active ORDER BY id`,
       [region],
     );
-    const rejected: SqlRow[] = await this.db.query(
+    const rejected = await sqlRows<{ order_id: string }>(
+      this.db,
       `SELECT DISTINCT order_id FROM missions WHERE status = 'rejected' AND order_id = ANY($1::uuid[])`,
       [orderIds],
     );
     // By time, not by plan: a sortie of another day's plan (or another region's) may still overlap this day.
-    const committed: SqlRow[] = await this.db.query(
+    const committed = await sqlRows<CommittedSortieRow>(
+      this.db,
       `SELECT id, drone_id, pilot_id, order_id, sortie, launch_at, land_at FROM missions
        WHERE status = ANY($1::text[]) AND launch_at < $3 AND land_at > $2
          AND (drone_id = ANY($4::uuid[]) OR pilot_id = ANY($5::uuid[]))
@@ -106,76 +244,17 @@ export class FlightDataRepository {
         new Date(day.dayStartMs).toISOString(),
         new Date(day.dayStartMs + DAY_MS).toISOString(),
         day.droneIds,
-        pilots.map((p) => p.id as string),
+        pilots.map((p) => p.id),
       ],
     );
-    // A multipolygon zone is one zone per part for the flight library (same id prefix, same band and times).
-    const zoneInputs: NoFlyZoneInput[] = zones.flatMap((z) =>
-      (z.geometry as { coordinates: number[][][][] }).coordinates.map((coordinates, k): NoFlyZoneInput => ({
-        id: k === 0 ? (z.id as string) : `${z.id as string}#${k}`,
-        name: z.name as string,
-        shape: { kind: 'polygon', polygon: { type: 'Polygon', coordinates } },
-        floorM: z.floor_m as number,
-        ceilingM: z.ceiling_m as number,
-        altitudeReference: z.altitude_ref as NoFlyZoneInput['altitudeReference'],
-        activity: activityOf(
-          z.active_periods as Array<{ fromMs: number; toMs: number }>,
-          z.daily_windows_utc as Array<{ fromMinuteUtc: number; toMinuteUtc: number }>,
-        ),
-      })),
-    );
     return {
-      zones: zoneInputs,
-      corridors: corridors.map((c): CorridorInput => ({
-        id: c.id as string,
-        portIds: c.port_ids as string[],
-        shape: {
-          kind: 'polygon',
-          polygon: {
-            type: 'Polygon',
-            coordinates: (c.geometry as { coordinates: number[][][] }).coordinates,
-          },
-        },
-        floorM: c.floor_m as number,
-        ceilingM: c.ceiling_m as number,
-        altitudeReference: c.altitude_ref as CorridorInput['altitudeReference'],
-      })),
-      spots: spots.map((s) => ({
-        id: s.id as string,
-        hubId: (s.hub_id as string | null) ?? null,
-        point: [s.lon as number, s.lat as number],
-        clearRadiusM: s.clear_radius_m as number,
-        lowering: s.lowering as LandingSpot['lowering'],
-        ...(s.elevation_amsl_m === null ? {} : { elevationAmslM: s.elevation_amsl_m as number }),
-      })),
-      weather: weather.length
-        ? {
-            windSpeedMps: weather[0].wind_speed_mps as number,
-            windFromDeg: weather[0].wind_from_deg as number,
-            ...(weather[0].gust_mps === null ? {} : { gustMps: weather[0].gust_mps as number }),
-            rain: weather[0].rain as boolean,
-            updatedAt: (weather[0].updated_at as Date).toISOString(),
-          }
-        : null,
-      pilots: pilots.map((p) => ({
-        id: p.id as string,
-        station: p.lon === null ? null : [p.lon as number, p.lat as number],
-        licenceClass: p.licence_class as PilotRow['licenceClass'],
-        licenceExpiresOn: p.expires_on as string,
-        maxDronesSupervised: p.max_drones_supervised as number,
-        shiftStart: p.shift_start as string,
-        shiftEnd: p.shift_end as string,
-      })),
-      rejectedOrderIds: new Set(rejected.map((r) => r.order_id as string)),
-      committedSorties: committed.map((c) => ({
-        missionId: c.id as string,
-        droneId: c.drone_id as string,
-        pilotId: (c.pilot_id as string | null) ?? null,
-        orderId: c.order_id as string,
-        sortie: c.sortie as number,
-        launchMs: (c.launch_at as Date).getTime(),
-        landMs: (c.land_at as Date).getTime(),
-      })),
+      zones: zones.flatMap(toNoFlyZoneInputs),
+      corridors: corridors.map(toCorridorInput),
+      spots: spots.map(toLandingSpot),
+      weather: weather && toWeather(weather),
+      pilots: pilots.map(toPilot),
+      rejectedOrderIds: new Set(rejected.map((r) => r.order_id)),
+      committedSorties: committed.map(toCommittedSortie),
     };
   }
 }

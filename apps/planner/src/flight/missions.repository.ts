@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { isoTime, type SqlRow } from '@rd/database';
+import { SqlFilter, sqlExec, sqlRow, sqlRows } from '@rd/database';
 import { DomainError, DomainErrorCode, type MissionState } from '@rd/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { COMMITTED_MISSION_STATES } from './flight-data.repository';
@@ -80,30 +80,79 @@ const COLUMNS = `m.id, m.plan_id, m.region, m.sortie, m.drone_id, d.serial_numbe
   m.order_id, m.port_id, m.landing_spot_id, m.operation, m.status, m.version, m.launch_at, m.land_at,
   m.distance_m, m.energy_wh, m.energy_budget, m.checklist, m.reason, m.flight`;
 
-function toView(r: SqlRow): MissionView {
+/** A mission row as `pg` returns COLUMNS (uuid/text → string, double precision → number, jsonb parsed). */
+interface MissionRow {
+  id: string;
+  plan_id: string;
+  region: string;
+  sortie: number;
+  drone_id: string;
+  drone_serial: string;
+  pilot_id: string | null;
+  order_id: string;
+  port_id: string;
+  landing_spot_id: string | null;
+  operation: 'vlos' | 'bvlos';
+  status: MissionState;
+  version: number;
+  launch_at: Date;
+  land_at: Date;
+  distance_m: number;
+  energy_wh: number;
+  energy_budget: Record<string, unknown>;
+  checklist: Checklist;
+  reason: string | null;
+  flight: MissionFlight;
+}
+
+/** COLUMNS with the path and the `.plan` file: one mission as its pilot fetches it. */
+interface MissionWithPlanRow extends MissionRow {
+  path: { type: 'LineString'; coordinates: Array<[number, number]> };
+  qgc_plan: unknown;
+}
+
+function toMissionView(r: MissionRow): MissionView {
   return {
-    id: r.id as string,
-    planId: r.plan_id as string,
-    region: r.region as string,
-    sortie: r.sortie as number,
-    droneId: r.drone_id as string,
-    droneSerial: r.drone_serial as string,
-    pilotId: (r.pilot_id as string | null) ?? null,
-    orderId: r.order_id as string,
-    portId: r.port_id as string,
-    landingSpotId: (r.landing_spot_id as string | null) ?? null,
-    operation: r.operation as MissionView['operation'],
-    status: r.status as MissionState,
-    version: r.version as number,
-    launchAt: isoTime(r.launch_at),
-    landAt: isoTime(r.land_at),
-    distanceM: r.distance_m as number,
-    energyWh: r.energy_wh as number,
-    energyBudget: r.energy_budget as Record<string, unknown>,
-    checklist: r.checklist as Checklist,
-    reason: (r.reason as string | null) ?? null,
-    flight: r.flight as MissionFlight,
+    id: r.id,
+    planId: r.plan_id,
+    region: r.region,
+    sortie: r.sortie,
+    droneId: r.drone_id,
+    droneSerial: r.drone_serial,
+    pilotId: r.pilot_id,
+    orderId: r.order_id,
+    portId: r.port_id,
+    landingSpotId: r.landing_spot_id,
+    operation: r.operation,
+    status: r.status,
+    version: r.version,
+    launchAt: r.launch_at.toISOString(),
+    landAt: r.land_at.toISOString(),
+    distanceM: r.distance_m,
+    energyWh: r.energy_wh,
+    energyBudget: r.energy_budget,
+    checklist: r.checklist,
+    reason: r.reason,
+    flight: r.flight,
   };
+}
+
+function toMissionWithPlanView(
+  r: MissionWithPlanRow,
+): MissionView & { path: Array<[number, number]>; qgcPlan: unknown } {
+  return { ...toMissionView(r), path: r.path.coordinates, qgcPlan: r.qgc_plan };
+}
+
+/**
+ * The launch time as the cursor carries it (a JavaScript Date: whole milliseconds), so a page never
+ * repeats or skips a mission whose stored time has microseconds.
+ */
+const LAUNCH_MS = `date_trunc('milliseconds', m.launch_at)`;
+
+/** A pilot's list is ordered as they fly it (soonest launch first); the cursor names the last one seen. */
+export interface MissionListCursor {
+  launchAt: string;
+  id: string;
 }
 
 @Injectable()
@@ -119,28 +168,30 @@ export class MissionsRepository {
     return insertMissions(m, planId, region, missions);
   }
 
-  /** Missions of a plan (dispatcher view and plan outputs). */
-  async ofPlan(planId: string): Promise<Array<MissionView & { path: Array<[number, number]> }>> {
-    const rows: SqlRow[] = await this.db.query(
-      `SELECT ${COLUMNS}, ST_AsGeoJSON(m.path)::json AS path FROM missions m JOIN drones d ON d.id = m.drone_id
-       WHERE m.plan_id = $1 ORDER BY d.serial_number, m.sortie`,
-      [planId],
-    );
-    return rows.map((r) => ({
-      ...toView(r),
-      path: (r.path as { coordinates: Array<[number, number]> }).coordinates,
-    }));
-  }
-
-  /** A pilot's own missions of current plans, soonest first. */
-  async listForPilot(pilotId: string): Promise<MissionView[]> {
-    const rows: SqlRow[] = await this.db.query(
+  /**
+   * A page of a pilot's own missions of current plans, soonest first: `limit + 1` rows after the
+   * cursor, so the caller knows whether another page follows.
+   */
+  async listForPilot(
+    pilotId: string,
+    limit: number,
+    after: MissionListCursor | null,
+  ): Promise<MissionView[]> {
+    const filter = new SqlFilter();
+    filter.add('m.pilot_id = ?', pilotId);
+    filter.addRaw(`(p.status = 'current' OR m.status NOT IN ('planned','assigned'))`);
+    if (after) {
+      const launchAt = filter.param(after.launchAt);
+      const id = filter.param(after.id);
+      filter.addRaw(`(${LAUNCH_MS}, m.id) > (${launchAt}::timestamptz, ${id}::uuid)`);
+    }
+    const rows = await sqlRows<MissionRow>(
+      this.db,
       `SELECT ${COLUMNS} FROM missions m JOIN drones d ON d.id = m.drone_id JOIN plans p ON p.id = m.plan_id
-       WHERE m.pilot_id = $1 AND (p.status = 'current' OR m.status NOT IN ('planned','assigned'))
-       ORDER BY m.launch_at, m.id`,
-      [pilotId],
+       ${filter.clause} ORDER BY ${LAUNCH_MS}, m.id LIMIT ${filter.param(limit + 1)}`,
+      filter.params,
     );
-    return rows.map(toView);
+    return rows.map(toMissionView);
   }
 
   /** One mission with its path, only when it is this pilot's (another pilot's mission does not exist for them). */
@@ -148,32 +199,29 @@ export class MissionsRepository {
     id: string,
     pilotId: string,
   ): Promise<(MissionView & { path: Array<[number, number]>; qgcPlan: unknown }) | null> {
-    const rows: SqlRow[] = await this.db.query(
+    const row = await sqlRow<MissionWithPlanRow>(
+      this.db,
       `SELECT ${COLUMNS}, ST_AsGeoJSON(m.path)::json AS path, m.qgc_plan FROM missions m
        JOIN drones d ON d.id = m.drone_id WHERE m.id = $1 AND m.pilot_id = $2`,
       [id, pilotId],
     );
-    if (!rows.length) return null;
-    const r = rows[0];
-    return {
-      ...toView(r),
-      path: (r.path as { coordinates: Array<[number, number]> }).coordinates,
-      qgcPlan: r.qgc_plan,
-    };
+    return row && toMissionWithPlanView(row);
   }
 
   /** Locks the mission row: concurrent checklist updates, accepts and rejects of one mission queue up here. */
   async lockForPilot(m: EntityManager, id: string, pilotId: string): Promise<MissionView | null> {
-    const rows: SqlRow[] = await m.query(
+    const row = await sqlRow<MissionRow>(
+      m,
       `SELECT ${COLUMNS} FROM missions m JOIN drones d ON d.id = m.drone_id
        WHERE m.id = $1 AND m.pilot_id = $2 FOR UPDATE OF m`,
       [id, pilotId],
     );
-    return rows.length ? toView(rows[0]) : null;
+    return row && toMissionView(row);
   }
 
   async setChecklist(m: EntityManager, id: string, checklist: Checklist): Promise<void> {
-    await m.query(
+    await sqlExec(
+      m,
       `UPDATE missions SET checklist = $2, version = version + 1, updated_at = now() WHERE id = $1`,
       [id, JSON.stringify(checklist)],
     );
@@ -189,12 +237,14 @@ export class MissionsRepository {
     reason: string | null,
     detail: Record<string, unknown> | null = null,
   ): Promise<void> {
-    await m.query(
+    await sqlExec(
+      m,
       `UPDATE missions SET status = $2, reason = coalesce($3, reason), version = version + 1, updated_at = now()
        WHERE id = $1`,
       [mission.id, to, reason],
     );
-    await m.query(
+    await sqlExec(
+      m,
       `INSERT INTO mission_events (mission_id, seq, type, from_status, to_status, actor_sub, actor_role, reason, detail)
        SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8 FROM mission_events WHERE mission_id = $1`,
       [mission.id, type, mission.status, to, actor.sub, actor.role, reason, detail && JSON.stringify(detail)],
@@ -207,25 +257,25 @@ export class MissionsRepository {
     mission: MissionView,
     payload: Record<string, unknown>,
   ): Promise<void> {
-    await m.query(
+    await sqlExec(
+      m,
       `INSERT INTO device_outbox (device_kind, device_id, channel, message_type, ref_id, payload)
        VALUES ('drone', $1, 'missions', 'mission', $2, $3)`,
       [mission.droneSerial, mission.id, JSON.stringify(payload)],
     );
   }
+}
 
-  async events(missionId: string): Promise<SqlRow[]> {
-    return this.db.query(
-      `SELECT seq, type, from_status, to_status, actor_sub, actor_role, reason, occurred_at
-       FROM mission_events WHERE mission_id = $1 ORDER BY seq`,
-      [missionId],
-    );
-  }
+/** A mission of an earlier plan that no pilot accepted yet. */
+interface StaleMissionRow {
+  id: string;
+  status: MissionState;
+}
 
-  async pilotIsActive(pilotId: string): Promise<boolean> {
-    const rows: SqlRow[] = await this.db.query(`SELECT 1 FROM pilots WHERE id = $1 AND active`, [pilotId]);
-    return rows.length > 0;
-  }
+/** A committed mission a new one would clash with. */
+interface ClashRow {
+  id: string;
+  status: MissionState;
 }
 
 /**
@@ -238,7 +288,8 @@ export async function insertMissions(
   region: string,
   missions: MissionToStore[],
 ): Promise<void> {
-  const stale: SqlRow[] = await m.query(
+  const stale = await sqlRows<StaleMissionRow>(
+    m,
     // Only the same service day's earlier missions: another day's plan keeps its own.
     `SELECT id, status FROM missions
      WHERE region = $1 AND plan_id <> $2 AND status IN ('planned', 'assigned')
@@ -248,12 +299,14 @@ export async function insertMissions(
     [region, planId],
   );
   for (const old of stale) {
-    await m.query(
+    await sqlExec(
+      m,
       `UPDATE missions SET status = 'aborted', reason = 'superseded by a newer plan', version = version + 1,
          updated_at = now() WHERE id = $1`,
       [old.id],
     );
-    await m.query(
+    await sqlExec(
+      m,
       `INSERT INTO mission_events (mission_id, seq, type, from_status, to_status, actor_sub, actor_role, reason)
        SELECT $1, coalesce(max(seq), 0) + 1, 'abort', $2, 'aborted', 'planner', 'system', 'superseded by a newer plan'
        FROM mission_events WHERE mission_id = $1`,
@@ -262,7 +315,8 @@ export async function insertMissions(
   }
   await refuseClashes(m, missions);
   for (const x of missions) {
-    const [{ id }] = (await m.query(
+    const inserted = await sqlRow<{ id: string }>(
+      m,
       `INSERT INTO missions (plan_id, region, sortie, drone_id, pilot_id, order_id, port_id, landing_spot_id,
          operation, status, path, flight, energy_budget, qgc_plan, launch_at, land_at, distance_m, energy_wh)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ST_SetSRID(ST_GeomFromGeoJSON($11), 4326), $12, $13, $14,
@@ -287,11 +341,13 @@ export async function insertMissions(
         x.distanceM,
         x.energyWh,
       ],
-    )) as SqlRow[];
-    await m.query(
+    );
+    if (!inserted) throw new Error(`mission ${x.sortie} of plan ${planId} was not stored`);
+    await sqlExec(
+      m,
       `INSERT INTO mission_events (mission_id, seq, type, from_status, to_status, actor_sub, actor_role)
        VALUES ($1, 1, 'planned', 'planned', $2, 'planner', 'system')`,
-      [id, x.status],
+      [inserted.id, x.status],
     );
   }
 }
@@ -303,8 +359,9 @@ export async function insertMissions(
  */
 async function refuseClashes(m: EntityManager, missions: MissionToStore[]): Promise<void> {
   if (!missions.length) return;
-  const clash: SqlRow[] = await m.query(
-    `SELECT c.id, c.drone_id, c.order_id, c.status FROM missions c
+  const clash = await sqlRow<ClashRow>(
+    m,
+    `SELECT c.id, c.status FROM missions c
      JOIN jsonb_to_recordset($2::jsonb) AS x(drone_id uuid, order_id uuid, launch_at timestamptz, land_at timestamptz)
        ON c.order_id = x.order_id OR (c.drone_id = x.drone_id AND c.launch_at < x.land_at AND c.land_at > x.launch_at)
      WHERE c.status = ANY($1::text[]) LIMIT 1`,
@@ -320,10 +377,10 @@ async function refuseClashes(m: EntityManager, missions: MissionToStore[]): Prom
       ),
     ],
   );
-  if (clash.length)
+  if (clash)
     throw new DomainError(
       DomainErrorCode.Conflict,
-      `mission ${clash[0].id as string} (${clash[0].status as string}) was committed while this plan was made; planning again`,
+      `mission ${clash.id} (${clash.status}) was committed while this plan was made; planning again`,
       [{ field: 'missions', reason: 'a committed sortie of the same drone or order' }],
     );
 }
@@ -334,7 +391,8 @@ export async function carryMissionsOver(
   fromPlanId: string,
   toPlanId: string,
 ): Promise<void> {
-  await m.query(
+  await sqlExec(
+    m,
     `UPDATE missions SET plan_id = $2, updated_at = now() WHERE plan_id = $1 AND status IN ('planned', 'assigned')`,
     [fromPlanId, toPlanId],
   );

@@ -3,7 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@rd/auth';
 import { ServiceDays } from '@rd/database';
 import { applyMissionAction, DomainError, DomainErrorCode } from '@rd/domain';
+import { decodeCursor, encodeCursor } from '@rd/database';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
+import type { KeysetPageQuery, Page } from '../common/keyset-page-query';
 import { CHECKLIST_ITEMS, MissionsRepository, type Checklist, type MissionView } from './missions.repository';
 
 /** A mission as the pilot fetches it: its path as a GeoJSON feature beside the mission's fields. */
@@ -30,8 +32,19 @@ export class MissionsService {
     private readonly serviceDays: ServiceDays,
   ) {}
 
-  list(principal: Principal): Promise<MissionView[]> {
-    return this.missions.listForPilot(this.pilotOf(principal));
+  /** A page of the pilot's missions, soonest launch first. */
+  async list(principal: Principal, query: KeysetPageQuery): Promise<Page<MissionView>> {
+    // The shared cursor format (a time and an id); here the time is the launch time.
+    const cursor = decodeCursor(query.cursor);
+    const after = cursor && { launchAt: cursor.createdAt, id: cursor.id };
+    const rows = await this.missions.listForPilot(this.pilotOf(principal), query.limit, after);
+    const items = rows.slice(0, query.limit);
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor:
+        rows.length > query.limit && last ? encodeCursor({ createdAt: last.launchAt, id: last.id }) : null,
+    };
   }
 
   async get(principal: Principal, id: string): Promise<PilotMissionView> {

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@rd/auth';
 import { UuidPipe, ZodPipe } from '@rd/http';
 import type { Response } from 'express';
 import { z } from 'zod';
+import { ApiKeysetPage, KeysetPageQueryPipe, type KeysetPageQuery } from '../common/keyset-page-query';
 import { MissionsService } from './missions.service';
 
 const checklistBody = z
@@ -28,8 +29,9 @@ export class PilotMissionsController {
 
   @Get()
   @Roles('pilot')
-  list(@CurrentPrincipal() principal: Principal) {
-    return this.missions.list(principal);
+  @ApiKeysetPage('the pilot’s missions, soonest launch first')
+  list(@CurrentPrincipal() principal: Principal, @Query(KeysetPageQueryPipe) query: KeysetPageQuery) {
+    return this.missions.list(principal, query);
   }
 
   @Get(':id')

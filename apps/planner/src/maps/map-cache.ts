@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
@@ -11,6 +11,9 @@ import { MAP_DATA_CHUNK_BYTES, MapDataRepository } from './map-data.repository';
 export function cachedMapFile(mapsDir: string, hash: string): string {
   return join(resolve(mapsDir), `${hash}.rdgraph`);
 }
+
+/** A cache file's name: the hash of its bytes and the extension (temporary files end otherwise). */
+const CACHED_FILE_NAME = /^([0-9a-f]{64})\.rdgraph$/;
 
 /** SHA-256 (hex) of bytes, a slice at a time with the event loop let through between slices. */
 export async function sha256Of(bytes: Uint8Array): Promise<string> {
@@ -33,6 +36,8 @@ export class MapCache {
   private readonly logger = new Logger(MapCache.name);
   /** Fetches under way, so concurrent jobs of one worker fetch a map once. */
   private readonly fetching = new Map<string, Promise<Uint8Array>>();
+  /** Hashes this worker is storing from imports (how many of each): prune() leaves their files alone. */
+  private readonly adopting = new Map<string, number>();
 
   constructor(
     private readonly data: MapDataRepository,
@@ -50,14 +55,41 @@ export class MapCache {
     return join(this.dir(), `import-${mapId}.rdgraph.tmp`);
   }
 
-  /** Takes a freshly written import: hashes it, moves it to its cache name and stores it in the database. */
-  async adopt(importFile: string): Promise<{ hash: string; sizeBytes: number }> {
+  /**
+   * Takes a freshly written import: hashes it, stores it in the database for the map (which then names
+   * it) and moves it to its cache name. Stored before it is renamed, so a pass that prunes this cache
+   * (another worker's, when they share MAPS_DIR) sees its hash in use before the file appears.
+   */
+  async adopt(importFile: string, mapId: string): Promise<{ hash: string; sizeBytes: number }> {
     const bytes = await readFile(importFile);
     const hash = await sha256Of(bytes);
-    const file = cachedMapFile(this.dir(), hash);
-    await rename(importFile, file);
-    await this.data.store(hash, file, bytes.length);
+    this.adopting.set(hash, (this.adopting.get(hash) ?? 0) + 1);
+    try {
+      await this.data.store(hash, importFile, bytes.length, mapId);
+      await rename(importFile, cachedMapFile(this.dir(), hash));
+    } finally {
+      const left = (this.adopting.get(hash) ?? 1) - 1;
+      if (left > 0) this.adopting.set(hash, left);
+      else this.adopting.delete(hash);
+    }
     return { hash, sizeBytes: bytes.length };
+  }
+
+  /**
+   * Deletes cached map files whose hash is not in `keep` (the data of maps in use), so a worker's cache
+   * does not grow with every map it ever loaded. Files being fetched or adopted by this worker, and
+   * temporary files, are left alone. Answers the hashes whose files were removed.
+   */
+  async prune(keep: ReadonlySet<string>): Promise<string[]> {
+    const removed: string[] = [];
+    for (const name of await readdir(this.dir())) {
+      const hash = CACHED_FILE_NAME.exec(name)?.[1];
+      if (!hash || keep.has(hash) || this.fetching.has(hash) || this.adopting.has(hash)) continue;
+      await unlink(join(this.dir(), name)).catch(() => undefined);
+      removed.push(hash);
+    }
+    if (removed.length) this.logger.log(`removed ${removed.length} cached map file(s) no map in use names`);
+    return removed;
   }
 
   /** The map data of a hash, verified: the local copy when intact, else fetched from the database. */
@@ -88,7 +120,10 @@ export class MapCache {
         { field: 'map', reason },
       ]);
     const stored = await this.data.describe(hash);
-    if (!stored) throw unavailable('not stored in the database: import the map again');
+    // Retention deletes the data of maps no longer in use: a worker that read the old active map just
+    // before a newer one replaced it ends here (MapStore then loads the region's current map).
+    if (!stored)
+      throw unavailable('not stored in the database (removed with a superseded map, or never imported)');
     // Page-aligned (not pooled) memory: the routing data's typed arrays view it without a copy.
     const bytes = Buffer.allocUnsafeSlow(stored.sizeBytes);
     const digest = createHash('sha256');
@@ -96,7 +131,7 @@ export class MapCache {
     for (let seq = 0; seq < stored.chunkCount; seq++) {
       const chunk = await this.data.chunk(hash, seq);
       if (!chunk || filled + chunk.length > bytes.length)
-        throw unavailable(`chunk ${seq} is missing or too long`);
+        throw unavailable(`chunk ${seq} is missing or too long (the data was removed while it was read?)`);
       chunk.copy(bytes, filled);
       digest.update(chunk);
       filled += chunk.length;

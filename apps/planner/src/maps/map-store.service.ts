@@ -21,6 +21,7 @@ import {
   type MapSource,
 } from './build-map';
 import { MapCache } from './map-cache';
+import { MapRetention } from './map-retention.service';
 import { resolveMapSource } from './map-source';
 import { MapsRepository, type MapView } from './maps.repository';
 
@@ -47,6 +48,7 @@ export class MapStore {
   constructor(
     private readonly maps: MapsRepository,
     private readonly cache: MapCache,
+    private readonly retention: MapRetention,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -124,17 +126,32 @@ export class MapStore {
     }
     const cached = this.routers.get(region);
     if (cached?.mapId === map.id) return { router: cached.router, map, local: cached.local };
+    let loaded: ChRoadRouter;
+    try {
+      loaded = await this.load(map, map.dataHash);
+    } catch (error) {
+      // A newer map replaced this one while it was read, and its data was cleaned up: load the new one.
+      const current = await this.maps.active(region);
+      if (!(error instanceof DomainError) || !current || current.id === map.id) throw error;
+      return this.routerFor(region);
+    }
+    const router = asyncRoadRouter(loaded);
+    this.routers.set(region, { mapId: map.id, router, local: loaded });
+    // This worker switched maps: the files of maps no longer in use leave its cache.
+    await this.retention.pruneCache().catch(() => undefined);
+    return { router, map, local: loaded };
+  }
+
+  private async load(map: MapView, dataHash: string): Promise<ChRoadRouter> {
     const started = performance.now();
-    const bytes = await this.cache.bytes(map.dataHash);
+    const bytes = await this.cache.bytes(dataHash);
     const local = new ChRoadRouter(deserializeRoutingData(bytes, `map ${map.id}`), {
       maxSnapDistanceM: this.config.MAX_SNAP_DISTANCE_M,
     });
-    const router = asyncRoadRouter(local);
     this.logger.log(
-      `loaded map ${map.id} of region ${region} in ${(performance.now() - started).toFixed(0)} ms`,
+      `loaded map ${map.id} of region ${map.region} in ${(performance.now() - started).toFixed(0)} ms`,
     );
-    this.routers.set(region, { mapId: map.id, router, local });
-    return { router, map, local };
+    return local;
   }
 
   private async runImport(map: MapView, source: MapSource): Promise<ImportedMap> {
@@ -152,13 +169,15 @@ export class MapStore {
           progress,
         )) ?? buildMapFile(source, dataFile, progress);
       progress({ stage: 'storing' });
-      const { hash } = await this.cache.adopt(dataFile);
+      const { hash } = await this.cache.adopt(dataFile, map.id);
       await this.maps.activate(map.id, {
         dataHash: hash,
         profiles: built.profiles,
         stats: built.stats,
         bbox: built.bbox,
       });
+      // The map it replaces (and any older) may now go, with its data.
+      await this.retention.runQuietly();
       this.logger.log(`map ${map.id} of region ${map.region} ready: ${JSON.stringify(built.stats)}`);
       return { map: (await this.maps.findById(map.id))!, villages: built.villages };
     } catch (error) {

@@ -1,8 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { Roles } from '@rd/auth';
+import { decodeCursor, toPage } from '@rd/database';
 import { DomainError, regionCode } from '@rd/domain';
 import { UuidPipe, ZodPipe } from '@rd/http';
 import { z } from 'zod';
+import { ApiKeysetPage, KeysetPageQueryPipe, type KeysetPageQuery } from '../common/keyset-page-query';
 import { MapStore } from './map-store.service';
 import { MapsRepository } from './maps.repository';
 
@@ -49,8 +51,9 @@ export class MapsController {
 
   @Get()
   @Roles('admin', 'dispatcher')
-  list() {
-    return this.maps.list();
+  @ApiKeysetPage('maps, newest first')
+  async list(@Query(KeysetPageQueryPipe) query: KeysetPageQuery) {
+    return toPage(await this.maps.list(query.limit, decodeCursor(query.cursor)), query.limit);
   }
 
   @Get(':id')

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { type SqlRow, isoTime, isoTimeOrNull } from '@rd/database';
+import { SqlFilter, sqlExec, sqlRow, sqlRows, type Cursor } from '@rd/database';
+import { DomainError } from '@rd/domain';
 
 export type MapStatus = 'importing' | 'ready' | 'failed';
 
@@ -11,7 +12,7 @@ export interface MapView {
   source: string;
   status: MapStatus;
   progress: Record<string, unknown>;
-  /** SHA-256 of the preprocessed map data stored in the database (map_data). */
+  /** SHA-256 of the preprocessed map data stored in the database (map_data); null once it is cleaned up. */
   dataHash: string | null;
   profiles: string[];
   stats: Record<string, unknown>;
@@ -25,41 +26,72 @@ export interface MapView {
 const COLUMNS = `id, region, source, status, progress, data_hash, profiles, stats, error, active, created_at, ready_at,
   ST_XMin(bbox) AS min_lon, ST_YMin(bbox) AS min_lat, ST_XMax(bbox) AS max_lon, ST_YMax(bbox) AS max_lat`;
 
-function toView(r: SqlRow): MapView {
+/** A map row as `pg` returns COLUMNS (ST_XMin and friends are float8, null without a bbox). */
+interface MapRow {
+  id: string;
+  region: string;
+  source: string;
+  status: MapStatus;
+  progress: Record<string, unknown>;
+  data_hash: string | null;
+  profiles: string[];
+  stats: Record<string, unknown>;
+  error: string | null;
+  active: boolean;
+  created_at: Date;
+  ready_at: Date | null;
+  min_lon: number | null;
+  min_lat: number | null;
+  max_lon: number | null;
+  max_lat: number | null;
+}
+
+function toMapView(r: MapRow): MapView {
   return {
-    id: r.id as string,
-    region: r.region as string,
-    source: r.source as string,
-    status: r.status as MapStatus,
-    progress: r.progress as Record<string, unknown>,
-    dataHash: (r.data_hash as string | null) ?? null,
-    profiles: r.profiles as string[],
-    stats: r.stats as Record<string, unknown>,
+    id: r.id,
+    region: r.region,
+    source: r.source,
+    status: r.status,
+    progress: r.progress,
+    dataHash: r.data_hash,
+    profiles: r.profiles,
+    stats: r.stats,
     bbox:
-      r.min_lon === null
+      r.min_lon === null || r.min_lat === null || r.max_lon === null || r.max_lat === null
         ? null
-        : [Number(r.min_lon), Number(r.min_lat), Number(r.max_lon), Number(r.max_lat)],
-    error: (r.error as string | null) ?? null,
-    active: r.active as boolean,
-    createdAt: isoTime(r.created_at),
-    readyAt: isoTimeOrNull(r.ready_at),
+        : [r.min_lon, r.min_lat, r.max_lon, r.max_lat],
+    error: r.error,
+    active: r.active,
+    createdAt: r.created_at.toISOString(),
+    readyAt: r.ready_at?.toISOString() ?? null,
   };
 }
+
+/**
+ * The creation time as the cursor carries it (a JavaScript Date: whole milliseconds), so a page never
+ * repeats or skips a map created within the same millisecond as the last one of the page before.
+ */
+const CREATED_MS = `date_trunc('milliseconds', created_at)`;
 
 @Injectable()
 export class MapsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async create(region: string, source: string): Promise<MapView> {
-    const rows: SqlRow[] = await this.db.query(
+    const row = await sqlRow<MapRow>(
+      this.db,
       `INSERT INTO maps (region, source, status, progress) VALUES ($1, $2, 'importing', '{"stage":"queued"}') RETURNING ${COLUMNS}`,
       [region, source],
     );
-    return toView(rows[0]);
+    if (!row) throw new Error(`the map of region ${region} was not stored`);
+    return toMapView(row);
   }
 
   async progress(id: string, progress: Record<string, unknown>): Promise<void> {
-    await this.db.query(`UPDATE maps SET progress = $2::jsonb WHERE id = $1`, [id, JSON.stringify(progress)]);
+    await sqlExec(this.db, `UPDATE maps SET progress = $2::jsonb WHERE id = $1`, [
+      id,
+      JSON.stringify(progress),
+    ]);
   }
 
   /** Marks the map ready and makes it the region's active map, in one transaction. */
@@ -73,11 +105,13 @@ export class MapsRepository {
     },
   ): Promise<void> {
     await this.db.transaction(async (m) => {
-      const [{ region }] = (await m.query(`SELECT region FROM maps WHERE id = $1 FOR UPDATE`, [
+      const map = await sqlRow<{ region: string }>(m, `SELECT region FROM maps WHERE id = $1 FOR UPDATE`, [
         id,
-      ])) as SqlRow[];
-      await m.query(`UPDATE maps SET active = false WHERE region = $1 AND active`, [region]);
-      await m.query(
+      ]);
+      if (!map) throw DomainError.notFound('map', id);
+      await sqlExec(m, `UPDATE maps SET active = false WHERE region = $1 AND active`, [map.region]);
+      await sqlExec(
+        m,
         `UPDATE maps SET status = 'ready', active = true, data_hash = $2, profiles = $3, stats = $4::jsonb,
            bbox = ST_MakeEnvelope($5, $6, $7, $8, 4326), ready_at = now(), progress = '{"stage":"ready"}'
          WHERE id = $1`,
@@ -87,25 +121,45 @@ export class MapsRepository {
   }
 
   async fail(id: string, error: string): Promise<void> {
-    await this.db.query(`UPDATE maps SET status = 'failed', error = $2 WHERE id = $1`, [id, error]);
+    await sqlExec(this.db, `UPDATE maps SET status = 'failed', error = $2 WHERE id = $1`, [id, error]);
   }
 
   async findById(id: string): Promise<MapView | null> {
-    const rows: SqlRow[] = await this.db.query(`SELECT ${COLUMNS} FROM maps WHERE id = $1`, [id]);
-    return rows.length ? toView(rows[0]) : null;
+    const row = await sqlRow<MapRow>(this.db, `SELECT ${COLUMNS} FROM maps WHERE id = $1`, [id]);
+    return row && toMapView(row);
   }
 
   async active(region: string): Promise<MapView | null> {
-    const rows: SqlRow[] = await this.db.query(`SELECT ${COLUMNS} FROM maps WHERE region = $1 AND active`, [
+    const row = await sqlRow<MapRow>(this.db, `SELECT ${COLUMNS} FROM maps WHERE region = $1 AND active`, [
       region,
     ]);
-    return rows.length ? toView(rows[0]) : null;
+    return row && toMapView(row);
   }
 
-  async list(): Promise<MapView[]> {
-    const rows: SqlRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM maps ORDER BY created_at DESC LIMIT 200`,
+  /** The region's newest map, whatever its state (an import's progress). */
+  async newest(region: string): Promise<MapView | null> {
+    const row = await sqlRow<MapRow>(
+      this.db,
+      `SELECT ${COLUMNS} FROM maps WHERE region = $1 ORDER BY created_at DESC, id DESC LIMIT 1`,
+      [region],
     );
-    return rows.map(toView);
+    return row && toMapView(row);
+  }
+
+  /** A page of maps, newest first: `limit + 1` rows after the cursor, so the caller knows whether more follow. */
+  async list(limit: number, cursor: Cursor | null): Promise<MapView[]> {
+    const filter = new SqlFilter();
+    if (cursor) {
+      const createdAt = filter.param(cursor.createdAt);
+      const id = filter.param(cursor.id);
+      filter.addRaw(`(${CREATED_MS}, id) < (${createdAt}::timestamptz, ${id}::uuid)`);
+    }
+    const rows = await sqlRows<MapRow>(
+      this.db,
+      `SELECT ${COLUMNS} FROM maps ${filter.clause} ORDER BY ${CREATED_MS} DESC, id DESC
+       LIMIT ${filter.param(limit + 1)}`,
+      filter.params,
+    );
+    return rows.map(toMapView);
   }
 }
