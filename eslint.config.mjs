@@ -63,8 +63,6 @@ const corePatterns = [
 
 /** Files still on the old mixed style; each conversion removes its lines. Must end empty. */
 const dataAccessNotYetConverted = [
-  'apps/gateway/src/alerts/alerts.repository.ts',
-  'apps/gateway/src/devices/devices.repository.ts',
   'apps/intake/src/airspace/airspace.repository.ts',
   'apps/intake/src/fleet/fleet.repository.ts',
   'apps/intake/src/fleet/hubs.repository.ts',
