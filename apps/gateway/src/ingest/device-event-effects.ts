@@ -21,6 +21,19 @@ interface ParcelRow {
   courier_id: string | null;
 }
 
+/**
+ * Events write into the device's state row, which the flusher creates a moment after a batch commits:
+ * an event that is a device's first word creates it (an UPDATE alone touched nothing and the report
+ * was lost). The flusher's later upsert keeps these columns (GREATEST seq and time, coalesced values).
+ */
+const INSERT_STATE_ROW = `INSERT INTO device_state AS s (device_id, epoch, last_seq, last_heard_at,`;
+const stateRowValues = (item: AcceptedMessage) => [
+  item.device.deviceId,
+  item.device.epoch,
+  item.message.seq,
+  new Date(item.receivedAtMs).toISOString(),
+];
+
 export type EffectOutcome = { outcome: 'applied' | 'rejected' | 'stored'; reason: string | null };
 
 /**
@@ -59,17 +72,22 @@ export class DeviceEventEffects {
           : { outcome: 'rejected', reason: `no open outbox message ${body.outboxId} for this device` };
       }
       case 'battery':
-        await sqlExec(m, `UPDATE device_state SET battery_level = $2 WHERE device_id = $1`, [
-          item.device.deviceId,
-          body.level,
-        ]);
+        await sqlExec(
+          m,
+          `${INSERT_STATE_ROW} battery_level) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (device_id) DO UPDATE SET battery_level = excluded.battery_level`,
+          [...stateRowValues(item), body.level],
+        );
         return { outcome: 'applied', reason: null };
       case 'mission_progress': {
         await sqlExec(
           m,
-          `UPDATE device_state SET mission_id = $2, mission_stage = $3, mission_stage_at = $4
-           WHERE device_id = $1 AND (mission_stage_at IS NULL OR mission_stage_at <= $4)`,
-          [item.device.deviceId, body.missionId, body.stage, at],
+          `${INSERT_STATE_ROW} mission_id, mission_stage, mission_stage_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (device_id) DO UPDATE SET mission_id = excluded.mission_id,
+             mission_stage = excluded.mission_stage, mission_stage_at = excluded.mission_stage_at
+           WHERE s.mission_stage_at IS NULL OR s.mission_stage_at <= excluded.mission_stage_at`,
+          [...stateRowValues(item), body.missionId, body.stage, at],
         );
         const result = await this.missions.record(m, {
           missionId: body.missionId,
