@@ -166,10 +166,10 @@ describe('airspace alerts from simulated drones', () => {
     (
       await request(app.getHttpServer())
         .get('/v1/alerts')
-        .query({ limit: 1000 })
+        .query({ limit: 500 })
         .set('Authorization', dispatcher)
         .expect(200)
-    ).body.filter((a: { kind: string }) =>
+    ).body.items.filter((a: { kind: string }) =>
       ['inside_no_fly_zone', 'outside_corridor'].includes(a.kind),
     ) as Array<{
       kind: string;

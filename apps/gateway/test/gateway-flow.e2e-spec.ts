@@ -180,7 +180,10 @@ describe('gateway flow: routes out, simulated devices in, alerts and re-plans', 
       .query({ kind: 'downlink_unacknowledged', open: 'true' })
       .set('Authorization', token('dispatcher'))
       .expect(200);
-    expect(alerts.body).toEqual([expect.objectContaining({ deviceId: 'FC-9', severity: 'critical' })]);
+    expect(alerts.body).toEqual({
+      items: [expect.objectContaining({ deviceId: 'FC-9', severity: 'critical' })],
+      nextCursor: null,
+    });
     await phone.endAsync();
   });
 

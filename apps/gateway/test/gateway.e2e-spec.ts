@@ -205,7 +205,7 @@ describe('gateway on the real Mosquitto and PostgreSQL', () => {
     const cr1 = await waitFor(
       'device state',
       async () =>
-        (await http.get('/v1/devices').set('Authorization', token('dispatcher')).expect(200)).body.find(
+        (await http.get('/v1/devices').set('Authorization', token('dispatcher')).expect(200)).body.items.find(
           (d: { deviceId: string }) => d.deviceId === 'CR-1',
         ),
       (d) => d?.lastSeq === 7,
@@ -217,7 +217,7 @@ describe('gateway on the real Mosquitto and PostgreSQL', () => {
       .query({ from: new Date(nowMs - 3_600_000).toISOString(), to: new Date(nowMs).toISOString() })
       .set('Authorization', token('dispatcher'))
       .expect(200);
-    expect(track.body.type).toBe('Feature');
+    expect(track.body).toMatchObject({ type: 'Feature', properties: { fixes: 9, nextCursor: null } });
     expect(track.body.geometry.coordinates.map((c: number[]) => c[0])).toEqual(
       [5, 10, 20, 30, 40, 50, 60, 70, 80].map((i) => fix(i).lon),
     );
@@ -226,7 +226,10 @@ describe('gateway on the real Mosquitto and PostgreSQL', () => {
       .query({ reason: 'seq_far_ahead' })
       .set('Authorization', token('dispatcher'))
       .expect(200);
-    expect(dead.body).toEqual([expect.objectContaining({ deviceId: 'CR-1', reason: 'seq_far_ahead' })]);
+    expect(dead.body).toEqual({
+      items: [expect.objectContaining({ deviceId: 'CR-1', reason: 'seq_far_ahead' })],
+      nextCursor: null,
+    });
     await http.get('/v1/devices').expect(401);
     // The retained message was cleared from the broker, so a restart cannot replay it.
     expect(await count(`SELECT count(*) n FROM dead_letters WHERE reason = 'retained'`)).toBe(1);

@@ -72,3 +72,38 @@ export function addKeysetCondition(
   const fallback = `${createdAt}::timestamptz + interval '1 millisecond'`;
   filter.addRaw(`(${alias}.created_at, ${alias}.id) < (COALESCE(${exact}, ${fallback}), ${id}::uuid)`);
 }
+
+/**
+ * Keyset pagination over one unique key, for tables without (created_at, uuid id): a bigserial id
+ * newest first (alerts, dead letters), a text key in order (devices), a composite key written as text
+ * (a track's time and sequence). The cursor carries the last item's key; `pattern` says what a key
+ * looks like, so a forged cursor is a 400 before it reaches a cast in SQL.
+ */
+export function encodeKeyCursor(key: string): string {
+  return Buffer.from(`k|${key}`).toString('base64url');
+}
+
+export function decodeKeyCursor(value: string | undefined, pattern: RegExp): string | null {
+  if (!value) return null;
+  const text = Buffer.from(value, 'base64url').toString('utf8');
+  const key = text.startsWith('k|') ? text.slice(2) : '';
+  if (!pattern.test(key)) {
+    throw DomainError.validation([{ field: 'cursor', reason: 'not a cursor from a previous page' }]);
+  }
+  return key;
+}
+
+/** Cuts a keyset query that fetched `limit + 1` rows into a page and the cursor (the last key) of the next one. */
+export function toKeyPage<T>(
+  rows: T[],
+  limit: number,
+  keyOf: (item: T) => string,
+): { items: T[]; nextCursor: string | null } {
+  const more = rows.length > limit;
+  const items = more ? rows.slice(0, limit) : rows;
+  const last = items[items.length - 1];
+  return { items, nextCursor: more && last !== undefined ? encodeKeyCursor(keyOf(last)) : null };
+}
+
+/** A bigserial id as a cursor key: digits that fit in int8 (18 of them is far beyond any table). */
+export const SERIAL_KEY = /^(0|[1-9]\d{0,17})$/;

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { SqlRow } from '@rd/database';
-import type { CorridorInput, LonLat, NoFlyZoneInput } from '@rd/flight';
+import { sqlRow, sqlRows } from '@rd/database';
+import type {
+  AltitudeReference,
+  CorridorInput,
+  DailyWindowUtc,
+  LonLat,
+  NoFlyZoneInput,
+  PeriodMs,
+} from '@rd/flight';
 import type { DataSource } from 'typeorm';
 
 /** Mission statuses in which a drone flies (or is about to fly) the mission's planned path. */
@@ -15,6 +22,69 @@ export interface DroneFlight {
   mission: { id: string; portId: string; path: LonLat[] } | null;
 }
 
+/** A no-fly zone row; its geometry is a MultiPolygon (`ST_AsGeoJSON(...)::json`). */
+interface NoFlyZoneRow {
+  id: string;
+  name: string;
+  geometry: { type: 'MultiPolygon'; coordinates: number[][][][] };
+  floor_m: number;
+  ceiling_m: number;
+  altitude_ref: AltitudeReference;
+  active_periods: PeriodMs[];
+  daily_windows_utc: DailyWindowUtc[];
+}
+
+/** A multipolygon zone is one zone per part for the flight library (same id prefix, band and times). */
+function toNoFlyZoneInputs(z: NoFlyZoneRow): NoFlyZoneInput[] {
+  return z.geometry.coordinates.map((coordinates, k) => ({
+    id: k === 0 ? z.id : `${z.id}#${k}`,
+    name: z.name,
+    shape: { kind: 'polygon', polygon: { type: 'Polygon', coordinates } },
+    floorM: z.floor_m,
+    ceilingM: z.ceiling_m,
+    altitudeReference: z.altitude_ref,
+    activity: activityOf(z.active_periods, z.daily_windows_utc),
+  }));
+}
+
+/** A corridor row; its geometry is a Polygon. */
+interface CorridorRow {
+  id: string;
+  geometry: { type: 'Polygon'; coordinates: number[][][] };
+  floor_m: number;
+  ceiling_m: number;
+  altitude_ref: AltitudeReference;
+  port_ids: string[];
+}
+
+const toCorridorInput = (c: CorridorRow): CorridorInput => ({
+  id: c.id,
+  portIds: c.port_ids,
+  shape: { kind: 'polygon', polygon: { type: 'Polygon', coordinates: c.geometry.coordinates } },
+  floorM: c.floor_m,
+  ceilingM: c.ceiling_m,
+  altitudeReference: c.altitude_ref,
+});
+
+/** A drone with its home port's region and (LEFT JOIN LATERAL) the mission it flies, if any. */
+interface DroneFlightRow {
+  drone_id: string;
+  home_region: string | null;
+  mission_id: string | null;
+  mission_region: string | null;
+  port_id: string | null;
+  path: { type: 'LineString'; coordinates: LonLat[] } | null;
+}
+
+const toDroneFlight = (r: DroneFlightRow): DroneFlight => ({
+  droneId: r.drone_id,
+  region: r.mission_region ?? r.home_region,
+  mission:
+    r.mission_id !== null && r.port_id !== null && r.path !== null
+      ? { id: r.mission_id, portId: r.port_id, path: r.path.coordinates }
+      : null,
+});
+
 /** Reads the stored airspace (no-fly zones, corridors, their revisions) and drones' current missions. */
 @Injectable()
 export class AirspaceRepository {
@@ -22,8 +92,11 @@ export class AirspaceRepository {
 
   /** Each region's airspace revision (bumped by triggers on every zone or corridor change). */
   async revisions(): Promise<Map<string, number>> {
-    const rows: SqlRow[] = await this.db.query(`SELECT region, revision FROM airspace_revisions`);
-    return new Map(rows.map((r) => [r.region as string, Number(r.revision)]));
+    const rows = await sqlRows<{ region: string; revision: string }>(
+      this.db,
+      `SELECT region, revision FROM airspace_revisions`,
+    );
+    return new Map(rows.map((r) => [r.region, Number(r.revision)]));
   }
 
   /** A region's zones and corridors in the shapes `libs/flight` takes, read in one snapshot with its revision. */
@@ -31,54 +104,29 @@ export class AirspaceRepository {
     region: string,
   ): Promise<{ revision: number; zones: NoFlyZoneInput[]; corridors: CorridorInput[] }> {
     return this.db.transaction('REPEATABLE READ', async (m) => {
-      const revision: SqlRow[] = await m.query(`SELECT revision FROM airspace_revisions WHERE region = $1`, [
-        region,
-      ]);
-      const zones: SqlRow[] = await m.query(
+      const revision = await sqlRow<{ revision: string }>(
+        m,
+        `SELECT revision FROM airspace_revisions WHERE region = $1`,
+        [region],
+      );
+      const zones = await sqlRows<NoFlyZoneRow>(
+        m,
         `SELECT id, name, ST_AsGeoJSON(geometry)::json AS geometry, floor_m, ceiling_m, altitude_ref,
            active_periods, daily_windows_utc
          FROM no_fly_zones WHERE region = $1 ORDER BY id`,
         [region],
       );
-      const corridors: SqlRow[] = await m.query(
+      const corridors = await sqlRows<CorridorRow>(
+        m,
         `SELECT id, ST_AsGeoJSON(geometry)::json AS geometry, floor_m, ceiling_m, altitude_ref,
            port_ids::text[] AS port_ids
          FROM corridors WHERE region = $1 ORDER BY id`,
         [region],
       );
       return {
-        revision: revision.length ? Number(revision[0].revision) : 0,
-        // A multipolygon zone is one zone per part for the flight library (same id prefix, band and times).
-        zones: zones.flatMap((z) =>
-          (z.geometry as { coordinates: number[][][][] }).coordinates.map(
-            (coordinates, k): NoFlyZoneInput => ({
-              id: k === 0 ? (z.id as string) : `${z.id as string}#${k}`,
-              name: z.name as string,
-              shape: { kind: 'polygon', polygon: { type: 'Polygon', coordinates } },
-              floorM: Number(z.floor_m),
-              ceilingM: Number(z.ceiling_m),
-              altitudeReference: z.altitude_ref as NoFlyZoneInput['altitudeReference'],
-              activity: activityOf(
-                z.active_periods as Array<{ fromMs: number; toMs: number }>,
-                z.daily_windows_utc as Array<{ fromMinuteUtc: number; toMinuteUtc: number }>,
-              ),
-            }),
-          ),
-        ),
-        corridors: corridors.map((c): CorridorInput => ({
-          id: c.id as string,
-          portIds: c.port_ids as string[],
-          shape: {
-            kind: 'polygon',
-            polygon: {
-              type: 'Polygon',
-              coordinates: (c.geometry as { coordinates: number[][][] }).coordinates,
-            },
-          },
-          floorM: Number(c.floor_m),
-          ceilingM: Number(c.ceiling_m),
-          altitudeReference: c.altitude_ref as CorridorInput['altitudeReference'],
-        })),
+        revision: revision ? Number(revision.revision) : 0,
+        zones: zones.flatMap(toNoFlyZoneInputs),
+        corridors: corridors.map(toCorridorInput),
       };
     });
   }
@@ -86,7 +134,8 @@ export class AirspaceRepository {
   /** For each drone: the newest mission it flies (with its planned path) and the region to judge it in. */
   async flights(droneIds: string[]): Promise<DroneFlight[]> {
     if (!droneIds.length) return [];
-    const rows: SqlRow[] = await this.db.query(
+    const rows = await sqlRows<DroneFlightRow>(
+      this.db,
       `SELECT dr.id AS drone_id, h.region AS home_region, m.id AS mission_id, m.region AS mission_region,
          m.port_id, ST_AsGeoJSON(m.path)::json AS path
        FROM drones dr
@@ -98,24 +147,11 @@ export class AirspaceRepository {
        WHERE dr.id = ANY($1::uuid[])`,
       [droneIds, FLYING_STATUSES],
     );
-    return rows.map((r) => ({
-      droneId: r.drone_id as string,
-      region: ((r.mission_region ?? r.home_region) as string | null) ?? null,
-      mission: r.mission_id
-        ? {
-            id: r.mission_id as string,
-            portId: r.port_id as string,
-            path: (r.path as { coordinates: LonLat[] }).coordinates,
-          }
-        : null,
-    }));
+    return rows.map(toDroneFlight);
   }
 }
 
-function activityOf(
-  periods: Array<{ fromMs: number; toMs: number }>,
-  daily: Array<{ fromMinuteUtc: number; toMinuteUtc: number }>,
-): NoFlyZoneInput['activity'] {
+function activityOf(periods: PeriodMs[], daily: DailyWindowUtc[]): NoFlyZoneInput['activity'] {
   if (!periods.length && !daily.length) return undefined;
   return {
     ...(periods.length ? { periods } : {}),

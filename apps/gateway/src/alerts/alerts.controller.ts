@@ -4,6 +4,8 @@ import { isoTimestamp } from '@rd/domain';
 import { ZodPipe } from '@rd/http';
 import { DEVICE_ID_PATTERN } from '@rd/telemetry';
 import { z } from 'zod';
+import { ApiPage } from '../common/api-page';
+import { pageQueryFields } from '../common/page-query';
 import { ALERT_KINDS } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 
@@ -16,7 +18,7 @@ export const listAlertsQuerySchema = z.object({
     .optional(),
   from: isoTimestamp.optional(),
   to: isoTimestamp.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  ...pageQueryFields,
 });
 
 @Controller()
@@ -25,6 +27,7 @@ export class AlertsController {
 
   @Get('alerts')
   @Roles('dispatcher', 'pilot')
+  @ApiPage('Alerts, newest first, filtered by kind, device, open or resolved, and time raised.')
   list(@Query(new ZodPipe(listAlertsQuerySchema, 'the query')) q: z.infer<typeof listAlertsQuerySchema>) {
     return this.alerts.list(q);
   }

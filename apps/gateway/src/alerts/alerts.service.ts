@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
+import { decodeKeyCursor, SERIAL_KEY, toKeyPage } from '@rd/database';
 import { debouncedPlanningJob } from '@rd/domain';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import { alertsTopic } from '@rd/telemetry';
+import type { Page } from '../common/page-query';
 import type { AcceptedMessage } from '../ingest/ingest.types';
 import { MqttPublisher } from '../mqtt-publisher.service';
 import {
@@ -11,7 +13,13 @@ import {
   type AirspaceViolationKind,
   type DroneFix,
 } from './airspace-check';
-import { AlertsRepository, type AlertKind, type AlertSeverity, type AlertView } from './alerts.repository';
+import {
+  AlertsRepository,
+  type AlertFilter,
+  type AlertKind,
+  type AlertSeverity,
+  type AlertView,
+} from './alerts.repository';
 
 /** Kinds that change what can still be delivered as planned: each enqueues a re-plan of the region. */
 const AFFECTS_PLAN: ReadonlySet<AlertKind> = new Set<AlertKind>([
@@ -70,8 +78,11 @@ export class AlertsService {
     return alert;
   }
 
-  list(filter: Parameters<AlertsRepository['list']>[0]): Promise<AlertView[]> {
-    return this.alerts.list(filter);
+  /** A page of alerts, newest first; a cursor not from a previous page is a validation error. */
+  async list(query: AlertFilter & { limit: number; cursor?: string }): Promise<Page<AlertView>> {
+    const afterId = decodeKeyCursor(query.cursor, SERIAL_KEY);
+    const rows = await this.alerts.list(query, afterId, query.limit + 1);
+    return toKeyPage(rows, query.limit, (alert) => String(alert.id));
   }
 
   resolve(kind: AlertKind, deviceIds: string[]): Promise<number> {

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiQuery } from '@nestjs/swagger';
 import { Roles } from '@rd/auth';
 import { ZodPipe } from '@rd/http';
 import type { z } from 'zod';
@@ -9,9 +10,11 @@ import {
   provisionDeviceSchema,
   trackQuerySchema,
   type DeadLettersQuery,
+  type ListDevicesQuery,
   type ProvisionDeviceInput,
   type TrackQuery,
 } from './devices.schemas';
+import { ApiPage } from '../common/api-page';
 import { DevicesService } from './devices.service';
 
 type DevicePath = z.infer<typeof devicePathSchema>;
@@ -28,8 +31,9 @@ export class DevicesController {
 
   @Get('devices')
   @Roles('dispatcher', 'pilot')
-  list(@Query(new ZodPipe(listDevicesQuerySchema, 'the query')) q: z.infer<typeof listDevicesQuerySchema>) {
-    return this.devices.list(q.kind);
+  @ApiPage('Devices with their last position, battery, flight mode and mission stage, in device id order.')
+  list(@Query(new ZodPipe(listDevicesQuerySchema, 'the query')) q: ListDevicesQuery) {
+    return this.devices.list(q);
   }
 
   @Get('devices/:deviceId')
@@ -40,6 +44,15 @@ export class DevicesController {
 
   @Get('devices/:deviceId/track')
   @Roles('dispatcher', 'pilot')
+  @ApiOperation({
+    summary:
+      "A device's fixes in [from, to) as a GeoJSON LineString Feature with per-fix times, `limit` fixes (default 10,000, at most 50,000); `properties.nextCursor` asks for the next part (null: complete).",
+  })
+  @ApiQuery({
+    name: 'cursor',
+    required: false,
+    description: 'The `properties.nextCursor` of the previous part.',
+  })
   track(
     @Param(new ZodPipe(devicePathSchema, 'the device id')) { deviceId }: DevicePath,
     @Query(new ZodPipe(trackQuerySchema, 'the query')) q: TrackQuery,
@@ -49,6 +62,7 @@ export class DevicesController {
 
   @Get('dead-letters')
   @Roles('dispatcher')
+  @ApiPage('Refused device messages with their reason, newest first.')
   deadLetters(@Query(new ZodPipe(deadLettersQuerySchema, 'the query')) q: DeadLettersQuery) {
     return this.devices.deadLetters(q);
   }

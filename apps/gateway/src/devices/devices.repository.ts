@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { isoTime, isoTimeOrNull, type SqlRow } from '@rd/database';
+import { SqlFilter, sqlRow, sqlRows } from '@rd/database';
 import type { DeviceKind } from '@rd/telemetry';
 import type { DataSource } from 'typeorm';
+import type { DeadLetterReason } from '../ingest/ingest.types';
 
 export interface DeviceView {
   deviceId: string;
@@ -20,28 +21,49 @@ export interface DeviceView {
   mission: { missionId: string; stage: string; at: string } | null;
 }
 
-function toDeviceView(r: SqlRow): DeviceView {
+/** A device with its state (LEFT JOIN: every state column is null for a device never heard). */
+interface DeviceRow {
+  device_id: string;
+  kind: DeviceKind;
+  epoch: number;
+  courier_id: string | null;
+  drone_id: string | null;
+  active: boolean;
+  provisioned_at: Date;
+  /** bigint */
+  last_seq: string;
+  last_heard_at: Date | null;
+  lon: number | null;
+  lat: number | null;
+  position_at: Date | null;
+  battery_level: number | null;
+  flight_mode: string | null;
+  mission_id: string | null;
+  mission_stage: string | null;
+  mission_stage_at: Date | null;
+}
+
+function toDeviceView(r: DeviceRow): DeviceView {
   return {
-    deviceId: r.device_id as string,
-    kind: r.kind as DeviceKind,
-    epoch: Number(r.epoch),
-    courierId: (r.courier_id as string | null) ?? null,
-    droneId: (r.drone_id as string | null) ?? null,
-    active: r.active as boolean,
-    provisionedAt: isoTime(r.provisioned_at),
-    lastSeq: r.last_seq === null ? 0 : Number(r.last_seq),
-    lastHeardAt: isoTimeOrNull(r.last_heard_at),
-    position: r.lon === null ? null : { lon: Number(r.lon), lat: Number(r.lat), at: isoTime(r.position_at) },
-    batteryLevel: r.battery_level === null ? null : Number(r.battery_level),
-    flightMode: (r.flight_mode as string | null) ?? null,
+    deviceId: r.device_id,
+    kind: r.kind,
+    epoch: r.epoch,
+    courierId: r.courier_id,
+    droneId: r.drone_id,
+    active: r.active,
+    provisionedAt: r.provisioned_at.toISOString(),
+    lastSeq: Number(r.last_seq),
+    lastHeardAt: r.last_heard_at?.toISOString() ?? null,
+    position:
+      r.lon !== null && r.lat !== null && r.position_at !== null
+        ? { lon: r.lon, lat: r.lat, at: r.position_at.toISOString() }
+        : null,
+    batteryLevel: r.battery_level,
+    flightMode: r.flight_mode,
     mission:
-      r.mission_id === null
-        ? null
-        : {
-            missionId: r.mission_id as string,
-            stage: r.mission_stage as string,
-            at: isoTime(r.mission_stage_at),
-          },
+      r.mission_id !== null && r.mission_stage !== null && r.mission_stage_at !== null
+        ? { missionId: r.mission_id, stage: r.mission_stage, at: r.mission_stage_at.toISOString() }
+        : null,
   };
 }
 
@@ -50,26 +72,128 @@ const DEVICE_COLUMNS = `d.device_id, d.kind, d.epoch, d.courier_id, d.drone_id, 
   ST_X(s.position) AS lon, ST_Y(s.position) AS lat, s.position_at, s.battery_level, s.flight_mode,
   s.mission_id, s.mission_stage, s.mission_stage_at`;
 
+export interface DeviceCredentials {
+  deviceId: string;
+  kind: DeviceKind;
+  secretHash: string;
+}
+
+interface CredentialsRow {
+  device_id: string;
+  kind: DeviceKind;
+  secret_hash: string;
+}
+
+const toCredentials = (r: CredentialsRow): DeviceCredentials => ({
+  deviceId: r.device_id,
+  kind: r.kind,
+  secretHash: r.secret_hash,
+});
+
+/** One stored fix of a track, and its place in the track's order (time, then epoch, seq, part). */
+export interface TrackFix {
+  lon: number;
+  lat: number;
+  recordedAt: string;
+  speedMps: number | null;
+  epoch: number;
+  seq: number;
+  part: number;
+}
+
+interface TrackFixRow {
+  lon: number;
+  lat: number;
+  recorded_at: Date;
+  speed_mps: number | null;
+  epoch: number;
+  /** bigint */
+  seq: string;
+  part: number;
+}
+
+const toTrackFix = (r: TrackFixRow): TrackFix => ({
+  lon: r.lon,
+  lat: r.lat,
+  recordedAt: r.recorded_at.toISOString(),
+  speedMps: r.speed_mps,
+  epoch: r.epoch,
+  seq: Number(r.seq),
+  part: r.part,
+});
+
+/** Where a track page starts: after this fix (its recorded time is exact to the millisecond, as written). */
+export interface TrackKey {
+  recordedAt: string;
+  epoch: number;
+  seq: number;
+  part: number;
+}
+
+export interface DeadLetterView {
+  id: number;
+  receivedAt: string;
+  topic: string;
+  deviceId: string | null;
+  reason: DeadLetterReason;
+  detail: string | null;
+  payloadBytes: number;
+}
+
+/** A `dead_letters` row (`reason` is written only from DEAD_LETTER_REASONS). */
+interface DeadLetterRow {
+  id: string;
+  received_at: Date;
+  topic: string;
+  device_id: string | null;
+  reason: DeadLetterReason;
+  detail: string | null;
+  payload_bytes: number;
+}
+
+const toDeadLetterView = (r: DeadLetterRow): DeadLetterView => ({
+  id: Number(r.id),
+  receivedAt: r.received_at.toISOString(),
+  topic: r.topic,
+  deviceId: r.device_id,
+  reason: r.reason,
+  detail: r.detail,
+  payloadBytes: r.payload_bytes,
+});
+
+export interface DeadLetterFilter {
+  reason?: DeadLetterReason;
+  deviceId?: string;
+  from?: string;
+  to?: string;
+}
+
 @Injectable()
 export class DevicesRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async list(kind?: DeviceKind): Promise<DeviceView[]> {
-    const rows: SqlRow[] = await this.db.query(
+  /** A page of devices in device id order, after the `afterId` device. */
+  async list(kind: DeviceKind | undefined, afterId: string | null, limit: number): Promise<DeviceView[]> {
+    const where = new SqlFilter();
+    if (kind) where.add('d.kind = ?', kind);
+    if (afterId !== null) where.add('d.device_id > ?', afterId);
+    const rows = await sqlRows<DeviceRow>(
+      this.db,
       `SELECT ${DEVICE_COLUMNS} FROM devices d LEFT JOIN device_state s ON s.device_id = d.device_id
-       WHERE ($1::text IS NULL OR d.kind = $1) ORDER BY d.device_id LIMIT 10000`,
-      [kind ?? null],
+       ${where.clause} ORDER BY d.device_id LIMIT ${where.param(limit)}`,
+      where.params,
     );
     return rows.map(toDeviceView);
   }
 
   async find(deviceId: string): Promise<DeviceView | null> {
-    const rows: SqlRow[] = await this.db.query(
+    const row = await sqlRow<DeviceRow>(
+      this.db,
       `SELECT ${DEVICE_COLUMNS} FROM devices d LEFT JOIN device_state s ON s.device_id = d.device_id
        WHERE d.device_id = $1`,
       [deviceId],
     );
-    return rows.length ? toDeviceView(rows[0]) : null;
+    return row && toDeviceView(row);
   }
 
   /** Creates the device, or re-provisions it: new secret, next epoch (sequence numbers restart at 1). */
@@ -80,7 +204,8 @@ export class DevicesRepository {
     courierId: string | null;
     droneId: string | null;
   }): Promise<{ epoch: number; created: boolean }> {
-    const rows: SqlRow[] = await this.db.query(
+    const row = await sqlRow<{ epoch: number; created: boolean }>(
+      this.db,
       `INSERT INTO devices (device_id, kind, secret_hash, courier_id, drone_id)
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (device_id) DO UPDATE SET secret_hash = excluded.secret_hash, epoch = devices.epoch + 1,
@@ -89,60 +214,76 @@ export class DevicesRepository {
        RETURNING epoch, (xmax = 0) AS created`,
       [input.deviceId, input.kind, input.secretHash, input.courierId, input.droneId],
     );
-    if (!rows.length) return { epoch: 0, created: false };
-    return { epoch: Number(rows[0].epoch), created: rows[0].created as boolean };
+    return row ?? { epoch: 0, created: false };
   }
 
-  async credentials(
-    deviceId: string,
-  ): Promise<{ deviceId: string; kind: DeviceKind; secretHash: string } | null> {
-    const rows: SqlRow[] = await this.db.query(
+  async credentials(deviceId: string): Promise<DeviceCredentials | null> {
+    const row = await sqlRow<CredentialsRow>(
+      this.db,
       `SELECT device_id, kind, secret_hash FROM devices WHERE device_id = $1 AND active`,
       [deviceId],
     );
-    return rows.length
-      ? {
-          deviceId: rows[0].device_id as string,
-          kind: rows[0].kind as DeviceKind,
-          secretHash: rows[0].secret_hash as string,
-        }
-      : null;
+    return row && toCredentials(row);
   }
 
-  async brokerUsers(): Promise<Array<{ deviceId: string; kind: DeviceKind; secretHash: string }>> {
-    const rows: SqlRow[] = await this.db.query(
+  /** Every active device: the broker's password file lists them all. */
+  async brokerUsers(): Promise<DeviceCredentials[]> {
+    const rows = await sqlRows<CredentialsRow>(
+      this.db,
       `SELECT device_id, kind, secret_hash FROM devices WHERE active ORDER BY device_id`,
     );
-    return rows.map((r) => ({
-      deviceId: r.device_id as string,
-      kind: r.kind as DeviceKind,
-      secretHash: r.secret_hash as string,
-    }));
+    return rows.map(toCredentials);
   }
 
-  async track(deviceId: string, fromIso: string, toIso: string, limit: number): Promise<SqlRow[]> {
-    return this.db.query(
-      `SELECT ST_X(location) AS lon, ST_Y(location) AS lat, recorded_at, seq, speed_mps, heading_deg,
-         altitude_amsl_m, height_above_takeoff_m, battery_level
-       FROM telemetry_positions WHERE device_id = $1 AND recorded_at >= $2 AND recorded_at < $3
-       ORDER BY recorded_at, seq, part LIMIT $4`,
-      [deviceId, fromIso, toIso, limit],
+  /** Up to `limit` fixes of a device in [from, to), in track order, after the `after` fix. */
+  async track(
+    deviceId: string,
+    fromIso: string,
+    toIso: string,
+    after: TrackKey | null,
+    limit: number,
+  ): Promise<TrackFix[]> {
+    const where = new SqlFilter();
+    where.add('device_id = ?', deviceId);
+    where.add('recorded_at >= ?::timestamptz', fromIso);
+    where.add('recorded_at < ?::timestamptz', toIso);
+    if (after) {
+      const at = where.param(after.recordedAt);
+      const epoch = where.param(after.epoch);
+      const seq = where.param(after.seq);
+      const part = where.param(after.part);
+      where.addRaw(
+        `(recorded_at, epoch, seq, part) > (${at}::timestamptz, ${epoch}::int, ${seq}::bigint, ${part}::smallint)`,
+      );
+    }
+    const rows = await sqlRows<TrackFixRow>(
+      this.db,
+      `SELECT ST_X(location) AS lon, ST_Y(location) AS lat, recorded_at, speed_mps, epoch, seq, part
+       FROM telemetry_positions ${where.clause}
+       ORDER BY recorded_at, epoch, seq, part LIMIT ${where.param(limit)}`,
+      where.params,
     );
+    return rows.map(toTrackFix);
   }
 
-  async deadLetters(filter: {
-    reason?: string;
-    deviceId?: string;
-    from?: string;
-    to?: string;
-    limit: number;
-  }): Promise<SqlRow[]> {
-    return this.db.query(
+  /** A page of dead letters, newest first (by id), after the `afterId` key. */
+  async deadLetters(
+    filter: DeadLetterFilter,
+    afterId: string | null,
+    limit: number,
+  ): Promise<DeadLetterView[]> {
+    const where = new SqlFilter();
+    if (filter.reason) where.add('reason = ?', filter.reason);
+    if (filter.deviceId) where.add('device_id = ?', filter.deviceId);
+    if (filter.from) where.add('received_at >= ?::timestamptz', filter.from);
+    if (filter.to) where.add('received_at < ?::timestamptz', filter.to);
+    if (afterId !== null) where.add('id < ?::bigint', afterId);
+    const rows = await sqlRows<DeadLetterRow>(
+      this.db,
       `SELECT id, received_at, topic, device_id, reason, detail, payload_bytes FROM dead_letters
-       WHERE ($1::text IS NULL OR reason = $1) AND ($2::text IS NULL OR device_id = $2)
-         AND ($3::timestamptz IS NULL OR received_at >= $3) AND ($4::timestamptz IS NULL OR received_at < $4)
-       ORDER BY id DESC LIMIT $5`,
-      [filter.reason ?? null, filter.deviceId ?? null, filter.from ?? null, filter.to ?? null, filter.limit],
+       ${where.clause} ORDER BY id DESC LIMIT ${where.param(limit)}`,
+      where.params,
     );
+    return rows.map(toDeadLetterView);
   }
 }

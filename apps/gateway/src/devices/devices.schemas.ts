@@ -1,6 +1,7 @@
 import { isoTimestamp, uuid } from '@rd/domain';
 import { DEVICE_ID_PATTERN, DEVICE_KINDS } from '@rd/telemetry';
 import { z } from 'zod';
+import { pageQueryFields } from '../common/page-query';
 import { DEAD_LETTER_REASONS } from '../ingest/ingest.types';
 
 const deviceIdParam = z.string().regex(DEVICE_ID_PATTERN, '1 to 64 letters, digits, _ . -');
@@ -23,13 +24,16 @@ export type ProvisionDeviceInput = z.infer<typeof provisionDeviceSchema>;
 /** Path parameters naming a device: checked before they reach a query (a NUL byte there was a 500). */
 export const devicePathSchema = z.object({ deviceId: deviceIdParam });
 
-export const listDevicesQuerySchema = z.object({ kind: z.enum(DEVICE_KINDS).optional() });
+export const listDevicesQuerySchema = z.object({ kind: z.enum(DEVICE_KINDS).optional(), ...pageQueryFields });
+export type ListDevicesQuery = z.infer<typeof listDevicesQuerySchema>;
 
 export const trackQuerySchema = z
   .object({
     from: isoTimestamp,
     to: isoTimestamp,
+    /** Fixes are small and a track is drawn whole: its pages are larger than other lists'. */
     limit: z.coerce.number().int().min(1).max(50_000).default(10_000),
+    cursor: pageQueryFields.cursor,
   })
   .refine((q) => Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' });
 export type TrackQuery = z.infer<typeof trackQuerySchema>;
@@ -39,6 +43,6 @@ export const deadLettersQuerySchema = z.object({
   deviceId: z.string().regex(DEVICE_ID_PATTERN).optional(),
   from: isoTimestamp.optional(),
   to: isoTimestamp.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  ...pageQueryFields,
 });
 export type DeadLettersQuery = z.infer<typeof deadLettersQuerySchema>;

@@ -1,10 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, DomainErrorCode } from '@rd/domain';
-import { isoTime } from '@rd/database';
+import { decodeKeyCursor, SERIAL_KEY, toKeyPage } from '@rd/database';
+import { DEVICE_ID_PATTERN } from '@rd/telemetry';
+import type { Page } from '../common/page-query';
 import { DeviceDirectory } from '../ingest/device-directory';
 import { hashDeviceSecret, newDeviceSecret } from './device-credentials';
-import type { DeadLettersQuery, ProvisionDeviceInput, TrackQuery } from './devices.schemas';
-import { DevicesRepository, type DeviceView } from './devices.repository';
+import type { DeadLettersQuery, ListDevicesQuery, ProvisionDeviceInput, TrackQuery } from './devices.schemas';
+import {
+  DevicesRepository,
+  type DeadLetterView,
+  type DeviceView,
+  type TrackFix,
+  type TrackKey,
+} from './devices.repository';
 
 @Injectable()
 export class DevicesService {
@@ -34,8 +42,11 @@ export class DevicesService {
     return { deviceId: input.deviceId, secret, epoch: result.epoch, created: result.created };
   }
 
-  list(kind?: DeviceView['kind']): Promise<DeviceView[]> {
-    return this.devices.list(kind);
+  /** A page of devices in device id order. */
+  async list(q: ListDevicesQuery): Promise<Page<DeviceView>> {
+    const afterId = decodeKeyCursor(q.cursor, DEVICE_ID_PATTERN);
+    const rows = await this.devices.list(q.kind, afterId, q.limit + 1);
+    return toKeyPage(rows, q.limit, (device) => device.deviceId);
   }
 
   async get(deviceId: string): Promise<DeviceView> {
@@ -44,34 +55,54 @@ export class DevicesService {
     return device;
   }
 
-  /** A device's fixes over a period as a GeoJSON LineString feature with per-fix times. */
+  /**
+   * A device's fixes over a period as a GeoJSON LineString feature with per-fix times, `limit` fixes
+   * at most: `properties.nextCursor` continues the track where this part ends (null: it is complete).
+   */
   async track(deviceId: string, q: TrackQuery) {
+    const after = decodeTrackCursor(q.cursor);
     await this.get(deviceId);
-    const rows = await this.devices.track(deviceId, q.from, q.to, q.limit);
+    const page = toKeyPage(
+      await this.devices.track(deviceId, q.from, q.to, after, q.limit + 1),
+      q.limit,
+      trackKey,
+    );
+    const fixes = page.items;
     return {
       type: 'Feature' as const,
-      geometry: { type: 'LineString' as const, coordinates: rows.map((r) => [Number(r.lon), Number(r.lat)]) },
+      geometry: { type: 'LineString' as const, coordinates: fixes.map((f) => [f.lon, f.lat]) },
       properties: {
         deviceId,
         from: q.from,
         to: q.to,
-        fixes: rows.length,
-        times: rows.map((r) => isoTime(r.recorded_at)),
-        speedMps: rows.map((r) => (r.speed_mps === null ? null : Number(r.speed_mps))),
+        fixes: fixes.length,
+        times: fixes.map((f) => f.recordedAt),
+        speedMps: fixes.map((f) => f.speedMps),
+        nextCursor: page.nextCursor,
       },
     };
   }
 
-  async deadLetters(q: DeadLettersQuery) {
-    const rows = await this.devices.deadLetters(q);
-    return rows.map((r) => ({
-      id: Number(r.id),
-      receivedAt: isoTime(r.received_at),
-      topic: r.topic as string,
-      deviceId: (r.device_id as string | null) ?? null,
-      reason: r.reason as string,
-      detail: (r.detail as string | null) ?? null,
-      payloadBytes: Number(r.payload_bytes),
-    }));
+  /** A page of dead letters, newest first. */
+  async deadLetters(q: DeadLettersQuery): Promise<Page<DeadLetterView>> {
+    const afterId = decodeKeyCursor(q.cursor, SERIAL_KEY);
+    const rows = await this.devices.deadLetters(q, afterId, q.limit + 1);
+    return toKeyPage(rows, q.limit, (letter) => String(letter.id));
   }
+}
+
+/** A track cursor's key: the last fix's time (to the millisecond, as stored), epoch, seq and part. */
+const TRACK_KEY = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|(\d{1,9})\|(\d{1,16})\|(\d{1,4})$/;
+
+const trackKey = (f: TrackFix): string => `${f.recordedAt}|${f.epoch}|${f.seq}|${f.part}`;
+
+/** The fix a track cursor names; a forged one (an impossible date too) is a 400 before it reaches SQL. */
+function decodeTrackCursor(cursor: string | undefined): TrackKey | null {
+  const match = TRACK_KEY.exec(decodeKeyCursor(cursor, TRACK_KEY) ?? '');
+  if (!match) return null;
+  const recordedAt = match[1];
+  if (Number.isNaN(Date.parse(recordedAt)) || new Date(recordedAt).toISOString() !== recordedAt) {
+    throw DomainError.validation([{ field: 'cursor', reason: 'not a cursor from a previous page' }]);
+  }
+  return { recordedAt, epoch: Number(match[2]), seq: Number(match[3]), part: Number(match[4]) };
 }

@@ -1,10 +1,38 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
-import { appendParcelEvent, checkDeliveryPin, deliveryPinKey, storedProof } from '@rd/database';
+import {
+  appendParcelEvent,
+  checkDeliveryPin,
+  deliveryPinKey,
+  sqlExec,
+  sqlRow,
+  storedProof,
+} from '@rd/database';
 import { allowedNextEvents, type ParcelState } from '@rd/domain';
 import type { EntityManager } from 'typeorm';
 import type { AcceptedMessage } from './ingest.types';
 import { MISSION_PROGRESS_SINK, type MissionProgressSink } from './mission-progress.sink';
+
+/** The parcel a device event names, locked for the transition. */
+interface ParcelRow {
+  id: string;
+  status: ParcelState;
+  version: number;
+  courier_id: string | null;
+}
+
+/**
+ * Events write into the device's state row, which the flusher creates a moment after a batch commits:
+ * an event that is a device's first word creates it (an UPDATE alone touched nothing and the report
+ * was lost). The flusher's later upsert keeps these columns (GREATEST seq and time, coalesced values).
+ */
+const INSERT_STATE_ROW = `INSERT INTO device_state AS s (device_id, epoch, last_seq, last_heard_at,`;
+const stateRowValues = (item: AcceptedMessage) => [
+  item.device.deviceId,
+  item.device.epoch,
+  item.message.seq,
+  new Date(item.receivedAtMs).toISOString(),
+];
 
 export type EffectOutcome = { outcome: 'applied' | 'rejected' | 'stored'; reason: string | null };
 
@@ -29,14 +57,14 @@ export class DeviceEventEffects {
     const at = new Date(item.message.timestampMs).toISOString();
     switch (body.kind) {
       case 'ack': {
-        const rows = (await m.query(
+        const closed = await sqlExec(
+          m,
           `UPDATE device_outbox SET status = CASE WHEN $3 THEN 'acked' ELSE 'failed' END, acked_at = now(),
              last_error = CASE WHEN $3 THEN NULL ELSE $4 END
-           WHERE id = $1 AND device_id = $2 AND status IN ('pending','sent') RETURNING id`,
+           WHERE id = $1 AND device_id = $2 AND status IN ('pending','sent')`,
           [body.outboxId, item.device.deviceId, body.accepted, body.reason ?? 'refused by the device'],
-        )) as [unknown[], number] | unknown[];
-        const changed = Array.isArray(rows[0]) ? (rows[0] as unknown[]).length : rows.length;
-        return changed
+        );
+        return closed
           ? {
               outcome: 'applied',
               reason: body.accepted ? null : `device refused: ${body.reason ?? 'no reason'}`,
@@ -44,16 +72,22 @@ export class DeviceEventEffects {
           : { outcome: 'rejected', reason: `no open outbox message ${body.outboxId} for this device` };
       }
       case 'battery':
-        await m.query(`UPDATE device_state SET battery_level = $2 WHERE device_id = $1`, [
-          item.device.deviceId,
-          body.level,
-        ]);
+        await sqlExec(
+          m,
+          `${INSERT_STATE_ROW} battery_level) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (device_id) DO UPDATE SET battery_level = excluded.battery_level`,
+          [...stateRowValues(item), body.level],
+        );
         return { outcome: 'applied', reason: null };
       case 'mission_progress': {
-        await m.query(
-          `UPDATE device_state SET mission_id = $2, mission_stage = $3, mission_stage_at = $4
-           WHERE device_id = $1 AND (mission_stage_at IS NULL OR mission_stage_at <= $4)`,
-          [item.device.deviceId, body.missionId, body.stage, at],
+        await sqlExec(
+          m,
+          `${INSERT_STATE_ROW} mission_id, mission_stage, mission_stage_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (device_id) DO UPDATE SET mission_id = excluded.mission_id,
+             mission_stage = excluded.mission_stage, mission_stage_at = excluded.mission_stage_at
+           WHERE s.mission_stage_at IS NULL OR s.mission_stage_at <= excluded.mission_stage_at`,
+          [...stateRowValues(item), body.missionId, body.stage, at],
         );
         const result = await this.missions.record(m, {
           missionId: body.missionId,
@@ -79,16 +113,11 @@ export class DeviceEventEffects {
     body: Extract<AcceptedMessage['message']['body'], { kind: 'parcel_event' }>,
     at: string,
   ): Promise<EffectOutcome> {
-    const [parcel] = (await m.query(
-      `SELECT id, status, version, courier_id, current_hub_id FROM parcels WHERE tracking_number = $1 FOR UPDATE`,
+    const parcel = await sqlRow<ParcelRow>(
+      m,
+      `SELECT id, status, version, courier_id FROM parcels WHERE tracking_number = $1 FOR UPDATE`,
       [body.trackingNumber],
-    )) as Array<{
-      id: string;
-      status: ParcelState;
-      version: number;
-      courier_id: string | null;
-      current_hub_id: string | null;
-    }>;
+    );
     if (!parcel) return { outcome: 'rejected', reason: `unknown tracking number ${body.trackingNumber}` };
     const device = item.device;
     // Object-level authorisation: a courier's phone reports only parcels handed to that courier.
@@ -108,10 +137,11 @@ export class DeviceEventEffects {
     if (body.type === 'delivered' && !body.proof)
       return { outcome: 'rejected', reason: 'delivery needs a proof' };
     if (body.type === 'delivered') {
-      const [order] = (await m.query(
+      const order = await sqlRow<{ last_mile: 'door' | 'village_point' }>(
+        m,
         `SELECT o.last_mile FROM parcels p JOIN orders o ON o.id = p.order_id WHERE p.id = $1`,
         [parcel.id],
-      )) as Array<{ last_mile: string }>;
+      );
       if (order?.last_mile === 'village_point')
         return {
           outcome: 'rejected',

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { sqlExec } from '@rd/database';
 import { DeviceEventEffects } from './device-event-effects';
 import { DeviceStateFlusher } from './device-state-flusher';
 import type { AcceptedMessage, DeadLetter, IngestItem } from './ingest.types';
@@ -83,13 +84,13 @@ export class IngestWriter {
       await this.repository.insertPositions(m, accepted);
       for (const event of await this.repository.insertEvents(m, accepted)) {
         // A savepoint per event: a failing effect is recorded as rejected, the batch still commits.
-        await m.query('SAVEPOINT device_event');
+        await sqlExec(m, 'SAVEPOINT device_event');
         try {
           const { outcome, reason } = await this.effects.apply(m, event);
-          await m.query('RELEASE SAVEPOINT device_event');
+          await sqlExec(m, 'RELEASE SAVEPOINT device_event');
           await this.repository.setEventOutcome(m, event, outcome, reason);
         } catch (error) {
-          await m.query('ROLLBACK TO SAVEPOINT device_event');
+          await sqlExec(m, 'ROLLBACK TO SAVEPOINT device_event');
           const reason = error instanceof Error ? error.message : String(error);
           this.logger.warn(
             `device ${event.device.deviceId} seq ${event.message.seq}: effect failed: ${reason}`,

@@ -1,4 +1,5 @@
 import { applyMissionAction, DomainError, type MissionAction, type MissionState } from '@rd/domain';
+import { sqlExec, sqlRow } from '@rd/database';
 import type { MissionStage } from '@rd/telemetry';
 import type { EntityManager } from 'typeorm';
 import type {
@@ -36,13 +37,17 @@ export class MissionTableProgressSink implements MissionProgressSink {
   async record(m: EntityManager, report: MissionProgressReport): Promise<MissionProgressOutcome> {
     if (!/^[0-9a-f-]{36}$/i.test(report.missionId))
       return { applied: false, reason: `mission id '${report.missionId}' is not a UUID` };
-    const [mission] = (await m.query(`SELECT status, drone_id FROM missions WHERE id = $1 FOR UPDATE`, [
-      report.missionId,
-    ])) as MissionRow[];
+    const mission = await sqlRow<MissionRow>(
+      m,
+      `SELECT status, drone_id FROM missions WHERE id = $1 FOR UPDATE`,
+      [report.missionId],
+    );
     if (!mission) return { applied: false, reason: `no mission ${report.missionId}` };
-    const [device] = (await m.query(`SELECT drone_id FROM devices WHERE device_id = $1`, [
-      report.deviceId,
-    ])) as Array<{ drone_id: string | null }>;
+    const device = await sqlRow<{ drone_id: string | null }>(
+      m,
+      `SELECT drone_id FROM devices WHERE device_id = $1`,
+      [report.deviceId],
+    );
     if (!device || device.drone_id !== mission.drone_id)
       return { applied: false, reason: `mission ${report.missionId} belongs to another drone` };
 
@@ -61,12 +66,14 @@ export class MissionTableProgressSink implements MissionProgressSink {
       }
     }
     if (!steps.length) return { applied: true };
-    await m.query(
+    await sqlExec(
+      m,
       `UPDATE missions SET status = $2, reason = coalesce($3, reason), version = version + 1, updated_at = now() WHERE id = $1`,
       [report.missionId, state, report.stage === 'aborted' ? 'aborted by the drone' : null],
     );
     for (const step of steps) {
-      await m.query(
+      await sqlExec(
+        m,
         `INSERT INTO mission_events (mission_id, seq, type, from_status, to_status, actor_sub, actor_role, reason, detail, occurred_at)
          SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, 'device', $6, $7, $8 FROM mission_events WHERE mission_id = $1`,
         [

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DevicePosition } from '@rd/telemetry';
+import { sqlExec, sqlRows, type SqlContext } from '@rd/database';
+import type { DeviceKind, DevicePosition } from '@rd/telemetry';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AcceptedMessage, DeadLetter, KnownDevice } from './ingest.types';
 
@@ -29,6 +30,25 @@ function positionRows(items: AcceptedMessage[]): PositionRow[] {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A provisioned device with its highest seq in the current epoch (bigint; 0 when never heard in it). */
+interface KnownDeviceRow {
+  device_id: string;
+  kind: DeviceKind;
+  epoch: number;
+  courier_id: string | null;
+  drone_id: string | null;
+  last_seq: string;
+}
+
+const toKnownDevice = (r: KnownDeviceRow): KnownDevice => ({
+  deviceId: r.device_id,
+  kind: r.kind,
+  epoch: r.epoch,
+  lastSeq: Number(r.last_seq),
+  courierId: r.courier_id,
+  droneId: r.drone_id,
+});
 
 /** A PostgreSQL array literal of finite numbers (NULL for null): shortest round-trip decimal of each. */
 export function numberArrayLiteral(values: ReadonlyArray<number | null>): string {
@@ -72,29 +92,24 @@ export class TelemetryRepository {
   constructor(@InjectDataSource() readonly dataSource: DataSource) {}
 
   async findDevices(deviceIds: string[]): Promise<KnownDevice[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await sqlRows<KnownDeviceRow>(
+      this.dataSource,
       `SELECT d.device_id, d.kind, d.epoch, d.courier_id, d.drone_id,
               CASE WHEN s.epoch = d.epoch THEN s.last_seq ELSE 0 END AS last_seq
        FROM devices d LEFT JOIN device_state s ON s.device_id = d.device_id
        WHERE d.device_id = ANY($1::text[]) AND d.active`,
       [deviceIds],
-    )) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({
-      deviceId: r.device_id as string,
-      kind: r.kind as KnownDevice['kind'],
-      epoch: Number(r.epoch),
-      lastSeq: Number(r.last_seq),
-      courierId: (r.courier_id as string | null) ?? null,
-      droneId: (r.drone_id as string | null) ?? null,
-    }));
+    );
+    return rows.map(toKnownDevice);
   }
 
   /** Day partitions that exist, as day start times (epoch ms). */
   async existingPartitionDays(): Promise<number[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await sqlRows<{ relname: string }>(
+      this.dataSource,
       `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
        JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'telemetry_positions'`,
-    )) as Array<{ relname: string }>;
+    );
     return rows
       .map((r) => /^telemetry_positions_p(\d{4})(\d{2})(\d{2})$/.exec(r.relname))
       .filter((m): m is RegExpExecArray => m !== null)
@@ -104,7 +119,8 @@ export class TelemetryRepository {
   /** Creates the day partition if missing; a concurrent creator (another gateway) is not an error. */
   async createPartition(dayStartMs: number): Promise<void> {
     try {
-      await this.dataSource.query(
+      await sqlExec(
+        this.dataSource,
         `CREATE TABLE IF NOT EXISTS ${partitionName(dayStartMs)} PARTITION OF telemetry_positions
          FOR VALUES FROM ('${iso(dayStartMs)}') TO ('${iso(dayStartMs + DAY_MS)}')`,
       );
@@ -120,17 +136,18 @@ export class TelemetryRepository {
     const dropped: string[] = [];
     for (const day of await this.existingPartitionDays()) {
       if (day + DAY_MS <= cutoffMs) {
-        await this.dataSource.query(`DROP TABLE IF EXISTS ${partitionName(day)}`);
+        await sqlExec(this.dataSource, `DROP TABLE IF EXISTS ${partitionName(day)}`);
         dropped.push(partitionName(day));
       }
     }
-    await this.dataSource.query(`DELETE FROM dead_letters WHERE received_at < $1`, [iso(cutoffMs)]);
+    await sqlExec(this.dataSource, `DELETE FROM dead_letters WHERE received_at < $1`, [iso(cutoffMs)]);
     return dropped.sort();
   }
 
   async insertDeadLetters(m: EntityManager, letters: DeadLetter[]): Promise<void> {
     if (!letters.length) return;
-    await m.query(
+    await sqlExec(
+      m,
       `INSERT INTO dead_letters (received_at, topic, device_id, reason, detail, payload, payload_bytes)
        SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[], $7::int[])`,
       [
@@ -149,8 +166,9 @@ export class TelemetryRepository {
    * Inserts every fix; a redelivered or replayed message hits the primary key and is skipped. One
    * statement whatever the batch size, its arrays sent as ready-made literals and times as epoch ms
    * (the driver's per-element escaping and a Date string per fix were the client's biggest costs).
+   * Answers how many fixes were new.
    */
-  async insertPositions(m: EntityManager | DataSource, items: AcceptedMessage[]): Promise<number> {
+  async insertPositions(m: SqlContext, items: AcceptedMessage[]): Promise<number> {
     const rows = positionRows(items);
     if (!rows.length) return 0;
     const n = rows.length;
@@ -195,7 +213,8 @@ export class TelemetryRepository {
       winds[i] = drone?.windSpeedMps ?? null;
       windFrom[i] = drone?.windFromDeg ?? null;
     }
-    const result = (await m.query(
+    return sqlExec(
+      m,
       `INSERT INTO telemetry_positions (device_id, epoch, seq, part, recorded_at, received_at, location,
          altitude_amsl_m, height_above_takeoff_m, speed_mps, heading_deg, accuracy_m, battery_level,
          flight_mode, remaining_flight_s, wind_speed_mps, wind_from_deg)
@@ -228,15 +247,15 @@ export class TelemetryRepository {
         numberArrayLiteral(winds),
         numberArrayLiteral(windFrom),
       ],
-    )) as unknown;
-    return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : rows.length;
+    );
   }
 
   /** Stores event messages once; returns the ones inserted now, whose effects the caller applies. */
   async insertEvents(m: EntityManager, items: AcceptedMessage[]): Promise<AcceptedMessage[]> {
     const events = items.filter((i) => isEventBody(i.message.body.kind));
     if (!events.length) return [];
-    const inserted = (await m.query(
+    const inserted = await sqlRows<{ device_id: string; seq: string }>(
+      m,
       `INSERT INTO device_events (device_id, epoch, seq, type, recorded_at, received_at, body, outcome)
        SELECT u.*, 'stored' FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::timestamptz[],
          $6::timestamptz[], $7::jsonb[]) AS u
@@ -251,7 +270,7 @@ export class TelemetryRepository {
         // A delivery PIN is checked, never stored.
         events.map((e) => JSON.stringify(withoutPin(e.message.body))),
       ],
-    )) as Array<{ device_id: string; seq: string }>;
+    );
     const fresh = new Set(inserted.map((r) => `${r.device_id}\u0000${r.seq}`));
     return events.filter((e) => fresh.has(`${e.device.deviceId}\u0000${e.message.seq}`));
   }
@@ -262,7 +281,8 @@ export class TelemetryRepository {
     outcome: 'applied' | 'rejected' | 'stored',
     reason: string | null,
   ): Promise<void> {
-    await m.query(
+    await sqlExec(
+      m,
       `UPDATE device_events SET outcome = $4, reason = $5 WHERE device_id = $1 AND epoch = $2 AND seq = $3`,
       [item.device.deviceId, item.device.epoch, item.message.seq, outcome, reason],
     );
@@ -291,7 +311,8 @@ export class TelemetryRepository {
     const list = [...byDevice.values()];
     const drone = (r: PositionRow | null) =>
       r?.item.message.body.kind === 'drone' ? r.item.message.body : null;
-    await m.query(
+    await sqlExec(
+      m,
       `INSERT INTO device_state AS s (device_id, epoch, last_seq, last_heard_at, position, position_at,
          altitude_amsl_m, height_above_takeoff_m, speed_mps, heading_deg, battery_level, flight_mode,
          remaining_flight_s, return_home_level)

@@ -5,7 +5,7 @@ import { AlertsService } from '../alerts/alerts.service';
 import { MqttPublisher } from '../mqtt-publisher.service';
 import { OutboxRepository } from './outbox.repository';
 
-/** Messages claimed per round; the rest wait for the next tick. */
+/** Messages claimed (and exhausted ones failed) per round; the rest wait for the next tick. */
 const SEND_BATCH = 500;
 
 /**
@@ -26,7 +26,11 @@ export class OutboxSender {
 
   async sendDue(nowMs: number): Promise<void> {
     const nowIso = new Date(nowMs).toISOString();
-    for (const failed of await this.outbox.failExhausted(nowIso, this.config.OUTBOX_MAX_ATTEMPTS)) {
+    for (const failed of await this.outbox.failExhausted(
+      nowIso,
+      this.config.OUTBOX_MAX_ATTEMPTS,
+      SEND_BATCH,
+    )) {
       this.stats.failed++;
       await this.alerts.raise(
         'downlink_unacknowledged',
