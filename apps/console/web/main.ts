@@ -127,7 +127,7 @@ async function render(): Promise<void> {
   // Live positions and alerts for the roles the gateway streams to.
   if (view === 'dispatcher' || view === 'map') {
     live = new LiveLayer(map.map, config.tiles?.datum ?? 'wgs84');
-    live.start(session.token);
+    live.start(session.token, config.region);
   }
   if (view === 'dispatcher') {
     const dispatcher = new DispatcherView(config, map);

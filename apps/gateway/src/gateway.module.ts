@@ -27,7 +27,7 @@ import { MISSION_PROGRESS_SINK, type MissionProgressSink } from './ingest/missio
 import { MissionTableProgressSink } from './ingest/mission-table-progress.sink';
 import { MqttIngestService } from './ingest/mqtt-ingest.service';
 import { LiveController } from './live/live.controller';
-import { LiveFeed } from './live/live-feed';
+import { DEVICE_REGIONS, LiveFeed } from './live/live-feed';
 import { MQTT_BROKER, type MqttBrokerTarget } from './mqtt-broker';
 import { TelemetryRepository } from './ingest/telemetry.repository';
 
@@ -84,6 +84,7 @@ export class GatewayModule {
         MqttIngestService,
         DevicesRepository,
         DevicesService,
+        { provide: DEVICE_REGIONS, useExisting: DevicesRepository },
         LiveFeed,
       ],
     };

@@ -53,9 +53,11 @@ export class LiveLayer {
     this.panel.addTo(map);
   }
 
-  start(token: string): void {
+  /** Follows one region's devices and alerts (the region the console shows). */
+  start(token: string, region: string): void {
     void followLiveStream(
       token,
+      region,
       {
         positions: (positions) => this.move(positions),
         alert: (alert) => this.showAlert(alert),

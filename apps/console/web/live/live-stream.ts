@@ -57,6 +57,7 @@ export function parseSseChunk(buffer: string, onEvent: (event: string, data: str
  */
 export async function followLiveStream(
   token: string,
+  region: string,
   handlers: LiveHandlers,
   signal: AbortSignal,
 ): Promise<void> {
@@ -65,7 +66,7 @@ export async function followLiveStream(
     handlers.status(first ? 'connecting' : 'reconnecting');
     first = false;
     try {
-      const res = await fetch('/api/gateway/live', {
+      const res = await fetch(`/api/gateway/live?region=${encodeURIComponent(region)}`, {
         headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` },
         signal,
       });

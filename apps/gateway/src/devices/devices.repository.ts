@@ -168,9 +168,29 @@ export interface DeadLetterFilter {
   to?: string;
 }
 
+/** A device's region: its courier's home hub's, or its drone's home port's (null for a device bound to neither). */
+interface DeviceRegionRow {
+  device_id: string;
+  region: string | null;
+}
+
 @Injectable()
 export class DevicesRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The regions of these devices (the live stream shows a dispatcher one region's devices). */
+  async regionsOf(deviceIds: readonly string[]): Promise<Map<string, string | null>> {
+    const rows = await sqlRows<DeviceRegionRow>(
+      this.db,
+      `SELECT d.device_id, coalesce(hc.region, hp.region) AS region
+       FROM devices d
+       LEFT JOIN couriers c ON c.id = d.courier_id LEFT JOIN hubs hc ON hc.id = c.home_hub_id
+       LEFT JOIN drones dr ON dr.id = d.drone_id LEFT JOIN hubs hp ON hp.id = dr.home_port_id
+       WHERE d.device_id = ANY($1::text[])`,
+      [deviceIds],
+    );
+    return new Map(rows.map((r) => [r.device_id, r.region]));
+  }
 
   /** A page of devices in device id order, after the `afterId` device. */
   async list(kind: DeviceKind | undefined, afterId: string | null, limit: number): Promise<DeviceView[]> {

@@ -24,10 +24,25 @@ export interface LivePosition {
 export type LiveEvent =
   { type: 'positions'; positions: LivePosition[] } | { type: 'alert'; alert: AlertView };
 
+/** What one stream may see: a dispatcher one region (or all), a pilot drones only. */
+export interface LiveScope {
+  /** Only devices (and their alerts) of this region; unset: every region. */
+  region?: string;
+  /** Only devices of these kinds (and their alerts); unset: every kind. */
+  kinds?: readonly DeviceKind[];
+}
+
 /** One open stream (it may skip a positions event when congested: the next one carries newer fixes). */
 export interface LiveSubscriber {
   send(event: LiveEvent): void;
+  scope?: LiveScope;
 }
+
+/** Where the feed learns a device's region (its courier's home hub's, its drone's home port's). */
+export interface DeviceRegionLookup {
+  regionsOf(deviceIds: readonly string[]): Promise<Map<string, string | null>>;
+}
+export const DEVICE_REGIONS = Symbol('DEVICE_REGIONS');
 
 /** Latest positions kept for a newcomer's first picture; the oldest device drops out beyond this. */
 export const LIVE_SNAPSHOT_MAX_DEVICES = 50_000;
@@ -53,18 +68,23 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
   private pending = new Map<string, LivePosition>();
   private readonly subscribers = new Set<LiveSubscriber>();
   private readonly recentAlerts: AlertView[] = [];
+  /** Each device's region and kind, as far as known (a device bound to nothing has region null). */
+  private readonly regions = new Map<string, string | null>();
+  private readonly kinds = new Map<string, DeviceKind>();
+  private flushing = false;
   private timer?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly writer: IngestWriter,
     private readonly alerts: AlertsService,
+    @Inject(DEVICE_REGIONS) private readonly deviceRegions: DeviceRegionLookup,
   ) {}
 
   onModuleInit(): void {
     this.writer.onCommitted((items) => this.acceptBatch(items));
-    this.alerts.onRaised((alert) => this.acceptAlert(alert));
-    this.timer = setInterval(() => this.flush(), this.config.LIVE_POSITIONS_INTERVAL_MS);
+    this.alerts.onRaised((alert) => void this.acceptAlert(alert));
+    this.timer = setInterval(() => void this.flush(), this.config.LIVE_POSITIONS_INTERVAL_MS);
     this.timer.unref();
   }
 
@@ -76,8 +96,10 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
   /** Starts a stream with the latest known positions; returns how to stop it. */
   subscribe(subscriber: LiveSubscriber): () => void {
     this.subscribers.add(subscriber);
-    if (this.latest.size) subscriber.send({ type: 'positions', positions: [...this.latest.values()] });
-    for (const alert of this.recentAlerts) subscriber.send({ type: 'alert', alert });
+    const positions = [...this.latest.values()].filter((p) => this.sees(subscriber, p.deviceId));
+    if (positions.length) subscriber.send({ type: 'positions', positions });
+    for (const alert of this.recentAlerts)
+      if (this.seesAlert(subscriber, alert)) subscriber.send({ type: 'alert', alert });
     return () => this.subscribers.delete(subscriber);
   }
 
@@ -93,6 +115,7 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
       if (!fix) continue;
       const known = this.latest.get(item.device.deviceId);
       if (known && known.fixTimeMs >= fix.fixTimeMs) continue;
+      this.kinds.set(item.device.deviceId, item.device.kind);
       const position: LivePosition = {
         deviceId: item.device.deviceId,
         kind: item.device.kind,
@@ -115,21 +138,60 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  acceptAlert(alert: AlertView): void {
+  /** Sends an alert to the streams whose scope holds its device (resolved first when new to the feed). */
+  async acceptAlert(alert: AlertView): Promise<void> {
+    if (alert.deviceId) await this.resolveRegions([alert.deviceId]);
     this.recentAlerts.push(alert);
     if (this.recentAlerts.length > LIVE_RECENT_ALERTS) this.recentAlerts.shift();
-    this.broadcast({ type: 'alert', alert });
+    for (const subscriber of this.subscribers)
+      if (this.seesAlert(subscriber, alert)) subscriber.send({ type: 'alert', alert });
   }
 
-  /** Sends the positions gathered since the last tick in one event. */
-  flush(): void {
-    if (!this.pending.size) return;
-    const positions = [...this.pending.values()];
-    this.pending = new Map();
-    this.broadcast({ type: 'positions', positions });
+  /** Sends the positions gathered since the last tick in one event per stream, each its scope's share. */
+  async flush(): Promise<void> {
+    if (!this.pending.size || this.flushing) return;
+    this.flushing = true;
+    try {
+      const positions = [...this.pending.values()];
+      this.pending = new Map();
+      await this.resolveRegions(positions.map((p) => p.deviceId));
+      for (const subscriber of this.subscribers) {
+        const seen = subscriber.scope
+          ? positions.filter((p) => this.sees(subscriber, p.deviceId))
+          : positions;
+        if (seen.length) subscriber.send({ type: 'positions', positions: seen });
+      }
+    } finally {
+      this.flushing = false;
+    }
   }
 
-  private broadcast(event: LiveEvent): void {
-    for (const subscriber of this.subscribers) subscriber.send(event);
+  /** Looks up the regions of devices the feed has not placed yet (one query per tick at most). */
+  private async resolveRegions(deviceIds: string[]): Promise<void> {
+    const unknown = [...new Set(deviceIds)].filter((id) => !this.regions.has(id));
+    if (!unknown.length) return;
+    try {
+      const found = await this.deviceRegions.regionsOf(unknown);
+      for (const id of unknown) this.regions.set(id, found.get(id) ?? null);
+      if (this.regions.size > LIVE_SNAPSHOT_MAX_DEVICES) this.regions.clear(); // re-learnt as devices speak
+    } catch {
+      // Unplaced devices stay hidden from region-scoped streams until the next tick finds them.
+    }
+  }
+
+  private sees(subscriber: LiveSubscriber, deviceId: string): boolean {
+    const scope = subscriber.scope;
+    if (!scope) return true;
+    if (scope.kinds) {
+      const kind = this.kinds.get(deviceId);
+      if (!kind || !scope.kinds.includes(kind)) return false;
+    }
+    return scope.region === undefined || this.regions.get(deviceId) === scope.region;
+  }
+
+  /** An alert about a device follows the device; one about no device goes to dispatchers' streams only. */
+  private seesAlert(subscriber: LiveSubscriber, alert: AlertView): boolean {
+    if (alert.deviceId) return this.sees(subscriber, alert.deviceId);
+    return !subscriber.scope?.kinds;
   }
 }
