@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
@@ -65,14 +66,34 @@ describe('console live map in a real browser', () => {
       kind: 'courier',
       courierId: system.courierIds[0],
     });
-    await system.call(gatewayUrl, 'POST', '/devices', 'admin', { deviceId: droneId, kind: 'drone' });
-    const hubs = await system.call<Array<{ id: string; location: [number, number] }>>(
+    const hubs = await system.call<{ items: Array<{ id: string; location: [number, number] }> }>(
       system.intakeUrl,
       'GET',
-      '/hubs',
+      `/hubs?region=${system.region}`,
       'dispatcher',
     );
-    hub = hubs.find((h) => h.id === system.hubIds[0])!.location;
+    hub = hubs.items.find((h) => h.id === system.hubIds[0])!.location;
+    // The drone belongs to the region's port: the dispatcher's stream shows the region's devices only.
+    const port = await system.call<{ id: string }>(system.intakeUrl, 'POST', '/hubs', 'admin', {
+      code: `${system.region}-PORT`,
+      name: 'Drone port',
+      kind: 'drone_port',
+      location: [hub[0] + 0.002, hub[1]],
+      region: system.region,
+    });
+    const drone = await system.call<{ id: string }>(system.intakeUrl, 'POST', '/drones', 'admin', {
+      serialNumber: `${system.region}-FC30`,
+      model: 'FlyCart 30',
+      maxPayloadG: 30_000,
+      batteryWh: 2000,
+      cruiseSpeedMps: 15,
+      homePortId: port.id,
+    });
+    await system.call(gatewayUrl, 'POST', '/devices', 'admin', {
+      deviceId: droneId,
+      kind: 'drone',
+      droneId: drone.id,
+    });
     client = await mqtt.connectAsync(brokerUrl, { clientId: `live-${root}` });
     browser = await launchBrowser();
   }, 240_000);
@@ -147,6 +168,54 @@ describe('console live map in a real browser', () => {
     expect(await alert.textContent()).toContain('Battery below return reserve');
     expect(await alert.textContent()).toContain(droneId);
     await screenshot(page, 'live-dispatcher-en');
+  });
+
+  it('shows a dispatcher the region on screen only, and a pilot no couriers', async () => {
+    const gatewayUrl = urlOf(gateway, '/v1');
+    const read = async (path: string, role: 'dispatcher' | 'pilot'): Promise<string> => {
+      const token = issueToken(
+        { sub: `live-${role}`, role, ...(role === 'pilot' ? { staffId: randomUUID() } : {}) },
+        { secret: system.config.JWT_SECRET, issuer: system.config.JWT_ISSUER },
+      );
+      const abort = new AbortController();
+      const res = await fetch(`${gatewayUrl}${path}`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: abort.signal,
+      });
+      expect(res.status).toBe(200);
+      // The stream opens with the latest positions: read until that first event has arrived.
+      const reader = res.body!.getReader();
+      let text = '';
+      while (!text.includes('event: positions'))
+        text += new TextDecoder().decode((await reader.read()).value);
+      abort.abort();
+      return text.slice(text.indexOf('event: positions')).split('\n\n')[0];
+    };
+    // This test's own fixes: a stream opens with each device's newest one once it is stored.
+    await publish(phoneId, 'courier', { kind: 'position', position: fix(hub[0], hub[1]) });
+    await publish(droneId, 'drone', {
+      kind: 'drone',
+      position: fix(hub[0] + 0.004, hub[1], { heightAboveTakeoffM: 60 }),
+      flightMode: 'mission',
+      remainingFlightS: 900,
+      windSpeedMps: 3,
+      windFromDeg: 180,
+      returnHomeLevel: 0.3,
+    });
+    let here = '';
+    for (let tries = 0; !(here.includes(phoneId) && here.includes(droneId)); tries++) {
+      if (tries > 0) await new Promise((r) => setTimeout(r, 250));
+      here = await read(`/live?region=${system.region}`, 'dispatcher');
+    }
+    const pilot = await read('/live', 'pilot');
+    expect(pilot).toContain(droneId);
+    expect(pilot).not.toContain(phoneId);
+    const elsewhere = await fetch(`${gatewayUrl}/live?region=../x`, {
+      headers: {
+        authorization: `Bearer ${issueToken({ sub: 'd', role: 'dispatcher' }, { secret: system.config.JWT_SECRET, issuer: system.config.JWT_ISSUER })}`,
+      },
+    });
+    expect(elsewhere.status).toBe(400);
   });
 
   it('the live panel speaks Chinese to a Chinese browser', async () => {
