@@ -179,6 +179,20 @@ describe('gateway lists page by keyset', () => {
     payload: Buffer.alloc(0),
   });
 
+  it('documents each paged list in the OpenAPI document: limit, cursor and the { items, nextCursor } answer', async () => {
+    const doc = (await request(app.getHttpServer()).get('/v1/openapi.json').expect(200)).body;
+    for (const path of ['/v1/devices', '/v1/alerts', '/v1/dead-letters']) {
+      const get = doc.paths[path].get;
+      expect(get.parameters.map((p: { name: string }) => p.name)).toEqual(
+        expect.arrayContaining(['limit', 'cursor']),
+      );
+      expect(get.responses['200'].content['application/json'].schema.required).toEqual([
+        'items',
+        'nextCursor',
+      ]);
+    }
+  });
+
   it('track: parts of at most `limit` fixes that join into the whole track, each fix once', async () => {
     const telemetry = app.get(TelemetryRepository);
     const startMs = Math.floor(Date.now() / 1000) * 1000 - 1_800_000;
