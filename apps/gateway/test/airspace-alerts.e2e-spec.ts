@@ -178,6 +178,15 @@ describe('airspace alerts from simulated drones', () => {
       replanJobId: string | null;
     }>;
 
+  const airspaceAlertsAndBattery = async () =>
+    (
+      await request(app.getHttpServer())
+        .get('/v1/alerts')
+        .query({ limit: 500 })
+        .set('Authorization', dispatcher)
+        .expect(200)
+    ).body.items as Array<{ kind: string; deviceId: string }>;
+
   it('raises a no-fly alert for the drone in the active zone, a corridor alert for the one off its lane, none for the one on its path', async () => {
     const simulator = new DeviceSimulator(
       [
@@ -229,6 +238,76 @@ describe('airspace alerts from simulated drones', () => {
     expect(replans[0]).toMatchObject({ reason: 'alert', region });
     // Every fix is stored and judged, after the drones landed: still nothing about FC-A.
     expect((await airspaceAlerts()).filter((a) => a.deviceId === 'FC-A')).toEqual([]);
+  });
+
+  it('a late fix from where the drone was does not reopen an alert its newer fixes resolved', async () => {
+    await droneOnMission('FC-D', [port, spot]);
+    const client = await mqtt.connectAsync(brokerUrl, { clientId: `fc-d-${root}` });
+    const t0 = Date.now() - 120_000;
+    const send = (seq: number, at: P, fixTimeMs: number, batteryLevel: number | null = null) =>
+      client.publishAsync(
+        deviceTopic(root, 'drone', 'FC-D', 'telemetry'),
+        encodeDeviceMessage(
+          {
+            deviceId: 'FC-D',
+            seq,
+            timestampMs: fixTimeMs,
+            body: {
+              kind: 'drone',
+              position: {
+                lon: at[0],
+                lat: at[1],
+                altitudeAmslM: null,
+                heightAboveTakeoffM: 60,
+                speedMps: 12,
+                headingDeg: 90,
+                accuracyM: 2,
+                batteryLevel,
+                fixTimeMs,
+              },
+              flightMode: 'mission',
+              remainingFlightS: null,
+              windSpeedMps: null,
+              windFromDeg: null,
+              returnHomeLevel: batteryLevel === null ? null : 0.3,
+            },
+          },
+          'protobuf',
+        ),
+        { qos: 1 },
+      );
+    const offLane: P = [115.12, 28.215];
+    const onLane: P = [115.13, 28.2];
+    const corridorAlerts = async () =>
+      (await airspaceAlerts()).filter(
+        (a) => a.deviceId === 'FC-D' && a.kind === 'outside_corridor',
+      ) as Array<{
+        resolvedAt?: string | null;
+      }>;
+    try {
+      await send(1, offLane, t0);
+      await waitFor('the off-lane alert', corridorAlerts, (list) => list.length === 1);
+      await send(2, onLane, t0 + 20_000);
+      await waitFor('its resolution', corridorAlerts, (list) => list.length === 1 && !!list[0].resolvedAt);
+      // Sent after the drone is back in its lane, but fixed before: where it was, not where it is.
+      await send(3, offLane, t0 + 10_000);
+      const stored = async () =>
+        Number(
+          (await sql.query(`SELECT count(*)::int AS n FROM telemetry_positions WHERE device_id = 'FC-D'`))
+            .rows[0].n,
+        );
+      await waitFor('the late fix stored', stored, (n) => n === 3);
+      // A newer fix behind it (its low battery raises an alert once judged after the late one).
+      await send(4, onLane, t0 + 30_000, 0.2);
+      await waitFor('the newer fix judged', airspaceAlertsAndBattery, (list) =>
+        list.some((a) => a.deviceId === 'FC-D' && a.kind === 'battery_below_return_reserve'),
+      );
+      const after = await corridorAlerts();
+      expect(after).toHaveLength(1);
+      expect(after[0].resolvedAt).toBeTruthy();
+    } finally {
+      await client.endAsync();
+    }
   });
 
   it('sees a zone added while running (revision bump), without a restart', async () => {

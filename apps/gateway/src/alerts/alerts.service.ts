@@ -35,10 +35,15 @@ const AFFECTS_PLAN: ReadonlySet<AlertKind> = new Set<AlertKind>([
 /** Battery share kept in reserve on top of what the autopilot says returning home needs (PX4's low level). */
 export const BATTERY_RESERVE_LEVEL = 0.15;
 
+/** Drones whose newest judged fix time is remembered (the least recently heard is forgotten first). */
+const JUDGED_DEVICES_KEPT = 100_000;
+
 @Injectable()
 export class AlertsService {
   private readonly logger = new Logger(AlertsService.name);
   private readonly raisedListeners: Array<(alert: AlertView) => void> = [];
+  /** Each drone's newest judged fix time (this instance's: messages of a device reach one instance in order). */
+  private readonly judgedUpToMs = new Map<string, number>();
 
   constructor(
     private readonly alerts: AlertsRepository,
@@ -124,6 +129,9 @@ export class AlertsService {
     for (const verdict of await this.airspace.check(fixes)) {
       if (!verdict.judged) continue;
       const { deviceId, position } = verdict.fix;
+      // A fix older than one already judged (a reordered or late batch) tells where the drone was, not
+      // where it is: it is in the track, but it neither opens an alert nor resolves one.
+      if (position.fixTimeMs < (this.judgedUpToMs.get(deviceId) ?? -Infinity)) continue;
       for (const v of verdict.violations) await this.raise(v.kind, deviceId, 'critical', v.detail, v.details);
       const seen = newest.get(deviceId);
       if (!seen || position.fixTimeMs >= seen.atMs) {
@@ -132,6 +140,12 @@ export class AlertsService {
           kinds: new Set(verdict.violations.map((v) => v.kind)),
         });
       }
+    }
+    for (const [deviceId, { atMs }] of newest) {
+      this.judgedUpToMs.delete(deviceId); // re-inserted: the oldest-heard device is dropped first when full
+      this.judgedUpToMs.set(deviceId, atMs);
+      if (this.judgedUpToMs.size > JUDGED_DEVICES_KEPT)
+        this.judgedUpToMs.delete(this.judgedUpToMs.keys().next().value!);
     }
     for (const kind of ['inside_no_fly_zone', 'outside_corridor'] as const) {
       const clean = [...newest].filter(([, n]) => !n.kinds.has(kind)).map(([deviceId]) => deviceId);
