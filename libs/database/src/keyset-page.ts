@@ -31,7 +31,10 @@ export function decodeCursor(value: string | undefined): Cursor | null {
 function isCursorTime(text: string): boolean {
   const ms = Date.parse(text);
   return (
-    CURSOR_TIME.test(text) && !text.startsWith('0000') && !Number.isNaN(ms) && new Date(ms).toISOString() === text
+    CURSOR_TIME.test(text) &&
+    !text.startsWith('0000') &&
+    !Number.isNaN(ms) &&
+    new Date(ms).toISOString() === text
   );
 }
 
