@@ -222,8 +222,7 @@ interface CommitmentRow {
   committed_vehicle_id: string | null;
 }
 
-/** A route of the plan being committed, with how many orders it serves. */
-export interface CommitRouteRow {
+interface CommitRouteRow {
   id: string;
   vehicle_id: string;
   courier_id: string | null;
@@ -335,6 +334,18 @@ function toCommitment(row: CommitmentRow): Commitment {
     seq: row.seq,
     committedVehicleId: row.committed_vehicle_id,
   };
+}
+
+/** A route of the plan being committed, with how many orders it serves. */
+export interface RouteToCommit {
+  id: string;
+  vehicleId: string;
+  courierId: string | null;
+  orders: number;
+}
+
+function toRouteToCommit(row: CommitRouteRow): RouteToCommit {
+  return { id: row.id, vehicleId: row.vehicle_id, courierId: row.courier_id, orders: row.orders };
 }
 
 function toSheetStop(row: SheetStopRow): SheetStop {
@@ -650,14 +661,15 @@ export class PlansRepository {
   }
 
   /** The plan's routes with their courier and how many orders each serves. */
-  routesToCommit(m: EntityManager, planId: string): Promise<CommitRouteRow[]> {
-    return sqlRows<CommitRouteRow>(
+  async routesToCommit(m: EntityManager, planId: string): Promise<RouteToCommit[]> {
+    const rows = await sqlRows<CommitRouteRow>(
       m,
       `SELECT r.id, r.vehicle_id, r.courier_id, count(v.order_id)::int AS orders
        FROM plan_routes r LEFT JOIN plan_visits v ON v.route_id = r.id AND v.order_id IS NOT NULL
        WHERE r.plan_id = $1 GROUP BY r.id`,
       [planId],
     );
+    return rows.map(toRouteToCommit);
   }
 
   /** Parcels of the committed routes' orders, with their state, for assignment to couriers. */

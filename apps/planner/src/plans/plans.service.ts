@@ -165,7 +165,7 @@ export class PlansService {
         );
       }
       const routes = await this.plans.routesToCommit(m, header.id);
-      const committable = new Set(routes.filter((r) => r.courier_id).map((r) => r.id));
+      const committable = new Set(routes.filter((r) => r.courierId).map((r) => r.id));
       const parcels = (await this.plans.parcelsOfRoutes(m, header.id)).filter((p) =>
         committable.has(p.routeId),
       );
@@ -242,14 +242,14 @@ export class PlansService {
         committedRoutes: routes
           .filter((r) => committable.has(r.id))
           .map((r) => ({
-            vehicleId: r.vehicle_id,
-            courierId: r.courier_id!,
+            vehicleId: r.vehicleId,
+            courierId: r.courierId!,
             orders: r.orders,
             parcels: parcelsByRoute.get(r.id) ?? 0,
           })),
         skippedRoutes: routes
           .filter((r) => !committable.has(r.id))
-          .map((r) => ({ vehicleId: r.vehicle_id, reason: 'no courier is assigned to this vehicle' })),
+          .map((r) => ({ vehicleId: r.vehicleId, reason: 'no courier is assigned to this vehicle' })),
         handedOver,
         assigned: parcels.length,
         devices,
