@@ -203,6 +203,58 @@ describe('service days: one current plan per region and day', () => {
     ).rejects.toThrow(/plans_one_current_per_region_day/);
   });
 
+  it('commits only the version the dispatcher reviewed, never one that replaced it meanwhile', async () => {
+    const region = 'sd-review';
+    const { hub } = await newRegion(region);
+    const orders = await postDeliveries(hub, DAY_A, 4, 'rv-a');
+    const plan = await planCovering(region, DAY_A, orders);
+    await drained();
+    const stale = await api(planner)
+      .post(`/regions/${region}/plans/current/commit?day=${DAY_A}`, dispatcher(), {
+        baseVersion: plan.version + 1,
+      })
+      .expect(409);
+    expect(stale.body).toMatchObject({ error: 'conflict', currentVersion: plan.version });
+
+    // A re-plan supersedes the plan between the commit reading it and locking it: 409, nothing committed.
+    const holder = new Client({ connectionString: intake.db.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT id FROM plans WHERE id = $1 FOR UPDATE`, [plan.id]);
+      const commit = api(planner)
+        .post(`/regions/${region}/plans/current/commit?day=${DAY_A}`, dispatcher(), {
+          baseVersion: plan.version,
+        })
+        .then((res) => res);
+      await waitFor('the commit to wait for the plan row', async () => {
+        const { rows } = await db.query(
+          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+           WHERE NOT l.granted AND c.relname = 'plans'`,
+        );
+        const { rows: waiting } = await db.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%FOR UPDATE%'`,
+        );
+        return rows[0].n + waiting[0].n > 0;
+      });
+      await holder.query(`UPDATE plans SET status = 'superseded' WHERE id = $1`, [plan.id]);
+      await holder.query('COMMIT');
+      const res = await commit;
+      expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({ error: 'conflict', currentVersion: null });
+      const { rows } = await db.query(`SELECT committed_at FROM plans WHERE id = $1`, [plan.id]);
+      expect(rows[0].committed_at).toBeNull();
+      const { rows: inProgress } = await db.query(
+        `SELECT count(*)::int AS n FROM orders WHERE id = ANY($1::uuid[]) AND status = 'in_progress'`,
+        [orders],
+      );
+      expect(inProgress[0].n).toBe(0);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
+    }
+  });
+
   it('commits day A leaving day B untouched, and a new order on day B re-plans only day B', async () => {
     const region = 'sd-commit';
     const { hub } = await newRegion(region);

@@ -526,9 +526,10 @@ export class DispatcherView {
 
   private async commit(): Promise<void> {
     try {
+      // The version on screen: a plan replaced meanwhile is 409, never committed unseen.
       await api('planner', `${this.base}/plans/current/commit`, {
         method: 'POST',
-        body: {},
+        body: this.plan ? { baseVersion: this.plan.version } : {},
         query: { day: this.day },
       });
     } catch (error) {

@@ -48,7 +48,11 @@ const lockBody = z.strictObject({ locked: z.boolean() });
 /** The current plan version the dispatcher is looking at: a stale one is 409 with the current version. */
 const adoptBody = z.strictObject({ baseVersion: z.number().int().min(1).max(2_147_483_647) });
 /** Orders the dispatcher explicitly moves to another vehicle or courier with this commit (recorded). */
-const commitBody = z.strictObject({ reassign: z.array(z.uuid('must be a UUID')).max(10_000).optional() });
+const commitBody = z.strictObject({
+  reassign: z.array(z.uuid('must be a UUID')).max(10_000).optional(),
+  /** The plan version the dispatcher reviewed: a plan replaced meanwhile is 409 with the current version. */
+  baseVersion: z.number().int().min(1).max(2_147_483_647).optional(),
+});
 const uuidParam = z.uuid('must be a UUID');
 const moveBody = z.strictObject({
   /** The plan version the dispatcher is looking at: a stale one is 409 with the current version. */
@@ -227,7 +231,7 @@ export class PlansController {
     @Body(new ZodPipe(commitBody, 'the request')) body: z.infer<typeof commitBody>,
     @CurrentPrincipal() principal: Principal,
   ) {
-    return this.plans.commit(region, principal, body.reassign, q.day);
+    return this.plans.commit(region, principal, body.reassign, q.day, body.baseVersion);
   }
 }
 

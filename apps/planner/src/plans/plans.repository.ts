@@ -651,13 +651,16 @@ export class PlansRepository {
   }
 
   /** Takes the plan row for a commit (in its transaction); null when it has gone. */
-  async lockForCommit(m: EntityManager, planId: string): Promise<{ committedAt: Date | null } | null> {
-    const row = await sqlRow<{ committed_at: Date | null }>(
+  async lockForCommit(
+    m: EntityManager,
+    planId: string,
+  ): Promise<{ committedAt: Date | null; status: PlanHeader['status'] } | null> {
+    const row = await sqlRow<{ committed_at: Date | null; status: PlanHeader['status'] }>(
       m,
-      `SELECT committed_at FROM plans WHERE id = $1 FOR UPDATE`,
+      `SELECT committed_at, status FROM plans WHERE id = $1 FOR UPDATE`,
       [planId],
     );
-    return row ? { committedAt: row.committed_at } : null;
+    return row ? { committedAt: row.committed_at, status: row.status } : null;
   }
 
   /** The plan's routes with their courier and how many orders each serves. */

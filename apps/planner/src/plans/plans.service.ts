@@ -6,7 +6,7 @@ import { applyParcelEvent, DomainError, DomainErrorCode, type ParcelState } from
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import type { Page } from '../common/ms-keyset';
 import { PlanningRunsRepository, type PlanningRunView } from '../planning/planning-runs.repository';
-import { PlanningRepository } from '../planning/planning.repository';
+import { PlanningRepository, stalePlanError } from '../planning/planning.repository';
 import {
   PlansRepository,
   type PlanHeader,
@@ -147,12 +147,21 @@ export class PlansService {
     principal: Principal,
     reassign: string[] = [],
     planDate?: string,
+    baseVersion?: number,
   ): Promise<CommitReport> {
     const header = await this.currentHeader(region, planDate);
+    // The dispatcher commits the version they looked at, never one a re-plan put there meanwhile.
+    if (baseVersion !== undefined && baseVersion !== header.version)
+      throw stalePlanError(region, header.version, header.planDate);
     const explicitlyReassigned = new Set(reassign);
     return this.plans.transaction(async (m) => {
       const plan = await this.plans.lockForCommit(m, header.id);
       if (!plan) throw DomainError.notFound(`plan v${header.version} of region`, region);
+      // Replaced (a re-plan or an adoption) between reading the current plan and locking it.
+      if (plan.status !== 'current') {
+        const now = await this.plans.current(region, header.planDate);
+        throw stalePlanError(region, now?.version ?? null, header.planDate);
+      }
       if (plan.committedAt) {
         throw new DomainError(
           DomainErrorCode.IllegalTransition,
