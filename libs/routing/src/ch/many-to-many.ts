@@ -44,6 +44,33 @@ export interface SweepTable {
 
 export type TableMethod = TargetTable['method'];
 
+/** The parts of a hierarchy a table reads (what a worker thread is sent, in shared memory). */
+export type TableHierarchy = Pick<
+  ContractionHierarchy,
+  | 'nodeCount'
+  | 'rank'
+  | 'upFirst'
+  | 'upTarget'
+  | 'upWeight'
+  | 'upAux'
+  | 'downFirst'
+  | 'downSource'
+  | 'downWeight'
+  | 'downAux'
+>;
+
+export const TABLE_HIERARCHY_ARRAYS = [
+  'rank',
+  'upFirst',
+  'upTarget',
+  'upWeight',
+  'upAux',
+  'downFirst',
+  'downSource',
+  'downWeight',
+  'downAux',
+] as const;
+
 /** Cost estimates (in bucket-entry visits per row) behind the automatic method choice. */
 export interface TableEstimate {
   method: TableMethod;
@@ -98,7 +125,7 @@ export class ChManyToMany {
   /** The method of the last `compute` and its estimate. */
   lastEstimate: TableEstimate | null = null;
 
-  constructor(readonly ch: ContractionHierarchy) {
+  constructor(readonly ch: TableHierarchy) {
     const n = ch.nodeCount;
     this.dist = new Float64Array(n);
     this.aux = new Float64Array(n);
