@@ -379,19 +379,21 @@ function fillTable(
   tgt: SnappedPoint[],
   profile: string,
   method: TableMethod | 'auto',
-): { ms: number; cpuMs: number; method: TableMethod; durationsS: Float32Array } {
+): { ms: number; cpuMs: number; method: TableMethod; durationsS: Float32Array; estimate: string } {
   const t = now();
   const cpu = process.cpuUsage();
   const plan = router.planMatrix(src, tgt, { profile });
   const engine = router.tableEngine(profile, plan.weighting);
-  const chosen = method === 'auto' ? engine.chooseMethod(plan.sourceSeeds, plan.targetSeeds).method : method;
+  const est = engine.chooseMethod(plan.sourceSeeds, plan.targetSeeds);
+  const chosen = method === 'auto' ? est.method : method;
+  const estimate = `estimate: ${est.bucketEntriesPerRow.toFixed(0)} bucket entries per row, sweep over ${est.sweepNodes} nodes / ${est.sweepArcs} arcs`;
   const table = engine.prepare(plan.targetSeeds, chosen);
   const n = plan.rows * plan.cols;
   const d = new Float32Array(n);
   const a = new Float32Array(n);
   engine.fillRows(table, plan.sourceSeeds, 0, plan.rows, d, a);
   router.finishMatrix(plan, d, a);
-  return { ms: now() - t, cpuMs: process.cpuUsage(cpu).user / 1000, method: chosen, durationsS: d };
+  return { ms: now() - t, cpuMs: process.cpuUsage(cpu).user / 1000, method: chosen, durationsS: d, estimate };
 }
 
 /**
@@ -417,15 +419,18 @@ async function compareMatrix(
     const startMs = now() - t0;
     if (threads.note) return { text: `parallel matrix not run: ${threads.note}`, oneMs: one.ms, parMs: NaN };
     const t = now();
+    const cpu = process.cpuUsage();
     const par = await threads.matrix(router, src, tgt, { profile }, 32);
     const parMs = now() - t;
+    // process CPU: every thread's (the same work as one thread's, plus the threads' overhead)
+    const parCpuMs = process.cpuUsage(cpu).user / 1000;
     let same = par.durationsS.length === one.durationsS.length;
     for (let i = 0; same && i < par.durationsS.length; i++)
       same = Object.is(par.durationsS[i], one.durationsS[i]);
     const text =
       `matrix ${size}² (32-bit): buckets only ${ms(buckets.ms)} (CPU ${ms(buckets.cpuMs)}); ` +
-      `chosen method "${one.method}" ${ms(one.ms)} (CPU ${ms(one.cpuMs)}; ${(buckets.ms / one.ms).toFixed(2)}× wall, ${(buckets.cpuMs / one.cpuMs).toFixed(2)}× CPU vs buckets); ` +
-      `${threadCount} worker threads ${ms(parMs)} (${(one.ms / parMs).toFixed(2)}× one thread, ${(buckets.ms / parMs).toFixed(2)}× buckets; first call with thread start and hierarchy sharing ${ms(startMs)}); ` +
+      `chosen method "${one.method}" (${one.estimate}) ${ms(one.ms)} (CPU ${ms(one.cpuMs)}; ${(buckets.ms / one.ms).toFixed(2)}× wall, ${(buckets.cpuMs / one.cpuMs).toFixed(2)}× CPU vs buckets); ` +
+      `${threadCount} worker threads ${ms(parMs)} (CPU of all threads ${ms(parCpuMs)}; ${(one.ms / parMs).toFixed(2)}× one thread, ${(buckets.ms / parMs).toFixed(2)}× buckets; first call with thread start and hierarchy sharing ${ms(startMs)}); ` +
       `same numbers as one thread: ${same ? 'yes' : 'NO'}`;
     return { text, oneMs: one.ms, parMs };
   } finally {
@@ -511,7 +516,7 @@ function generatedGraph(target: number): { g: RoadGraph; genMs: number; osmNodes
 async function benchScalingRow(target: number): Promise<void> {
   const cache = opts['cache-dir'] ? join(opts['cache-dir'], `county-${target}.rdrt`) : null;
   let pd: ProfileRoutingData;
-  let built = '– | – | (loaded)';
+  let built = '– | (loaded)';
   let rssAfterPrep = 0;
   let osmNodes: number | string = '–';
   if (cache && existsSync(cache)) pd = loadRoutingData(cache).profiles.van;
