@@ -89,9 +89,9 @@ describe('ChManyToMany: buckets and sweep', () => {
   it('picks the sweep when targets crowd a small graph, buckets for a few targets', () => {
     const ch = pd.ch.fastest!;
     const m = new ChManyToMany(ch);
-    // a target at every graph node: the targets' closure is the whole (small) graph
+    // four targets at every graph node: the closure is the whole (small) graph, the buckets are crowded
     const many = packSeeds(
-      Array.from({ length: pd.graph.nodeCount }, (_, v) => Seeds.node(v)),
+      Array.from({ length: 4 * pd.graph.nodeCount }, (_, k) => Seeds.node(k % pd.graph.nodeCount)),
       ch.rank,
     );
     const one = packSeeds([targetSeeds(pd.graph, 'fastest', pts[0])], ch.rank);
@@ -99,7 +99,8 @@ describe('ChManyToMany: buckets and sweep', () => {
       pts.map((p) => sourceSeeds(pd.graph, 'fastest', p)),
       ch.rank,
     );
-    expect(m.chooseMethod(rows, many).method).toBe('sweep');
+    const crowded = m.chooseMethod(rows, many);
+    expect(crowded).toMatchObject({ method: 'sweep' });
     expect(m.chooseMethod(rows, one).method).toBe('buckets');
   });
 });
