@@ -15,7 +15,7 @@
  * the sweep), the chosen method on one thread, the chosen method on --threads worker threads
  * (MatrixThreads; the bench checks the numbers are the same). Limits, measured and explained in
  * libs/routing/README.md ("Fourth pass"): a 10,000² table is 10⁸ entries, and on a province the
- * bucket scan visits ~55 meeting nodes per entry (a weak hierarchy); the sweep only pays where the
+ * bucket scan visits ~59 meeting nodes per entry (a weak hierarchy); the sweep only pays where the
  * targets crowd a small graph; threads divide the row work by the free cores, nothing more. CH p50
  * at 5 M nodes (~450 settled nodes, memory latency per node) is not met by tuning this hierarchy.
  */

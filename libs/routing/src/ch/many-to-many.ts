@@ -80,7 +80,7 @@ export interface TableEstimate {
 }
 
 // Cost of one sweep arc and node against one bucket entry: ~1.1 with a closure that fits in L2
-// (1 M-node county, 2,000 targets), ~1.8 with 10,000 targets (bench:routing, CPU time in one
+// (1 M-node county, 2,000 targets), ~2 with 10,000 targets (bench:routing, CPU time in one
 // process); 2 keeps the choice on the safe side
 const SWEEP_ARC_COST = 2;
 const SWEEP_NODE_COST = 2;
