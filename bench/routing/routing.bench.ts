@@ -10,9 +10,17 @@
  *
  * Each extract and each scaling size runs in its own child process, so "peak RSS" is that case's
  * own peak, not the whole run's.
+ *
+ * The largest matrix of each case runs three ways in one process: buckets only (the method before
+ * the sweep), the chosen method on one thread, the chosen method on --threads worker threads
+ * (MatrixThreads; the bench checks the numbers are the same). Limits, measured and explained in
+ * libs/routing/README.md ("Fourth pass"): a 10,000² table is 10⁸ entries, and on a province the
+ * bucket scan visits ~59 meeting nodes per entry (a weak hierarchy); the sweep only pays where the
+ * targets crowd a small graph; threads divide the row work by the free cores, nothing more. CH p50
+ * at 5 M nodes (~450 settled nodes, memory latency per node) is not met by tuning this hierarchy.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -43,7 +51,9 @@ import {
   type ArcGraph,
   MinHeap,
   Seeds,
+  type TableMethod,
 } from '@rd/routing';
+import { MatrixThreads } from '@rd/road-router';
 import { sharedDataPath } from '@rd/testing/shared-data';
 
 const USAGE = `usage: npm run bench:routing -- [flags]
@@ -54,6 +64,8 @@ const USAGE = `usage: npm run bench:routing -- [flags]
   --sizes <list>      scaling sizes in graph nodes, comma-separated (default 10000,100000,1000000,2000000,5000000)
   --no-scaling        skip the scaling run
   --matrix <n>        largest matrix side on the scaling rows of 1 M nodes and more (default 10000; 0 skips)
+  --threads <n>       worker threads of the parallel matrix (default 2)
+  --cache-dir <dir>   scaling rows: load county-<size>.rdrt from here when present, else build and save it
   -h, --help          this text`;
 
 function parseFlags() {
@@ -68,6 +80,8 @@ function parseFlags() {
         sizes: { type: 'string' },
         'no-scaling': { type: 'boolean', default: false },
         matrix: { type: 'string', default: '10000' },
+        threads: { type: 'string', default: '2' },
+        'cache-dir': { type: 'string' },
         child: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -89,6 +103,7 @@ const numberList = (text: string, flag: string): number[] =>
     return n;
   });
 const bigMatrix = Number(opts.matrix);
+const threadCount = numberList(opts.threads ?? '2', '--threads')[0];
 const now = (): number => performance.now();
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)) + ' ms';
@@ -365,7 +380,73 @@ function timeMatrix(
   return { ms: took, reachable: reachable / d.length, bits };
 }
 
-function benchExtract(file: string, dir: string): void {
+/** One table on the calling thread with a given method (or the chosen one), 32-bit output; wall and CPU time. */
+function fillTable(
+  router: ChRoadRouter,
+  src: SnappedPoint[],
+  tgt: SnappedPoint[],
+  profile: string,
+  method: TableMethod | 'auto',
+): { ms: number; cpuMs: number; method: TableMethod; durationsS: Float32Array; estimate: string } {
+  const t = now();
+  const cpu = process.cpuUsage();
+  const plan = router.planMatrix(src, tgt, { profile });
+  const engine = router.tableEngine(profile, plan.weighting);
+  const est = engine.chooseMethod(plan.sourceSeeds, plan.targetSeeds);
+  const chosen = method === 'auto' ? est.method : method;
+  const estimate = `estimate: ${est.bucketEntriesPerRow.toFixed(0)} bucket entries per row, sweep over ${est.sweepNodes} nodes / ${est.sweepArcs} arcs`;
+  const table = engine.prepare(plan.targetSeeds, chosen);
+  const n = plan.rows * plan.cols;
+  const d = new Float32Array(n);
+  const a = new Float32Array(n);
+  engine.fillRows(table, plan.sourceSeeds, 0, plan.rows, d, a);
+  router.finishMatrix(plan, d, a);
+  return { ms: now() - t, cpuMs: process.cpuUsage(cpu).user / 1000, method: chosen, durationsS: d, estimate };
+}
+
+/**
+ * The largest table three ways, same points, same process: the bucket many-to-many alone (the
+ * only method before the sweep), the chosen method on one thread, and the chosen method over
+ * worker threads (MatrixThreads). Ratios are against the first two. CPU time is this thread's
+ * (on a loaded machine wall time is mostly waiting for a core; the workers' CPU is not in it).
+ */
+async function compareMatrix(
+  router: ChRoadRouter,
+  pts: SnappedPoint[],
+  size: number,
+  profile: string,
+): Promise<{ text: string; oneMs: number; parMs: number }> {
+  const src = pts.slice(0, size);
+  const tgt = pts.slice(pts.length - size);
+  const buckets = fillTable(router, src, tgt, profile, 'buckets');
+  const one = fillTable(router, src, tgt, profile, 'auto');
+  const threads = new MatrixThreads({ threads: threadCount, minEntries: 0 });
+  try {
+    const t0 = now();
+    await threads.matrix(router, src.slice(0, 100), tgt.slice(0, 100), { profile }, 32);
+    const startMs = now() - t0;
+    if (threads.note) return { text: `parallel matrix not run: ${threads.note}`, oneMs: one.ms, parMs: NaN };
+    const t = now();
+    const cpu = process.cpuUsage();
+    const par = await threads.matrix(router, src, tgt, { profile }, 32);
+    const parMs = now() - t;
+    // process CPU: every thread's (the same work as one thread's, plus the threads' overhead)
+    const parCpuMs = process.cpuUsage(cpu).user / 1000;
+    let same = par.durationsS.length === one.durationsS.length;
+    for (let i = 0; same && i < par.durationsS.length; i++)
+      same = Object.is(par.durationsS[i], one.durationsS[i]);
+    const text =
+      `matrix ${size}² (32-bit): buckets only ${ms(buckets.ms)} (CPU ${ms(buckets.cpuMs)}); ` +
+      `chosen method "${one.method}" (${one.estimate}) ${ms(one.ms)} (CPU ${ms(one.cpuMs)}; ${(buckets.ms / one.ms).toFixed(2)}× wall, ${(buckets.cpuMs / one.cpuMs).toFixed(2)}× CPU vs buckets); ` +
+      `${threadCount} worker threads ${ms(parMs)} (CPU of all threads ${ms(parCpuMs)}; ${(one.ms / parMs).toFixed(2)}× one thread, ${(buckets.ms / parMs).toFixed(2)}× buckets; first call with thread start and hierarchy sharing ${ms(startMs)}); ` +
+      `same numbers as one thread: ${same ? 'yes' : 'NO'}`;
+    return { text, oneMs: one.ms, parMs };
+  } finally {
+    await threads.close();
+  }
+}
+
+async function benchExtract(file: string, dir: string): Promise<void> {
   console.log(`\n## ${file}`);
   const t0 = now();
   const { graphs, stats } = importOsm(sharedDataPath('osm', file), { profiles: [VAN, MOTORBIKE] }, now);
@@ -427,10 +508,10 @@ function benchExtract(file: string, dir: string): void {
       `matrix ${size}×${size} (${m.bits}-bit): ${ms(m.ms)} (${((m.ms * 1e6) / (size * size)).toFixed(0)} ns per entry, ${(100 * m.reachable).toFixed(1)} % reachable); peak RSS ${mb(peakRss())}`,
     );
   }
+  console.log((await compareMatrix(router, pts, sizes[sizes.length - 1], 'van')).text);
 }
 
-const SCALING_HEADER =
-  'target | OSM nodes | graph nodes | edges | shortcuts | generate+build | contract (+index) | routing data | peak RSS (after contraction) | CH p50 | CH p99 | Dijkstra p50 | ratio p50 | matrix 1000² | matrix 10000² (32-bit) | peak RSS (end)';
+const SCALING_HEADER = `target | OSM nodes | graph nodes | edges | shortcuts | generate+build | contract (+index) | routing data | peak RSS (after contraction) | CH p50 | CH p99 | Dijkstra p50 | ratio p50 | CH settled nodes | matrix 1000² | matrix ${bigMatrix}² one thread (32-bit) | same on ${threadCount} worker threads | peak RSS (end)`;
 
 /** Generates the county and builds its van graph; the OSM data is dropped on return (only the graph stays). */
 function generatedGraph(target: number): { g: RoadGraph; genMs: number; osmNodes: number } {
@@ -440,12 +521,23 @@ function generatedGraph(target: number): { g: RoadGraph; genMs: number; osmNodes
   return { g, genMs: now() - t, osmNodes: net.osm.nodeCount };
 }
 
-function benchScalingRow(target: number): void {
-  const { g, genMs, osmNodes } = generatedGraph(target);
-  const t = now();
-  const pd = prepareProfile(g, { weightings: ['fastest'] });
-  const prepMs = now() - t;
-  const rssAfterPrep = peakRss();
+async function benchScalingRow(target: number): Promise<void> {
+  const cache = opts['cache-dir'] ? join(opts['cache-dir'], `county-${target}.rdrt`) : null;
+  let pd: ProfileRoutingData;
+  let built = '– | (loaded)';
+  let rssAfterPrep = 0;
+  let osmNodes: number | string = '–';
+  if (cache && existsSync(cache)) pd = loadRoutingData(cache).profiles.van;
+  else {
+    const gen = generatedGraph(target);
+    const t = now();
+    pd = prepareProfile(gen.g, { weightings: ['fastest'] });
+    rssAfterPrep = peakRss();
+    built = `${ms(gen.genMs)} | ${ms(now() - t)}`;
+    osmNodes = gen.osmNodes;
+    if (cache) saveRoutingData({ profiles: { van: pd } }, cache);
+  }
+  const g = pd.graph;
   const router = new ChRoadRouter({ profiles: { van: pd } });
   const big = target >= 1_000_000 && bigMatrix > 0 ? bigMatrix : 0;
   const pts = randomSnapped(router, g, Math.max(4000, 2 * big), 5, 'van');
@@ -453,11 +545,13 @@ function benchScalingRow(target: number): void {
   const qf = timeQueries(pd, router, pts, 5000, djPairs);
   timeMatrix(router, pts, 50, 'van');
   const m = timeMatrix(router, pts, 1000, 'van');
-  const mBig = big > 0 ? ms(timeMatrix(router, pts, big, 'van').ms) : '–';
+  const cmp = big > 0 ? await compareMatrix(router, pts, big, 'van') : null;
   console.log(
-    `${target} | ${osmNodes} | ${g.nodeCount} | ${g.edgeCount} | ${pd.ch.fastest?.shortcutCount} | ${ms(genMs)} | ${ms(prepMs)} | ${mb(typedBytes(pd))} | ${mb(rssAfterPrep)} | ` +
-      `${us(qf.chP50)} | ${us(qf.chP99)} | ${us(qf.djP50)} | ${(qf.djP50 / qf.chP50).toFixed(0)}× | ${ms(m.ms)} | ${mBig} | ${mb(peakRss())}`,
+    `${target} | ${osmNodes} | ${g.nodeCount} | ${g.edgeCount} | ${pd.ch.fastest?.shortcutCount} | ${built} | ${mb(typedBytes(pd))} | ${rssAfterPrep ? mb(rssAfterPrep) : '–'} | ` +
+      `${us(qf.chP50)} | ${us(qf.chP99)} | ${us(qf.djP50)} | ${(qf.djP50 / qf.chP50).toFixed(0)}× | ${qf.settledCh.toFixed(0)} | ${ms(m.ms)} | ` +
+      `${cmp ? ms(cmp.oneMs) : '–'} | ${cmp ? ms(cmp.parMs) : '–'} | ${mb(peakRss())}`,
   );
+  if (cmp) console.log(`  ${target}: ${cmp.text}`);
 }
 
 /** Runs one case of this benchmark in a fresh Node process (own heap, own peak RSS). */
@@ -468,7 +562,7 @@ function runChild(args: string[]): void {
   if (r.status !== 0) console.log(`(case ${args.join(' ')} failed with status ${r.status})`);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   if (opts.help) {
     console.log(USAGE);
     return;
@@ -480,17 +574,24 @@ function main(): void {
     if (kind === 'extract') {
       const dir = mkdtempSync(join(tmpdir(), 'rd-routing-bench-'));
       try {
-        benchExtract(value, dir);
+        await benchExtract(value, dir);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
-    } else benchScalingRow(Number(value));
+    } else await benchScalingRow(Number(value));
     return;
   }
   console.log(
     `routing benchmark — node ${process.version}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}; one core per case; times are wall clock on a shared machine`,
   );
-  const passOn = [...(quick ? ['--quick'] : []), '--matrix', String(bigMatrix)];
+  const passOn = [
+    ...(quick ? ['--quick'] : []),
+    '--matrix',
+    String(bigMatrix),
+    '--threads',
+    String(threadCount),
+    ...(opts['cache-dir'] ? ['--cache-dir', opts['cache-dir']] : []),
+  ];
   const files = opts.extracts
     ? opts.extracts.split(',').map((f) => f.trim())
     : quick
@@ -513,4 +614,4 @@ function main(): void {
   for (const n of sizes) runChild(['scale', String(n), ...passOn]);
 }
 
-main();
+void main();

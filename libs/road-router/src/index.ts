@@ -1,2 +1,3 @@
 export * from './create-road-router';
 export * from './graphhopper-road-router';
+export * from './matrix-threads';

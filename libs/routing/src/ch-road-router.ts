@@ -1,6 +1,8 @@
 import { ChManyToMany } from './ch/many-to-many';
 import { ChQuery } from './ch/ch-query';
 import { Seeds } from './ch/seeds';
+import type { ContractionHierarchy } from './ch/contract';
+import { packSeeds, type PackedSeeds } from './ch/packed-seeds';
 import { RoutingError } from './errors';
 import { graphNodeOf, headNode, turnIndex } from './turns';
 import type { LonLat } from './geo';
@@ -103,6 +105,28 @@ export function sameEdgeCost(
   const [w, aux] = edgeCost(g, weighting, e, 1);
   const d = a.fraction - b.fraction;
   return w === Infinity ? [Infinity, Infinity] : [d * w, d * aux];
+}
+
+/** A matrix with its points placed and its seeds packed (ChRoadRouter.planMatrix). */
+export interface MatrixPlan {
+  profile: string;
+  weighting: Weighting;
+  rows: number;
+  cols: number;
+  sources: SnapResult[];
+  targets: SnapResult[];
+  sourceSeeds: PackedSeeds;
+  targetSeeds: PackedSeeds;
+}
+
+/** A filled matrix in Float64Array or Float32Array outputs. */
+export interface PlacedMatrix<A extends Float64Array | Float32Array> {
+  rows: number;
+  cols: number;
+  durationsS: A;
+  distancesM: A;
+  sources: SnapResult[];
+  targets: SnapResult[];
 }
 
 interface Engines {
@@ -240,30 +264,77 @@ export class ChRoadRouter {
     options: MatrixOptions,
     durationsS: A,
     distancesM: A,
-  ): {
-    rows: number;
-    cols: number;
-    durationsS: A;
-    distancesM: A;
-    sources: SnapResult[];
-    targets: SnapResult[];
-  } {
+  ): PlacedMatrix<A> {
+    const plan = this.planMatrix(sources, targets, options);
+    const table = this.tableEngine(plan.profile, plan.weighting);
+    const prepared = table.prepare(
+      plan.targetSeeds,
+      table.chooseMethod(plan.sourceSeeds, plan.targetSeeds).method,
+    );
+    const [outW, outAux] = plan.weighting === 'fastest' ? [durationsS, distancesM] : [distancesM, durationsS];
+    table.fillRows(prepared, plan.sourceSeeds, 0, plan.rows, outW, outAux);
+    return this.finishMatrix(plan, durationsS, distancesM);
+  }
+
+  /**
+   * A matrix's first step, for callers that fill the rows themselves (worker threads sharing one
+   * prepared table: see `ChManyToMany.prepare` and `fillRows`, and `MatrixThreads` in
+   * `@rd/road-router`): every point placed (a failed snap stays that point's error and gets no
+   * seeds, so its row or column stays Infinity) and the seeds packed into typed arrays. Rows and
+   * columns are written weight first: durations for `fastest`, distances for `shortest`.
+   */
+  planMatrix(
+    sources: readonly Location[],
+    targets: readonly Location[],
+    options: MatrixOptions = {},
+  ): MatrixPlan {
     const profile = options.profile ?? this.defaultProfile;
     const weighting = options.weighting ?? 'fastest';
     const pd = this.profileData(profile);
-    const engines = this.enginesFor(profile, weighting);
+    const ch = this.hierarchy(profile, weighting);
     const g = pd.graph;
     const src = sources.map((l) => this.place(pd, l, options.maxSnapDistanceM));
     const tgt = targets.map((l) => this.place(pd, l, options.maxSnapDistanceM));
     const empty = new Seeds();
-    const srcSeeds = src.map((s) => (s.ok ? sourceSeeds(g, weighting, s) : empty));
-    const tgtSeeds = tgt.map((s) => (s.ok ? targetSeeds(g, weighting, s) : empty));
-    const rows = src.length;
-    const cols = tgt.length;
+    return {
+      profile,
+      weighting,
+      rows: src.length,
+      cols: tgt.length,
+      sources: src,
+      targets: tgt,
+      sourceSeeds: packSeeds(
+        src.map((s) => (s.ok ? sourceSeeds(g, weighting, s) : empty)),
+        ch.rank,
+      ),
+      targetSeeds: packSeeds(
+        tgt.map((s) => (s.ok ? targetSeeds(g, weighting, s) : empty)),
+        ch.rank,
+      ),
+    };
+  }
+
+  /** The hierarchy of a profile and weighting (what `planMatrix`'s seeds index). */
+  hierarchy(profile: string, weighting: Weighting): ContractionHierarchy {
+    return this.enginesFor(profile, weighting).query.ch;
+  }
+
+  /** This router's table engine for a profile and weighting (one per thread: use it from this thread only). */
+  tableEngine(profile: string, weighting: Weighting): ChManyToMany {
+    return this.enginesFor(profile, weighting).table;
+  }
+
+  /** A matrix's last step once every row is filled: adds the paths that stay on one edge. */
+  finishMatrix<A extends Float64Array | Float32Array>(
+    plan: MatrixPlan,
+    durationsS: A,
+    distancesM: A,
+  ): PlacedMatrix<A> {
+    const { weighting, rows, cols, sources: src, targets: tgt } = plan;
+    const g = this.profileData(plan.profile).graph;
     const fastest = weighting === 'fastest';
     const outW = fastest ? durationsS : distancesM;
     const outAux = fastest ? distancesM : durationsS;
-    engines.table.compute(srcSeeds, tgtSeeds, outW, outAux);
     // paths that stay on one edge
     const byEdge = new Map<number, number[]>();
     tgt.forEach((t, j) => {

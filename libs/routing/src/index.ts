@@ -16,6 +16,7 @@ export * from './ch/seeds';
 export * from './dijkstra';
 export { MinHeap } from './heap';
 export * from './ch/many-to-many';
+export * from './ch/packed-seeds';
 export * from './components';
 export * from './snap';
 export * from './geometry';

@@ -22,6 +22,24 @@ describe('save and load routing data', () => {
     saveRoutingData(data, file);
   });
 
+  it('loads into shared memory on request (for worker threads), answering the same', () => {
+    const plain = new ChRoadRouter(loadRoutingData(file));
+    const sharedData = loadRoutingData(file, { shared: true });
+    expect(sharedData.profiles.van.ch.fastest?.upTarget.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(sharedData.profiles.van.graph.nodeLon.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const shared = new ChRoadRouter(sharedData);
+    const [minLon, minLat, maxLon, maxLat] = graphBbox(data.profiles.van.graph);
+    const rnd = mulberry32(8);
+    const pts: LonLat[] = Array.from({ length: 40 }, () => [
+      minLon + rnd() * (maxLon - minLon),
+      minLat + rnd() * (maxLat - minLat),
+    ]);
+    const a = plain.matrixSync(pts.slice(0, 20), pts.slice(20));
+    const b = shared.matrixSync(pts.slice(0, 20), pts.slice(20));
+    expect(b.durationsS).toEqual(a.durationsS);
+    expect(b.sources).toEqual(a.sources);
+  });
+
   it('answers exactly as before saving', () => {
     const loaded = loadRoutingData(file);
     const a = new ChRoadRouter(data);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import type { ContractionHierarchy } from './ch/contract';
 import { graphDataId } from './data-id';
 import { RoutingError } from './errors';
@@ -131,11 +131,30 @@ export function saveRoutingData(data: RoutingData, file: string): number {
   return bytes.length;
 }
 
+export interface LoadOptions {
+  /**
+   * Read the file into a SharedArrayBuffer: every typed array is then shared memory, so worker
+   * threads (MatrixThreads in @rd/road-router) use the hierarchy without any copy.
+   */
+  shared?: boolean;
+}
+
 /** Loads a file written by saveRoutingData: typed-array views into one buffer, no parsing. */
-export function loadRoutingData(file: string): RoutingData {
+export function loadRoutingData(file: string, options: LoadOptions = {}): RoutingData {
   if (!existsSync(file)) throw new RoutingError('file-not-found', `routing data file not found: ${file}`);
-  const buf = readFileSync(file);
-  return deserializeRoutingData(buf, file);
+  if (!options.shared) return deserializeRoutingData(readFileSync(file), file);
+  const bytes = new Uint8Array(new SharedArrayBuffer(statSync(file).size));
+  const fd = openSync(file, 'r');
+  try {
+    for (let at = 0; at < bytes.length;) {
+      const n = readSync(fd, bytes, at, bytes.length - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return deserializeRoutingData(bytes, file);
 }
 
 export function deserializeRoutingData(bytes: Uint8Array, name = 'routing data'): RoutingData {

@@ -1,13 +1,105 @@
 import { grown } from '../typed-arrays';
 import { MinHeap } from '../heap';
 import type { ContractionHierarchy } from './contract';
+import { packSeeds, type PackedSeeds } from './packed-seeds';
 import type { Seeds } from './seeds';
 
 /**
- * Bucket-based many-to-many on a CH (as routing engines' table services do): one upward backward
- * search per target leaves (target, weight) entries in buckets at the nodes it settles; one
- * upward forward search per source scans the buckets of the nodes it settles. Both use
- * stall-on-demand. Reusable; not re-entrant.
+ * The targets' side of a table, computed once and then read by every row (in any thread: all
+ * typed arrays, nothing else). `buckets`: the classic bucket many-to-many (each target's upward
+ * backward search leaves (target, weight) entries at the nodes it settles; a row scans the
+ * buckets of the nodes its forward search settles). `sweep`: RPHAST (Delling et al., "Faster
+ * Batched Shortest Paths in Road Networks", 2011): the targets' upward closure as a small
+ * downward graph in descending rank; a row is its forward search, then one linear sweep over
+ * that graph. Which is cheaper depends on the graph and the targets (see `chooseTableMethod`).
+ */
+export type TargetTable = BucketTable | SweepTable;
+
+export interface BucketTable {
+  method: 'buckets';
+  cols: number;
+  /** CSR over hierarchy ids: node x's bucket is entries first[x] to first[x + 1], targets ascending. */
+  first: Uint32Array;
+  target: Int32Array;
+  weight: Float64Array;
+  aux: Float64Array;
+}
+
+export interface SweepTable {
+  method: 'sweep';
+  cols: number;
+  /** Hierarchy id → position in the sweep (descending rank), or -1 outside the targets' closure. */
+  local: Int32Array;
+  /** Arcs into sweep node l come from earlier (higher) sweep nodes: arcFirst[l] to arcFirst[l + 1]. */
+  arcFirst: Uint32Array;
+  arcFrom: Uint32Array;
+  arcWeight: Float64Array;
+  arcAux: Float64Array;
+  /** Target j's seeds as sweep positions with their remaining cost: targetFirst[j] to targetFirst[j + 1]. */
+  targetFirst: Uint32Array;
+  targetLocal: Uint32Array;
+  targetWeight: Float64Array;
+  targetAux: Float64Array;
+}
+
+export type TableMethod = TargetTable['method'];
+
+/** The parts of a hierarchy a table reads (what a worker thread is sent, in shared memory). */
+export type TableHierarchy = Pick<
+  ContractionHierarchy,
+  | 'nodeCount'
+  | 'rank'
+  | 'upFirst'
+  | 'upTarget'
+  | 'upWeight'
+  | 'upAux'
+  | 'downFirst'
+  | 'downSource'
+  | 'downWeight'
+  | 'downAux'
+>;
+
+export const TABLE_HIERARCHY_ARRAYS = [
+  'rank',
+  'upFirst',
+  'upTarget',
+  'upWeight',
+  'upAux',
+  'downFirst',
+  'downSource',
+  'downWeight',
+  'downAux',
+] as const;
+
+/** Cost estimates (in bucket-entry visits per row) behind the automatic method choice. */
+export interface TableEstimate {
+  method: TableMethod;
+  bucketEntriesPerRow: number;
+  sweepNodes: number;
+  sweepArcs: number;
+}
+
+// Cost of one sweep arc and node against one bucket entry: ~1.1 with a closure that fits in L2
+// (1 M-node county, 2,000 targets), ~2 with 10,000 targets (bench:routing, CPU time in one
+// process); 2 keeps the choice on the safe side
+const SWEEP_ARC_COST = 2;
+const SWEEP_NODE_COST = 2;
+const SAMPLE = 32;
+/** Tables up to this many entries use buckets without estimating (the estimate would cost as much). */
+const SMALL_TABLE = 64 * 64;
+
+type Out = Float64Array | Float32Array;
+
+// what an upward search does at each node it settles (one loop for all four uses)
+const COLLECT = 0; // backward: leave a bucket entry
+const SCAN = 1; // forward: scan the node's bucket
+const SEED_SWEEP = 2; // forward: start the sweep at the node
+const COUNT = 3; // forward: add up bucket sizes (estimate)
+
+/**
+ * Many-to-many on a CH: `compute` for a whole table, or `prepare` once and `fillRows` for row
+ * ranges (how worker threads share one table). Upward searches use stall-on-demand. Reusable; not
+ * re-entrant; one per thread.
  */
 export class ChManyToMany {
   private readonly dist: Float64Array;
@@ -21,10 +113,25 @@ export class ChManyToMany {
   private entryWeight: Float64Array = new Float64Array(1024);
   private entryAux: Float64Array = new Float64Array(1024);
   private entryCount = 0;
-  /** Bucket entries of the last run, for benchmarks. */
+  private counts: Uint32Array | null = null;
+  private closureMark: Int32Array | null = null;
+  private closureStamp = 0;
+  private counted = 0;
+  // sweep state: a row's weights and second figures at sweep positions, and its forward seeds
+  private sweepDist = new Float64Array(0);
+  private sweepAux = new Float64Array(0);
+  private sweepStamp = new Int32Array(0);
+  // the table a forward search reads, and the row it writes
+  private table: TargetTable | null = null;
+  private outW: Out | null = null;
+  private outAux: Out | null = null;
+  private rowOffset = 0;
+  /** Bucket entries of the last bucket table, for benchmarks. */
   lastBucketEntries = 0;
+  /** The method of the last `compute` and its estimate. */
+  lastEstimate: TableEstimate | null = null;
 
-  constructor(readonly ch: ContractionHierarchy) {
+  constructor(readonly ch: TableHierarchy) {
     const n = ch.nodeCount;
     this.dist = new Float64Array(n);
     this.aux = new Float64Array(n);
@@ -34,67 +141,263 @@ export class ChManyToMany {
   /**
    * Fills `outWeight[i * cols + j]` and `outAux[…]` with the best weight (Infinity if none) and its
    * second figure from sources[i] to targets[j]. Does not consider paths that stay on one edge
-   * (callers add those).
+   * (callers add those). `method` forces one algorithm (default: the cheaper by estimate).
    */
   compute(
     sources: readonly Seeds[],
     targets: readonly Seeds[],
-    outWeight: Float64Array | Float32Array,
-    outAux: Float64Array | Float32Array,
+    outWeight: Out,
+    outAux: Out,
+    method?: TableMethod,
   ): void {
-    const ch = this.ch;
-    const n = ch.nodeCount;
-    const cols = targets.length;
-    outWeight.fill(Infinity, 0, sources.length * cols);
-    outAux.fill(Infinity, 0, sources.length * cols);
+    const src = packSeeds(sources, this.ch.rank);
+    const tgt = packSeeds(targets, this.ch.rank);
+    const table = this.prepare(tgt, method ?? this.chooseMethod(src, tgt).method);
+    this.fillRows(table, src, 0, src.count, outWeight, outAux);
+  }
+
+  /** Estimates both methods' cost per row on samples of the sources and targets, and picks the cheaper. */
+  chooseMethod(sources: PackedSeeds, targets: PackedSeeds): TableEstimate {
+    const est = this.estimate(sources, targets);
+    this.lastEstimate = est;
+    return est;
+  }
+
+  /** The targets' side of a table (see TargetTable). */
+  prepare(targets: PackedSeeds, method: TableMethod): TargetTable {
+    return method === 'sweep' ? this.prepareSweep(targets) : this.prepareBuckets(targets);
+  }
+
+  /**
+   * Writes rows `from` to `to` (exclusive) of the table: row i at `i * cols` in the outputs, which
+   * hold the whole table (rows outside the range are not touched).
+   */
+  fillRows(
+    table: TargetTable,
+    sources: PackedSeeds,
+    from: number,
+    to: number,
+    outWeight: Out,
+    outAux: Out,
+  ): void {
+    const cols = table.cols;
+    // a sweep row writes every entry once; a bucket row keeps minima, so it starts from Infinity
+    if (table.method === 'buckets') {
+      outWeight.fill(Infinity, from * cols, to * cols);
+      outAux.fill(Infinity, from * cols, to * cols);
+    }
+    this.table = table;
+    this.outW = outWeight;
+    this.outAux = outAux;
+    if (table.method === 'sweep') this.ensureSweepState(table.arcFirst.length - 1);
+    for (let i = from; i < to; i++) {
+      this.rowOffset = i * cols;
+      if (table.method === 'buckets') this.search(sources, i, true, SCAN, i);
+      else {
+        const stamp = this.search(sources, i, true, SEED_SWEEP, i);
+        this.sweep(table, stamp);
+      }
+    }
+    this.table = null;
+    this.outW = null;
+    this.outAux = null;
+  }
+
+  private prepareBuckets(targets: PackedSeeds): BucketTable {
+    const n = this.ch.nodeCount;
     this.entryCount = 0;
-    for (let j = 0; j < cols; j++) this.search(targets[j], false, j, null, null, 0);
-    // counting sort of entries by node
+    for (let j = 0; j < targets.count; j++) this.search(targets, j, false, COLLECT, j);
+    // counting sort of entries by node (stable: targets stay ascending within a bucket)
     const count = this.entryCount;
     this.lastBucketEntries = count;
     const first = new Uint32Array(n + 1);
     for (let k = 0; k < count; k++) first[this.entryNode[k] + 1]++;
     for (let v = 0; v < n; v++) first[v + 1] += first[v];
     const fill = first.slice(0, n);
-    const bTarget = new Int32Array(count);
-    const bWeight = new Float64Array(count);
-    const bAux = new Float64Array(count);
+    const target = new Int32Array(count);
+    const weight = new Float64Array(count);
+    const aux = new Float64Array(count);
     for (let k = 0; k < count; k++) {
       const i = fill[this.entryNode[k]]++;
-      bTarget[i] = this.entryTarget[k];
-      bWeight[i] = this.entryWeight[k];
-      bAux[i] = this.entryAux[k];
+      target[i] = this.entryTarget[k];
+      weight[i] = this.entryWeight[k];
+      aux[i] = this.entryAux[k];
     }
-    this.buckets = { first, bTarget, bWeight, bAux };
-    for (let i = 0; i < sources.length; i++) this.search(sources[i], true, i, outWeight, outAux, i * cols);
-    this.buckets = null;
+    return { method: 'buckets', cols: targets.count, first, target, weight, aux };
   }
 
-  private buckets: {
-    first: Uint32Array;
-    bTarget: Int32Array;
-    bWeight: Float64Array;
-    bAux: Float64Array;
-  } | null = null;
+  /**
+   * The targets' upward closure (over the down lists) in descending rank, and its arc count. Marks
+   * with a stamp in a reused array, so the cost follows the closure, not the graph (small tables
+   * on a province graph stay cheap).
+   */
+  private closure(targets: PackedSeeds): { nodes: Uint32Array; arcs: number } {
+    const ch = this.ch;
+    const mark = (this.closureMark ??= new Int32Array(ch.nodeCount));
+    const stamp = ++this.closureStamp;
+    let list = new Uint32Array(Math.max(16, targets.node.length * 4));
+    let size = 0;
+    const push = (v: number): void => {
+      mark[v] = stamp;
+      if (size === list.length) {
+        const next = new Uint32Array(size * 2);
+        next.set(list);
+        list = next;
+      }
+      list[size++] = v;
+    };
+    for (let k = 0; k < targets.node.length; k++) if (mark[targets.node[k]] !== stamp) push(targets.node[k]);
+    const { downFirst, downSource } = ch;
+    let arcs = 0;
+    // the list is its own work queue: nodes past `done` still have their arcs to follow
+    for (let done = 0; done < size; done++) {
+      const x = list[done];
+      arcs += downFirst[x + 1] - downFirst[x];
+      for (let i = downFirst[x], end = downFirst[x + 1]; i < end; i++)
+        if (mark[downSource[i]] !== stamp) push(downSource[i]);
+    }
+    const nodes = list.slice(0, size).sort().reverse();
+    return { nodes, arcs };
+  }
 
-  private search(
-    seeds: Seeds,
-    forward: boolean,
-    index: number,
-    outWeight: Float64Array | Float32Array | null,
-    outAux: Float64Array | Float32Array | null,
-    rowOffset: number,
-  ): void {
+  private prepareSweep(targets: PackedSeeds): SweepTable {
+    const ch = this.ch;
+    const { nodes, arcs } = this.closure(targets);
+    const size = nodes.length;
+    const local = new Int32Array(ch.nodeCount).fill(-1);
+    for (let l = 0; l < size; l++) local[nodes[l]] = l;
+    const arcFirst = new Uint32Array(size + 1);
+    const arcFrom = new Uint32Array(arcs);
+    const arcWeight = new Float64Array(arcs);
+    const arcAux = new Float64Array(arcs);
+    const { downFirst, downSource, downWeight, downAux } = ch;
+    let k = 0;
+    for (let l = 0; l < size; l++) {
+      const x = nodes[l];
+      for (let i = downFirst[x], end = downFirst[x + 1]; i < end; i++, k++) {
+        arcFrom[k] = local[downSource[i]];
+        arcWeight[k] = downWeight[i];
+        arcAux[k] = downAux[i];
+      }
+      arcFirst[l + 1] = k;
+    }
+    const m = targets.node.length;
+    const targetLocal = new Uint32Array(m);
+    for (let i = 0; i < m; i++) targetLocal[i] = local[targets.node[i]];
+    return {
+      method: 'sweep',
+      cols: targets.count,
+      local,
+      arcFirst,
+      arcFrom,
+      arcWeight,
+      arcAux,
+      targetFirst: targets.first,
+      targetLocal,
+      targetWeight: targets.weight,
+      targetAux: targets.aux,
+    };
+  }
+
+  private estimate(sources: PackedSeeds, targets: PackedSeeds): TableEstimate {
+    const ch = this.ch;
+    if (sources.count * targets.count <= SMALL_TABLE)
+      return { method: 'buckets', bucketEntriesPerRow: NaN, sweepNodes: NaN, sweepArcs: NaN };
+    const { nodes, arcs } = this.closure(targets);
+    const size = nodes.length;
+    // bucket sizes of a sample of targets, then the entries a sample of rows would scan
+    const counts = (this.counts ??= new Uint32Array(ch.nodeCount));
+    const tStep = Math.max(1, Math.floor(targets.count / SAMPLE));
+    const sStep = Math.max(1, Math.floor(sources.count / SAMPLE));
+    this.entryCount = 0;
+    let sampledTargets = 0;
+    for (let j = 0; j < targets.count; j += tStep, sampledTargets++)
+      this.search(targets, j, false, COLLECT, j);
+    for (let k = 0; k < this.entryCount; k++) counts[this.entryNode[k]]++;
+    this.counted = 0;
+    let sampledSources = 0;
+    for (let i = 0; i < sources.count; i += sStep, sampledSources++) this.search(sources, i, true, COUNT, i);
+    for (let k = 0; k < this.entryCount; k++) counts[this.entryNode[k]] = 0;
+    this.entryCount = 0;
+    const bucketEntriesPerRow =
+      sampledSources > 0 && sampledTargets > 0
+        ? (this.counted / sampledSources) * (targets.count / sampledTargets)
+        : 0;
+    const sweepCost = SWEEP_ARC_COST * arcs + SWEEP_NODE_COST * size + targets.node.length;
+    return {
+      method: sweepCost < bucketEntriesPerRow ? 'sweep' : 'buckets',
+      bucketEntriesPerRow,
+      sweepNodes: size,
+      sweepArcs: arcs,
+    };
+  }
+
+  private ensureSweepState(size: number): void {
+    if (this.sweepDist.length >= size) return;
+    this.sweepDist = new Float64Array(size);
+    this.sweepAux = new Float64Array(size);
+    this.sweepStamp = new Int32Array(size);
+  }
+
+  /** One row of a sweep table: down the closure in descending rank, then each target's seeds. */
+  private sweep(t: SweepTable, stamp: number): void {
+    const D = this.sweepDist;
+    const A = this.sweepAux;
+    const S = this.sweepStamp;
+    const { arcFirst, arcFrom, arcWeight, arcAux } = t;
+    const size = arcFirst.length - 1;
+    for (let l = 0; l < size; l++) {
+      let w = Infinity;
+      let a = Infinity;
+      if (S[l] === stamp) {
+        w = D[l];
+        a = A[l];
+      }
+      for (let k = arcFirst[l], end = arcFirst[l + 1]; k < end; k++) {
+        const u = arcFrom[k];
+        const c = D[u] + arcWeight[k];
+        if (c < w) {
+          w = c;
+          a = A[u] + arcAux[k];
+        }
+      }
+      D[l] = w;
+      A[l] = a;
+    }
+    const outW = this.outW as Out;
+    const outAux = this.outAux as Out;
+    const { targetFirst, targetLocal, targetWeight, targetAux } = t;
+    const row = this.rowOffset;
+    for (let j = 0, k = 0; j < t.cols; j++) {
+      let w = Infinity;
+      let a = Infinity;
+      for (const end = targetFirst[j + 1]; k < end; k++) {
+        const l = targetLocal[k];
+        const c = D[l] + targetWeight[k];
+        if (c < w) {
+          w = c;
+          a = A[l] + targetAux[k];
+        }
+      }
+      outW[row + j] = w;
+      outAux[row + j] = a;
+    }
+  }
+
+  /** One upward search from seed set `i`; `mode` says what to do at each settled node. Returns its stamp. */
+  private search(seeds: PackedSeeds, i: number, forward: boolean, mode: number, index: number): number {
     const ch = this.ch;
     const { dist, aux, heap } = this;
     const stamps = this.stamp;
     const stamp = ++this.stampValue;
     heap.clear();
-    for (let k = 0; k < seeds.length; k++) {
-      const v = ch.rank[seeds.nodes[k]];
+    for (let k = seeds.first[i], end = seeds.first[i + 1]; k < end; k++) {
+      const v = seeds.node[k];
+      // two seeds on one node (a turn copy is its own node, so rare): keep the cheaper
+      if (stamps[v] === stamp && dist[v] <= seeds.weight[k]) continue;
       stamps[v] = stamp;
-      dist[v] = seeds.weights[k];
-      aux[v] = seeds.auxes[k];
+      dist[v] = seeds.weight[k];
+      aux[v] = seeds.aux[k];
       heap.push(v, dist[v]);
     }
     // forward: relax up, stall via down; backward: relax down, stall via up
@@ -105,43 +408,55 @@ export class ChManyToMany {
     const stallFirst = forward ? ch.downFirst : ch.upFirst;
     const stallFrom = forward ? ch.downSource : ch.upTarget;
     const stallW = forward ? ch.downWeight : ch.upWeight;
-    const b = this.buckets;
     while (heap.length > 0) {
       const d = heap.peekValue();
       const x = heap.pop();
       if (d > dist[x]) continue;
       let stalled = false;
-      for (let i = stallFirst[x], end = stallFirst[x + 1]; i < end; i++) {
-        const y = stallFrom[i];
-        if (stamps[y] === stamp && dist[y] + stallW[i] < d) {
+      for (let k = stallFirst[x], end = stallFirst[x + 1]; k < end; k++) {
+        const y = stallFrom[k];
+        if (stamps[y] === stamp && dist[y] + stallW[k] < d) {
           stalled = true;
           break;
         }
       }
       if (stalled) continue;
       const ax = aux[x];
-      if (forward) {
-        if (b !== null && outWeight !== null && outAux !== null) {
-          const { first, bTarget, bWeight, bAux } = b;
-          for (let k = first[x], end = first[x + 1]; k < end; k++) {
-            const o = rowOffset + bTarget[k];
-            const w = d + bWeight[k];
-            if (w < outWeight[o]) {
-              outWeight[o] = w;
-              outAux[o] = ax + bAux[k];
-            }
-          }
+      if (mode === SCAN) this.scanBucket(x, d, ax);
+      else if (mode === SEED_SWEEP) {
+        const l = (this.table as SweepTable).local[x];
+        if (l >= 0) {
+          this.sweepStamp[l] = stamp;
+          this.sweepDist[l] = d;
+          this.sweepAux[l] = ax;
         }
-      } else this.addEntry(x, index, d, ax);
-      for (let i = relaxFirst[x], end = relaxFirst[x + 1]; i < end; i++) {
-        const y = relaxTo[i];
-        const nd = d + relaxW[i];
+      } else if (mode === COLLECT) this.addEntry(x, index, d, ax);
+      else this.counted += (this.counts as Uint32Array)[x];
+      for (let k = relaxFirst[x], end = relaxFirst[x + 1]; k < end; k++) {
+        const y = relaxTo[k];
+        const nd = d + relaxW[k];
         if (stamps[y] !== stamp || nd < dist[y]) {
           stamps[y] = stamp;
           dist[y] = nd;
-          aux[y] = ax + relaxAux[i];
+          aux[y] = ax + relaxAux[k];
           heap.push(y, nd);
         }
+      }
+    }
+    return stamp;
+  }
+
+  private scanBucket(x: number, d: number, ax: number): void {
+    const { first, target, weight, aux } = this.table as BucketTable;
+    const outW = this.outW as Out;
+    const outAux = this.outAux as Out;
+    const row = this.rowOffset;
+    for (let k = first[x], end = first[x + 1]; k < end; k++) {
+      const o = row + target[k];
+      const w = d + weight[k];
+      if (w < outW[o]) {
+        outW[o] = w;
+        outAux[o] = ax + aux[k];
       }
     }
   }
