@@ -27,6 +27,9 @@ export class InsertionEvaluator {
   ) {
     this.D = c.dims;
     this.scratch = new Int32Array(scratchLength);
+    this.pairEstQ = new Float64Array(scratchLength);
+    this.pairLegQ = new Float64Array(scratchLength);
+    this.pairMinQ = new Float64Array(scratchLength);
   }
 
   evalRoute(s: number, v: number, r: RouteBuf): void {
@@ -265,6 +268,9 @@ export class InsertionEvaluator {
     this.simulateCandidates(v, r, s, -1);
   }
 
+  private readonly pairEstQ: Float64Array;
+  private readonly pairLegQ: Float64Array;
+  private readonly pairMinQ: Float64Array;
   private candP = new Int32Array(64);
   private candP2 = new Int32Array(64);
   private candE = new Float64Array(64);
@@ -490,6 +496,20 @@ export class InsertionEvaluator {
     const est = (a: number, x: number, b: number, serv: number): number =>
       wM * (Dm[a * nL + x] + Dm[x * nL + b] - Dm[a * nL + b]) +
       wS * (T[a * nL + x] + T[x * nL + b] - T[a * nL + b] + serv);
+    // the delivery's estimate and leg per position once (not per pickup position), and its minimum over the
+    // rest of each trip: a pickup position whose estimate plus that minimum cannot win skips its trip
+    const estQ = this.pairEstQ;
+    const legQ = this.pairLegQ;
+    const minQ = this.pairMinQ;
+    for (let p2 = 0; p2 <= len; p2++) {
+      const a = this.prevLoc(v, r, p2);
+      estQ[p2] = est(a, lq, this.nextLoc(v, r, p2), c.stopServ[q]);
+      legQ[p2] = T[a * nL + lq];
+    }
+    minQ[len] = estQ[len];
+    for (let p2 = len - 1; p2 >= 0; p2--) {
+      minQ[p2] = r.nodes[p2] < 0 || estQ[p2] < minQ[p2 + 1] ? estQ[p2] : minQ[p2 + 1];
+    }
     for (let p = c.locked[v].length; p <= len; p++) {
       const a = this.prevLoc(v, r, p);
       const b = this.nextLoc(v, r, p);
@@ -498,25 +518,26 @@ export class InsertionEvaluator {
       const arrS = r.dep[p] + T[a * nL + ls];
       if (arrS > closeS) continue; // too late for the pickup here, whatever follows
       const depS = firstStart(c, s, arrS) + c.stopServ[s];
-      for (let p2 = p; p2 <= len; p2++) {
-        if (p2 > p && r.nodes[p2 - 1] < 0) break; // a reload in between: not the same trip
+      // the delivery right after the pickup
+      const e0 =
+        wM * (Dm[a * nL + ls] + Dm[ls * nL + lq] + Dm[lq * nL + b] - Dm[a * nL + b]) +
+        wS *
+          (T[a * nL + ls] +
+            T[ls * nL + lq] +
+            T[lq * nL + b] -
+            T[a * nL + b] +
+            c.stopServ[s] +
+            c.stopServ[q]) +
+        fixed;
+      if (e0 < this.bestDelta && depS + T[ls * nL + lq] <= closeQ) this.pushCandidate(p, p, e0);
+      // later positions in the same trip (a reload in between ends it)
+      if (p === len || r.nodes[p] < 0 || estS + minQ[p + 1] >= this.bestDelta) continue;
+      for (let p2 = p + 1; p2 <= len; p2++) {
+        if (r.nodes[p2 - 1] < 0) break;
         // estimated cost first: simulate only promising pairs of positions
-        let e: number;
-        if (p2 === p) {
-          e =
-            wM * (Dm[a * nL + ls] + Dm[ls * nL + lq] + Dm[lq * nL + b] - Dm[a * nL + b]) +
-            wS *
-              (T[a * nL + ls] +
-                T[ls * nL + lq] +
-                T[lq * nL + b] -
-                T[a * nL + b] +
-                c.stopServ[s] +
-                c.stopServ[q]) +
-            fixed;
-        } else e = estS + est(this.prevLoc(v, r, p2), lq, this.nextLoc(v, r, p2), c.stopServ[q]);
+        const e = estS + estQ[p2];
         if (e >= this.bestDelta) continue;
-        const arrQ =
-          p2 === p ? depS + T[ls * nL + lq] : Math.max(r.dep[p2], depS) + T[this.prevLoc(v, r, p2) * nL + lq];
+        const arrQ = Math.max(r.dep[p2], depS) + legQ[p2];
         if (arrQ > closeQ) continue;
         this.pushCandidate(p, p2, e);
       }
