@@ -148,6 +148,9 @@ export class InsertionEvaluator {
     // the first stop's cache position: inserting before it moves the route's start
     let first = 1;
     while (first <= len && r.nodes[first - 1] < 0) first++;
+    // the markers of the empty trips at the end of the route start at `tail`
+    let tail = len;
+    while (tail > 0 && r.nodes[tail - 1] < 0) tail--;
     let bestDelta = this.bestDelta;
     for (let p = c.locked[v].length; p <= len; p++) {
       const a = r.loc[p];
@@ -155,8 +158,9 @@ export class InsertionEvaluator {
       const ia = a * nL;
       if (r.idle[p] || r.idle[p + 1]) {
         // the empty trip beside it may start being driven (via the reload hub, which no estimate from the
-        // neighbours sees: drone sorties cannot go stop to stop): always simulated, at most two per marker
-        this.pushCandidate(p, -1, -Infinity);
+        // neighbours sees: drone sorties cannot go stop to stop): simulated, at most two per marker; behind the
+        // last stop by the cheapest order first, as what it adds is known but for the waiting
+        this.pushCandidate(p, -1, p >= first && p >= tail ? this.tailBound(s, v, a, p > tail) : -Infinity);
         continue;
       }
       let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - Dm[ia + b]);
@@ -217,6 +221,29 @@ export class InsertionEvaluator {
       this.bestP2 = -1;
     }
     this.simulateCandidates(v, r, s, -1);
+  }
+
+  /**
+   * A lower bound on inserting s behind the route's last stop (at `x`), in its last trip or (`newTrip`) in a new
+   * trip from the reload hub: the route then ends x → (reload →) s → end instead of x → end. Exact but for the
+   * waiting at s; the start of the route does not move.
+   */
+  private tailBound(s: number, v: number, x: number, newTrip: boolean): number {
+    const c = this.c;
+    const nL = c.nLoc;
+    const T = c.dur[c.vProfile[v]];
+    const Dm = c.dist[c.vProfile[v]];
+    const lc = c.stopLoc[s];
+    const end = c.vEnd[v];
+    const via = newTrip ? c.vReload[v] : x;
+    const dd = (newTrip ? Dm[x * nL + via] : 0) + Dm[via * nL + lc] + Dm[lc * nL + end] - Dm[x * nL + end];
+    const dt =
+      (newTrip ? T[x * nL + via] + c.vReloadServ[v] : 0) +
+      T[via * nL + lc] +
+      c.stopServ[s] +
+      T[lc * nL + end] -
+      T[x * nL + end];
+    return c.wM[v] * dd + c.wS[v] * dt;
   }
 
   private prevLoc(v: number, r: RouteBuf, p: number): number {
