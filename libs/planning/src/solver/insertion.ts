@@ -27,6 +27,9 @@ export class InsertionEvaluator {
   ) {
     this.D = c.dims;
     this.scratch = new Int32Array(scratchLength);
+    this.pairEstQ = new Float64Array(scratchLength);
+    this.pairLegQ = new Float64Array(scratchLength);
+    this.pairMinQ = new Float64Array(scratchLength);
   }
 
   evalRoute(s: number, v: number, r: RouteBuf): void {
@@ -145,6 +148,9 @@ export class InsertionEvaluator {
     // the first stop's cache position: inserting before it moves the route's start
     let first = 1;
     while (first <= len && r.nodes[first - 1] < 0) first++;
+    // the markers of the empty trips at the end of the route start at `tail`
+    let tail = len;
+    while (tail > 0 && r.nodes[tail - 1] < 0) tail--;
     let bestDelta = this.bestDelta;
     for (let p = c.locked[v].length; p <= len; p++) {
       const a = r.loc[p];
@@ -152,8 +158,9 @@ export class InsertionEvaluator {
       const ia = a * nL;
       if (r.idle[p] || r.idle[p + 1]) {
         // the empty trip beside it may start being driven (via the reload hub, which no estimate from the
-        // neighbours sees: drone sorties cannot go stop to stop): always simulated, at most two per marker
-        this.pushCandidate(p, -1, -Infinity);
+        // neighbours sees: drone sorties cannot go stop to stop): simulated, at most two per marker; behind the
+        // last stop by the cheapest order first, as what it adds is known but for the waiting
+        this.pushCandidate(p, -1, p >= first && p >= tail ? this.tailBound(s, v, a, p > tail) : -Infinity);
         continue;
       }
       let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - Dm[ia + b]);
@@ -216,6 +223,29 @@ export class InsertionEvaluator {
     this.simulateCandidates(v, r, s, -1);
   }
 
+  /**
+   * A lower bound on inserting s behind the route's last stop (at `x`), in its last trip or (`newTrip`) in a new
+   * trip from the reload hub: the route then ends x → (reload →) s → end instead of x → end. Exact but for the
+   * waiting at s; the start of the route does not move.
+   */
+  private tailBound(s: number, v: number, x: number, newTrip: boolean): number {
+    const c = this.c;
+    const nL = c.nLoc;
+    const T = c.dur[c.vProfile[v]];
+    const Dm = c.dist[c.vProfile[v]];
+    const lc = c.stopLoc[s];
+    const end = c.vEnd[v];
+    const via = newTrip ? c.vReload[v] : x;
+    const dd = (newTrip ? Dm[x * nL + via] : 0) + Dm[via * nL + lc] + Dm[lc * nL + end] - Dm[x * nL + end];
+    const dt =
+      (newTrip ? T[x * nL + via] + c.vReloadServ[v] : 0) +
+      T[via * nL + lc] +
+      c.stopServ[s] +
+      T[lc * nL + end] -
+      T[x * nL + end];
+    return c.wM[v] * dd + c.wS[v] * dt;
+  }
+
   private prevLoc(v: number, r: RouteBuf, p: number): number {
     if (p === 0) return this.c.vStart[v];
     const x = r.nodes[p - 1];
@@ -265,6 +295,9 @@ export class InsertionEvaluator {
     this.simulateCandidates(v, r, s, -1);
   }
 
+  private readonly pairEstQ: Float64Array;
+  private readonly pairLegQ: Float64Array;
+  private readonly pairMinQ: Float64Array;
   private candP = new Int32Array(64);
   private candP2 = new Int32Array(64);
   private candE = new Float64Array(64);
@@ -490,6 +523,20 @@ export class InsertionEvaluator {
     const est = (a: number, x: number, b: number, serv: number): number =>
       wM * (Dm[a * nL + x] + Dm[x * nL + b] - Dm[a * nL + b]) +
       wS * (T[a * nL + x] + T[x * nL + b] - T[a * nL + b] + serv);
+    // the delivery's estimate and leg per position once (not per pickup position), and its minimum over the
+    // rest of each trip: a pickup position whose estimate plus that minimum cannot win skips its trip
+    const estQ = this.pairEstQ;
+    const legQ = this.pairLegQ;
+    const minQ = this.pairMinQ;
+    for (let p2 = 0; p2 <= len; p2++) {
+      const a = this.prevLoc(v, r, p2);
+      estQ[p2] = est(a, lq, this.nextLoc(v, r, p2), c.stopServ[q]);
+      legQ[p2] = T[a * nL + lq];
+    }
+    minQ[len] = estQ[len];
+    for (let p2 = len - 1; p2 >= 0; p2--) {
+      minQ[p2] = r.nodes[p2] < 0 || estQ[p2] < minQ[p2 + 1] ? estQ[p2] : minQ[p2 + 1];
+    }
     for (let p = c.locked[v].length; p <= len; p++) {
       const a = this.prevLoc(v, r, p);
       const b = this.nextLoc(v, r, p);
@@ -498,25 +545,26 @@ export class InsertionEvaluator {
       const arrS = r.dep[p] + T[a * nL + ls];
       if (arrS > closeS) continue; // too late for the pickup here, whatever follows
       const depS = firstStart(c, s, arrS) + c.stopServ[s];
-      for (let p2 = p; p2 <= len; p2++) {
-        if (p2 > p && r.nodes[p2 - 1] < 0) break; // a reload in between: not the same trip
+      // the delivery right after the pickup
+      const e0 =
+        wM * (Dm[a * nL + ls] + Dm[ls * nL + lq] + Dm[lq * nL + b] - Dm[a * nL + b]) +
+        wS *
+          (T[a * nL + ls] +
+            T[ls * nL + lq] +
+            T[lq * nL + b] -
+            T[a * nL + b] +
+            c.stopServ[s] +
+            c.stopServ[q]) +
+        fixed;
+      if (e0 < this.bestDelta && depS + T[ls * nL + lq] <= closeQ) this.pushCandidate(p, p, e0);
+      // later positions in the same trip (a reload in between ends it)
+      if (p === len || r.nodes[p] < 0 || estS + minQ[p + 1] >= this.bestDelta) continue;
+      for (let p2 = p + 1; p2 <= len; p2++) {
+        if (r.nodes[p2 - 1] < 0) break;
         // estimated cost first: simulate only promising pairs of positions
-        let e: number;
-        if (p2 === p) {
-          e =
-            wM * (Dm[a * nL + ls] + Dm[ls * nL + lq] + Dm[lq * nL + b] - Dm[a * nL + b]) +
-            wS *
-              (T[a * nL + ls] +
-                T[ls * nL + lq] +
-                T[lq * nL + b] -
-                T[a * nL + b] +
-                c.stopServ[s] +
-                c.stopServ[q]) +
-            fixed;
-        } else e = estS + est(this.prevLoc(v, r, p2), lq, this.nextLoc(v, r, p2), c.stopServ[q]);
+        const e = estS + estQ[p2];
         if (e >= this.bestDelta) continue;
-        const arrQ =
-          p2 === p ? depS + T[ls * nL + lq] : Math.max(r.dep[p2], depS) + T[this.prevLoc(v, r, p2) * nL + lq];
+        const arrQ = Math.max(r.dep[p2], depS) + legQ[p2];
         if (arrQ > closeQ) continue;
         this.pushCandidate(p, p2, e);
       }

@@ -38,6 +38,14 @@ export interface SearchParams {
   /** 1: single stops go into multi-trip and working-time-limited routes by O(1) checks; 0: by simulation. */
   multiTripFast: number;
   granularMinRoutes: number;
+  /**
+   * Large days (at least `decomposeMinStops` stops, distance and cost presets): after the first plan, solve
+   * groups of nearby routes of about `decomposeGroupStops` stops as sub-problems with their own small matrices,
+   * `decomposeIterations` iterations each, and put each group's best back (route-based decomposition).
+   */
+  decomposeMinStops: number;
+  decomposeGroupStops: number;
+  decomposeIterations: number;
 }
 
 export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' | 'maxIterations'> = {
@@ -60,4 +68,7 @@ export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' |
   pairMoveRate: 0.1,
   multiTripFast: 1,
   granularMinRoutes: 24,
+  decomposeMinStops: Infinity,
+  decomposeGroupStops: 600,
+  decomposeIterations: 2000,
 };

@@ -1129,18 +1129,20 @@ export class Search {
     return n;
   }
 
-  /** Build a first plan and anneal until the time or iteration limit. */
-  run(): Snapshot {
+  /** Build a first plan (or start from `initial`, a plan of this problem) and anneal until the time or iteration limit. */
+  run(initial?: Snapshot): Snapshot {
     const c = this.c;
     const p = this.p;
     this.t0 = p.now();
     const limit = p.timeLimitMs;
     const scale = c.edgeScale;
     // construction
+    if (initial) this.restore(initial);
     this.beginCandidate();
     // regret gets a tenth of the time, then greedy insertion places the rest (no clock with an iteration cap)
     const regretUntilMs = Number.isFinite(p.maxIterations) ? Infinity : 0.1 * limit;
-    if (p.regretK >= 2 && this.S <= p.regretMaxStops) this.constructByRegret(p.regretK, regretUntilMs);
+    if (!initial && p.regretK >= 2 && this.S <= p.regretMaxStops)
+      this.constructByRegret(p.regretK, regretUntilMs);
     this.recreate();
     this.accept();
     this.best = this.snapshot();

@@ -9,6 +9,7 @@ import type {
   VrpVisit,
 } from '../model';
 import { type Compiled, KIND_DELIVERY, KIND_PD_DELIVERY, compile, firstStart } from './compile';
+import { improveByDecomposition } from './decompose';
 import { lockFailure, noRoomBinding, unassignedReason } from './diagnose';
 import { DEFAULT_PARAMS, MARKER, Search, type SearchParams, type Snapshot } from './search';
 
@@ -43,6 +44,9 @@ export function solve(
   const failure = lockFailure(c, search);
   if (failure) return failedSolution(failure, options.now() - t0);
   search.exchange = withProgress(search, options, internals.exchange);
+  if (c.stopCount >= search.p.decomposeMinStops && preset !== 'fleet' && !internals.exchange) {
+    return solveByDecomposition(c, search, options, t0);
+  }
   const best = search.run();
   return buildSolution(c, best, {
     iterations: search.iterations,
@@ -54,6 +58,33 @@ export function solve(
         ? 'solve() runs on the calling thread; use solveParallel for threads'
         : undefined,
   });
+}
+
+/**
+ * A large day: the first plan on the whole problem, then groups of nearby routes improved as sub-problems
+ * (decompose.ts) for the rest of the budget; the iteration cap counts the sub-searches' iterations.
+ */
+function solveByDecomposition(c: Compiled, search: Search, options: SolveOptions, t0: number): VrpSolution {
+  const p = search.p;
+  const cap = p.maxIterations;
+  p.maxIterations = 0;
+  const first = search.run();
+  const result = improveByDecomposition(c, first.nodes, p, {
+    seed: options.seed,
+    now: options.now,
+    timeLimitMs: Math.max(0, options.timeLimitMs - (options.now() - t0)),
+    maxIterations: cap,
+  });
+  return buildSolution(
+    c,
+    { ...first, nodes: result.nodes },
+    {
+      iterations: result.iterations,
+      bestFoundAtMs: options.now() - t0,
+      elapsedMs: options.now() - t0,
+      threads: 1,
+    },
+  );
 }
 
 /** No plan: the failure says what must change first. */
