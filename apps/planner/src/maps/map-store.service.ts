@@ -1,9 +1,9 @@
 import { unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { DomainError, DomainErrorCode } from '@rd/domain';
-import { asyncRoadRouter, createRoadRouter } from '@rd/road-router';
+import { asyncRoadRouter, createRoadRouter, MatrixThreads } from '@rd/road-router';
 import {
   ChRoadRouter,
   isProfileFileName,
@@ -40,8 +40,10 @@ export interface ImportedMap {
  * imported) and cached per worker in MAPS_DIR (MapCache).
  */
 @Injectable()
-export class MapStore {
+export class MapStore implements OnModuleDestroy {
   private readonly logger = new Logger(MapStore.name);
+  /** Large matrices fill their rows on PLANNING_THREADS worker threads (small ones on this thread). */
+  private readonly matrixThreads: MatrixThreads;
   private readonly routers = new Map<string, { mapId: string; router: RoadRouter; local: ChRoadRouter }>();
   private graphHopper?: RoadRouter;
 
@@ -50,7 +52,13 @@ export class MapStore {
     private readonly cache: MapCache,
     private readonly retention: MapRetention,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.matrixThreads = new MatrixThreads({ threads: config.PLANNING_THREADS });
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.matrixThreads.close();
+  }
 
   /** Creates the map row and runs the import; progress is written to the row as it goes. */
   async import(region: string, source: MapSource): Promise<ImportedMap> {
@@ -135,7 +143,7 @@ export class MapStore {
       if (!(error instanceof DomainError) || !current || current.id === map.id) throw error;
       return this.routerFor(region);
     }
-    const router = asyncRoadRouter(loaded);
+    const router = asyncRoadRouter(loaded, { matrixThreads: this.matrixThreads });
     this.routers.set(region, { mapId: map.id, router, local: loaded });
     // This worker switched maps: the files of maps no longer in use leave its cache.
     await this.retention.pruneCache().catch(() => undefined);
