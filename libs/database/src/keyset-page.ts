@@ -38,42 +38,68 @@ function isCursorTime(text: string): boolean {
   );
 }
 
+/** One page of a list and the cursor of the next one (null on the last page). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** How a keyset list is ordered: by a time column, then the uuid `id`; newest first unless `ascending`. */
+export interface KeysetOrder {
+  /** The time column (default `created_at`). */
+  time?: string;
+  ascending?: boolean;
+}
+
 /** Cuts a keyset query that fetched `limit + 1` rows into a page and the cursor of the next one. */
-export function toPage<T extends { createdAt: string; id: string }>(
+export function toPage<T extends { id: string }>(
   rows: T[],
   limit: number,
-): { items: T[]; nextCursor: string | null } {
+  timeOf: (item: T) => string = (item) => (item as T & { createdAt: string }).createdAt,
+): Page<T> {
   const more = rows.length > limit;
   const items = more ? rows.slice(0, limit) : rows;
   const last = items[items.length - 1];
   return {
     items,
-    nextCursor: more && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+    nextCursor: more && last ? encodeCursor({ createdAt: timeOf(last), id: last.id }) : null,
   };
 }
 
+/** The ORDER BY of a keyset page over rows of `alias`. */
+export function keysetOrderBy(
+  alias: string,
+  { time = 'created_at', ascending = false }: KeysetOrder = {},
+): string {
+  const direction = ascending ? 'ASC' : 'DESC';
+  return `${alias}.${time} ${direction}, ${alias}.id ${direction}`;
+}
+
 /**
- * The keyset condition as one more `AND` of a SqlFilter (newest first: created_at DESC, id DESC), for
- * rows of `table` read as `alias`.
+ * The keyset condition "after the cursor" as one more `AND` of a SqlFilter, for rows of `table` read
+ * as `alias` and ordered by keysetOrderBy with the same `order`.
  *
  * The cursor's time has milliseconds, PostgreSQL's microseconds: compared with it, the rest of a page's
  * last millisecond (every row of one transaction shares its `now()`) would be skipped. So the cursor
- * row's own created_at is read back by its id (an InitPlan, run once; the index still serves the
- * order). Should that row be gone, the end of the cursor's millisecond stands in: rows of that
- * millisecond may repeat, none is lost.
+ * row's own time is read back by its id (an InitPlan, run once; the index still serves the order).
+ * Should that row be gone, the edge of the cursor's millisecond stands in: rows of that millisecond
+ * may repeat, none is lost.
  */
 export function addKeysetCondition(
   filter: SqlFilter,
   cursor: Cursor | null,
   alias: string,
   table: string,
+  { time = 'created_at', ascending = false }: KeysetOrder = {},
 ): void {
   if (!cursor) return;
-  const createdAt = filter.param(cursor.createdAt);
+  const at = filter.param(cursor.createdAt);
   const id = filter.param(cursor.id);
-  const exact = `(SELECT k.created_at FROM ${table} k WHERE k.id = ${id}::uuid)`;
-  const fallback = `${createdAt}::timestamptz + interval '1 millisecond'`;
-  filter.addRaw(`(${alias}.created_at, ${alias}.id) < (COALESCE(${exact}, ${fallback}), ${id}::uuid)`);
+  const exact = `(SELECT k.${time} FROM ${table} k WHERE k.id = ${id}::uuid)`;
+  const edge = ascending ? `${at}::timestamptz` : `${at}::timestamptz + interval '1 millisecond'`;
+  filter.addRaw(
+    `(${alias}.${time}, ${alias}.id) ${ascending ? '>' : '<'} (COALESCE(${exact}, ${edge}), ${id}::uuid)`,
+  );
 }
 
 /**
@@ -97,11 +123,7 @@ export function decodeKeyCursor(value: string | undefined, pattern: RegExp): str
 }
 
 /** Cuts a keyset query that fetched `limit + 1` rows into a page and the cursor (the last key) of the next one. */
-export function toKeyPage<T>(
-  rows: T[],
-  limit: number,
-  keyOf: (item: T) => string,
-): { items: T[]; nextCursor: string | null } {
+export function toKeyPage<T>(rows: T[], limit: number, keyOf: (item: T) => string): Page<T> {
   const more = rows.length > limit;
   const items = more ? rows.slice(0, limit) : rows;
   const last = items[items.length - 1];

@@ -7,8 +7,4 @@ export const pageQueryFields = {
   cursor: z.string().max(200).optional(),
 };
 
-/** One page of a list, newest or first in order, and the cursor of the next page (null on the last). */
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+export type { Page } from '@rd/database';

@@ -17,11 +17,7 @@ export class KeysetPageQueryPipe extends ZodPipe<typeof keysetPageQuery> {
   }
 }
 
-/** One page of a list and the cursor of the next one (null on the last page). */
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+export type { Page } from '@rd/database';
 
 /** OpenAPI entries of a paged list: its two query parameters and the `{ items, nextCursor }` answer. */
 export function ApiKeysetPage(itemsDescription: string): MethodDecorator {

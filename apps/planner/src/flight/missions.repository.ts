@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { SqlFilter, sqlExec, sqlRow, sqlRows } from '@rd/database';
+import {
+  addKeysetCondition,
+  keysetOrderBy,
+  SqlFilter,
+  sqlExec,
+  sqlRow,
+  sqlRows,
+  type Cursor,
+} from '@rd/database';
 import { DomainError, DomainErrorCode, type MissionState } from '@rd/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { COMMITTED_MISSION_STATES } from './flight-data.repository';
@@ -143,17 +151,7 @@ function toMissionWithPlanView(
   return { ...toMissionView(r), path: r.path.coordinates, qgcPlan: r.qgc_plan };
 }
 
-/**
- * The launch time as the cursor carries it (a JavaScript Date: whole milliseconds), so a page never
- * repeats or skips a mission whose stored time has microseconds.
- */
-const LAUNCH_MS = `date_trunc('milliseconds', m.launch_at)`;
-
-/** A pilot's list is ordered as they fly it (soonest launch first); the cursor names the last one seen. */
-export interface MissionListCursor {
-  launchAt: string;
-  id: string;
-}
+const SOONEST_LAUNCH = { time: 'launch_at', ascending: true } as const;
 
 @Injectable()
 export class MissionsRepository {
@@ -172,23 +170,16 @@ export class MissionsRepository {
    * A page of a pilot's own missions of current plans, soonest first: `limit + 1` rows after the
    * cursor, so the caller knows whether another page follows.
    */
-  async listForPilot(
-    pilotId: string,
-    limit: number,
-    after: MissionListCursor | null,
-  ): Promise<MissionView[]> {
+  async listForPilot(pilotId: string, limit: number, after: Cursor | null): Promise<MissionView[]> {
     const filter = new SqlFilter();
     filter.add('m.pilot_id = ?', pilotId);
     filter.addRaw(`(p.status = 'current' OR m.status NOT IN ('planned','assigned'))`);
-    if (after) {
-      const launchAt = filter.param(after.launchAt);
-      const id = filter.param(after.id);
-      filter.addRaw(`(${LAUNCH_MS}, m.id) > (${launchAt}::timestamptz, ${id}::uuid)`);
-    }
+    // A pilot's list is ordered as they fly it: soonest launch first.
+    addKeysetCondition(filter, after, 'm', 'missions', SOONEST_LAUNCH);
     const rows = await sqlRows<MissionRow>(
       this.db,
       `SELECT ${COLUMNS} FROM missions m JOIN drones d ON d.id = m.drone_id JOIN plans p ON p.id = m.plan_id
-       ${filter.clause} ORDER BY ${LAUNCH_MS}, m.id LIMIT ${filter.param(limit + 1)}`,
+       ${filter.clause} ORDER BY ${keysetOrderBy('m', SOONEST_LAUNCH)} LIMIT ${filter.param(limit + 1)}`,
       filter.params,
     );
     return rows.map(toMissionView);

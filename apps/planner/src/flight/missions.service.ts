@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@rd/auth';
 import { ServiceDays } from '@rd/database';
 import { applyMissionAction, DomainError, DomainErrorCode } from '@rd/domain';
-import { decodeCursor, encodeCursor } from '@rd/database';
+import { decodeCursor, toPage } from '@rd/database';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import type { KeysetPageQuery, Page } from '../common/keyset-page-query';
 import { CHECKLIST_ITEMS, MissionsRepository, type Checklist, type MissionView } from './missions.repository';
@@ -35,16 +35,12 @@ export class MissionsService {
   /** A page of the pilot's missions, soonest launch first. */
   async list(principal: Principal, query: KeysetPageQuery): Promise<Page<MissionView>> {
     // The shared cursor format (a time and an id); here the time is the launch time.
-    const cursor = decodeCursor(query.cursor);
-    const after = cursor && { launchAt: cursor.createdAt, id: cursor.id };
-    const rows = await this.missions.listForPilot(this.pilotOf(principal), query.limit, after);
-    const items = rows.slice(0, query.limit);
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextCursor:
-        rows.length > query.limit && last ? encodeCursor({ createdAt: last.launchAt, id: last.id }) : null,
-    };
+    const rows = await this.missions.listForPilot(
+      this.pilotOf(principal),
+      query.limit,
+      decodeCursor(query.cursor),
+    );
+    return toPage(rows, query.limit, (mission) => mission.launchAt);
   }
 
   async get(principal: Principal, id: string): Promise<PilotMissionView> {

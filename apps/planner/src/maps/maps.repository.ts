@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { SqlFilter, sqlExec, sqlRow, sqlRows, type Cursor } from '@rd/database';
+import {
+  addKeysetCondition,
+  keysetOrderBy,
+  SqlFilter,
+  sqlExec,
+  sqlRow,
+  sqlRows,
+  type Cursor,
+} from '@rd/database';
 import { DomainError } from '@rd/domain';
 
 export type MapStatus = 'importing' | 'ready' | 'failed';
@@ -66,12 +74,6 @@ function toMapView(r: MapRow): MapView {
     readyAt: r.ready_at?.toISOString() ?? null,
   };
 }
-
-/**
- * The creation time as the cursor carries it (a JavaScript Date: whole milliseconds), so a page never
- * repeats or skips a map created within the same millisecond as the last one of the page before.
- */
-const CREATED_MS = `date_trunc('milliseconds', created_at)`;
 
 @Injectable()
 export class MapsRepository {
@@ -149,14 +151,10 @@ export class MapsRepository {
   /** A page of maps, newest first: `limit + 1` rows after the cursor, so the caller knows whether more follow. */
   async list(limit: number, cursor: Cursor | null): Promise<MapView[]> {
     const filter = new SqlFilter();
-    if (cursor) {
-      const createdAt = filter.param(cursor.createdAt);
-      const id = filter.param(cursor.id);
-      filter.addRaw(`(${CREATED_MS}, id) < (${createdAt}::timestamptz, ${id}::uuid)`);
-    }
+    addKeysetCondition(filter, cursor, 'maps', 'maps');
     const rows = await sqlRows<MapRow>(
       this.db,
-      `SELECT ${COLUMNS} FROM maps ${filter.clause} ORDER BY ${CREATED_MS} DESC, id DESC
+      `SELECT ${COLUMNS} FROM maps ${filter.clause} ORDER BY ${keysetOrderBy('maps')}
        LIMIT ${filter.param(limit + 1)}`,
       filter.params,
     );

@@ -1,8 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type Cursor, SqlFilter, sqlExec, sqlRow, sqlRows } from '@rd/database';
+import {
+  addKeysetCondition,
+  type Cursor,
+  keysetOrderBy,
+  type Page,
+  SqlFilter,
+  sqlExec,
+  sqlRow,
+  sqlRows,
+  toPage,
+} from '@rd/database';
 import { DataSource } from 'typeorm';
-import { addMsKeysetCondition, msKeysetOrder, type Page, toMsPage } from '../common/ms-keyset';
 
 export interface PlanningRunView {
   id: string;
@@ -98,14 +107,14 @@ export class PlanningRunsRepository {
   async list(region: string, page: { limit: number; cursor: Cursor | null }): Promise<Page<PlanningRunView>> {
     const filter = new SqlFilter();
     filter.add('r.region = ?', region);
-    addMsKeysetCondition(filter, page.cursor, 'r.started_at', 'r.id');
+    addKeysetCondition(filter, page.cursor, 'r', 'planning_runs', { time: 'started_at' });
     const rows = await sqlRows<PlanningRunRow>(
       this.db,
       `SELECT ${RUN_COLUMNS} FROM planning_runs r ${filter.clause}
-       ORDER BY ${msKeysetOrder('r.started_at', 'r.id')} LIMIT ${filter.param(page.limit + 1)}`,
+       ORDER BY ${keysetOrderBy('r', { time: 'started_at' })} LIMIT ${filter.param(page.limit + 1)}`,
       filter.params,
     );
-    return toMsPage(rows.map(toPlanningRunView), page.limit, (run) => run.startedAt);
+    return toPage(rows.map(toPlanningRunView), page.limit, (run) => run.startedAt);
   }
 
   async findById(id: string): Promise<PlanningRunView | null> {

@@ -1,8 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { type Cursor, SqlFilter, sqlExec, sqlRow, sqlRows } from '@rd/database';
-import { addMsKeysetCondition, msKeysetOrder, type Page, toMsPage } from '../common/ms-keyset';
+import {
+  addKeysetCondition,
+  type Cursor,
+  keysetOrderBy,
+  type Page,
+  SqlFilter,
+  sqlExec,
+  sqlRow,
+  sqlRows,
+  toPage,
+} from '@rd/database';
 import { COMMITTED_MISSION_STATES } from '../flight/flight-data.repository';
 
 export interface VisitView {
@@ -557,14 +566,14 @@ export class PlansRepository {
     filter.add('p.region = ?', query.region);
     if (query.day) filter.add('p.plan_date = ?::date', query.day);
     if (query.status) filter.add('p.status = ?', query.status);
-    addMsKeysetCondition(filter, query.cursor, 'p.created_at', 'p.id');
+    addKeysetCondition(filter, query.cursor, 'p', 'plans');
     const rows = await sqlRows<PlanHeaderRow>(
       this.db,
       `SELECT ${HEADER} FROM plans p ${filter.clause}
-       ORDER BY ${msKeysetOrder('p.created_at', 'p.id')} LIMIT ${filter.param(query.limit + 1)}`,
+       ORDER BY ${keysetOrderBy('p')} LIMIT ${filter.param(query.limit + 1)}`,
       filter.params,
     );
-    return toMsPage(rows.map(toPlanHeader), query.limit, (plan) => plan.createdAt);
+    return toPage(rows.map(toPlanHeader), query.limit);
   }
 
   async plan(

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@rd/auth';
-import { appendParcelEvent, decodeCursor, ServiceDays } from '@rd/database';
+import { appendParcelEvent, decodeCursor, type Page, ServiceDays } from '@rd/database';
 import { applyParcelEvent, DomainError, DomainErrorCode, type ParcelState } from '@rd/domain';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
-import type { Page } from '../common/ms-keyset';
 import { PlanningRunsRepository, type PlanningRunView } from '../planning/planning-runs.repository';
 import { PlanningRepository, stalePlanError } from '../planning/planning.repository';
 import {
