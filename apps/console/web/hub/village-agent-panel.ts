@@ -33,10 +33,6 @@ interface WaitingParcel {
   ageS: number;
   collectBy: string;
 }
-interface Uncollected {
-  point: PointSummary;
-  parcels: WaitingParcel[];
-}
 
 /** Today in UTC, as the API reads a day. */
 const todayUtc = (): string => new Date().toISOString().slice(0, 10);
@@ -255,16 +251,16 @@ export class VillageAgentPanel {
   }
 
   private async loadUncollected(): Promise<void> {
-    const data = await api<Uncollected>('intake', `/village-points/${this.pointId}/uncollected`);
+    const parcels = await apiAll<WaitingParcel>('intake', `/village-points/${this.pointId}/uncollected`);
     clear(
       this.uncollected,
-      h('h2', {}, `${tv('uncollectedTitle')} (${data.parcels.length})`),
+      h('h2', {}, `${tv('uncollectedTitle')} (${parcels.length})`),
       h('label', { class: 'wide' }, tv('returnCourier'), ' ', this.returnCourier),
-      data.parcels.length
+      parcels.length
         ? h(
             'ul',
             { class: 'agent-list' },
-            data.parcels.map((p) =>
+            parcels.map((p) =>
               h(
                 'li',
                 {

@@ -13,7 +13,8 @@ import {
 } from '@rd/domain';
 import { UuidPipe, ZodPipe } from '@rd/http';
 import { z } from 'zod';
-import { jsonSchema } from '../common/openapi';
+import { ApiPage, jsonSchema } from '../common/openapi';
+import { listPageQuerySchema, type ListPageQuery } from '../common/page-query';
 import { VillagePointLookup } from './village-point-lookup.repository';
 import { VillagePointsService } from './village-points.service';
 
@@ -88,12 +89,15 @@ export class VillagePointsController {
 
   @Get('uncollected')
   @Roles('hub_operator', 'dispatcher')
-  @ApiOperation({
-    summary:
-      'Parcels waiting at the point (and expired ones not yet taken back), oldest first, with their age.',
-  })
-  uncollected(@Param('pointId', new UuidPipe()) pointId: string, @CurrentPrincipal() p: Principal) {
-    return this.points.uncollected(pointId, p);
+  @ApiPage(
+    'A page of the parcels waiting at the point (and expired ones not yet taken back), oldest first, with their age; the point beside the items.',
+  )
+  uncollected(
+    @Param('pointId', new UuidPipe()) pointId: string,
+    @Query(new ZodPipe(listPageQuerySchema, 'the query')) page: ListPageQuery,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    return this.points.uncollected(pointId, page, p);
   }
 
   @Post('returns')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { sqlExec, sqlRow, sqlRows } from '@rd/database';
+import { type Cursor, encodeCursor, SqlFilter, sqlExec, sqlRow, sqlRows } from '@rd/database';
 import type { OpeningHours, OrderKind, ParcelState } from '@rd/domain';
 import { DataSource, EntityManager } from 'typeorm';
 
@@ -87,6 +87,7 @@ interface ExpectedRow {
 }
 
 interface UncollectedRow {
+  id: string;
   tracking_number: string;
   status: ParcelState;
   arrived_at: Date;
@@ -154,6 +155,7 @@ function toExpectedParcel(r: ExpectedRow) {
 
 function toUncollectedParcel(r: UncollectedRow) {
   return {
+    id: r.id,
     trackingNumber: r.tracking_number,
     status: r.status,
     arrivedAt: r.arrived_at.toISOString(),
@@ -267,17 +269,37 @@ export class VillagePointsRepository {
   }
 
   /** Parcels at the point not collected: waiting ones and expired ones not yet taken back. */
-  async uncollected(pointId: string) {
+  /**
+   * A page of them, oldest first: keyset over (arrived_at, parcel id) ascending, the cursor row's
+   * arrived_at read back exactly as addKeysetCondition does (pg keeps microseconds, the cursor not).
+   */
+  async uncollected(pointId: string, cursor: Cursor | null, limit: number) {
+    const filter = new SqlFilter();
+    filter.add('c.village_point_id = ?::uuid', pointId);
+    filter.addRaw(`p.status IN ('arrived_at_village_point', 'collection_expired')`);
+    filter.add(`(p.status = 'arrived_at_village_point' OR p.current_hub_id = ?::uuid)`, pointId);
+    if (cursor) {
+      const at = filter.param(cursor.createdAt);
+      const id = filter.param(cursor.id);
+      const exact = `(SELECT k.arrived_at FROM collection_codes k WHERE k.parcel_id = ${id}::uuid)`;
+      filter.addRaw(`(c.arrived_at, p.id) > (COALESCE(${exact}, ${at}::timestamptz), ${id}::uuid)`);
+    }
     const rows = await sqlRows<UncollectedRow>(
       this.db,
-      `SELECT p.tracking_number, p.status, c.arrived_at, c.failed_attempts, o.recipient_name, o.recipient_phone
+      `SELECT p.id, p.tracking_number, p.status, c.arrived_at, c.failed_attempts, o.recipient_name,
+         o.recipient_phone
        FROM collection_codes c JOIN parcels p ON p.id = c.parcel_id JOIN orders o ON o.id = p.order_id
-       WHERE c.village_point_id = $1 AND p.status IN ('arrived_at_village_point', 'collection_expired')
-         AND (p.status = 'arrived_at_village_point' OR p.current_hub_id = $1)
-       ORDER BY c.arrived_at, p.tracking_number`,
-      [pointId],
+       ${filter.clause}
+       ORDER BY c.arrived_at, p.id LIMIT ${filter.param(limit + 1)}`,
+      filter.params,
     );
-    return rows.map(toUncollectedParcel);
+    const items = rows.slice(0, limit).map(toUncollectedParcel);
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor:
+        rows.length > limit && last ? encodeCursor({ createdAt: last.arrivedAt, id: last.id }) : null,
+    };
   }
 
   /** Parcels waiting at any point since before `arrivedBefore`. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@rd/auth';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
-import { appendParcelEvent } from '@rd/database';
+import { appendParcelEvent, decodeCursor } from '@rd/database';
 import {
   applyParcelEvent,
   type CollectionInput,
@@ -12,6 +12,7 @@ import {
   utcDate,
 } from '@rd/domain';
 import type { EntityManager } from 'typeorm';
+import type { ListPageQuery } from '../common/page-query';
 import { NotificationOutboxRepository } from '../notifications/notification-outbox.repository';
 import { collectionCodeMatches, hashCollectionCode, newCollectionCode } from './collection-code';
 import { VillagePointsRepository, type PointParcel, type VillagePoint } from './village-points.repository';
@@ -51,11 +52,12 @@ export class VillagePointsService {
     return { point: pointSummary(point), date: day, ...expected };
   }
 
-  async uncollected(pointId: string, principal: Principal) {
+  async uncollected(pointId: string, page: ListPageQuery, principal: Principal) {
     const point = await this.pointFor(pointId, principal);
     const nowMs = Date.now();
     const holdMs = this.holdMs();
-    const parcels = (await this.repo.uncollected(point.id)).map((p) => {
+    const waiting = await this.repo.uncollected(point.id, decodeCursor(page.cursor), page.limit);
+    const items = waiting.items.map((p) => {
       const arrivedMs = Date.parse(p.arrivedAt);
       return {
         ...p,
@@ -63,7 +65,7 @@ export class VillagePointsService {
         collectBy: new Date(arrivedMs + holdMs).toISOString(),
       };
     });
-    return { point: pointSummary(point), parcels };
+    return { point: pointSummary(point), items, nextCursor: waiting.nextCursor };
   }
 
   /** The agent scans a parcel in from the courier: it waits here, its code is issued and sent. */
