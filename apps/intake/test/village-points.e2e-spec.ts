@@ -444,7 +444,7 @@ describe('village service points (PostgreSQL + PostGIS)', () => {
     expect(o.status).toBe('completed');
   });
 
-  it('pages what waits uncollected, oldest first, each parcel exactly once', async () => {
+  it('pages what the point expects and what waits uncollected, each parcel exactly once', async () => {
     const pointC = await createHub(app, {
       code: 'VP-C',
       name: 'Ordino shop',
@@ -454,10 +454,37 @@ describe('village service points (PostgreSQL + PostGIS)', () => {
       region: REGION,
     });
     const agentC = operatorOf(pointC.id);
-    const arrivedInOrder: string[] = [];
+    const parcels: Body[] = [];
     for (let i = 0; i < 5; i++) {
-      const created = await order({ lastMile: 'village_point', villagePointCode: 'VP-C' }).expect(201);
-      const parcel = created.body.parcels[0] as Body;
+      const created = await order({
+        lastMile: 'village_point',
+        villagePointCode: 'VP-C',
+        window: { start: tomorrowAt(8 + i), end: tomorrowAt(14) },
+        ...(i === 3 ? { kind: 'pickup' } : {}),
+      }).expect(201);
+      parcels.push(created.body.parcels[0] as Body);
+    }
+    // What the point expects tomorrow, a page at a time by window start: each parcel once.
+    const expectedPath = `/v1/village-points/${pointC.id}/expected`;
+    const date = tomorrowAt(0).slice(0, 10);
+    const seen: Body[] = [];
+    let pages = 0;
+    for (let cursor: string | null = null; pages === 0 || cursor; pages++) {
+      const res = await http()
+        .get(expectedPath)
+        .query({ date, limit: 2, ...(cursor ? { cursor } : {}) })
+        .set('Authorization', agentC)
+        .expect(200);
+      expect(res.body.deliveries.length + res.body.pickups.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.deliveries, ...res.body.pickups);
+      cursor = res.body.nextCursor;
+    }
+    expect(pages).toBe(3);
+    expect(seen.map((p) => p.trackingNumber).sort()).toEqual(parcels.map((p) => p.trackingNumber).sort());
+    await expectBadPageQueries(app, expectedPath, 'dispatcher');
+
+    const arrivedInOrder: string[] = [];
+    for (const parcel of parcels.filter((_, i) => i !== 3)) {
       await scan(parcel.id, { type: 'received_at_hub', hubId: hub.id }).expect(201);
       await scan(parcel.id, { type: 'loaded' }).expect(201);
       await scan(parcel.id, { type: 'handed_to_courier', courierId: courier.id }).expect(201);
@@ -475,9 +502,9 @@ describe('village service points (PostgreSQL + PostGIS)', () => {
     const whole = await http().get(path).query({ limit: 500 }).set('Authorization', agentC).expect(200);
     expect(whole.body).toMatchObject({ point: { code: 'VP-C' }, nextCursor: null });
     expect(whole.body.items.map((p: Body) => p.id)).toEqual(arrivedInOrder);
-    const walked = await walkPages(app, path, { limit: 2, token: agentC });
+    const walked = await walkPages(app, path, { limit: 3, token: agentC });
     expect(walked.ids).toEqual(arrivedInOrder);
-    expect(walked.pages).toBe(3);
+    expect(walked.pages).toBe(2);
     await expectBadPageQueries(app, path, 'dispatcher');
   });
 });

@@ -74,6 +74,7 @@ interface CodeDbRow {
 }
 
 interface ExpectedRow {
+  id: string;
   tracking_number: string;
   status: ParcelState;
   kind: OrderKind;
@@ -142,6 +143,7 @@ const phoneTail = (phone: string) => `…${phone.replace(/\D/g, '').slice(-4)}`;
 function toExpectedParcel(r: ExpectedRow) {
   const pickup = r.kind === 'pickup';
   return {
+    id: r.id,
     trackingNumber: r.tracking_number,
     status: r.status,
     party: {
@@ -249,28 +251,46 @@ export class VillagePointsRepository {
    * What the point expects on a day: deliveries bound for it not yet scanned in, and pickups
    * leaving from it not yet picked up (orders whose window overlaps the day).
    */
-  async expected(pointId: string, dayStart: string, dayEnd: string) {
+  async expected(pointId: string, day: { start: string; end: string }, cursor: Cursor | null, limit: number) {
+    const filter = new SqlFilter();
+    filter.add('o.village_point_id = ?::uuid', pointId);
+    filter.add('o.window_start < ?::timestamptz', day.end);
+    filter.add('o.window_end > ?::timestamptz', day.start);
+    filter.addRaw(`((o.kind = 'delivery' AND p.status IN
+        ('created', 'received_at_hub', 'sorted', 'loaded', 'handed_to_courier', 'out_for_delivery', 'delivery_failed'))
+      OR (o.kind = 'pickup' AND p.status = 'created'))`);
+    // A page of the day, by window start then parcel id; the cursor row's window is read back exactly.
+    if (cursor) {
+      const at = filter.param(cursor.createdAt);
+      const id = filter.param(cursor.id);
+      const exact = `(SELECT ko.window_start FROM parcels kp JOIN orders ko ON ko.id = kp.order_id
+        WHERE kp.id = ${id}::uuid)`;
+      filter.addRaw(`(o.window_start, p.id) > (COALESCE(${exact}, ${at}::timestamptz), ${id}::uuid)`);
+    }
     const rows = await sqlRows<ExpectedRow>(
       this.db,
-      `SELECT p.tracking_number, p.status, o.kind, o.recipient_name, o.recipient_phone, o.sender_name, o.sender_phone,
-         o.window_start, o.window_end, p.weight_g
+      `SELECT p.id, p.tracking_number, p.status, o.kind, o.recipient_name, o.recipient_phone, o.sender_name,
+         o.sender_phone, o.window_start, o.window_end, p.weight_g
        FROM orders o JOIN parcels p ON p.order_id = o.id
-       WHERE o.village_point_id = $1 AND o.window_start < $3::timestamptz AND o.window_end > $2::timestamptz
-         AND ((o.kind = 'delivery' AND p.status IN
-               ('created', 'received_at_hub', 'sorted', 'loaded', 'handed_to_courier', 'out_for_delivery', 'delivery_failed'))
-           OR (o.kind = 'pickup' AND p.status = 'created'))
-       ORDER BY o.kind, o.window_start, p.tracking_number`,
-      [pointId, dayStart, dayEnd],
+       ${filter.clause}
+       ORDER BY o.window_start, p.id LIMIT ${filter.param(limit + 1)}`,
+      filter.params,
     );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
     return {
-      deliveries: rows.filter((r) => r.kind === 'delivery').map(toExpectedParcel),
-      pickups: rows.filter((r) => r.kind === 'pickup').map(toExpectedParcel),
+      deliveries: page.filter((r) => r.kind === 'delivery').map(toExpectedParcel),
+      pickups: page.filter((r) => r.kind === 'pickup').map(toExpectedParcel),
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor({ createdAt: last.window_start.toISOString(), id: last.id })
+          : null,
     };
   }
 
-  /** Parcels at the point not collected: waiting ones and expired ones not yet taken back. */
   /**
-   * A page of them, oldest first: keyset over (arrived_at, parcel id) ascending, the cursor row's
+   * Parcels at the point not collected (waiting ones and expired ones not yet taken back): a page of
+   * them, oldest first: keyset over (arrived_at, parcel id) ascending, the cursor row's
    * arrived_at read back exactly as addKeysetCondition does (pg keeps microseconds, the cursor not).
    */
   async uncollected(pointId: string, cursor: Cursor | null, limit: number) {

@@ -40,14 +40,15 @@ export class VillagePointsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async expected(pointId: string, date: string | undefined, principal: Principal) {
+  async expected(pointId: string, date: string | undefined, page: ListPageQuery, principal: Principal) {
     const point = await this.pointFor(pointId, principal);
     const day = date ?? utcDate();
     const start = Date.parse(`${day}T00:00:00Z`);
     const expected = await this.repo.expected(
       point.id,
-      new Date(start).toISOString(),
-      new Date(start + DAY_MS).toISOString(),
+      { start: new Date(start).toISOString(), end: new Date(start + DAY_MS).toISOString() },
+      decodeCursor(page.cursor),
+      page.limit,
     );
     return { point: pointSummary(point), date: day, ...expected };
   }
