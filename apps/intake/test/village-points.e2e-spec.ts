@@ -470,7 +470,7 @@ describe('village service points (PostgreSQL + PostGIS)', () => {
     const seen: Body[] = [];
     let pages = 0;
     for (let cursor: string | null = null; pages === 0 || cursor; pages++) {
-      const res = await http()
+      const res: request.Response = await http()
         .get(expectedPath)
         .query({ date, limit: 2, ...(cursor ? { cursor } : {}) })
         .set('Authorization', agentC)
