@@ -66,13 +66,14 @@ describe('console live map in a real browser', () => {
       courierId: system.courierIds[0],
     });
     await system.call(gatewayUrl, 'POST', '/devices', 'admin', { deviceId: droneId, kind: 'drone' });
-    const hubs = await system.call<Array<{ id: string; location: [number, number] }>>(
-      system.intakeUrl,
-      'GET',
-      '/hubs',
-      'dispatcher',
-    );
-    hub = hubs.find((h) => h.id === system.hubIds[0])!.location;
+    hub = (
+      await system.call<{ location: [number, number] }>(
+        system.intakeUrl,
+        'GET',
+        `/hubs/${system.hubIds[0]}`,
+        'dispatcher',
+      )
+    ).location;
     client = await mqtt.connectAsync(brokerUrl, { clientId: `live-${root}` });
     browser = await launchBrowser();
   }, 240_000);
