@@ -261,7 +261,7 @@ async function main(): Promise<void> {
     type Hub = { id: string; code: string; location: LonLat; name: string; kind: string };
     // GET /hubs is paged: follow nextCursor to the region's last hub.
     const regionHubs: Hub[] = [];
-    for (let cursor = ''; ; ) {
+    for (let cursor = ''; ;) {
       const page = (await call(intakeUrl, 'GET', `/hubs?region=${region}&limit=500${cursor}`, 'dispatcher'))
         .json as unknown as { items: Hub[]; nextCursor: string | null };
       regionHubs.push(...page.items);
