@@ -278,13 +278,16 @@ async function main(): Promise<void> {
     type Hub = { id: string; code: string; location: LonLat; name: string; kind: string };
     // GET /hubs is paged: follow nextCursor to the region's last hub.
     const regionHubs: Hub[] = [];
-    for (let cursor = ''; ;) {
-      const page = (await call(intakeUrl, 'GET', `/hubs?region=${region}&limit=500${cursor}`, 'dispatcher'))
-        .json as unknown as { items: Hub[]; nextCursor: string | null };
+    let cursor: string | null = null;
+    do {
+      const query: string = `region=${region}&limit=500${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = (await call(intakeUrl, 'GET', `/hubs?${query}`, 'dispatcher')).json as unknown as {
+        items: Hub[];
+        nextCursor: string | null;
+      };
       regionHubs.push(...page.items);
-      if (!page.nextCursor) break;
-      cursor = `&cursor=${page.nextCursor}`;
-    }
+      cursor = page.nextCursor;
+    } while (cursor);
     const home = regionHubs.find((h) => h.kind === 'county_hub')!;
     const station = regionHubs.find((h) => h.kind === 'township_station')!;
     const fleet = [

@@ -289,7 +289,7 @@ describe('a day through a village service point', () => {
         })
         .expect(200);
     const waiting = await ia.get(`/village-points/${point.id}/uncollected`, agent).expect(200);
-    expect(waiting.body.parcels.map((p: Json) => p.trackingNumber)).toEqual([left.tracking_number]);
+    expect(waiting.body.items.map((p: Json) => p.trackingNumber)).toEqual([left.tracking_number]);
 
     // Two days later it expires, and the agent sends it back with the courier to the county hub.
     const points = intake.app.get(VillagePointsService);

@@ -78,13 +78,14 @@ describe('console in a real browser', () => {
 
     // Move a stop to the first position of another route: the answer is either a new checked version or the violated constraint.
     const from = drawn[0];
-    const vehicles = await system.call<Array<{ id: string }>>(
+    // The system registers a handful of vehicles: one page holds them all.
+    const vehicles = await system.call<{ items: Array<{ id: string }> }>(
       system.intakeUrl,
       'GET',
-      '/vehicles',
+      '/vehicles?limit=500',
       'dispatcher',
     );
-    const to = { vehicleId: vehicles.find((v) => v.id !== from.vehicleId)!.id };
+    const to = { vehicleId: vehicles.items.find((v) => v.id !== from.vehicleId)!.id };
     const orderId = from.visits.find((v) => v.orderId)!.orderId!;
     await page.selectOption('[data-testid="move-order"]', orderId);
     await page.selectOption('[data-testid="move-vehicle"]', to.vehicleId);

@@ -49,7 +49,14 @@ export async function createHub(app: RunningApp, overrides: Body = {}): Promise<
 export async function walkPages(
   app: RunningApp,
   path: string,
-  options: { role?: Role; limit: number; query?: Record<string, string>; key?: 'items' | 'features' },
+  options: {
+    role?: Role;
+    /** A whole Authorization header instead of a role's (e.g. an agent's token naming their point). */
+    token?: string;
+    limit: number;
+    query?: Record<string, string>;
+    key?: 'items' | 'features';
+  },
 ): Promise<{ ids: string[]; pages: number }> {
   const key = options.key ?? 'items';
   const ids: string[] = [];
@@ -59,7 +66,7 @@ export async function walkPages(
     const res = await request(app.app.getHttpServer())
       .get(path)
       .query({ ...options.query, limit: options.limit, ...(cursor ? { cursor } : {}) })
-      .set('Authorization', app.auth(options.role ?? 'dispatcher'))
+      .set('Authorization', options.token ?? app.auth(options.role ?? 'dispatcher'))
       .expect(200);
     const items = res.body[key] as Array<{ id: string }>;
     expect(items.length).toBeLessThanOrEqual(options.limit);

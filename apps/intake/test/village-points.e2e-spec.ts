@@ -6,7 +6,7 @@ import { createIntakeApp } from '../src/create-intake-app';
 import { NotificationDispatcher } from '../src/notifications/notification-dispatcher.service';
 import type { Notification, NotificationSender } from '../src/notifications/notification-sender';
 import { VillagePointsService } from '../src/village-points/village-points.service';
-import { createHub, orderBody, tomorrowAt, type Body } from './fixtures';
+import { createHub, expectBadPageQueries, orderBody, tomorrowAt, walkPages, type Body } from './fixtures';
 
 const REGION = 'vp-intake';
 const POINT_A: [number, number] = [1.496, 42.496];
@@ -260,7 +260,8 @@ describe('village service points (PostgreSQL + PostGIS)', () => {
       .get(`/v1/village-points/${pointA.id}/uncollected`)
       .set('Authorization', agentA)
       .expect(200);
-    expect(uncollected.body.parcels).toEqual([
+    expect(uncollected.body.nextCursor).toBeNull();
+    expect(uncollected.body.items).toEqual([
       expect.objectContaining({
         trackingNumber: parcel.trackingNumber,
         status: 'arrived_at_village_point',
@@ -414,7 +415,7 @@ describe('village service points (PostgreSQL + PostGIS)', () => {
       .get(`/v1/village-points/${pointA.id}/uncollected`)
       .set('Authorization', agentA)
       .expect(200);
-    expect(waiting.body.parcels).toEqual(
+    expect(waiting.body.items).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ trackingNumber: parcel.trackingNumber, status: 'collection_expired' }),
       ]),
@@ -441,5 +442,69 @@ describe('village service points (PostgreSQL + PostGIS)', () => {
     ]);
     const [o] = (await sql.query(`SELECT status FROM orders WHERE id = $1`, [parcel.orderId])).rows;
     expect(o.status).toBe('completed');
+  });
+
+  it('pages what the point expects and what waits uncollected, each parcel exactly once', async () => {
+    const pointC = await createHub(app, {
+      code: 'VP-C',
+      name: 'Ordino shop',
+      kind: 'village_service_point',
+      village: 'Ordino',
+      location: [1.533, 42.556],
+      region: REGION,
+    });
+    const agentC = operatorOf(pointC.id);
+    const parcels: Body[] = [];
+    for (let i = 0; i < 5; i++) {
+      const created = await order({
+        lastMile: 'village_point',
+        villagePointCode: 'VP-C',
+        window: { start: tomorrowAt(8 + i), end: tomorrowAt(14) },
+        ...(i === 3 ? { kind: 'pickup' } : {}),
+      }).expect(201);
+      parcels.push(created.body.parcels[0] as Body);
+    }
+    // What the point expects tomorrow, a page at a time by window start: each parcel once.
+    const expectedPath = `/v1/village-points/${pointC.id}/expected`;
+    const date = tomorrowAt(0).slice(0, 10);
+    const seen: Body[] = [];
+    let pages = 0;
+    for (let cursor: string | null = null; pages === 0 || cursor; pages++) {
+      const res: request.Response = await http()
+        .get(expectedPath)
+        .query({ date, limit: 2, ...(cursor ? { cursor } : {}) })
+        .set('Authorization', agentC)
+        .expect(200);
+      expect(res.body.deliveries.length + res.body.pickups.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.deliveries, ...res.body.pickups);
+      cursor = res.body.nextCursor;
+    }
+    expect(pages).toBe(3);
+    expect(seen.map((p) => p.trackingNumber).sort()).toEqual(parcels.map((p) => p.trackingNumber).sort());
+    await expectBadPageQueries(app, expectedPath, 'dispatcher');
+
+    const arrivedInOrder: string[] = [];
+    for (const parcel of parcels.filter((_, i) => i !== 3)) {
+      await scan(parcel.id, { type: 'received_at_hub', hubId: hub.id }).expect(201);
+      await scan(parcel.id, { type: 'loaded' }).expect(201);
+      await scan(parcel.id, { type: 'handed_to_courier', courierId: courier.id }).expect(201);
+      await scan(parcel.id, { type: 'out_for_delivery' }, app.auth('courier', courier.id as string)).expect(
+        201,
+      );
+      await http()
+        .post(`/v1/village-points/${pointC.id}/arrivals`)
+        .set('Authorization', agentC)
+        .send({ trackingNumber: parcel.trackingNumber })
+        .expect(200);
+      arrivedInOrder.push(parcel.id as string);
+    }
+    const path = `/v1/village-points/${pointC.id}/uncollected`;
+    const whole = await http().get(path).query({ limit: 500 }).set('Authorization', agentC).expect(200);
+    expect(whole.body).toMatchObject({ point: { code: 'VP-C' }, nextCursor: null });
+    expect(whole.body.items.map((p: Body) => p.id)).toEqual(arrivedInOrder);
+    const walked = await walkPages(app, path, { limit: 3, token: agentC });
+    expect(walked.ids).toEqual(arrivedInOrder);
+    expect(walked.pages).toBe(2);
+    await expectBadPageQueries(app, path, 'dispatcher');
   });
 });

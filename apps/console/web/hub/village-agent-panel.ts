@@ -23,6 +23,7 @@ interface Expected {
   date: string;
   deliveries: ExpectedParcel[];
   pickups: ExpectedParcel[];
+  nextCursor: string | null;
 }
 interface WaitingParcel {
   trackingNumber: string;
@@ -32,10 +33,6 @@ interface WaitingParcel {
   failedCodeAttempts: number;
   ageS: number;
   collectBy: string;
-}
-interface Uncollected {
-  point: PointSummary;
-  parcels: WaitingParcel[];
 }
 
 /** Today in UTC, as the API reads a day. */
@@ -224,9 +221,16 @@ export class VillageAgentPanel {
   }
 
   private async loadExpected(): Promise<void> {
-    const data = await api<Expected>('intake', `/village-points/${this.pointId}/expected`, {
-      query: { date: this.day.value || undefined },
-    });
+    const path = `/village-points/${this.pointId}/expected`;
+    const query = { date: this.day.value || undefined, limit: '500' };
+    const data = await api<Expected>('intake', path, { query });
+    // The day comes a page at a time: gather its deliveries and pickups to the last page.
+    for (let cursor = data.nextCursor; cursor;) {
+      const next: Expected = await api<Expected>('intake', path, { query: { ...query, cursor } });
+      data.deliveries.push(...next.deliveries);
+      data.pickups.push(...next.pickups);
+      cursor = next.nextCursor;
+    }
     const where = data.point.village ? `${data.point.name} · ${data.point.village}` : data.point.name;
     this.title.textContent = `${tv('agentTitle')}: ${where} (${data.point.code})`;
     const list = (title: string, parcels: ExpectedParcel[], testId: string) =>
@@ -256,16 +260,16 @@ export class VillageAgentPanel {
   }
 
   private async loadUncollected(): Promise<void> {
-    const data = await api<Uncollected>('intake', `/village-points/${this.pointId}/uncollected`);
+    const parcels = await apiAll<WaitingParcel>('intake', `/village-points/${this.pointId}/uncollected`);
     clear(
       this.uncollected,
-      h('h2', {}, `${tv('uncollectedTitle')} (${data.parcels.length})`),
+      h('h2', {}, `${tv('uncollectedTitle')} (${parcels.length})`),
       h('label', { class: 'wide' }, tv('returnCourier'), ' ', this.returnCourier),
-      data.parcels.length
+      parcels.length
         ? h(
             'ul',
             { class: 'agent-list' },
-            data.parcels.map((p) =>
+            parcels.map((p) =>
               h(
                 'li',
                 {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@rd/auth';
 import {
   collectionSchema,
@@ -13,10 +13,12 @@ import {
 } from '@rd/domain';
 import { UuidPipe, ZodPipe } from '@rd/http';
 import { z } from 'zod';
-import { jsonSchema } from '../common/openapi';
+import { ApiPage, jsonSchema } from '../common/openapi';
+import { listPageQuerySchema, type ListPageQuery } from '../common/page-query';
 import { VillagePointLookup } from './village-point-lookup.repository';
 import { VillagePointsService } from './village-points.service';
 
+const expectedPageQuery = listPageQuerySchema.extend(expectedQuerySchema.shape);
 const regionParam = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, _ and -');
 
 /** The agent's part at a village service point; a hub operator only for the point their token names. */
@@ -29,14 +31,22 @@ export class VillagePointsController {
   @Get('expected')
   @Roles('hub_operator', 'dispatcher')
   @ApiOperation({
-    summary: 'Deliveries bound for the point and pickups leaving it on a day (default today, UTC).',
+    summary:
+      'Deliveries bound for the point and pickups leaving it on a day (default today, UTC), a page at a time by window start: { point, date, deliveries, pickups, nextCursor }.',
   })
+  @ApiQuery({ name: 'date', required: false, schema: { type: 'string', format: 'date' } })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+  })
+  @ApiQuery({ name: 'cursor', required: false, schema: { type: 'string' } })
   expected(
     @Param('pointId', new UuidPipe()) pointId: string,
-    @Query(new ZodPipe(expectedQuerySchema, 'the query')) q: z.infer<typeof expectedQuerySchema>,
+    @Query(new ZodPipe(expectedPageQuery, 'the query')) q: z.infer<typeof expectedPageQuery>,
     @CurrentPrincipal() p: Principal,
   ) {
-    return this.points.expected(pointId, q.date, p);
+    return this.points.expected(pointId, q.date, q, p);
   }
 
   @Post('arrivals')
@@ -88,12 +98,15 @@ export class VillagePointsController {
 
   @Get('uncollected')
   @Roles('hub_operator', 'dispatcher')
-  @ApiOperation({
-    summary:
-      'Parcels waiting at the point (and expired ones not yet taken back), oldest first, with their age.',
-  })
-  uncollected(@Param('pointId', new UuidPipe()) pointId: string, @CurrentPrincipal() p: Principal) {
-    return this.points.uncollected(pointId, p);
+  @ApiPage(
+    'A page of the parcels waiting at the point (and expired ones not yet taken back), oldest first, with their age; the point beside the items.',
+  )
+  uncollected(
+    @Param('pointId', new UuidPipe()) pointId: string,
+    @Query(new ZodPipe(listPageQuerySchema, 'the query')) page: ListPageQuery,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    return this.points.uncollected(pointId, page, p);
   }
 
   @Post('returns')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { sqlExec, sqlRow, sqlRows } from '@rd/database';
+import { type Cursor, encodeCursor, SqlFilter, sqlExec, sqlRow, sqlRows } from '@rd/database';
 import type { OpeningHours, OrderKind, ParcelState } from '@rd/domain';
 import { DataSource, EntityManager } from 'typeorm';
 
@@ -74,6 +74,7 @@ interface CodeDbRow {
 }
 
 interface ExpectedRow {
+  id: string;
   tracking_number: string;
   status: ParcelState;
   kind: OrderKind;
@@ -87,6 +88,7 @@ interface ExpectedRow {
 }
 
 interface UncollectedRow {
+  id: string;
   tracking_number: string;
   status: ParcelState;
   arrived_at: Date;
@@ -141,6 +143,7 @@ const phoneTail = (phone: string) => `…${phone.replace(/\D/g, '').slice(-4)}`;
 function toExpectedParcel(r: ExpectedRow) {
   const pickup = r.kind === 'pickup';
   return {
+    id: r.id,
     trackingNumber: r.tracking_number,
     status: r.status,
     party: {
@@ -154,6 +157,7 @@ function toExpectedParcel(r: ExpectedRow) {
 
 function toUncollectedParcel(r: UncollectedRow) {
   return {
+    id: r.id,
     trackingNumber: r.tracking_number,
     status: r.status,
     arrivedAt: r.arrived_at.toISOString(),
@@ -247,37 +251,75 @@ export class VillagePointsRepository {
    * What the point expects on a day: deliveries bound for it not yet scanned in, and pickups
    * leaving from it not yet picked up (orders whose window overlaps the day).
    */
-  async expected(pointId: string, dayStart: string, dayEnd: string) {
+  async expected(pointId: string, day: { start: string; end: string }, cursor: Cursor | null, limit: number) {
+    const filter = new SqlFilter();
+    filter.add('o.village_point_id = ?::uuid', pointId);
+    filter.add('o.window_start < ?::timestamptz', day.end);
+    filter.add('o.window_end > ?::timestamptz', day.start);
+    filter.addRaw(`((o.kind = 'delivery' AND p.status IN
+        ('created', 'received_at_hub', 'sorted', 'loaded', 'handed_to_courier', 'out_for_delivery', 'delivery_failed'))
+      OR (o.kind = 'pickup' AND p.status = 'created'))`);
+    // A page of the day, by window start then parcel id; the cursor row's window is read back exactly.
+    if (cursor) {
+      const at = filter.param(cursor.createdAt);
+      const id = filter.param(cursor.id);
+      const exact = `(SELECT ko.window_start FROM parcels kp JOIN orders ko ON ko.id = kp.order_id
+        WHERE kp.id = ${id}::uuid)`;
+      filter.addRaw(`(o.window_start, p.id) > (COALESCE(${exact}, ${at}::timestamptz), ${id}::uuid)`);
+    }
     const rows = await sqlRows<ExpectedRow>(
       this.db,
-      `SELECT p.tracking_number, p.status, o.kind, o.recipient_name, o.recipient_phone, o.sender_name, o.sender_phone,
-         o.window_start, o.window_end, p.weight_g
+      `SELECT p.id, p.tracking_number, p.status, o.kind, o.recipient_name, o.recipient_phone, o.sender_name,
+         o.sender_phone, o.window_start, o.window_end, p.weight_g
        FROM orders o JOIN parcels p ON p.order_id = o.id
-       WHERE o.village_point_id = $1 AND o.window_start < $3::timestamptz AND o.window_end > $2::timestamptz
-         AND ((o.kind = 'delivery' AND p.status IN
-               ('created', 'received_at_hub', 'sorted', 'loaded', 'handed_to_courier', 'out_for_delivery', 'delivery_failed'))
-           OR (o.kind = 'pickup' AND p.status = 'created'))
-       ORDER BY o.kind, o.window_start, p.tracking_number`,
-      [pointId, dayStart, dayEnd],
+       ${filter.clause}
+       ORDER BY o.window_start, p.id LIMIT ${filter.param(limit + 1)}`,
+      filter.params,
     );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
     return {
-      deliveries: rows.filter((r) => r.kind === 'delivery').map(toExpectedParcel),
-      pickups: rows.filter((r) => r.kind === 'pickup').map(toExpectedParcel),
+      deliveries: page.filter((r) => r.kind === 'delivery').map(toExpectedParcel),
+      pickups: page.filter((r) => r.kind === 'pickup').map(toExpectedParcel),
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor({ createdAt: last.window_start.toISOString(), id: last.id })
+          : null,
     };
   }
 
-  /** Parcels at the point not collected: waiting ones and expired ones not yet taken back. */
-  async uncollected(pointId: string) {
+  /**
+   * Parcels at the point not collected (waiting ones and expired ones not yet taken back): a page of
+   * them, oldest first: keyset over (arrived_at, parcel id) ascending, the cursor row's
+   * arrived_at read back exactly as addKeysetCondition does (pg keeps microseconds, the cursor not).
+   */
+  async uncollected(pointId: string, cursor: Cursor | null, limit: number) {
+    const filter = new SqlFilter();
+    filter.add('c.village_point_id = ?::uuid', pointId);
+    filter.addRaw(`p.status IN ('arrived_at_village_point', 'collection_expired')`);
+    filter.add(`(p.status = 'arrived_at_village_point' OR p.current_hub_id = ?::uuid)`, pointId);
+    if (cursor) {
+      const at = filter.param(cursor.createdAt);
+      const id = filter.param(cursor.id);
+      const exact = `(SELECT k.arrived_at FROM collection_codes k WHERE k.parcel_id = ${id}::uuid)`;
+      filter.addRaw(`(c.arrived_at, p.id) > (COALESCE(${exact}, ${at}::timestamptz), ${id}::uuid)`);
+    }
     const rows = await sqlRows<UncollectedRow>(
       this.db,
-      `SELECT p.tracking_number, p.status, c.arrived_at, c.failed_attempts, o.recipient_name, o.recipient_phone
+      `SELECT p.id, p.tracking_number, p.status, c.arrived_at, c.failed_attempts, o.recipient_name,
+         o.recipient_phone
        FROM collection_codes c JOIN parcels p ON p.id = c.parcel_id JOIN orders o ON o.id = p.order_id
-       WHERE c.village_point_id = $1 AND p.status IN ('arrived_at_village_point', 'collection_expired')
-         AND (p.status = 'arrived_at_village_point' OR p.current_hub_id = $1)
-       ORDER BY c.arrived_at, p.tracking_number`,
-      [pointId],
+       ${filter.clause}
+       ORDER BY c.arrived_at, p.id LIMIT ${filter.param(limit + 1)}`,
+      filter.params,
     );
-    return rows.map(toUncollectedParcel);
+    const items = rows.slice(0, limit).map(toUncollectedParcel);
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor:
+        rows.length > limit && last ? encodeCursor({ createdAt: last.arrivedAt, id: last.id }) : null,
+    };
   }
 
   /** Parcels waiting at any point since before `arrivedBefore`. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@rd/auth';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
-import { appendParcelEvent, ServiceDays } from '@rd/database';
+import { appendParcelEvent, decodeCursor, ServiceDays } from '@rd/database';
 import { utcDate } from '@rd/domain';
 import {
   applyParcelEvent,
@@ -12,6 +12,7 @@ import {
   type SendBackInput,
 } from '@rd/domain';
 import type { EntityManager } from 'typeorm';
+import type { ListPageQuery } from '../common/page-query';
 import { NotificationOutboxRepository } from '../notifications/notification-outbox.repository';
 import { collectionCodeMatches, hashCollectionCode, newCollectionCode } from './collection-code';
 import { VillagePointsRepository, type PointParcel, type VillagePoint } from './village-points.repository';
@@ -40,23 +41,30 @@ export class VillagePointsService {
     private readonly serviceDays: ServiceDays,
   ) {}
 
-  async expected(pointId: string, date: string | undefined, principal: Principal) {
+  async expected(pointId: string, date: string | undefined, page: ListPageQuery, principal: Principal) {
     const point = await this.pointFor(pointId, principal);
     const day = date ?? this.serviceDays.dayOf();
     const start = this.serviceDays.startMs(day);
     const expected = await this.repo.expected(
       point.id,
-      new Date(start).toISOString(),
-      new Date(this.serviceDays.startMs(utcDate(Date.parse(`${day}T00:00:00Z`) + DAY_MS))).toISOString(),
+      {
+        start: new Date(start).toISOString(),
+        end: new Date(
+          this.serviceDays.startMs(utcDate(Date.parse(`${day}T00:00:00Z`) + DAY_MS)),
+        ).toISOString(),
+      },
+      decodeCursor(page.cursor),
+      page.limit,
     );
     return { point: pointSummary(point), date: day, ...expected };
   }
 
-  async uncollected(pointId: string, principal: Principal) {
+  async uncollected(pointId: string, page: ListPageQuery, principal: Principal) {
     const point = await this.pointFor(pointId, principal);
     const nowMs = Date.now();
     const holdMs = this.holdMs();
-    const parcels = (await this.repo.uncollected(point.id)).map((p) => {
+    const waiting = await this.repo.uncollected(point.id, decodeCursor(page.cursor), page.limit);
+    const items = waiting.items.map((p) => {
       const arrivedMs = Date.parse(p.arrivedAt);
       return {
         ...p,
@@ -64,7 +72,7 @@ export class VillagePointsService {
         collectBy: new Date(arrivedMs + holdMs).toISOString(),
       };
     });
-    return { point: pointSummary(point), parcels };
+    return { point: pointSummary(point), items, nextCursor: waiting.nextCursor };
   }
 
   /** The agent scans a parcel in from the courier: it waits here, its code is issued and sent. */
