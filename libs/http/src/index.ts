@@ -4,3 +4,4 @@ export * from './openapi';
 export * from './http-app';
 export * from './strict-json';
 export * from './rate-limit';
+export * from './api-page';

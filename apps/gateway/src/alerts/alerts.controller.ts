@@ -1,11 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { Roles } from '@rd/auth';
-import { isoTimestamp } from '@rd/domain';
-import { ZodPipe } from '@rd/http';
+import { isoTimestamp, pageQuerySchema } from '@rd/domain';
+import { ZodPipe, ApiPage } from '@rd/http';
 import { DEVICE_ID_PATTERN } from '@rd/telemetry';
 import { z } from 'zod';
-import { ApiPage } from '../common/api-page';
-import { pageQueryFields } from '../common/page-query';
 import { ALERT_KINDS } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 
@@ -18,7 +16,7 @@ export const listAlertsQuerySchema = z.object({
     .optional(),
   from: isoTimestamp.optional(),
   to: isoTimestamp.optional(),
-  ...pageQueryFields,
+  ...pageQuerySchema.shape,
 });
 
 @Controller()

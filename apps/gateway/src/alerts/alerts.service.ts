@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
-import { decodeKeyCursor, SERIAL_KEY, toKeyPage } from '@rd/database';
+import { decodeKeyCursor, type Page, SERIAL_KEY, toKeyPage } from '@rd/database';
 import { debouncedPlanningJob } from '@rd/domain';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import { alertsTopic } from '@rd/telemetry';
-import type { Page } from '../common/page-query';
 import type { AcceptedMessage } from '../ingest/ingest.types';
 import { MqttPublisher } from '../mqtt-publisher.service';
 import {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery } from '@nestjs/swagger';
 import { Roles } from '@rd/auth';
-import { ZodPipe } from '@rd/http';
+import { ZodPipe, ApiPage } from '@rd/http';
 import type { z } from 'zod';
 import {
   deadLettersQuerySchema,
@@ -14,7 +14,6 @@ import {
   type ProvisionDeviceInput,
   type TrackQuery,
 } from './devices.schemas';
-import { ApiPage } from '../common/api-page';
 import { DevicesService } from './devices.service';
 
 type DevicePath = z.infer<typeof devicePathSchema>;

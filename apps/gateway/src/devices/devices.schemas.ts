@@ -1,7 +1,6 @@
-import { isoTimestamp, uuid } from '@rd/domain';
+import { isoTimestamp, uuid, pageQuerySchema } from '@rd/domain';
 import { DEVICE_ID_PATTERN, DEVICE_KINDS } from '@rd/telemetry';
 import { z } from 'zod';
-import { pageQueryFields } from '../common/page-query';
 import { DEAD_LETTER_REASONS } from '../ingest/ingest.types';
 
 const deviceIdParam = z.string().regex(DEVICE_ID_PATTERN, '1 to 64 letters, digits, _ . -');
@@ -24,7 +23,10 @@ export type ProvisionDeviceInput = z.infer<typeof provisionDeviceSchema>;
 /** Path parameters naming a device: checked before they reach a query (a NUL byte there was a 500). */
 export const devicePathSchema = z.object({ deviceId: deviceIdParam });
 
-export const listDevicesQuerySchema = z.object({ kind: z.enum(DEVICE_KINDS).optional(), ...pageQueryFields });
+export const listDevicesQuerySchema = z.object({
+  kind: z.enum(DEVICE_KINDS).optional(),
+  ...pageQuerySchema.shape,
+});
 export type ListDevicesQuery = z.infer<typeof listDevicesQuerySchema>;
 
 export const trackQuerySchema = z
@@ -33,7 +35,7 @@ export const trackQuerySchema = z
     to: isoTimestamp,
     /** Fixes are small and a track is drawn whole: its pages are larger than other lists'. */
     limit: z.coerce.number().int().min(1).max(50_000).default(10_000),
-    cursor: pageQueryFields.cursor,
+    cursor: pageQuerySchema.shape.cursor,
   })
   .refine((q) => Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' });
 export type TrackQuery = z.infer<typeof trackQuerySchema>;
@@ -43,6 +45,6 @@ export const deadLettersQuerySchema = z.object({
   deviceId: z.string().regex(DEVICE_ID_PATTERN).optional(),
   from: isoTimestamp.optional(),
   to: isoTimestamp.optional(),
-  ...pageQueryFields,
+  ...pageQuerySchema.shape,
 });
 export type DeadLettersQuery = z.infer<typeof deadLettersQuerySchema>;

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, DomainErrorCode } from '@rd/domain';
-import { decodeKeyCursor, SERIAL_KEY, toKeyPage } from '@rd/database';
+import { decodeKeyCursor, type Page, SERIAL_KEY, toKeyPage } from '@rd/database';
 import { DEVICE_ID_PATTERN } from '@rd/telemetry';
-import type { Page } from '../common/page-query';
 import { DeviceDirectory } from '../ingest/device-directory';
 import { hashDeviceSecret, newDeviceSecret } from './device-credentials';
 import type { DeadLettersQuery, ListDevicesQuery, ProvisionDeviceInput, TrackQuery } from './devices.schemas';

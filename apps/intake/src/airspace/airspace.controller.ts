@@ -8,11 +8,12 @@ import {
   type AirspaceImport,
   type AirspaceLayer,
   type RegionWeatherInput,
+  pageQuerySchema,
+  type PageQuery,
 } from '@rd/domain';
-import { UuidPipe, ZodPipe } from '@rd/http';
+import { UuidPipe, ZodPipe, ApiPage } from '@rd/http';
 import { z } from 'zod';
-import { ApiPage, jsonSchema } from '../common/openapi';
-import { listPageQuerySchema, type ListPageQuery } from '../common/page-query';
+import { jsonSchema } from '../common/openapi';
 import { AirspaceService } from './airspace.service';
 
 const layerPath = z.enum(['no-fly-zones', 'corridors', 'landing-spots']);
@@ -79,7 +80,7 @@ export class AirspaceController {
   list(
     @Param('region', RegionPipe) region: string,
     @Param('layer', LayerPipe) layer: z.infer<typeof layerPath>,
-    @Query(new ZodPipe(listPageQuerySchema, 'the query')) page: ListPageQuery,
+    @Query(new ZodPipe(pageQuerySchema, 'the query')) page: PageQuery,
   ) {
     return this.airspace.list(region, LAYER_OF[layer], page);
   }

@@ -8,11 +8,11 @@ import {
   type AirspaceLayer,
   type ErrorDetail,
   type RegionWeatherInput,
+  type PageQuery,
 } from '@rd/domain';
 import { circleToPolygon, validateZoneGeometry, type LonLat } from '@rd/flight';
 import { decodeCursor } from '@rd/database';
 import { buffer, lineString } from '@turf/turf';
-import type { ListPageQuery } from '../common/page-query';
 import {
   AirspaceRepository,
   type AirspaceTable,
@@ -215,7 +215,7 @@ export class AirspaceService {
   async list(
     region: string,
     layer: AirspaceLayer,
-    page: ListPageQuery,
+    page: PageQuery,
   ): Promise<{ type: 'FeatureCollection' } & FeaturePage> {
     const { features, nextCursor } = await this.read(region, layer, {
       cursor: decodeCursor(page.cursor),

@@ -67,8 +67,4 @@ export interface ParcelEventView {
   note: string | null;
 }
 
-export interface Page<T> {
-  items: T[];
-  /** Pass as `cursor` to get the next page; null on the last page. */
-  nextCursor: string | null;
-}
+export type { Page } from '@rd/database';

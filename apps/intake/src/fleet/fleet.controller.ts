@@ -16,14 +16,15 @@ import {
   HUB_KINDS,
   queryNumber,
   regionCode,
+  pageQuerySchema,
+  type PageQuery,
 } from '@rd/domain';
-import { UuidPipe, ZodPipe } from '@rd/http';
+import { UuidPipe, ZodPipe, ApiPage } from '@rd/http';
 import { z } from 'zod';
-import { ApiPage, jsonSchema } from '../common/openapi';
-import { listPageQuerySchema, type ListPageQuery } from '../common/page-query';
+import { jsonSchema } from '../common/openapi';
 import { FleetService } from './fleet.service';
 
-const hubQuery = listPageQuerySchema.extend({
+const hubQuery = pageQuerySchema.extend({
   kind: z.enum(HUB_KINDS).optional(),
   region: regionCode.optional(),
 });
@@ -111,7 +112,7 @@ export class FleetController {
   @Get('vehicles')
   @Roles('dispatcher', 'hub_operator')
   @ApiPage('Vehicles, newest first.')
-  listVehicles(@Query(new ZodPipe(listPageQuerySchema, 'the query')) q: ListPageQuery) {
+  listVehicles(@Query(new ZodPipe(pageQuerySchema, 'the query')) q: PageQuery) {
     return this.fleet.list('vehicles', q);
   }
 
@@ -124,7 +125,7 @@ export class FleetController {
   @Get('drones')
   @Roles('dispatcher', 'hub_operator')
   @ApiPage('Drones, newest first.')
-  listDrones(@Query(new ZodPipe(listPageQuerySchema, 'the query')) q: ListPageQuery) {
+  listDrones(@Query(new ZodPipe(pageQuerySchema, 'the query')) q: PageQuery) {
     return this.fleet.list('drones', q);
   }
 
@@ -137,7 +138,7 @@ export class FleetController {
   @Get('pilots')
   @Roles('dispatcher', 'hub_operator')
   @ApiPage('Pilots, newest first.')
-  listPilots(@Query(new ZodPipe(listPageQuerySchema, 'the query')) q: ListPageQuery) {
+  listPilots(@Query(new ZodPipe(pageQuerySchema, 'the query')) q: PageQuery) {
     return this.fleet.list('pilots', q);
   }
 
@@ -150,7 +151,7 @@ export class FleetController {
   @Get('couriers')
   @Roles('dispatcher', 'hub_operator')
   @ApiPage('Couriers, newest first.')
-  listCouriers(@Query(new ZodPipe(listPageQuerySchema, 'the query')) q: ListPageQuery) {
+  listCouriers(@Query(new ZodPipe(pageQuerySchema, 'the query')) q: PageQuery) {
     return this.fleet.list('couriers', q);
   }
 

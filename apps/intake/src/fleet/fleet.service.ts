@@ -10,9 +10,9 @@ import {
   type CreateVehicleInput,
   type ErrorDetail,
   type HubKind,
+  type PageQuery,
 } from '@rd/domain';
 import type { Page } from '../common/views';
-import type { ListPageQuery } from '../common/page-query';
 import {
   FleetRepository,
   type CourierView,
@@ -41,7 +41,7 @@ export class FleetService {
     return (await this.hubs.create(input)) ?? Promise.reject(conflict('hub', 'code'));
   }
 
-  async listHubs(page: ListPageQuery, only: HubFilter): Promise<Page<HubView>> {
+  async listHubs(page: PageQuery, only: HubFilter): Promise<Page<HubView>> {
     return toPage(await this.hubs.list(decodeCursor(page.cursor), page.limit, only), page.limit);
   }
 
@@ -91,7 +91,7 @@ export class FleetService {
     return this.fleet.insertCourier(input);
   }
 
-  async list<K extends FleetKind>(kind: K, page: ListPageQuery): Promise<Page<FleetViewOf[K]>> {
+  async list<K extends FleetKind>(kind: K, page: PageQuery): Promise<Page<FleetViewOf[K]>> {
     return toPage(await this.fleet.list(kind, decodeCursor(page.cursor), page.limit), page.limit);
   }
 

@@ -10,15 +10,16 @@ import {
   type CollectionInput,
   type SendBackInput,
   type VillagePointScan,
+  pageQuerySchema,
+  type PageQuery,
 } from '@rd/domain';
-import { UuidPipe, ZodPipe } from '@rd/http';
+import { UuidPipe, ZodPipe, ApiPage } from '@rd/http';
 import { z } from 'zod';
-import { ApiPage, jsonSchema } from '../common/openapi';
-import { listPageQuerySchema, type ListPageQuery } from '../common/page-query';
+import { jsonSchema } from '../common/openapi';
 import { VillagePointLookup } from './village-point-lookup.repository';
 import { VillagePointsService } from './village-points.service';
 
-const expectedPageQuery = listPageQuerySchema.extend(expectedQuerySchema.shape);
+const expectedPageQuery = pageQuerySchema.extend(expectedQuerySchema.shape);
 const regionParam = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, _ and -');
 
 /** The agent's part at a village service point; a hub operator only for the point their token names. */
@@ -103,7 +104,7 @@ export class VillagePointsController {
   )
   uncollected(
     @Param('pointId', new UuidPipe()) pointId: string,
-    @Query(new ZodPipe(listPageQuerySchema, 'the query')) page: ListPageQuery,
+    @Query(new ZodPipe(pageQuerySchema, 'the query')) page: PageQuery,
     @CurrentPrincipal() p: Principal,
   ) {
     return this.points.uncollected(pointId, page, p);

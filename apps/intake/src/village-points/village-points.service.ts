@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@rd/auth';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { appendParcelEvent, decodeCursor, ServiceDays } from '@rd/database';
-import { utcDate } from '@rd/domain';
+import { utcDate, type PageQuery } from '@rd/domain';
 import {
   applyParcelEvent,
   type CollectionInput,
@@ -12,7 +12,6 @@ import {
   type SendBackInput,
 } from '@rd/domain';
 import type { EntityManager } from 'typeorm';
-import type { ListPageQuery } from '../common/page-query';
 import { NotificationOutboxRepository } from '../notifications/notification-outbox.repository';
 import { collectionCodeMatches, hashCollectionCode, newCollectionCode } from './collection-code';
 import { VillagePointsRepository, type PointParcel, type VillagePoint } from './village-points.repository';
@@ -41,7 +40,7 @@ export class VillagePointsService {
     private readonly serviceDays: ServiceDays,
   ) {}
 
-  async expected(pointId: string, date: string | undefined, page: ListPageQuery, principal: Principal) {
+  async expected(pointId: string, date: string | undefined, page: PageQuery, principal: Principal) {
     const point = await this.pointFor(pointId, principal);
     const day = date ?? this.serviceDays.dayOf();
     const start = this.serviceDays.startMs(day);
@@ -59,7 +58,7 @@ export class VillagePointsService {
     return { point: pointSummary(point), date: day, ...expected };
   }
 
-  async uncollected(pointId: string, page: ListPageQuery, principal: Principal) {
+  async uncollected(pointId: string, page: PageQuery, principal: Principal) {
     const point = await this.pointFor(pointId, principal);
     const nowMs = Date.now();
     const holdMs = this.holdMs();

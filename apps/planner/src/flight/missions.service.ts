@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@rd/auth';
 import { ServiceDays } from '@rd/database';
-import { applyMissionAction, DomainError, DomainErrorCode } from '@rd/domain';
-import { decodeCursor, toPage } from '@rd/database';
+import { applyMissionAction, DomainError, DomainErrorCode, type PageQuery } from '@rd/domain';
+import { decodeCursor, type Page, toPage } from '@rd/database';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
-import type { KeysetPageQuery, Page } from '../common/keyset-page-query';
 import { CHECKLIST_ITEMS, MissionsRepository, type Checklist, type MissionView } from './missions.repository';
 
 /** A mission as the pilot fetches it: its path as a GeoJSON feature beside the mission's fields. */
@@ -33,7 +32,7 @@ export class MissionsService {
   ) {}
 
   /** A page of the pilot's missions, soonest launch first. */
-  async list(principal: Principal, query: KeysetPageQuery): Promise<Page<MissionView>> {
+  async list(principal: Principal, query: PageQuery): Promise<Page<MissionView>> {
     // The shared cursor format (a time and an id); here the time is the launch time.
     const rows = await this.missions.listForPilot(
       this.pilotOf(principal),

@@ -1,10 +1,10 @@
+import { pageQuerySchema, type PageQuery } from '@rd/domain';
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@rd/auth';
-import { UuidPipe, ZodPipe } from '@rd/http';
+import { UuidPipe, ZodPipe, ApiPage } from '@rd/http';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { ApiKeysetPage, KeysetPageQueryPipe, type KeysetPageQuery } from '../common/keyset-page-query';
 import { MissionsService } from './missions.service';
 
 const checklistBody = z
@@ -29,8 +29,11 @@ export class PilotMissionsController {
 
   @Get()
   @Roles('pilot')
-  @ApiKeysetPage('the pilot’s missions, soonest launch first')
-  list(@CurrentPrincipal() principal: Principal, @Query(KeysetPageQueryPipe) query: KeysetPageQuery) {
+  @ApiPage('the pilot’s missions, soonest launch first')
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query(new ZodPipe(pageQuerySchema, 'the query')) query: PageQuery,
+  ) {
     return this.missions.list(principal, query);
   }
 

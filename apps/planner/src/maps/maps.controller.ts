@@ -1,10 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { Roles } from '@rd/auth';
 import { decodeCursor, toPage } from '@rd/database';
-import { DomainError, regionCode } from '@rd/domain';
-import { UuidPipe, ZodPipe } from '@rd/http';
+import { DomainError, regionCode, pageQuerySchema, type PageQuery } from '@rd/domain';
+import { UuidPipe, ZodPipe, ApiPage } from '@rd/http';
 import { z } from 'zod';
-import { ApiKeysetPage, KeysetPageQueryPipe, type KeysetPageQuery } from '../common/keyset-page-query';
 import { MapStore } from './map-store.service';
 import { MapsRepository } from './maps.repository';
 
@@ -51,8 +50,8 @@ export class MapsController {
 
   @Get()
   @Roles('admin', 'dispatcher')
-  @ApiKeysetPage('maps, newest first')
-  async list(@Query(KeysetPageQueryPipe) query: KeysetPageQuery) {
+  @ApiPage('maps, newest first')
+  async list(@Query(new ZodPipe(pageQuerySchema, 'the query')) query: PageQuery) {
     return toPage(await this.maps.list(query.limit, decodeCursor(query.cursor)), query.limit);
   }
 

@@ -76,11 +76,12 @@ export const idempotencyKeySchema = z
   .max(128, 'must be 8 to 128 characters')
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 
-/** Pagination and filters shared by list endpoints. */
+/** `?limit=` (1–500, default 100: more is a 400) and `?cursor=` of every keyset-paged list. */
 export const pageQuerySchema = z.object({
-  limit: queryNumber(z.number().int().min(1).max(500).default(50)),
+  limit: queryNumber(z.number().int().min(1).max(500).default(100)),
   cursor: z.string().max(200).optional(),
 });
+export type PageQuery = z.infer<typeof pageQuerySchema>;
 
 export const listOrdersQuerySchema = pageQuerySchema.extend({
   status: z.enum(ORDER_STATUSES).optional(),
