@@ -1,5 +1,6 @@
 import type { LonLat } from '@rd/routing';
 import type { DataSource } from 'typeorm';
+import { sqlRows } from '@rd/database';
 
 /** What the demo's console offers beyond the county: the mountain district, its pilot and a parcel to scan. */
 export interface DemoDistrict {
@@ -24,14 +25,15 @@ export async function stageHubScan(
   region: string,
   scan: (parcelId: string, event: Record<string, unknown>) => Promise<void>,
 ): Promise<Omit<DemoDistrict, 'region' | 'pilotId'>> {
-  const parcels = (await db.query(
+  const parcels = await sqlRows<{ id: string; tracking_number: string; hub_id: string; hub_name: string }>(
+    db,
     `SELECT p.id, p.tracking_number, h.id AS hub_id, h.name AS hub_name
      FROM parcels p JOIN orders o ON o.id = p.order_id JOIN hubs h ON h.id = o.hub_id
      WHERE h.region = $1 AND h.kind = 'county_hub'
        AND NOT EXISTS (SELECT 1 FROM missions m WHERE m.order_id = o.id)
      ORDER BY p.tracking_number LIMIT $2`,
     [region, RECEIVED_FOR_THE_DEMO + 1],
-  )) as Array<{ id: string; tracking_number: string; hub_id: string; hub_name: string }>;
+  );
   if (!parcels.length) throw new Error(`the district ${region} has no parcels at its hub to scan`);
   const [toScan, ...received] = parcels;
   for (const p of received) await scan(p.id, { type: 'received_at_hub', hubId: p.hub_id });

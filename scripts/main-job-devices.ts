@@ -21,6 +21,7 @@ import { DevicesService } from '../apps/gateway/src/devices/devices.service';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../apps/gateway/src/embedded-broker';
 import type { MqttBrokerTarget } from '../apps/gateway/src/mqtt-broker';
 import { progressBar } from './progress';
+import { sqlRows } from '@rd/database';
 
 /** Simulated time per route in the --once check, played at ONCE_SPEED (two hours in ten seconds). */
 const SIMULATED_S = 2 * 3600;
@@ -111,11 +112,12 @@ export async function startDeviceDemo(options: {
   log(`gateway: ${embeddedBroker ? `embedded broker at ${broker.url}` : `broker ${broker.url}`}`);
 
   // One phone per courier with a route in the current plan, provisioned before the commit.
-  const couriers = (await dataSource.query(
+  const couriers = await sqlRows<{ courier_id: string }>(
+    dataSource,
     `SELECT DISTINCT r.courier_id FROM plan_routes r JOIN plans p ON p.id = r.plan_id
      WHERE p.region = $1 AND p.plan_date = $2::date AND p.status = 'current' AND r.courier_id IS NOT NULL ORDER BY 1`,
     [region, planDate],
-  )) as Array<{ courier_id: string }>;
+  );
   const secrets = new Map<string, string>();
   const phoneOf = new Map<string, string>();
   for (const [i, c] of couriers.entries()) {
@@ -140,10 +142,11 @@ export async function startDeviceDemo(options: {
     return login;
   };
   const storedFixes = async (deviceId: string) => {
-    const [row] = (await dataSource.query(
+    const [row] = await sqlRows<{ n: number }>(
+      dataSource,
       `SELECT count(*)::int AS n FROM telemetry_positions WHERE device_id = $1`,
       [deviceId],
-    )) as Array<{ n: number }>;
+    );
     return row.n;
   };
   /**
@@ -193,7 +196,22 @@ export async function startDeviceDemo(options: {
     gatewayUrl,
     /** After the commit: phones take their routes, then drive them in accelerated time. */
     async simulate(once: boolean): Promise<SimulatedDay> {
-      const routes = (await dataSource.query(
+      const routes = await sqlRows<{
+        courier_id: string;
+        geometry: { coordinates: Array<[number, number]> };
+        start_at: Date | string;
+        hub_id: string;
+        stops: Array<{
+          lon: number;
+          lat: number;
+          dwellS: number;
+          windowEnd: string | null;
+          pickup: boolean | null;
+          parcelIds: string[] | null;
+          trackingNumber: string | null;
+        }> | null;
+      }>(
+        dataSource,
         `SELECT r.courier_id, ST_AsGeoJSON(r.geometry)::json AS geometry,
            (SELECT min(v.departure_at) FROM plan_visits v WHERE v.route_id = r.id) AS start_at,
            (SELECT v.hub_id FROM plan_visits v WHERE v.route_id = r.id AND v.visit_type = 'start') AS hub_id,
@@ -208,21 +226,7 @@ export async function startDeviceDemo(options: {
          WHERE p.region = $1 AND p.plan_date = $2::date AND p.status = 'current' AND r.committed
            AND r.geometry IS NOT NULL`,
         [region, planDate],
-      )) as Array<{
-        courier_id: string;
-        geometry: { coordinates: Array<[number, number]> };
-        start_at: Date | string;
-        hub_id: string;
-        stops: Array<{
-          lon: number;
-          lat: number;
-          dwellS: number;
-          windowEnd: string | null;
-          pickup: boolean | null;
-          parcelIds: string[] | null;
-          trackingNumber: string | null;
-        }> | null;
-      }>;
+      );
       const driven = routes.filter((r) => phoneOf.has(r.courier_id) && r.geometry.coordinates.length >= 2);
       // The demo drives the longest route to its end; the check drives two hours of each.
       const simulatedS = demo
@@ -297,11 +301,12 @@ export async function startDeviceDemo(options: {
         }),
       );
       const routesAcked = await waitFor(async () => {
-        const [row] = (await dataSource.query(
+        const [row] = await sqlRows<{ acked: number; total: number }>(
+          dataSource,
           `SELECT count(*) FILTER (WHERE status = 'acked')::int AS acked, count(*)::int AS total
            FROM device_outbox WHERE device_id LIKE $1`,
           [`phone-${region}-%`],
-        )) as Array<{ acked: number; total: number }>;
+        );
         return row.total > 0 && row.acked === row.total ? row : null;
       }, 60_000);
       log(`routes: ${routesAcked?.acked ?? 0} committed routes sent to phones and acknowledged`);
@@ -395,11 +400,12 @@ export async function startDeviceDemo(options: {
         `simulator: ${devices.length} couriers over ${(simulatedS / 3600).toFixed(1)} h of simulated time in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${report.published} published (${report.distinct.size} distinct; ${simulator.stats.lost} lost on the radio link, ${simulator.stats.duplicated} duplicated, ${simulator.stats.reordered} reordered, ${simulator.stats.buffered} fixes buffered in dead zones)`,
       );
       const distinctStored = async () => {
-        const [row] = (await dataSource.query(
+        const [row] = await sqlRows<{ n: string }>(
+          dataSource,
           `SELECT (SELECT count(DISTINCT (device_id, seq)) FROM telemetry_positions WHERE device_id LIKE $1)
                 + (SELECT count(*) FROM device_events WHERE device_id LIKE $1 AND type <> 'ack') AS n`,
           [`phone-${region}-%`],
-        )) as Array<{ n: string }>;
+        );
         return Number(row.n);
       };
       const stored = (await waitFor(
@@ -409,23 +415,27 @@ export async function startDeviceDemo(options: {
         ? await distinctStored()
         : await distinctStored();
       await gateway.get(AlertMonitor).checkOnce(Date.now());
-      const [fixes] = (await dataSource.query(
+      const [fixes] = await sqlRows<{ n: number }>(
+        dataSource,
         `SELECT count(*)::int AS n FROM telemetry_positions WHERE device_id LIKE $1`,
         [`phone-${region}-%`],
-      )) as Array<{ n: number }>;
-      const events = (await dataSource.query(
+      );
+      const events = await sqlRows<{ outcome: string; reason: string; n: number }>(
+        dataSource,
         `SELECT outcome, coalesce(split_part(reason, ':', 1), '') AS reason, count(*)::int AS n FROM device_events
          WHERE device_id LIKE $1 AND type = 'parcel_event' GROUP BY 1, 2 ORDER BY 1, 2`,
         [`phone-${region}-%`],
-      )) as Array<{ outcome: string; reason: string; n: number }>;
-      const dead = (await dataSource.query(
+      );
+      const dead = await sqlRows<{ reason: string; n: number }>(
+        dataSource,
         `SELECT reason, count(*)::int AS n FROM dead_letters WHERE device_id LIKE $1 GROUP BY 1`,
         [`phone-${region}-%`],
-      )) as Array<{ reason: string; n: number }>;
-      const alerts = (await dataSource.query(
+      );
+      const alerts = await sqlRows<{ kind: string; n: number; replans: number }>(
+        dataSource,
         `SELECT kind, count(*)::int AS n, count(replan_job_id)::int AS replans FROM alerts WHERE device_id LIKE $1 GROUP BY 1 ORDER BY 1`,
         [`phone-${region}-%`],
-      )) as Array<{ kind: string; n: number; replans: number }>;
+      );
       log(
         `gateway stored: ${stored} of ${report.distinct.size + heartbeats} distinct messages (${heartbeats} sent waiting at the hub) exactly once (${fixes.n} position fixes); parcel events ${events.map((e) => `${e.outcome}${e.reason ? ` (${e.reason})` : ''} ${e.n}`).join(', ') || 'none'}; dead letters ${dead.map((d) => `${d.reason} ${d.n}`).join(', ') || 'none'}`,
       );
@@ -436,11 +446,12 @@ export async function startDeviceDemo(options: {
         throw new Error(
           `the gateway stored ${stored} of ${report.distinct.size + heartbeats} distinct device messages`,
         );
-      const delivered = (await dataSource.query(
+      const delivered = await sqlRows<{ device_id: string; tracking: string; recorded_at: Date | string }>(
+        dataSource,
         `SELECT device_id, body->>'trackingNumber' AS tracking, recorded_at FROM device_events
          WHERE device_id LIKE $1 AND type = 'parcel_event' AND outcome = 'applied' AND body->>'type' = 'delivered'`,
         [`phone-${region}-%`],
-      )) as Array<{ device_id: string; tracking: string; recorded_at: Date | string }>;
+      );
       let onTime = 0;
       for (const d of delivered) {
         const clock = planClock.get(d.device_id);
@@ -460,16 +471,17 @@ export async function startDeviceDemo(options: {
      */
     async flyMission(missionId: string, live?: { speed: number }): Promise<void> {
       const root = config.MQTT_TOPIC_ROOT;
-      const [mission] = (await dataSource.query(
-        `SELECT m.drone_id, d.serial_number, ST_AsGeoJSON(m.path)::json AS path, d.cruise_speed_mps
-         FROM missions m JOIN drones d ON d.id = m.drone_id WHERE m.id = $1`,
-        [missionId],
-      )) as Array<{
+      const [mission] = await sqlRows<{
         drone_id: string;
         serial_number: string;
         path: { coordinates: Array<[number, number]> };
         cruise_speed_mps: number;
-      }>;
+      }>(
+        dataSource,
+        `SELECT m.drone_id, d.serial_number, ST_AsGeoJSON(m.path)::json AS path, d.cruise_speed_mps
+         FROM missions m JOIN drones d ON d.id = m.drone_id WHERE m.id = $1`,
+        [missionId],
+      );
       const deviceId = mission.serial_number;
       const drone = await droneLogin(deviceId, mission.drone_id);
       const client = await mqtt.connectAsync(broker.url, { username: deviceId, password: drone.secret });
@@ -488,10 +500,11 @@ export async function startDeviceDemo(options: {
       });
       await client.subscribeAsync(deviceTopic(root, 'drone', deviceId, 'missions'), { qos: 1 });
       const missionAcked = await waitFor(async () => {
-        const [row] = (await dataSource.query(
+        const [row] = await sqlRows<{ n: number }>(
+          dataSource,
           `SELECT count(*)::int AS n FROM device_outbox WHERE device_id = $1 AND channel = 'missions' AND status = 'acked'`,
           [deviceId],
-        )) as Array<{ n: number }>;
+        );
         return row.n > 0 ? row.n : null;
       }, 60_000);
       const progress = (stage: 'launched' | 'delivered' | 'landed') =>
@@ -505,19 +518,18 @@ export async function startDeviceDemo(options: {
       await progress('landed');
       await client.endAsync();
       const status = await waitFor(async () => {
-        const [row] = (await dataSource.query(`SELECT status FROM missions WHERE id = $1`, [
-          missionId,
-        ])) as Array<{
+        const [row] = await sqlRows<{
           status: string;
-        }>;
+        }>(dataSource, `SELECT status FROM missions WHERE id = $1`, [missionId]);
         return row.status === 'returned' ? row.status : null;
       }, 60_000);
       const fixes = (await storedFixes(deviceId)) - fixesBefore;
       const airspace = gateway.get(StoredAirspaceCheck).stats;
-      const alerts = (await dataSource.query(
+      const alerts = await sqlRows<{ kind: string; n: number }>(
+        dataSource,
         `SELECT kind, count(*)::int AS n FROM alerts WHERE device_id = $1 GROUP BY 1 ORDER BY 1`,
         [deviceId],
-      )) as Array<{ kind: string; n: number }>;
+      );
       log(
         `drone ${deviceId}: mission ${missionAcked ? 'received and acknowledged' : 'NOT acknowledged'}, flew ${(flight.lengthM / 1000).toFixed(1)} km: ${fixes} of ${flight.distinct} fixes stored; mission ${status ?? 'not returned'}; airspace checks on ${airspace.judged} fixes (airspace built ${airspace.builds}×); alerts ${alerts.map((a) => `${a.kind} ${a.n}`).join(', ') || 'none'}`,
       );
@@ -544,9 +556,11 @@ export async function startDeviceDemo(options: {
       const firstLaunchMs = Date.parse(ordered[0].launchAt);
       const realStartMs = Date.now();
       const [drones] = [
-        (await dataSource.query(`SELECT id, serial_number FROM drones WHERE serial_number = ANY($1)`, [
-          [...new Set(ordered.map((s) => s.droneSerial))],
-        ])) as Array<{ id: string; serial_number: string }>,
+        await sqlRows<{ id: string; serial_number: string }>(
+          dataSource,
+          `SELECT id, serial_number FROM drones WHERE serial_number = ANY($1)`,
+          [[...new Set(ordered.map((s) => s.droneSerial))]],
+        ),
       ];
       const droneIdOf = new Map(drones.map((d) => [d.serial_number, d.id]));
       // One drone flies its sorties one after the other; the drones fly side by side.

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { SimulatedDay } from './main-job-devices';
+import { sqlRows } from '@rd/database';
 
 /** The end of the day in numbers: what the main job prints in both modes and checks with --once. */
 export interface DaySummary {
@@ -24,40 +25,45 @@ export async function daySummary(
 ): Promise<DaySummary> {
   const { region, mountainRegion } = scope;
   const phones = `phone-${region}-%`;
-  const [orders] = (await db.query(
+  const [orders] = await sqlRows<{ orders: number; parcels: number; delivered: number; failed: number }>(
+    db,
     `SELECT count(DISTINCT o.id)::int AS orders, count(p.id)::int AS parcels,
        count(p.id) FILTER (WHERE p.status = 'delivered')::int AS delivered,
        count(p.id) FILTER (WHERE p.status = 'delivery_failed')::int AS failed
      FROM orders o JOIN hubs h ON h.id = o.hub_id LEFT JOIN parcels p ON p.order_id = o.id
      WHERE h.region = $1`,
     [region],
-  )) as Array<{ orders: number; parcels: number; delivered: number; failed: number }>;
-  const [driven] = (await db.query(
+  );
+  const [driven] = await sqlRows<{ m: number }>(
+    db,
     `SELECT coalesce(sum(ST_Length(line::geography)), 0)::float8 AS m FROM (
        SELECT ST_MakeLine(location ORDER BY recorded_at, seq, part) AS line
        FROM telemetry_positions WHERE device_id LIKE $1 GROUP BY device_id) tracks`,
     [phones],
-  )) as Array<{ m: number }>;
+  );
   const [drones] = mountainRegion
-    ? ((await db.query(
+    ? await sqlRows<{ sorties: number; m: number; accepted: number }>(
+        db,
         `SELECT count(*)::int AS sorties, coalesce(sum(m.distance_m), 0)::float8 AS m,
            count(*) FILTER (WHERE m.status IN ('accepted','uploaded','launched','delivered','returned'))::int AS accepted
          FROM missions m JOIN plans p ON p.id = m.plan_id AND p.status = 'current' WHERE m.region = $1`,
         [mountainRegion],
-      )) as Array<{ sorties: number; m: number; accepted: number }>)
+      )
     : [{ sorties: 0, m: 0, accepted: 0 }];
-  const [flown] = (await db.query(
+  const [flown] = await sqlRows<{ m: number }>(
+    db,
     `SELECT coalesce(sum(ST_Length(line::geography)), 0)::float8 AS m FROM (
        SELECT ST_MakeLine(t.location ORDER BY t.recorded_at, t.seq, t.part) AS line
        FROM telemetry_positions t JOIN devices d ON d.device_id = t.device_id AND d.kind = 'drone'
        JOIN drones dr ON dr.id = d.drone_id JOIN hubs h ON h.id = dr.home_port_id
        WHERE h.region = ANY($1::text[]) GROUP BY t.device_id) tracks`,
     [[region, mountainRegion ?? region]],
-  )) as Array<{ m: number }>;
-  const alerts = (await db.query(
+  );
+  const alerts = await sqlRows<{ kind: string; n: number }>(
+    db,
     `SELECT kind, count(*)::int AS n FROM alerts WHERE device_id LIKE $1 GROUP BY 1 ORDER BY 1`,
     [phones],
-  )) as Array<{ kind: string; n: number }>;
+  );
   const simulated = scope.simulated;
   return {
     orders: orders.orders,

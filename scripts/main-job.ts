@@ -11,7 +11,7 @@ import { MapStore } from '../apps/planner/src/maps/map-store.service';
 import { startDeviceDemo } from './main-job-devices';
 import { issueToken, type Role } from '@rd/auth';
 import { parseConfig, readCliWith, type AppConfig, type CliSpec } from '@rd/config';
-import { dataSourceOptions, startEmbeddedPostgres, type EmbeddedPostgres } from '@rd/database';
+import { dataSourceOptions, startEmbeddedPostgres, type EmbeddedPostgres, sqlRows } from '@rd/database';
 import {
   BullPlanningQueue,
   InProcessPlanningQueue,
@@ -376,10 +376,11 @@ async function main(): Promise<void> {
     const tIntake = performance.now();
     const intakeBar = progressBar('intake');
     const stopIntakeBar = watchProgress(intakeBar, async () => {
-      const [row] = (await dataSource.query(
+      const [row] = await sqlRows<{ n: number }>(
+        dataSource,
         `SELECT count(*)::int AS n FROM orders o JOIN hubs h ON h.id = o.hub_id WHERE h.region = $1`,
         [region],
-      )) as Array<{ n: number }>;
+      );
       const total = args.orders + args.burst;
       return { fraction: total ? row.n / total : 1, note: `${row.n} of ${total} orders stored` };
     });
@@ -814,10 +815,9 @@ async function openConsole(
 
 /** The newest map import of the region: its stage and, while contracting, how many profiles are done. */
 async function mapProgress(db: DataSource, region: string) {
-  const [row] = (await db.query(
-    `SELECT progress FROM maps WHERE region = $1 ORDER BY created_at DESC LIMIT 1`,
-    [region],
-  )) as Array<{ progress: { stage?: string; profile?: string; done?: number; of?: number; nodes?: number } }>;
+  const [row] = await sqlRows<{
+    progress: { stage?: string; profile?: string; done?: number; of?: number; nodes?: number };
+  }>(db, `SELECT progress FROM maps WHERE region = $1 ORDER BY created_at DESC LIMIT 1`, [region]);
   const p = row?.progress;
   if (!p?.stage) return null;
   if (p.stage === 'contracting' && p.of)
@@ -830,10 +830,7 @@ async function mapProgress(db: DataSource, region: string) {
 
 /** The region's newest planning run: its stage and, while solving, the best cost so far. */
 async function planningProgress(db: DataSource, region: string) {
-  const [row] = (await db.query(
-    `SELECT stage, progress FROM planning_runs WHERE region = $1 ORDER BY started_at DESC LIMIT 1`,
-    [region],
-  )) as Array<{
+  const [row] = await sqlRows<{
     stage: string;
     progress: {
       stops?: number;
@@ -841,7 +838,9 @@ async function planningProgress(db: DataSource, region: string) {
       elapsedMs?: number;
       best?: { cost: number; vehicles: number };
     };
-  }>;
+  }>(db, `SELECT stage, progress FROM planning_runs WHERE region = $1 ORDER BY started_at DESC LIMIT 1`, [
+    region,
+  ]);
   if (!row) return { fraction: null, note: 'waiting for the debounced job' };
   const p = row.progress;
   if (row.stage === 'solving' && p.best && p.timeLimitMs)
