@@ -200,15 +200,13 @@ describe('superseded map data is cleaned up', () => {
   }, 240_000);
 
   it('GET /maps pages newest first: every map exactly once across pages; a bad cursor or limit is 400', async () => {
-    // Seven maps made in one statement share their creation time: the id orders them.
+    // Seven maps made in one statement share their creation time (to the microsecond): the id orders them.
     await sql.query(
       `INSERT INTO maps (region, source, status, error)
        SELECT $1, 'test', 'failed', 'test row' FROM generate_series(1, 7)`,
       [region()],
     );
-    const { rows } = await sql.query<{ id: string }>(
-      `SELECT id FROM maps ORDER BY date_trunc('milliseconds', created_at) DESC, id DESC`,
-    );
+    const { rows } = await sql.query<{ id: string }>(`SELECT id FROM maps ORDER BY created_at DESC, id DESC`);
     expect(rows.length).toBeGreaterThanOrEqual(7);
     const http = () => request(w1.app.getHttpServer());
     const seen: string[] = [];

@@ -96,7 +96,8 @@ describe('pilot missions', () => {
     await db.query(`UPDATE missions SET launch_at = '2026-11-23T08:00Z' WHERE id = $1`, [ids[4]]);
     await db.query(`UPDATE missions SET launch_at = '2026-11-23T09:00:00.000123Z' WHERE id = $1`, [ids[1]]);
     await db.query(`UPDATE missions SET launch_at = '2026-11-23T09:00:00.000456Z' WHERE id = $1`, [ids[2]]);
-    const expected = [ids[4], ...ids.slice(0, 4).sort()];
+    // By launch time to the microsecond, then id: the two at 09:00 exactly, then .000123, then .000456.
+    const expected = [ids[4], ...[ids[0], ids[3]].sort(), ids[1], ids[2]];
     const auth = app.auth('pilot', carol);
     const seen: string[] = [];
     let cursor: string | null = null;
