@@ -37,6 +37,8 @@ export interface SearchParams {
   pairMoveRate: number;
   /** 1: single stops go into multi-trip and working-time-limited routes by O(1) checks; 0: by simulation. */
   multiTripFast: number;
+  /** 1: pickup–delivery pairs go into multi-trip and working-time-limited routes by O(1) checks too; 0: by simulation. */
+  multiTripPairFast: number;
   granularMinRoutes: number;
 }
 
@@ -59,5 +61,6 @@ export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' |
   restartHeat: 0.3,
   pairMoveRate: 0.1,
   multiTripFast: 1,
+  multiTripPairFast: 1,
   granularMinRoutes: 24,
 };
