@@ -65,6 +65,9 @@ export async function solveParallel(problem: VrpProblem, options: ParallelOption
   const elite = new SharedElite(c.vehicleCount, maxLen);
   const adoptEveryMs = Math.max(50, options.timeLimitMs / 8);
   const workers: Promise<WorkerOutput | undefined>[] = [];
+  // a portfolio: one worker works within the smallest fleet it finds, the others on the distance alone
+  const fleetFirstWorker =
+    preset === 'distance' && (options.tuning?.portfolio ?? DEFAULT_PARAMS.portfolio) > 0;
   for (let k = 0; k < workerCount; k++) {
     const input: WorkerInput = {
       problem,
@@ -75,7 +78,7 @@ export async function solveParallel(problem: VrpProblem, options: ParallelOption
       elite: elite.buffer,
       maxLen,
       adoptEveryMs,
-      tuning: options.tuning,
+      tuning: k === 0 && fleetFirstWorker ? { ...options.tuning, fleetFirst: 1 } : options.tuning,
     };
     workers.push(
       new Promise<WorkerOutput | undefined>((resolve) => {

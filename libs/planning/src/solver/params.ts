@@ -40,6 +40,13 @@ export interface SearchParams {
   /** 1: pickup–delivery pairs go into multi-trip and working-time-limited routes by O(1) checks too; 0: by simulation. */
   multiTripPairFast: number;
   granularMinRoutes: number;
+  /**
+   * 1: the fleet preset's schedule (a warm start, remove vehicles, anneal within the smaller fleet) while plans
+   * are still ranked by the preset's own objective; a plan adopted from another thread is ignored.
+   */
+  fleetFirst: number;
+  /** Threads, distance preset: 1 makes one worker search fleet-first (many Li & Lim optima use the fewest vehicles). */
+  portfolio: number;
 }
 
 export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' | 'maxIterations'> = {
@@ -63,4 +70,6 @@ export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' |
   multiTripFast: 1,
   multiTripPairFast: 1,
   granularMinRoutes: 24,
+  fleetFirst: 0,
+  portfolio: 1,
 };
