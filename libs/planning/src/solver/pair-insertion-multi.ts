@@ -107,7 +107,18 @@ export function evalPairFastMulti(
     if (delay > 0 && delay + r.waitCum[p + 1] > r.closeKey[p + 1]) {
       // some later stop leaves the window it starts in: with one window per stop the latest starts rule
       // that out; with several it may start in a later one, so the positions are simulated
-      if (r.multiWindow) simulateTrip(target, r, p, p + 1);
+      if (r.multiWindow) {
+        for (let p2 = p + 1; p2 <= len && nodes[p2 - 1] >= 0; p2++) {
+          if (r.idle[p2 + 1] || !boundOk) {
+            target.pushCandidate(p, p2, -Infinity);
+            continue;
+          }
+          const ix = r.loc[p2] * nL;
+          const y = r.loc[p2 + 1];
+          const e = wM * (distS + Dm[ix + lq] + Dm[lq * nL + y] - Dm[ix + y]);
+          if (e < best) target.pushCandidate(p, p2, e);
+        }
+      }
       continue;
     }
     for (let p2 = p + 1; p2 <= len; p2++) {
