@@ -58,8 +58,49 @@ export function evalPairFastMulti(
   let first = 1;
   while (first <= len && nodes[first - 1] < 0) first++;
   let best = target.bestDelta;
+  // empty trips at the end (markers from `tail` on, a stop before them): the pair either ends the last trip, or
+  // makes one more trip from the reload hub; the rest of the route stays as it is, so both are exact in O(1)
+  let tail = len;
+  while (tail > 0 && nodes[tail - 1] < 0) tail--;
+  if (tail === 0) tail = len + 1;
 
   positions: for (let p = c.locked[v].length; p <= len; p++) {
+    if (p >= tail) {
+      if (p > tail + 1) break; // every later position drives the same route as tail + 1
+      const a = r.loc[tail];
+      const e = c.vEnd[v];
+      const reload = c.vReload[v];
+      const newTrip = p > tail;
+      // leaving the last stop: idle markers after it take no time
+      let t = r.dep[tail];
+      let dist = -Dm[a * nL + e];
+      let from = a;
+      if (newTrip) {
+        dist += Dm[a * nL + reload];
+        t += T[a * nL + reload] + c.vReloadServ[v];
+        from = reload;
+      }
+      for (let d = 0; d < dims; d++) {
+        const before = newTrip ? 0 : L[tail * dims + d];
+        if (before + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
+      }
+      dist += Dm[from * nL + ls] + dSQ + Dm[lq * nL + e];
+      if (wM * dist >= best) continue;
+      const stS = firstStart(c, s, t + T[from * nL + ls]);
+      if (stS === Infinity) continue;
+      const stQ = firstStart(c, q, stS + servS + tSQ);
+      if (stQ === Infinity) continue;
+      const end = stQ + servQ + T[lq * nL + e];
+      if (end > c.vShiftEnd[v] || end - r.routeStartS > maxWork) continue;
+      const delta = wM * dist + wS * (end - r.routeStartS - work);
+      if (delta < best && !(blink > 0 && rng.next() < blink)) {
+        best = target.bestDelta = delta;
+        target.bestV = v;
+        target.bestP = p;
+        target.bestP2 = p;
+      }
+      continue;
+    }
     if (r.idle[p] || r.idle[p + 1]) {
       // the empty trip beside it may start being driven (via the reload hub): simulated, as single stops are
       simulateTrip(target, r, p, p);
