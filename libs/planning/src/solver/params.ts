@@ -45,7 +45,7 @@ export interface SearchParams {
    * are still ranked by the preset's own objective; a plan adopted from another thread is ignored.
    */
   fleetFirst: number;
-  /** Threads, distance preset: 1 makes one worker search fleet-first (many Li & Lim optima use the fewest vehicles). */
+  /** Threads, distance preset, pickup–delivery pairs: 1 makes one worker search fleet-first (many Li & Lim optima use the fewest vehicles). */
   portfolio: number;
 }
 
