@@ -65,7 +65,7 @@ export async function solveParallel(problem: VrpProblem, options: ParallelOption
   const elite = new SharedElite(c.vehicleCount, maxLen);
   const adoptEveryMs = Math.max(50, options.timeLimitMs / 8);
   const workers: Promise<WorkerOutput | undefined>[] = [];
-  // a portfolio on pickup–delivery days: one worker works within the smallest fleet it finds, the others on the
+  // a portfolio on pickup–delivery days (opt-in): one worker works within the smallest fleet it finds, the others on the
   // distance alone (Li & Lim: better at equal iterations; Solomon, no pairs: worse, its shortest plans use more vehicles)
   const fleetFirstWorker =
     preset === 'distance' &&

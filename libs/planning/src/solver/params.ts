@@ -45,7 +45,7 @@ export interface SearchParams {
    * are still ranked by the preset's own objective; a plan adopted from another thread is ignored.
    */
   fleetFirst: number;
-  /** Threads, distance preset, pickup–delivery pairs: 1 makes one worker search fleet-first (many Li & Lim optima use the fewest vehicles). */
+  /** Threads, distance preset, pickup–delivery pairs: 1 makes one worker search fleet-first (0: off, the default) (many Li & Lim optima use the fewest vehicles). */
   portfolio: number;
 }
 
@@ -71,5 +71,5 @@ export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' |
   multiTripPairFast: 1,
   granularMinRoutes: 24,
   fleetFirst: 0,
-  portfolio: 1,
+  portfolio: 0,
 };
