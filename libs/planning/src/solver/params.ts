@@ -45,7 +45,10 @@ export interface SearchParams {
    * are still ranked by the preset's own objective; a plan adopted from another thread is ignored.
    */
   fleetFirst: number;
-  /** Threads, distance preset, pickup–delivery pairs: 1 makes one worker search fleet-first (0: off, the default) (many Li & Lim optima use the fewest vehicles). */
+  /**
+   * Threads, distance preset, pickup–delivery pairs: 1 makes one worker search fleet-first (many Li & Lim optima
+   * use the fewest vehicles); 0, the default, until a quiet timed run shows it pays.
+   */
   portfolio: number;
 }
 
