@@ -1,6 +1,7 @@
 import type { Prng } from '../prng';
 import { type Compiled, KIND_DELIVERY, KIND_PD_PICKUP, KIND_PICKUP, firstStart } from './compile';
 import type { SearchParams } from './params';
+import { evalPairFastMulti } from './pair-insertion-multi';
 import type { RouteBuf } from './route-buf';
 
 /**
@@ -37,6 +38,8 @@ export class InsertionEvaluator {
     const kind = c.stopKind[s];
     if (kind === KIND_PD_PICKUP) {
       if (c.vSimple[v]) this.evalPairFast(s, v, r);
+      else if (r.fastMulti && this.p.multiTripPairFast)
+        evalPairFastMulti(c, this, this.rng, this.p.blink, s, v, r);
       else this.evalPair(s, v, r);
     } else if (kind === KIND_DELIVERY || kind === KIND_PICKUP) {
       if (c.vSimple[v]) this.evalFast(s, v, r);
@@ -303,7 +306,8 @@ export class InsertionEvaluator {
   private candE = new Float64Array(64);
   private nCand = 0;
 
-  private pushCandidate(p: number, p2: number, e: number): void {
+  /** Queue positions for `simulateCandidates`; the estimate `e` must not exceed their true delta. */
+  pushCandidate(p: number, p2: number, e: number): void {
     if (this.nCand === this.candP.length) {
       const n = this.nCand * 2;
       const grow = <A extends Int32Array | Float64Array>(x: A, y: A): A => {
@@ -324,7 +328,7 @@ export class InsertionEvaluator {
    * Simulate the collected positions in order of estimated cost, until the estimate reaches the best
    * exact delta found (the estimate is exact for distance and a close bound for time).
    */
-  private simulateCandidates(v: number, r: RouteBuf, s: number, q: number): void {
+  simulateCandidates(v: number, r: RouteBuf, s: number, q: number): void {
     const n = this.nCand;
     this.nCand = 0;
     if (n === 0) return;

@@ -65,6 +65,12 @@ export async function solveParallel(problem: VrpProblem, options: ParallelOption
   const elite = new SharedElite(c.vehicleCount, maxLen);
   const adoptEveryMs = Math.max(50, options.timeLimitMs / 8);
   const workers: Promise<WorkerOutput | undefined>[] = [];
+  // a portfolio on pickup–delivery days (opt-in): one worker works within the smallest fleet it finds, the others on the
+  // distance alone (Li & Lim: better at equal iterations; Solomon, no pairs: worse, its shortest plans use more vehicles)
+  const fleetFirstWorker =
+    preset === 'distance' &&
+    (options.tuning?.portfolio ?? DEFAULT_PARAMS.portfolio) > 0 &&
+    problem.stops.some((s) => s.deliverTo !== undefined);
   for (let k = 0; k < workerCount; k++) {
     const input: WorkerInput = {
       problem,
@@ -75,7 +81,7 @@ export async function solveParallel(problem: VrpProblem, options: ParallelOption
       elite: elite.buffer,
       maxLen,
       adoptEveryMs,
-      tuning: options.tuning,
+      tuning: k === 0 && fleetFirstWorker ? { ...options.tuning, fleetFirst: 1 } : options.tuning,
     };
     workers.push(
       new Promise<WorkerOutput | undefined>((resolve) => {

@@ -37,6 +37,8 @@ export interface SearchParams {
   pairMoveRate: number;
   /** 1: single stops go into multi-trip and working-time-limited routes by O(1) checks; 0: by simulation. */
   multiTripFast: number;
+  /** 1: pickup–delivery pairs go into multi-trip and working-time-limited routes by O(1) checks too; 0: by simulation. */
+  multiTripPairFast: number;
   granularMinRoutes: number;
   /**
    * Large days (at least `decomposeMinStops` stops, distance and cost presets): after the first plan, solve
@@ -46,6 +48,16 @@ export interface SearchParams {
   decomposeMinStops: number;
   decomposeGroupStops: number;
   decomposeIterations: number;
+  /**
+   * 1: the fleet preset's schedule (a warm start, remove vehicles, anneal within the smaller fleet) while plans
+   * are still ranked by the preset's own objective; a plan adopted from another thread is ignored.
+   */
+  fleetFirst: number;
+  /**
+   * Threads, distance preset, pickup–delivery pairs: 1 makes one worker search fleet-first (many Li & Lim optima
+   * use the fewest vehicles); 0, the default, until a quiet timed run shows it pays.
+   */
+  portfolio: number;
 }
 
 export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' | 'maxIterations'> = {
@@ -67,8 +79,11 @@ export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' |
   restartHeat: 0.3,
   pairMoveRate: 0.1,
   multiTripFast: 1,
+  multiTripPairFast: 1,
   granularMinRoutes: 24,
   decomposeMinStops: Infinity,
   decomposeGroupStops: 600,
   decomposeIterations: 2000,
+  fleetFirst: 0,
+  portfolio: 0,
 };

@@ -1150,7 +1150,8 @@ export class Search {
     const capped = Number.isFinite(maxIt);
     let fleetBest = this.best;
     // phases: 0 anneal the distance (fleet preset: a warm start), 1 remove vehicles, 2 anneal the distance
-    const fleet = c.preset === 'fleet';
+    // fleetFirst: the fleet preset's schedule under another preset's ranking (a portfolio member, parallel.ts)
+    const fleet = c.preset === 'fleet' || p.fleetFirst > 0;
     const ends = fleet ? [p.fleetWarmShare, p.fleetShare, 1] : [0, 0, 1];
     let phase = fleet ? 0 : 2;
     let phaseStart = 0;
@@ -1260,7 +1261,8 @@ export class Search {
       } else this.reject();
       if (this.exchange && (this.iterations & 255) === 0) {
         const other = this.exchange(this.best, el);
-        if (other && this.isBetter(other, this.best)) {
+        // a fleet-first member keeps its fleet: adopting a plan with more routes would undo its work
+        if (other && !p.fleetFirst && this.isBetter(other, this.best)) {
           this.best = other;
           this.restore(other);
         }

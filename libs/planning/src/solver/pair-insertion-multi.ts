@@ -1,0 +1,221 @@
+import type { Prng } from '../prng';
+import { type Compiled, firstStart } from './compile';
+import type { RouteBuf } from './route-buf';
+
+/** Where the pair check reports: the evaluator's best so far and its queue of positions to simulate. */
+export interface PairInsertionTarget {
+  bestDelta: number;
+  bestV: number;
+  bestP: number;
+  bestP2: number;
+  /** Queue positions for exact simulation; `estimate` must not exceed their true delta. */
+  pushCandidate(p: number, p2: number, estimate: number): void;
+  simulateCandidates(v: number, r: RouteBuf, s: number, q: number): void;
+}
+
+/** `endAfter` results that are not an end time. */
+const INFEASIBLE = Infinity;
+const SIMULATE = -Infinity;
+
+/**
+ * Pickup s and its delivery partner into a multi-trip or working-time-limited route (caches from
+ * `multiTripCaches`), in O(1) per pair of positions: both in one trip (no reload marker between them), the
+ * pair's load over the trip-local loads between them, the pickup's delay absorbed by the waiting on the
+ * way (prefix sums) up to the delivery, the latest starts after it, and the working time from the delay
+ * that reaches the end hub. Simulated instead, as for single stops: positions beside a reload the vehicle
+ * does not drive, and delays that would push a later stop into another of its windows.
+ */
+export function evalPairFastMulti(
+  c: Compiled,
+  target: PairInsertionTarget,
+  rng: Prng,
+  blink: number,
+  s: number,
+  v: number,
+  r: RouteBuf,
+): void {
+  const nL = c.nLoc;
+  const prof = c.vProfile[v];
+  const T = c.dur[prof];
+  const Dm = c.dist[prof];
+  const dims = c.dims;
+  const len = r.len;
+  const nodes = r.nodes;
+  const q = c.partner[s];
+  const ls = c.stopLoc[s];
+  const lq = c.stopLoc[q];
+  const servS = c.stopServ[s];
+  const servQ = c.stopServ[q];
+  const wM = c.wM[v];
+  const wS = c.wS[v];
+  const maxWork = c.vMaxWork[v];
+  const capOff = v * dims;
+  const L = r.load;
+  const work = r.endS - r.routeStartS;
+  const dSQ = Dm[ls * nL + lq];
+  const tSQ = T[ls * nL + lq];
+  // the first stop's cache position: a pickup before it moves the route's start (the working time may shrink)
+  let first = 1;
+  while (first <= len && nodes[first - 1] < 0) first++;
+  let best = target.bestDelta;
+  // empty trips at the end (markers from `tail` on, a stop before them): the pair either ends the last trip, or
+  // makes one more trip from the reload hub; the rest of the route stays as it is, so both are exact in O(1)
+  let tail = len;
+  while (tail > 0 && nodes[tail - 1] < 0) tail--;
+  if (tail === 0) tail = len + 1;
+
+  positions: for (let p = c.locked[v].length; p <= len; p++) {
+    if (p >= tail) {
+      if (p > tail + 1) break; // every later position drives the same route as tail + 1
+      const a = r.loc[tail];
+      const e = c.vEnd[v];
+      const reload = c.vReload[v];
+      const newTrip = p > tail;
+      // leaving the last stop: idle markers after it take no time
+      let t = r.dep[tail];
+      let dist = -Dm[a * nL + e];
+      let from = a;
+      if (newTrip) {
+        dist += Dm[a * nL + reload];
+        t += T[a * nL + reload] + c.vReloadServ[v];
+        from = reload;
+      }
+      for (let d = 0; d < dims; d++) {
+        const before = newTrip ? 0 : L[tail * dims + d];
+        if (before + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
+      }
+      dist += Dm[from * nL + ls] + dSQ + Dm[lq * nL + e];
+      if (wM * dist >= best) continue;
+      const stS = firstStart(c, s, t + T[from * nL + ls]);
+      if (stS === Infinity) continue;
+      const stQ = firstStart(c, q, stS + servS + tSQ);
+      if (stQ === Infinity) continue;
+      const end = stQ + servQ + T[lq * nL + e];
+      if (end > c.vShiftEnd[v] || end - r.routeStartS > maxWork) continue;
+      const delta = wM * dist + wS * (end - r.routeStartS - work);
+      if (delta < best && !(blink > 0 && rng.next() < blink)) {
+        best = target.bestDelta = delta;
+        target.bestV = v;
+        target.bestP = p;
+        target.bestP2 = p;
+      }
+      continue;
+    }
+    if (r.idle[p] || r.idle[p + 1]) {
+      // the empty trip beside it may start being driven (via the reload hub): simulated, as single stops are
+      simulateTrip(target, r, p, p);
+      continue;
+    }
+    // below this the distance part is a lower bound of the delta; before the first stop the time part may be negative
+    const boundOk = p >= first || wS === 0;
+    const a = r.loc[p];
+    const b = r.loc[p + 1];
+    const ia = a * nL;
+    const distS = Dm[ia + ls] + Dm[ls * nL + b] - Dm[ia + b];
+    // the delivery adds distance too (triangle inequality): nothing at this pickup position beats the best
+    if (boundOk && wM * distS >= best) continue;
+    for (let d = 0; d < dims; d++) {
+      if (L[p * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
+    }
+    const ta = T[ia + ls];
+    const stS = firstStart(c, s, r.dep[p] + ta);
+    if (stS === Infinity) continue;
+    const depS = stS + servS;
+    const routeStart = p < first ? stS - ta : r.routeStartS;
+
+    // the delivery right after the pickup
+    const stQ0 = firstStart(c, q, depS + tSQ);
+    const distPQ = Dm[ia + ls] + dSQ + Dm[lq * nL + b] - Dm[ia + b];
+    if (stQ0 !== Infinity && !(boundOk && wM * distPQ >= best)) {
+      const end = endAfter(c, v, r, p, stQ0 + servQ + T[lq * nL + b]);
+      if (end === SIMULATE) target.pushCandidate(p, p, boundOk ? wM * distPQ : -Infinity);
+      else if (end !== INFEASIBLE && end - routeStart <= maxWork) {
+        const delta = wM * distPQ + wS * (end - routeStart - work);
+        if (delta < best && !(blink > 0 && rng.next() < blink)) {
+          best = target.bestDelta = delta;
+          target.bestV = v;
+          target.bestP = p;
+          target.bestP2 = p;
+        }
+      }
+    }
+    if (p === len || nodes[p] < 0) continue; // the pickup ends its trip: the delivery goes right after it
+
+    // the delay the pickup sends into position p + 1 (a stop), absorbed by waiting up to the delivery
+    const arrNext = depS + T[ls * nL + b];
+    if (arrNext > r.late[p + 1] || firstStart(c, nodes[p], arrNext) > r.late[p + 1]) continue;
+    const delay = arrNext > r.start[p + 1] ? arrNext - r.start[p + 1] : 0;
+    if (delay > 0 && delay + r.waitCum[p + 1] > r.closeKey[p + 1]) {
+      // some later stop leaves the window it starts in: with one window per stop the latest starts rule
+      // that out; with several it may start in a later one, so the positions are simulated
+      if (r.multiWindow) {
+        for (let p2 = p + 1; p2 <= len && nodes[p2 - 1] >= 0; p2++) {
+          if (r.idle[p2 + 1] || !boundOk) {
+            target.pushCandidate(p, p2, -Infinity);
+            continue;
+          }
+          const ix = r.loc[p2] * nL;
+          const y = r.loc[p2 + 1];
+          const e = wM * (distS + Dm[ix + lq] + Dm[lq * nL + y] - Dm[ix + y]);
+          if (e < best) target.pushCandidate(p, p2, e);
+        }
+      }
+      continue;
+    }
+    for (let p2 = p + 1; p2 <= len; p2++) {
+      if (nodes[p2 - 1] < 0) break; // a reload between them: not one trip
+      for (let d = 0; d < dims; d++) {
+        if (L[p2 * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
+      }
+      if (r.idle[p2 + 1]) {
+        target.pushCandidate(p, p2, -Infinity);
+        continue;
+      }
+      const x = r.loc[p2];
+      const y = r.loc[p2 + 1];
+      const ix = x * nL;
+      const distDelta = distS + Dm[ix + lq] + Dm[lq * nL + y] - Dm[ix + y];
+      if (boundOk && wM * distDelta >= best) continue;
+      const absorbed = r.waitCum[p2] - r.waitCum[p + 1];
+      const depX = r.dep[p2] + (delay > absorbed ? delay - absorbed : 0);
+      const stQ = firstStart(c, q, depX + T[ix + lq]);
+      if (stQ === Infinity) continue;
+      const end = endAfter(c, v, r, p2, stQ + servQ + T[lq * nL + y]);
+      if (end === SIMULATE) target.pushCandidate(p, p2, boundOk ? wM * distDelta : -Infinity);
+      else if (end !== INFEASIBLE && end - routeStart <= maxWork) {
+        const delta = wM * distDelta + wS * (end - routeStart - work);
+        if (delta < best && !(blink > 0 && rng.next() < blink)) {
+          best = target.bestDelta = delta;
+          target.bestV = v;
+          target.bestP = p;
+          target.bestP2 = p2;
+        }
+      }
+    }
+  }
+  target.simulateCandidates(v, r, s, q);
+}
+
+/** The end hub's arrival when position `pos + 1` of route r is reached at `arr`: INFEASIBLE, or SIMULATE. */
+function endAfter(c: Compiled, v: number, r: RouteBuf, pos: number, arr: number): number {
+  const len = r.len;
+  if (pos === len) return arr > c.vShiftEnd[v] ? INFEASIBLE : arr;
+  if (arr > r.late[pos + 1]) return INFEASIBLE;
+  const nb = r.nodes[pos];
+  const startB = nb >= 0 ? firstStart(c, nb, arr) : arr;
+  if (startB > r.late[pos + 1]) return INFEASIBLE;
+  const d = startB - r.start[pos + 1];
+  // a later stop pushed past the window it starts in jumps to another: simulated
+  if (r.multiWindow && d > 0 && pos + 2 <= len && d + r.waitCum[pos + 1] > r.closeKey[pos + 2])
+    return SIMULATE;
+  const left = d > 0 ? d - (r.waitCum[len] - r.waitCum[pos + 1]) : 0;
+  return r.endS + (left > 0 ? left : 0);
+}
+
+/** Queue the delivery positions of the pickup's trip from `from` on for simulation. */
+function simulateTrip(target: PairInsertionTarget, r: RouteBuf, p: number, from: number): void {
+  for (let p2 = from; p2 <= r.len; p2++) {
+    if (p2 > p && r.nodes[p2 - 1] < 0) break;
+    target.pushCandidate(p, p2, -Infinity);
+  }
+}
