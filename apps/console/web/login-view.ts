@@ -96,14 +96,23 @@ async function listVillagePoints(region: string | undefined): Promise<HTMLOption
       method: 'POST',
       body: { role: 'hub_operator' },
     });
-    const res = await fetch('/api/intake/hubs?kind=village_service_point', {
-      headers: { accept: 'application/json', authorization: `Bearer ${issued.token}` },
-    });
-    if (!res.ok) return [];
-    const hubs = (await res.json()) as Array<{ id: string; code: string; name: string; region: string }>;
-    return hubs
-      .filter((hub) => !region || hub.region === region)
-      .map((hub) => h('option', { value: hub.id }, `${hub.name} (${hub.code})`));
+    type Point = { id: string; code: string; name: string };
+    const points: Point[] = [];
+    // GET /hubs is paged: follow nextCursor to the region's last point.
+    let cursor: string | null = null;
+    do {
+      const query = new URLSearchParams({ kind: 'village_service_point', limit: '500' });
+      if (region) query.set('region', region);
+      if (cursor) query.set('cursor', cursor);
+      const res = await fetch(`/api/intake/hubs?${query}`, {
+        headers: { accept: 'application/json', authorization: `Bearer ${issued.token}` },
+      });
+      if (!res.ok) return [];
+      const page = (await res.json()) as { items: Point[]; nextCursor: string | null };
+      points.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return points.map((hub) => h('option', { value: hub.id }, `${hub.name} (${hub.code})`));
   } catch {
     // Without the list the log-in still works, as a hub operator of the whole region.
     return [];
