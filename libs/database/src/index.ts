@@ -6,3 +6,4 @@ export * from './delivery-pins';
 export * from './sql';
 export * from './keyset-page';
 export * from './service-time-zone';
+export * from './airspace-rows';

@@ -1,14 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { sqlRow, sqlRows } from '@rd/database';
-import type {
-  AltitudeReference,
-  CorridorInput,
-  DailyWindowUtc,
-  LonLat,
-  NoFlyZoneInput,
-  PeriodMs,
-} from '@rd/flight';
+import { readRegionAirspace, sqlRow, sqlRows } from '@rd/database';
+import type { CorridorInput, LonLat, NoFlyZoneInput } from '@rd/flight';
 import type { DataSource } from 'typeorm';
 
 /** Mission statuses in which a drone flies (or is about to fly) the mission's planned path. */
@@ -21,50 +14,6 @@ export interface DroneFlight {
   region: string | null;
   mission: { id: string; portId: string; path: LonLat[] } | null;
 }
-
-/** A no-fly zone row; its geometry is a MultiPolygon (`ST_AsGeoJSON(...)::json`). */
-interface NoFlyZoneRow {
-  id: string;
-  name: string;
-  geometry: { type: 'MultiPolygon'; coordinates: number[][][][] };
-  floor_m: number;
-  ceiling_m: number;
-  altitude_ref: AltitudeReference;
-  active_periods: PeriodMs[];
-  daily_windows_utc: DailyWindowUtc[];
-}
-
-/** A multipolygon zone is one zone per part for the flight library (same id prefix, band and times). */
-function toNoFlyZoneInputs(z: NoFlyZoneRow): NoFlyZoneInput[] {
-  return z.geometry.coordinates.map((coordinates, k) => ({
-    id: k === 0 ? z.id : `${z.id}#${k}`,
-    name: z.name,
-    shape: { kind: 'polygon', polygon: { type: 'Polygon', coordinates } },
-    floorM: z.floor_m,
-    ceilingM: z.ceiling_m,
-    altitudeReference: z.altitude_ref,
-    activity: activityOf(z.active_periods, z.daily_windows_utc),
-  }));
-}
-
-/** A corridor row; its geometry is a Polygon. */
-interface CorridorRow {
-  id: string;
-  geometry: { type: 'Polygon'; coordinates: number[][][] };
-  floor_m: number;
-  ceiling_m: number;
-  altitude_ref: AltitudeReference;
-  port_ids: string[];
-}
-
-const toCorridorInput = (c: CorridorRow): CorridorInput => ({
-  id: c.id,
-  portIds: c.port_ids,
-  shape: { kind: 'polygon', polygon: { type: 'Polygon', coordinates: c.geometry.coordinates } },
-  floorM: c.floor_m,
-  ceilingM: c.ceiling_m,
-  altitudeReference: c.altitude_ref,
-});
 
 /** A drone with its home port's region and (LEFT JOIN LATERAL) the mission it flies, if any. */
 interface DroneFlightRow {
@@ -109,24 +58,11 @@ export class AirspaceRepository {
         `SELECT revision FROM airspace_revisions WHERE region = $1`,
         [region],
       );
-      const zones = await sqlRows<NoFlyZoneRow>(
-        m,
-        `SELECT id, name, ST_AsGeoJSON(geometry)::json AS geometry, floor_m, ceiling_m, altitude_ref,
-           active_periods, daily_windows_utc
-         FROM no_fly_zones WHERE region = $1 ORDER BY id`,
-        [region],
-      );
-      const corridors = await sqlRows<CorridorRow>(
-        m,
-        `SELECT id, ST_AsGeoJSON(geometry)::json AS geometry, floor_m, ceiling_m, altitude_ref,
-           port_ids::text[] AS port_ids
-         FROM corridors WHERE region = $1 ORDER BY id`,
-        [region],
-      );
+      const { zones, corridors } = await readRegionAirspace(m, region);
       return {
         revision: revision ? Number(revision.revision) : 0,
-        zones: zones.flatMap(toNoFlyZoneInputs),
-        corridors: corridors.map(toCorridorInput),
+        zones,
+        corridors,
       };
     });
   }
@@ -149,12 +85,4 @@ export class AirspaceRepository {
     );
     return rows.map(toDroneFlight);
   }
-}
-
-function activityOf(periods: PeriodMs[], daily: DailyWindowUtc[]): NoFlyZoneInput['activity'] {
-  if (!periods.length && !daily.length) return undefined;
-  return {
-    ...(periods.length ? { periods } : {}),
-    ...(daily.length ? { dailyUtc: daily } : {}),
-  };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { sqlRow, sqlRows } from '@rd/database';
+import { readRegionAirspace, sqlRow, sqlRows } from '@rd/database';
 import type { CorridorInput, LandingSpot, NoFlyZoneInput, WeatherObservation } from '@rd/flight';
 import type { DataSource } from 'typeorm';
 
@@ -54,28 +54,6 @@ export interface FlightData {
 
 const DAY_MS = 86_400_000;
 
-type AltitudeReference = NoFlyZoneInput['altitudeReference'];
-
-interface ZoneRow {
-  id: string;
-  name: string;
-  geometry: { type: 'MultiPolygon'; coordinates: number[][][][] };
-  floor_m: number;
-  ceiling_m: number;
-  altitude_ref: AltitudeReference;
-  active_periods: Array<{ fromMs: number; toMs: number }>;
-  daily_windows_utc: Array<{ fromMinuteUtc: number; toMinuteUtc: number }>;
-}
-
-interface CorridorRow {
-  id: string;
-  geometry: { type: 'Polygon'; coordinates: number[][][] };
-  floor_m: number;
-  ceiling_m: number;
-  altitude_ref: AltitudeReference;
-  port_ids: string[];
-}
-
 interface SpotRow {
   id: string;
   hub_id: string | null;
@@ -114,30 +92,6 @@ interface CommittedSortieRow {
   sortie: number;
   launch_at: Date;
   land_at: Date;
-}
-
-/** A multipolygon zone is one zone per part for the flight library (same id prefix, same band and times). */
-function toNoFlyZoneInputs(z: ZoneRow): NoFlyZoneInput[] {
-  return z.geometry.coordinates.map((coordinates, k): NoFlyZoneInput => ({
-    id: k === 0 ? z.id : `${z.id}#${k}`,
-    name: z.name,
-    shape: { kind: 'polygon', polygon: { type: 'Polygon', coordinates } },
-    floorM: z.floor_m,
-    ceilingM: z.ceiling_m,
-    altitudeReference: z.altitude_ref,
-    activity: activityOf(z.active_periods, z.daily_windows_utc),
-  }));
-}
-
-function toCorridorInput(c: CorridorRow): CorridorInput {
-  return {
-    id: c.id,
-    portIds: c.port_ids,
-    shape: { kind: 'polygon', polygon: { type: 'Polygon', coordinates: c.geometry.coordinates } },
-    floorM: c.floor_m,
-    ceilingM: c.ceiling_m,
-    altitudeReference: c.altitude_ref,
-  };
 }
 
 function toLandingSpot(s: SpotRow): FlightData['spots'][number] {
@@ -195,19 +149,7 @@ export class FlightDataRepository {
     orderIds: string[],
     day: { dayStartMs: number; droneIds: string[] },
   ): Promise<FlightData> {
-    const zones = await sqlRows<ZoneRow>(
-      this.db,
-      `SELECT id, name, ST_AsGeoJSON(geometry)::json AS geometry, floor_m, ceiling_m, altitude_ref,
-         active_periods, daily_windows_utc
-       FROM no_fly_zones WHERE region = $1 ORDER BY id`,
-      [region],
-    );
-    const corridors = await sqlRows<CorridorRow>(
-      this.db,
-      `SELECT id, ST_AsGeoJSON(geometry)::json AS geometry, floor_m, ceiling_m, altitude_ref, port_ids::text[] AS port_ids
-       FROM corridors WHERE region = $1 ORDER BY id`,
-      [region],
-    );
+    const { zones, corridors } = await readRegionAirspace(this.db, region);
     const spots = await sqlRows<SpotRow>(
       this.db,
       `SELECT id, hub_id, ST_X(location) AS lon, ST_Y(location) AS lat, clear_radius_m, lowering, elevation_amsl_m
@@ -248,8 +190,8 @@ export class FlightDataRepository {
       ],
     );
     return {
-      zones: zones.flatMap(toNoFlyZoneInputs),
-      corridors: corridors.map(toCorridorInput),
+      zones,
+      corridors,
       spots: spots.map(toLandingSpot),
       weather: weather && toWeather(weather),
       pilots: pilots.map(toPilot),
@@ -257,15 +199,4 @@ export class FlightDataRepository {
       committedSorties: committed.map(toCommittedSortie),
     };
   }
-}
-
-function activityOf(
-  periods: Array<{ fromMs: number; toMs: number }>,
-  daily: Array<{ fromMinuteUtc: number; toMinuteUtc: number }>,
-): NoFlyZoneInput['activity'] {
-  if (!periods.length && !daily.length) return undefined;
-  return {
-    ...(periods.length ? { periods } : {}),
-    ...(daily.length ? { dailyUtc: daily } : {}),
-  };
 }
