@@ -43,6 +43,8 @@ export class AlertsService {
   private readonly raisedListeners: Array<(alert: AlertView) => void> = [];
   /** Each drone's newest judged fix time (this instance's: messages of a device reach one instance in order). */
   private readonly judgedUpToMs = new Map<string, number>();
+  /** The stored-message checks in flight: each batch waits for the one committed before it. */
+  private checking: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly alerts: AlertsRepository,
@@ -93,8 +95,18 @@ export class AlertsService {
     return this.alerts.resolve(kind, deviceIds);
   }
 
-  /** Checks run on freshly stored messages (after their commit): battery reserve and airspace. */
-  async onStored(items: AcceptedMessage[]): Promise<void> {
+  /**
+   * Checks run on freshly stored messages (after their commit): battery reserve and airspace. One batch
+   * at a time, in commit order: judged side by side, an older batch's off-lane fix could reopen an
+   * alert a newer batch had just resolved.
+   */
+  onStored(items: AcceptedMessage[]): Promise<void> {
+    const run = this.checking.then(() => this.checkStored(items));
+    this.checking = run.catch(() => undefined);
+    return run;
+  }
+
+  private async checkStored(items: AcceptedMessage[]): Promise<void> {
     const fixes: DroneFix[] = [];
     for (const item of items) {
       const b = item.message.body;
@@ -125,7 +137,11 @@ export class AlertsService {
    */
   private async judgeAirspace(fixes: DroneFix[]): Promise<void> {
     const newest = new Map<string, { atMs: number; kinds: Set<AirspaceViolationKind> }>();
-    for (const verdict of await this.airspace.check(fixes)) {
+    // In device time order, so a batch's own reordered fixes are judged as the drone made them.
+    const verdicts = (await this.airspace.check(fixes)).sort(
+      (a, b) => a.fix.position.fixTimeMs - b.fix.position.fixTimeMs,
+    );
+    for (const verdict of verdicts) {
       if (!verdict.judged) continue;
       const { deviceId, position } = verdict.fix;
       // A fix older than one already judged (a reordered or late batch) tells where the drone was, not
