@@ -1,5 +1,12 @@
-import type { AltitudeReference, CorridorInput, DailyWindowUtc, NoFlyZoneInput, PeriodMs } from '@rd/flight';
-import { sqlRows, type SqlContext } from './sql';
+import type {
+  AltitudeReference,
+  CorridorInput,
+  DailyWindowUtc,
+  NoFlyZoneInput,
+  PeriodMs,
+  WeatherObservation,
+} from '@rd/flight';
+import { sqlRow, sqlRows, type SqlContext } from './sql';
 
 /** A no-fly zone row; its geometry is a MultiPolygon (`ST_AsGeoJSON(...)::json`). */
 interface NoFlyZoneRow {
@@ -78,4 +85,32 @@ export async function readRegionAirspace(
     [region],
   );
   return { zones: zones.flatMap(toNoFlyZoneInputs), corridors: corridors.map(toCorridorInput) };
+}
+
+interface WeatherRow {
+  wind_speed_mps: number;
+  wind_from_deg: number;
+  gust_mps: number | null;
+  rain: boolean;
+  updated_at: Date;
+}
+
+/** A region's last weather observation and when it was set; null when none ever was. */
+export async function readRegionWeather(
+  db: SqlContext,
+  region: string,
+): Promise<(WeatherObservation & { updatedAt: string }) | null> {
+  const w = await sqlRow<WeatherRow>(
+    db,
+    `SELECT wind_speed_mps, wind_from_deg, gust_mps, rain, updated_at FROM region_weather WHERE region = $1`,
+    [region],
+  );
+  if (!w) return null;
+  return {
+    windSpeedMps: w.wind_speed_mps,
+    windFromDeg: w.wind_from_deg,
+    ...(w.gust_mps === null ? {} : { gustMps: w.gust_mps }),
+    rain: w.rain,
+    updatedAt: w.updated_at.toISOString(),
+  };
 }

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { addKeysetCondition, type Cursor, SqlFilter, sqlExec, sqlRow, sqlRows, toPage } from '@rd/database';
+import {
+  addKeysetCondition,
+  type Cursor,
+  readRegionWeather,
+  SqlFilter,
+  sqlExec,
+  sqlRow,
+  sqlRows,
+  toPage,
+} from '@rd/database';
 import type {
   ALTITUDE_REFERENCES,
   HubKind,
@@ -118,14 +127,6 @@ interface SpotRow {
   created_at: Date;
 }
 
-interface WeatherRow {
-  wind_speed_mps: number;
-  wind_from_deg: number;
-  gust_mps: number | null;
-  rain: boolean;
-  updated_at: Date;
-}
-
 function toZoneFeature(r: ZoneRow): GeoFeature {
   return {
     type: 'Feature',
@@ -188,16 +189,6 @@ function toSpotFeature(r: SpotRow): GeoFeature {
       source: r.source,
       createdAt: r.created_at.toISOString(),
     },
-  };
-}
-
-function toWeather(r: WeatherRow): RegionWeatherInput & { updatedAt: string } {
-  return {
-    windSpeedMps: r.wind_speed_mps,
-    windFromDeg: r.wind_from_deg,
-    ...(r.gust_mps === null ? {} : { gustMps: r.gust_mps }),
-    rain: r.rain,
-    updatedAt: r.updated_at.toISOString(),
   };
 }
 
@@ -360,12 +351,7 @@ export class AirspaceRepository {
   }
 
   async weather(region: string): Promise<(RegionWeatherInput & { updatedAt: string }) | null> {
-    const row = await sqlRow<WeatherRow>(
-      this.db,
-      `SELECT wind_speed_mps, wind_from_deg, gust_mps, rain, updated_at FROM region_weather WHERE region = $1`,
-      [region],
-    );
-    return row && toWeather(row);
+    return readRegionWeather(this.db, region);
   }
 
   async setWeather(region: string, w: RegionWeatherInput, by: string): Promise<void> {

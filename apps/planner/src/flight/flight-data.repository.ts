@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { readRegionAirspace, sqlRow, sqlRows } from '@rd/database';
+import { readRegionAirspace, readRegionWeather, sqlRows } from '@rd/database';
 import type { CorridorInput, LandingSpot, NoFlyZoneInput, WeatherObservation } from '@rd/flight';
 import type { DataSource } from 'typeorm';
 
@@ -64,14 +64,6 @@ interface SpotRow {
   elevation_amsl_m: number | null;
 }
 
-interface WeatherRow {
-  wind_speed_mps: number;
-  wind_from_deg: number;
-  gust_mps: number | null;
-  rain: boolean;
-  updated_at: Date;
-}
-
 /** `station` is nullable, so are its coordinates; dates and times come as text (see the query). */
 interface PilotDbRow {
   id: string;
@@ -102,16 +94,6 @@ function toLandingSpot(s: SpotRow): FlightData['spots'][number] {
     clearRadiusM: s.clear_radius_m,
     lowering: s.lowering,
     ...(s.elevation_amsl_m === null ? {} : { elevationAmslM: s.elevation_amsl_m }),
-  };
-}
-
-function toWeather(w: WeatherRow): NonNullable<FlightData['weather']> {
-  return {
-    windSpeedMps: w.wind_speed_mps,
-    windFromDeg: w.wind_from_deg,
-    ...(w.gust_mps === null ? {} : { gustMps: w.gust_mps }),
-    rain: w.rain,
-    updatedAt: w.updated_at.toISOString(),
   };
 }
 
@@ -156,11 +138,7 @@ export class FlightDataRepository {
        FROM landing_spots WHERE region = $1 ORDER BY id`,
       [region],
     );
-    const weather = await sqlRow<WeatherRow>(
-      this.db,
-      `SELECT wind_speed_mps, wind_from_deg, gust_mps, rain, updated_at FROM region_weather WHERE region = $1`,
-      [region],
-    );
+    const weather = await readRegionWeather(this.db, region);
     const pilots = await sqlRows<PilotDbRow>(
       this.db,
       `SELECT id, ST_X(station) AS lon, ST_Y(station) AS lat, licence_class,
@@ -193,7 +171,7 @@ export class FlightDataRepository {
       zones,
       corridors,
       spots: spots.map(toLandingSpot),
-      weather: weather && toWeather(weather),
+      weather,
       pilots: pilots.map(toPilot),
       rejectedOrderIds: new Set(rejected.map((r) => r.order_id)),
       committedSorties: committed.map(toCommittedSortie),
