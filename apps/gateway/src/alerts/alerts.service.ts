@@ -43,8 +43,6 @@ export class AlertsService {
   private readonly raisedListeners: Array<(alert: AlertView) => void> = [];
   /** Each drone's newest judged fix time (this instance's: messages of a device reach one instance in order). */
   private readonly judgedUpToMs = new Map<string, number>();
-  /** The stored-message checks in flight: each batch waits for the one committed before it. */
-  private checking: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly alerts: AlertsRepository,
@@ -95,18 +93,8 @@ export class AlertsService {
     return this.alerts.resolve(kind, deviceIds);
   }
 
-  /**
-   * Checks run on freshly stored messages (after their commit): battery reserve and airspace. One batch
-   * at a time, in commit order: judged side by side, an older batch's off-lane fix could reopen an
-   * alert a newer batch had just resolved.
-   */
-  onStored(items: AcceptedMessage[]): Promise<void> {
-    const run = this.checking.then(() => this.checkStored(items));
-    this.checking = run.catch(() => undefined);
-    return run;
-  }
-
-  private async checkStored(items: AcceptedMessage[]): Promise<void> {
+  /** Checks run on freshly stored messages (after their commit): battery reserve and airspace. */
+  async onStored(items: AcceptedMessage[]): Promise<void> {
     const fixes: DroneFix[] = [];
     for (const item of items) {
       const b = item.message.body;
@@ -136,34 +124,30 @@ export class AlertsService {
    * (by device time) is clean has those alerts resolved.
    */
   private async judgeAirspace(fixes: DroneFix[]): Promise<void> {
-    const newest = new Map<string, { atMs: number; kinds: Set<AirspaceViolationKind> }>();
     // In device time order, so a batch's own reordered fixes are judged as the drone made them.
     const verdicts = (await this.airspace.check(fixes)).sort(
       (a, b) => a.fix.position.fixTimeMs - b.fix.position.fixTimeMs,
     );
-    for (const verdict of verdicts) {
-      if (!verdict.judged) continue;
+    // Which fixes count is settled before anything else awaits, so batches checked side by side agree:
+    // a fix older than one already judged (a reordered or late batch) tells where the drone was, not
+    // where it is: it is in the track, but it neither opens an alert nor resolves one.
+    const current = verdicts.filter((verdict) => {
       const { deviceId, position } = verdict.fix;
-      // A fix older than one already judged (a reordered or late batch) tells where the drone was, not
-      // where it is: it is in the track, but it neither opens an alert nor resolves one.
-      if (position.fixTimeMs < (this.judgedUpToMs.get(deviceId) ?? -Infinity)) continue;
-      for (const v of verdict.violations) await this.raise(v.kind, deviceId, 'critical', v.detail, v.details);
-      const seen = newest.get(deviceId);
-      if (!seen || position.fixTimeMs >= seen.atMs) {
-        newest.set(deviceId, {
-          atMs: position.fixTimeMs,
-          kinds: new Set(verdict.violations.map((v) => v.kind)),
-        });
-      }
-    }
-    for (const [deviceId, { atMs }] of newest) {
+      if (!verdict.judged || position.fixTimeMs < (this.judgedUpToMs.get(deviceId) ?? -Infinity))
+        return false;
       this.judgedUpToMs.delete(deviceId); // re-inserted: the oldest-heard device is dropped first when full
-      this.judgedUpToMs.set(deviceId, atMs);
+      this.judgedUpToMs.set(deviceId, position.fixTimeMs);
       if (this.judgedUpToMs.size > JUDGED_DEVICES_KEPT)
         this.judgedUpToMs.delete(this.judgedUpToMs.keys().next().value!);
+      return true;
+    });
+    const newest = new Map<string, Set<AirspaceViolationKind>>();
+    for (const { fix, violations } of current) {
+      for (const v of violations) await this.raise(v.kind, fix.deviceId, 'critical', v.detail, v.details);
+      newest.set(fix.deviceId, new Set(violations.map((v) => v.kind)));
     }
     for (const kind of ['inside_no_fly_zone', 'outside_corridor'] as const) {
-      const clean = [...newest].filter(([, n]) => !n.kinds.has(kind)).map(([deviceId]) => deviceId);
+      const clean = [...newest].filter(([, kinds]) => !kinds.has(kind)).map(([deviceId]) => deviceId);
       await this.alerts.resolve(kind, clean);
     }
   }
