@@ -81,6 +81,37 @@ export class RouteBuf {
     this.cap = next;
   }
 
+  /** Put stop s at position p (the arrays grow if needed). The caches are stale until the next refresh. */
+  insertStop(p: number, s: number): void {
+    this.ensure(this.len + 2);
+    const nodes = this.nodes;
+    nodes.copyWithin(p + 1, p, this.len);
+    nodes[p] = s;
+    this.len++;
+  }
+
+  /** Put pickup s at position p and its delivery q right before old position p2 (p ≤ p2), as the evaluator reports them. */
+  insertPair(p: number, p2: number, s: number, q: number): void {
+    this.ensure(this.len + 2);
+    const nodes = this.nodes;
+    nodes.copyWithin(p2 + 2, p2, this.len);
+    nodes[p2 + 1] = q;
+    nodes.copyWithin(p + 1, p, p2);
+    nodes[p] = s;
+    this.len += 2;
+  }
+
+  /** Keep the markers and the stops `routeOf` gives to vehicle v, in order (the rest were unassigned). */
+  keepStopsOf(v: number, routeOf: Int32Array): void {
+    const nodes = this.nodes;
+    let w = 0;
+    for (let i = 0; i < this.len; i++) {
+      const s = nodes[i];
+      if (s < 0 || routeOf[s] === v) nodes[w++] = s;
+    }
+    this.len = w;
+  }
+
   copyFrom(o: RouteBuf, dims: number, withCaches: boolean): void {
     const n = o.len;
     this.ensure(o.cap);

@@ -1,0 +1,120 @@
+import { KIND_PD_DELIVERY } from '../compile';
+import type { SearchState } from '../search-state';
+
+/**
+ * Find the cheapest feasible insertion of s (and its partner). Granular once many routes are in use: only
+ * the routes of its nearest stops and one empty vehicle per class, then the routes of a wider ring of
+ * neighbours, every route only when none of those takes it (Toth & Vigo's granular neighbourhoods), so an
+ * insertion costs about the same on 20 routes or 200.
+ */
+export function findInsertion(st: SearchState, s: number, excludeV = -1): void {
+  const c = st.c;
+  const S = st.S;
+  st.ins.bestDelta = Infinity;
+  st.ins.bestV = -1;
+  const stamp = ++st.classStamp;
+  if (excludeV >= 0) st.vehSeen[excludeV] = stamp;
+  const granular = st.candUsed > st.p.granularMinRoutes;
+  // routes of the nearest stops first: a good insertion found early prunes the others by estimate
+  const K = Math.min(c.neighbourCount, granular ? st.p.granularNeighbours : 6);
+  for (let k = 0; k < K; k++) {
+    const v = st.candRouteOf[c.neighbours[s * c.neighbourCount + k]];
+    if (v < 0 || st.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
+    st.vehSeen[v] = stamp;
+    st.ins.evalRoute(s, v, st.route(v));
+  }
+  if (granular) {
+    if (st.candUsed < st.routeLimit) {
+      for (let v = 0; v < st.V; v++) {
+        if (st.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
+        const r = st.route(v);
+        if (r.nStops > 0 || st.classSeen[c.vClass[v]] === stamp) continue;
+        st.classSeen[c.vClass[v]] = stamp;
+        st.vehSeen[v] = stamp;
+        st.ins.evalRoute(s, v, r);
+      }
+    }
+    if (st.ins.bestV >= 0 && st.route(st.ins.bestV).nStops > 0) return;
+    // a wider ring before every route: early in a large construction most neighbours are still unserved
+    for (let k = K; k < c.neighbourCount; k++) {
+      const v = st.candRouteOf[c.neighbours[s * c.neighbourCount + k]];
+      if (v < 0 || st.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
+      st.vehSeen[v] = stamp;
+      st.ins.evalRoute(s, v, st.route(v));
+    }
+    if (st.ins.bestV >= 0) return;
+  }
+  for (let v = 0; v < st.V; v++) {
+    if (st.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
+    const r = st.route(v);
+    if (r.nStops === 0) {
+      if (st.candUsed >= st.routeLimit) continue;
+      const k = c.vClass[v];
+      if (st.classSeen[k] === stamp) continue;
+      st.classSeen[k] = stamp;
+    }
+    st.ins.evalRoute(s, v, r);
+  }
+}
+
+/**
+ * SISR's recreate: put every unassigned stop (a pickup with its delivery) back at its cheapest feasible
+ * position, in one of SISR's orders (random, largest demand, farthest, closest; in the fleet phase the stops
+ * left out longest first), with blinks; an optional stop stays out when its penalty is cheaper.
+ */
+export function recreate(st: SearchState): void {
+  const c = st.c;
+  const list = st.insList;
+  let n = 0;
+  for (let s = 0; s < st.S; s++) {
+    if (st.candRouteOf[s] < 0 && c.stopKind[s] !== KIND_PD_DELIVERY) list[n++] = s;
+  }
+  if (n === 0) return;
+  // SISR orders: random 4, demand 4, far 2, close 1
+  const key = st.sortKey;
+  const x = st.rng.next() * 11;
+  const dims = st.D;
+  const nL = c.nLoc;
+  const D0 = c.dist[c.vProfile[0] ?? 0];
+  const hub = c.vStart[0] ?? 0;
+  for (let i = 0; i < n; i++) {
+    const s = list[i];
+    if (x < 4) key[s] = st.rng.next();
+    else if (x < 8) {
+      let d = 0;
+      for (let k = 0; k < dims; k++) d -= c.demand[s * dims + k];
+      key[s] = d + st.rng.next() * 1e-6;
+    } else if (x < 10) key[s] = -D0[hub * nL + c.stopLoc[s]];
+    else key[s] = D0[hub * nL + c.stopLoc[s]];
+    if (st.fleetPhase) key[s] -= 1e6 * st.absence[s];
+  }
+  if (n > 64) {
+    // a large construction: a stable library sort (the same order as the insertion sort below)
+    const order = Array.from(list.subarray(0, n)).sort((a, b) =>
+      key[a] < key[b] ? -1 : key[a] > key[b] ? 1 : 0,
+    );
+    list.set(order);
+  }
+  // insertion sort by key (lists are short)
+  for (let i = 1; i < n && n <= 64; i++) {
+    const s = list[i];
+    const k = key[s];
+    let j = i - 1;
+    while (j >= 0 && key[list[j]] > k) {
+      list[j + 1] = list[j];
+      j--;
+    }
+    list[j + 1] = s;
+  }
+  for (let i = 0; i < n; i++) {
+    const s = list[i];
+    findInsertion(st, s);
+    if (st.ins.bestV < 0) continue;
+    if (!c.mandatory[s]) {
+      let pen = c.penalty[s];
+      if (c.partner[s] >= 0) pen += c.penalty[c.partner[s]];
+      if (st.ins.bestDelta >= pen) continue;
+    }
+    st.insertAt(s);
+  }
+}
