@@ -47,7 +47,7 @@ export class SearchState {
   candUsed = 0;
   curRouting = 0;
   routeLimit: number;
-  /** Fleet minimisation under way: recreate puts the stops left out longest first. */
+  /** The run is in its 'remove-vehicles' phase (search.ts): recreate puts the stops left out longest first. */
   fleetPhase = false;
   // scratch of the operators
   readonly insList: Int32Array;

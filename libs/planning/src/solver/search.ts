@@ -183,11 +183,11 @@ export class Search {
     const maxIt = p.maxIterations;
     const capped = Number.isFinite(maxIt);
     let fleetBest = this.best;
-    // phases: 0 anneal the distance (fleet preset: a warm start), 1 remove vehicles, 2 anneal the distance
     // fleetFirst: the fleet preset's schedule under another preset's ranking (a portfolio member, parallel.ts)
     const fleet = c.preset === 'fleet' || p.fleetFirst > 0;
-    const ends = fleet ? [p.fleetWarmShare, p.fleetShare, 1] : [0, 0, 1];
-    let phase = fleet ? 0 : 2;
+    let phase: Phase = fleet ? 'warm-start' : 'anneal';
+    // the share of the budget at which the phase ends
+    let phaseEnd = fleet ? p.fleetWarmShare : 1;
     let phaseStart = 0;
     let phaseStartIt = 0;
     let free = 0;
@@ -198,20 +198,25 @@ export class Search {
       const el = st.elapsed();
       if (el >= limit || this.iterations >= maxIt || free === 0) break;
       // with an iteration cap the schedule follows the iterations alone, so the seed decides the result
-      const reached = capped ? this.iterations >= ends[phase] * maxIt : el >= ends[phase] * limit;
-      if (phase < 2 && reached) {
-        phase++;
+      const reached = capped ? this.iterations >= phaseEnd * maxIt : el >= phaseEnd * limit;
+      if (phase !== 'anneal' && reached) {
+        phase = phase === 'warm-start' ? 'remove-vehicles' : 'anneal';
+        phaseEnd = phase === 'remove-vehicles' ? p.fleetShare : 1;
         phaseStart = el;
         phaseStartIt = this.iterations;
-        if (phase === 1) {
+        if (phase === 'remove-vehicles') {
           this.restore(this.best);
           fleetBest = this.best;
           if (this.mandatoryUnassigned(st.curRouteOf) === 0) {
             st.fleetPhase = true;
             dropRoute(st);
-          } else phase = 2;
+          } else {
+            // a plan that leaves mandatory stops out has no vehicle to spare
+            phase = 'anneal';
+            phaseEnd = 1;
+          }
         }
-        if (phase === 2) {
+        if (phase === 'anneal') {
           st.fleetPhase = false;
           if (fleet && p.softPenalty > 0) st.lambda = p.softPenalty * scale;
           this.restore(fleetBest);
@@ -235,10 +240,10 @@ export class Search {
         if (this.cycles > 0) heat = p.tempStart * p.restartHeat;
       } else if (!st.fleetPhase) {
         if (capped) {
-          const endIt = ends[phase] * maxIt;
+          const endIt = phaseEnd * maxIt;
           frac = endIt > phaseStartIt ? (this.iterations - phaseStartIt) / (endIt - phaseStartIt) : 1;
         } else {
-          const end = ends[phase] * limit;
+          const end = phaseEnd * limit;
           frac = end > phaseStart ? (el - phaseStart) / (end - phaseStart) : 1;
         }
         frac = Math.min(1, frac);
@@ -285,6 +290,13 @@ export class Search {
 
   private readonly keyScratch: PlanKey = { mandUn: 0, used: 0, optPen: 0, cost: 0 };
 }
+
+/**
+ * The phases of a run. Distance and cost presets only `anneal` (in cycles of doubling length, each from the
+ * best plan); the fleet preset, and a fleet-first portfolio member, anneal first as a `warm-start`, then
+ * `remove-vehicles` (empty a route, put its stops elsewhere, repeat), then `anneal` within the smaller fleet.
+ */
+export type Phase = 'warm-start' | 'remove-vehicles' | 'anneal';
 
 /** Iterations of the first annealing cycle: fewer on large days, where an iteration costs more. */
 export function firstCycleIterations(p: SearchParams, stopCount: number): number {
