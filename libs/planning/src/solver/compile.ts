@@ -17,29 +17,29 @@ export interface Compiled {
   nLoc: number;
   // stops
   stopLoc: Int32Array;
-  stopServ: Float64Array;
+  stopServiceS: Float64Array;
   stopKind: Uint8Array;
   partner: Int32Array;
   demand: Float64Array; // stopCount × dims
   twOff: Int32Array; // stopCount + 1
-  twOpen: Float64Array;
-  twClose: Float64Array;
+  twOpenS: Float64Array;
+  twCloseS: Float64Array;
   penalty: Float64Array;
   mandatory: Uint8Array;
   // vehicles
   vProfile: Int32Array;
   vStart: Int32Array;
   vEnd: Int32Array;
-  vShiftStart: Float64Array;
-  vShiftEnd: Float64Array;
-  vMaxWork: Float64Array; // Infinity when none
+  vShiftStartS: Float64Array;
+  vShiftEndS: Float64Array;
+  vMaxWorkS: Float64Array; // Infinity when none
   vCap: Float64Array; // vehicleCount × dims
   vFixed: Float64Array;
   vPerS: Float64Array;
   vPerM: Float64Array;
   vTrips: Int32Array;
   vReload: Int32Array;
-  vReloadServ: Float64Array;
+  vReloadServiceS: Float64Array;
   vClass: Int32Array; // identical vehicles share a class
   /** True when the O(1) insertion check applies (one trip, no working-time limit). */
   vSimple: Uint8Array;
@@ -48,8 +48,8 @@ export interface Compiled {
   /** compat[v * stopCount + s]: vehicle v has the skills and can reach s and come back. */
   compat: Uint8Array;
   // matrices per profile
-  dur: MatrixCells[];
-  dist: MatrixCells[];
+  durS: MatrixCells[];
+  distM: MatrixCells[];
   /** Per stop, the other stops by increasing distance (first profile), `neighbourCount` each. */
   neighbours: Int32Array;
   neighbourCount: number;
@@ -73,15 +73,15 @@ export function compile(problem: VrpProblem, preset: ObjectivePreset): Compiled 
 
   const profileNames = Object.keys(problem.profiles);
   if (profileNames.length === 0) throw new Error('problem.profiles is empty: give at least one matrix');
-  const dur: MatrixCells[] = [];
-  const dist: MatrixCells[] = [];
+  const durS: MatrixCells[] = [];
+  const distM: MatrixCells[] = [];
   for (const name of profileNames) {
     const m = problem.profiles[name];
     if (m.durationS.length !== nLoc * nLoc || m.distanceM.length !== nLoc * nLoc) {
       throw new Error(`profile ${name}: matrices must be locationCount² = ${nLoc * nLoc} long`);
     }
-    dur.push(m.durationS);
-    dist.push(m.distanceM);
+    durS.push(m.durationS);
+    distM.push(m.distanceM);
   }
 
   const skillBit = new Map<string, number>();
@@ -106,7 +106,7 @@ export function compile(problem: VrpProblem, preset: ObjectivePreset): Compiled 
   });
 
   const stopLoc = new Int32Array(S);
-  const stopServ = new Float64Array(S);
+  const stopServiceS = new Float64Array(S);
   const stopKind = new Uint8Array(S);
   const partner = new Int32Array(S).fill(-1);
   const demand = new Float64Array(S * dims);
@@ -116,26 +116,26 @@ export function compile(problem: VrpProblem, preset: ObjectivePreset): Compiled 
   const stopMask = new Int32Array(S);
   let twTotal = 0;
   for (const s of problem.stops) twTotal += s.timeWindows?.length ?? 1;
-  const twOpen = new Float64Array(twTotal);
-  const twClose = new Float64Array(twTotal);
+  const twOpenS = new Float64Array(twTotal);
+  const twCloseS = new Float64Array(twTotal);
   let w = 0;
   for (let i = 0; i < S; i++) {
     const s = problem.stops[i];
     if (s.location < 0 || s.location >= nLoc) throw new Error(`stop ${s.id}: location out of range`);
     stopLoc[i] = s.location;
-    stopServ[i] = s.serviceS ?? 0;
+    stopServiceS[i] = s.serviceS ?? 0;
     stopKind[i] = s.kind === 'pickup' ? KIND_PICKUP : KIND_DELIVERY;
     for (let d = 0; d < dims; d++) demand[i * dims + d] = s.demand?.[d] ?? 0;
     twOff[i] = w;
     if (s.timeWindows && s.timeWindows.length > 0) {
       for (const [a, b] of s.timeWindows) {
-        twOpen[w] = a;
-        twClose[w] = b;
+        twOpenS[w] = a;
+        twCloseS[w] = b;
         w++;
       }
     } else {
-      twOpen[w] = -Infinity;
-      twClose[w] = Infinity;
+      twOpenS[w] = -Infinity;
+      twCloseS[w] = Infinity;
       w++;
     }
     stopMask[i] = maskOf(s.skills);
@@ -164,16 +164,16 @@ export function compile(problem: VrpProblem, preset: ObjectivePreset): Compiled 
   const vProfile = new Int32Array(V);
   const vStart = new Int32Array(V);
   const vEnd = new Int32Array(V);
-  const vShiftStart = new Float64Array(V);
-  const vShiftEnd = new Float64Array(V);
-  const vMaxWork = new Float64Array(V);
+  const vShiftStartS = new Float64Array(V);
+  const vShiftEndS = new Float64Array(V);
+  const vMaxWorkS = new Float64Array(V);
   const vCap = new Float64Array(V * dims);
   const vFixed = new Float64Array(V);
   const vPerS = new Float64Array(V);
   const vPerM = new Float64Array(V);
   const vTrips = new Int32Array(V);
   const vReload = new Int32Array(V);
-  const vReloadServ = new Float64Array(V);
+  const vReloadServiceS = new Float64Array(V);
   const vClass = new Int32Array(V);
   const vSimple = new Uint8Array(V);
   const vMask = new Int32Array(V);
@@ -187,16 +187,16 @@ export function compile(problem: VrpProblem, preset: ObjectivePreset): Compiled 
     vProfile[v] = p;
     vStart[v] = veh.startLocation;
     vEnd[v] = veh.endLocation;
-    vShiftStart[v] = veh.shiftStartS;
-    vShiftEnd[v] = veh.shiftEndS;
-    vMaxWork[v] = veh.maxWorkS ?? Infinity;
+    vShiftStartS[v] = veh.shiftStartS;
+    vShiftEndS[v] = veh.shiftEndS;
+    vMaxWorkS[v] = veh.maxWorkS ?? Infinity;
     for (let d = 0; d < dims; d++) vCap[v * dims + d] = veh.capacity[d] ?? 0;
     vFixed[v] = veh.fixedCost ?? 0;
     vPerS[v] = veh.costPerS ?? 0;
     vPerM[v] = veh.costPerM ?? 1;
     vTrips[v] = Math.max(1, Math.min(veh.maxTrips ?? 1, S + 1));
     vReload[v] = veh.reloadLocation ?? veh.startLocation;
-    vReloadServ[v] = veh.reloadServiceS ?? 0;
+    vReloadServiceS[v] = veh.reloadServiceS ?? 0;
     vMask[v] = maskOf(veh.skills);
     const lk = (veh.lockedStopIds ?? []).map((id) => {
       const j = idx.get(id);
@@ -206,7 +206,7 @@ export function compile(problem: VrpProblem, preset: ObjectivePreset): Compiled 
       return j;
     });
     locked.push(Int32Array.from(lk));
-    vSimple[v] = vTrips[v] === 1 && vMaxWork[v] === Infinity ? 1 : 0;
+    vSimple[v] = vTrips[v] === 1 && vMaxWorkS[v] === Infinity ? 1 : 0;
     const key = JSON.stringify([
       veh.profile,
       veh.startLocation,
@@ -221,7 +221,7 @@ export function compile(problem: VrpProblem, preset: ObjectivePreset): Compiled 
       veh.costPerM ?? 1,
       vTrips[v],
       vReload[v],
-      vReloadServ[v],
+      vReloadServiceS[v],
       lk.length > 0 ? veh.id : '',
     ]);
     let c = classKeys.get(key);
@@ -234,8 +234,8 @@ export function compile(problem: VrpProblem, preset: ObjectivePreset): Compiled 
 
   const compat = new Uint8Array(V * S);
   for (let v = 0; v < V; v++) {
-    const D = dist[vProfile[v]];
-    const T = dur[vProfile[v]];
+    const D = distM[vProfile[v]];
+    const T = durS[vProfile[v]];
     for (let s = 0; s < S; s++) {
       const l = stopLoc[s];
       const ok =
@@ -257,7 +257,7 @@ export function compile(problem: VrpProblem, preset: ObjectivePreset): Compiled 
   }
 
   // neighbours by distance on the first profile
-  const D0 = dist[0];
+  const D0 = distM[0];
   const K = Math.min(Math.max(S - 1, 0), 120);
   const neighbours = new Int32Array(S * K);
   let scaleSum = 0;
@@ -314,12 +314,12 @@ export function compile(problem: VrpProblem, preset: ObjectivePreset): Compiled 
   // bigM: larger than any plausible routing cost
   let maxEdge = 0;
   for (let v = 0; v < V; v++) {
-    const D = dist[vProfile[v]];
-    const T = dur[vProfile[v]];
+    const D = distM[vProfile[v]];
+    const T = durS[vProfile[v]];
     for (let s = 0; s < S; s++) {
       const l = stopLoc[s];
       const a = D[vStart[v] * nLoc + l] + D[l * nLoc + vEnd[v]];
-      const b = T[vStart[v] * nLoc + l] + T[l * nLoc + vEnd[v]] + stopServ[s];
+      const b = T[vStart[v] * nLoc + l] + T[l * nLoc + vEnd[v]] + stopServiceS[s];
       const c = wM[v] * a + wS[v] * b + wFixed[v];
       if (Number.isFinite(c) && c > maxEdge) maxEdge = c;
     }
@@ -334,35 +334,35 @@ export function compile(problem: VrpProblem, preset: ObjectivePreset): Compiled 
     dims,
     nLoc,
     stopLoc,
-    stopServ,
+    stopServiceS,
     stopKind,
     partner,
     demand,
     twOff,
-    twOpen,
-    twClose,
+    twOpenS,
+    twCloseS,
     penalty,
     mandatory,
     vProfile,
     vStart,
     vEnd,
-    vShiftStart,
-    vShiftEnd,
-    vMaxWork,
+    vShiftStartS,
+    vShiftEndS,
+    vMaxWorkS,
     vCap,
     vFixed,
     vPerS,
     vPerM,
     vTrips,
     vReload,
-    vReloadServ,
+    vReloadServiceS,
     vClass,
     vSimple,
     locked,
     isLocked,
     compat,
-    dur,
-    dist,
+    durS,
+    distM,
     neighbours,
     neighbourCount: K,
     wM,
@@ -377,7 +377,7 @@ export function compile(problem: VrpProblem, preset: ObjectivePreset): Compiled 
 export function firstStart(c: Compiled, s: number, t: number): number {
   const end = c.twOff[s + 1];
   for (let w = c.twOff[s]; w < end; w++) {
-    if (t <= c.twClose[w]) return t > c.twOpen[w] ? t : c.twOpen[w];
+    if (t <= c.twCloseS[w]) return t > c.twOpenS[w] ? t : c.twOpenS[w];
   }
   return Infinity;
 }
@@ -385,7 +385,7 @@ export function firstStart(c: Compiled, s: number, t: number): number {
 /** Latest start of service at stop s no later than `bound`; -Infinity if none. */
 export function latestStart(c: Compiled, s: number, bound: number): number {
   for (let w = c.twOff[s + 1] - 1; w >= c.twOff[s]; w--) {
-    if (c.twOpen[w] <= bound) return bound < c.twClose[w] ? bound : c.twClose[w];
+    if (c.twOpenS[w] <= bound) return bound < c.twCloseS[w] ? bound : c.twCloseS[w];
   }
   return -Infinity;
 }

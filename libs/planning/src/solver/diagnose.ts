@@ -65,10 +65,10 @@ export function unassignedReason(c: Compiled, s: number, search: Search): Unassi
       break;
     }
     // within windows and shift end, ignoring the working-time limit?
-    const saved = c.vMaxWork[v];
-    c.vMaxWork[v] = Infinity;
+    const saved = c.vMaxWorkS[v];
+    c.vMaxWorkS[v] = Infinity;
     if (Number.isFinite(search.simulate(v, nodes, nodes.length))) inTime = true;
-    c.vMaxWork[v] = saved;
+    c.vMaxWorkS[v] = saved;
   }
   if (!reach) return 'unreachable';
   if (!fits) return 'capacity';

@@ -53,12 +53,12 @@ export class InsertionEvaluator {
     const c = this.c;
     const nL = c.nLoc;
     const prof = c.vProfile[v];
-    const T = c.dur[prof];
-    const Dm = c.dist[prof];
+    const T = c.durS[prof];
+    const Dm = c.distM[prof];
     const dims = this.D;
     const len = r.len;
     const lc = c.stopLoc[s];
-    const serv = c.stopServ[s];
+    const serv = c.stopServiceS[s];
     const wM = c.wM[v];
     const wS = c.wS[v];
     const fixed = len === 0 ? c.wFixed[v] : 0;
@@ -66,9 +66,9 @@ export class InsertionEvaluator {
     const blink = this.p.blink;
     const w0 = c.twOff[s];
     const singleWindow = c.twOff[s + 1] - w0 === 1;
-    const open = c.twOpen[w0];
-    const close = c.twClose[w0];
-    const shiftEnd = c.vShiftEnd[v];
+    const open = c.twOpenS[w0];
+    const close = c.twCloseS[w0];
+    const shiftEnd = c.vShiftEndS[v];
     const capOff = v * dims;
     const lcRow = lc * nL;
     let bestDelta = this.bestDelta;
@@ -85,7 +85,7 @@ export class InsertionEvaluator {
         delta += wS * (ta + tb + serv - (len === 0 ? 0 : T[ia + b]));
         if (delta >= bestDelta) continue;
       }
-      const arr = r.dep[p] + ta;
+      const arr = r.depS[p] + ta;
       let st: number;
       if (singleWindow) {
         if (arr > close) continue;
@@ -97,9 +97,9 @@ export class InsertionEvaluator {
       const arrB = st + serv + tb;
       if (p === len) {
         if (arrB > shiftEnd) continue;
-      } else if (arrB > r.start[p + 1]) {
-        if (arrB > r.late[p + 1]) continue;
-        if (firstStart(c, r.nodes[p], arrB) > r.late[p + 1]) continue;
+      } else if (arrB > r.startS[p + 1]) {
+        if (arrB > r.lateS[p + 1]) continue;
+        if (firstStart(c, r.nodes[p], arrB) > r.lateS[p + 1]) continue;
       }
       let ok = true;
       if (isDelivery) {
@@ -132,22 +132,22 @@ export class InsertionEvaluator {
     const c = this.c;
     const nL = c.nLoc;
     const prof = c.vProfile[v];
-    const T = c.dur[prof];
-    const Dm = c.dist[prof];
+    const T = c.durS[prof];
+    const Dm = c.distM[prof];
     const dims = this.D;
     const len = r.len;
     const lc = c.stopLoc[s];
-    const serv = c.stopServ[s];
+    const serv = c.stopServiceS[s];
     const wM = c.wM[v];
     const wS = c.wS[v];
-    const maxWork = c.vMaxWork[v];
+    const maxWork = c.vMaxWorkS[v];
     const needEnd = wS !== 0 || maxWork !== Infinity;
     const isDelivery = c.stopKind[s] === KIND_DELIVERY;
     const blink = this.p.blink;
     const capOff = v * dims;
     const lcRow = lc * nL;
     const work = r.endS - r.routeStartS;
-    const waitEnd = r.waitCum[len];
+    const waitEnd = r.waitCumS[len];
     // the first stop's cache position: inserting before it moves the route's start
     let first = 1;
     while (first <= len && r.nodes[first - 1] < 0) first++;
@@ -171,19 +171,19 @@ export class InsertionEvaluator {
       if (delta >= bestDelta && (p >= first || wS === 0)) continue;
       const ta = T[ia + lc];
       const tb = T[lcRow + b];
-      const arr = r.dep[p] + ta;
+      const arr = r.depS[p] + ta;
       const st = firstStart(c, s, arr);
       if (st === Infinity) continue;
       const arrB = st + serv + tb;
       let startB = arrB;
       if (p === len) {
-        if (arrB > c.vShiftEnd[v]) continue;
+        if (arrB > c.vShiftEndS[v]) continue;
       } else {
-        if (arrB > r.late[p + 1]) continue;
+        if (arrB > r.lateS[p + 1]) continue;
         const nb = r.nodes[p];
         if (nb >= 0) {
           startB = firstStart(c, nb, arrB);
-          if (startB > r.late[p + 1]) continue;
+          if (startB > r.lateS[p + 1]) continue;
         }
       }
       let ok = true;
@@ -201,13 +201,13 @@ export class InsertionEvaluator {
         let end: number;
         if (p === len) end = arrB;
         else {
-          const d0 = startB - r.start[p + 1];
+          const d0 = startB - r.startS[p + 1];
           // a later stop pushed past the window it starts in jumps to another: simulated
-          if (r.multiWindow && d0 > 0 && p + 2 <= len && d0 + r.waitCum[p + 1] > r.closeKey[p + 2]) {
+          if (r.multiWindow && d0 > 0 && p + 2 <= len && d0 + r.waitCumS[p + 1] > r.closeKeyS[p + 2]) {
             this.pushCandidate(p, -1, p >= first ? delta : -Infinity);
             continue;
           }
-          const left = d0 > 0 ? d0 - (waitEnd - r.waitCum[p + 1]) : 0;
+          const left = d0 > 0 ? d0 - (waitEnd - r.waitCumS[p + 1]) : 0;
           end = r.endS + (left > 0 ? left : 0);
         }
         const start = p < first ? st - ta : r.routeStartS;
@@ -234,16 +234,16 @@ export class InsertionEvaluator {
   private tailBound(s: number, v: number, x: number, newTrip: boolean): number {
     const c = this.c;
     const nL = c.nLoc;
-    const T = c.dur[c.vProfile[v]];
-    const Dm = c.dist[c.vProfile[v]];
+    const T = c.durS[c.vProfile[v]];
+    const Dm = c.distM[c.vProfile[v]];
     const lc = c.stopLoc[s];
     const end = c.vEnd[v];
     const via = newTrip ? c.vReload[v] : x;
     const dd = (newTrip ? Dm[x * nL + via] : 0) + Dm[via * nL + lc] + Dm[lc * nL + end] - Dm[x * nL + end];
     const dt =
-      (newTrip ? T[x * nL + via] + c.vReloadServ[v] : 0) +
+      (newTrip ? T[x * nL + via] + c.vReloadServiceS[v] : 0) +
       T[via * nL + lc] +
-      c.stopServ[s] +
+      c.stopServiceS[s] +
       T[lc * nL + end] -
       T[x * nL + end];
     return c.wM[v] * dd + c.wS[v] * dt;
@@ -265,10 +265,10 @@ export class InsertionEvaluator {
   evalSlow(s: number, v: number, r: RouteBuf): void {
     const c = this.c;
     const nL = c.nLoc;
-    const Dm = c.dist[c.vProfile[v]];
-    const T = c.dur[c.vProfile[v]];
+    const Dm = c.distM[c.vProfile[v]];
+    const T = c.durS[c.vProfile[v]];
     const lc = c.stopLoc[s];
-    const close = c.twClose[c.twOff[s + 1] - 1];
+    const close = c.twCloseS[c.twOff[s + 1] - 1];
     const len = r.len;
     const fixed = r.nStops === 0 ? c.wFixed[v] : 0;
     if (r.nStops === 0) {
@@ -277,7 +277,7 @@ export class InsertionEvaluator {
       const b = c.vEnd[v];
       const est =
         c.wM[v] * (Dm[a * nL + lc] + Dm[lc * nL + b]) +
-        c.wS[v] * (T[a * nL + lc] + T[lc * nL + b] + c.stopServ[s]) +
+        c.wS[v] * (T[a * nL + lc] + T[lc * nL + b] + c.stopServiceS[s]) +
         fixed;
       if (est < this.bestDelta + 1e-9) this.pushCandidate(0, -1, est);
       this.simulateCandidates(v, r, s, -1);
@@ -289,10 +289,10 @@ export class InsertionEvaluator {
       // estimate (exact for distance; ignores waiting for time): simulate only promising positions
       const est =
         c.wM[v] * (Dm[a * nL + lc] + Dm[lc * nL + b] - Dm[a * nL + b]) +
-        c.wS[v] * (T[a * nL + lc] + T[lc * nL + b] - T[a * nL + b] + c.stopServ[s]) +
+        c.wS[v] * (T[a * nL + lc] + T[lc * nL + b] - T[a * nL + b] + c.stopServiceS[s]) +
         fixed;
       if (est >= this.bestDelta + 1e-9) continue;
-      if (r.dep[p] + T[a * nL + lc] > close) continue;
+      if (r.depS[p] + T[a * nL + lc] > close) continue;
       this.pushCandidate(p, -1, est);
     }
     this.simulateCandidates(v, r, s, -1);
@@ -379,7 +379,7 @@ export class InsertionEvaluator {
    * Pickup s and its delivery partner on a simple vehicle's route whose stops have one window each, in O(1)
    * per pair of positions: the delay that inserting s sends down the route shrinks by the waiting it meets
    * (prefix sums of waiting), every stop between the two stays in its window while the delay entering it
-   * is within a running minimum of `closeKey`, the pair's load rides over a running maximum of the route's
+   * is within a running minimum of `closeKeyS`, the pair's load rides over a running maximum of the route's
    * load, and after the delivery the route's latest start times decide (Savelsbergh's forward/backward
    * slack, as the Li & Lim insertion heuristics use it). Time cost is estimated as in `evalFast`.
    */
@@ -387,15 +387,15 @@ export class InsertionEvaluator {
     const c = this.c;
     const nL = c.nLoc;
     const prof = c.vProfile[v];
-    const T = c.dur[prof];
-    const Dm = c.dist[prof];
+    const T = c.durS[prof];
+    const Dm = c.distM[prof];
     const dims = this.D;
     const len = r.len;
     const q = c.partner[s];
     const ls = c.stopLoc[s];
     const lq = c.stopLoc[q];
-    const servS = c.stopServ[s];
-    const servQ = c.stopServ[q];
+    const servS = c.stopServiceS[s];
+    const servQ = c.stopServiceS[q];
     const wM = c.wM[v];
     const wS = c.wS[v];
     const empty = len === 0;
@@ -419,7 +419,7 @@ export class InsertionEvaluator {
       for (let d = 0; d < dims; d++) {
         if (L[p * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
       }
-      const stS = firstStart(c, s, r.dep[p] + T[ia + ls]);
+      const stS = firstStart(c, s, r.depS[p] + T[ia + ls]);
       if (stS === Infinity) continue;
       const depS = stS + servS;
       // the delivery right after the pickup
@@ -440,11 +440,11 @@ export class InsertionEvaluator {
       // the delay entering position p + 1 with the pickup before it; beyond its latest start nothing fits
       const arrNext = depS + T[ls * nL + b];
       if (!this.reachesInTime(r, p, arrNext)) continue;
-      const delay = arrNext > r.start[p + 1] ? arrNext - r.start[p + 1] : 0;
-      const delayKey = delay + r.waitCum[p + 1];
+      const delay = arrNext > r.startS[p + 1] ? arrNext - r.startS[p + 1] : 0;
+      const delayKey = delay + r.waitCumS[p + 1];
       let minKey = Infinity;
       for (let p2 = p + 1; p2 <= len; p2++) {
-        if (r.closeKey[p2] < minKey) minKey = r.closeKey[p2];
+        if (r.closeKeyS[p2] < minKey) minKey = r.closeKeyS[p2];
         if (delay > 0 && delayKey > minKey) {
           // a stop in between leaves its window: infeasible with one window per stop; with several it may
           // start in a later one, so those positions are simulated
@@ -462,8 +462,8 @@ export class InsertionEvaluator {
           wM * (Dm[ix + lq] + Dm[lq * nL + y] - Dm[ix + y]) +
           wS * (T[ix + lq] + T[lq * nL + y] - T[ix + y] + servQ);
         if (delta >= bestDelta) continue;
-        const absorbed = r.waitCum[p2] - r.waitCum[p + 1];
-        const depX = r.dep[p2] + (delay > absorbed ? delay - absorbed : 0);
+        const absorbed = r.waitCumS[p2] - r.waitCumS[p + 1];
+        const depX = r.depS[p2] + (delay > absorbed ? delay - absorbed : 0);
         const stQ = firstStart(c, q, depX + T[ix + lq]);
         if (stQ === Infinity) continue;
         if (!this.reachesInTime(r, p2, stQ + servQ + T[lq * nL + y])) continue;
@@ -488,8 +488,8 @@ export class InsertionEvaluator {
   ): void {
     const c = this.c;
     const nL = c.nLoc;
-    const T = c.dur[c.vProfile[v]];
-    const Dm = c.dist[c.vProfile[v]];
+    const T = c.durS[c.vProfile[v]];
+    const Dm = c.distM[c.vProfile[v]];
     const lq = c.stopLoc[q];
     for (let p2 = from; p2 <= r.len; p2++) {
       const x = r.loc[p2];
@@ -497,16 +497,16 @@ export class InsertionEvaluator {
       const e =
         costS +
         c.wM[v] * (Dm[x * nL + lq] + Dm[lq * nL + y] - Dm[x * nL + y]) +
-        c.wS[v] * (T[x * nL + lq] + T[lq * nL + y] - T[x * nL + y] + c.stopServ[q]);
+        c.wS[v] * (T[x * nL + lq] + T[lq * nL + y] - T[x * nL + y] + c.stopServiceS[q]);
       if (e < this.bestDelta) this.pushCandidate(p, p2, e);
     }
   }
 
   /** Arriving at position p + 1 at `arr` keeps the rest of the route feasible (its latest start times). */
   private reachesInTime(r: RouteBuf, p: number, arr: number): boolean {
-    if (arr <= r.start[p + 1]) return true;
-    if (arr > r.late[p + 1]) return false;
-    return p === r.len || firstStart(this.c, r.nodes[p], arr) <= r.late[p + 1];
+    if (arr <= r.startS[p + 1]) return true;
+    if (arr > r.lateS[p + 1]) return false;
+    return p === r.len || firstStart(this.c, r.nodes[p], arr) <= r.lateS[p + 1];
   }
 
   /** Pickup s and its delivery partner together, the pickup first, by simulation. */
@@ -515,15 +515,15 @@ export class InsertionEvaluator {
     const q = c.partner[s];
     const len = r.len;
     const nL = c.nLoc;
-    const Dm = c.dist[c.vProfile[v]];
-    const T = c.dur[c.vProfile[v]];
+    const Dm = c.distM[c.vProfile[v]];
+    const T = c.durS[c.vProfile[v]];
     const wM = c.wM[v];
     const wS = c.wS[v];
     const ls = c.stopLoc[s];
     const lq = c.stopLoc[q];
     const fixed = r.nStops === 0 ? c.wFixed[v] : 0;
-    const closeS = c.twClose[c.twOff[s + 1] - 1];
-    const closeQ = c.twClose[c.twOff[q + 1] - 1];
+    const closeS = c.twCloseS[c.twOff[s + 1] - 1];
+    const closeQ = c.twCloseS[c.twOff[q + 1] - 1];
     const est = (a: number, x: number, b: number, serv: number): number =>
       wM * (Dm[a * nL + x] + Dm[x * nL + b] - Dm[a * nL + b]) +
       wS * (T[a * nL + x] + T[x * nL + b] - T[a * nL + b] + serv);
@@ -534,7 +534,7 @@ export class InsertionEvaluator {
     const minQ = this.pairMinQ;
     for (let p2 = 0; p2 <= len; p2++) {
       const a = this.prevLoc(v, r, p2);
-      estQ[p2] = est(a, lq, this.nextLoc(v, r, p2), c.stopServ[q]);
+      estQ[p2] = est(a, lq, this.nextLoc(v, r, p2), c.stopServiceS[q]);
       legQ[p2] = T[a * nL + lq];
     }
     minQ[len] = estQ[len];
@@ -544,11 +544,11 @@ export class InsertionEvaluator {
     for (let p = c.locked[v].length; p <= len; p++) {
       const a = this.prevLoc(v, r, p);
       const b = this.nextLoc(v, r, p);
-      const estS = est(a, ls, b, c.stopServ[s]) + fixed;
+      const estS = est(a, ls, b, c.stopServiceS[s]) + fixed;
       if (estS >= this.bestDelta) continue;
-      const arrS = r.dep[p] + T[a * nL + ls];
+      const arrS = r.depS[p] + T[a * nL + ls];
       if (arrS > closeS) continue; // too late for the pickup here, whatever follows
-      const depS = firstStart(c, s, arrS) + c.stopServ[s];
+      const depS = firstStart(c, s, arrS) + c.stopServiceS[s];
       // the delivery right after the pickup
       const e0 =
         wM * (Dm[a * nL + ls] + Dm[ls * nL + lq] + Dm[lq * nL + b] - Dm[a * nL + b]) +
@@ -557,8 +557,8 @@ export class InsertionEvaluator {
             T[ls * nL + lq] +
             T[lq * nL + b] -
             T[a * nL + b] +
-            c.stopServ[s] +
-            c.stopServ[q]) +
+            c.stopServiceS[s] +
+            c.stopServiceS[q]) +
         fixed;
       if (e0 < this.bestDelta && depS + T[ls * nL + lq] <= closeQ) this.pushCandidate(p, p, e0);
       // later positions in the same trip (a reload in between ends it)
@@ -568,7 +568,7 @@ export class InsertionEvaluator {
         // estimated cost first: simulate only promising pairs of positions
         const e = estS + estQ[p2];
         if (e >= this.bestDelta) continue;
-        const arrQ = Math.max(r.dep[p2], depS) + legQ[p2];
+        const arrQ = Math.max(r.depS[p2], depS) + legQ[p2];
         if (arrQ > closeQ) continue;
         this.pushCandidate(p, p2, e);
       }

@@ -36,19 +36,19 @@ export function evalPairFastMulti(
 ): void {
   const nL = c.nLoc;
   const prof = c.vProfile[v];
-  const T = c.dur[prof];
-  const Dm = c.dist[prof];
+  const T = c.durS[prof];
+  const Dm = c.distM[prof];
   const dims = c.dims;
   const len = r.len;
   const nodes = r.nodes;
   const q = c.partner[s];
   const ls = c.stopLoc[s];
   const lq = c.stopLoc[q];
-  const servS = c.stopServ[s];
-  const servQ = c.stopServ[q];
+  const servS = c.stopServiceS[s];
+  const servQ = c.stopServiceS[q];
   const wM = c.wM[v];
   const wS = c.wS[v];
-  const maxWork = c.vMaxWork[v];
+  const maxWork = c.vMaxWorkS[v];
   const capOff = v * dims;
   const L = r.load;
   const work = r.endS - r.routeStartS;
@@ -72,12 +72,12 @@ export function evalPairFastMulti(
       const reload = c.vReload[v];
       const newTrip = p > tail;
       // leaving the last stop: idle markers after it take no time
-      let t = r.dep[tail];
+      let t = r.depS[tail];
       let dist = -Dm[a * nL + e];
       let from = a;
       if (newTrip) {
         dist += Dm[a * nL + reload];
-        t += T[a * nL + reload] + c.vReloadServ[v];
+        t += T[a * nL + reload] + c.vReloadServiceS[v];
         from = reload;
       }
       for (let d = 0; d < dims; d++) {
@@ -91,7 +91,7 @@ export function evalPairFastMulti(
       const stQ = firstStart(c, q, stS + servS + tSQ);
       if (stQ === Infinity) continue;
       const end = stQ + servQ + T[lq * nL + e];
-      if (end > c.vShiftEnd[v] || end - r.routeStartS > maxWork) continue;
+      if (end > c.vShiftEndS[v] || end - r.routeStartS > maxWork) continue;
       const delta = wM * dist + wS * (end - r.routeStartS - work);
       if (delta < best && !(blink > 0 && rng.next() < blink)) {
         best = target.bestDelta = delta;
@@ -118,7 +118,7 @@ export function evalPairFastMulti(
       if (L[p * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
     }
     const ta = T[ia + ls];
-    const stS = firstStart(c, s, r.dep[p] + ta);
+    const stS = firstStart(c, s, r.depS[p] + ta);
     if (stS === Infinity) continue;
     const depS = stS + servS;
     const routeStart = p < first ? stS - ta : r.routeStartS;
@@ -143,9 +143,9 @@ export function evalPairFastMulti(
 
     // the delay the pickup sends into position p + 1 (a stop), absorbed by waiting up to the delivery
     const arrNext = depS + T[ls * nL + b];
-    if (arrNext > r.late[p + 1] || firstStart(c, nodes[p], arrNext) > r.late[p + 1]) continue;
-    const delay = arrNext > r.start[p + 1] ? arrNext - r.start[p + 1] : 0;
-    if (delay > 0 && delay + r.waitCum[p + 1] > r.closeKey[p + 1]) {
+    if (arrNext > r.lateS[p + 1] || firstStart(c, nodes[p], arrNext) > r.lateS[p + 1]) continue;
+    const delay = arrNext > r.startS[p + 1] ? arrNext - r.startS[p + 1] : 0;
+    if (delay > 0 && delay + r.waitCumS[p + 1] > r.closeKeyS[p + 1]) {
       // some later stop leaves the window it starts in: with one window per stop the latest starts rule
       // that out; with several it may start in a later one, so the positions are simulated
       if (r.multiWindow) {
@@ -176,8 +176,8 @@ export function evalPairFastMulti(
       const ix = x * nL;
       const distDelta = distS + Dm[ix + lq] + Dm[lq * nL + y] - Dm[ix + y];
       if (boundOk && wM * distDelta >= best) continue;
-      const absorbed = r.waitCum[p2] - r.waitCum[p + 1];
-      const depX = r.dep[p2] + (delay > absorbed ? delay - absorbed : 0);
+      const absorbed = r.waitCumS[p2] - r.waitCumS[p + 1];
+      const depX = r.depS[p2] + (delay > absorbed ? delay - absorbed : 0);
       const stQ = firstStart(c, q, depX + T[ix + lq]);
       if (stQ === Infinity) continue;
       const end = endAfter(c, v, r, p2, stQ + servQ + T[lq * nL + y]);
@@ -199,16 +199,16 @@ export function evalPairFastMulti(
 /** The end hub's arrival when position `pos + 1` of route r is reached at `arr`: INFEASIBLE, or SIMULATE. */
 function endAfter(c: Compiled, v: number, r: RouteBuf, pos: number, arr: number): number {
   const len = r.len;
-  if (pos === len) return arr > c.vShiftEnd[v] ? INFEASIBLE : arr;
-  if (arr > r.late[pos + 1]) return INFEASIBLE;
+  if (pos === len) return arr > c.vShiftEndS[v] ? INFEASIBLE : arr;
+  if (arr > r.lateS[pos + 1]) return INFEASIBLE;
   const nb = r.nodes[pos];
   const startB = nb >= 0 ? firstStart(c, nb, arr) : arr;
-  if (startB > r.late[pos + 1]) return INFEASIBLE;
-  const d = startB - r.start[pos + 1];
+  if (startB > r.lateS[pos + 1]) return INFEASIBLE;
+  const d = startB - r.startS[pos + 1];
   // a later stop pushed past the window it starts in jumps to another: simulated
-  if (r.multiWindow && d > 0 && pos + 2 <= len && d + r.waitCum[pos + 1] > r.closeKey[pos + 2])
+  if (r.multiWindow && d > 0 && pos + 2 <= len && d + r.waitCumS[pos + 1] > r.closeKeyS[pos + 2])
     return SIMULATE;
-  const left = d > 0 ? d - (r.waitCum[len] - r.waitCum[pos + 1]) : 0;
+  const left = d > 0 ? d - (r.waitCumS[len] - r.waitCumS[pos + 1]) : 0;
   return r.endS + (left > 0 ? left : 0);
 }
 

@@ -4,6 +4,9 @@ export const MARKER = -1;
 /**
  * One vehicle's route: node list (stop indices, MARKER between trips) and, for vehicles whose routes
  * allow the O(1) insertion check, the forward/backward caches over positions 0 (start hub) … len+1 (end hub).
+ * As VROOM's `TWRoute`: `insertStop`/`insertPair`/`keepStopsOf` change the node list, `RouteSimulator.refresh`
+ * (route-simulator.ts) brings cost and caches up to date, and `InsertionEvaluator` (insertion.ts) checks an
+ * addition against them.
  */
 export class RouteBuf {
   nodes: Int32Array;
@@ -13,20 +16,20 @@ export class RouteBuf {
   distM = 0;
   loc: Int32Array;
   /** Departure time from each position (start hub: shift start; end hub: arrival). */
-  dep: Float64Array;
+  depS: Float64Array;
   /** Start of service at each position. */
-  start: Float64Array;
+  startS: Float64Array;
   /** Latest feasible start of service at each position. */
-  late: Float64Array;
+  lateS: Float64Array;
   /** Load after each position, per dimension. */
   load: Float64Array;
   /** max load over positions 0..p, and p..len+1, per dimension. */
   pre: Float64Array;
   suf: Float64Array;
   /** Waiting before service summed over positions 1..p (pair insertion: how far a delay is absorbed). */
-  waitCum: Float64Array;
-  /** close of the window used at p − start at p + waitCum[p]: a delay d entering at i keeps p in that window iff d + waitCum[i] ≤ this. */
-  closeKey: Float64Array;
+  waitCumS: Float64Array;
+  /** close of the window used at p − start at p + waitCumS[p]: a delay d entering at i keeps p in that window iff d + waitCumS[i] ≤ this. */
+  closeKeyS: Float64Array;
   /** Some stop on the route has several windows: a delay may jump to a later window (pairs: simulated there). */
   multiWindow = false;
   /**
@@ -49,14 +52,14 @@ export class RouteBuf {
     this.dims = dims;
     this.nodes = new Int32Array(cap);
     this.loc = new Int32Array(cap + 2);
-    this.dep = new Float64Array(cap + 2);
-    this.start = new Float64Array(cap + 2);
-    this.late = new Float64Array(cap + 2);
+    this.depS = new Float64Array(cap + 2);
+    this.startS = new Float64Array(cap + 2);
+    this.lateS = new Float64Array(cap + 2);
     this.load = new Float64Array((cap + 2) * dims);
     this.pre = new Float64Array((cap + 2) * dims);
     this.suf = new Float64Array((cap + 2) * dims);
-    this.waitCum = new Float64Array(cap + 2);
-    this.closeKey = new Float64Array(cap + 2);
+    this.waitCumS = new Float64Array(cap + 2);
+    this.closeKeyS = new Float64Array(cap + 2);
     this.idle = new Uint8Array(cap + 2);
   }
 
@@ -69,14 +72,14 @@ export class RouteBuf {
     nodes.set(this.nodes.subarray(0, this.len));
     this.nodes = nodes;
     this.loc = new Int32Array(next + 2);
-    this.dep = new Float64Array(next + 2);
-    this.start = new Float64Array(next + 2);
-    this.late = new Float64Array(next + 2);
+    this.depS = new Float64Array(next + 2);
+    this.startS = new Float64Array(next + 2);
+    this.lateS = new Float64Array(next + 2);
     this.load = new Float64Array((next + 2) * dims);
     this.pre = new Float64Array((next + 2) * dims);
     this.suf = new Float64Array((next + 2) * dims);
-    this.waitCum = new Float64Array(next + 2);
-    this.closeKey = new Float64Array(next + 2);
+    this.waitCumS = new Float64Array(next + 2);
+    this.closeKeyS = new Float64Array(next + 2);
     this.idle = new Uint8Array(next + 2);
     this.cap = next;
   }
@@ -122,15 +125,15 @@ export class RouteBuf {
     this.distM = o.distM;
     if (withCaches) {
       this.loc.set(o.loc.subarray(0, n + 2));
-      this.dep.set(o.dep.subarray(0, n + 2));
-      this.start.set(o.start.subarray(0, n + 2));
-      this.late.set(o.late.subarray(0, n + 2));
+      this.depS.set(o.depS.subarray(0, n + 2));
+      this.startS.set(o.startS.subarray(0, n + 2));
+      this.lateS.set(o.lateS.subarray(0, n + 2));
       const m = (n + 2) * dims;
       this.load.set(o.load.subarray(0, m));
       this.pre.set(o.pre.subarray(0, m));
       this.suf.set(o.suf.subarray(0, m));
-      this.waitCum.set(o.waitCum.subarray(0, n + 2));
-      this.closeKey.set(o.closeKey.subarray(0, n + 2));
+      this.waitCumS.set(o.waitCumS.subarray(0, n + 2));
+      this.closeKeyS.set(o.closeKeyS.subarray(0, n + 2));
       this.multiWindow = o.multiWindow;
       this.idle.set(o.idle.subarray(0, n + 2));
       this.fastMulti = o.fastMulti;

@@ -42,12 +42,12 @@ export class RouteSimulator {
   simulate(v: number, nodes: Int32Array, len: number): number {
     const c = this.c;
     const nL = c.nLoc;
-    const T = c.dur[c.vProfile[v]];
-    const Dm = c.dist[c.vProfile[v]];
+    const T = c.durS[c.vProfile[v]];
+    const Dm = c.distM[c.vProfile[v]];
     const dims = this.dims;
     const load = this.loadTmp;
     const reload = c.vReload[v];
-    let t = c.vShiftStart[v];
+    let t = c.vShiftStartS[v];
     let loc = c.vStart[v];
     let dist = 0;
     let routeStart = -Infinity;
@@ -60,7 +60,7 @@ export class RouteSimulator {
       if (j > i) {
         if (!firstTrip) {
           dist += Dm[loc * nL + reload];
-          t += T[loc * nL + reload] + c.vReloadServ[v];
+          t += T[loc * nL + reload] + c.vReloadServiceS[v];
           loc = reload;
         }
         for (let d = 0; d < dims; d++) load[d] = 0;
@@ -82,7 +82,7 @@ export class RouteSimulator {
           const st = this.relaxTime ? t + tt : firstStart(c, s, t + tt);
           if (st === Infinity) return Infinity;
           if (routeStart === -Infinity) routeStart = st - tt;
-          t = st + c.stopServ[s];
+          t = st + c.stopServiceS[s];
           loc = ls;
           const kind = c.stopKind[s];
           if (kind === KIND_DELIVERY) {
@@ -115,9 +115,9 @@ export class RouteSimulator {
     if (nStops === 0) return 0;
     dist += Dm[loc * nL + c.vEnd[v]];
     t += T[loc * nL + c.vEnd[v]];
-    if (t > c.vShiftEnd[v] && !this.relaxTime) return Infinity;
+    if (t > c.vShiftEndS[v] && !this.relaxTime) return Infinity;
     const work = t - routeStart;
-    if (work > c.vMaxWork[v] && !this.relaxTime) return Infinity;
+    if (work > c.vMaxWorkS[v] && !this.relaxTime) return Infinity;
     this.lastDistM = dist;
     return c.wM[v] * dist + c.wS[v] * work + c.wFixed[v];
   }
@@ -137,8 +137,8 @@ export class RouteSimulator {
       return;
     }
     const nL = c.nLoc;
-    const T = c.dur[c.vProfile[v]];
-    const Dm = c.dist[c.vProfile[v]];
+    const T = c.durS[c.vProfile[v]];
+    const Dm = c.distM[c.vProfile[v]];
     const dims = this.dims;
     const len = r.len;
     const loc = r.loc;
@@ -146,8 +146,8 @@ export class RouteSimulator {
     loc[0] = c.vStart[v];
     for (let i = 0; i < len; i++) loc[i + 1] = c.stopLoc[r.nodes[i]];
     loc[len + 1] = c.vEnd[v];
-    r.dep[0] = r.start[0] = c.vShiftStart[v];
-    r.waitCum[0] = 0;
+    r.depS[0] = r.startS[0] = c.vShiftStartS[v];
+    r.waitCumS[0] = 0;
     let dist = 0;
     let waited = 0;
     let multiWindow = false;
@@ -155,33 +155,33 @@ export class RouteSimulator {
       const s = r.nodes[i - 1];
       const e = loc[i - 1] * nL + loc[i];
       dist += Dm[e];
-      const arr = r.dep[i - 1] + T[e];
+      const arr = r.depS[i - 1] + T[e];
       const st = firstStart(c, s, arr);
       if (st === Infinity) feasible = false;
-      r.start[i] = st;
-      r.dep[i] = st + c.stopServ[s];
+      r.startS[i] = st;
+      r.depS[i] = st + c.stopServiceS[s];
       if (st > arr) waited += st - arr;
-      r.waitCum[i] = waited;
+      r.waitCumS[i] = waited;
       // the close of the window service starts in: a delay beyond it jumps to a later window or fails
       let w = c.twOff[s];
       const wEnd = c.twOff[s + 1];
       if (wEnd - w > 1) {
         multiWindow = true;
-        while (w < wEnd - 1 && c.twClose[w] < st) w++;
+        while (w < wEnd - 1 && c.twCloseS[w] < st) w++;
       }
-      r.closeKey[i] = c.twClose[w] - st + waited;
+      r.closeKeyS[i] = c.twCloseS[w] - st + waited;
     }
     r.multiWindow = multiWindow;
     const eEnd = loc[len] * nL + loc[len + 1];
     dist += Dm[eEnd];
-    const end = (r.dep[len + 1] = r.start[len + 1] = r.dep[len] + T[eEnd]);
-    if (end > c.vShiftEnd[v]) feasible = false;
-    r.late[len + 1] = c.vShiftEnd[v];
+    const end = (r.depS[len + 1] = r.startS[len + 1] = r.depS[len] + T[eEnd]);
+    if (end > c.vShiftEndS[v]) feasible = false;
+    r.lateS[len + 1] = c.vShiftEndS[v];
     for (let i = len; i >= 1; i--) {
       const s = r.nodes[i - 1];
-      r.late[i] = latestStart(c, s, r.late[i + 1] - c.stopServ[s] - T[loc[i] * nL + loc[i + 1]]);
+      r.lateS[i] = latestStart(c, s, r.lateS[i + 1] - c.stopServiceS[s] - T[loc[i] * nL + loc[i + 1]]);
     }
-    r.late[0] = r.late[1] - T[loc[0] * nL + loc[1]];
+    r.lateS[0] = r.lateS[1] - T[loc[0] * nL + loc[1]];
     // loads
     const L = r.load;
     for (let d = 0; d < dims; d++) L[d] = 0;
@@ -218,7 +218,7 @@ export class RouteSimulator {
       r.distM = 0;
     } else {
       r.distM = dist;
-      const work = end - (r.start[1] - T[loc[0] * nL + loc[1]]);
+      const work = end - (r.startS[1] - T[loc[0] * nL + loc[1]]);
       r.cost = c.wM[v] * dist + c.wS[v] * work + c.wFixed[v];
     }
   }
@@ -232,7 +232,7 @@ export class RouteSimulator {
   private multiTripCaches(v: number, r: RouteBuf): void {
     const c = this.c;
     const nL = c.nLoc;
-    const T = c.dur[c.vProfile[v]];
+    const T = c.durS[c.vProfile[v]];
     const dims = this.dims;
     const len = r.len;
     const nodes = r.nodes;
@@ -259,59 +259,59 @@ export class RouteSimulator {
     }
     loc[len + 1] = c.vEnd[v];
     idle[len + 1] = 0;
-    r.dep[0] = r.start[0] = c.vShiftStart[v];
-    r.waitCum[0] = 0;
+    r.depS[0] = r.startS[0] = c.vShiftStartS[v];
+    r.waitCumS[0] = 0;
     let waited = 0;
     let multiWindow = false;
     let routeStart = -Infinity;
     for (let i = 1; i <= len; i++) {
       const x = nodes[i - 1];
       if (x < 0) {
-        if (idle[i]) r.start[i] = r.dep[i] = r.dep[i - 1];
+        if (idle[i]) r.startS[i] = r.depS[i] = r.depS[i - 1];
         else {
-          r.start[i] = r.dep[i - 1] + T[loc[i - 1] * nL + loc[i]];
-          r.dep[i] = r.start[i] + c.vReloadServ[v];
+          r.startS[i] = r.depS[i - 1] + T[loc[i - 1] * nL + loc[i]];
+          r.depS[i] = r.startS[i] + c.vReloadServiceS[v];
         }
-        r.waitCum[i] = waited;
+        r.waitCumS[i] = waited;
         continue;
       }
       const tt = T[loc[i - 1] * nL + loc[i]];
-      const arr = r.dep[i - 1] + tt;
+      const arr = r.depS[i - 1] + tt;
       const st = firstStart(c, x, arr);
       if (routeStart === -Infinity) routeStart = st - tt;
-      r.start[i] = st;
-      r.dep[i] = st + c.stopServ[x];
+      r.startS[i] = st;
+      r.depS[i] = st + c.stopServiceS[x];
       if (st > arr) waited += st - arr;
-      r.waitCum[i] = waited;
+      r.waitCumS[i] = waited;
       let w = c.twOff[x];
       const wEnd = c.twOff[x + 1];
       if (wEnd - w > 1) {
         multiWindow = true;
-        while (w < wEnd - 1 && c.twClose[w] < st) w++;
+        while (w < wEnd - 1 && c.twCloseS[w] < st) w++;
       }
-      r.closeKey[i] = c.twClose[w] - st + waited;
+      r.closeKeyS[i] = c.twCloseS[w] - st + waited;
     }
-    // here closeKey holds its minimum over positions i.. (markers and the end hub have no window): a delay d
-    // leaving position i keeps every later stop in the window it starts in iff d + waitCum[i] ≤ closeKey[i + 1]
-    r.closeKey[len + 1] = Infinity;
+    // here closeKeyS holds its minimum over positions i.. (markers and the end hub have no window): a delay d
+    // leaving position i keeps every later stop in the window it starts in iff d + waitCumS[i] ≤ closeKeyS[i + 1]
+    r.closeKeyS[len + 1] = Infinity;
     for (let i = len; i >= 1; i--) {
-      const own = nodes[i - 1] >= 0 ? r.closeKey[i] : Infinity;
-      r.closeKey[i] = own < r.closeKey[i + 1] ? own : r.closeKey[i + 1];
+      const own = nodes[i - 1] >= 0 ? r.closeKeyS[i] : Infinity;
+      r.closeKeyS[i] = own < r.closeKeyS[i + 1] ? own : r.closeKeyS[i + 1];
     }
-    const end = r.dep[len] + T[loc[len] * nL + loc[len + 1]];
-    r.start[len + 1] = r.dep[len + 1] = end;
+    const end = r.depS[len] + T[loc[len] * nL + loc[len + 1]];
+    r.startS[len + 1] = r.depS[len + 1] = end;
     r.routeStartS = routeStart;
     r.endS = end;
     r.multiWindow = multiWindow;
     // latest starts: the shift end, working time is checked per insertion
-    r.late[len + 1] = c.vShiftEnd[v];
+    r.lateS[len + 1] = c.vShiftEndS[v];
     for (let i = len; i >= 1; i--) {
       const x = nodes[i - 1];
-      const bound = r.late[i + 1] - T[loc[i] * nL + loc[i + 1]];
-      if (x >= 0) r.late[i] = latestStart(c, x, bound - c.stopServ[x]);
-      else r.late[i] = idle[i] ? bound : bound - c.vReloadServ[v];
+      const bound = r.lateS[i + 1] - T[loc[i] * nL + loc[i + 1]];
+      if (x >= 0) r.lateS[i] = latestStart(c, x, bound - c.stopServiceS[x]);
+      else r.lateS[i] = idle[i] ? bound : bound - c.vReloadServiceS[v];
     }
-    r.late[0] = r.late[1] - T[loc[0] * nL + loc[1]];
+    r.lateS[0] = r.lateS[1] - T[loc[0] * nL + loc[1]];
     // loads, trip by trip: a marker's load is its next trip's deliveries
     const L = r.load;
     let tripStart = 0;
@@ -351,30 +351,30 @@ export class RouteSimulator {
   }
 
   /**
-   * For routes checked by simulation: `dep[p]` = departure before insertion position p (0 = the start hub),
+   * For routes checked by simulation: `depS[p]` = departure before insertion position p (0 = the start hub),
    * a lower bound on that departure after any insertion (inserting only delays what follows).
    */
   private lowerBoundTimes(v: number, r: RouteBuf): void {
     const c = this.c;
     const nL = c.nLoc;
-    const T = c.dur[c.vProfile[v]];
+    const T = c.durS[c.vProfile[v]];
     const reload = c.vReload[v];
-    let t = c.vShiftStart[v];
+    let t = c.vShiftStartS[v];
     let loc = c.vStart[v];
-    r.dep[0] = t;
+    r.depS[0] = t;
     for (let i = 0; i < r.len; i++) {
       const s = r.nodes[i];
       if (s < 0) {
         if (i + 1 < r.len && r.nodes[i + 1] >= 0) {
-          t += T[loc * nL + reload] + c.vReloadServ[v];
+          t += T[loc * nL + reload] + c.vReloadServiceS[v];
           loc = reload;
         }
       } else {
         const st = firstStart(c, s, t + T[loc * nL + c.stopLoc[s]]);
-        t = st === Infinity ? t : st + c.stopServ[s];
+        t = st === Infinity ? t : st + c.stopServiceS[s];
         loc = c.stopLoc[s];
       }
-      r.dep[i + 1] = t;
+      r.depS[i + 1] = t;
     }
   }
 }

@@ -175,8 +175,8 @@ export function buildSolution(
 /** The visits of vehicle v driving `nodes`, times as early as possible (waiting where a window is not open). */
 export function buildRoute(c: Compiled, v: number, nodes: Int32Array): VrpRoute {
   const nL = c.nLoc;
-  const T = c.dur[c.vProfile[v]];
-  const Dm = c.dist[c.vProfile[v]];
+  const T = c.durS[c.vProfile[v]];
+  const Dm = c.distM[c.vProfile[v]];
   const dims = c.dims;
   const visits: VrpVisit[] = [];
   const load = new Array<number>(dims).fill(0);
@@ -188,7 +188,7 @@ export function buildRoute(c: Compiled, v: number, nodes: Int32Array): VrpRoute 
     }
     return l;
   };
-  let t = c.vShiftStart[v];
+  let t = c.vShiftStartS[v];
   let loc = c.vStart[v];
   let dist = 0;
   let trips = 0;
@@ -212,7 +212,7 @@ export function buildRoute(c: Compiled, v: number, nodes: Int32Array): VrpRoute 
         const reload = c.vReload[v];
         const arr = t + T[loc * nL + reload];
         dist += Dm[loc * nL + reload];
-        t = arr + c.vReloadServ[v];
+        t = arr + c.vReloadServiceS[v];
         loc = reload;
         visits.push({
           type: 'reload',
@@ -234,7 +234,7 @@ export function buildRoute(c: Compiled, v: number, nodes: Int32Array): VrpRoute 
           // leave the hub as late as keeps the first service start
           startVisit.departureS = st - T[loc * nL + ls];
         }
-        t = st + c.stopServ[s];
+        t = st + c.stopServiceS[s];
         loc = ls;
         const sign = c.stopKind[s] === KIND_DELIVERY || c.stopKind[s] === KIND_PD_DELIVERY ? -1 : 1;
         for (let d = 0; d < dims; d++) load[d] += sign * c.demand[s * dims + d];

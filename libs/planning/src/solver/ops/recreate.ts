@@ -75,7 +75,7 @@ export function recreate(st: SearchState): void {
   const x = st.rng.next() * 11;
   const dims = st.D;
   const nL = c.nLoc;
-  const D0 = c.dist[c.vProfile[0] ?? 0];
+  const D0 = c.distM[c.vProfile[0] ?? 0];
   const hub = c.vStart[0] ?? 0;
   for (let i = 0; i < n; i++) {
     const s = list[i];
