@@ -33,6 +33,8 @@ export class Search {
   readonly infeasibleLocks: number[];
   /** Called after each iteration with the best so far; return a snapshot to adopt (elite sharing). */
   exchange?: (best: Snapshot, elapsedMs: number) => Snapshot | undefined;
+  /** The current plan's ranking key, reused: compared with the best after every accepted move. */
+  private readonly keyScratch: PlanKey = { mandUn: 0, used: 0, optPen: 0, cost: 0 };
 
   constructor(c: Compiled, p: SearchParams) {
     this.c = c;
@@ -67,15 +69,16 @@ export class Search {
    * evaluator the search would use, or by simulating every position.
    */
   probeInsertion(s: number, v: number, bySimulation: boolean): { delta: number; p: number; p2: number } {
-    this.st.ins.bestDelta = Infinity;
-    this.st.ins.bestV = -1;
-    this.st.ins.bestP = -1;
-    this.st.ins.bestP2 = -1;
-    const r = this.st.route(v);
-    if (!bySimulation) this.st.ins.evalRoute(s, v, r);
-    else if (this.c.partner[s] >= 0) this.st.ins.evalPair(s, v, r);
-    else this.st.ins.evalSlow(s, v, r);
-    return { delta: this.st.ins.bestDelta, p: this.st.ins.bestP, p2: this.st.ins.bestP2 };
+    const st = this.st;
+    st.ins.bestDelta = Infinity;
+    st.ins.bestV = -1;
+    st.ins.bestP = -1;
+    st.ins.bestP2 = -1;
+    const r = st.route(v);
+    if (!bySimulation) st.ins.evalRoute(s, v, r);
+    else if (this.c.partner[s] >= 0) st.ins.evalPair(s, v, r);
+    else st.ins.evalSlow(s, v, r);
+    return { delta: st.ins.bestDelta, p: st.ins.bestP, p2: st.ins.bestP2 };
   }
 
   /**
@@ -84,61 +87,63 @@ export class Search {
    * the pair fits nowhere. The plan is left as it was.
    */
   probePairMove(s: number, exchangeWith = -1): { delta: number; served: boolean } {
+    const st = this.st;
     const blink = this.p.blink;
     this.p.blink = 0;
-    this.st.beginCandidate();
-    if (exchangeWith < 0) relocatePair(this.st, s);
-    else exchangePairs(this.st, s, exchangeWith);
-    const served =
-      this.st.candRouteOf[s] >= 0 && (exchangeWith < 0 || this.st.candRouteOf[exchangeWith] >= 0);
-    const delta = this.st.candRouting() + this.st.candSoft - (this.st.curRouting + this.st.curSoft);
-    this.st.reject();
+    st.beginCandidate();
+    if (exchangeWith < 0) relocatePair(st, s);
+    else exchangePairs(st, s, exchangeWith);
+    const served = st.candRouteOf[s] >= 0 && (exchangeWith < 0 || st.candRouteOf[exchangeWith] >= 0);
+    const delta = st.candRouting() + st.candSoft - (st.curRouting + st.curSoft);
+    st.reject();
     this.p.blink = blink;
     return { delta, served };
   }
 
   snapshot(): Snapshot {
+    const st = this.st;
     const nodes: Int32Array[] = [];
-    for (let v = 0; v < this.st.V; v++) {
-      const r = this.st.bufs[v][this.st.curIdx[v]];
+    for (let v = 0; v < st.V; v++) {
+      const r = st.bufs[v][st.curIdx[v]];
       nodes.push(r.nodes.slice(0, r.len));
     }
     return {
       nodes,
-      unPen: this.st.curUnPen,
-      mandUn: this.st.curMandUn,
-      optPen: this.st.curOptPen,
-      used: this.st.curUsed,
-      cost: this.st.curRouting,
+      unPen: st.curUnPen,
+      mandUn: st.curMandUn,
+      optPen: st.curOptPen,
+      used: st.curUsed,
+      cost: st.curRouting,
     };
   }
 
   /** Make a snapshot the current plan. */
   restore(snap: Snapshot): void {
-    this.st.reject();
-    this.st.curRouteOf.fill(-1);
-    this.st.curUnPen = 0;
-    this.st.curMandUn = 0;
-    this.st.curOptPen = 0;
-    this.st.curSoft = 0;
-    this.st.curUsed = 0;
-    this.st.curRouting = 0;
-    for (let v = 0; v < this.st.V; v++) {
-      const r = this.st.bufs[v][this.st.curIdx[v]];
+    const st = this.st;
+    st.reject();
+    st.curRouteOf.fill(-1);
+    st.curUnPen = 0;
+    st.curMandUn = 0;
+    st.curOptPen = 0;
+    st.curSoft = 0;
+    st.curUsed = 0;
+    st.curRouting = 0;
+    for (let v = 0; v < st.V; v++) {
+      const r = st.bufs[v][st.curIdx[v]];
       r.ensure(snap.nodes[v].length);
       r.nodes.set(snap.nodes[v]);
       r.len = snap.nodes[v].length;
-      this.st.sim.refresh(v, r);
-      for (let i = 0; i < r.len; i++) if (r.nodes[i] >= 0) this.st.curRouteOf[r.nodes[i]] = v;
-      if (r.nStops > 0) this.st.curUsed++;
-      this.st.curRouting += r.cost;
+      st.sim.refresh(v, r);
+      for (let i = 0; i < r.len; i++) if (r.nodes[i] >= 0) st.curRouteOf[r.nodes[i]] = v;
+      if (r.nStops > 0) st.curUsed++;
+      st.curRouting += r.cost;
     }
-    for (let s = 0; s < this.st.S; s++) {
-      if (this.st.curRouteOf[s] < 0) {
-        this.st.curUnPen += this.st.pen(s);
-        this.st.curSoft += this.st.soft(s);
-        if (this.c.mandatory[s]) this.st.curMandUn++;
-        else this.st.curOptPen += this.c.penalty[s];
+    for (let s = 0; s < st.S; s++) {
+      if (st.curRouteOf[s] < 0) {
+        st.curUnPen += st.pen(s);
+        st.curSoft += st.soft(s);
+        if (this.c.mandatory[s]) st.curMandUn++;
+        else st.curOptPen += this.c.penalty[s];
       }
     }
   }
@@ -148,11 +153,12 @@ export class Search {
   }
 
   private currentKey(): PlanKey {
+    const st = this.st;
     const k = this.keyScratch;
-    k.mandUn = this.st.curMandUn;
-    k.used = this.st.curUsed;
-    k.optPen = this.st.curOptPen;
-    k.cost = this.st.curRouting;
+    k.mandUn = st.curMandUn;
+    k.used = st.curUsed;
+    k.optPen = st.curOptPen;
+    k.cost = st.curRouting;
     return k;
   }
 
@@ -287,8 +293,6 @@ export class Search {
     if (this.isBetter(fleetBest, this.best)) this.best = fleetBest;
     return this.best;
   }
-
-  private readonly keyScratch: PlanKey = { mandUn: 0, used: 0, optPen: 0, cost: 0 };
 }
 
 /**
