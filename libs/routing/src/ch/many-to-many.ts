@@ -76,6 +76,8 @@ export const TABLE_HIERARCHY_ARRAYS = [
 export interface TableEstimate {
   method: TableMethod;
   bucketEntriesPerRow: number;
+  /** The sweep's estimated cost per row in the same unit (bucket entries), for its rows per pass. */
+  sweepCostPerRow: number;
   sweepNodes: number;
   sweepArcs: number;
 }
@@ -370,7 +372,13 @@ export class ChManyToMany {
   private estimate(sources: PackedSeeds, targets: PackedSeeds): TableEstimate {
     const ch = this.ch;
     if (sources.count * targets.count <= SMALL_TABLE)
-      return { method: 'buckets', bucketEntriesPerRow: NaN, sweepNodes: NaN, sweepArcs: NaN };
+      return {
+        method: 'buckets',
+        bucketEntriesPerRow: NaN,
+        sweepCostPerRow: NaN,
+        sweepNodes: NaN,
+        sweepArcs: NaN,
+      };
     const { nodes, arcs } = this.closure(targets);
     const size = nodes.length;
     // bucket sizes of a sample of targets, then the entries a sample of rows would scan
@@ -396,6 +404,7 @@ export class ChManyToMany {
     return {
       method: sweepCost < bucketEntriesPerRow ? 'sweep' : 'buckets',
       bucketEntriesPerRow,
+      sweepCostPerRow: sweepCost,
       sweepNodes: size,
       sweepArcs: arcs,
     };
