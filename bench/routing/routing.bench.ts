@@ -454,9 +454,9 @@ async function compareMatrix(
     `${(y.cpuMs / x.cpuMs).toFixed(2)}× CPU, ${(y.ms / x.ms).toFixed(2)}× wall`;
   let text =
     `matrix ${size}² (32-bit), one thread, ${batched.estimate}:\n` +
-    `    buckets            ${ms(buckets.ms)} (CPU ${ms(buckets.cpuMs)})\n` +
-    `    sweep, one row     ${ms(oneRow.ms)} (CPU ${ms(oneRow.cpuMs)}; ${vs(oneRow, buckets)} vs buckets)\n` +
-    `    sweep, ${String(lanes).padEnd(2)} rows/pass ${ms(batched.ms)} (CPU ${ms(batched.cpuMs)}; ${vs(batched, buckets)} vs buckets, ${vs(batched, oneRow)} vs the one-row sweep)\n` +
+    `    buckets              ${ms(buckets.ms)} (CPU ${ms(buckets.cpuMs)})\n` +
+    `    sweep, one row       ${ms(oneRow.ms)} (CPU ${ms(oneRow.cpuMs)}; ${vs(oneRow, buckets)} vs buckets)\n` +
+    `    sweep, ${`${lanes} rows/pass`.padEnd(14)}${ms(batched.ms)} (CPU ${ms(batched.cpuMs)}; ${vs(batched, buckets)} vs buckets, ${vs(batched, oneRow)} vs the one-row sweep)\n` +
     `    same numbers (sweeps to the bit; sweep vs buckets): ${sameEntries(batched.durationsS, oneRow.durationsS) ? 'yes' : 'NO'}; ` +
     `${maxRelDiff(batched.durationsS, buckets.durationsS).toExponential(1)} max relative difference\n` +
     `    the estimate chooses "${chosen}"`;
