@@ -76,9 +76,16 @@ console.log(
     `closure ${est.sweepNodes} nodes / ${est.sweepArcs} arcs; chooses ${est.method}`,
 );
 
-function run(method: TableMethod, lanes: number): { cpuMs: number; out: Float32Array } {
+function run(
+  method: TableMethod,
+  lanes: number,
+): { cpuMs: number; out: Float32Array; prepareMs: number; tableSize: string } {
   const m = new ChManyToMany(ch, { sweepLanes: lanes });
+  const prepCpu = process.cpuUsage();
   const table = m.prepare(plan.targetSeeds, method);
+  const prepareMs = process.cpuUsage(prepCpu).user / 1000;
+  const tableSize =
+    table.method === 'sweep' ? `${table.arcFirst.length - 1} nodes / ${table.arcFrom.length} arcs` : '';
   const w = new Float32Array(rows * cols);
   const a = new Float32Array(rows * cols);
   // touched before timing: the first write to fresh pages is a page fault (kernel time, and it
@@ -87,7 +94,7 @@ function run(method: TableMethod, lanes: number): { cpuMs: number; out: Float32A
   a.fill(1);
   const cpu = process.cpuUsage();
   m.fillRows(table, plan.sourceSeeds, 0, rows, w, a);
-  return { cpuMs: process.cpuUsage(cpu).user / 1000, out: w };
+  return { cpuMs: process.cpuUsage(cpu).user / 1000, out: w, prepareMs, tableSize };
 }
 
 const cases: Array<[TableMethod, number]> = [];
@@ -97,11 +104,13 @@ run('sweep', 4); // warm-up
 // rounds over all cases, best CPU time of each (the machine is shared: the best is the least disturbed)
 const best = cases.map(() => Infinity);
 const outs: Float32Array[] = [];
+const prepared: string[] = [];
 for (let round = 0; round < Number(opts.repeat); round++)
   cases.forEach(([method, lanes], c) => {
     const r = run(method, lanes);
     best[c] = Math.min(best[c], r.cpuMs);
     outs[c] = r.out;
+    prepared[c] = `prepare ${r.prepareMs.toFixed(0)} ms CPU${r.tableSize ? `, ${r.tableSize}` : ''}`;
   });
 const baseIndex = cases.findIndex(([m, k]) => m === 'sweep' && k === 1);
 const reference = outs[cases.findIndex(([m]) => m === 'sweep')];
@@ -110,6 +119,6 @@ cases.forEach(([method, lanes], c) => {
     method === 'buckets' ? 'n/a' : outs[c].every((x, i) => Object.is(x, reference[i])) ? 'yes' : 'NO';
   const ratio = baseIndex >= 0 ? `, ${(best[baseIndex] / best[c]).toFixed(2)}× one-row sweep` : '';
   console.log(
-    `${method === 'buckets' ? 'buckets' : `sweep ×${lanes}`}: best CPU ${best[c].toFixed(0)} ms, ${((best[c] * 1000) / rows).toFixed(0)} µs per row${ratio}; same as first sweep: ${same}`,
+    `${method === 'buckets' ? 'buckets' : `sweep ×${lanes}`} (${prepared[c]}): best CPU ${best[c].toFixed(0)} ms, ${((best[c] * 1000) / rows).toFixed(0)} µs per row${ratio}; same as first sweep: ${same}`,
   );
 });
