@@ -11,12 +11,13 @@
  * Each extract and each scaling size runs in its own child process, so "peak RSS" is that case's
  * own peak, not the whole run's.
  *
- * The largest matrix of each case runs three ways in one process: buckets only (the method before
- * the sweep), the chosen method on one thread, the chosen method on --threads worker threads
- * (MatrixThreads; the bench checks the numbers are the same). Limits, measured and explained in
- * libs/routing/README.md ("Fourth pass"): a 10,000² table is 10⁸ entries, and on a province the
- * bucket scan visits ~59 meeting nodes per entry (a weak hierarchy); the sweep only pays where the
- * targets crowd a small graph; threads divide the row work by the free cores, nothing more. CH p50
+ * The largest matrix of each case runs four ways in one process: buckets, the one-row sweep and
+ * the batched sweep (several rows per pass over the targets' closure) on one thread, then the
+ * chosen method on --threads worker threads (MatrixThreads; the bench checks the numbers are the
+ * same). Limits, measured and explained in libs/routing/README.md ("Fourth pass", "Fifth pass"):
+ * a 10,000² table is 10⁸ entries; on a province the bucket scan visits ~59 meeting nodes per entry
+ * (a weak hierarchy) and the targets' closure is ~94 k nodes at 1 M, which the batched sweep reads
+ * once per batch of rows; threads divide the row work by the free cores, nothing more. CH p50
  * at 5 M nodes (~450 settled nodes, memory latency per node) is not met by tuning this hierarchy.
  */
 import { spawnSync } from 'node:child_process';
@@ -27,6 +28,7 @@ import { parseArgs } from 'node:util';
 import {
   BidirectionalDijkstra,
   buildArcGraph,
+  ChManyToMany,
   buildRoadGraphs,
   ChQuery,
   ChRoadRouter,
@@ -380,18 +382,32 @@ function timeMatrix(
   return { ms: took, reachable: reachable / d.length, bits };
 }
 
-/** One table on the calling thread with a given method (or the chosen one), 32-bit output; wall and CPU time. */
+/**
+ * One table on the calling thread with a given method (or the chosen one), 32-bit output; wall and
+ * CPU time. `lanes` is the sweep's rows per pass (1: the one-row sweep; default: the engine's).
+ */
 function fillTable(
   router: ChRoadRouter,
   src: SnappedPoint[],
   tgt: SnappedPoint[],
   profile: string,
   method: TableMethod | 'auto',
-): { ms: number; cpuMs: number; method: TableMethod; durationsS: Float32Array; estimate: string } {
+  lanes?: number,
+): {
+  ms: number;
+  cpuMs: number;
+  method: TableMethod;
+  estimated: TableMethod;
+  durationsS: Float32Array;
+  estimate: string;
+} {
   const t = now();
   const cpu = process.cpuUsage();
   const plan = router.planMatrix(src, tgt, { profile });
-  const engine = router.tableEngine(profile, plan.weighting);
+  const engine =
+    lanes === undefined
+      ? router.tableEngine(profile, plan.weighting)
+      : new ChManyToMany(router.hierarchy(profile, plan.weighting), { sweepLanes: lanes });
   const est = engine.chooseMethod(plan.sourceSeeds, plan.targetSeeds);
   const chosen = method === 'auto' ? est.method : method;
   const estimate = `estimate: ${est.bucketEntriesPerRow.toFixed(0)} bucket entries per row, sweep over ${est.sweepNodes} nodes / ${est.sweepArcs} arcs`;
@@ -401,14 +417,24 @@ function fillTable(
   const a = new Float32Array(n);
   engine.fillRows(table, plan.sourceSeeds, 0, plan.rows, d, a);
   router.finishMatrix(plan, d, a);
-  return { ms: now() - t, cpuMs: process.cpuUsage(cpu).user / 1000, method: chosen, durationsS: d, estimate };
+  return {
+    ms: now() - t,
+    cpuMs: process.cpuUsage(cpu).user / 1000,
+    method: chosen,
+    estimated: est.method,
+    durationsS: d,
+    estimate,
+  };
 }
 
+const sameEntries = (a: Float32Array, b: Float32Array): boolean =>
+  a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+
 /**
- * The largest table three ways, same points, same process: the bucket many-to-many alone (the
- * only method before the sweep), the chosen method on one thread, and the chosen method over
- * worker threads (MatrixThreads). Ratios are against the first two. CPU time is this thread's
- * (on a loaded machine wall time is mostly waiting for a core; the workers' CPU is not in it).
+ * The largest table four ways, same points, same process: buckets, the one-row sweep, the batched
+ * sweep (the engine's rows per pass), each on the calling thread, and the chosen method over worker
+ * threads (MatrixThreads). CPU time is this thread's for the first three (on a loaded machine wall
+ * time is mostly waiting for a core) and every thread's for the last.
  */
 async function compareMatrix(
   router: ChRoadRouter,
@@ -419,31 +445,52 @@ async function compareMatrix(
   const src = pts.slice(0, size);
   const tgt = pts.slice(pts.length - size);
   const buckets = fillTable(router, src, tgt, profile, 'buckets');
-  const one = fillTable(router, src, tgt, profile, 'auto');
+  const oneRow = fillTable(router, src, tgt, profile, 'sweep', 1);
+  const batched = fillTable(router, src, tgt, profile, 'sweep');
+  const chosen = batched.estimated;
+  const pick = chosen === 'sweep' ? batched : buckets;
+  const lanes = router.tableEngine(profile, 'fastest').lanes;
+  const vs = (x: { ms: number; cpuMs: number }, y: { ms: number; cpuMs: number }): string =>
+    `${(y.cpuMs / x.cpuMs).toFixed(2)}× CPU, ${(y.ms / x.ms).toFixed(2)}× wall`;
+  let text =
+    `matrix ${size}² (32-bit), one thread, ${batched.estimate}:\n` +
+    `    buckets              ${ms(buckets.ms)} (CPU ${ms(buckets.cpuMs)})\n` +
+    `    sweep, one row       ${ms(oneRow.ms)} (CPU ${ms(oneRow.cpuMs)}; ${vs(oneRow, buckets)} vs buckets)\n` +
+    `    sweep, ${`${lanes} rows/pass`.padEnd(14)}${ms(batched.ms)} (CPU ${ms(batched.cpuMs)}; ${vs(batched, buckets)} vs buckets, ${vs(batched, oneRow)} vs the one-row sweep)\n` +
+    `    same numbers (sweeps to the bit; sweep vs buckets): ${sameEntries(batched.durationsS, oneRow.durationsS) ? 'yes' : 'NO'}; ` +
+    `${maxRelDiff(batched.durationsS, buckets.durationsS).toExponential(1)} max relative difference\n` +
+    `    the estimate chooses "${chosen}"`;
   const threads = new MatrixThreads({ threads: threadCount, minEntries: 0 });
   try {
     const t0 = now();
     await threads.matrix(router, src.slice(0, 100), tgt.slice(0, 100), { profile }, 32);
     const startMs = now() - t0;
-    if (threads.note) return { text: `parallel matrix not run: ${threads.note}`, oneMs: one.ms, parMs: NaN };
+    if (threads.note)
+      return { text: `${text}\n    parallel matrix not run: ${threads.note}`, oneMs: pick.ms, parMs: NaN };
     const t = now();
     const cpu = process.cpuUsage();
     const par = await threads.matrix(router, src, tgt, { profile }, 32);
     const parMs = now() - t;
     // process CPU: every thread's (the same work as one thread's, plus the threads' overhead)
     const parCpuMs = process.cpuUsage(cpu).user / 1000;
-    let same = par.durationsS.length === one.durationsS.length;
-    for (let i = 0; same && i < par.durationsS.length; i++)
-      same = Object.is(par.durationsS[i], one.durationsS[i]);
-    const text =
-      `matrix ${size}² (32-bit): buckets only ${ms(buckets.ms)} (CPU ${ms(buckets.cpuMs)}); ` +
-      `chosen method "${one.method}" (${one.estimate}) ${ms(one.ms)} (CPU ${ms(one.cpuMs)}; ${(buckets.ms / one.ms).toFixed(2)}× wall, ${(buckets.cpuMs / one.cpuMs).toFixed(2)}× CPU vs buckets); ` +
-      `${threadCount} worker threads ${ms(parMs)} (CPU of all threads ${ms(parCpuMs)}; ${(one.ms / parMs).toFixed(2)}× one thread, ${(buckets.ms / parMs).toFixed(2)}× buckets; first call with thread start and hierarchy sharing ${ms(startMs)}); ` +
-      `same numbers as one thread: ${same ? 'yes' : 'NO'}`;
-    return { text, oneMs: one.ms, parMs };
+    text +=
+      `\n    ${threadCount} worker threads, "${chosen}": ${ms(parMs)} (CPU of all threads ${ms(parCpuMs)}; ${(pick.ms / parMs).toFixed(2)}× one thread's wall, ${(buckets.ms / parMs).toFixed(2)}× buckets' wall; ` +
+      `first call with thread start and hierarchy sharing ${ms(startMs)}); same numbers as one thread: ${sameEntries(par.durationsS, pick.durationsS) ? 'yes' : 'NO'}`;
+    return { text, oneMs: pick.ms, parMs };
   } finally {
     await threads.close();
   }
+}
+
+/** Largest relative difference between two tables' finite entries (Infinity must match Infinity). */
+function maxRelDiff(a: Float32Array, b: Float32Array): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    if (!Number.isFinite(a[i]) || !Number.isFinite(b[i])) return Infinity;
+    worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
+  }
+  return worst;
 }
 
 async function benchExtract(file: string, dir: string): Promise<void> {

@@ -20,7 +20,11 @@ export interface MatrixThreadsOptions {
   threads?: number;
   /** The compiled worker entry; default `matrix.worker.js` beside this file (present after `npm run build`). */
   workerPath?: string;
-  /** Rows a thread takes at a time from the shared row counter (default 16). */
+  /**
+   * Rows a thread takes at a time from the shared row counter (default 16). Keep it a multiple of
+   * the sweep's rows per pass (`ChManyToManyOptions.sweepLanes`, 16): a sweep table fills a range in
+   * batches, and a range that ends mid-batch makes a partial (dearer per row) batch.
+   */
   chunkRows?: number;
   /** Tables with fewer entries run on the calling thread: starting threads would cost more (default 250,000). */
   minEntries?: number;

@@ -86,6 +86,135 @@ describe('ChManyToMany: buckets and sweep', () => {
     }
   });
 
+  describe('batched sweep (several rows per pass over the closure)', () => {
+    // rows that do not fill whole batches, a failed point (no seeds), nodes off the main component
+    // (unreachable pairs), a point seeded at two nodes of different edges
+    const mixedSeeds = (w: Weighting, from: number, count: number, side: 'source' | 'target'): Seeds[] => {
+      const seeds = pts
+        .slice(from, from + count)
+        .map((p) => (side === 'source' ? sourceSeeds(pd.graph, w, p) : targetSeeds(pd.graph, w, p)));
+      const off: number[] = [];
+      for (let v = 0; v < pd.graph.nodeCount && off.length < 3; v++) if (pd.inMain[v] === 0) off.push(v);
+      const two = new Seeds();
+      two.add(3, 5, 50);
+      two.add(pd.graph.nodeCount - 4, 9, 90);
+      return [...seeds.slice(0, 5), new Seeds(), ...off.map((v) => Seeds.node(v)), two, ...seeds.slice(5)];
+    };
+
+    it('finds nodes off the main component to make unreachable pairs', () => {
+      expect(Array.from(pd.inMain).filter((x) => x === 0).length).toBeGreaterThanOrEqual(3);
+    });
+
+    it.each([
+      [16, 'fastest'],
+      [4, 'fastest'],
+      [5, 'shortest'],
+      [16, 'shortest'],
+    ] as Array<[number, Weighting]>)(
+      '%d rows per pass (%s): every entry equals the point-to-point query, unreachable pairs stay Infinity',
+      (lanes, w) => {
+        const ch = pd.ch[w]!;
+        const src = mixedSeeds(w, 0, 34, 'source');
+        const tgt = mixedSeeds(w, 40, 45, 'target');
+        const table = new ChManyToMany(ch, { sweepLanes: lanes });
+        const outW = new Float64Array(src.length * tgt.length);
+        const outAux = new Float64Array(src.length * tgt.length);
+        table.compute(src, tgt, outW, outAux, 'sweep');
+        const q = new ChQuery(ch);
+        let unreachable = 0;
+        for (let i = 0; i < src.length; i++)
+          for (let j = 0; j < tgt.length; j++) {
+            const r = q.query(src[i], tgt[j]);
+            const o = i * tgt.length + j;
+            if (!close(outW[o], r.weight))
+              throw new Error(`(${i},${j}) ${lanes} lanes ${outW[o]} ≠ query ${r.weight}`);
+            if (r.weight === Infinity) {
+              unreachable++;
+              expect(outAux[o]).toBe(Infinity);
+            } else expect(Number.isFinite(outAux[o])).toBe(true);
+          }
+        // the failed point's row and column at least, and the off-component nodes
+        expect(unreachable).toBeGreaterThan(src.length + tgt.length);
+        expect(src.length % lanes).not.toBe(0);
+      },
+    );
+
+    it.each(['fastest', 'shortest'] as Weighting[])(
+      '(%s) gives the one-row sweep to the bit at any batch size, 64- and 32-bit',
+      (w) => {
+        const ch = pd.ch[w]!;
+        const src = packSeeds(mixedSeeds(w, 0, 37, 'source'), ch.rank);
+        const tgt = packSeeds(mixedSeeds(w, 40, 50, 'target'), ch.rank);
+        const n = src.count * tgt.count;
+        const fill = (
+          lanes: number,
+          bits: 32 | 64,
+        ): [Float64Array | Float32Array, Float64Array | Float32Array] => {
+          const m = new ChManyToMany(ch, { sweepLanes: lanes });
+          const outW = bits === 32 ? new Float32Array(n) : new Float64Array(n);
+          const outAux = bits === 32 ? new Float32Array(n) : new Float64Array(n);
+          m.fillRows(m.prepare(tgt, 'sweep'), src, 0, src.count, outW, outAux);
+          return [outW, outAux];
+        };
+        const [oneW, oneAux] = fill(1, 64);
+        expect(oneW.some((x) => x === Infinity) && oneW.some((x) => x > 0 && x < Infinity)).toBe(true);
+        for (const lanes of [2, 5, 8, 16, 64]) {
+          const [w64, aux64] = fill(lanes, 64);
+          expect(w64).toEqual(oneW);
+          expect(aux64).toEqual(oneAux);
+          const [w32, aux32] = fill(lanes, 32);
+          expect(w32).toEqual(Float32Array.from(oneW));
+          expect(aux32).toEqual(Float32Array.from(oneAux));
+        }
+      },
+    );
+
+    it('row ranges that split batches fill the same rows as the whole table, and touch no others', () => {
+      const ch = pd.ch.fastest!;
+      const src = packSeeds(mixedSeeds('fastest', 0, 33, 'source'), ch.rank);
+      const tgt = packSeeds(mixedSeeds('fastest', 40, 30, 'target'), ch.rank);
+      const rows = src.count;
+      const cols = tgt.count;
+      const m = new ChManyToMany(ch, { sweepLanes: 8 });
+      const table = m.prepare(tgt, 'sweep');
+      const whole = new Float64Array(rows * cols);
+      const wholeAux = new Float64Array(rows * cols);
+      m.fillRows(table, src, 0, rows, whole, wholeAux);
+      const parts = new Float64Array(rows * cols).fill(-1);
+      const partsAux = new Float64Array(rows * cols).fill(-1);
+      m.fillRows(table, src, 5, 18, parts, partsAux);
+      expect(parts.subarray(0, 5 * cols).every((x) => x === -1)).toBe(true);
+      expect(parts.subarray(18 * cols).every((x) => x === -1)).toBe(true);
+      for (const [from, to] of [
+        [0, 5],
+        [18, 19],
+        [19, rows],
+      ])
+        m.fillRows(table, src, from, to, parts, partsAux);
+      expect(parts).toEqual(whole);
+      expect(partsAux).toEqual(wholeAux);
+    });
+  });
+
+  it('counts a batched sweep cheaper per row than a one-row sweep', () => {
+    const ch = pd.ch.fastest!;
+    const rows = packSeeds(
+      pts.map((p) => sourceSeeds(pd.graph, 'fastest', p)),
+      ch.rank,
+    );
+    // targets at every fourth node: a closure about as large as the buckets a row scans
+    const spread = packSeeds(
+      Array.from({ length: Math.floor(pd.graph.nodeCount / 4) }, (_, k) => Seeds.node(4 * k)),
+      ch.rank,
+    );
+    const one = new ChManyToMany(ch, { sweepLanes: 1 }).chooseMethod(rows, spread);
+    const batched = new ChManyToMany(ch, { sweepLanes: 16 }).chooseMethod(rows, spread);
+    expect(batched.sweepArcs).toBe(one.sweepArcs);
+    expect(batched.bucketEntriesPerRow).toBeCloseTo(one.bucketEntriesPerRow);
+    // the same estimate of both tables, and the batched sweep's cost (per closure arc or node) is lower
+    expect(batched.sweepCostPerRow).toBeLessThan(one.sweepCostPerRow);
+  });
+
   it('picks the sweep when targets crowd a small graph, buckets for a few targets', () => {
     const ch = pd.ch.fastest!;
     const m = new ChManyToMany(ch);
