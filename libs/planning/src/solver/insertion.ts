@@ -159,11 +159,22 @@ export class InsertionEvaluator {
       const a = r.loc[p];
       const b = r.loc[p + 1];
       const ia = a * nL;
+      if (p >= tail && tail >= first && tail < len) {
+        // behind the last stop, only empty trips after it: exact in O(1), like the pair check's tail
+        if (p > tail + 1) break; // every later position drives the same route as tail + 1
+        const delta = this.tailDelta(s, v, r, tail, p > tail, bestDelta);
+        if (delta >= bestDelta || (blink > 0 && this.rng.next() < blink)) continue;
+        bestDelta = delta;
+        this.bestDelta = delta;
+        this.bestV = v;
+        this.bestP = p;
+        this.bestP2 = -1;
+        continue;
+      }
       if (r.idle[p] || r.idle[p + 1]) {
         // the empty trip beside it may start being driven (via the reload hub, which no estimate from the
-        // neighbours sees: drone sorties cannot go stop to stop): simulated, at most two per marker; behind the
-        // last stop by the cheapest order first, as what it adds is known but for the waiting
-        this.pushCandidate(p, -1, p >= first && p >= tail ? this.tailBound(s, v, a, p > tail) : -Infinity);
+        // neighbours sees: drone sorties cannot go stop to stop): simulated, at most two per marker
+        this.pushCandidate(p, -1, -Infinity);
         continue;
       }
       let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - Dm[ia + b]);
@@ -227,26 +238,48 @@ export class InsertionEvaluator {
   }
 
   /**
-   * A lower bound on inserting s behind the route's last stop (at `x`), in its last trip or (`newTrip`) in a new
-   * trip from the reload hub: the route then ends x → (reload →) s → end instead of x → end. Exact but for the
-   * waiting at s; the start of the route does not move.
+   * The exact delta of inserting single stop s behind the route's last stop (cache position `tail`, only
+   * idle markers after it): it ends the last trip, or (`newTrip`) makes one more trip from the reload hub;
+   * the route's start and everything before stay as they are. Infinity when infeasible or not below `bound`.
    */
-  private tailBound(s: number, v: number, x: number, newTrip: boolean): number {
+  private tailDelta(
+    s: number,
+    v: number,
+    r: RouteBuf,
+    tail: number,
+    newTrip: boolean,
+    bound: number,
+  ): number {
     const c = this.c;
     const nL = c.nLoc;
     const T = c.durS[c.vProfile[v]];
     const Dm = c.distM[c.vProfile[v]];
+    const dims = this.D;
+    const capOff = v * dims;
     const lc = c.stopLoc[s];
-    const end = c.vEnd[v];
-    const via = newTrip ? c.vReload[v] : x;
-    const dd = (newTrip ? Dm[x * nL + via] : 0) + Dm[via * nL + lc] + Dm[lc * nL + end] - Dm[x * nL + end];
-    const dt =
-      (newTrip ? T[x * nL + via] + c.vReloadServiceS[v] : 0) +
-      T[via * nL + lc] +
-      c.stopServiceS[s] +
-      T[lc * nL + end] -
-      T[x * nL + end];
-    return c.wM[v] * dd + c.wS[v] * dt;
+    const x = r.loc[tail];
+    const e = c.vEnd[v];
+    const reload = c.vReload[v];
+    const loads = c.stopKind[s] === KIND_DELIVERY ? r.pre : r.suf;
+    for (let d = 0; d < dims; d++) {
+      const before = newTrip ? 0 : loads[tail * dims + d];
+      if (before + c.demand[s * dims + d] > c.vCap[capOff + d]) return Infinity;
+    }
+    let t = r.depS[tail];
+    let dist = -Dm[x * nL + e];
+    let from = x;
+    if (newTrip) {
+      dist += Dm[x * nL + reload];
+      t += T[x * nL + reload] + c.vReloadServiceS[v];
+      from = reload;
+    }
+    dist += Dm[from * nL + lc] + Dm[lc * nL + e];
+    if (c.wM[v] * dist >= bound) return Infinity;
+    const st = firstStart(c, s, t + T[from * nL + lc]);
+    if (st === Infinity) return Infinity;
+    const end = st + c.stopServiceS[s] + T[lc * nL + e];
+    if (end > c.vShiftEndS[v] || end - r.routeStartS > c.vMaxWorkS[v]) return Infinity;
+    return c.wM[v] * dist + c.wS[v] * (end - r.endS);
   }
 
   private prevLoc(v: number, r: RouteBuf, p: number): number {

@@ -167,12 +167,14 @@ export function evalPairFastMulti(
       for (let d = 0; d < dims; d++) {
         if (L[p2 * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
       }
-      if (r.idle[p2 + 1]) {
+      // behind the last stop (only idle markers after it) the delivery drives to the end hub: exact
+      const atTail = p2 === tail && tail < len;
+      if (r.idle[p2 + 1] && !atTail) {
         target.pushCandidate(p, p2, -Infinity);
         continue;
       }
       const x = r.loc[p2];
-      const y = r.loc[p2 + 1];
+      const y = atTail ? c.vEnd[v] : r.loc[p2 + 1];
       const ix = x * nL;
       const distDelta = distS + Dm[ix + lq] + Dm[lq * nL + y] - Dm[ix + y];
       if (boundOk && wM * distDelta >= best) continue;
@@ -180,7 +182,8 @@ export function evalPairFastMulti(
       const depX = r.depS[p2] + (delay > absorbed ? delay - absorbed : 0);
       const stQ = firstStart(c, q, depX + T[ix + lq]);
       if (stQ === Infinity) continue;
-      const end = endAfter(c, v, r, p2, stQ + servQ + T[lq * nL + y]);
+      const arrY = stQ + servQ + T[lq * nL + y];
+      const end = atTail ? (arrY > c.vShiftEndS[v] ? INFEASIBLE : arrY) : endAfter(c, v, r, p2, arrY);
       if (end === SIMULATE) target.pushCandidate(p, p2, boundOk ? wM * distDelta : -Infinity);
       else if (end !== INFEASIBLE && end - routeStart <= maxWork) {
         const delta = wM * distDelta + wS * (end - routeStart - work);
