@@ -438,8 +438,13 @@ export class InsertionEvaluator {
     const dSQ = Dm[ls * nL + lq];
     const tSQ = T[ls * nL + lq];
     const L = r.load;
+    // last closes: departures only grow along a route and an insertion only delays them, so once the route
+    // leaves a position after the pickup's (delivery's) last close, no later position can take it
+    const closeS = c.twCloseS[c.twOff[s + 1] - 1];
+    const closeQ = c.twCloseS[c.twOff[q + 1] - 1];
     let bestDelta = this.bestDelta;
     positions: for (let p = c.locked[v].length; p <= len; p++) {
+      if (r.depS[p] > closeS) break;
       const a = r.loc[p];
       const b = r.loc[p + 1];
       const ia = a * nL;
@@ -477,6 +482,7 @@ export class InsertionEvaluator {
       const delayKey = delay + r.waitCumS[p + 1];
       let minKey = Infinity;
       for (let p2 = p + 1; p2 <= len; p2++) {
+        if (r.depS[p2] > closeQ) break;
         if (r.closeKeyS[p2] < minKey) minKey = r.closeKeyS[p2];
         if (delay > 0 && delayKey > minKey) {
           // a stop in between leaves its window: infeasible with one window per stop; with several it may

@@ -64,7 +64,12 @@ export function evalPairFastMulti(
   while (tail > 0 && nodes[tail - 1] < 0) tail--;
   if (tail === 0) tail = len + 1;
 
+  // last closes: departures only grow along a route and an insertion only delays them, so once the route
+  // leaves a position after the pickup's (delivery's) last close, no later position can take it
+  const closeS = c.twCloseS[c.twOff[s + 1] - 1];
+  const closeQ = c.twCloseS[c.twOff[q + 1] - 1];
   positions: for (let p = c.locked[v].length; p <= len; p++) {
+    if (r.depS[p] > closeS) break;
     if (p >= tail) {
       if (p > tail + 1) break; // every later position drives the same route as tail + 1
       const a = r.loc[tail];
@@ -163,7 +168,7 @@ export function evalPairFastMulti(
       continue;
     }
     for (let p2 = p + 1; p2 <= len; p2++) {
-      if (nodes[p2 - 1] < 0) break; // a reload between them: not one trip
+      if (nodes[p2 - 1] < 0 || r.depS[p2] > closeQ) break; // a reload between them: not one trip
       for (let d = 0; d < dims; d++) {
         if (L[p2 * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
       }
