@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedDataPath } from '@rd/testing/shared-data';
@@ -9,7 +9,14 @@ import type { LonLat } from './geo';
 import { importOsm } from './import-osm';
 import { graphBbox } from './road-graph';
 import { prepareRoutingData, type RoutingData } from './routing-data';
-import { deserializeRoutingData, loadRoutingData, saveRoutingData, serializeRoutingData } from './serialize';
+import {
+  deserializeRoutingData,
+  loadRoutingData,
+  loadRoutingDataInSlices,
+  saveRoutingData,
+  saveRoutingDataInSlices,
+  serializeRoutingData,
+} from './serialize';
 
 describe('save and load routing data', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rd-routing-save-'));
@@ -79,5 +86,49 @@ describe('save and load routing data', () => {
     writeFileSync(p, readFileSync(file).subarray(0, 1000));
     expect(() => loadRoutingData(p)).toThrow(/re-run the import/);
     expect(() => loadRoutingData(join(dir, 'missing.rdrt'))).toThrow(/not found/);
+  });
+
+  // Node reads and writes at most 2 GiB per call: a province (5 M graph nodes) is ~2.3 GB of routing data
+  describe('files larger than 2 GiB', () => {
+    const TWO_GIB = 2 ** 31;
+
+    it('refuses a foreign one with a clear error, reading only its header', () => {
+      const foreign = join(dir, 'foreign.rdrt');
+      writeFileSync(foreign, 'not routing data');
+      truncateSync(foreign, TWO_GIB + 4096);
+      try {
+        expect(() => loadRoutingData(foreign)).toThrow(/bad magic/);
+        expect(() => loadRoutingData(foreign, { shared: true })).toThrow(/bad magic/);
+      } finally {
+        rmSync(foreign);
+      }
+    });
+  });
+
+  it('writes and reads in slices (Node takes at most 2 GiB per call): the same file, the same data', () => {
+    const sliced = join(dir, 'sliced.rdrt');
+    // slices smaller than the metadata and than most sections, and not dividing them
+    expect(saveRoutingDataInSlices(data, sliced, 4096 + 8)).toBe(serializeRoutingData(data).length);
+    expect(readFileSync(sliced).equals(Buffer.from(serializeRoutingData(data)))).toBe(true);
+    for (const shared of [false, true]) {
+      const loaded = loadRoutingDataInSlices(sliced, { shared }, 1000);
+      // Buffer.equals: Jest's deep equality walks a typed array key by key (minutes for megabytes)
+      expect(Buffer.from(serializeRoutingData(loaded)).equals(Buffer.from(serializeRoutingData(data)))).toBe(
+        true,
+      );
+    }
+  });
+
+  it('saves through a temporary file: a save that fails keeps the file that was there', () => {
+    const target = join(dir, 'kept.rdrt');
+    saveRoutingData(data, target);
+    const before = readFileSync(target);
+    const name = Object.keys(data.profiles)[0];
+    const broken: RoutingData = {
+      profiles: { [name]: { ...data.profiles[name], inMain: undefined as unknown as Uint8Array } },
+    };
+    expect(() => saveRoutingData(broken, target)).toThrow();
+    expect(readFileSync(target).equals(before)).toBe(true);
+    expect(readFileSync(target).equals(Buffer.from(serializeRoutingData(data)))).toBe(true);
   });
 });

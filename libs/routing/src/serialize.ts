@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { ContractionHierarchy } from './ch/contract';
 import { graphDataId } from './data-id';
 import { RoutingError } from './errors';
@@ -61,14 +61,27 @@ const CH_ARRAYS = [
   'arcChildB',
 ] as const;
 
-function checksum(words: Uint32Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
-  return h >>> 0;
+const CHECKSUM_SEED = 0x811c9dc5;
+
+/** Continues the file checksum (FNV-1a style, one multiply per 32-bit word) over `count` words. */
+function checksumWords(h: number, words: Uint32Array, count: number): number {
+  for (let i = 0; i < count; i++) h = Math.imul(h ^ words[i], 0x01000193);
+  return h;
 }
 
-/** The routing data as one byte array (see saveRoutingData). */
-export function serializeRoutingData(data: RoutingData): Uint8Array {
+function checksum(words: Uint32Array): number {
+  return checksumWords(CHECKSUM_SEED, words, words.length) >>> 0;
+}
+
+/** Where each array goes: the metadata block, then every section 8-byte aligned (offsets from `dataStart`). */
+interface Layout {
+  metaBytes: Uint8Array;
+  dataStart: number;
+  total: number;
+  parts: Array<{ bytes: Uint8Array; at: number }>;
+}
+
+function layoutRoutingData(data: RoutingData): Layout {
   const parts: Array<{ profile: number; key: string; array: Typed }> = [];
   const metas: ProfileMeta[] = [];
   Object.entries(data.profiles).forEach(([name, pd], pi) => {
@@ -79,7 +92,11 @@ export function serializeRoutingData(data: RoutingData): Uint8Array {
     parts.push({ profile: pi, key: 'inMain', array: pd.inMain });
     parts.push({ profile: pi, key: 'snap.segStart', array: pd.snapIndex.segStart });
     parts.push({ profile: pi, key: 'snap.segEdge', array: pd.snapIndex.segEdge });
-    parts.push({ profile: pi, key: 'snap.index', array: new Uint8Array(pd.snapIndex.index.data) });
+    // a loaded index views the whole file's buffer: its own bytes run from its offset to its last array's end
+    const index = pd.snapIndex.index;
+    const indexEnd = index._indices.byteOffset + index._indices.byteLength;
+    const indexBytes = new Uint8Array(index.data, index.byteOffset, indexEnd - index.byteOffset);
+    parts.push({ profile: pi, key: 'snap.index', array: indexBytes });
     const chMeta: ProfileMeta['ch'] = [];
     for (const [w, ch] of Object.entries(pd.ch) as Array<[Weighting, ContractionHierarchy]>) {
       const c = ch as unknown as Record<string, Typed>;
@@ -97,38 +114,105 @@ export function serializeRoutingData(data: RoutingData): Uint8Array {
       edgeCount: pd.graph.edgeCount,
       refLat: pd.snapIndex.refLat,
       dataId: pd.dataId,
-      snapIndexBytes: pd.snapIndex.index.data.byteLength,
+      snapIndexBytes: indexBytes.byteLength,
       ch: chMeta,
       sections: {},
     });
   });
-  // lay out sections after a metadata block whose size we fix first (offsets are relative to the data start)
   let offset = 0;
+  const placed: Layout['parts'] = [];
   for (const p of parts) {
+    if (!ArrayBuffer.isView(p.array)) throw new TypeError(`routing data: ${p.key} is not a typed array`);
     metas[p.profile].sections[p.key] = { offset, length: p.array.length, type: typeName(p.array) };
+    placed.push({
+      bytes: new Uint8Array(p.array.buffer, p.array.byteOffset, p.array.byteLength),
+      at: offset,
+    });
     offset += Math.ceil(p.array.byteLength / 8) * 8;
   }
   const metaBytes = new TextEncoder().encode(JSON.stringify({ profiles: metas }));
-  const metaPadded = Math.ceil(metaBytes.length / 8) * 8;
-  const dataStart = HEADER + metaPadded;
-  const out = new Uint8Array(dataStart + offset);
-  for (let i = 0; i < 8; i++) out[i] = MAGIC.charCodeAt(i);
-  const view = new DataView(out.buffer);
-  view.setUint32(8, metaBytes.length, true);
+  const dataStart = HEADER + Math.ceil(metaBytes.length / 8) * 8;
+  return { metaBytes, dataStart, total: dataStart + offset, parts: placed };
+}
+
+function headerBytes(metaLength: number): Uint8Array {
+  const header = new Uint8Array(HEADER);
+  for (let i = 0; i < 8; i++) header[i] = MAGIC.charCodeAt(i);
+  new DataView(header.buffer).setUint32(8, metaLength, true);
+  return header;
+}
+
+/** The routing data as one byte array (see saveRoutingData). */
+export function serializeRoutingData(data: RoutingData): Uint8Array {
+  const { metaBytes, dataStart, total, parts } = layoutRoutingData(data);
+  const out = new Uint8Array(total);
+  out.set(headerBytes(metaBytes.length), 0);
   out.set(metaBytes, HEADER);
-  for (const p of parts) {
-    const s = metas[p.profile].sections[p.key];
-    out.set(new Uint8Array(p.array.buffer, p.array.byteOffset, p.array.byteLength), dataStart + s.offset);
-  }
-  view.setUint32(12, checksum(new Uint32Array(out.buffer, HEADER, (out.length - HEADER) / 4)), true);
+  for (const p of parts) out.set(p.bytes, dataStart + p.at);
+  new DataView(out.buffer).setUint32(
+    12,
+    checksum(new Uint32Array(out.buffer, HEADER, (total - HEADER) / 4)),
+    true,
+  );
   return out;
 }
 
-/** Saves the preprocessed graphs, hierarchies and snapping indexes to one binary file. */
+/** Node reads and writes at most 2 GiB per call; routing data of a province is larger. */
+const IO_CHUNK = 64 * 2 ** 20;
+
+/**
+ * Saves the preprocessed graphs, hierarchies and snapping indexes to one binary file (the layout of
+ * serializeRoutingData), streamed a slice at a time: no second copy of the data in memory and no limit
+ * but the disk's. Written to a temporary file renamed into place, so a failed save leaves what was there.
+ */
 export function saveRoutingData(data: RoutingData, file: string): number {
-  const bytes = serializeRoutingData(data);
-  writeFileSync(file, bytes);
-  return bytes.length;
+  return saveRoutingDataInSlices(data, file, IO_CHUNK);
+}
+
+/** saveRoutingData with writes of `sliceBytes` (a multiple of 8) at a time; tests use small slices. */
+export function saveRoutingDataInSlices(data: RoutingData, file: string, sliceBytes: number): number {
+  const IO_CHUNK = sliceBytes;
+  const { metaBytes, dataStart, total, parts } = layoutRoutingData(data);
+  const temporary = `${file}.${process.pid}.tmp`;
+  const fd = openSync(temporary, 'w');
+  try {
+    // sequential: the metadata padded to 8, then each section padded to 8; the checksum follows the words
+    const slice = new Uint8Array(IO_CHUNK);
+    const words = new Uint32Array(slice.buffer);
+    let position = HEADER;
+    let sum = CHECKSUM_SEED;
+    const put = (bytes: Uint8Array, paddedLength: number): void => {
+      for (let at = 0; at < paddedLength; at += IO_CHUNK) {
+        const n = Math.min(IO_CHUNK, paddedLength - at);
+        const from = Math.min(at, bytes.length);
+        const to = Math.min(at + n, bytes.length);
+        slice.set(bytes.subarray(from, to), 0);
+        slice.fill(0, to - from, n);
+        sum = checksumWords(sum, words, n / 4);
+        for (let done = 0; done < n;) done += writeSync(fd, slice, done, n - done, position + done);
+        position += n;
+      }
+    };
+    put(metaBytes, dataStart - HEADER);
+    for (let i = 0; i < parts.length; i++) {
+      const end = i + 1 < parts.length ? parts[i + 1].at : total - dataStart;
+      put(parts[i].bytes, end - parts[i].at);
+    }
+    const header = headerBytes(metaBytes.length);
+    new DataView(header.buffer).setUint32(12, sum >>> 0, true);
+    writeSync(fd, header, 0, HEADER, 0);
+    closeSync(fd);
+    renameSync(temporary, file);
+  } catch (error) {
+    try {
+      closeSync(fd);
+    } catch {
+      // closed already
+    }
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  return total;
 }
 
 export interface LoadOptions {
@@ -139,31 +223,50 @@ export interface LoadOptions {
   shared?: boolean;
 }
 
-/** Loads a file written by saveRoutingData: typed-array views into one buffer, no parsing. */
+/**
+ * Loads a file written by saveRoutingData: typed-array views into one buffer, no parsing. The header
+ * is checked before the rest is read (a foreign file is refused at once), then the file is read a
+ * slice at a time (any size).
+ */
 export function loadRoutingData(file: string, options: LoadOptions = {}): RoutingData {
+  return loadRoutingDataInSlices(file, options, IO_CHUNK);
+}
+
+/** loadRoutingData with reads of at most `sliceBytes` at a time; tests use small slices. */
+export function loadRoutingDataInSlices(file: string, options: LoadOptions, sliceBytes: number): RoutingData {
   if (!existsSync(file)) throw new RoutingError('file-not-found', `routing data file not found: ${file}`);
-  if (!options.shared) return deserializeRoutingData(readFileSync(file), file);
-  const bytes = new Uint8Array(new SharedArrayBuffer(statSync(file).size));
   const fd = openSync(file, 'r');
   try {
-    for (let at = 0; at < bytes.length;) {
-      const n = readSync(fd, bytes, at, bytes.length - at, at);
+    const size = fstatSync(fd).size;
+    const header = new Uint8Array(Math.min(HEADER, size));
+    readSync(fd, header, 0, header.length, 0);
+    checkMagic(header, file);
+    const bytes = new Uint8Array(options.shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
+    for (let at = 0; at < size;) {
+      const n = readSync(fd, bytes, at, Math.min(sliceBytes, size - at), at);
       if (n === 0) break;
       at += n;
     }
+    return deserializeRoutingData(bytes, file);
   } finally {
     closeSync(fd);
   }
-  return deserializeRoutingData(bytes, file);
+}
+
+function badData(name: string, what: string): RoutingError {
+  return new RoutingError('bad-routing-data', `${name}: ${what}; re-run the import and saveRoutingData()`);
+}
+
+function checkMagic(bytes: Uint8Array, name: string): void {
+  if (bytes.length < HEADER) throw badData(name, 'file too short to be routing data');
+  for (let i = 0; i < 8; i++)
+    if (bytes[i] !== MAGIC.charCodeAt(i))
+      throw badData(name, 'not a routing data file (bad magic) or an older format version');
 }
 
 export function deserializeRoutingData(bytes: Uint8Array, name = 'routing data'): RoutingData {
-  const bad = (what: string): RoutingError =>
-    new RoutingError('bad-routing-data', `${name}: ${what}; re-run the import and saveRoutingData()`);
-  if (bytes.length < HEADER) throw bad('file too short to be routing data');
-  for (let i = 0; i < 8; i++)
-    if (bytes[i] !== MAGIC.charCodeAt(i))
-      throw bad('not a routing data file (bad magic) or an older format version');
+  const bad = (what: string): RoutingError => badData(name, what);
+  checkMagic(bytes, name);
   // typed-array views need 8-byte alignment
   let buffer = bytes.buffer as ArrayBuffer;
   let base = bytes.byteOffset;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
@@ -23,6 +23,26 @@ export async function sha256Of(bytes: Uint8Array): Promise<string> {
     await new Promise((r) => setImmediate(r));
   }
   return hash.digest('hex');
+}
+
+/**
+ * A whole file, read a slice at a time into page-aligned memory (the routing data's typed arrays view it
+ * without a copy): `readFile` refuses files over 2 GiB, and a province's map is larger.
+ */
+export async function readFileInSlices(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const bytes = Buffer.allocUnsafeSlow(size);
+    for (let at = 0; at < size;) {
+      const { bytesRead } = await handle.read(bytes, at, Math.min(MAP_DATA_CHUNK_BYTES * 16, size - at), at);
+      if (bytesRead === 0) throw new Error(`${file} ended at ${at} of ${size} bytes (changed while read?)`);
+      at += bytesRead;
+    }
+    return bytes;
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -61,7 +81,7 @@ export class MapCache {
    * (another worker's, when they share MAPS_DIR) sees its hash in use before the file appears.
    */
   async adopt(importFile: string, mapId: string): Promise<{ hash: string; sizeBytes: number }> {
-    const bytes = await readFile(importFile);
+    const bytes = await readFileInSlices(importFile);
     const hash = await sha256Of(bytes);
     this.adopting.set(hash, (this.adopting.get(hash) ?? 0) + 1);
     try {
@@ -104,7 +124,7 @@ export class MapCache {
 
   private async localOrFetched(hash: string): Promise<Uint8Array> {
     const file = cachedMapFile(this.dir(), hash);
-    const local = await readFile(file).catch(() => null);
+    const local = await readFileInSlices(file).catch(() => null);
     if (local) {
       if ((await sha256Of(local)) === hash) return local;
       this.logger.warn(`cached map ${hash} is damaged (its bytes hash otherwise): fetching it again`);
