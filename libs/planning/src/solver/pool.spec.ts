@@ -1,0 +1,164 @@
+import { buildSync } from 'esbuild';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkSolution } from '../checker/check-solution';
+import type { VrpProblem, VrpSolution } from '../model';
+import { randomProblem } from '../test-helpers';
+import { solveParallel } from './parallel';
+import { SolverPool } from './pool';
+
+/** What must match between two runs: the routes' stop orders and the cost. */
+function planOf(sol: VrpSolution): { cost: number; routes: string[][] } {
+  return {
+    cost: sol.stats.cost,
+    routes: sol.routes.map((r) => [r.vehicleId, ...r.visits.flatMap((v) => (v.stopId ? [v.stopId] : []))]),
+  };
+}
+
+function expectChecked(problem: VrpProblem, sol: VrpSolution): void {
+  const check = checkSolution(problem, sol);
+  expect(check.violations).toEqual([]);
+  expect(check.unassignedMandatory).toBe(0);
+}
+
+describe('SolverPool: warm worker threads for solveParallel', () => {
+  let dir: string;
+  let workerPath: string;
+
+  beforeAll(() => {
+    // the worker as `npm run build` would compile it (one bundled file here, so no build is needed)
+    dir = mkdtempSync(join(tmpdir(), 'rd-solver-worker-'));
+    workerPath = join(dir, 'worker.js');
+    buildSync({
+      entryPoints: [join(__dirname, '..', 'worker.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: workerPath,
+      tsconfig: join(__dirname, '../../../../tsconfig.json'),
+      logLevel: 'silent',
+    });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const problems = [1, 2, 3].map((seed) => randomProblem(seed, 40, 8, { capacity: 30, horizon: 900 }));
+  const capped = { timeLimitMs: 60_000, now: () => performance.now(), maxIterations: 400, threads: 3 };
+
+  test('solves several problems in a row as fresh workers do, for a seed and an iteration cap, without spawning again', async () => {
+    const fresh = [];
+    for (const [i, problem] of problems.entries()) {
+      fresh.push(await solveParallel(problem, { ...capped, seed: i + 1, workerPath }));
+    }
+    const pool = new SolverPool({ workers: 2, workerPath });
+    try {
+      await pool.ready();
+      expect(pool.spawned).toBe(2);
+      for (const [i, problem] of problems.entries()) {
+        const sol = await solveParallel(problem, { ...capped, seed: i + 1, pool });
+        expect(sol.stats.threads).toBe(3);
+        expect(sol.stats.threadNote).toBeUndefined();
+        expect(sol.stats.threadStartupMs).toBeGreaterThanOrEqual(0);
+        expect(planOf(sol)).toEqual(planOf(fresh[i]));
+        expectChecked(problem, sol);
+      }
+      // warm: the later solves reused the two workers
+      expect(pool.spawned).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('the same seed twice on one pool gives the same plan; another seed searches elsewhere', async () => {
+    const pool = new SolverPool({ workers: 2, workerPath });
+    try {
+      const a = await solveParallel(problems[0], { ...capped, seed: 7, pool });
+      const b = await solveParallel(problems[0], { ...capped, seed: 7, pool });
+      expect(planOf(b)).toEqual(planOf(a));
+      expect(b.stats.iterations).toBe(3 * 400);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('a worker killed mid-solve is replaced; the solve returns a checked plan and says so', async () => {
+    const pool = new SolverPool({ workers: 2, workerPath });
+    try {
+      await pool.ready();
+      let killed = false;
+      const problem = problems[1];
+      const sol = await solveParallel(problem, {
+        seed: 3,
+        timeLimitMs: 1500,
+        now: () => performance.now(),
+        threads: 3,
+        pool,
+        progressEveryMs: 0,
+        // called from the calling thread’s search every 256 iterations, while the workers search too
+        onProgress: () => {
+          if (!killed) pool.kill(0);
+          killed = true;
+        },
+      });
+      expect(killed).toBe(true);
+      expect(sol.stats.threads).toBe(2);
+      expect(sol.stats.threadNote).toMatch(/worker exited with code \d+: fewer threads/);
+      expectChecked(problem, sol);
+      expect(pool.spawned).toBe(3);
+      // the replacement takes the next solve
+      const next = await solveParallel(problem, { ...capped, seed: 1, pool });
+      expect(next.stats.threads).toBe(3);
+      expectChecked(problem, next);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('a worker that never answers is replaced after the deadline; the calling thread’s plan is returned', async () => {
+    const hungPath = join(dir, 'hung-worker.js');
+    // loads, says it is ready, then ignores every search (a worker stuck in a loop, as seen from outside)
+    writeFileSync(
+      hungPath,
+      "const { parentPort } = require('node:worker_threads');\nparentPort.postMessage({ kind: 'ready' });\nparentPort.on('message', () => {});\n",
+    );
+    const pool = new SolverPool({ workers: 1, workerPath: hungPath });
+    try {
+      await pool.ready();
+      const problem = problems[2];
+      const sol = await solveParallel(problem, {
+        seed: 1,
+        timeLimitMs: 50,
+        now: () => performance.now(),
+        threads: 2,
+        pool,
+      });
+      expect(sol.stats.threads).toBe(1);
+      expect(sol.stats.threadNote).toMatch(/did not answer within \d+ ms of the deadline: replaced/);
+      expectChecked(problem, sol);
+      expect(pool.spawned).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('close() ends every worker; a closed pool solves on the calling thread and says so', async () => {
+    const pool = new SolverPool({ workers: 2, workerPath });
+    await pool.ready();
+    await solveParallel(problems[0], { ...capped, seed: 1, pool });
+    await pool.close();
+    expect(pool.exited).toBe(pool.spawned);
+    const sol = await solveParallel(problems[0], { ...capped, seed: 1, pool });
+    expect(sol.stats.threads).toBe(1);
+    expect(sol.stats.threadNote).toMatch(/pool is closed/);
+    expectChecked(problems[0], sol);
+  });
+
+  test('without the compiled worker the pool is empty and says why', async () => {
+    const pool = new SolverPool({ workers: 2, workerPath: join(dir, 'missing.js') });
+    expect(pool.size).toBe(0);
+    const sol = await solveParallel(problems[0], { ...capped, seed: 1, pool });
+    expect(sol.stats.threads).toBe(1);
+    expect(sol.stats.threadNote).toMatch(/worker not found/);
+    await pool.close();
+  });
+});
