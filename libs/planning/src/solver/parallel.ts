@@ -56,22 +56,87 @@ function hangGraceMs(timeLimitMs: number): number {
  */
 export async function solveParallel(problem: VrpProblem, options: ParallelOptions): Promise<VrpSolution> {
   const t0 = options.now();
-  const threads = Math.max(1, Math.floor(options.threads ?? 2));
   const preset = options.preset ?? 'distance';
-  const capped = options.maxIterations !== undefined;
-  const c = compile(problem, preset);
-  const search = new Search(c, {
-    ...DEFAULT_PARAMS,
-    ...options.tuning,
-    seed: options.seed,
-    timeLimitMs: options.timeLimitMs,
-    now: options.now,
-    maxIterations: options.maxIterations ?? Infinity,
-  });
-  const failure = lockFailure(c, search);
-  if (failure) return failedSolution(failure, options.now() - t0);
+  // the workers get the problem first, so they compile it while this thread does
+  const team = sendToWorkers(problem, options, t0);
+  try {
+    const c = compile(problem, preset);
+    const search = new Search(c, {
+      ...DEFAULT_PARAMS,
+      ...options.tuning,
+      seed: options.seed,
+      timeLimitMs: options.timeLimitMs,
+      now: options.now,
+      maxIterations: options.maxIterations ?? Infinity,
+    });
+    const failure = lockFailure(c, search);
+    if (failure) return failedSolution(failure, options.now() - t0);
+    search.exchange = withProgress(
+      search,
+      options,
+      team.elite ? eliteExchange(team.elite, preset === 'fleet', team.adoptEveryMs) : undefined,
+    );
+    // the deadline is the caller's: compiling and sending the problem count
+    search.p.timeLimitMs = Math.max(0, options.timeLimitMs - (options.now() - t0));
+    let best: Snapshot = search.run();
+    let iterations = search.iterations;
+    let bestAt = search.bestFoundAtMs;
+    let ran = 1;
+    let startupMs: number | undefined;
+    // time-limited: the workers stop with us; with an iteration cap they finish their iterations (or their time)
+    if (options.maxIterations === undefined) team.stop();
+    const answers = await team.answers(options.timeLimitMs - (options.now() - t0));
+    team.release();
+    answers.forEach((answer, k) => {
+      if ('error' in answer) {
+        team.notes.push(`${answer.error}: fewer threads`);
+        return;
+      }
+      const out = answer.out;
+      ran++;
+      iterations += out.iterations;
+      startupMs = Math.max(startupMs ?? 0, team.sentAtMs[k] + out.startupMs);
+      if (betterPlan(out, best, preset === 'fleet')) {
+        best = out;
+        bestAt = out.bestFoundAtMs;
+      }
+    });
+    const solution = buildSolution(c, best, {
+      iterations,
+      bestFoundAtMs: bestAt,
+      elapsedMs: options.now() - t0,
+      threads: ran,
+      threadNote: team.notes.length > 0 ? [...new Set(team.notes)].join('; ') : undefined,
+    });
+    if (startupMs !== undefined) solution.stats.threadStartupMs = startupMs;
+    return solution;
+  } finally {
+    // an early return or a throw: the workers stop at once and are handed back when they answer
+    team.stop();
+    void team.answers(0).then(() => team.release());
+  }
+}
+
+/** The workers of one solve: their answers to come, the shared best plan, and what to tell the caller. */
+interface Team {
+  elite: SharedElite | undefined;
+  adoptEveryMs: number;
+  /** When each worker was sent the problem, in the caller's milliseconds since the solve call. */
+  sentAtMs: number[];
+  notes: string[];
+  /** Tell the workers to stop (their clocks jump to the deadline). */
+  stop: () => void;
+  /** Their answers; a worker that has not answered `remainingMs` plus a grace after this call is replaced. */
+  answers: (remainingMs: number) => Promise<WorkerResult[]>;
+  /** Hand the workers back to the pool (and close a pool of the solve's own). */
+  release: () => void;
+}
+
+/** Sends the problem to `threads − 1` workers of the given pool (or of a pool of its own), before anything else. */
+function sendToWorkers(problem: VrpProblem, options: ParallelOptions, t0: number): Team {
+  const wanted = Math.max(1, Math.floor(options.threads ?? 2)) - 1;
+  const preset = options.preset ?? 'distance';
   const notes: string[] = [];
-  const wanted = threads - 1;
   const ownPool = wanted > 0 && !options.pool;
   const pool =
     options.pool ??
@@ -82,9 +147,12 @@ export async function solveParallel(problem: VrpProblem, options: ParallelOption
   else if (pool && slots.length < wanted) {
     notes.push(`${wanted - slots.length} of ${wanted} worker threads busy with another solve: fewer threads`);
   }
-  let maxLen = 0;
-  for (let v = 0; v < c.vehicleCount; v++) maxLen = Math.max(maxLen, c.stopCount + c.vTrips[v]);
-  const elite = slots.length > 0 && !capped ? new SharedElite(c.vehicleCount, maxLen) : undefined;
+  const maxLen = eliteRouteLength(problem);
+  // with an iteration cap each thread searches alone: adopting another's plan would follow the clock
+  const elite =
+    slots.length > 0 && options.maxIterations === undefined
+      ? new SharedElite(problem.vehicles.length, maxLen)
+      : undefined;
   const cancel = new SharedArrayBuffer(4);
   const adoptEveryMs = Math.max(50, options.timeLimitMs / 8);
   // a portfolio on pickup–delivery days (opt-in): one worker works within the smallest fleet it finds, the others on the
@@ -94,9 +162,9 @@ export async function solveParallel(problem: VrpProblem, options: ParallelOption
     (options.tuning?.portfolio ?? DEFAULT_PARAMS.portfolio) > 0 &&
     problem.stops.some((s) => s.deliverTo !== undefined);
   const sent = slots.length > 0 ? withSharedMatrices(problem) : problem;
-  const sentAt: number[] = [];
-  const results: Promise<WorkerResult>[] = slots.map((slot, k) => {
-    sentAt.push(options.now() - t0);
+  const sentAtMs: number[] = [];
+  const results = slots.map((slot, k) => {
+    sentAtMs.push(options.now() - t0);
     return (pool as SolverPool).run(slot, {
       problem: sent,
       seed: options.seed * 7919 + k + 1,
@@ -110,58 +178,36 @@ export async function solveParallel(problem: VrpProblem, options: ParallelOption
       tuning: k === 0 && fleetFirstWorker ? { ...options.tuning, fleetFirst: 1 } : options.tuning,
     });
   });
-  search.exchange = withProgress(
-    search,
-    options,
-    elite ? eliteExchange(elite, preset === 'fleet', adoptEveryMs) : undefined,
-  );
-  // the deadline is the caller's: compiling and sending the problem count
-  search.p.timeLimitMs = Math.max(0, options.timeLimitMs - (options.now() - t0));
-  let best: Snapshot = search.run();
-  let iterations = search.iterations;
-  let bestAt = search.bestFoundAtMs;
-  let ran = 1;
-  let startupMs: number | undefined;
-  // time-limited: the workers stop with us; with an iteration cap they finish their iterations (or their time)
-  if (!capped) Atomics.store(new Int32Array(cancel), 0, 1);
-  const answers = await Promise.all(
-    results.map((r, k) =>
-      answerInTime(
-        r,
-        pool as SolverPool,
-        slots[k],
-        options.timeLimitMs - (options.now() - t0),
-        options.timeLimitMs,
-      ),
-    ),
-  );
-  if (pool) {
-    pool.release(slots);
-    if (ownPool) void pool.close();
-  }
-  answers.forEach((answer, k) => {
-    if ('error' in answer) {
-      notes.push(`${answer.error}: fewer threads`);
-      return;
-    }
-    const out = answer.out;
-    ran++;
-    iterations += out.iterations;
-    startupMs = Math.max(startupMs ?? 0, sentAt[k] + out.startupMs);
-    if (betterPlan(out, best, preset === 'fleet')) {
-      best = out;
-      bestAt = out.bestFoundAtMs;
-    }
-  });
-  const solution = buildSolution(c, best, {
-    iterations,
-    bestFoundAtMs: bestAt,
-    elapsedMs: options.now() - t0,
-    threads: ran,
-    threadNote: notes.length > 0 ? [...new Set(notes)].join('; ') : undefined,
-  });
-  if (startupMs !== undefined) solution.stats.threadStartupMs = startupMs;
-  return solution;
+  let answered: Promise<WorkerResult[]> | undefined;
+  let released = false;
+  return {
+    elite,
+    adoptEveryMs,
+    sentAtMs,
+    notes,
+    stop: () => Atomics.store(new Int32Array(cancel), 0, 1),
+    answers: (remainingMs) =>
+      (answered ??= Promise.all(
+        results.map((r, k) =>
+          answerInTime(r, pool as SolverPool, slots[k], remainingMs, options.timeLimitMs),
+        ),
+      )),
+    release: () => {
+      if (released || !pool) return;
+      released = true;
+      pool.release(slots);
+      if (ownPool) void pool.close();
+    },
+  };
+}
+
+/** Longest node list of any vehicle (its stops and trip markers), as compile() will size them. */
+function eliteRouteLength(problem: VrpProblem): number {
+  const S = problem.stops.length;
+  let maxLen = 0;
+  for (const v of problem.vehicles)
+    maxLen = Math.max(maxLen, S + Math.max(1, Math.min(v.maxTrips ?? 1, S + 1)));
+  return maxLen;
 }
 
 /** A worker's answer, or (past the deadline and its grace) an error after replacing the worker. */
