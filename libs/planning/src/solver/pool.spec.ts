@@ -6,7 +6,7 @@ import { checkSolution } from '../checker/check-solution';
 import type { VrpProblem, VrpSolution } from '../model';
 import { randomProblem } from '../test-helpers';
 import { solveParallel } from './parallel';
-import { SolverPool } from './pool';
+import { SolverPool, withSharedMatrices } from './pool';
 
 /** What must match between two runs: the routes' stop orders and the cost. */
 function planOf(sol: VrpSolution): { cost: number; routes: string[][] } {
@@ -69,7 +69,7 @@ describe('SolverPool: warm worker threads for solveParallel', () => {
     }
   });
 
-  test('the same seed twice on one pool gives the same plan; another seed searches elsewhere', async () => {
+  test('the same seed twice on one pool gives the same plan, every thread running its capped iterations', async () => {
     const pool = new SolverPool({ workers: 2, workerPath });
     try {
       const a = await solveParallel(problems[0], { ...capped, seed: 7, pool });
@@ -151,6 +151,25 @@ describe('SolverPool: warm worker threads for solveParallel', () => {
     expect(sol.stats.threads).toBe(1);
     expect(sol.stats.threadNote).toMatch(/pool is closed/);
     expectChecked(problems[0], sol);
+  });
+
+  test('matrices go to the workers in shared memory, keeping their cell type, copied once per matrix', () => {
+    const problem = problems[0];
+    const car = problem.profiles.car;
+    const f32 = { durationS: Float32Array.from(car.durationS), distanceM: car.distanceM };
+    const p32 = { ...problem, profiles: { car: f32 } };
+    const once = withSharedMatrices(p32).profiles.car;
+    expect(once.durationS).toBeInstanceOf(Float32Array);
+    expect(once.distanceM).toBeInstanceOf(Float64Array);
+    expect(once.durationS.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(once.distanceM.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(once.durationS)).toEqual(Array.from(f32.durationS));
+    expect(Array.from(once.distanceM)).toEqual(Array.from(car.distanceM));
+    // the next solve of the same day reuses the copy; shared cells are passed as they are
+    expect(withSharedMatrices(p32).profiles.car.durationS).toBe(once.durationS);
+    expect(withSharedMatrices({ ...problem, profiles: { car: once } }).profiles.car.durationS).toBe(
+      once.durationS,
+    );
   });
 
   test('without the compiled worker the pool is empty and says why', async () => {

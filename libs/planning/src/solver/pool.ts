@@ -182,7 +182,10 @@ export class SolverPool {
 type Cells = MatrixCells;
 const sharedCopies = new WeakMap<Cells, Cells>();
 
-/** The same cells in shared memory (itself when they already are; copied once per matrix otherwise). */
+/**
+ * The same cells in shared memory (itself when they already are; copied once per matrix otherwise, and the copy
+ * kept while the matrix lives: the solver never writes a matrix, and a caller that changes one makes a new one).
+ */
 function sharedCells(a: Cells): Cells {
   if (a.buffer instanceof SharedArrayBuffer) return a;
   let copy = sharedCopies.get(a);
