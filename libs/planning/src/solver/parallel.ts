@@ -48,6 +48,14 @@ function hangGraceMs(timeLimitMs: number): number {
 }
 
 /**
+ * How long past the deadline a time-limited solve waits for a worker's plan (a worker that started late may
+ * still be building its first plan): later, the solve returns without it and the worker is handed back when it answers.
+ */
+function lateAnswerMs(timeLimitMs: number): number {
+  return 10 + 0.05 * timeLimitMs;
+}
+
+/**
  * Diversified searches on worker threads (different seeds) sharing their best plan; the calling thread
  * runs one of them and starts at once, the workers join as soon as they have the problem, and all stop at the
  * caller's deadline. With an iteration cap the threads search alone and the best plan wins (ties: the calling
@@ -86,7 +94,6 @@ export async function solveParallel(problem: VrpProblem, options: ParallelOption
     // time-limited: the workers stop with us; with an iteration cap they finish their iterations (or their time)
     if (options.maxIterations === undefined) team.stop();
     const answers = await team.answers(options.timeLimitMs - (options.now() - t0));
-    team.release();
     answers.forEach((answer, k) => {
       if ('error' in answer) {
         team.notes.push(`${answer.error}: fewer threads`);
@@ -111,9 +118,8 @@ export async function solveParallel(problem: VrpProblem, options: ParallelOption
     if (startupMs !== undefined) solution.stats.threadStartupMs = startupMs;
     return solution;
   } finally {
-    // an early return or a throw: the workers stop at once and are handed back when they answer
+    // an early return or a throw: the workers stop at once (they are handed back when they answer)
     team.stop();
-    void team.answers(0).then(() => team.release());
   }
 }
 
@@ -126,10 +132,11 @@ interface Team {
   notes: string[];
   /** Tell the workers to stop (their clocks jump to the deadline). */
   stop: () => void;
-  /** Their answers; a worker that has not answered `remainingMs` plus a grace after this call is replaced. */
+  /**
+   * Their answers. Time-limited, a worker that has not answered `remainingMs` plus `lateAnswerMs` after this call
+   * is left out; any worker that has not answered a grace after the deadline is replaced (`hangGraceMs`).
+   */
   answers: (remainingMs: number) => Promise<WorkerResult[]>;
-  /** Hand the workers back to the pool (and close a pool of the solve's own). */
-  release: () => void;
 }
 
 /** Sends the problem to `threads − 1` workers of the given pool (or of a pool of its own), before anything else. */
@@ -178,8 +185,14 @@ function sendToWorkers(problem: VrpProblem, options: ParallelOptions, t0: number
       tuning: k === 0 && fleetFirstWorker ? { ...options.tuning, fleetFirst: 1 } : options.tuning,
     });
   });
-  let answered: Promise<WorkerResult[]> | undefined;
-  let released = false;
+  // each worker goes back to the pool when it answers or is replaced, not when the solve returns
+  const settled = results.map((r, k) => {
+    const hung = answerOrReplace(r, pool as SolverPool, slots[k], options.timeLimitMs - sentAtMs[k]);
+    void hung.then(() => (pool as SolverPool).release([slots[k]]));
+    return hung;
+  });
+  if (ownPool) void Promise.all(settled).then(() => (pool as SolverPool).close());
+  const timed = options.maxIterations === undefined && Number.isFinite(options.timeLimitMs);
   return {
     elite,
     adoptEveryMs,
@@ -187,17 +200,11 @@ function sendToWorkers(problem: VrpProblem, options: ParallelOptions, t0: number
     notes,
     stop: () => Atomics.store(new Int32Array(cancel), 0, 1),
     answers: (remainingMs) =>
-      (answered ??= Promise.all(
-        results.map((r, k) =>
-          answerInTime(r, pool as SolverPool, slots[k], remainingMs, options.timeLimitMs),
+      Promise.all(
+        settled.map((r) =>
+          timed ? withinMs(r, Math.max(0, remainingMs) + lateAnswerMs(options.timeLimitMs)) : r,
         ),
-      )),
-    release: () => {
-      if (released || !pool) return;
-      released = true;
-      pool.release(slots);
-      if (ownPool) void pool.close();
-    },
+      ),
   };
 }
 
@@ -210,25 +217,37 @@ function eliteRouteLength(problem: VrpProblem): number {
   return maxLen;
 }
 
-/** A worker's answer, or (past the deadline and its grace) an error after replacing the worker. */
-function answerInTime(
+/** A worker's answer, or (its remaining time and a grace later) an error after replacing the worker. */
+function answerOrReplace(
   result: Promise<WorkerResult>,
   pool: SolverPool,
   slot: number,
   remainingMs: number,
-  timeLimitMs: number,
 ): Promise<WorkerResult> {
-  if (!Number.isFinite(timeLimitMs)) return result;
-  // time-limited, the calling thread has searched until the deadline and the worker should answer now;
-  // with an iteration cap it may still have until the deadline
-  const waitMs = Math.max(0, remainingMs) + hangGraceMs(timeLimitMs);
+  if (!Number.isFinite(remainingMs)) return result;
+  const waitMs = Math.max(0, remainingMs) + hangGraceMs(remainingMs);
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<WorkerResult>((resolve) => {
+  const hung = new Promise<WorkerResult>((resolve) => {
     timer = setTimeout(() => {
-      const reason = `worker did not answer within ${Math.round(waitMs)} ms of the deadline: replaced`;
+      const reason = `worker did not answer within ${Math.round(hangGraceMs(remainingMs))} ms of the deadline: replaced`;
       pool.replace(slot, reason);
       resolve({ error: reason });
     }, waitMs);
+  });
+  return Promise.race([result, hung]).finally(() => clearTimeout(timer));
+}
+
+/** The answer if it comes within `ms`, else an error that says the plan was left out. */
+function withinMs(result: Promise<WorkerResult>, ms: number): Promise<WorkerResult> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<WorkerResult>((resolve) => {
+    timer = setTimeout(
+      () =>
+        resolve({
+          error: `worker had not answered ${Math.round(ms)} ms after the search ended: its plan left out`,
+        }),
+      ms,
+    );
   });
   return Promise.race([result, late]).finally(() => clearTimeout(timer));
 }
