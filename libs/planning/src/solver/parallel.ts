@@ -102,10 +102,12 @@ export async function solveParallel(problem: VrpProblem, options: ParallelOption
       const out = answer.out;
       ran++;
       iterations += out.iterations;
-      startupMs = Math.max(startupMs ?? 0, team.sentAtMs[k] + out.startupMs);
+      const startedAtMs = team.sentAtMs[k] + out.startupMs;
+      startupMs = Math.max(startupMs ?? 0, startedAtMs);
       if (betterPlan(out, best, preset === 'fleet')) {
         best = out;
-        bestAt = out.bestFoundAtMs;
+        // the worker counts from its own start; the caller, from the solve call
+        bestAt = startedAtMs + out.bestFoundAtMs;
       }
     });
     const solution = buildSolution(c, best, {
