@@ -337,7 +337,7 @@ const median = (xs: number[]): number => {
 function printTable(set: BenchSet, preset: string, budget: string, seed: number, rows: Row[]): void {
   console.log(`\n${set.title}, preset ${preset}, ${budget} per instance, seed ${seed}`);
   console.log(
-    '| class | n | mean gap % | median gap % | max gap % | at BKS | vehicles (BKS) | mean wall s | max wall s | iterations/s | thread start-up ms (mean / max) | checker |',
+    '| class | n | mean gap % | median gap % | max gap % | at BKS | vehicles (BKS) | mean wall s | max wall s | iterations/s | thread start-up ms (mean / max; solves with a worker plan in time) | checker |',
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const line = (label: string, rs: Row[]): void => {
@@ -349,7 +349,9 @@ function printTable(set: BenchSet, preset: string, budget: string, seed: number,
     const itPerS = rs.reduce((s, r) => s + r.iterations, 0) / wall.reduce((s, x) => s + x, 0);
     const startup = rs.flatMap((r) => (r.threadStartupMs === undefined ? [] : [r.threadStartupMs]));
     const startupText =
-      startup.length > 0 ? `${mean(startup).toFixed(1)} / ${Math.max(...startup).toFixed(1)}` : '–';
+      startup.length > 0
+        ? `${mean(startup).toFixed(1)} / ${Math.max(...startup).toFixed(1)} (${startup.length}/${rs.length})`
+        : `– (0/${rs.length})`;
     console.log(
       `| ${label} | ${rs.length} | ${mean(gaps).toFixed(2)} | ${median(gaps).toFixed(2)} | ${Math.max(...gaps).toFixed(2)} | ` +
         `${rs.filter((r) => r.atBks).length} | ${veh} (${bveh}), ${(veh / rs.length).toFixed(2)}/inst | ` +

@@ -52,7 +52,7 @@ function hangGraceMs(timeLimitMs: number): number {
  * still be building its first plan): later, the solve returns without it and the worker is handed back when it answers.
  */
 function lateAnswerMs(timeLimitMs: number): number {
-  return 10 + 0.05 * timeLimitMs;
+  return 20 + 0.1 * timeLimitMs;
 }
 
 /**
