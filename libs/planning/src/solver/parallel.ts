@@ -65,6 +65,9 @@ function lateAnswerMs(timeLimitMs: number): number {
 export async function solveParallel(problem: VrpProblem, options: ParallelOptions): Promise<VrpSolution> {
   const t0 = options.now();
   const preset = options.preset ?? 'distance';
+  // a worker that missed an earlier solve's deadline answers by a message, and a hung one is replaced by a timer:
+  // let them in first, or back-to-back solves (whose searches block this thread) would find it busy for good
+  if (options.pool && options.pool.busy > 0) await new Promise<void>((resolve) => setImmediate(resolve));
   // the workers get the problem first, so they compile it while this thread does
   const team = sendToWorkers(problem, options, t0);
   try {

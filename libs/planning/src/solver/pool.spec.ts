@@ -159,6 +159,39 @@ describe('SolverPool: warm worker threads for solveParallel', () => {
     }
   });
 
+  test('a worker that answers after its solve returned is back for a later solve, though the caller never waits', async () => {
+    const slowPath = join(dir, 'slow-worker.js');
+    // answers every search 200 ms after it is sent, long after the solve's 20 ms
+    writeFileSync(
+      slowPath,
+      "const { parentPort } = require('node:worker_threads');\nparentPort.postMessage({ kind: 'ready' });\n" +
+        "parentPort.on('message', (m) => setTimeout(() => parentPort.postMessage({ kind: 'failed', job: m.job, message: 'slow' }), 200));\n",
+    );
+    const pool = new SolverPool({ workers: 1, workerPath: slowPath });
+    try {
+      await pool.ready();
+      const notes: (string | undefined)[] = [];
+      // back to back: each solve's search blocks this thread for its 20 ms, nothing else runs in between
+      for (let i = 0; i < 30; i++) {
+        const sol = await solveParallel(problems[0], {
+          seed: 1,
+          timeLimitMs: 20,
+          now: () => performance.now(),
+          threads: 2,
+          pool,
+        });
+        notes.push(sol.stats.threadNote);
+      }
+      expect(notes[0]).toMatch(/left out/);
+      expect(notes[1]).toMatch(/busy with another solve/);
+      // the late answer came in between two solves: a later solve had the worker again (and left it out again)
+      expect(notes.slice(1).some((n) => n?.includes('left out'))).toBe(true);
+      expect(pool.spawned).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
   test('close() ends every worker; a closed pool solves on the calling thread and says so', async () => {
     const pool = new SolverPool({ workers: 2, workerPath });
     await pool.ready();

@@ -78,6 +78,13 @@ export class SolverPool {
     await Promise.all(this.slots.map((s) => s.ready));
   }
 
+  /** Workers busy with a search (perhaps one whose solve has returned without its plan). */
+  get busy(): number {
+    let n = 0;
+    for (const s of this.slots) if (s.busy) n++;
+    return n;
+  }
+
   get closedNote(): string | undefined {
     return this.closed ? 'the solver pool is closed' : undefined;
   }
