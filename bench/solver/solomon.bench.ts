@@ -10,6 +10,7 @@ import {
   solomonProblem,
   solve,
   solveParallel,
+  SolverPool,
 } from '@rd/planning';
 import type { ObjectivePreset, VrpProblem, VrpSolution } from '@rd/planning';
 import { CliUsageError, readCliWith, type CliSpec } from '@rd/config';
@@ -21,6 +22,8 @@ interface Args {
   presets: ObjectivePreset[];
   instances: string[];
   threads: number;
+  /** Warm worker threads started once for the whole run (default), or started by every solve. */
+  pool: boolean;
   seeds: number[];
   verbose: boolean;
   tuning: Record<string, number>;
@@ -57,6 +60,11 @@ const CLI: CliSpec = {
       defaultText: 'all of each set',
     },
     threads: { type: 'string', valueName: 'N', description: 'solver threads', defaultText: '1' },
+    'no-pool': {
+      type: 'boolean',
+      description:
+        'start the worker threads in every solve (as before the pool) instead of once for the run: shows their start-up cost',
+    },
     seed: {
       type: 'string',
       valueName: 'N,N',
@@ -107,6 +115,7 @@ function parseArgs(argv: string[]): Args {
         presets: presets as ObjectivePreset[],
         instances: cli.list('instances', []),
         threads: cli.int('threads', 1, { min: 1, max: 64 }),
+        pool: !cli.flag('no-pool'),
         seeds,
         verbose: cli.flag('verbose'),
         tuning,
@@ -192,11 +201,35 @@ interface Row {
   atBks: boolean;
   wallMs: number;
   iterations: number;
+  /** From the solve call until the last worker's search began (with threads). */
+  threadStartupMs?: number;
   ok: boolean;
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  const pool = args.threads > 1 && args.pool ? await startPool(args.threads - 1) : undefined;
+  try {
+    await runSets(args, pool);
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** Warm workers for the whole run; how long they took to start is printed, once, outside the timed solves. */
+async function startPool(workers: number): Promise<SolverPool> {
+  const t = performance.now();
+  const pool = new SolverPool({ workers });
+  await pool.ready();
+  console.log(
+    pool.note
+      ? `solver pool: ${pool.note}`
+      : `solver pool: ${workers} worker thread(s) started once in ${(performance.now() - t).toFixed(0)} ms wall`,
+  );
+  return pool;
+}
+
+async function runSets(args: Args, pool: SolverPool | undefined): Promise<void> {
   for (const setName of args.sets) {
     const set = SETS[setName];
     const names = readdirSync(sharedDataPath(...set.dir))
@@ -222,7 +255,17 @@ async function main(): Promise<void> {
           const rows: Row[] = [];
           for (const name of names) {
             rows.push(
-              await runOne(name, problems.get(name) as VrpProblem, set, bksOf, preset, budget, seed, args),
+              await runOne(
+                name,
+                problems.get(name) as VrpProblem,
+                set,
+                bksOf,
+                preset,
+                budget,
+                seed,
+                args,
+                pool,
+              ),
             );
           }
           bySeed.push(rows);
@@ -243,6 +286,7 @@ async function runOne(
   budget: Budget,
   seed: number,
   args: Args,
+  pool: SolverPool | undefined,
 ): Promise<Row> {
   const opts = {
     seed,
@@ -256,7 +300,7 @@ async function runOne(
   const t = performance.now();
   const sol: VrpSolution =
     args.threads > 1 && budget.maxIterations === undefined
-      ? await solveParallel(problem, opts)
+      ? await solveParallel(problem, { ...opts, pool })
       : solve(problem, opts, { tuning: args.tuning });
   const wallMs = performance.now() - t;
   const check = checkSolution(problem, sol, preset);
@@ -267,7 +311,7 @@ async function runOne(
   if (args.verbose || !ok) {
     console.log(
       `  ${name} ${check.distanceM.toFixed(2)} (${gap.toFixed(2)} %) veh ${check.vehicles}/${bks.vehicles} ` +
-        `${wallMs.toFixed(0)} ms it ${sol.stats.iterations}${ok ? '' : ' CHECK FAILED: ' + check.violations.slice(0, 3).join('; ')}`,
+        `${wallMs.toFixed(0)} ms it ${sol.stats.iterations}${sol.stats.threadNote ? ` (${sol.stats.threadNote})` : ''}${ok ? '' : ' CHECK FAILED: ' + check.violations.slice(0, 3).join('; ')}`,
     );
   }
   return {
@@ -279,6 +323,7 @@ async function runOne(
     atBks: preset === 'fleet' ? check.vehicles <= bks.vehicles && gap < 0.005 : gap < 0.005,
     wallMs,
     iterations: sol.stats.iterations,
+    threadStartupMs: sol.stats.threadStartupMs,
     ok,
   };
 }
@@ -292,9 +337,9 @@ const median = (xs: number[]): number => {
 function printTable(set: BenchSet, preset: string, budget: string, seed: number, rows: Row[]): void {
   console.log(`\n${set.title}, preset ${preset}, ${budget} per instance, seed ${seed}`);
   console.log(
-    '| class | n | mean gap % | median gap % | max gap % | at BKS | vehicles (BKS) | mean wall s | max wall s | iterations/s | checker |',
+    '| class | n | mean gap % | median gap % | max gap % | at BKS | vehicles (BKS) | mean wall s | max wall s | iterations/s | thread start-up ms (mean / max; solves with a worker plan in time) | checker |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const line = (label: string, rs: Row[]): void => {
     if (rs.length === 0) return;
     const gaps = rs.map((r) => r.gap);
@@ -302,10 +347,15 @@ function printTable(set: BenchSet, preset: string, budget: string, seed: number,
     const bveh = rs.reduce((s, r) => s + r.bksVehicles, 0);
     const wall = rs.map((r) => r.wallMs / 1000);
     const itPerS = rs.reduce((s, r) => s + r.iterations, 0) / wall.reduce((s, x) => s + x, 0);
+    const startup = rs.flatMap((r) => (r.threadStartupMs === undefined ? [] : [r.threadStartupMs]));
+    const startupText =
+      startup.length > 0
+        ? `${mean(startup).toFixed(1)} / ${Math.max(...startup).toFixed(1)} (${startup.length}/${rs.length})`
+        : `– (0/${rs.length})`;
     console.log(
       `| ${label} | ${rs.length} | ${mean(gaps).toFixed(2)} | ${median(gaps).toFixed(2)} | ${Math.max(...gaps).toFixed(2)} | ` +
         `${rs.filter((r) => r.atBks).length} | ${veh} (${bveh}), ${(veh / rs.length).toFixed(2)}/inst | ` +
-        `${mean(wall).toFixed(2)} | ${Math.max(...wall).toFixed(2)} | ${itPerS.toFixed(0)} | ` +
+        `${mean(wall).toFixed(2)} | ${Math.max(...wall).toFixed(2)} | ${itPerS.toFixed(0)} | ${startupText} | ` +
         `${rs.filter((r) => r.ok).length}/${rs.length} ok |`,
     );
   };

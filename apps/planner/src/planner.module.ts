@@ -30,6 +30,7 @@ import { PlanEditsService } from './planning/plan-edits.service';
 import { PlanningService } from './planning/planning.service';
 import { RoadPlacement } from './planning/road-placement';
 import { RegionLock } from './planning/region-lock';
+import { SolveThreads } from './planning/solve-threads';
 import { PlanningProcessor } from './planning.processor';
 import { UnplannedSweeper } from './planning/unplanned-sweeper.service';
 import { CourierController, PlansController } from './plans/plans.controller';
@@ -81,6 +82,7 @@ export class PlannerModule {
         VillageStopsRepository,
         PlanningRunsRepository,
         PlanningService,
+        SolveThreads,
         PlanEditsService,
         RoadPlacement,
         RegionLock,

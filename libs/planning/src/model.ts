@@ -99,7 +99,7 @@ export interface SolveOptions {
   preset?: ObjectivePreset;
   /** Stop after this many search iterations (deterministic runs in tests). */
   maxIterations?: number;
-  /** 1 = single-thread (default for `solve`); `solveParallel` uses worker threads when > 1. */
+  /** 1 = single-thread (default for `solve`); `solveParallel` uses worker threads when > 1 (a `SolverPool`'s, if given). */
   threads?: number;
   /**
    * Called from the search (on the calling thread) when its best plan improved, at most every
@@ -202,6 +202,11 @@ export interface SolveStats {
   threads: number;
   /** Why fewer threads ran than asked (e.g. the compiled worker file is missing). */
   threadNote?: string;
+  /**
+   * With worker threads: from the solve call until the last worker's search began (starting the thread,
+   * loading the solver, sending and compiling the problem); a warm pool makes it a few milliseconds.
+   */
+  threadStartupMs?: number;
 }
 
 export interface VrpSolution {

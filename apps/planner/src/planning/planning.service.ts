@@ -13,7 +13,7 @@ import type { OpenOrder, PlanningData } from './planning-data';
 import { PlanningRunsRepository } from './planning-runs.repository';
 import { PlanningRepository } from './planning.repository';
 import { RoadPlacement, type Placement } from './road-placement';
-import { solveOffThread } from './solve-off-thread';
+import { SolveThreads } from './solve-threads';
 import {
   aggregateVillageStops,
   expandVillageRoutes,
@@ -72,6 +72,7 @@ export class PlanningService {
     private readonly villageStops: VillageStopsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly serviceDays: ServiceDays,
+    private readonly solver: SolveThreads,
   ) {}
 
   async run(
@@ -321,11 +322,10 @@ export class PlanningService {
         vehicles: problem.vehicles.length,
         timeLimitMs: this.config.PLANNING_TIME_LIMIT_MS,
       });
-      const solution = await solveOffThread(problem, {
+      const solution = await this.solver.solve(problem, {
         seed: seedOf(jobKey),
         timeLimitMs: this.config.PLANNING_TIME_LIMIT_MS,
         preset: 'cost',
-        threads: this.config.PLANNING_THREADS,
         progressEveryMs: 1000,
         onProgress: (best) =>
           void progress('solving', {
