@@ -1,47 +1,9 @@
 import { checkSolution } from '../checker/check-solution';
-import type { VrpProblem } from '../model';
-import { Prng } from '../prng';
-import { generateRuralScenario } from '../rural-scenario';
+import { ruralDay } from '../test-helpers';
 import { compile } from './compile';
 import { pickRouteGroup, subProblem } from './decompose';
 import { DEFAULT_PARAMS, Search } from './search';
 import { solve } from './solve';
-
-/** Straight-line matrices over [lon, lat] points (32-bit, as the road router gives them). */
-function straightLine(points: [number, number][]): VrpProblem['profiles'] {
-  const n = points.length;
-  const dist = new Float32Array(n * n);
-  for (let a = 0; a < n; a++) {
-    for (let b = 0; b < n; b++) {
-      const kx = Math.cos((points[a][1] * Math.PI) / 180) * 111_320;
-      dist[a * n + b] =
-        1.3 * Math.hypot((points[a][0] - points[b][0]) * kx, (points[a][1] - points[b][1]) * 111_320);
-    }
-  }
-  return {
-    van: { distanceM: dist, durationS: dist.map((d) => d / 12) },
-    motorbike: { distanceM: dist, durationS: dist.map((d) => d / 9) },
-  };
-}
-
-/** A rural day (pairs, two-trip vans, windows, skills, optional stops) with one locked stop on the first van. */
-function ruralDay(seed: number, stops: number): VrpProblem {
-  const rng = new Prng(seed);
-  const candidates: [number, number][] = [];
-  for (let i = 0; i < 3000; i++) candidates.push([11.5 + rng.next() * 0.3, 49.9 + rng.next() * 0.2]);
-  const sc = generateRuralScenario({ seed, stops, candidates, shipments: 0.2 });
-  const targets = new Set(sc.stops.map((s) => s.deliverTo));
-  const locked = sc.stops.find(
-    (s) =>
-      s.kind === 'delivery' &&
-      !targets.has(s.id) &&
-      !s.skills &&
-      !s.timeWindows?.[1] &&
-      s.penalty === undefined,
-  )!;
-  const vehicles = sc.vehicles.map((v, i) => (i === 0 ? { ...v, lockedStopIds: [locked.id] } : v));
-  return { locationCount: sc.points.length, profiles: straightLine(sc.points), vehicles, stops: sc.stops };
-}
 
 const groups = { decomposeMinStops: 1, decomposeGroupStops: 30, decomposeIterations: 60 };
 

@@ -227,7 +227,8 @@ export class SearchState {
     const wasUsed = r.nStops > 0;
     for (let i = from; i < to; i++) {
       const s = nodes[i];
-      if (s < 0) continue;
+      // a delivery already taken out with its pickup must not count twice
+      if (s < 0 || this.candRouteOf[s] !== v) continue;
       this.unassign(s);
       removed++;
       const q = c.partner[s];
