@@ -49,6 +49,11 @@ export interface SearchParams {
   decomposeGroupStops: number;
   decomposeIterations: number;
   /**
+   * Cost preset with fixed vehicle costs: after the construction, empty the smallest routes (the fleet phase)
+   * until this many iterations pass without emptying one, then anneal the cost within that fleet; 0: off.
+   */
+  routeMinStall: number;
+  /**
    * 1: the fleet preset's schedule (a warm start, remove vehicles, anneal within the smaller fleet) while plans
    * are still ranked by the preset's own objective; a plan adopted from another thread is ignored.
    */
@@ -84,6 +89,7 @@ export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' |
   decomposeMinStops: Infinity,
   decomposeGroupStops: 600,
   decomposeIterations: 2000,
+  routeMinStall: 200,
   fleetFirst: 0,
   portfolio: 0,
 };

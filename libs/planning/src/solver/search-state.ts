@@ -3,6 +3,7 @@ import { type Compiled, KIND_PD_PICKUP } from './compile';
 import { InsertionEvaluator } from './insertion';
 import type { SearchParams } from './params';
 import { MARKER, RouteBuf } from './route-buf';
+import { servableStops } from './route-minimisation';
 import { RouteSimulator } from './route-simulator';
 
 /**
@@ -61,6 +62,10 @@ export class SearchState {
   readonly absence: Float64Array;
   /** Pickups of pickup–delivery pairs that are not locked (the pair moves pick from these). */
   readonly pairPickups: Int32Array;
+  /** Stops some vehicle may serve: the fleet phase does not wait for the others (route-minimisation.ts). */
+  readonly servable: Uint8Array;
+  /** Route minimisation first (cost preset): the fleet phase's ruins start near the stops left out. */
+  ruinNearLeftOut = false;
   /** Vehicles whose locked stops cannot be driven as given (capacity, windows, shift). */
   readonly infeasibleLocks: number[] = [];
   /** When the run began (`p.now()`), for the time-limited regret construction. */
@@ -104,6 +109,7 @@ export class SearchState {
       if (c.stopKind[s] === KIND_PD_PICKUP && !c.isLocked[s] && !c.isLocked[c.partner[s]]) pickups.push(s);
     }
     this.pairPickups = Int32Array.from(pickups);
+    this.servable = servableStops(c);
 
     // initial plan: locked prefixes, trip markers, everything else unassigned
     for (let v = 0; v < V; v++) {

@@ -7,6 +7,7 @@ import { constructByRegret } from './ops/regret-construction';
 import { ruin } from './ops/string-removal';
 import { type SearchParams } from './params';
 import { type PlanKey, type Snapshot, betterPlan } from './plan-key';
+import { minimisesRoutesFirst, routeMinStallIterations } from './route-minimisation';
 import { SearchState } from './search-state';
 
 export { DEFAULT_PARAMS, type SearchParams } from './params';
@@ -164,7 +165,7 @@ export class Search {
 
   private mandatoryUnassigned(routeOf: Int32Array): number {
     let n = 0;
-    for (let s = 0; s < this.st.S; s++) if (routeOf[s] < 0 && this.c.mandatory[s]) n++;
+    for (let s = 0; s < this.st.S; s++) if (routeOf[s] < 0 && this.c.mandatory[s] && this.st.servable[s]) n++;
     return n;
   }
 
@@ -191,7 +192,15 @@ export class Search {
     let fleetBest = this.best;
     // fleetFirst: the fleet preset's schedule under another preset's ranking (a portfolio member, parallel.ts)
     const fleet = c.preset === 'fleet' || p.fleetFirst > 0;
-    let phase: Phase = fleet ? 'warm-start' : 'anneal';
+    // cost preset with fixed vehicle costs: remove vehicles first (route-minimisation.ts). Its phases end by
+    // iterations: 'warm-start' (cost annealing) once every mandatory stop is served or after `stall`
+    // iterations, 'remove-vehicles' once `stall` iterations empty no route or emptying one no longer pays
+    const minimiseFirst = !fleet && !initial && minimisesRoutesFirst(c, p);
+    st.ruinNearLeftOut = minimiseFirst;
+    const stall = routeMinStallIterations(p);
+    let lastDropIt = 0;
+    let preFleet: Snapshot | undefined;
+    let phase: Phase = fleet || minimiseFirst ? 'warm-start' : 'anneal';
     // the share of the budget at which the phase ends
     let phaseEnd = fleet ? p.fleetWarmShare : 1;
     let phaseStart = 0;
@@ -204,13 +213,20 @@ export class Search {
       const el = st.elapsed();
       if (el >= limit || this.iterations >= maxIt || free === 0) break;
       // with an iteration cap the schedule follows the iterations alone, so the seed decides the result
-      const reached = capped ? this.iterations >= phaseEnd * maxIt : el >= phaseEnd * limit;
+      const reached = minimiseFirst
+        ? phase === 'warm-start'
+          ? this.mandatoryUnassigned(st.curRouteOf) === 0 || this.iterations >= stall
+          : this.iterations - lastDropIt >= stall
+        : capped
+          ? this.iterations >= phaseEnd * maxIt
+          : el >= phaseEnd * limit;
       if (phase !== 'anneal' && reached) {
         phase = phase === 'warm-start' ? 'remove-vehicles' : 'anneal';
         phaseEnd = phase === 'remove-vehicles' ? p.fleetShare : 1;
         phaseStart = el;
         phaseStartIt = this.iterations;
         if (phase === 'remove-vehicles') {
+          lastDropIt = this.iterations;
           this.restore(this.best);
           fleetBest = this.best;
           if (this.mandatoryUnassigned(st.curRouteOf) === 0) {
@@ -225,7 +241,15 @@ export class Search {
         if (phase === 'anneal') {
           st.fleetPhase = false;
           if (fleet && p.softPenalty > 0) st.lambda = p.softPenalty * scale;
-          this.restore(fleetBest);
+          if (minimiseFirst) {
+            // anneal within the smallest fleet that served every stop (its routing is rough: the fleet phase
+            // accepts any plan that leaves fewer stops out); the plan before it comes back if it stays cheaper
+            preFleet = this.best;
+            this.best = fleetBest;
+            this.restore(fleetBest);
+            if (this.mandatoryUnassigned(st.curRouteOf) === 0) st.routeLimit = fleetBest.used;
+            cycleStartIt = this.iterations;
+          } else this.restore(fleetBest);
           if (fleet) st.routeLimit = fleetBest.used;
         }
         continue;
@@ -233,7 +257,7 @@ export class Search {
       this.iterations++;
       let frac = 0.5;
       let heat = p.tempStart;
-      if (!fleet) {
+      if (!fleet && !st.fleetPhase) {
         // cycles of doubling length, each from the best plan so far: the schedule never looks at the budget,
         // so a run is a prefix of any longer run with the same seed and never ends worse than it
         if (this.iterations - cycleStartIt > cycleLen) {
@@ -263,12 +287,20 @@ export class Search {
       const candRouting = st.candRouting();
       if (st.fleetPhase) {
         if (acceptInFleetPhase(st, candRouting, temp)) {
-          fleetBest = this.snapshot();
+          const served = this.snapshot();
+          if (minimiseFirst && !this.isBetter(served, fleetBest)) {
+            // the fixed cost saved no longer pays for the longer routes: anneal the cost from here on
+            lastDropIt = -Infinity;
+            continue;
+          }
+          fleetBest = served;
           if (this.isBetter(fleetBest, this.best)) {
             this.best = fleetBest;
             this.bestFoundAtMs = st.elapsed();
           }
+          const used = st.curUsed;
           dropRoute(st);
+          if (st.curUsed < used) lastDropIt = this.iterations;
         }
         continue;
       }
@@ -291,6 +323,7 @@ export class Search {
       }
     }
     if (this.isBetter(fleetBest, this.best)) this.best = fleetBest;
+    if (preFleet && this.isBetter(preFleet, this.best)) this.best = preFleet;
     return this.best;
   }
 }
@@ -299,6 +332,7 @@ export class Search {
  * The phases of a run. Distance and cost presets only `anneal` (in cycles of doubling length, each from the
  * best plan); the fleet preset, and a fleet-first portfolio member, anneal first as a `warm-start`, then
  * `remove-vehicles` (empty a route, put its stops elsewhere, repeat), then `anneal` within the smaller fleet.
+ * The cost preset with fixed vehicle costs runs the same three, its phases ended by iterations (route-minimisation.ts).
  */
 export type Phase = 'warm-start' | 'remove-vehicles' | 'anneal';
 

@@ -37,7 +37,7 @@ export function acceptInFleetPhase(st: SearchState, candRouting: number, temp: n
   let candN = 0;
   let curN = 0;
   for (let s = 0; s < st.S; s++) {
-    if (!c.mandatory[s]) continue;
+    if (!c.mandatory[s] || !st.servable[s]) continue;
     if (st.candRouteOf[s] < 0) {
       candAbs += st.absence[s];
       candN++;
@@ -48,10 +48,12 @@ export function acceptInFleetPhase(st: SearchState, candRouting: number, temp: n
     }
   }
   for (let s = 0; s < st.S; s++) if (st.candRouteOf[s] < 0) st.absence[s]++;
+  // never a plan with a route the exact check rejects (it could not be improved from)
   const ok =
-    candN < curN ||
-    candAbs < curAbs ||
-    (candN === curN && candRouting < st.curRouting - temp * Math.log(st.rng.next()));
+    candRouting < Infinity &&
+    (candN < curN ||
+      candAbs < curAbs ||
+      (candN === curN && candRouting < st.curRouting - temp * Math.log(st.rng.next())));
   if (ok) st.accept();
   else st.reject();
   return candN === 0 && ok;

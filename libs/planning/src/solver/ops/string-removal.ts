@@ -1,3 +1,4 @@
+import { ruinSeedNearLeftOut } from '../route-minimisation';
 import type { SearchState } from '../search-state';
 
 /**
@@ -40,6 +41,10 @@ export function ruin(st: SearchState): void {
   let seed = rng.int(st.S);
   for (let tries = 0; tries < 10 && (st.candRouteOf[seed] < 0 || c.isLocked[seed]); tries++) {
     seed = rng.int(st.S);
+  }
+  if (st.ruinNearLeftOut && st.fleetPhase) {
+    const near = ruinSeedNearLeftOut(c, st.candRouteOf, st.servable, rng, st.insList);
+    if (near >= 0) seed = near;
   }
   const K = c.neighbourCount;
   let done = 0;
