@@ -16,6 +16,7 @@ import {
 import type { ObjectivePreset, VrpProblem, VrpSolution } from '@rd/planning';
 import { readCliWith, type CliSpec } from '@rd/config';
 import { sharedDataPath } from '@rd/testing/shared-data';
+import { straightLine } from '@rd/planning/test-helpers';
 
 const CLI: CliSpec = {
   usage: 'node dist/bench/solver/fingerprint.js',
@@ -58,26 +59,6 @@ function candidates(): [number, number][] {
   return out;
 }
 
-/** Straight-line matrices: vans 12 m/s, motorbikes 9 m/s, roads 1.3× longer (as rural-scenario.spec does). */
-function straightLine(points: [number, number][], float32: boolean): VrpProblem['profiles'] {
-  const n = points.length;
-  const dist = new Float64Array(n * n);
-  for (let a = 0; a < n; a++) {
-    for (let b = 0; b < n; b++) {
-      const kx = Math.cos((points[a][1] * Math.PI) / 180) * 111_320;
-      dist[a * n + b] =
-        1.3 * Math.hypot((points[a][0] - points[b][0]) * kx, (points[a][1] - points[b][1]) * 111_320);
-    }
-  }
-  const m = (speed: number): VrpProblem['profiles'][string] => {
-    const durationS = dist.map((d) => d / speed);
-    return float32
-      ? { distanceM: Float32Array.from(dist), durationS: Float32Array.from(durationS) }
-      : { distanceM: dist, durationS };
-  };
-  return { van: m(12), motorbike: m(9) };
-}
-
 interface RuralOptions {
   seed: number;
   stops: number;
@@ -99,7 +80,7 @@ function rural(o: RuralOptions) {
     });
     const problem: VrpProblem = {
       locationCount: sc.points.length,
-      profiles: straightLine(sc.points, o.float32 ?? false),
+      profiles: straightLine(sc.points, o.float32 ? 'f32' : 'f64'),
       vehicles: o.vehicles ? sc.vehicles.slice(0, o.vehicles) : sc.vehicles,
       stops: sc.stops,
     };

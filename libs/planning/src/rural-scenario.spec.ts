@@ -3,23 +3,7 @@ import type { VrpProblem } from './model';
 import { Prng } from './prng';
 import { generateRuralScenario } from './rural-scenario';
 import { solve } from './solver/solve';
-
-/** Straight-line matrices over [lon, lat] points: vans 12 m/s, motorbikes 9 m/s, roads 1.3× longer. */
-function straightLine(points: [number, number][]): VrpProblem['profiles'] {
-  const n = points.length;
-  const dist = new Float64Array(n * n);
-  for (let a = 0; a < n; a++) {
-    for (let b = 0; b < n; b++) {
-      const kx = Math.cos((points[a][1] * Math.PI) / 180) * 111_320;
-      dist[a * n + b] =
-        1.3 * Math.hypot((points[a][0] - points[b][0]) * kx, (points[a][1] - points[b][1]) * 111_320);
-    }
-  }
-  return {
-    van: { distanceM: dist, durationS: dist.map((d) => d / 12) },
-    motorbike: { distanceM: dist, durationS: dist.map((d) => d / 9) },
-  };
-}
+import { straightLine } from './test-helpers';
 
 describe('generateRuralScenario', () => {
   const rng = new Prng(3);
@@ -53,7 +37,7 @@ describe('generateRuralScenario', () => {
     const sc = generateRuralScenario({ seed: 9, stops: 80, candidates });
     const problem: VrpProblem = {
       locationCount: sc.points.length,
-      profiles: straightLine(sc.points),
+      profiles: straightLine(sc.points, 'f64'),
       vehicles: sc.vehicles,
       stops: sc.stops,
     };
@@ -73,7 +57,7 @@ describe('generateRuralScenario', () => {
   test('with 32-bit matrices (as the road router gives them) and shipments the plans pass the checker', () => {
     const sc = generateRuralScenario({ seed: 11, stops: 120, candidates, shipments: 0.4 });
     const profiles: VrpProblem['profiles'] = {};
-    for (const [name, m] of Object.entries(straightLine(sc.points))) {
+    for (const [name, m] of Object.entries(straightLine(sc.points, 'f64'))) {
       profiles[name] = {
         durationS: Float32Array.from(m.durationS),
         distanceM: Float32Array.from(m.distanceM),
