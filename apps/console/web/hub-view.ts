@@ -132,6 +132,8 @@ export class HubView {
 
   private async scan(): Promise<void> {
     const code = this.code.value.trim();
+    // Ready for the next label at once: the scanner types into the same field while the history loads
+    this.code.value = '';
     if (!code) return;
     this.result.className = '';
     try {
@@ -153,8 +155,6 @@ export class HubView {
       // An illegal transition's message names the state and the allowed next scans.
       this.show('refused', t('refused', { message: error.describe() }));
     } finally {
-      // Ready for the next label: the scanner types into the same field.
-      this.code.value = '';
       this.code.focus();
     }
   }

@@ -144,6 +144,8 @@ export class VillageAgentPanel {
   private async scanIn(): Promise<void> {
     const trackingNumber = this.scanInput.value.trim();
     if (!trackingNumber) return;
+    // Ready for the next label at once: the scanner types into the same field while the lists reload
+    this.scanInput.value = '';
     try {
       const res = await api<{ trackingNumber: string; collectBy: string }>(
         'intake',
@@ -159,8 +161,6 @@ export class VillageAgentPanel {
     } catch (error) {
       show(this.scanResult, 'refused', tv('refused', { message: describe(error) }));
     } finally {
-      // Ready for the next label: the scanner types into the same field.
-      this.scanInput.value = '';
       this.scanInput.focus();
     }
   }
@@ -169,6 +169,9 @@ export class VillageAgentPanel {
     const trackingNumber = this.handOverParcel.value.trim();
     const code = this.handOverCode.value.trim();
     if (!trackingNumber) return;
+    // A code is never left on screen, right or wrong: cleared as it is sent, not after the list reloads,
+    // or a code typed for the next parcel meanwhile would be wiped (and sent empty)
+    this.handOverCode.value = '';
     try {
       await api('intake', `/village-points/${this.pointId}/collections`, {
         method: 'POST',
@@ -180,9 +183,6 @@ export class VillageAgentPanel {
     } catch (error) {
       show(this.handOverResult, 'refused', handOverRefusal(error, trackingNumber));
       await this.loadUncollected();
-    } finally {
-      // A code is never left on screen, right or wrong.
-      this.handOverCode.value = '';
     }
   }
 
