@@ -11,6 +11,7 @@ import {
   type AirspaceCheck,
   type AirspaceViolationKind,
   type DroneFix,
+  type FixVerdict,
 } from './airspace-check';
 import {
   AlertsRepository,
@@ -43,6 +44,8 @@ export class AlertsService {
   private readonly raisedListeners: Array<(alert: AlertView) => void> = [];
   /** Each drone's newest judged fix time (this instance's: messages of a device reach one instance in order). */
   private readonly judgedUpToMs = new Map<string, number>();
+  /** The airspace alert writes, chained in the order their verdicts were settled (see judgeAirspace). */
+  private airspaceWrites: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly alerts: AlertsRepository,
@@ -141,6 +144,15 @@ export class AlertsService {
         this.judgedUpToMs.delete(this.judgedUpToMs.keys().next().value!);
       return true;
     });
+    if (current.length === 0) return;
+    // Written in that same order: settled side by side, an older batch's "clean" written after a newer
+    // batch's raise resolved the alert it had just opened (the airspace e2e saw a corridor alert twice)
+    const write = this.airspaceWrites.then(() => this.writeAirspace(current));
+    this.airspaceWrites = write.catch(() => undefined);
+    await write;
+  }
+
+  private async writeAirspace(current: FixVerdict[]): Promise<void> {
     const newest = new Map<string, Set<AirspaceViolationKind>>();
     for (const { fix, violations } of current) {
       for (const v of violations) await this.raise(v.kind, fix.deviceId, 'critical', v.detail, v.details);
