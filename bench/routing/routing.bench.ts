@@ -33,7 +33,6 @@ import {
   ChQuery,
   ChRoadRouter,
   generateRuralNetwork,
-  graphBbox,
   graphNodeOf,
   haversineM,
   importOsm,
@@ -41,11 +40,9 @@ import {
   MOTORBIKE,
   prepareProfile,
   saveRoutingData,
-  seededRandom,
   sourceSeeds,
   targetSeeds,
   VAN,
-  type LonLat,
   type ProfileRoutingData,
   type RoadGraph,
   type RoutingData,
@@ -57,6 +54,7 @@ import {
 } from '@rd/routing';
 import { MatrixThreads } from '@rd/road-router';
 import { sharedDataPath } from '@rd/testing/shared-data';
+import { randomSnapped } from './random-points';
 
 const USAGE = `usage: npm run bench:routing -- [flags]
 
@@ -122,31 +120,6 @@ function typedBytes(x: unknown, seen = new Set<unknown>()): number {
   let sum = 0;
   for (const v of Object.values(x as Record<string, unknown>)) sum += typedBytes(v, seen);
   return sum;
-}
-
-function randomSnapped(
-  router: ChRoadRouter,
-  g: RoadGraph,
-  count: number,
-  seed: number,
-  profile: string,
-): SnappedPoint[] {
-  const rnd = seededRandom(seed);
-  const out: SnappedPoint[] = [];
-  const [minLon, minLat, maxLon, maxLat] = graphBbox(g);
-  while (out.length < count) {
-    // half near roads (like stops), half anywhere in the box
-    const batch: LonLat[] = [];
-    for (let i = 0; i < 512; i++) {
-      if (i % 2 === 0) {
-        const p = g.edgeGeomFirst[Math.floor(rnd() * g.edgeCount)];
-        batch.push([g.geomLon[p] + (rnd() - 0.5) * 0.004, g.geomLat[p] + (rnd() - 0.5) * 0.003]);
-      } else batch.push([minLon + rnd() * (maxLon - minLon), minLat + rnd() * (maxLat - minLat)]);
-    }
-    for (const s of router.snapSync(batch, { profile, maxDistanceM: 2000 }))
-      if (s.ok && out.length < count) out.push(s);
-  }
-  return out;
 }
 
 /**

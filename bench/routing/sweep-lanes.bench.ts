@@ -12,18 +12,15 @@ import { parseArgs } from 'node:util';
 import {
   ChManyToMany,
   ChRoadRouter,
-  graphBbox,
   importOsm,
   loadRoutingData,
   prepareProfile,
-  seededRandom,
   VAN,
-  type LonLat,
   type ProfileRoutingData,
-  type SnappedPoint,
   type TableMethod,
 } from '@rd/routing';
 import { sharedDataPath } from '@rd/testing/shared-data';
+import { randomSnapped } from './random-points';
 
 const { values: opts } = parseArgs({
   options: {
@@ -44,30 +41,11 @@ function profileData(): ProfileRoutingData {
   return prepareProfile(g, { weightings: ['fastest'] });
 }
 
-function snapped(router: ChRoadRouter, pd: ProfileRoutingData, count: number): SnappedPoint[] {
-  const rnd = seededRandom(5);
-  const g = pd.graph;
-  const [minLon, minLat, maxLon, maxLat] = graphBbox(g);
-  const out: SnappedPoint[] = [];
-  while (out.length < count) {
-    const batch: LonLat[] = [];
-    for (let i = 0; i < 512; i++) {
-      if (i % 2 === 0) {
-        const p = g.edgeGeomFirst[Math.floor(rnd() * g.edgeCount)];
-        batch.push([g.geomLon[p] + (rnd() - 0.5) * 0.004, g.geomLat[p] + (rnd() - 0.5) * 0.003]);
-      } else batch.push([minLon + rnd() * (maxLon - minLon), minLat + rnd() * (maxLat - minLat)]);
-    }
-    for (const s of router.snapSync(batch, { maxDistanceM: 2000 }))
-      if (s.ok && out.length < count) out.push(s);
-  }
-  return out;
-}
-
 const pd = profileData();
 const router = new ChRoadRouter({ profiles: { van: pd } });
 const rows = Number(opts.rows);
 const cols = Number(opts.cols);
-const pts = snapped(router, pd, rows + cols);
+const pts = randomSnapped(router, pd.graph, rows + cols, 5, 'van');
 const plan = router.planMatrix(pts.slice(0, rows), pts.slice(rows), {});
 const ch = router.hierarchy('van', 'fastest');
 const est = new ChManyToMany(ch).chooseMethod(plan.sourceSeeds, plan.targetSeeds);

@@ -171,44 +171,41 @@ export function saveRoutingData(data: RoutingData, file: string): number {
 
 /** saveRoutingData with writes of `sliceBytes` (a multiple of 8) at a time; tests use small slices. */
 export function saveRoutingDataInSlices(data: RoutingData, file: string, sliceBytes: number): number {
-  const IO_CHUNK = sliceBytes;
   const { metaBytes, dataStart, total, parts } = layoutRoutingData(data);
   const temporary = `${file}.${process.pid}.tmp`;
   const fd = openSync(temporary, 'w');
   try {
-    // sequential: the metadata padded to 8, then each section padded to 8; the checksum follows the words
-    const slice = new Uint8Array(IO_CHUNK);
-    const words = new Uint32Array(slice.buffer);
-    let position = HEADER;
-    let sum = CHECKSUM_SEED;
-    const put = (bytes: Uint8Array, paddedLength: number): void => {
-      for (let at = 0; at < paddedLength; at += IO_CHUNK) {
-        const n = Math.min(IO_CHUNK, paddedLength - at);
-        const from = Math.min(at, bytes.length);
-        const to = Math.min(at + n, bytes.length);
-        slice.set(bytes.subarray(from, to), 0);
-        slice.fill(0, to - from, n);
-        sum = checksumWords(sum, words, n / 4);
-        for (let done = 0; done < n;) done += writeSync(fd, slice, done, n - done, position + done);
-        position += n;
+    try {
+      // sequential: the metadata padded to 8, then each section padded to 8; the checksum follows the words
+      const slice = new Uint8Array(sliceBytes);
+      const words = new Uint32Array(slice.buffer);
+      let position = HEADER;
+      let sum = CHECKSUM_SEED;
+      const put = (bytes: Uint8Array, paddedLength: number): void => {
+        for (let at = 0; at < paddedLength; at += sliceBytes) {
+          const n = Math.min(sliceBytes, paddedLength - at);
+          const from = Math.min(at, bytes.length);
+          const to = Math.min(at + n, bytes.length);
+          slice.set(bytes.subarray(from, to), 0);
+          slice.fill(0, to - from, n);
+          sum = checksumWords(sum, words, n / 4);
+          for (let done = 0; done < n;) done += writeSync(fd, slice, done, n - done, position + done);
+          position += n;
+        }
+      };
+      put(metaBytes, dataStart - HEADER);
+      for (let i = 0; i < parts.length; i++) {
+        const end = i + 1 < parts.length ? parts[i + 1].at : total - dataStart;
+        put(parts[i].bytes, end - parts[i].at);
       }
-    };
-    put(metaBytes, dataStart - HEADER);
-    for (let i = 0; i < parts.length; i++) {
-      const end = i + 1 < parts.length ? parts[i + 1].at : total - dataStart;
-      put(parts[i].bytes, end - parts[i].at);
+      const header = headerBytes(metaBytes.length);
+      new DataView(header.buffer).setUint32(12, sum >>> 0, true);
+      writeSync(fd, header, 0, HEADER, 0);
+    } finally {
+      closeSync(fd);
     }
-    const header = headerBytes(metaBytes.length);
-    new DataView(header.buffer).setUint32(12, sum >>> 0, true);
-    writeSync(fd, header, 0, HEADER, 0);
-    closeSync(fd);
     renameSync(temporary, file);
   } catch (error) {
-    try {
-      closeSync(fd);
-    } catch {
-      // closed already
-    }
     rmSync(temporary, { force: true });
     throw error;
   }

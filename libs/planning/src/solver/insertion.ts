@@ -3,6 +3,7 @@ import { type Compiled, KIND_DELIVERY, KIND_PD_PICKUP, KIND_PICKUP, firstStart }
 import type { SearchParams } from './params';
 import { evalPairFastMulti } from './pair-insertion-multi';
 import type { RouteBuf } from './route-buf';
+import { tailInsertionDelta } from './tail-insertion';
 
 /**
  * Cheapest feasible insertion of a stop, or a pickup with its delivery, into one route: O(1) per position
@@ -162,7 +163,8 @@ export class InsertionEvaluator {
       if (p >= tail && tail >= first && tail < len) {
         // behind the last stop, only empty trips after it: exact in O(1), like the pair check's tail
         if (p > tail + 1) break; // every later position drives the same route as tail + 1
-        const delta = this.tailDelta(s, v, r, tail, p > tail, bestDelta);
+        const loads = isDelivery ? r.pre : r.load;
+        const delta = tailInsertionDelta(c, v, r, tail, p > tail, s, -1, loads, bestDelta);
         if (delta >= bestDelta || (blink > 0 && this.rng.next() < blink)) continue;
         bestDelta = delta;
         this.bestDelta = delta;
@@ -235,51 +237,6 @@ export class InsertionEvaluator {
       this.bestP2 = -1;
     }
     this.simulateCandidates(v, r, s, -1);
-  }
-
-  /**
-   * The exact delta of inserting single stop s behind the route's last stop (cache position `tail`, only
-   * idle markers after it): it ends the last trip, or (`newTrip`) makes one more trip from the reload hub;
-   * the route's start and everything before stay as they are. Infinity when infeasible or not below `bound`.
-   */
-  private tailDelta(
-    s: number,
-    v: number,
-    r: RouteBuf,
-    tail: number,
-    newTrip: boolean,
-    bound: number,
-  ): number {
-    const c = this.c;
-    const nL = c.nLoc;
-    const T = c.durS[c.vProfile[v]];
-    const Dm = c.distM[c.vProfile[v]];
-    const dims = this.D;
-    const capOff = v * dims;
-    const lc = c.stopLoc[s];
-    const x = r.loc[tail];
-    const e = c.vEnd[v];
-    const reload = c.vReload[v];
-    const loads = c.stopKind[s] === KIND_DELIVERY ? r.pre : r.suf;
-    for (let d = 0; d < dims; d++) {
-      const before = newTrip ? 0 : loads[tail * dims + d];
-      if (before + c.demand[s * dims + d] > c.vCap[capOff + d]) return Infinity;
-    }
-    let t = r.depS[tail];
-    let dist = -Dm[x * nL + e];
-    let from = x;
-    if (newTrip) {
-      dist += Dm[x * nL + reload];
-      t += T[x * nL + reload] + c.vReloadServiceS[v];
-      from = reload;
-    }
-    dist += Dm[from * nL + lc] + Dm[lc * nL + e];
-    if (c.wM[v] * dist >= bound) return Infinity;
-    const st = firstStart(c, s, t + T[from * nL + lc]);
-    if (st === Infinity) return Infinity;
-    const end = st + c.stopServiceS[s] + T[lc * nL + e];
-    if (end > c.vShiftEndS[v] || end - r.routeStartS > c.vMaxWorkS[v]) return Infinity;
-    return c.wM[v] * dist + c.wS[v] * (end - r.endS);
   }
 
   private prevLoc(v: number, r: RouteBuf, p: number): number {

@@ -1,6 +1,7 @@
 import type { Prng } from '../prng';
 import { type Compiled, firstStart } from './compile';
 import type { RouteBuf } from './route-buf';
+import { tailInsertionDelta } from './tail-insertion';
 
 /** Where the pair check reports: the evaluator's best so far and its queue of positions to simulate. */
 export interface PairInsertionTarget {
@@ -72,32 +73,7 @@ export function evalPairFastMulti(
     if (r.depS[p] > closeS) break;
     if (p >= tail) {
       if (p > tail + 1) break; // every later position drives the same route as tail + 1
-      const a = r.loc[tail];
-      const e = c.vEnd[v];
-      const reload = c.vReload[v];
-      const newTrip = p > tail;
-      // leaving the last stop: idle markers after it take no time
-      let t = r.depS[tail];
-      let dist = -Dm[a * nL + e];
-      let from = a;
-      if (newTrip) {
-        dist += Dm[a * nL + reload];
-        t += T[a * nL + reload] + c.vReloadServiceS[v];
-        from = reload;
-      }
-      for (let d = 0; d < dims; d++) {
-        const before = newTrip ? 0 : L[tail * dims + d];
-        if (before + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
-      }
-      dist += Dm[from * nL + ls] + dSQ + Dm[lq * nL + e];
-      if (wM * dist >= best) continue;
-      const stS = firstStart(c, s, t + T[from * nL + ls]);
-      if (stS === Infinity) continue;
-      const stQ = firstStart(c, q, stS + servS + tSQ);
-      if (stQ === Infinity) continue;
-      const end = stQ + servQ + T[lq * nL + e];
-      if (end > c.vShiftEndS[v] || end - r.routeStartS > maxWork) continue;
-      const delta = wM * dist + wS * (end - r.routeStartS - work);
+      const delta = tailInsertionDelta(c, v, r, tail, p > tail, s, q, L, best);
       if (delta < best && !(blink > 0 && rng.next() < blink)) {
         best = target.bestDelta = delta;
         target.bestV = v;
