@@ -1,7 +1,7 @@
 import type { Prng } from '../prng';
 import { type Compiled, KIND_DELIVERY, KIND_PD_PICKUP, KIND_PICKUP, firstStart } from './compile';
 import type { SearchParams } from './params';
-import { evalPairFastMulti } from './pair-insertion-multi';
+import { DeliveryScratch, clearlyAbove, evalPairFastMulti } from './pair-insertion-multi';
 import type { RouteBuf } from './route-buf';
 import { tailInsertionDelta } from './tail-insertion';
 
@@ -32,7 +32,11 @@ export class InsertionEvaluator {
     this.pairEstQ = new Float64Array(scratchLength);
     this.pairLegQ = new Float64Array(scratchLength);
     this.pairMinQ = new Float64Array(scratchLength);
+    this.delivery = new DeliveryScratch(scratchLength);
   }
+
+  /** Scratch of the pair checks: what the delivery adds per position of the route being checked. */
+  readonly delivery: DeliveryScratch;
 
   evalRoute(s: number, v: number, r: RouteBuf): void {
     const c = this.c;
@@ -78,12 +82,12 @@ export class InsertionEvaluator {
       const b = r.loc[p + 1];
       const ia = a * nL;
       // an unused vehicle drives nothing: no start→end leg to save
-      let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - (len === 0 ? 0 : Dm[ia + b])) + fixed;
+      let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - (len === 0 ? 0 : r.legDistM[p])) + fixed;
       if (delta >= bestDelta) continue;
       const ta = T[ia + lc];
       const tb = T[lcRow + b];
       if (wS !== 0) {
-        delta += wS * (ta + tb + serv - (len === 0 ? 0 : T[ia + b]));
+        delta += wS * (ta + tb + serv - (len === 0 ? 0 : r.legTimeS[p]));
         if (delta >= bestDelta) continue;
       }
       const arr = r.depS[p] + ta;
@@ -179,7 +183,7 @@ export class InsertionEvaluator {
         this.pushCandidate(p, -1, -Infinity);
         continue;
       }
-      let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - Dm[ia + b]);
+      let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - r.legDistM[p]);
       // past the first stop the working time can only grow; before it, a later departure may shorten it
       if (delta >= bestDelta && (p >= first || wS === 0)) continue;
       const ta = T[ia + lc];
@@ -395,34 +399,43 @@ export class InsertionEvaluator {
     const dSQ = Dm[ls * nL + lq];
     const tSQ = T[ls * nL + lq];
     const L = r.load;
+    // legs into the pickup from the pair's own rows (pair-columns.ts)
+    const sRow = c.pairColumns.row[s] * nL;
+    const toSS = c.pairColumns.toStopS[prof];
+    const toSM = c.pairColumns.toStopM[prof];
     // last closes: departures only grow along a route and an insertion only delays them, so once the route
     // leaves a position after the pickup's (delivery's) last close, no later position can take it
     const closeS = c.twCloseS[c.twOff[s + 1] - 1];
     const closeQ = c.twCloseS[c.twOff[q + 1] - 1];
+    // the delivery's cost per position, filled once a pickup position needs it: O(len) matrix reads, not O(len²)
+    const dq = this.delivery.cost;
+    const dqMin = this.delivery.costMin;
+    let dqFilled = false;
     let bestDelta = this.bestDelta;
     positions: for (let p = c.locked[v].length; p <= len; p++) {
       if (r.depS[p] > closeS) break;
       const a = r.loc[p];
       const b = r.loc[p + 1];
-      const ia = a * nL;
       // an unused vehicle drives nothing: no start→end leg to save
-      const dAB = empty ? 0 : Dm[ia + b];
-      const tAB = empty ? 0 : T[ia + b];
+      const dAB = empty ? 0 : r.legDistM[p];
+      const tAB = empty ? 0 : r.legTimeS[p];
       const costS =
-        wM * (Dm[ia + ls] + Dm[ls * nL + b] - dAB) + wS * (T[ia + ls] + T[ls * nL + b] - tAB + servS) + fixed;
+        wM * (toSM[sRow + a] + Dm[ls * nL + b] - dAB) +
+        wS * (toSS[sRow + a] + T[ls * nL + b] - tAB + servS) +
+        fixed;
       if (costS >= bestDelta) continue;
       for (let d = 0; d < dims; d++) {
         if (L[p * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
       }
-      const stS = firstStart(c, s, r.depS[p] + T[ia + ls]);
+      const stS = firstStart(c, s, r.depS[p] + toSS[sRow + a]);
       if (stS === Infinity) continue;
       const depS = stS + servS;
       // the delivery right after the pickup
       const stQ0 = firstStart(c, q, depS + tSQ);
       if (stQ0 !== Infinity && this.reachesInTime(r, p, stQ0 + servQ + T[lq * nL + b])) {
         const delta =
-          wM * (Dm[ia + ls] + dSQ + Dm[lq * nL + b] - dAB) +
-          wS * (T[ia + ls] + tSQ + T[lq * nL + b] - tAB + servS + servQ) +
+          wM * (toSM[sRow + a] + dSQ + Dm[lq * nL + b] - dAB) +
+          wS * (toSS[sRow + a] + tSQ + T[lq * nL + b] - tAB + servS + servQ) +
           fixed;
         if (delta < bestDelta && !(blink > 0 && this.rng.next() < blink)) {
           bestDelta = this.bestDelta = delta;
@@ -432,6 +445,12 @@ export class InsertionEvaluator {
         }
       }
       if (p === len) continue;
+      if (!dqFilled) {
+        this.fillDeliveryCost(v, r, q);
+        dqFilled = true;
+      }
+      // no delivery position after the pickup can beat the best
+      if (clearlyAbove(costS + dqMin[p + 1], bestDelta)) continue;
       // the delay entering position p + 1 with the pickup before it; beyond its latest start nothing fits
       const arrNext = depS + T[ls * nL + b];
       if (!this.reachesInTime(r, p, arrNext)) continue;
@@ -450,13 +469,13 @@ export class InsertionEvaluator {
         for (let d = 0; d < dims; d++) {
           if (L[p2 * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
         }
-        const x = r.loc[p2];
+        if (clearlyAbove(costS + dq[p2], bestDelta)) continue;
         const y = r.loc[p2 + 1];
-        const ix = x * nL;
+        const ix = r.loc[p2] * nL;
         const delta =
           costS +
-          wM * (Dm[ix + lq] + Dm[lq * nL + y] - Dm[ix + y]) +
-          wS * (T[ix + lq] + T[lq * nL + y] - T[ix + y] + servQ);
+          wM * (Dm[ix + lq] + Dm[lq * nL + y] - r.legDistM[p2]) +
+          wS * (T[ix + lq] + T[lq * nL + y] - r.legTimeS[p2] + servQ);
         if (delta >= bestDelta) continue;
         const absorbed = r.waitCumS[p2] - r.waitCumS[p + 1];
         const depX = r.depS[p2] + (delay > absorbed ? delay - absorbed : 0);
@@ -471,6 +490,37 @@ export class InsertionEvaluator {
       }
     }
     if (this.nCand > 0) this.simulateCandidates(v, r, s, q);
+  }
+
+  /**
+   * What the delivery q adds at each position of a simple vehicle's route (distance and time, as `evalPairFast`
+   * prices them), and per position the least of those from there to the route's end.
+   */
+  private fillDeliveryCost(v: number, r: RouteBuf, q: number): void {
+    const c = this.c;
+    const nL = c.nLoc;
+    const prof = c.vProfile[v];
+    const T = c.durS[prof];
+    const Dm = c.distM[prof];
+    const wM = c.wM[v];
+    const wS = c.wS[v];
+    const lqRow = c.stopLoc[q] * nL;
+    const colRow = c.pairColumns.row[q] * nL;
+    const toQS = c.pairColumns.toStopS[prof];
+    const toQM = c.pairColumns.toStopM[prof];
+    const servQ = c.stopServiceS[q];
+    const dq = this.delivery.cost;
+    const dqMin = this.delivery.costMin;
+    const len = r.len;
+    for (let p2 = 0; p2 <= len; p2++) {
+      const x = r.loc[p2];
+      const y = r.loc[p2 + 1];
+      dq[p2] =
+        wM * (toQM[colRow + x] + Dm[lqRow + y] - r.legDistM[p2]) +
+        wS * (toQS[colRow + x] + T[lqRow + y] - r.legTimeS[p2] + servQ);
+    }
+    dqMin[len] = dq[len];
+    for (let p2 = len - 1; p2 >= 0; p2--) dqMin[p2] = dq[p2] < dqMin[p2 + 1] ? dq[p2] : dqMin[p2 + 1];
   }
 
   /** Delivery positions p2… for a pickup at p, by their distance estimate, for `simulateCandidates`. */

@@ -9,9 +9,45 @@ export interface PairInsertionTarget {
   bestV: number;
   bestP: number;
   bestP2: number;
+  readonly delivery: DeliveryScratch;
   /** Queue positions for exact simulation; `estimate` must not exceed their true delta. */
   pushCandidate(p: number, p2: number, estimate: number): void;
   simulateCandidates(v: number, r: RouteBuf, s: number, q: number): void;
+}
+
+/**
+ * What a pair's delivery adds at each position of one route, filled once per route check: per position the
+ * distance and the travel time it adds (with its service), each with its least from there to the end of the trip,
+ * and the legs' distances and travel times for the exact check.
+ */
+export class DeliveryScratch {
+  readonly distM: Float64Array;
+  readonly distMinM: Float64Array;
+  readonly timeS: Float64Array;
+  readonly timeMinS: Float64Array;
+  readonly legInS: Float64Array;
+  readonly legOutS: Float64Array;
+  readonly legInM: Float64Array;
+  readonly legOutM: Float64Array;
+  readonly skippedM: Float64Array;
+  /** A simple vehicle's route: the cost the delivery adds per position, and its least from there to the end. */
+  readonly cost: Float64Array;
+  readonly costMin: Float64Array;
+
+  /** `length`: at least the longest route's length + 2. */
+  constructor(length: number) {
+    this.distM = new Float64Array(length);
+    this.distMinM = new Float64Array(length);
+    this.timeS = new Float64Array(length);
+    this.timeMinS = new Float64Array(length);
+    this.legInS = new Float64Array(length);
+    this.legOutS = new Float64Array(length);
+    this.legInM = new Float64Array(length);
+    this.legOutM = new Float64Array(length);
+    this.skippedM = new Float64Array(length);
+    this.cost = new Float64Array(length);
+    this.costMin = new Float64Array(length);
+  }
 }
 
 /** `endAfter` results that are not an end time. */
@@ -55,6 +91,10 @@ export function evalPairFastMulti(
   const work = r.endS - r.routeStartS;
   const dSQ = Dm[ls * nL + lq];
   const tSQ = T[ls * nL + lq];
+  // legs into the pickup from the pair's own rows (pair-columns.ts)
+  const sRow = c.pairColumns.row[s] * nL;
+  const toSS = c.pairColumns.toStopS[prof];
+  const toSM = c.pairColumns.toStopM[prof];
   // the first stop's cache position: a pickup before it moves the route's start (the working time may shrink)
   let first = 1;
   while (first <= len && nodes[first - 1] < 0) first++;
@@ -69,6 +109,12 @@ export function evalPairFastMulti(
   // leaves a position after the pickup's (delivery's) last close, no later position can take it
   const closeS = c.twCloseS[c.twOff[s + 1] - 1];
   const closeQ = c.twCloseS[c.twOff[q + 1] - 1];
+  // the delivery's distance per position, filled once the first pickup position needs it (most routes are
+  // ruled out by the pickup alone): O(len) matrix reads instead of O(len²) in the loop over both positions
+  const dl = target.delivery;
+  const dq = dl.distM;
+  const tq = dl.timeS;
+  let dqFilled = false;
   positions: for (let p = c.locked[v].length; p <= len; p++) {
     if (r.depS[p] > closeS) break;
     if (p >= tail) {
@@ -91,14 +137,13 @@ export function evalPairFastMulti(
     const boundOk = p >= first || wS === 0;
     const a = r.loc[p];
     const b = r.loc[p + 1];
-    const ia = a * nL;
-    const distS = Dm[ia + ls] + Dm[ls * nL + b] - Dm[ia + b];
+    const distS = toSM[sRow + a] + Dm[ls * nL + b] - r.legDistM[p];
     // the delivery adds distance too (triangle inequality): nothing at this pickup position beats the best
     if (boundOk && wM * distS >= best) continue;
     for (let d = 0; d < dims; d++) {
       if (L[p * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
     }
-    const ta = T[ia + ls];
+    const ta = toSS[sRow + a];
     const stS = firstStart(c, s, r.depS[p] + ta);
     if (stS === Infinity) continue;
     const depS = stS + servS;
@@ -106,7 +151,7 @@ export function evalPairFastMulti(
 
     // the delivery right after the pickup
     const stQ0 = firstStart(c, q, depS + tSQ);
-    const distPQ = Dm[ia + ls] + dSQ + Dm[lq * nL + b] - Dm[ia + b];
+    const distPQ = toSM[sRow + a] + dSQ + Dm[lq * nL + b] - r.legDistM[p];
     if (stQ0 !== Infinity && !(boundOk && wM * distPQ >= best)) {
       const end = endAfter(c, v, r, p, stQ0 + servQ + T[lq * nL + b]);
       if (end === SIMULATE) target.pushCandidate(p, p, boundOk ? wM * distPQ : -Infinity);
@@ -121,6 +166,20 @@ export function evalPairFastMulti(
       }
     }
     if (p === len || nodes[p] < 0) continue; // the pickup ends its trip: the delivery goes right after it
+    if (!dqFilled) {
+      fillDelivery(c, v, r, q, tail, p + 1, dl);
+      dqFilled = true;
+    }
+    // past the first stop the delay the pair sends to the end hub is at least the travel and service times it
+    // adds less all the waiting from the next position on, and the working time grows by that delay
+    const waitAfter = r.waitCumS[len] - r.waitCumS[p];
+    const timeS = ta + T[ls * nL + b] - r.legTimeS[p] + servS - waitAfter;
+    // no delivery position later in this trip can beat the best
+    if (
+      boundOk &&
+      clearlyAbove(wM * (distS + dl.distMinM[p + 1]) + wS * Math.max(0, timeS + dl.timeMinS[p + 1]), best)
+    )
+      continue;
 
     // the delay the pickup sends into position p + 1 (a stop), absorbed by waiting up to the delivery
     const arrNext = depS + T[ls * nL + b];
@@ -135,9 +194,10 @@ export function evalPairFastMulti(
             target.pushCandidate(p, p2, -Infinity);
             continue;
           }
+          if (clearlyAbove(wM * (distS + dq[p2]) + wS * Math.max(0, timeS + tq[p2]), best)) continue;
           const ix = r.loc[p2] * nL;
           const y = r.loc[p2 + 1];
-          const e = wM * (distS + Dm[ix + lq] + Dm[lq * nL + y] - Dm[ix + y]);
+          const e = wM * (distS + Dm[ix + lq] + Dm[lq * nL + y] - r.legDistM[p2]);
           if (e < best) target.pushCandidate(p, p2, e);
         }
       }
@@ -154,16 +214,14 @@ export function evalPairFastMulti(
         target.pushCandidate(p, p2, -Infinity);
         continue;
       }
-      const x = r.loc[p2];
-      const y = atTail ? c.vEnd[v] : r.loc[p2 + 1];
-      const ix = x * nL;
-      const distDelta = distS + Dm[ix + lq] + Dm[lq * nL + y] - Dm[ix + y];
+      if (boundOk && clearlyAbove(wM * (distS + dq[p2]) + wS * Math.max(0, timeS + tq[p2]), best)) continue;
+      const distDelta = distS + dl.legInM[p2] + dl.legOutM[p2] - dl.skippedM[p2];
       if (boundOk && wM * distDelta >= best) continue;
       const absorbed = r.waitCumS[p2] - r.waitCumS[p + 1];
       const depX = r.depS[p2] + (delay > absorbed ? delay - absorbed : 0);
-      const stQ = firstStart(c, q, depX + T[ix + lq]);
+      const stQ = firstStart(c, q, depX + dl.legInS[p2]);
       if (stQ === Infinity) continue;
-      const arrY = stQ + servQ + T[lq * nL + y];
+      const arrY = stQ + servQ + dl.legOutS[p2];
       const end = atTail ? (arrY > c.vShiftEndS[v] ? INFEASIBLE : arrY) : endAfter(c, v, r, p2, arrY);
       if (end === SIMULATE) target.pushCandidate(p, p2, boundOk ? wM * distDelta : -Infinity);
       else if (end !== INFEASIBLE && end - routeStart <= maxWork) {
@@ -178,6 +236,75 @@ export function evalPairFastMulti(
     }
   }
   target.simulateCandidates(v, r, s, q);
+}
+
+/**
+ * A bound summed in another order than the exact figure may differ from it in the last bits: it rules a position
+ * out only when clearly above the best, so near-ties are still decided by the exact figure as before.
+ */
+export function clearlyAbove(bound: number, best: number): boolean {
+  return bound >= best + 1e-9 * (Math.abs(best) + 1);
+}
+
+/**
+ * Fill `dl` for delivery q on route r from position `from` on (behind the last stop, at `tail`, it drives on to
+ * the end hub). Positions beside an idle marker get -Infinity: the trip there may start being driven, which the
+ * neighbours do not show; positions the route leaves after the delivery's last close get +Infinity unread.
+ */
+function fillDelivery(
+  c: Compiled,
+  v: number,
+  r: RouteBuf,
+  q: number,
+  tail: number,
+  from: number,
+  dl: DeliveryScratch,
+): void {
+  const nL = c.nLoc;
+  const prof = c.vProfile[v];
+  const Dm = c.distM[prof];
+  const T = c.durS[prof];
+  const len = r.len;
+  const lq = c.stopLoc[q];
+  const lqRow = lq * nL;
+  const servQ = c.stopServiceS[q];
+  const { distM, distMinM, timeS, timeMinS, legInS, legOutS, legInM, legOutM, skippedM } = dl;
+  const colRow = c.pairColumns.row[q] * nL;
+  const toQS = c.pairColumns.toStopS[prof];
+  const toQM = c.pairColumns.toStopM[prof];
+  const closeQ = c.twCloseS[c.twOff[q + 1] - 1];
+  for (let p2 = from; p2 <= len; p2++) {
+    if (r.depS[p2] > closeQ) {
+      // departures only grow along the route: no later position takes the delivery either
+      distM.fill(Infinity, p2, len + 1);
+      timeS.fill(Infinity, p2, len + 1);
+      break;
+    }
+    const atTail = p2 === tail && tail < len;
+    const ix = r.loc[p2] * nL;
+    const y = atTail ? c.vEnd[v] : r.loc[p2 + 1];
+    legInS[p2] = toQS[colRow + r.loc[p2]];
+    legOutS[p2] = T[lqRow + y];
+    if (r.idle[p2 + 1] && !atTail) {
+      distM[p2] = -Infinity;
+      timeS[p2] = -Infinity;
+      continue;
+    }
+    // the leg the delivery replaces: the route's own, or at the tail the drive on to the end hub
+    legInM[p2] = toQM[colRow + r.loc[p2]];
+    legOutM[p2] = Dm[lqRow + y];
+    skippedM[p2] = atTail ? Dm[ix + y] : r.legDistM[p2];
+    distM[p2] = legInM[p2] + legOutM[p2] - skippedM[p2];
+    timeS[p2] = legInS[p2] + legOutS[p2] - (atTail ? T[ix + y] : r.legTimeS[p2]) + servQ;
+  }
+  distMinM[len] = distM[len];
+  timeMinS[len] = timeS[len];
+  for (let p2 = len - 1; p2 >= from; p2--) {
+    // a reload marker after position p2 ends its trip
+    const ends = r.nodes[p2] < 0;
+    distMinM[p2] = ends || distM[p2] < distMinM[p2 + 1] ? distM[p2] : distMinM[p2 + 1];
+    timeMinS[p2] = ends || timeS[p2] < timeMinS[p2 + 1] ? timeS[p2] : timeMinS[p2 + 1];
+  }
 }
 
 /** The end hub's arrival when position `pos + 1` of route r is reached at `arr`: INFEASIBLE, or SIMULATE. */

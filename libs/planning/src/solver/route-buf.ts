@@ -15,6 +15,9 @@ export class RouteBuf {
   cost = 0;
   distM = 0;
   loc: Int32Array;
+  /** The distance and travel time from position p to p + 1 (`loc[p]` to `loc[p + 1]`), so checks read them here. */
+  legDistM: Float64Array;
+  legTimeS: Float64Array;
   /** Departure time from each position (start hub: shift start; end hub: arrival). */
   depS: Float64Array;
   /** Start of service at each position. */
@@ -52,6 +55,8 @@ export class RouteBuf {
     this.dims = dims;
     this.nodes = new Int32Array(cap);
     this.loc = new Int32Array(cap + 2);
+    this.legDistM = new Float64Array(cap + 2);
+    this.legTimeS = new Float64Array(cap + 2);
     this.depS = new Float64Array(cap + 2);
     this.startS = new Float64Array(cap + 2);
     this.lateS = new Float64Array(cap + 2);
@@ -72,6 +77,8 @@ export class RouteBuf {
     nodes.set(this.nodes.subarray(0, this.len));
     this.nodes = nodes;
     this.loc = new Int32Array(next + 2);
+    this.legDistM = new Float64Array(next + 2);
+    this.legTimeS = new Float64Array(next + 2);
     this.depS = new Float64Array(next + 2);
     this.startS = new Float64Array(next + 2);
     this.lateS = new Float64Array(next + 2);
@@ -125,6 +132,8 @@ export class RouteBuf {
     this.distM = o.distM;
     if (withCaches) {
       this.loc.set(o.loc.subarray(0, n + 2));
+      this.legDistM.set(o.legDistM.subarray(0, n + 1));
+      this.legTimeS.set(o.legTimeS.subarray(0, n + 1));
       this.depS.set(o.depS.subarray(0, n + 2));
       this.startS.set(o.startS.subarray(0, n + 2));
       this.lateS.set(o.lateS.subarray(0, n + 2));

@@ -6,6 +6,7 @@ import {
   firstStart,
   latestStart,
 } from './compile';
+import type { MatrixCells } from '../model';
 import type { SearchParams } from './params';
 import type { RouteBuf } from './route-buf';
 
@@ -146,6 +147,7 @@ export class RouteSimulator {
     loc[0] = c.vStart[v];
     for (let i = 0; i < len; i++) loc[i + 1] = c.stopLoc[r.nodes[i]];
     loc[len + 1] = c.vEnd[v];
+    fillLegs(r, nL, Dm, T);
     r.depS[0] = r.startS[0] = c.vShiftStartS[v];
     r.waitCumS[0] = 0;
     let dist = 0;
@@ -259,6 +261,7 @@ export class RouteSimulator {
     }
     loc[len + 1] = c.vEnd[v];
     idle[len + 1] = 0;
+    fillLegs(r, nL, c.distM[c.vProfile[v]], T);
     r.depS[0] = r.startS[0] = c.vShiftStartS[v];
     r.waitCumS[0] = 0;
     let waited = 0;
@@ -376,5 +379,15 @@ export class RouteSimulator {
       }
       r.depS[i + 1] = t;
     }
+  }
+}
+
+/** The route's legs from its locations (an idle marker sits at the previous location: a leg of 0). */
+function fillLegs(r: RouteBuf, nL: number, Dm: MatrixCells, T: MatrixCells): void {
+  const loc = r.loc;
+  for (let i = 0; i <= r.len; i++) {
+    const e = loc[i] * nL + loc[i + 1];
+    r.legDistM[i] = Dm[e];
+    r.legTimeS[i] = T[e];
   }
 }
