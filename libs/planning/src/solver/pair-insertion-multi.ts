@@ -12,6 +12,10 @@ export interface PairInsertionTarget {
   /** Queue positions for exact simulation; `estimate` must not exceed their true delta. */
   pushCandidate(p: number, p2: number, estimate: number): void;
   simulateCandidates(v: number, r: RouteBuf, s: number, q: number): void;
+  /** Granular positions when > 0: the pickup only beside locations marked so in `nearLoc`, the delivery in `nearLocQ`. */
+  readonly nearStamp: number;
+  readonly nearLoc: Int32Array;
+  readonly nearLocQ: Int32Array;
 }
 
 /** `endAfter` results that are not an end time. */
@@ -69,7 +73,11 @@ export function evalPairFastMulti(
   // leaves a position after the pickup's (delivery's) last close, no later position can take it
   const closeS = c.twCloseS[c.twOff[s + 1] - 1];
   const closeQ = c.twCloseS[c.twOff[q + 1] - 1];
-  positions: for (let p = c.locked[v].length; p <= len; p++) {
+  const lo = c.locked[v].length;
+  const near = target.nearStamp;
+  const nearLoc = target.nearLoc;
+  const nearLocQ = target.nearLocQ;
+  positions: for (let p = lo; p <= len; p++) {
     if (r.depS[p] > closeS) break;
     if (p >= tail) {
       if (p > tail + 1) break; // every later position drives the same route as tail + 1
@@ -91,6 +99,7 @@ export function evalPairFastMulti(
     const boundOk = p >= first || wS === 0;
     const a = r.loc[p];
     const b = r.loc[p + 1];
+    if (near > 0 && p > lo && p < len && nearLoc[a] !== near && nearLoc[b] !== near) continue;
     const ia = a * nL;
     const distS = Dm[ia + ls] + Dm[ls * nL + b] - Dm[ia + b];
     // the delivery adds distance too (triangle inequality): nothing at this pickup position beats the best
@@ -156,6 +165,7 @@ export function evalPairFastMulti(
       }
       const x = r.loc[p2];
       const y = atTail ? c.vEnd[v] : r.loc[p2 + 1];
+      if (near > 0 && p2 < len && !atTail && nearLocQ[x] !== near && nearLocQ[y] !== near) continue;
       const ix = x * nL;
       const distDelta = distS + Dm[ix + lq] + Dm[lq * nL + y] - Dm[ix + y];
       if (boundOk && wM * distDelta >= best) continue;
