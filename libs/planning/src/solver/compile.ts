@@ -1,4 +1,5 @@
 import type { MatrixCells, ObjectivePreset, VrpProblem } from '../model';
+import { nearestStops } from './nearest-stops';
 import { type PairColumns, pairColumns } from './pair-columns';
 
 export const KIND_DELIVERY = 0;
@@ -260,47 +261,9 @@ export function compile(problem: VrpProblem, preset: ObjectivePreset): Compiled 
   }
 
   // neighbours by distance on the first profile
-  const D0 = distM[0];
   const K = Math.min(Math.max(S - 1, 0), 120);
   const neighbours = new Int32Array(S * K);
-  let scaleSum = 0;
-  let scaleN = 0;
-  const sortedKeys = new Float64Array(S);
-  const picked: number[] = [];
-  // rows in blocks: the reverse distances of a block are short runs of each row instead of a column walk
-  // through the whole matrix (a 5,000-stop day spent seconds on cache misses)
-  const B = Math.min(64, Math.max(1, S));
-  const keys = new Float64Array(B * S);
-  for (let s0 = 0; s0 < S && K > 0; s0 += B) {
-    const n = Math.min(B, S - s0);
-    for (let t = 0; t < S; t++) {
-      const rowT = stopLoc[t] * nLoc;
-      const lt = stopLoc[t];
-      for (let i = 0; i < n; i++) {
-        const ls = stopLoc[s0 + i];
-        const a = D0[ls * nLoc + lt];
-        const b = D0[rowT + ls];
-        keys[i * S + t] = a < b ? a : b;
-      }
-    }
-    for (let i = 0; i < n; i++) {
-      const s = s0 + i;
-      const key = keys.subarray(i * S, (i + 1) * S);
-      key[s] = -1;
-      // the K nearest: selection finds the threshold in linear time, then only those few are ordered
-      sortedKeys.set(key);
-      const threshold = selectNth(sortedKeys, K);
-      picked.length = 0;
-      for (let t = 0; t < S; t++) if (t !== s && key[t] <= threshold) picked.push(t);
-      picked.sort((x, y) => key[x] - key[y] || x - y);
-      for (let k = 0; k < K; k++) neighbours[s * K + k] = picked[k];
-      const e = key[picked[Math.min(K, 3) - 1]];
-      if (Number.isFinite(e)) {
-        scaleSum += e;
-        scaleN++;
-      }
-    }
-  }
+  const edgeScale = nearestStops(stopLoc, distM[0], nLoc, K, neighbours);
 
   const wM = new Float64Array(V);
   const wS = new Float64Array(V);
@@ -373,7 +336,7 @@ export function compile(problem: VrpProblem, preset: ObjectivePreset): Compiled 
     wS,
     wFixed,
     bigM,
-    edgeScale: scaleN > 0 ? scaleSum / scaleN : 1,
+    edgeScale,
   };
 }
 
@@ -392,37 +355,4 @@ export function latestStart(c: Compiled, s: number, bound: number): number {
     if (c.twOpenS[w] <= bound) return bound < c.twCloseS[w] ? bound : c.twCloseS[w];
   }
   return -Infinity;
-}
-
-/**
- * The n-th smallest value of `a` (0-based), reordering `a` (Hoare's quickselect with a median-of-three pivot):
- * linear on average, where sorting each stop's row made compiling a 5,000-stop day cost seconds.
- */
-export function selectNth(a: Float64Array, n: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (hi > lo) {
-    const mid = (lo + hi) >>> 1;
-    const x = a[lo];
-    const y = a[mid];
-    const z = a[hi];
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (n <= j) hi = j;
-    else if (n >= i) lo = i;
-    else return a[n];
-  }
-  return a[n];
 }

@@ -18,6 +18,15 @@ export class InsertionEvaluator {
   bestP2 = -1;
   private readonly D: number;
   private readonly scratch: Int32Array;
+  /**
+   * Granular positions: while `nearStamp` > 0, a single stop goes only beside a location marked with it (the
+   * stop's nearest stops) or at either end of a route; see `nearOnly`.
+   */
+  readonly nearLoc: Int32Array;
+  /** The same for the delivery of a pair (marked around the partner of the stop given to `nearOnly`). */
+  readonly nearLocQ: Int32Array;
+  nearStamp = 0;
+  private lastStamp = 0;
 
   constructor(
     private readonly c: Compiled,
@@ -29,6 +38,8 @@ export class InsertionEvaluator {
   ) {
     this.D = c.dims;
     this.scratch = new Int32Array(scratchLength);
+    this.nearLoc = new Int32Array(c.nLoc);
+    this.nearLocQ = new Int32Array(c.nLoc);
     this.pairEstQ = new Float64Array(scratchLength);
     this.pairLegQ = new Float64Array(scratchLength);
     this.pairMinQ = new Float64Array(scratchLength);
@@ -37,6 +48,32 @@ export class InsertionEvaluator {
 
   /** Scratch of the pair checks: what the delivery adds per position of the route being checked. */
   readonly delivery: DeliveryScratch;
+
+  /**
+   * Until `allPositions`, insert stop s only next to one of its `count` nearest stops or at a route's ends (a
+   * pair's delivery: next to one of its own nearest, in multi-trip routes) (Toth & Vigo's granular neighbourhoods by position): on a large day a route has ~100 positions, each
+   * read two cells of matrices far larger than the cache, and the good places are beside s's neighbours.
+   */
+  nearOnly(s: number, count: number): void {
+    const c = this.c;
+    const stamp = ++this.lastStamp;
+    const K = c.neighbourCount;
+    const n = Math.min(count, K);
+    this.nearLoc[c.stopLoc[s]] = stamp;
+    for (let k = 0; k < n; k++) this.nearLoc[c.stopLoc[c.neighbours[s * K + k]]] = stamp;
+    const q = c.partner[s];
+    if (q >= 0) {
+      this.nearLocQ[c.stopLoc[q]] = stamp;
+      // the pickup is the delivery's predecessor when it goes right before it
+      this.nearLocQ[c.stopLoc[s]] = stamp;
+      for (let k = 0; k < n; k++) this.nearLocQ[c.stopLoc[c.neighbours[q * K + k]]] = stamp;
+    }
+    this.nearStamp = stamp;
+  }
+
+  allPositions(): void {
+    this.nearStamp = 0;
+  }
 
   evalRoute(s: number, v: number, r: RouteBuf): void {
     const c = this.c;
@@ -77,9 +114,13 @@ export class InsertionEvaluator {
     const capOff = v * dims;
     const lcRow = lc * nL;
     let bestDelta = this.bestDelta;
-    for (let p = c.locked[v].length; p <= len; p++) {
+    const lo = c.locked[v].length;
+    const near = this.nearStamp;
+    const nearLoc = this.nearLoc;
+    for (let p = lo; p <= len; p++) {
       const a = r.loc[p];
       const b = r.loc[p + 1];
+      if (near > 0 && p > lo && p < len && nearLoc[a] !== near && nearLoc[b] !== near) continue;
       const ia = a * nL;
       // an unused vehicle drives nothing: no start→end leg to save
       let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - (len === 0 ? 0 : r.legDistM[p])) + fixed;
@@ -160,7 +201,10 @@ export class InsertionEvaluator {
     let tail = len;
     while (tail > 0 && r.nodes[tail - 1] < 0) tail--;
     let bestDelta = this.bestDelta;
-    for (let p = c.locked[v].length; p <= len; p++) {
+    const lo = c.locked[v].length;
+    const near = this.nearStamp;
+    const nearLoc = this.nearLoc;
+    for (let p = lo; p <= len; p++) {
       const a = r.loc[p];
       const b = r.loc[p + 1];
       const ia = a * nL;
@@ -183,6 +227,7 @@ export class InsertionEvaluator {
         this.pushCandidate(p, -1, -Infinity);
         continue;
       }
+      if (near > 0 && p > lo && p < len && nearLoc[a] !== near && nearLoc[b] !== near) continue;
       let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - r.legDistM[p]);
       // past the first stop the working time can only grow; before it, a later departure may shorten it
       if (delta >= bestDelta && (p >= first || wS === 0)) continue;

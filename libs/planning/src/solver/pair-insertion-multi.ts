@@ -13,6 +13,10 @@ export interface PairInsertionTarget {
   /** Queue positions for exact simulation; `estimate` must not exceed their true delta. */
   pushCandidate(p: number, p2: number, estimate: number): void;
   simulateCandidates(v: number, r: RouteBuf, s: number, q: number): void;
+  /** Granular positions when > 0: the pickup only beside locations marked so in `nearLoc`, the delivery in `nearLocQ`. */
+  readonly nearStamp: number;
+  readonly nearLoc: Int32Array;
+  readonly nearLocQ: Int32Array;
 }
 
 /**
@@ -115,7 +119,11 @@ export function evalPairFastMulti(
   const dq = dl.distM;
   const tq = dl.timeS;
   let dqFilled = false;
-  positions: for (let p = c.locked[v].length; p <= len; p++) {
+  const lo = c.locked[v].length;
+  const near = target.nearStamp;
+  const nearLoc = target.nearLoc;
+  const nearLocQ = target.nearLocQ;
+  positions: for (let p = lo; p <= len; p++) {
     if (r.depS[p] > closeS) break;
     if (p >= tail) {
       if (p > tail + 1) break; // every later position drives the same route as tail + 1
@@ -137,6 +145,7 @@ export function evalPairFastMulti(
     const boundOk = p >= first || wS === 0;
     const a = r.loc[p];
     const b = r.loc[p + 1];
+    if (near > 0 && p > lo && p < len && nearLoc[a] !== near && nearLoc[b] !== near) continue;
     const distS = toSM[sRow + a] + Dm[ls * nL + b] - r.legDistM[p];
     // the delivery adds distance too (triangle inequality): nothing at this pickup position beats the best
     if (boundOk && wM * distS >= best) continue;
@@ -214,6 +223,8 @@ export function evalPairFastMulti(
         target.pushCandidate(p, p2, -Infinity);
         continue;
       }
+      if (near > 0 && p2 < len && !atTail && nearLocQ[r.loc[p2]] !== near && nearLocQ[r.loc[p2 + 1]] !== near)
+        continue;
       if (boundOk && clearlyAbove(wM * (distS + dq[p2]) + wS * Math.max(0, timeS + tq[p2]), best)) continue;
       const distDelta = distS + dl.legInM[p2] + dl.legOutM[p2] - dl.skippedM[p2];
       if (boundOk && wM * distDelta >= best) continue;

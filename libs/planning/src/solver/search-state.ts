@@ -66,6 +66,8 @@ export class SearchState {
   readonly servable: Uint8Array;
   /** Route minimisation first (cost preset): the fleet phase's ruins start near the stops left out. */
   ruinNearLeftOut = false;
+  /** Granular positions (recreate.ts) are on: in the annealing, not while building a plan or emptying routes. */
+  nearPositions = false;
   /** Vehicles whose locked stops cannot be driven as given (capacity, windows, shift). */
   readonly infeasibleLocks: number[] = [];
   /** When the run began (`p.now()`), for the time-limited regret construction. */

@@ -30,6 +30,13 @@ export class Search {
   /** Annealing cycles begun after the first (distance and cost presets). */
   cycles = 0;
   bestFoundAtMs = 0;
+  /** When each phase began (iterations, ms since the start), and when the first plan was ready: run statistics. */
+  readonly phaseLog: {
+    phase: Phase | 'construction';
+    iterations: number;
+    elapsedMs: number;
+    vehicles: number;
+  }[] = [];
   /** Vehicles whose locked stops cannot be driven as given (capacity, windows, shift). */
   readonly infeasibleLocks: number[];
   /** Called after each iteration with the best so far; return a snapshot to adopt (elite sharing). */
@@ -187,6 +194,12 @@ export class Search {
     recreate(st);
     st.accept();
     this.best = this.snapshot();
+    this.phaseLog.push({
+      phase: 'construction',
+      iterations: 0,
+      elapsedMs: st.elapsed(),
+      vehicles: st.curUsed,
+    });
     const maxIt = p.maxIterations;
     const capped = Number.isFinite(maxIt);
     let fleetBest = this.best;
@@ -201,6 +214,7 @@ export class Search {
     let lastDropIt = 0;
     let preFleet: Snapshot | undefined;
     let phase: Phase = fleet || minimiseFirst ? 'warm-start' : 'anneal';
+    st.nearPositions = phase === 'anneal';
     // the share of the budget at which the phase ends
     let phaseEnd = fleet ? p.fleetWarmShare : 1;
     let phaseStart = 0;
@@ -238,16 +252,21 @@ export class Search {
             phaseEnd = 1;
           }
         }
+        this.phaseLog.push({ phase, iterations: this.iterations, elapsedMs: el, vehicles: st.curUsed });
         if (phase === 'anneal') {
           st.fleetPhase = false;
+          st.nearPositions = true;
           if (fleet && p.softPenalty > 0) st.lambda = p.softPenalty * scale;
           if (minimiseFirst) {
-            // anneal within the smallest fleet that served every stop (its routing is rough: the fleet phase
-            // accepts any plan that leaves fewer stops out); the plan before it comes back if it stays cheaper
+            // anneal from the smallest fleet that served every stop (its routing is rough: the fleet phase
+            // accepts any plan that leaves fewer stops out); the plan before it comes back if it stays cheaper.
+            // The route limit stays where the last drop left it, one below that fleet: the annealing opens no
+            // vehicle unless one move empties two routes, so it improves this fleet's routing or shrinks it.
+            // Letting it reopen a vehicle whenever a route emptied (a limit at the fleet's size) ended a
+            // 5,000-stop day at 3.68 M instead of 3.60 M after 8,000 iterations
             preFleet = this.best;
             this.best = fleetBest;
             this.restore(fleetBest);
-            if (this.mandatoryUnassigned(st.curRouteOf) === 0) st.routeLimit = fleetBest.used;
             cycleStartIt = this.iterations;
           } else this.restore(fleetBest);
           if (fleet) st.routeLimit = fleetBest.used;
@@ -287,13 +306,10 @@ export class Search {
       const candRouting = st.candRouting();
       if (st.fleetPhase) {
         if (acceptInFleetPhase(st, candRouting, temp)) {
-          const served = this.snapshot();
-          if (minimiseFirst && !this.isBetter(served, fleetBest)) {
-            // the fixed cost saved no longer pays for the longer routes: anneal the cost from here on
-            lastDropIt = -Infinity;
-            continue;
-          }
-          fleetBest = served;
+          // every plan that serves all with fewer routes, even when its rough routing costs more than the fixed
+          // cost saved: stopping at the first such plan left a 5,000-stop day at 86 vans where annealing
+          // reaches 54; the annealing afterwards smooths the routing, and the cheaper plan before comes back
+          fleetBest = this.snapshot();
           if (this.isBetter(fleetBest, this.best)) {
             this.best = fleetBest;
             this.bestFoundAtMs = st.elapsed();

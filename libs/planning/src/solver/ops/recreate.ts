@@ -8,6 +8,17 @@ import type { SearchState } from '../search-state';
  * insertion costs about the same on 20 routes or 200.
  */
 export function findInsertion(st: SearchState, s: number, excludeV = -1): void {
+  if (st.nearPositions && st.candUsed > st.p.granularMinRoutes && st.p.granularPositions > 0) {
+    // beside its nearest stops first; every position only when that finds no place
+    st.ins.nearOnly(s, st.p.granularPositions);
+    findInsertionAmong(st, s, excludeV);
+    st.ins.allPositions();
+    if (st.ins.bestV >= 0) return;
+  }
+  findInsertionAmong(st, s, excludeV);
+}
+
+function findInsertionAmong(st: SearchState, s: number, excludeV: number): void {
   const c = st.c;
   const S = st.S;
   st.ins.bestDelta = Infinity;
@@ -43,6 +54,8 @@ export function findInsertion(st: SearchState, s: number, excludeV = -1): void {
       st.ins.evalRoute(s, v, st.route(v));
     }
     if (st.ins.bestV >= 0) return;
+    // the fleet phase leaves a stop out rather than try every route (its absence count says where to make room)
+    if (st.fleetPhase) return;
   }
   for (let v = 0; v < st.V; v++) {
     if (st.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
