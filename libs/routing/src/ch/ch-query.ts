@@ -1,5 +1,5 @@
 import type { ContractionHierarchy } from './contract';
-import { packArcs, searchStep, SearchSide, type Meeting, type PackedArcs } from './search-step';
+import { searchStep, SearchSide, type Meeting, type RelaxArcs, type StallArcs } from './search-step';
 import { NO_PATH, type PathResult, type Seeds } from './seeds';
 
 /**
@@ -9,48 +9,54 @@ import { NO_PATH, type PathResult, type Seeds } from './seeds';
 export class ChQuery {
   private readonly forward: SearchSide;
   private readonly backward: SearchSide;
-  private readonly up: PackedArcs;
-  private readonly down: PackedArcs;
+  private readonly up: RelaxArcs;
+  private readonly down: RelaxArcs;
+  private readonly stallUp: StallArcs;
+  private readonly stallDown: StallArcs;
   private stamp = 0;
   /** Nodes settled by the last query (both directions), for benchmarks. */
   lastSettled = 0;
 
   constructor(readonly ch: ContractionHierarchy) {
-    [this.forward, this.backward] = SearchSide.pair(ch.upFirst, ch.downFirst);
-    ({ up: this.up, down: this.down } = packedArcsOf(ch));
+    this.forward = new SearchSide(ch.nodeCount);
+    this.backward = new SearchSide(ch.nodeCount);
+    this.up = { first: ch.upFirst, end: ch.upTarget, weight: ch.upWeight, aux: ch.upAux };
+    this.down = { first: ch.downFirst, end: ch.downSource, weight: ch.downWeight, aux: ch.downAux };
+    // forward: relax up, stall via the arcs into x from higher nodes (down lists); backward: the reverse
+    this.stallUp = { first: ch.downFirst, end: ch.downSource, weight: ch.downWeight };
+    this.stallDown = { first: ch.upFirst, end: ch.upTarget, weight: ch.upWeight };
   }
 
   /** Shortest path weight and second figure from any source seed to any target seed; `edgeDirs` only when `withPath`. */
   query(sources: Seeds, targets: Seeds, withPath = false): PathResult {
     const ch = this.ch;
     const { forward, backward } = this;
-    const base = 2 * ++this.stamp;
-    forward.seed(base, sources, ch.rank);
-    backward.seed(base, targets, ch.rank);
+    const stamp = ++this.stamp;
+    forward.seed(stamp, sources, ch.rank);
+    backward.seed(stamp, targets, ch.rank);
     const meet: Meeting = { weight: Infinity, aux: Infinity, node: -1, settled: 0 };
     for (;;) {
       const fTop = forward.heap.peekValue();
       const bTop = backward.heap.peekValue();
       // upward searches: stop once neither side can improve the best meeting
       if (fTop >= meet.weight && bTop >= meet.weight) break;
-      // forward: relax up, stall over the arcs into x from higher nodes (down lists); backward: the reverse
-      if (fTop <= bTop) searchStep(forward, backward, base, this.up, this.down, meet);
-      else searchStep(backward, forward, base, this.down, this.up, meet);
+      if (fTop <= bTop) searchStep(forward, backward, stamp, this.up, this.stallUp, meet);
+      else searchStep(backward, forward, stamp, this.down, this.stallDown, meet);
     }
     this.lastSettled = meet.settled;
     if (meet.node < 0) return NO_PATH;
     // chains: source seed → meet (forward parents), meet → target seed (backward parents)
     let sourceNode = meet.node;
     const upArcs: number[] = [];
-    while (forward.parentArc(sourceNode) >= 0) {
-      if (withPath) upArcs.push(ch.upArc[forward.parentArc(sourceNode)]);
-      sourceNode = forward.parentNode(sourceNode);
+    while (forward.parentArc[sourceNode] >= 0) {
+      if (withPath) upArcs.push(ch.upArc[forward.parentArc[sourceNode]]);
+      sourceNode = forward.parentNode[sourceNode];
     }
     let targetNode = meet.node;
     const downArcs: number[] = [];
-    while (backward.parentArc(targetNode) >= 0) {
-      if (withPath) downArcs.push(ch.downArc[backward.parentArc(targetNode)]);
-      targetNode = backward.parentNode(targetNode);
+    while (backward.parentArc[targetNode] >= 0) {
+      if (withPath) downArcs.push(ch.downArc[backward.parentArc[targetNode]]);
+      targetNode = backward.parentNode[targetNode];
     }
     const edgeDirs: number[] = [];
     if (withPath) {
@@ -65,20 +71,6 @@ export class ChQuery {
       targetNode: ch.order[targetNode],
     };
   }
-}
-
-/** The hierarchy's up and down arcs as packed records, built once per hierarchy and shared by its queries. */
-const packedByHierarchy = new WeakMap<ContractionHierarchy, { up: PackedArcs; down: PackedArcs }>();
-function packedArcsOf(ch: ContractionHierarchy): { up: PackedArcs; down: PackedArcs } {
-  let packed = packedByHierarchy.get(ch);
-  if (!packed) {
-    packed = {
-      up: packArcs(ch.upTarget, ch.upWeight, ch.upAux),
-      down: packArcs(ch.downSource, ch.downWeight, ch.downAux),
-    };
-    packedByHierarchy.set(ch, packed);
-  }
-  return packed;
 }
 
 /** Appends the original edge directions an arc stands for, in travel order. */
