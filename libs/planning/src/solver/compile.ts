@@ -1,6 +1,5 @@
 import type { MatrixCells, ObjectivePreset, VrpProblem } from '../model';
 import { nearestStops } from './nearest-stops';
-import { type PairColumns, pairColumns } from './pair-columns';
 
 export const KIND_DELIVERY = 0;
 export const KIND_PICKUP = 1;
@@ -55,8 +54,6 @@ export interface Compiled {
   /** Per stop, the other stops by increasing distance (first profile), `neighbourCount` each. */
   neighbours: Int32Array;
   neighbourCount: number;
-  /** Pair checks read the legs into a pair's stops from these rows (pair-columns.ts). */
-  pairColumns: PairColumns;
   /** Objective weight per metre / per second / per used vehicle, for each vehicle. */
   wM: Float64Array;
   wS: Float64Array;
@@ -293,7 +290,6 @@ export function compile(problem: VrpProblem, preset: ObjectivePreset): Compiled 
   const bigM = Math.max(1e6, 10 * (S + 1) * (maxEdge + 1));
 
   return {
-    pairColumns: pairColumns(partner, stopLoc, nLoc, durS, distM),
     problem,
     preset,
     stopCount: S,

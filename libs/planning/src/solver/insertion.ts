@@ -444,10 +444,6 @@ export class InsertionEvaluator {
     const dSQ = Dm[ls * nL + lq];
     const tSQ = T[ls * nL + lq];
     const L = r.load;
-    // legs into the pickup from the pair's own rows (pair-columns.ts)
-    const sRow = c.pairColumns.row[s] * nL;
-    const toSS = c.pairColumns.toStopS[prof];
-    const toSM = c.pairColumns.toStopM[prof];
     // last closes: departures only grow along a route and an insertion only delays them, so once the route
     // leaves a position after the pickup's (delivery's) last close, no later position can take it
     const closeS = c.twCloseS[c.twOff[s + 1] - 1];
@@ -465,22 +461,22 @@ export class InsertionEvaluator {
       const dAB = empty ? 0 : r.legDistM[p];
       const tAB = empty ? 0 : r.legTimeS[p];
       const costS =
-        wM * (toSM[sRow + a] + Dm[ls * nL + b] - dAB) +
-        wS * (toSS[sRow + a] + T[ls * nL + b] - tAB + servS) +
+        wM * (Dm[a * nL + ls] + Dm[ls * nL + b] - dAB) +
+        wS * (T[a * nL + ls] + T[ls * nL + b] - tAB + servS) +
         fixed;
       if (costS >= bestDelta) continue;
       for (let d = 0; d < dims; d++) {
         if (L[p * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
       }
-      const stS = firstStart(c, s, r.depS[p] + toSS[sRow + a]);
+      const stS = firstStart(c, s, r.depS[p] + T[a * nL + ls]);
       if (stS === Infinity) continue;
       const depS = stS + servS;
       // the delivery right after the pickup
       const stQ0 = firstStart(c, q, depS + tSQ);
       if (stQ0 !== Infinity && this.reachesInTime(r, p, stQ0 + servQ + T[lq * nL + b])) {
         const delta =
-          wM * (toSM[sRow + a] + dSQ + Dm[lq * nL + b] - dAB) +
-          wS * (toSS[sRow + a] + tSQ + T[lq * nL + b] - tAB + servS + servQ) +
+          wM * (Dm[a * nL + ls] + dSQ + Dm[lq * nL + b] - dAB) +
+          wS * (T[a * nL + ls] + tSQ + T[lq * nL + b] - tAB + servS + servQ) +
           fixed;
         if (delta < bestDelta && !(blink > 0 && this.rng.next() < blink)) {
           bestDelta = this.bestDelta = delta;
@@ -550,9 +546,7 @@ export class InsertionEvaluator {
     const wM = c.wM[v];
     const wS = c.wS[v];
     const lqRow = c.stopLoc[q] * nL;
-    const colRow = c.pairColumns.row[q] * nL;
-    const toQS = c.pairColumns.toStopS[prof];
-    const toQM = c.pairColumns.toStopM[prof];
+    const lq = c.stopLoc[q];
     const servQ = c.stopServiceS[q];
     const dq = this.delivery.cost;
     const dqMin = this.delivery.costMin;
@@ -561,8 +555,8 @@ export class InsertionEvaluator {
       const x = r.loc[p2];
       const y = r.loc[p2 + 1];
       dq[p2] =
-        wM * (toQM[colRow + x] + Dm[lqRow + y] - r.legDistM[p2]) +
-        wS * (toQS[colRow + x] + T[lqRow + y] - r.legTimeS[p2] + servQ);
+        wM * (Dm[x * nL + lq] + Dm[lqRow + y] - r.legDistM[p2]) +
+        wS * (T[x * nL + lq] + T[lqRow + y] - r.legTimeS[p2] + servQ);
     }
     dqMin[len] = dq[len];
     for (let p2 = len - 1; p2 >= 0; p2--) dqMin[p2] = dq[p2] < dqMin[p2 + 1] ? dq[p2] : dqMin[p2 + 1];

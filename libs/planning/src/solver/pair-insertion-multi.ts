@@ -95,10 +95,6 @@ export function evalPairFastMulti(
   const work = r.endS - r.routeStartS;
   const dSQ = Dm[ls * nL + lq];
   const tSQ = T[ls * nL + lq];
-  // legs into the pickup from the pair's own rows (pair-columns.ts)
-  const sRow = c.pairColumns.row[s] * nL;
-  const toSS = c.pairColumns.toStopS[prof];
-  const toSM = c.pairColumns.toStopM[prof];
   // the first stop's cache position: a pickup before it moves the route's start (the working time may shrink)
   let first = 1;
   while (first <= len && nodes[first - 1] < 0) first++;
@@ -146,13 +142,13 @@ export function evalPairFastMulti(
     const a = r.loc[p];
     const b = r.loc[p + 1];
     if (near > 0 && p > lo && p < len && nearLoc[a] !== near && nearLoc[b] !== near) continue;
-    const distS = toSM[sRow + a] + Dm[ls * nL + b] - r.legDistM[p];
+    const distS = Dm[a * nL + ls] + Dm[ls * nL + b] - r.legDistM[p];
     // the delivery adds distance too (triangle inequality): nothing at this pickup position beats the best
     if (boundOk && wM * distS >= best) continue;
     for (let d = 0; d < dims; d++) {
       if (L[p * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
     }
-    const ta = toSS[sRow + a];
+    const ta = T[a * nL + ls];
     const stS = firstStart(c, s, r.depS[p] + ta);
     if (stS === Infinity) continue;
     const depS = stS + servS;
@@ -160,7 +156,7 @@ export function evalPairFastMulti(
 
     // the delivery right after the pickup
     const stQ0 = firstStart(c, q, depS + tSQ);
-    const distPQ = toSM[sRow + a] + dSQ + Dm[lq * nL + b] - r.legDistM[p];
+    const distPQ = Dm[a * nL + ls] + dSQ + Dm[lq * nL + b] - r.legDistM[p];
     if (stQ0 !== Infinity && !(boundOk && wM * distPQ >= best)) {
       const end = endAfter(c, v, r, p, stQ0 + servQ + T[lq * nL + b]);
       if (end === SIMULATE) target.pushCandidate(p, p, boundOk ? wM * distPQ : -Infinity);
@@ -280,9 +276,6 @@ function fillDelivery(
   const lqRow = lq * nL;
   const servQ = c.stopServiceS[q];
   const { distM, distMinM, timeS, timeMinS, legInS, legOutS, legInM, legOutM, skippedM } = dl;
-  const colRow = c.pairColumns.row[q] * nL;
-  const toQS = c.pairColumns.toStopS[prof];
-  const toQM = c.pairColumns.toStopM[prof];
   const closeQ = c.twCloseS[c.twOff[q + 1] - 1];
   for (let p2 = from; p2 <= len; p2++) {
     if (r.depS[p2] > closeQ) {
@@ -294,7 +287,7 @@ function fillDelivery(
     const atTail = p2 === tail && tail < len;
     const ix = r.loc[p2] * nL;
     const y = atTail ? c.vEnd[v] : r.loc[p2 + 1];
-    legInS[p2] = toQS[colRow + r.loc[p2]];
+    legInS[p2] = T[ix + lq];
     legOutS[p2] = T[lqRow + y];
     if (r.idle[p2 + 1] && !atTail) {
       distM[p2] = -Infinity;
@@ -302,7 +295,7 @@ function fillDelivery(
       continue;
     }
     // the leg the delivery replaces: the route's own, or at the tail the drive on to the end hub
-    legInM[p2] = toQM[colRow + r.loc[p2]];
+    legInM[p2] = Dm[ix + lq];
     legOutM[p2] = Dm[lqRow + y];
     skippedM[p2] = atTail ? Dm[ix + y] : r.legDistM[p2];
     distM[p2] = legInM[p2] + legOutM[p2] - skippedM[p2];

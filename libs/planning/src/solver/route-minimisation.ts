@@ -25,6 +25,12 @@ export function routeMinStallIterations(p: SearchParams): number {
 }
 
 /**
+ * The cost annealing before the fleet phase ends once every mandatory stop is served, or after this many
+ * iterations (a day with more stops than its fleet can serve never gets there, and has no vehicle to spare).
+ */
+export const WARM_START_MAX_ITERATIONS = 200;
+
+/**
  * Stops some vehicle may serve (skills, reach). The fleet phase waits for every mandatory stop to be served and
  * empties the next route when none is left out: a stop no vehicle can take must not count, or one such stop
  * would keep any day from removing a vehicle.

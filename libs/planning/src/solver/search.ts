@@ -7,7 +7,11 @@ import { constructByRegret } from './ops/regret-construction';
 import { ruin } from './ops/string-removal';
 import { type SearchParams } from './params';
 import { type PlanKey, type Snapshot, betterPlan } from './plan-key';
-import { minimisesRoutesFirst, routeMinStallIterations } from './route-minimisation';
+import {
+  WARM_START_MAX_ITERATIONS,
+  minimisesRoutesFirst,
+  routeMinStallIterations,
+} from './route-minimisation';
 import { SearchState } from './search-state';
 
 export { DEFAULT_PARAMS, type SearchParams } from './params';
@@ -206,8 +210,8 @@ export class Search {
     // fleetFirst: the fleet preset's schedule under another preset's ranking (a portfolio member, parallel.ts)
     const fleet = c.preset === 'fleet' || p.fleetFirst > 0;
     // cost preset with fixed vehicle costs: remove vehicles first (route-minimisation.ts). Its phases end by
-    // iterations: 'warm-start' (cost annealing) once every mandatory stop is served or after `stall`
-    // iterations, 'remove-vehicles' once `stall` iterations empty no route or emptying one no longer pays
+    // iterations: 'warm-start' (cost annealing) once every mandatory stop is served or after
+    // WARM_START_MAX_ITERATIONS, 'remove-vehicles' once `stall` iterations empty no route
     const minimiseFirst = !fleet && !initial && minimisesRoutesFirst(c, p);
     st.ruinNearLeftOut = minimiseFirst;
     const stall = routeMinStallIterations(p);
@@ -229,7 +233,7 @@ export class Search {
       // with an iteration cap the schedule follows the iterations alone, so the seed decides the result
       const reached = minimiseFirst
         ? phase === 'warm-start'
-          ? this.mandatoryUnassigned(st.curRouteOf) === 0 || this.iterations >= stall
+          ? this.mandatoryUnassigned(st.curRouteOf) === 0 || this.iterations >= WARM_START_MAX_ITERATIONS
           : this.iterations - lastDropIt >= stall
         : capped
           ? this.iterations >= phaseEnd * maxIt
