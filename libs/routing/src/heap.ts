@@ -1,8 +1,8 @@
 /**
- * A reusable binary min-heap of (id, value) pairs in two parallel typed arrays (flatqueue's layout).
- * Duplicates are allowed: callers skip stale entries when they pop (lazy deletion). `clear()` is O(1).
+ * The storage both heaps share: (id, value) pairs in two parallel typed arrays (flatqueue's layout), grown by
+ * doubling. Duplicates are allowed: callers skip stale entries when they pop (lazy deletion). `clear()` is O(1).
  */
-export class MinHeap {
+abstract class HeapStorage {
   ids: Int32Array;
   values: Float64Array;
   length = 0;
@@ -16,6 +16,22 @@ export class MinHeap {
     this.length = 0;
   }
 
+  peekValue(): number {
+    return this.length > 0 ? this.values[0] : Infinity;
+  }
+
+  protected grow(): void {
+    const ids = new Int32Array(this.ids.length * 2);
+    ids.set(this.ids);
+    const values = new Float64Array(this.values.length * 2);
+    values.set(this.values);
+    this.ids = ids;
+    this.values = values;
+  }
+}
+
+/** A reusable binary min-heap of (id, value) pairs (HeapStorage). */
+export class MinHeap extends HeapStorage {
   push(id: number, value: number): void {
     if (this.length === this.ids.length) this.grow();
     const ids = this.ids;
@@ -58,19 +74,6 @@ export class MinHeap {
     }
     return top;
   }
-
-  peekValue(): number {
-    return this.length > 0 ? this.values[0] : Infinity;
-  }
-
-  private grow(): void {
-    const ids = new Int32Array(this.ids.length * 2);
-    ids.set(this.ids);
-    const values = new Float64Array(this.values.length * 2);
-    values.set(this.values);
-    this.ids = ids;
-    this.values = values;
-  }
 }
 
 /**
@@ -78,20 +81,7 @@ export class MinHeap {
  * steps and a pop sinks through fewer (four children side by side in one cache line of values).
  * Duplicates allowed, lazy deletion as in MinHeap.
  */
-export class QuadHeap {
-  ids: Int32Array;
-  values: Float64Array;
-  length = 0;
-
-  constructor(capacity = 64) {
-    this.ids = new Int32Array(capacity);
-    this.values = new Float64Array(capacity);
-  }
-
-  clear(): void {
-    this.length = 0;
-  }
-
+export class QuadHeap extends HeapStorage {
   push(id: number, value: number): void {
     if (this.length === this.ids.length) this.grow();
     const ids = this.ids;
@@ -141,18 +131,5 @@ export class QuadHeap {
       values[pos] = value;
     }
     return top;
-  }
-
-  peekValue(): number {
-    return this.length > 0 ? this.values[0] : Infinity;
-  }
-
-  private grow(): void {
-    const ids = new Int32Array(this.ids.length * 2);
-    ids.set(this.ids);
-    const values = new Float64Array(this.values.length * 2);
-    values.set(this.values);
-    this.ids = ids;
-    this.values = values;
   }
 }
