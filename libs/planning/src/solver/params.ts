@@ -97,7 +97,7 @@ export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' |
   decomposeMinStops: Infinity,
   decomposeGroupStops: 600,
   decomposeIterations: 2000,
-  routeMinStall: 50,
+  routeMinStall: 200,
   fleetFirst: 0,
   portfolio: 0,
 };

@@ -1,8 +1,6 @@
 import { checkSolution } from '../checker/check-solution';
 import type { VrpProblem, VrpSolution } from '../model';
 import { ruralDay } from '../test-helpers';
-import { compile } from './compile';
-import { DEFAULT_PARAMS, Search } from './search';
 import { solve } from './solve';
 import type { TuningParams } from './solve';
 
@@ -82,36 +80,5 @@ describe('route minimisation first (cost preset, fixed vehicle costs)', () => {
     );
     expect(b.routes).toEqual(a.routes);
     expect(b.unassigned).toEqual(a.unassigned);
-  });
-});
-
-describe('the fleet phase at scale', () => {
-  const searchOf = (problem: VrpProblem, tuning: TuningParams = {}): Search => {
-    const search = new Search(compile(problem, 'cost'), {
-      ...DEFAULT_PARAMS,
-      regretK: 1,
-      ...tuning,
-      seed: 7,
-      timeLimitMs: 1e9,
-      now: () => 0,
-      maxIterations: 1500,
-    });
-    search.run();
-    return search;
-  };
-
-  test('goes on past a served plan that costs more than the fixed cost it saved, until routeMinStall iterations empty none', () => {
-    // many routes, so that the granular insertion (and its fleet-phase ring) is on
-    const problem = ruralDay(3, 300);
-    const search = searchOf(problem, { granularMinRoutes: 4 });
-    const log = search.phaseLog;
-    const fleet = log.find((e) => e.phase === 'remove-vehicles');
-    const anneal = log.find((e) => e.phase === 'anneal');
-    expect(fleet).toBeDefined();
-    expect(anneal).toBeDefined();
-    // stopping at the first plan that did not pay ended this phase after a few dozen iterations
-    expect(anneal!.iterations - fleet!.iterations).toBeGreaterThanOrEqual(DEFAULT_PARAMS.routeMinStall);
-    expect(anneal!.vehicles).toBeLessThan(fleet!.vehicles);
-    expect(search.best.mandUn).toBe(0);
   });
 });

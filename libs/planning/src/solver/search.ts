@@ -211,7 +211,8 @@ export class Search {
     const fleet = c.preset === 'fleet' || p.fleetFirst > 0;
     // cost preset with fixed vehicle costs: remove vehicles first (route-minimisation.ts). Its phases end by
     // iterations: 'warm-start' (cost annealing) once every mandatory stop is served or after
-    // WARM_START_MAX_ITERATIONS, 'remove-vehicles' once `stall` iterations empty no route
+    // WARM_START_MAX_ITERATIONS, 'remove-vehicles' once `stall` iterations empty no route or emptying one no
+    // longer pays
     const minimiseFirst = !fleet && !initial && minimisesRoutesFirst(c, p);
     st.ruinNearLeftOut = minimiseFirst;
     const stall = routeMinStallIterations(p);
@@ -262,15 +263,12 @@ export class Search {
           st.nearPositions = true;
           if (fleet && p.softPenalty > 0) st.lambda = p.softPenalty * scale;
           if (minimiseFirst) {
-            // anneal from the smallest fleet that served every stop (its routing is rough: the fleet phase
-            // accepts any plan that leaves fewer stops out); the plan before it comes back if it stays cheaper.
-            // The route limit stays where the last drop left it, one below that fleet: the annealing opens no
-            // vehicle unless one move empties two routes, so it improves this fleet's routing or shrinks it.
-            // Letting it reopen a vehicle whenever a route emptied (a limit at the fleet's size) ended a
-            // 5,000-stop day at 3.68 M instead of 3.60 M after 8,000 iterations
+            // anneal within the smallest fleet that served every stop (its routing is rough: the fleet phase
+            // accepts any plan that leaves fewer stops out); the plan before it comes back if it stays cheaper
             preFleet = this.best;
             this.best = fleetBest;
             this.restore(fleetBest);
+            if (this.mandatoryUnassigned(st.curRouteOf) === 0) st.routeLimit = fleetBest.used;
             cycleStartIt = this.iterations;
           } else this.restore(fleetBest);
           if (fleet) st.routeLimit = fleetBest.used;
@@ -310,10 +308,16 @@ export class Search {
       const candRouting = st.candRouting();
       if (st.fleetPhase) {
         if (acceptInFleetPhase(st, candRouting, temp)) {
-          // every plan that serves all with fewer routes, even when its rough routing costs more than the fixed
-          // cost saved: stopping at the first such plan left a 5,000-stop day at 86 vans where annealing
-          // reaches 54; the annealing afterwards smooths the routing, and the cheaper plan before comes back
-          fleetBest = this.snapshot();
+          const served = this.snapshot();
+          if (minimiseFirst && !this.isBetter(served, fleetBest)) {
+            // the fixed cost saved no longer pays for the longer routes: anneal the cost from here on. Going on
+            // past such plans took a 5,000-stop day from 86 to 54 vans, but emptied the only van of a drone
+            // county whose stops drones then flew at a higher cost, and an all-optional day (the planner's
+            // orders) down to an empty plan: not until a rule tells those apart
+            lastDropIt = -Infinity;
+            continue;
+          }
+          fleetBest = served;
           if (this.isBetter(fleetBest, this.best)) {
             this.best = fleetBest;
             this.bestFoundAtMs = st.elapsed();
