@@ -39,6 +39,8 @@ export interface ConsoleSystem {
   addOrders(count: number, tag: string, farFromRoads?: boolean): Promise<string[]>;
   /** Resolves when no planning job is waiting or running. */
   planningIdle(): Promise<void>;
+  /** The region's current plan, as the planner API gives it to a dispatcher (without geometry). */
+  currentPlan<T>(): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -190,6 +192,8 @@ export async function startConsoleSystem(suite: string): Promise<ConsoleSystem> 
     call,
     addOrders,
     planningIdle: () => queue.whenIdle(),
+    currentPlan: <T>() =>
+      call<T>(plannerUrl, 'GET', `/regions/${region}/plans/current?geometry=false`, 'dispatcher'),
     async close() {
       await consoleApp.close();
       await intake.close();

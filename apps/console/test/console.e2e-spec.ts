@@ -41,13 +41,7 @@ describe('console in a real browser', () => {
     if (staffId) await page.fill('[data-testid="login-staff"]', staffId);
     await page.click(`[data-testid="login-${role}"]`);
   };
-  const currentPlan = () =>
-    system.call<PlanBody>(
-      system.plannerUrl,
-      'GET',
-      `/regions/${system.region}/plans/current?geometry=false`,
-      'dispatcher',
-    );
+  const currentPlan = () => system.currentPlan<PlanBody>();
 
   it('a dispatcher (Chinese browser) plans now, moves a stop, locks a route and commits; routes appear on the map', async () => {
     const page = await open('zh-CN');

@@ -33,13 +33,7 @@ describe('console: adopting a proposal in a real browser', () => {
     await system?.close();
   }, 120_000);
 
-  const currentPlan = () =>
-    system.call<PlanBody>(
-      system.plannerUrl,
-      'GET',
-      `/regions/${system.region}/plans/current?geometry=false`,
-      'dispatcher',
-    );
+  const currentPlan = () => system.currentPlan<PlanBody>();
 
   /** Columns of `table` other than `skip`, for copying rows as they are. */
   const columnsOf = async (table: string, skip: string[]): Promise<string[]> =>

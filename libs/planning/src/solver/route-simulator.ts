@@ -155,35 +155,27 @@ export class RouteSimulator {
     let multiWindow = false;
     for (let i = 1; i <= len; i++) {
       const s = r.nodes[i - 1];
-      const e = loc[i - 1] * nL + loc[i];
-      dist += Dm[e];
-      const arr = r.depS[i - 1] + T[e];
+      dist += r.legDistM[i - 1];
+      const arr = r.depS[i - 1] + r.legTimeS[i - 1];
       const st = firstStart(c, s, arr);
       if (st === Infinity) feasible = false;
       r.startS[i] = st;
       r.depS[i] = st + c.stopServiceS[s];
       if (st > arr) waited += st - arr;
       r.waitCumS[i] = waited;
-      // the close of the window service starts in: a delay beyond it jumps to a later window or fails
-      let w = c.twOff[s];
-      const wEnd = c.twOff[s + 1];
-      if (wEnd - w > 1) {
-        multiWindow = true;
-        while (w < wEnd - 1 && c.twCloseS[w] < st) w++;
-      }
-      r.closeKeyS[i] = c.twCloseS[w] - st + waited;
+      if (c.twOff[s + 1] - c.twOff[s] > 1) multiWindow = true;
+      r.closeKeyS[i] = closeOfStartWindow(c, s, st) - st + waited;
     }
     r.multiWindow = multiWindow;
-    const eEnd = loc[len] * nL + loc[len + 1];
-    dist += Dm[eEnd];
-    const end = (r.depS[len + 1] = r.startS[len + 1] = r.depS[len] + T[eEnd]);
+    dist += r.legDistM[len];
+    const end = (r.depS[len + 1] = r.startS[len + 1] = r.depS[len] + r.legTimeS[len]);
     if (end > c.vShiftEndS[v]) feasible = false;
     r.lateS[len + 1] = c.vShiftEndS[v];
     for (let i = len; i >= 1; i--) {
       const s = r.nodes[i - 1];
-      r.lateS[i] = latestStart(c, s, r.lateS[i + 1] - c.stopServiceS[s] - T[loc[i] * nL + loc[i + 1]]);
+      r.lateS[i] = latestStart(c, s, r.lateS[i + 1] - c.stopServiceS[s] - r.legTimeS[i]);
     }
-    r.lateS[0] = r.lateS[1] - T[loc[0] * nL + loc[1]];
+    r.lateS[0] = r.lateS[1] - r.legTimeS[0];
     // loads
     const L = r.load;
     for (let d = 0; d < dims; d++) L[d] = 0;
@@ -272,13 +264,13 @@ export class RouteSimulator {
       if (x < 0) {
         if (idle[i]) r.startS[i] = r.depS[i] = r.depS[i - 1];
         else {
-          r.startS[i] = r.depS[i - 1] + T[loc[i - 1] * nL + loc[i]];
+          r.startS[i] = r.depS[i - 1] + r.legTimeS[i - 1];
           r.depS[i] = r.startS[i] + c.vReloadServiceS[v];
         }
         r.waitCumS[i] = waited;
         continue;
       }
-      const tt = T[loc[i - 1] * nL + loc[i]];
+      const tt = r.legTimeS[i - 1];
       const arr = r.depS[i - 1] + tt;
       const st = firstStart(c, x, arr);
       if (routeStart === -Infinity) routeStart = st - tt;
@@ -286,13 +278,8 @@ export class RouteSimulator {
       r.depS[i] = st + c.stopServiceS[x];
       if (st > arr) waited += st - arr;
       r.waitCumS[i] = waited;
-      let w = c.twOff[x];
-      const wEnd = c.twOff[x + 1];
-      if (wEnd - w > 1) {
-        multiWindow = true;
-        while (w < wEnd - 1 && c.twCloseS[w] < st) w++;
-      }
-      r.closeKeyS[i] = c.twCloseS[w] - st + waited;
+      if (c.twOff[x + 1] - c.twOff[x] > 1) multiWindow = true;
+      r.closeKeyS[i] = closeOfStartWindow(c, x, st) - st + waited;
     }
     // here closeKeyS holds its minimum over positions i.. (markers and the end hub have no window): a delay d
     // leaving position i keeps every later stop in the window it starts in iff d + waitCumS[i] ≤ closeKeyS[i + 1]
@@ -301,7 +288,7 @@ export class RouteSimulator {
       const own = nodes[i - 1] >= 0 ? r.closeKeyS[i] : Infinity;
       r.closeKeyS[i] = own < r.closeKeyS[i + 1] ? own : r.closeKeyS[i + 1];
     }
-    const end = r.depS[len] + T[loc[len] * nL + loc[len + 1]];
+    const end = r.depS[len] + r.legTimeS[len];
     r.startS[len + 1] = r.depS[len + 1] = end;
     r.routeStartS = routeStart;
     r.endS = end;
@@ -310,11 +297,11 @@ export class RouteSimulator {
     r.lateS[len + 1] = c.vShiftEndS[v];
     for (let i = len; i >= 1; i--) {
       const x = nodes[i - 1];
-      const bound = r.lateS[i + 1] - T[loc[i] * nL + loc[i + 1]];
+      const bound = r.lateS[i + 1] - r.legTimeS[i];
       if (x >= 0) r.lateS[i] = latestStart(c, x, bound - c.stopServiceS[x]);
       else r.lateS[i] = idle[i] ? bound : bound - c.vReloadServiceS[v];
     }
-    r.lateS[0] = r.lateS[1] - T[loc[0] * nL + loc[1]];
+    r.lateS[0] = r.lateS[1] - r.legTimeS[0];
     // loads, trip by trip: a marker's load is its next trip's deliveries
     const L = r.load;
     let tripStart = 0;
@@ -380,6 +367,14 @@ export class RouteSimulator {
       r.depS[i + 1] = t;
     }
   }
+}
+
+/** The close of the window of stop s that service starting at `st` falls in: a delay beyond it jumps to a later window or fails. */
+function closeOfStartWindow(c: Compiled, s: number, st: number): number {
+  let w = c.twOff[s];
+  const wEnd = c.twOff[s + 1];
+  while (w < wEnd - 1 && c.twCloseS[w] < st) w++;
+  return c.twCloseS[w];
 }
 
 /** The route's legs from its locations (an idle marker sits at the previous location: a leg of 0). */
