@@ -34,13 +34,6 @@ export class Search {
   /** Annealing cycles begun after the first (distance and cost presets). */
   cycles = 0;
   bestFoundAtMs = 0;
-  /** When each phase began (iterations, ms since the start), and when the first plan was ready: run statistics. */
-  readonly phaseLog: {
-    phase: Phase | 'construction';
-    iterations: number;
-    elapsedMs: number;
-    vehicles: number;
-  }[] = [];
   /** Vehicles whose locked stops cannot be driven as given (capacity, windows, shift). */
   readonly infeasibleLocks: number[];
   /** Called after each iteration with the best so far; return a snapshot to adopt (elite sharing). */
@@ -198,12 +191,6 @@ export class Search {
     recreate(st);
     st.accept();
     this.best = this.snapshot();
-    this.phaseLog.push({
-      phase: 'construction',
-      iterations: 0,
-      elapsedMs: st.elapsed(),
-      vehicles: st.curUsed,
-    });
     const maxIt = p.maxIterations;
     const capped = Number.isFinite(maxIt);
     let fleetBest = this.best;
@@ -257,7 +244,6 @@ export class Search {
             phaseEnd = 1;
           }
         }
-        this.phaseLog.push({ phase, iterations: this.iterations, elapsedMs: el, vehicles: st.curUsed });
         if (phase === 'anneal') {
           st.fleetPhase = false;
           st.nearPositions = true;
