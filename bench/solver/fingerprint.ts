@@ -92,13 +92,12 @@ function rural(o: RuralOptions) {
 /** Locks (in order) the first two stops of three routes of a short plan: the search must keep them. */
 function lockFirstStops(problem: VrpProblem): void {
   let locks = 0;
-  const plan = solve(problem, {
-    seed: 7,
-    timeLimitMs: 1e12,
-    now: () => 0,
-    maxIterations: 200,
-    preset: 'cost',
-  });
+  // without route minimisation: the plan the locks come from stays the same when that phase changes
+  const plan = solve(
+    problem,
+    { seed: 7, timeLimitMs: 1e12, now: () => 0, maxIterations: 200, preset: 'cost' },
+    { tuning: { routeMinStall: 0 } },
+  );
   const byId = new Map(problem.vehicles.map((v) => [v.id, v]));
   for (const route of plan.routes.slice(0, 3)) {
     const ids: string[] = [];

@@ -57,9 +57,15 @@ export interface SearchParams {
   decomposeIterations: number;
   /**
    * Cost preset with fixed vehicle costs: after the construction, empty the smallest routes (the fleet phase)
-   * until this many iterations pass without emptying one, then anneal the cost within that fleet; 0: off.
+   * until this many iterations pass without emptying one (each weighted by 1 + stops left out / avgRemoved: a
+   * fleet too small for its stops makes every iteration dearer), then anneal the cost within that fleet; 0: off.
    */
   routeMinStall: number;
+  /**
+   * 1: 2-opt every route of the plan the annealing starts from after route minimisation (ops/two-opt.ts); 2-opt
+   * of the changed routes in every iteration was tried and halved the iterations for no better plan.
+   */
+  twoOpt: number;
   /**
    * 1: the fleet preset's schedule (a warm start, remove vehicles, anneal within the smaller fleet) while plans
    * are still ranked by the preset's own objective; a plan adopted from another thread is ignored.
@@ -98,6 +104,7 @@ export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' |
   decomposeGroupStops: 600,
   decomposeIterations: 2000,
   routeMinStall: 200,
+  twoOpt: 1,
   fleetFirst: 0,
   portfolio: 0,
 };

@@ -25,19 +25,18 @@ export function dropRoute(st: SearchState): void {
 }
 
 /**
- * The fleet phase's acceptance (SISR's fleet minimisation, by absence counts): a candidate that
- * leaves out fewer mandatory stops, or ones left out less often so far, is taken; with as many left out, by
- * the annealing rule on the routing cost. Counts how often each stop was left out. True when the candidate was
- * accepted and serves every mandatory stop: the caller keeps it and drops another route.
+ * The fleet phase's acceptance (SISR's fleet minimisation, by absence counts): a candidate that leaves out
+ * fewer of the stops it must serve (`fleetMustServe`), or ones left out less often so far, is taken; with as
+ * many left out, by the annealing rule on the routing cost. Counts how often each stop was left out. True when the candidate was
+ * accepted and serves every stop it must: the caller keeps it and drops another route.
  */
 export function acceptInFleetPhase(st: SearchState, candRouting: number, temp: number): boolean {
-  const c = st.c;
   let candAbs = 0;
   let curAbs = 0;
   let candN = 0;
   let curN = 0;
   for (let s = 0; s < st.S; s++) {
-    if (!c.mandatory[s] || !st.servable[s]) continue;
+    if (!st.fleetMustServe[s]) continue;
     if (st.candRouteOf[s] < 0) {
       candAbs += st.absence[s];
       candN++;
@@ -56,5 +55,6 @@ export function acceptInFleetPhase(st: SearchState, candRouting: number, temp: n
       (candN === curN && candRouting < st.curRouting - temp * Math.log(st.rng.next())));
   if (ok) st.accept();
   else st.reject();
+  st.fleetAbsent = ok ? candN : curN;
   return candN === 0 && ok;
 }

@@ -43,7 +43,7 @@ export function ruin(st: SearchState): void {
     seed = rng.int(st.S);
   }
   if (st.ruinNearLeftOut && st.fleetPhase) {
-    const near = ruinSeedNearLeftOut(c, st.candRouteOf, st.servable, rng, st.insList);
+    const near = ruinSeedNearLeftOut(c, st.candRouteOf, st.fleetMustServe, rng, st.insList);
     if (near >= 0) seed = near;
   }
   const K = c.neighbourCount;
