@@ -67,6 +67,13 @@ export interface SearchParams {
    */
   twoOpt: number;
   /**
+   * 1: the greedy construction (all of a day past regretMaxStops, the rest after a timed-out regret) puts the
+   * stops in nearest the hub first; 0: in one of SISR's orders at random. On a 5,000-stop rural day nearest-first
+   * opened 117 vans where the random, demand and far orders opened 131–156, and the 10 s plans of three seeds
+   * were 3–14 % cheaper (2,000 stops: 3 %; 200 and 400 stops with 1,000 iterations, 12 seeds: 3.5 %).
+   */
+  constructNearestFirst: number;
+  /**
    * 1: the fleet preset's schedule (a warm start, remove vehicles, anneal within the smaller fleet) while plans
    * are still ranked by the preset's own objective; a plan adopted from another thread is ignored.
    */
@@ -105,6 +112,7 @@ export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' |
   decomposeIterations: 2000,
   routeMinStall: 200,
   twoOpt: 1,
+  constructNearestFirst: 1,
   fleetFirst: 0,
   portfolio: 0,
 };

@@ -186,6 +186,18 @@ export class Search {
     return k;
   }
 
+  /**
+   * Stops some vehicle could serve that are left out, optional ones included: the warm start waits for them
+   * too, or route minimisation would start before the optional orders the construction left out are in
+   * (the planner's orders are all optional), and each one the annealing puts in later makes the plans after an
+   * emptied route, which leave it out again, look dearer than they are.
+   */
+  private servableUnassigned(routeOf: Int32Array): number {
+    let n = 0;
+    for (let s = 0; s < this.st.S; s++) if (routeOf[s] < 0 && this.st.servable[s]) n++;
+    return n;
+  }
+
   private mandatoryUnassigned(routeOf: Int32Array): number {
     let n = 0;
     for (let s = 0; s < this.st.S; s++) if (routeOf[s] < 0 && this.c.mandatory[s] && this.st.servable[s]) n++;
@@ -207,7 +219,9 @@ export class Search {
     const regretUntilMs = Number.isFinite(p.maxIterations) ? Infinity : 0.1 * limit;
     if (!initial && p.regretK >= 2 && st.S <= p.regretMaxStops)
       constructByRegret(st, p.regretK, regretUntilMs);
+    st.constructing = !initial;
     recreate(st);
+    st.constructing = false;
     st.accept();
     this.best = this.snapshot();
     const maxIt = p.maxIterations;
@@ -242,7 +256,7 @@ export class Search {
       // with an iteration cap the schedule follows the iterations alone, so the seed decides the result
       const reached = minimiseFirst
         ? phase === 'warm-start'
-          ? this.mandatoryUnassigned(st.curRouteOf) === 0 || this.iterations >= WARM_START_MAX_ITERATIONS
+          ? this.servableUnassigned(st.curRouteOf) === 0 || this.iterations >= WARM_START_MAX_ITERATIONS
           : sinceDrop >= stall
         : capped
           ? this.iterations >= phaseEnd * maxIt

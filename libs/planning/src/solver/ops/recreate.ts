@@ -83,9 +83,9 @@ export function recreate(st: SearchState): void {
     if (st.candRouteOf[s] < 0 && c.stopKind[s] !== KIND_PD_DELIVERY) list[n++] = s;
   }
   if (n === 0) return;
-  // SISR orders: random 4, demand 4, far 2, close 1
+  // SISR orders: random 4, demand 4, far 2, close 1; the first plan nearest the hub first (params.ts)
   const key = st.sortKey;
-  const x = st.rng.next() * 11;
+  const x = st.constructing && st.p.constructNearestFirst > 0 ? 10 : st.rng.next() * 11;
   const dims = st.D;
   const nL = c.nLoc;
   const D0 = c.distM[c.vProfile[0] ?? 0];
