@@ -1,4 +1,7 @@
-import type { VrpMatrix, VrpProblem, VrpStop, VrpVehicle } from './model';
+import { type CheckResult, checkSolution } from './checker/check-solution';
+import type { ObjectivePreset, VrpMatrix, VrpProblem, VrpStop, VrpVehicle } from './model';
+import type { Compiled } from './solver/compile';
+import { buildSolution } from './solver/solve';
 import { Prng } from './prng';
 import { generateRuralScenario } from './rural-scenario';
 
@@ -96,4 +99,23 @@ export function ruralDay(seed: number, stops: number): VrpProblem {
   )!;
   const vehicles = sc.vehicles.map((v, i) => (i === 0 ? { ...v, lockedStopIds: [locked.id] } : v));
   return { locationCount: sc.points.length, profiles: straightLine(sc.points), vehicles, stops: sc.stops };
+}
+
+/**
+ * The independent checker's verdict on a plan given as the search's node lists (stop indices of `c`, markers
+ * between trips): what brute-force tests compare the search's own figures against. Test helper.
+ */
+export function checkNodes(
+  problem: VrpProblem,
+  c: Compiled,
+  nodes: Int32Array[],
+  preset: ObjectivePreset,
+): CheckResult {
+  const key = { unPen: 0, mandUn: 0, optPen: 0, used: 0, cost: 0 };
+  const sol = buildSolution(
+    c,
+    { nodes, ...key },
+    { iterations: 0, bestFoundAtMs: 0, elapsedMs: 0, threads: 1 },
+  );
+  return checkSolution(problem, sol, preset);
 }

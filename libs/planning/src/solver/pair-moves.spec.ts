@@ -1,9 +1,7 @@
-import { checkSolution } from '../checker/check-solution';
 import type { ObjectivePreset, VrpProblem } from '../model';
-import { randomProblem } from '../test-helpers';
+import { checkNodes, randomProblem } from '../test-helpers';
 import { type Compiled, KIND_PD_PICKUP, compile } from './compile';
 import { DEFAULT_PARAMS, Search } from './search';
-import { buildSolution } from './solve';
 
 interface Variant {
   optional: boolean;
@@ -33,13 +31,7 @@ function tinyPairs(seed: number, v: Variant): VrpProblem {
 
 /** The total the search anneals (routing cost, optional penalties, bigM per unserved mandatory stop), by the independent checker. */
 function totalOf(problem: VrpProblem, c: Compiled, nodes: Int32Array[], preset: ObjectivePreset): number {
-  const key = { unPen: 0, mandUn: 0, optPen: 0, used: 0, cost: 0 };
-  const sol = buildSolution(
-    c,
-    { nodes, ...key },
-    { iterations: 0, bestFoundAtMs: 0, elapsedMs: 0, threads: 1 },
-  );
-  const check = checkSolution(problem, sol, preset);
+  const check = checkNodes(problem, c, nodes, preset);
   if (!check.ok) return Infinity;
   return check.routingCost + check.unassignedPenalty + check.unassignedMandatory * c.bigM;
 }

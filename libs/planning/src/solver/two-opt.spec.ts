@@ -1,12 +1,10 @@
-import { checkSolution } from '../checker/check-solution';
 import type { ObjectivePreset, VrpProblem } from '../model';
 import { Prng } from '../prng';
-import { randomProblem } from '../test-helpers';
+import { checkNodes, randomProblem } from '../test-helpers';
 import { type Compiled, compile } from './compile';
 import type { Snapshot } from './plan-key';
 import { MARKER } from './route-buf';
 import { DEFAULT_PARAMS, Search } from './search';
-import { buildSolution } from './solve';
 
 interface Variant {
   windows: boolean;
@@ -36,13 +34,7 @@ function tiny(seed: number, v: Variant): VrpProblem {
 
 /** Routing cost by the independent checker, Infinity when it finds a violation. */
 function routingOf(problem: VrpProblem, c: Compiled, nodes: Int32Array[], preset: ObjectivePreset): number {
-  const key = { unPen: 0, mandUn: 0, optPen: 0, used: 0, cost: 0 };
-  const sol = buildSolution(
-    c,
-    { nodes, ...key },
-    { iterations: 0, bestFoundAtMs: 0, elapsedMs: 0, threads: 1 },
-  );
-  const check = checkSolution(problem, sol, preset);
+  const check = checkNodes(problem, c, nodes, preset);
   return check.ok ? check.routingCost : Infinity;
 }
 
