@@ -8,7 +8,7 @@ import type { SearchState } from '../search-state';
  * insertion costs about the same on 20 routes or 200.
  */
 export function findInsertion(st: SearchState, s: number, excludeV = -1): void {
-  if (st.nearPositions && st.candUsed > st.p.granularMinRoutes && st.p.granularPositions > 0) {
+  if (st.nearPositions && isGranular(st) && st.p.granularPositions > 0) {
     // beside its nearest stops first; every position only when that finds no place
     st.ins.nearOnly(s, st.p.granularPositions);
     findInsertionAmong(st, s, excludeV);
@@ -18,6 +18,11 @@ export function findInsertion(st: SearchState, s: number, excludeV = -1): void {
   findInsertionAmong(st, s, excludeV);
 }
 
+/** Granular insertion (params.ts): once many routes are in use, or on a large day whatever its routes. */
+function isGranular(st: SearchState): boolean {
+  return st.candUsed > st.p.granularMinRoutes || st.S >= st.p.granularMinStops;
+}
+
 function findInsertionAmong(st: SearchState, s: number, excludeV: number): void {
   const c = st.c;
   const S = st.S;
@@ -25,7 +30,7 @@ function findInsertionAmong(st: SearchState, s: number, excludeV: number): void 
   st.ins.bestV = -1;
   const stamp = ++st.classStamp;
   if (excludeV >= 0) st.vehSeen[excludeV] = stamp;
-  const granular = st.candUsed > st.p.granularMinRoutes;
+  const granular = isGranular(st);
   // routes of the nearest stops first: a good insertion found early prunes the others by estimate
   const K = Math.min(c.neighbourCount, granular ? st.p.granularNeighbours : 6);
   for (let k = 0; k < K; k++) {
