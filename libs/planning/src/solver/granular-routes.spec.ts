@@ -12,8 +12,8 @@ describe('granular insertion on a large day with few routes (granularMinStops)',
       { tuning: { regretK: 1, ...tuning } },
     );
 
-  test('a 900-stop day searches as one with many routes would (granular), not as a small one', () => {
-    const byStops = run({});
+  test('a day of granularMinStops stops searches as one with many routes would (granular), not as a small one', () => {
+    const byStops = run({ granularMinStops: 900 });
     const byRoutes = run({ granularMinRoutes: 0, granularMinStops: Infinity });
     const off = run({ granularMinStops: Infinity });
     expect(checkSolution(day, byStops, 'cost').violations).toEqual([]);
