@@ -47,9 +47,10 @@ export function servableStops(c: Compiled): Uint8Array {
 }
 
 /**
- * Where the fleet phase ruins: a served stop near a random stop it must serve that is left out (from the emptied
- * route), so the ruin makes room where that stop can go. A random seed, as in the plain search, lands near it about once
- * in (stops / removed) iterations, which on a 5,000-stop day is hundreds of iterations per emptied route.
+ * Where the fleet phase ruins: a served stop near a random stop it must serve that is left out (from the
+ * emptied route), so the ruin makes room where that stop can go. A random seed, as in the plain search, lands
+ * near it about once in (stops / removed) iterations, which on a 5,000-stop day is hundreds of iterations per
+ * emptied route.
  * `scratch` holds at least one entry per stop. Returns -1 when no stop is left out.
  */
 export function ruinSeedNearLeftOut(

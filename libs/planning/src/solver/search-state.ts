@@ -73,8 +73,6 @@ export class SearchState {
   readonly fleetMustServe: Uint8Array;
   /** Fleet phase: how many of those the current plan leaves out (after the last acceptance). */
   fleetAbsent = 0;
-  /** The first plan is being built: recreate puts the stops in nearest the hub first (ops/recreate.ts). */
-  constructing = false;
   /** Route minimisation first (cost preset): the fleet phase's ruins start near the stops left out. */
   ruinNearLeftOut = false;
   /** Granular positions (recreate.ts) are on: in the annealing, not while building a plan or emptying routes. */

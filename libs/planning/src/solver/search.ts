@@ -186,21 +186,12 @@ export class Search {
     return k;
   }
 
-  /**
-   * Stops some vehicle could serve that are left out, optional ones included: the warm start waits for them
-   * too, or route minimisation would start before the optional orders the construction left out are in
-   * (the planner's orders are all optional), and each one the annealing puts in later makes the plans after an
-   * emptied route, which leave it out again, look dearer than they are.
-   */
-  private servableUnassigned(routeOf: Int32Array): number {
+  /** Stops some vehicle could serve that are left out: mandatory ones, or with `optionalToo` every one. */
+  private leftOut(routeOf: Int32Array, optionalToo = false): number {
     let n = 0;
-    for (let s = 0; s < this.st.S; s++) if (routeOf[s] < 0 && this.st.servable[s]) n++;
-    return n;
-  }
-
-  private mandatoryUnassigned(routeOf: Int32Array): number {
-    let n = 0;
-    for (let s = 0; s < this.st.S; s++) if (routeOf[s] < 0 && this.c.mandatory[s] && this.st.servable[s]) n++;
+    for (let s = 0; s < this.st.S; s++) {
+      if (routeOf[s] < 0 && this.st.servable[s] && (optionalToo || this.c.mandatory[s])) n++;
+    }
     return n;
   }
 
@@ -219,9 +210,7 @@ export class Search {
     const regretUntilMs = Number.isFinite(p.maxIterations) ? Infinity : 0.1 * limit;
     if (!initial && p.regretK >= 2 && st.S <= p.regretMaxStops)
       constructByRegret(st, p.regretK, regretUntilMs);
-    st.constructing = !initial;
-    recreate(st);
-    st.constructing = false;
+    recreate(st, !initial);
     st.accept();
     this.best = this.snapshot();
     const maxIt = p.maxIterations;
@@ -253,10 +242,13 @@ export class Search {
     for (;;) {
       const el = st.elapsed();
       if (el >= limit || this.iterations >= maxIt || free === 0) break;
-      // with an iteration cap the schedule follows the iterations alone, so the seed decides the result
+      // with an iteration cap the schedule follows the iterations alone, so the seed decides the result. The
+      // warm start waits for optional stops too: route minimisation must not start before the construction's
+      // left-out optional orders (the planner's are all optional) are in, or each one the annealing puts in
+      // later makes the plans after an emptied route, which leave it out again, look dearer
       const reached = minimiseFirst
         ? phase === 'warm-start'
-          ? this.servableUnassigned(st.curRouteOf) === 0 || this.iterations >= WARM_START_MAX_ITERATIONS
+          ? this.leftOut(st.curRouteOf, true) === 0 || this.iterations >= WARM_START_MAX_ITERATIONS
           : sinceDrop >= stall
         : capped
           ? this.iterations >= phaseEnd * maxIt
@@ -270,7 +262,7 @@ export class Search {
           sinceDrop = 0;
           this.restore(this.best);
           fleetBest = this.best;
-          if (this.mandatoryUnassigned(st.curRouteOf) === 0) {
+          if (this.leftOut(st.curRouteOf) === 0) {
             st.fleetPhase = true;
             if (minimiseFirst)
               for (let s = 0; s < st.S; s++) if (st.curRouteOf[s] >= 0) st.fleetMustServe[s] = 1;
@@ -294,7 +286,7 @@ export class Search {
             this.restore(fleetBest);
             // the routes that took the emptied ones' stops have crossings that ruin and recreate is slow to undo
             if (routesEmptied && p.twoOpt > 0 && this.polishRoutes()) this.best = this.snapshot();
-            if (this.mandatoryUnassigned(st.curRouteOf) === 0) st.routeLimit = fleetBest.used;
+            if (this.leftOut(st.curRouteOf) === 0) st.routeLimit = fleetBest.used;
             cycleStartIt = this.iterations;
           } else this.restore(fleetBest);
           if (fleet) st.routeLimit = fleetBest.used;

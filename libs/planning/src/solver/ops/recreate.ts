@@ -78,9 +78,10 @@ function findInsertionAmong(st: SearchState, s: number, excludeV: number): void 
 /**
  * SISR's recreate: put every unassigned stop (a pickup with its delivery) back at its cheapest feasible
  * position, in one of SISR's orders (random, largest demand, farthest, closest; in the fleet phase the stops
- * left out longest first), with blinks; an optional stop stays out when its penalty is cheaper.
+ * left out longest first), with blinks; an optional stop stays out when its penalty is cheaper. `firstPlan`: the
+ * construction, which puts the stops in nearest the hub first (`constructNearestFirst`, params.ts).
  */
-export function recreate(st: SearchState): void {
+export function recreate(st: SearchState, firstPlan = false): void {
   const c = st.c;
   const list = st.insList;
   let n = 0;
@@ -88,9 +89,9 @@ export function recreate(st: SearchState): void {
     if (st.candRouteOf[s] < 0 && c.stopKind[s] !== KIND_PD_DELIVERY) list[n++] = s;
   }
   if (n === 0) return;
-  // SISR orders: random 4, demand 4, far 2, close 1; the first plan nearest the hub first (params.ts)
+  // SISR orders: random 4, demand 4, far 2, close 1 (10: close)
   const key = st.sortKey;
-  const x = st.constructing && st.p.constructNearestFirst > 0 ? 10 : st.rng.next() * 11;
+  const x = firstPlan && st.p.constructNearestFirst > 0 ? 10 : st.rng.next() * 11;
   const dims = st.D;
   const nL = c.nLoc;
   const D0 = c.distM[c.vProfile[0] ?? 0];

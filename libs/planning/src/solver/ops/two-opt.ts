@@ -67,8 +67,8 @@ export class TwoOpt {
       const n = b - a;
       locs[0] = a === 0 ? c.vStart[v] : r.nodes[a - 1] === MARKER ? reload : c.stopLoc[r.nodes[a - 1]];
       for (let k = 0; k < n; k++) locs[k + 1] = c.stopLoc[r.nodes[a + k]];
-      locs[n + 1] =
-        b === r.len ? c.vEnd[v] : b < r.len && r.nodes[b] === MARKER ? reload : c.stopLoc[r.nodes[b]];
+      // a trip ends at a reload marker or at the end of the route
+      locs[n + 1] = b === r.len ? c.vEnd[v] : reload;
       fwdM[0] = bwdM[0] = fwdS[0] = bwdS[0] = 0;
       for (let k = 0; k <= n; k++) {
         const x = locs[k];
