@@ -335,9 +335,12 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
     expect(plan.summary).toMatchObject({ plannedStops: planned.length, onTimeShare: 1 });
     expect(plan.summary.orders).toBeGreaterThanOrEqual(61);
 
-    const runs = (await api(planner).get(`/regions/${REGION}/planning-runs`, dispatcher()).expect(200)).body
-      .items;
-    const done = runs.find((r: Json) => r.planId === plan.id);
+    // The plan is stored before its run is marked finished: the run names its plan once it is.
+    const done = await waitFor('the run that stored the plan', async () =>
+      (await api(planner).get(`/regions/${REGION}/planning-runs`, dispatcher()).expect(200)).body.items.find(
+        (r: Json) => r.planId === plan.id,
+      ),
+    );
     expect(done).toMatchObject({ status: 'succeeded', stage: 'done' });
     expect(Object.keys(done.progress.timingsMs).sort()).toEqual([
       'flight',
@@ -755,9 +758,13 @@ describe('dispatch: orders → planning job → stored plan → commit (Andorra 
     );
     expect(routes[0].routes).toBeGreaterThan(0);
     expect(routes[0].visits).toBeGreaterThan(routes[0].routes * 2);
-    const { rows: runs } = await db.query(
-      `SELECT status, attempt FROM planning_runs WHERE job_key = 'killed-1' ORDER BY started_at`,
-    );
+    // The plan is stored before its run is marked finished.
+    const runs = await waitFor('the run that stored the plan to finish', async () => {
+      const { rows } = await db.query(
+        `SELECT status, attempt FROM planning_runs WHERE job_key = 'killed-1' ORDER BY started_at`,
+      );
+      return rows.at(-1)?.status !== 'running' && rows;
+    });
     expect(runs.at(-1)).toMatchObject({ status: 'succeeded' });
     expect(runs.length).toBeGreaterThanOrEqual(2);
   }, 150_000);

@@ -298,7 +298,11 @@ describe('drone planning on a mountain county', () => {
       .send({ reason: 'landing spot blocked by a tractor' })
       .expect(200);
     const replanned = await waitForPlan(r.region, plan.version);
-    const run = await q(`SELECT reason FROM planning_runs WHERE plan_id = $1`, [replanned.id]);
+    // The plan is stored before its run is marked finished (and names its plan).
+    const run = await waitFor('the run that stored the plan', async () => {
+      const rows = await q(`SELECT reason FROM planning_runs WHERE plan_id = $1`, [replanned.id]);
+      return rows.length > 0 && rows;
+    });
     expect(run).toEqual([{ reason: 'mission_rejected' }]);
     // The rejected stop is not flown again; the accepted one stays the drone's and is not planned twice.
     expect(replanned.sorties.map((s: Json) => s.orderId)).not.toContain(second.orderId);

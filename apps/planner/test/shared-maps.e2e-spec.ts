@@ -184,10 +184,14 @@ describe('preprocessed maps reach every planner worker through the database', ()
       if (child!.exitCode !== null) throw new Error(`the second planner exited:\n${childLog}`);
       return (await plans()) > before;
     });
-    const { rows: runs } = await sql.query(
-      `SELECT status, error FROM planning_runs WHERE region = $1 ORDER BY started_at DESC LIMIT 1`,
-      [REGION],
-    );
+    // The plan is stored before its run is marked finished.
+    const runs = await waitFor('the run that stored the plan to finish', async () => {
+      const { rows } = await sql.query(
+        `SELECT status, error FROM planning_runs WHERE region = $1 ORDER BY started_at DESC LIMIT 1`,
+        [REGION],
+      );
+      return rows[0]?.status !== 'running' && rows;
+    });
     expect(runs[0]).toMatchObject({ status: 'succeeded' });
     expect(childLog).toContain(`fetched map ${hash}`);
     expect(existsSync(cachedMapFile(dirB, hash))).toBe(true);
