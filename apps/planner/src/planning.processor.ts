@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { PLANNING_QUEUE_TOKEN, type PlanningQueue } from '@rd/queue';
 import { PlanningService } from './planning/planning.service';
@@ -8,9 +8,11 @@ import { RegionLock } from './planning/region-lock';
  * The consumer of the `planning` queue: thin, it takes the region's lock, calls the service and logs
  * the core's stats. When another worker is planning the region, the job hands itself on to a
  * follow-up job due when that run should be over, so no trigger is lost however long runs take.
+ * On shutdown it takes no more jobs and lets the running one store its plan and finish its run
+ * before the solver threads and the database close (they close in later shutdown hooks).
  */
 @Injectable()
-export class PlanningProcessor implements OnApplicationBootstrap {
+export class PlanningProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(PlanningProcessor.name);
 
   constructor(
@@ -19,6 +21,10 @@ export class PlanningProcessor implements OnApplicationBootstrap {
     private readonly lock: RegionLock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  async onModuleDestroy(): Promise<void> {
+    await this.queue.stopConsuming();
+  }
 
   onApplicationBootstrap(): void {
     this.queue.process(async (job, context) => {

@@ -259,4 +259,33 @@ describe('preprocessed maps reach every planner worker through the database', ()
       await c.close();
     }
   }, 60_000);
+
+  it('a worker shut down mid-run finishes the run and stores its plan before it lets go of the database', async () => {
+    expect(hash).toBeDefined();
+    await a.queue.queue.pause(true); // the job is for the worker below
+    const d = await startApp(
+      'shared_maps',
+      createPlannerApp,
+      { MAPS_DIR: dirA, PLANNING_TIME_LIMIT_MS: '3000', PLANNING_THREADS: '1' },
+      { db: a.db, prefix: a.prefix },
+    );
+    const before = await plans();
+    await request(d.app.getHttpServer())
+      .post(`/v1/regions/${REGION}/plan-now`)
+      .set('Authorization', d.auth('dispatcher'))
+      .send({ planDate: TOMORROW })
+      .expect(202);
+    const solving = await waitFor('the run to reach the solver', async () => {
+      const { rows } = await sql.query(
+        `SELECT id FROM planning_runs WHERE region = $1 AND status = 'running' AND stage = 'solving'`,
+        [REGION],
+      );
+      return rows[0];
+    });
+    // As on SIGTERM (shutdown hooks are on): the app closes while the solver is working.
+    await d.close();
+    const { rows } = await sql.query(`SELECT status, plan_id FROM planning_runs WHERE id = $1`, [solving.id]);
+    expect(rows[0]).toMatchObject({ status: 'succeeded', plan_id: expect.any(String) });
+    expect(await plans()).toBe(before + 1);
+  }, 60_000);
 });

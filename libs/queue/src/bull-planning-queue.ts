@@ -66,6 +66,11 @@ export class BullPlanningQueue implements PlanningQueue {
     });
   }
 
+  async stopConsuming(): Promise<void> {
+    // A local pause: other workers go on; Bull resolves it when this worker's active job has ended.
+    await this.queue.pause(true);
+  }
+
   async close(): Promise<void> {
     await this.queue.close();
   }

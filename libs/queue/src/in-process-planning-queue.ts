@@ -18,6 +18,8 @@ export class InProcessPlanningQueue implements PlanningQueue {
   private handler?: PlanningHandler;
   private running = false;
   private closed = false;
+  private stopped = false;
+  private ended: Array<() => void> = [];
   private nextId = 1;
   private idle: Array<() => void> = [];
   /** Delayed jobs not yet due: they count as pending for `whenIdle`. */
@@ -45,15 +47,31 @@ export class InProcessPlanningQueue implements PlanningQueue {
     this.drain();
   }
 
-  /** Resolves when no job is pending or running (for the demo and tests). */
+  /**
+   * Resolves when no job is pending or running (for the demo and tests); once this queue has
+   * stopped consuming, when none is running (nothing here will run the rest).
+   */
   whenIdle(): Promise<void> {
+    if (this.stopped) return this.whenCurrentJobEnded();
     if (!this.running && this.pending.length === 0 && this.scheduled === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
+  async stopConsuming(): Promise<void> {
+    this.stopped = true;
+    this.idle.splice(0).forEach((resolve) => this.whenCurrentJobEnded().then(resolve));
+    await this.whenCurrentJobEnded();
+  }
+
+  /** Runs what is pending (and due later) first, unless this queue has stopped consuming. */
   async close(): Promise<void> {
     this.closed = true;
     await this.whenIdle();
+  }
+
+  private whenCurrentJobEnded(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.ended.push(resolve));
   }
 
   private push(pending: Pending): void {
@@ -66,7 +84,7 @@ export class InProcessPlanningQueue implements PlanningQueue {
   }
 
   private drain(): void {
-    if (this.running || !this.handler) return;
+    if (this.running || !this.handler || this.stopped) return;
     const next = this.pending.shift();
     if (!next) {
       if (this.scheduled === 0) this.idle.splice(0).forEach((resolve) => resolve());
@@ -85,6 +103,7 @@ export class InProcessPlanningQueue implements PlanningQueue {
       )
       .finally(() => {
         this.running = false;
+        this.ended.splice(0).forEach((resolve) => resolve());
         setImmediate(() => this.drain());
       });
   }

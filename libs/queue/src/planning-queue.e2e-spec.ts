@@ -51,6 +51,29 @@ function behaves(name: string, make: () => PlanningQueue) {
       expect(received).toEqual(['region-a']);
     });
 
+    it('stops consuming: waits for the running job, then takes no more', async () => {
+      let release!: () => void;
+      const started: string[] = [];
+      const first = new Promise<void>((resolve) => {
+        queue.process(async (_data, ctx) => {
+          started.push(ctx.jobId);
+          resolve();
+          await new Promise<void>((r) => (release = r));
+        });
+      });
+      await queue.enqueue(job(), { jobId: 'running' });
+      await first;
+      let stopped = false;
+      const stopping = queue.stopConsuming().then(() => (stopped = true));
+      await queue.enqueue(job(), { jobId: 'after-stop' });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(stopped).toBe(false);
+      release();
+      await stopping;
+      await new Promise((r) => setTimeout(r, 300));
+      expect(started).toEqual(['running']);
+    });
+
     it('refuses a malformed job before it reaches the queue', async () => {
       await expect(queue.enqueue({ ...job(), region: 'Not A Region!' })).rejects.toThrow();
     });

@@ -20,6 +20,8 @@ export interface PlanningQueue {
   readonly kind: 'bull' | 'in-process';
   enqueue(job: PlanningJob, options?: EnqueueOptions): Promise<string>;
   process(handler: PlanningHandler): void;
+  /** This process takes no more jobs; resolves once the one it is running (if any) has ended. */
+  stopConsuming(): Promise<void>;
   close(): Promise<void>;
 }
 

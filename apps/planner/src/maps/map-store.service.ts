@@ -1,6 +1,6 @@
 import { unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rd/config';
 import { DomainError, DomainErrorCode } from '@rd/domain';
 import { asyncRoadRouter, createRoadRouter, MatrixThreads } from '@rd/road-router';
@@ -40,7 +40,7 @@ export interface ImportedMap {
  * imported) and cached per worker in MAPS_DIR (MapCache).
  */
 @Injectable()
-export class MapStore implements OnModuleDestroy {
+export class MapStore implements BeforeApplicationShutdown {
   private readonly logger = new Logger(MapStore.name);
   /** Large matrices fill their rows on PLANNING_THREADS worker threads (small ones on this thread). */
   private readonly matrixThreads: MatrixThreads;
@@ -56,7 +56,8 @@ export class MapStore implements OnModuleDestroy {
     this.matrixThreads = new MatrixThreads({ threads: config.PLANNING_THREADS });
   }
 
-  onModuleDestroy(): Promise<void> {
+  /** After every module's destroy hook: a planning run still computing matrices has ended by then. */
+  beforeApplicationShutdown(): Promise<void> {
     return this.matrixThreads.close();
   }
 

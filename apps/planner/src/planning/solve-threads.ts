@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -49,7 +55,7 @@ interface Pending {
  * jobs are solved on this thread, and `stats.threadNote` says so.
  */
 @Injectable()
-export class SolveThreads implements OnApplicationBootstrap, OnModuleDestroy {
+export class SolveThreads implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SolveThreads.name);
   private readonly hostPath = join(__dirname, 'solve.worker.js');
   private host: Worker | undefined;
@@ -63,7 +69,8 @@ export class SolveThreads implements OnApplicationBootstrap, OnModuleDestroy {
     this.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After every module's destroy hook: the planning processor's running job has ended by then. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.closed = true;
     const host = this.host;
     this.host = undefined;
