@@ -86,8 +86,10 @@ export interface SearchParams {
    */
   fleetFirst: number;
   /**
-   * Threads, distance preset, pickup–delivery pairs: 1 makes one worker search fleet-first (many Li & Lim optima
-   * use the fewest vehicles); 0, the default, until a quiet timed run shows it pays.
+   * Threads, distance preset, pickup–delivery pairs: 1, the default, makes one worker search fleet-first (many
+   * Li & Lim optima use the fewest vehicles); 0: every worker on the distance alone. Li & Lim 100, 2 threads, five
+   * seeds at 0.5 s: spread across seeds 0.13 → 0.02 points (LR2 0.89 → 0.07), mean gap −0.68 % → −0.80 %,
+   * 409 → 407 vehicles; the same with a busy loop on one of the two cores, and at 0.1 s.
    */
   portfolio: number;
 }
@@ -122,5 +124,5 @@ export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' |
   twoOpt: 1,
   constructNearestFirst: 1,
   fleetFirst: 0,
-  portfolio: 0,
+  portfolio: 1,
 };
