@@ -19,7 +19,6 @@ export class InProcessPlanningQueue implements PlanningQueue {
   private running = false;
   private closed = false;
   private stopped = false;
-  private ended: Array<() => void> = [];
   private nextId = 1;
   private idle: Array<() => void> = [];
   /** Delayed jobs not yet due: they count as pending for `whenIdle`. */
@@ -52,26 +51,20 @@ export class InProcessPlanningQueue implements PlanningQueue {
    * stopped consuming, when none is running (nothing here will run the rest).
    */
   whenIdle(): Promise<void> {
-    if (this.stopped) return this.whenCurrentJobEnded();
-    if (!this.running && this.pending.length === 0 && this.scheduled === 0) return Promise.resolve();
+    if (!this.running && (this.stopped || (this.pending.length === 0 && this.scheduled === 0)))
+      return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
   async stopConsuming(): Promise<void> {
     this.stopped = true;
-    this.idle.splice(0).forEach((resolve) => this.whenCurrentJobEnded().then(resolve));
-    await this.whenCurrentJobEnded();
+    await this.whenIdle();
   }
 
   /** Runs what is pending (and due later) first, unless this queue has stopped consuming. */
   async close(): Promise<void> {
     this.closed = true;
     await this.whenIdle();
-  }
-
-  private whenCurrentJobEnded(): Promise<void> {
-    if (!this.running) return Promise.resolve();
-    return new Promise((resolve) => this.ended.push(resolve));
   }
 
   private push(pending: Pending): void {
@@ -84,10 +77,10 @@ export class InProcessPlanningQueue implements PlanningQueue {
   }
 
   private drain(): void {
-    if (this.running || !this.handler || this.stopped) return;
-    const next = this.pending.shift();
+    if (this.running || !this.handler) return;
+    const next = this.stopped ? undefined : this.pending.shift();
     if (!next) {
-      if (this.scheduled === 0) this.idle.splice(0).forEach((resolve) => resolve());
+      if (this.stopped || this.scheduled === 0) this.idle.splice(0).forEach((resolve) => resolve());
       return;
     }
     this.running = true;
@@ -103,7 +96,6 @@ export class InProcessPlanningQueue implements PlanningQueue {
       )
       .finally(() => {
         this.running = false;
-        this.ended.splice(0).forEach((resolve) => resolve());
         setImmediate(() => this.drain());
       });
   }

@@ -41,7 +41,6 @@ export interface ContractOptions {
   witnessSettleLimit?: number;
   /** Settled-node limit of witness searches when estimating priorities (default 50). */
   simulateSettleLimit?: number;
-  /** Priority weights: edge difference, original-edge difference, contracted neighbours, level (defaults 10, 1, 5, 10). */
   /**
    * Renumber the result by level, then Hilbert order (renumberForLocality); default false, which
    * keeps contraction order (node id = rank). Measured back to back at 1 M nodes it was no faster
@@ -55,6 +54,7 @@ export interface ContractOptions {
    * gives a correct hierarchy, a good one a fast one. Ignored when its length is not the node count.
    */
   order?: Uint32Array;
+  /** Priority weights: edge difference, original-edge difference, contracted neighbours, level (defaults 10, 1, 5, 10). */
   priorityWeights?: [
     edgeDifference: number,
     originalEdges: number,
