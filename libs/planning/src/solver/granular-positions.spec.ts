@@ -8,10 +8,11 @@ describe('granular positions', () => {
   const run = (granularPositions: number) =>
     solve(
       problem,
-      { seed: 3, timeLimitMs: 1e9, now: () => 0, maxIterations: 600, preset: 'cost' },
+      { seed: 3, timeLimitMs: 1e9, now: () => 0, maxIterations: 2000, preset: 'cost' },
       { tuning: { regretK: 1, granularMinRoutes: 1, granularPositions } },
     );
 
+  // 2,000 iterations: the fleet phase before the annealing takes up to about 1,000 on this day
   test('plans with single stops and pairs pass the checker, every mandatory stop served, and differ from every-position insertion', () => {
     const near = run(10);
     const all = run(0);

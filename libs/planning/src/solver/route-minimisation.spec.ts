@@ -1,6 +1,7 @@
 import { checkSolution } from '../checker/check-solution';
 import type { VrpProblem, VrpSolution } from '../model';
 import { ruralDay } from '../test-helpers';
+import { fleetPhaseStep } from './route-minimisation';
 import { solve } from './solve';
 import type { TuningParams } from './solve';
 
@@ -97,10 +98,12 @@ describe('route minimisation first (cost preset, fixed vehicle costs)', () => {
         stops: mandatory.stops.map((s) => ({ ...s, penalty: 1e6 })),
       };
       const construction = solveCost(optional, 4, 0, tuning);
-      const sol = solveCost(optional, 4, 300, tuning);
+      // 1,500 iterations: since the phase waits 1,000 (weighted) iterations for an emptied route's stops, 300
+      // end it on both days before any annealing
+      const sol = solveCost(optional, 4, 1500, tuning);
       expect(checkSolution(optional, sol, 'cost').violations).toEqual([]);
       expect(sol.unassigned).toEqual([]);
-      const asMandatory = solveCost(mandatory, 4, 300, tuning);
+      const asMandatory = solveCost(mandatory, 4, 1500, tuning);
       expect(vehiclesOf(sol)).toBeLessThan(vehiclesOf(construction));
       expect(vehiclesOf(sol)).toBeLessThanOrEqual(vehiclesOf(asMandatory) + 1);
       expect(sol.stats.cost).toBeLessThan(asMandatory.stats.cost * 1.03);
@@ -123,5 +126,23 @@ describe('the greedy construction (a day past regretMaxStops) puts the stops in 
       }
     }
     expect(nearest).toBeLessThan(random * 0.95);
+  });
+});
+
+describe('the fleet phase goes on past a plan within the slack (fleetPhaseStep)', () => {
+  const key = (cost: number, used: number, optPen = 0, mandUn = 0) => ({ cost, used, optPen, mandUn });
+  test('a cheaper plan is kept; one up to the slack dearer goes on; beyond it the phase stops', () => {
+    const cheapest = key(1000, 5);
+    expect(fleetPhaseStep(key(990, 4), cheapest, 0.01)).toBe('cheaper');
+    expect(fleetPhaseStep(key(1009, 4), cheapest, 0.01)).toBe('go-on');
+    expect(fleetPhaseStep(key(1010, 4), cheapest, 0.01)).toBe('go-on');
+    expect(fleetPhaseStep(key(1011, 4), cheapest, 0.01)).toBe('stop');
+    // no slack: the first dearer plan ends the phase (the rule before 28 Nov 2026)
+    expect(fleetPhaseStep(key(1000.5, 4), cheapest, 0)).toBe('stop');
+  });
+  test('optional penalties count with the routing cost; an unserved mandatory stop is never cheaper', () => {
+    expect(fleetPhaseStep(key(900, 4, 150), key(1000, 5), 0.01)).toBe('stop');
+    expect(fleetPhaseStep(key(900, 4, 105), key(1000, 5), 0.01)).toBe('go-on');
+    expect(fleetPhaseStep(key(500, 4, 0, 1), key(1000, 5), 0.01)).not.toBe('cheaper');
   });
 });

@@ -1,6 +1,7 @@
 import type { Prng } from '../prng';
 import type { Compiled } from './compile';
 import type { SearchParams } from './params';
+import { type PlanKey, betterPlan } from './plan-key';
 
 /**
  * Route minimisation first (Nagata & Bräysy; the fleet phase of PyVRP/HGS-style solvers) for the cost preset:
@@ -74,4 +75,19 @@ export function ruinSeedNearLeftOut(
     if (routeOf[t] >= 0 && !c.isLocked[t]) return t;
   }
   return -1;
+}
+
+/**
+ * What the cost preset's fleet phase does with a plan that serves every stop again after a route was emptied:
+ * keep it as the cheapest so far, go on past it (it costs at most `slack` more than the cheapest: right after
+ * a route is emptied the plan is rough, as the routes that took its stops have detours annealing removes
+ * later, so one dearer plan on the way says little about the next fleet size), or stop emptying routes.
+ */
+export function fleetPhaseStep(
+  served: PlanKey,
+  cheapest: PlanKey,
+  slack: number,
+): 'cheaper' | 'go-on' | 'stop' {
+  if (betterPlan(served, cheapest, false)) return 'cheaper';
+  return served.optPen + served.cost <= (cheapest.optPen + cheapest.cost) * (1 + slack) ? 'go-on' : 'stop';
 }

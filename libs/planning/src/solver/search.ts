@@ -11,6 +11,7 @@ import { type PlanKey, type Snapshot, betterPlan } from './plan-key';
 import {
   WARM_START_MAX_ITERATIONS,
   minimisesRoutesFirst,
+  fleetPhaseStep,
   routeMinStallIterations,
 } from './route-minimisation';
 import { SearchState } from './search-state';
@@ -216,6 +217,7 @@ export class Search {
     const maxIt = p.maxIterations;
     const capped = Number.isFinite(maxIt);
     let fleetBest = this.best;
+    let fleetSmallest = this.best;
     // fleetFirst: the fleet preset's schedule under another preset's ranking (a portfolio member, parallel.ts)
     const fleet = c.preset === 'fleet' || p.fleetFirst > 0;
     // cost preset with fixed vehicle costs: remove vehicles first (route-minimisation.ts). Its phases end by
@@ -262,6 +264,7 @@ export class Search {
           sinceDrop = 0;
           this.restore(this.best);
           fleetBest = this.best;
+          fleetSmallest = this.best;
           if (this.leftOut(st.curRouteOf) === 0) {
             st.fleetPhase = true;
             if (minimiseFirst)
@@ -280,13 +283,14 @@ export class Search {
           if (fleet && p.softPenalty > 0) st.lambda = p.softPenalty * scale;
           if (minimiseFirst) {
             // anneal within the smallest fleet that served every stop (its routing is rough: the fleet phase
-            // accepts any plan that leaves fewer stops out); the plan before it comes back if it stays cheaper
+            // accepts any plan that leaves fewer stops out); the phase's cheapest plan and the plan before it
+            // come back if they stay cheaper
             preFleet = this.best;
-            this.best = fleetBest;
-            this.restore(fleetBest);
+            this.best = fleetSmallest;
+            this.restore(fleetSmallest);
             // the routes that took the emptied ones' stops have crossings that ruin and recreate is slow to undo
             if (routesEmptied && p.twoOpt > 0 && this.polishRoutes()) this.best = this.snapshot();
-            if (this.leftOut(st.curRouteOf) === 0) st.routeLimit = fleetBest.used;
+            if (this.leftOut(st.curRouteOf) === 0) st.routeLimit = fleetSmallest.used;
             cycleStartIt = this.iterations;
           } else this.restore(fleetBest);
           if (fleet) st.routeLimit = fleetBest.used;
@@ -327,18 +331,20 @@ export class Search {
       if (st.fleetPhase) {
         if (acceptInFleetPhase(st, candRouting, temp)) {
           const served = this.snapshot();
-          if (minimiseFirst && !this.isBetter(served, fleetBest)) {
-            // the fixed cost saved no longer pays for the longer routes: anneal the cost from here on. Going on
-            // past such plans while they cost at most 0.5 % more (annealing shortens the rough routes later)
-            // made a 5,000-stop day's 10 s plans 2.6 % cheaper over three seeds but 1,000-stop ones 2 % dearer
-            // (at 2 %: 48 vans instead of 58 on 5,000 stops, and the phase ate the 10 s budget on smaller days)
+          const step = minimiseFirst ? fleetPhaseStep(served, fleetBest, p.routeMinSlack) : 'cheaper';
+          if (step === 'stop') {
+            // the fixed cost saved no longer pays for the longer routes: anneal the cost from here on
             sinceDrop = Infinity;
             continue;
           }
-          fleetBest = served;
-          if (this.isBetter(fleetBest, this.best)) {
-            this.best = fleetBest;
-            this.bestFoundAtMs = st.elapsed();
+          // cheaper, or within the slack: empty the next route (the smallest fleet is annealed afterwards)
+          fleetSmallest = served;
+          if (step === 'cheaper') {
+            fleetBest = served;
+            if (this.isBetter(fleetBest, this.best)) {
+              this.best = fleetBest;
+              this.bestFoundAtMs = st.elapsed();
+            }
           }
           const used = st.curUsed;
           dropRoute(st);
