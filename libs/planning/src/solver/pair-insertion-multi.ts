@@ -109,12 +109,13 @@ export function evalPairFastMulti(
   // leaves a position after the pickup's (delivery's) last close, no later position can take it
   const closeS = c.twCloseS[c.twOff[s + 1] - 1];
   const closeQ = c.twCloseS[c.twOff[q + 1] - 1];
-  // the delivery's distance per position, filled once the first pickup position needs it (most routes are
-  // ruled out by the pickup alone): O(len) matrix reads instead of O(len²) in the loop over both positions
+  // the delivery's distance per position, filled trip by trip once a pickup position in the trip needs it (most
+  // routes are ruled out by the pickup alone, and most pickups by their first trip): O(len) matrix reads
+  // instead of O(len²) in the loop over both positions
   const dl = target.delivery;
   const dq = dl.distM;
   const tq = dl.timeS;
-  let dqFilled = false;
+  let filledTo = -1;
   const lo = c.locked[v].length;
   const near = target.nearStamp;
   const nearLoc = target.nearLoc;
@@ -171,9 +172,12 @@ export function evalPairFastMulti(
       }
     }
     if (p === len || nodes[p] < 0) continue; // the pickup ends its trip: the delivery goes right after it
-    if (!dqFilled) {
-      fillDelivery(c, v, r, q, tail, p + 1, dl);
-      dqFilled = true;
+    if (p + 1 > filledTo) {
+      // the delivery's positions are those of the pickup's trip: up to the next reload marker
+      let to = p + 1;
+      while (to < len && nodes[to] >= 0) to++;
+      fillDelivery(c, v, r, q, tail, p + 1, to, dl);
+      filledTo = to;
     }
     // past the first stop the delay the pair sends to the end hub is at least the travel and service times it
     // adds less all the waiting from the next position on, and the working time grows by that delay
@@ -254,8 +258,8 @@ export function clearlyAbove(bound: number, best: number): boolean {
 }
 
 /**
- * Fill `dl` for delivery q on route r from position `from` on (behind the last stop, at `tail`, it drives on to
- * the end hub). Positions beside an idle marker get -Infinity: the trip there may start being driven, which the
+ * Fill `dl` for delivery q on route r at positions `from..to` of one trip (behind the last stop, at `tail`, it
+ * drives on to the end hub). Positions beside an idle marker get -Infinity: the trip there may start being driven, which the
  * neighbours do not show; positions the route leaves after the delivery's last close get +Infinity unread.
  */
 function fillDelivery(
@@ -265,6 +269,7 @@ function fillDelivery(
   q: number,
   tail: number,
   from: number,
+  to: number,
   dl: DeliveryScratch,
 ): void {
   const nL = c.nLoc;
@@ -277,11 +282,11 @@ function fillDelivery(
   const servQ = c.stopServiceS[q];
   const { distM, distMinM, timeS, timeMinS, legInS, legOutS, legInM, legOutM, skippedM } = dl;
   const closeQ = c.twCloseS[c.twOff[q + 1] - 1];
-  for (let p2 = from; p2 <= len; p2++) {
+  for (let p2 = from; p2 <= to; p2++) {
     if (r.depS[p2] > closeQ) {
       // departures only grow along the route: no later position takes the delivery either
-      distM.fill(Infinity, p2, len + 1);
-      timeS.fill(Infinity, p2, len + 1);
+      distM.fill(Infinity, p2, to + 1);
+      timeS.fill(Infinity, p2, to + 1);
       break;
     }
     const atTail = p2 === tail && tail < len;
@@ -301,13 +306,12 @@ function fillDelivery(
     distM[p2] = legInM[p2] + legOutM[p2] - skippedM[p2];
     timeS[p2] = legInS[p2] + legOutS[p2] - (atTail ? T[ix + y] : r.legTimeS[p2]) + servQ;
   }
-  distMinM[len] = distM[len];
-  timeMinS[len] = timeS[len];
-  for (let p2 = len - 1; p2 >= from; p2--) {
-    // a reload marker after position p2 ends its trip
-    const ends = r.nodes[p2] < 0;
-    distMinM[p2] = ends || distM[p2] < distMinM[p2 + 1] ? distM[p2] : distMinM[p2 + 1];
-    timeMinS[p2] = ends || timeS[p2] < timeMinS[p2 + 1] ? timeS[p2] : timeMinS[p2 + 1];
+  // the least from each position to the end of the trip
+  distMinM[to] = distM[to];
+  timeMinS[to] = timeS[to];
+  for (let p2 = to - 1; p2 >= from; p2--) {
+    distMinM[p2] = distM[p2] < distMinM[p2 + 1] ? distM[p2] : distMinM[p2 + 1];
+    timeMinS[p2] = timeS[p2] < timeMinS[p2 + 1] ? timeS[p2] : timeMinS[p2 + 1];
   }
 }
 
