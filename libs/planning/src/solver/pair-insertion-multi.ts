@@ -109,9 +109,9 @@ export function evalPairFastMulti(
   // leaves a position after the pickup's (delivery's) last close, no later position can take it
   const closeS = c.twCloseS[c.twOff[s + 1] - 1];
   const closeQ = c.twCloseS[c.twOff[q + 1] - 1];
-  // the delivery's distance per position, filled trip by trip once a pickup position in the trip needs it (most
-  // routes are ruled out by the pickup alone, and most pickups by their first trip): O(len) matrix reads
-  // instead of O(len²) in the loop over both positions
+  // the delivery's distance per position, filled for a trip once a pickup position in it needs it (most routes
+  // are ruled out by the pickup alone, and the delivery shares the pickup's trip): O(len) matrix reads instead
+  // of O(len²) in the loop over both positions
   const dl = target.delivery;
   const dq = dl.distM;
   const tq = dl.timeS;

@@ -22,5 +22,10 @@ export interface PlanKey {
 export function betterPlan(a: PlanKey, b: PlanKey, fleet: boolean): boolean {
   if (a.mandUn !== b.mandUn) return a.mandUn < b.mandUn;
   if (fleet && a.used !== b.used) return a.used < b.used;
-  return a.optPen + a.cost < b.optPen + b.cost - 1e-7;
+  return planTotal(a) < planTotal(b) - 1e-7;
+}
+
+/** What the search anneals, apart from unserved mandatory stops: optional penalties plus routing cost. */
+export function planTotal(k: PlanKey): number {
+  return k.optPen + k.cost;
 }

@@ -22,7 +22,8 @@ export function withProgress(
   let lastAt = -Infinity;
   const fleet = options.preset === 'fleet';
   return (best, elapsedMs) => {
-    if (best !== last && (!last || betterPlan(best, last, fleet)) && elapsedMs - lastAt >= every) {
+    // (the same plan again is not better than itself)
+    if ((!last || betterPlan(best, last, fleet)) && elapsedMs - lastAt >= every) {
       last = best;
       lastAt = elapsedMs;
       onProgress({

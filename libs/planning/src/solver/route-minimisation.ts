@@ -1,7 +1,7 @@
 import type { Prng } from '../prng';
 import type { Compiled } from './compile';
 import type { SearchParams } from './params';
-import { type PlanKey, betterPlan } from './plan-key';
+import { type PlanKey, betterPlan, planTotal } from './plan-key';
 
 /**
  * Route minimisation first (Nagata & Bräysy; the fleet phase of PyVRP/HGS-style solvers) for the cost preset:
@@ -89,5 +89,5 @@ export function fleetPhaseStep(
   slack: number,
 ): 'cheaper' | 'go-on' | 'stop' {
   if (betterPlan(served, cheapest, false)) return 'cheaper';
-  return served.optPen + served.cost <= (cheapest.optPen + cheapest.cost) * (1 + slack) ? 'go-on' : 'stop';
+  return planTotal(served) <= planTotal(cheapest) * (1 + slack) ? 'go-on' : 'stop';
 }
