@@ -21,13 +21,16 @@
  * at 5 M nodes (~450 settled nodes, memory latency per node) is not met by tuning this hierarchy.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   BidirectionalDijkstra,
   buildArcGraph,
+  buildCoreTable,
+  defaultCoreSize,
+  type ContractionHierarchy,
   ChManyToMany,
   buildRoadGraphs,
   ChQuery,
@@ -263,11 +266,69 @@ interface QueryFigures {
   chP50: number;
   chP99: number;
   chMean: number;
+  /** The same pairs through the core table (defaultCoreSize), when the graph gets one. */
+  core: {
+    size: number;
+    buildMs: number;
+    mib: number;
+    p50: number;
+    p99: number;
+    settled: number;
+    pairs: number;
+  } | null;
   djP50: number;
   djP99: number;
   routeP50: number;
   settledCh: number;
   settledDj: number;
+}
+
+/**
+ * The same pairs as timeQueries' CH rows through the core table the router builds for this graph
+ * (none below defaultCoreSize's threshold); every answer is checked against the plain query.
+ */
+function timeCoreQueries(
+  ch: ContractionHierarchy,
+  src: Seeds[],
+  tgt: Seeds[],
+  pairs: number,
+): QueryFigures['core'] {
+  const size = defaultCoreSize(ch.nodeCount);
+  if (size === 0) return null;
+  const t = now();
+  const table = buildCoreTable(ch, size);
+  const buildMs = now() - t;
+  const plain = new ChQuery(ch);
+  const q = new ChQuery(ch, table);
+  const n = src.length;
+  for (let i = 0; i < 500; i++) q.query(src[i % n], tgt[(i * 7 + 3) % n]);
+  const times: number[] = [];
+  let settled = 0;
+  let corePairs = 0;
+  const weights = new Float64Array(pairs);
+  for (let i = 0; i < pairs; i++) {
+    const a = now();
+    weights[i] = q.query(src[(2 * i) % n], tgt[(2 * i + 1) % n]).weight;
+    times.push(now() - a);
+    settled += q.lastSettled;
+    corePairs += q.lastCorePairs;
+  }
+  // checked after timing, so that the plain queries do not evict what the core queries keep in cache
+  for (let i = 0; i < pairs; i++) {
+    const ref = plain.query(src[(2 * i) % n], tgt[(2 * i + 1) % n]).weight;
+    if (!(weights[i] === ref || Math.abs(weights[i] - ref) <= 1e-9 * ref))
+      throw new Error(`core table query ${weights[i]} ≠ plain CH ${ref} on pair ${i}`);
+  }
+  times.sort((x, y) => x - y);
+  return {
+    size,
+    buildMs,
+    mib: (table.weight.byteLength + table.aux.byteLength) / 2 ** 20,
+    p50: pct(times, 0.5),
+    p99: pct(times, 0.99),
+    settled: settled / pairs,
+    pairs: corePairs / pairs,
+  };
 }
 
 /** Times the same snapped pairs with the CH and with Dijkstra (both without geometry), and full routes with geometry. */
@@ -299,6 +360,7 @@ function timeQueries(
     settledCh += q.lastSettled;
   }
   const chMean = (now() - t0) / pairs;
+  const core = timeCoreQueries(ch, src, tgt, pairs);
   const djT: number[] = [];
   let settledDj = 0;
   for (let i = 0; i < djPairs; i++) {
@@ -320,6 +382,7 @@ function timeQueries(
     chP50: pct(chT, 0.5),
     chP99: pct(chT, 0.99),
     chMean,
+    core,
     djP50: pct(djT, 0.5),
     djP99: pct(djT, 0.99),
     routeP50: pct(routeT, 0.5),
@@ -531,7 +594,7 @@ async function benchExtract(file: string, dir: string): Promise<void> {
   console.log((await compareMatrix(router, pts, sizes[sizes.length - 1], 'van')).text);
 }
 
-const SCALING_HEADER = `target | OSM nodes | graph nodes | edges | shortcuts | generate+build | contract (+index) | routing data | peak RSS (after contraction) | CH p50 | CH p99 | Dijkstra p50 | ratio p50 | CH settled nodes | matrix 1000² | matrix ${bigMatrix}² one thread (32-bit) | same on ${threadCount} worker threads | peak RSS (end)`;
+const SCALING_HEADER = `target | OSM nodes | graph nodes | edges | shortcuts | generate+build | contract (+index) | routing data | peak RSS (after contraction) | CH p50 | CH p99 | Dijkstra p50 | ratio p50 | CH settled nodes | core table (nodes, build, memory) | CH with core p50 / p99 (settled, entry pairs) | matrix 1000² | matrix ${bigMatrix}² one thread (32-bit) | same on ${threadCount} worker threads | peak RSS (end)`;
 
 /** Generates the county and builds its van graph; the OSM data is dropped on return (only the graph stays). */
 function generatedGraph(target: number): { g: RoadGraph; genMs: number; osmNodes: number } {
@@ -555,7 +618,10 @@ async function benchScalingRow(target: number): Promise<void> {
     rssAfterPrep = peakRss();
     built = `${ms(gen.genMs)} | ${ms(now() - t)}`;
     osmNodes = gen.osmNodes;
-    if (cache) saveRoutingData({ profiles: { van: pd } }, cache);
+    if (cache) {
+      mkdirSync(opts['cache-dir'] as string, { recursive: true });
+      saveRoutingData({ profiles: { van: pd } }, cache);
+    }
   }
   const g = pd.graph;
   const router = new ChRoadRouter({ profiles: { van: pd } });
@@ -568,10 +634,18 @@ async function benchScalingRow(target: number): Promise<void> {
   const cmp = big > 0 ? await compareMatrix(router, pts, big, 'van') : null;
   console.log(
     `${target} | ${osmNodes} | ${g.nodeCount} | ${g.edgeCount} | ${pd.ch.fastest?.shortcutCount} | ${built} | ${mb(typedBytes(pd))} | ${rssAfterPrep ? mb(rssAfterPrep) : '–'} | ` +
-      `${us(qf.chP50)} | ${us(qf.chP99)} | ${us(qf.djP50)} | ${(qf.djP50 / qf.chP50).toFixed(0)}× | ${qf.settledCh.toFixed(0)} | ${ms(m.ms)} | ` +
+      `${us(qf.chP50)} | ${us(qf.chP99)} | ${us(qf.djP50)} | ${(qf.djP50 / qf.chP50).toFixed(0)}× | ${qf.settledCh.toFixed(0)} | ${coreCells(qf.core)} | ${ms(m.ms)} | ` +
       `${cmp ? ms(cmp.oneMs) : '–'} | ${cmp ? ms(cmp.parMs) : '–'} | ${mb(peakRss())}`,
   );
   if (cmp) console.log(`  ${target}: ${cmp.text}`);
+}
+
+function coreCells(core: QueryFigures['core']): string {
+  if (!core) return '– | –';
+  return (
+    `${core.size}, ${ms(core.buildMs)}, ${core.mib.toFixed(0)} MiB | ` +
+    `${us(core.p50)} / ${us(core.p99)} (${core.settled.toFixed(0)}, ${core.pairs.toFixed(0)})`
+  );
 }
 
 /** Runs one case of this benchmark in a fresh Node process (own heap, own peak RSS). */

@@ -1,5 +1,6 @@
 import { ChManyToMany } from './ch/many-to-many';
 import { ChQuery } from './ch/ch-query';
+import { buildCoreTable, defaultCoreSize } from './ch/core-table';
 import { Seeds } from './ch/seeds';
 import type { ContractionHierarchy } from './ch/contract';
 import { packSeeds, type PackedSeeds } from './ch/packed-seeds';
@@ -31,6 +32,12 @@ export interface ChRoadRouterOptions {
   defaultProfile?: string;
   /** Snapping limit in metres for raw coordinates (default 1,000). */
   maxSnapDistanceM?: number;
+  /**
+   * Nodes in each hierarchy's core table for point-to-point queries (buildCoreTable), built with
+   * the hierarchy's query engine on its first use: default `defaultCoreSize(nodes)`, none below
+   * 250,000 nodes; 0 for none. Costs 16 bytes × size² per hierarchy used (256 MiB at 4,096).
+   */
+  coreSize?: number;
 }
 
 /**
@@ -143,6 +150,7 @@ export class ChRoadRouter {
   readonly profiles: readonly string[];
   private readonly defaultProfile: string;
   private readonly maxSnapDistanceM: number;
+  private readonly coreSize: number | undefined;
   private readonly engines = new Map<string, Engines>();
   /** Hierarchies of vehicle sizes whose closed roads differ from their profile's (profileForVehicle). */
   private readonly vehicleData = new Map<string, ProfileRoutingData>();
@@ -156,6 +164,7 @@ export class ChRoadRouter {
       throw new RoutingError('bad-routing-data', 'routing data holds no profile');
     this.defaultProfile = options.defaultProfile ?? this.profiles[0];
     this.maxSnapDistanceM = options.maxSnapDistanceM ?? DEFAULT_MAX_SNAP_DISTANCE_M;
+    this.coreSize = options.coreSize;
     this.profileData(this.defaultProfile);
   }
 
@@ -419,7 +428,9 @@ export class ChRoadRouter {
           `profile "${profile}" has no "${weighting}" hierarchy: prepare the routing data with weightings including "${weighting}"`,
         );
       }
-      e = { query: new ChQuery(ch), table: new ChManyToMany(ch) };
+      const size = this.coreSize ?? defaultCoreSize(ch.nodeCount);
+      const core = size > 0 ? buildCoreTable(ch, size) : null;
+      e = { query: new ChQuery(ch, core), table: new ChManyToMany(ch) };
       this.engines.set(key, e);
     }
     return e;

@@ -42,8 +42,8 @@ export class BidirectionalDijkstra {
       const fTop = forward.heap.peekValue();
       const bTop = backward.heap.peekValue();
       if (fTop + bTop >= meet.weight || (fTop === Infinity && bTop === Infinity)) break;
-      if (fTop <= bTop) searchStep(forward, backward, stamp, this.out, null, meet);
-      else searchStep(backward, forward, stamp, this.in, null, meet);
+      if (fTop <= bTop) searchStep(forward, backward, stamp, this.out, null, meet, this.g.nodeCount);
+      else searchStep(backward, forward, stamp, this.in, null, meet, this.g.nodeCount);
     }
     this.lastSettled = meet.settled;
     if (meet.node < 0) return NO_PATH;

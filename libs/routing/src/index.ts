@@ -12,6 +12,7 @@ export { readOsmXml } from './osm/xml-reader';
 export * from './ch/contract';
 export * from './ch/renumber';
 export * from './ch/ch-query';
+export * from './ch/core-table';
 export * from './ch/seeds';
 export * from './dijkstra';
 export { MinHeap } from './heap';

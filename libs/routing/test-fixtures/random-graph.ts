@@ -1,4 +1,4 @@
-import type { RoadGraph } from '../src/road-graph';
+import type { RoadGraph, Weighting } from '../src/road-graph';
 
 /** A seeded PRNG (mulberry32) for tests. */
 export function mulberry32(seed: number): () => number {
@@ -94,4 +94,27 @@ export function bellmanFord(g: RoadGraph, weighting: 'fastest' | 'shortest', sou
     if (!changed) break;
   }
   return dist;
+}
+
+/** Sum of the path's edges, checking the path is connected from source to target. */
+export function pathWeight(
+  g: RoadGraph,
+  weighting: Weighting,
+  edgeDirs: number[],
+  s: number,
+  t: number,
+): number {
+  let at = s;
+  let w = 0;
+  for (const ed of edgeDirs) {
+    const e = ed >> 1;
+    const dir = ed & 1;
+    const from = dir === 0 ? g.edgeFrom[e] : g.edgeTo[e];
+    const to = dir === 0 ? g.edgeTo[e] : g.edgeFrom[e];
+    if (from !== at) return NaN;
+    const dur = dir === 0 ? g.edgeDurationFwdS[e] : g.edgeDurationBwdS[e];
+    w += weighting === 'fastest' ? dur : g.edgeLengthM[e];
+    at = to;
+  }
+  return at === t ? w : NaN;
 }

@@ -1,6 +1,7 @@
 import type { ContractionHierarchy } from './contract';
 import { searchStep, SearchSide, type Meeting, type RelaxArcs, type StallArcs } from './search-step';
-import { NO_PATH, type PathResult, type Seeds } from './seeds';
+import type { CoreTable } from './core-table';
+import { NO_PATH, Seeds, type PathResult } from './seeds';
 
 /**
  * Reusable bidirectional CH search (one per thread of work; not re-entrant): upward forward and
@@ -16,8 +17,14 @@ export class ChQuery {
   private stamp = 0;
   /** Nodes settled by the last query (both directions), for benchmarks. */
   lastSettled = 0;
+  /** Core entries combined by the last query (forward × backward), for benchmarks. */
+  lastCorePairs = 0;
 
-  constructor(readonly ch: ContractionHierarchy) {
+  /** With a `core` table (buildCoreTable of this hierarchy) the searches stop at the core. */
+  constructor(
+    readonly ch: ContractionHierarchy,
+    readonly core: CoreTable | null = null,
+  ) {
     this.forward = new SearchSide(ch.nodeCount);
     this.backward = new SearchSide(ch.nodeCount);
     this.up = { first: ch.upFirst, end: ch.upTarget, weight: ch.upWeight, aux: ch.upAux };
@@ -29,6 +36,36 @@ export class ChQuery {
 
   /** Shortest path weight and second figure from any source seed to any target seed; `edgeDirs` only when `withPath`. */
   query(sources: Seeds, targets: Seeds, withPath = false): PathResult {
+    const { ch, core, forward, backward } = this;
+    const meet = this.search(sources, targets, core === null ? ch.nodeCount : core.start);
+    this.lastSettled = meet.settled;
+    this.lastCorePairs = 0;
+    // through the core when that beats every meeting below it: entry and exit differ from the meeting
+    const via = core === null ? null : this.throughCore(core, meet.weight);
+    if (via === null && meet.node < 0) return NO_PATH;
+    const up = this.chain(forward, via ? via.entry : meet.node, withPath, ch.upArc);
+    const down = this.chain(backward, via ? via.exit : meet.node, withPath, ch.downArc);
+    const edgeDirs: number[] = [];
+    if (withPath) {
+      for (let i = up.arcs.length - 1; i >= 0; i--) unpackArc(ch, up.arcs[i], edgeDirs);
+      if (via !== null && via.entry !== via.exit) {
+        // the core part: a search between the two core nodes (it never leaves the core)
+        this.search(Seeds.node(ch.order[via.entry]), Seeds.node(ch.order[via.exit]), ch.nodeCount);
+        for (const e of this.meetingPath()) edgeDirs.push(e);
+      }
+      for (let i = 0; i < down.arcs.length; i++) unpackArc(ch, down.arcs[i], edgeDirs);
+    }
+    return {
+      weight: via ? via.weight : meet.weight,
+      aux: via ? via.aux : meet.aux,
+      edgeDirs,
+      sourceNode: ch.order[up.end],
+      targetNode: ch.order[down.end],
+    };
+  }
+
+  /** Both upward searches until neither can improve the best meeting; nodes from `coreStart` up are not expanded. */
+  private search(sources: Seeds, targets: Seeds, coreStart: number): Meeting {
     const ch = this.ch;
     const { forward, backward } = this;
     const stamp = ++this.stamp;
@@ -38,38 +75,81 @@ export class ChQuery {
     for (;;) {
       const fTop = forward.heap.peekValue();
       const bTop = backward.heap.peekValue();
-      // upward searches: stop once neither side can improve the best meeting
+      // upward searches: stop once neither side can improve the best meeting (a core entry
+      // settled later is at least as far, so the core cannot improve it either)
       if (fTop >= meet.weight && bTop >= meet.weight) break;
-      if (fTop <= bTop) searchStep(forward, backward, stamp, this.up, this.stallUp, meet);
-      else searchStep(backward, forward, stamp, this.down, this.stallDown, meet);
+      if (fTop <= bTop) searchStep(forward, backward, stamp, this.up, this.stallUp, meet, coreStart);
+      else searchStep(backward, forward, stamp, this.down, this.stallDown, meet, coreStart);
     }
-    this.lastSettled = meet.settled;
-    if (meet.node < 0) return NO_PATH;
-    // chains: source seed → meet (forward parents), meet → target seed (backward parents)
-    let sourceNode = meet.node;
-    const upArcs: number[] = [];
-    while (forward.parentArc[sourceNode] >= 0) {
-      if (withPath) upArcs.push(ch.upArc[forward.parentArc[sourceNode]]);
-      sourceNode = forward.parentNode[sourceNode];
+    this.meet = meet;
+    return meet;
+  }
+
+  private meet: Meeting = { weight: Infinity, aux: Infinity, node: -1, settled: 0 };
+
+  /** The original edges of the last search's best meeting, in travel order. */
+  private meetingPath(): number[] {
+    const out: number[] = [];
+    if (this.meet.node < 0) return out;
+    const up = this.chain(this.forward, this.meet.node, true, this.ch.upArc);
+    const down = this.chain(this.backward, this.meet.node, true, this.ch.downArc);
+    for (let i = up.arcs.length - 1; i >= 0; i--) unpackArc(this.ch, up.arcs[i], out);
+    for (let i = 0; i < down.arcs.length; i++) unpackArc(this.ch, down.arcs[i], out);
+    return out;
+  }
+
+  /**
+   * The best path through the core (forward entry, table, backward exit) if it beats `bound`.
+   * Entries are few (tens a side), and the table reads are independent of each other.
+   */
+  private throughCore(
+    core: CoreTable,
+    bound: number,
+  ): { weight: number; aux: number; entry: number; exit: number } | null {
+    const { forward: f, backward: b } = this;
+    const { start, size, weight } = core;
+    const fCount = f.entryCount;
+    const bCount = b.entryCount;
+    this.lastCorePairs = fCount * bCount;
+    let best = bound;
+    let bestI = -1;
+    let bestJ = -1;
+    const bNode = b.entryNode;
+    const bDist = b.entryDist;
+    for (let i = 0; i < fCount; i++) {
+      const df = f.entryDist[i];
+      if (df >= best) continue;
+      const row = (f.entryNode[i] - start) * size - start;
+      for (let j = 0; j < bCount; j++) {
+        const v = df + weight[row + bNode[j]] + bDist[j];
+        if (v < best) {
+          best = v;
+          bestI = i;
+          bestJ = j;
+        }
+      }
     }
-    let targetNode = meet.node;
-    const downArcs: number[] = [];
-    while (backward.parentArc[targetNode] >= 0) {
-      if (withPath) downArcs.push(ch.downArc[backward.parentArc[targetNode]]);
-      targetNode = backward.parentNode[targetNode];
+    if (bestI < 0) return null;
+    const entry = f.entryNode[bestI];
+    const exit = bNode[bestJ];
+    const aux = f.aux[entry] + core.aux[(entry - start) * size + exit - start] + b.aux[exit];
+    return { weight: best, aux, entry, exit };
+  }
+
+  /** Follows a side's parents from `node` to its seed; the arcs (hierarchy arc ids) only when asked. */
+  private chain(
+    side: SearchSide,
+    node: number,
+    withArcs: boolean,
+    arcIds: Uint32Array,
+  ): { end: number; arcs: number[] } {
+    const arcs: number[] = [];
+    let x = node;
+    while (side.parentArc[x] >= 0) {
+      if (withArcs) arcs.push(arcIds[side.parentArc[x]]);
+      x = side.parentNode[x];
     }
-    const edgeDirs: number[] = [];
-    if (withPath) {
-      for (let i = upArcs.length - 1; i >= 0; i--) unpackArc(ch, upArcs[i], edgeDirs);
-      for (let i = 0; i < downArcs.length; i++) unpackArc(ch, downArcs[i], edgeDirs);
-    }
-    return {
-      weight: meet.weight,
-      aux: meet.aux,
-      edgeDirs,
-      sourceNode: ch.order[sourceNode],
-      targetNode: ch.order[targetNode],
-    };
+    return { end: x, arcs };
   }
 }
 

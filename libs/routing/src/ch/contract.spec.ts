@@ -1,5 +1,5 @@
 import { sharedDataPath } from '@rd/testing/shared-data';
-import { bellmanFord, mulberry32, randomRoadGraph } from '../../test-fixtures/random-graph';
+import { bellmanFord, mulberry32, pathWeight, randomRoadGraph } from '../../test-fixtures/random-graph';
 import { BidirectionalDijkstra } from '../dijkstra';
 import { importOsm } from '../import-osm';
 import { buildArcGraph, type RoadGraph, type Weighting } from '../road-graph';
@@ -30,23 +30,6 @@ describe('Dijkstra and CH against Bellman-Ford on small random graphs', () => {
     }
   }
 });
-
-/** Sum of the path's edges, checking the path is connected from source to target. */
-function pathWeight(g: RoadGraph, weighting: Weighting, edgeDirs: number[], s: number, t: number): number {
-  let at = s;
-  let w = 0;
-  for (const ed of edgeDirs) {
-    const e = ed >> 1;
-    const dir = ed & 1;
-    const from = dir === 0 ? g.edgeFrom[e] : g.edgeTo[e];
-    const to = dir === 0 ? g.edgeTo[e] : g.edgeFrom[e];
-    if (from !== at) return NaN;
-    const dur = dir === 0 ? g.edgeDurationFwdS[e] : g.edgeDurationBwdS[e];
-    w += weighting === 'fastest' ? dur : g.edgeLengthM[e];
-    at = to;
-  }
-  return at === t ? w : NaN;
-}
 
 const extracts = [
   'andorra-2025-01.osm.pbf',

@@ -21,6 +21,10 @@ export class SearchSide {
   readonly parentArc: Int32Array;
   readonly parentNode: Int32Array;
   readonly heap: QuadHeap;
+  /** Core nodes this side settled and did not expand (a query with a core table): ids and weights. */
+  entryNode = new Int32Array(64);
+  entryDist = new Float64Array(64);
+  entryCount = 0;
 
   constructor(nodeCount: number, heapCapacity = 256) {
     this.dist = new Float64Array(nodeCount);
@@ -35,6 +39,7 @@ export class SearchSide {
   /** Starts a search from the seeds (node ids mapped through `map`, e.g. the CH rank, when given). */
   seed(stamp: number, seeds: Seeds, map: Uint32Array | null): void {
     this.heap.clear();
+    this.entryCount = 0;
     for (let i = 0; i < seeds.length; i++) {
       const v = map ? map[seeds.nodes[i]] : seeds.nodes[i];
       this.stamp[v] = stamp;
@@ -43,6 +48,20 @@ export class SearchSide {
       this.parentArc[v] = -1;
       this.heap.push(v, seeds.weights[i]);
     }
+  }
+
+  /** Records core node x reached at weight d (see searchStep's `coreStart`). */
+  addEntry(x: number, d: number): void {
+    if (this.entryCount === this.entryNode.length) {
+      const nodes = new Int32Array(this.entryCount * 2);
+      nodes.set(this.entryNode);
+      const dists = new Float64Array(this.entryCount * 2);
+      dists.set(this.entryDist);
+      this.entryNode = nodes;
+      this.entryDist = dists;
+    }
+    this.entryNode[this.entryCount] = x;
+    this.entryDist[this.entryCount++] = d;
   }
 }
 
@@ -73,7 +92,9 @@ export interface Meeting {
  * One search step (OSRM's routingStep shape), shared by the CH query and the plain bidirectional
  * Dijkstra: settles the next node of `side`, skips it when stalled (CH only: a higher node
  * reaches it more cheaply), relaxes its arcs and records a meeting with `other` wherever a
- * relaxed or settled node carries the other side's stamp. Returns false when the queue is empty.
+ * relaxed or settled node carries the other side's stamp. Nodes from `coreStart` up (a CH query
+ * with a core table; the node count otherwise) are settled as entries and not expanded. Returns
+ * false when the queue is empty.
  */
 export function searchStep(
   side: SearchSide,
@@ -82,6 +103,7 @@ export function searchStep(
   relax: RelaxArcs,
   stall: StallArcs | null,
   meet: Meeting,
+  coreStart: number,
 ): boolean {
   const heap = side.heap;
   if (heap.length === 0) return false;
@@ -105,6 +127,10 @@ export function searchStep(
       const y = stall.end[i];
       if (marks[y] === stamp && dist[y] + stall.weight[i] < d) return true;
     }
+  }
+  if (x >= coreStart) {
+    side.addEntry(x, d);
+    return true;
   }
   const ax = aux[x];
   const { first, end: to, weight, aux: arcAux } = relax;
