@@ -75,6 +75,25 @@ describe('MatrixThreads: matrices over worker threads', () => {
     },
   );
 
+  it('through a core table (a province-sized router): the same numbers as without one, on threads too', async () => {
+    const cored = new ChRoadRouter(router.data, { coreSize: 300 });
+    const src = points.slice(0, 60);
+    const tgt = points.slice(40);
+    const plain = router.matrixSync(src, tgt);
+    const sync = cored.matrixSync(src, tgt);
+    const par = await threads.matrix(cored, src, tgt);
+    expect(par.durationsS).toEqual(sync.durationsS);
+    expect(par.distancesM).toEqual(sync.distancesM);
+    for (let o = 0; o < plain.durationsS.length; o++) {
+      expect(sync.durationsS[o]).toBeCloseTo(plain.durationsS[o], 6);
+      // second figures through the core table are kept in 32 bits
+      if (plain.distancesM[o] !== Infinity)
+        expect(Math.abs(sync.distancesM[o] - plain.distancesM[o])).toBeLessThanOrEqual(
+          1e-6 * plain.distancesM[o] + 1e-6,
+        );
+    }
+  });
+
   it('failed snaps are per-point errors: their rows and columns are Infinity, the rest is filled', async () => {
     const m = await threads.matrix(router, points, points);
     expect(m.sources[7]).toMatchObject({ ok: false, error: 'invalid-coordinate' });

@@ -33,7 +33,7 @@ export interface ChRoadRouterOptions {
   /** Snapping limit in metres for raw coordinates (default 1,000). */
   maxSnapDistanceM?: number;
   /**
-   * Nodes in each hierarchy's core table for point-to-point queries (buildCoreTable), built with
+   * Nodes in each hierarchy's core table for queries and matrices (buildCoreTable), built with
    * the hierarchy's query engine on its first use: default `defaultCoreSize(nodes)`, none below
    * 250,000 nodes; 0 for none. Costs 16 bytes × size² per hierarchy used (256 MiB at 4,096).
    */
@@ -430,7 +430,7 @@ export class ChRoadRouter {
       }
       const size = this.coreSize ?? defaultCoreSize(ch.nodeCount);
       const core = size > 0 ? buildCoreTable(ch, size) : null;
-      e = { query: new ChQuery(ch, core), table: new ChManyToMany(ch) };
+      e = { query: new ChQuery(ch, core), table: new ChManyToMany(ch, { core }) };
       this.engines.set(key, e);
     }
     return e;

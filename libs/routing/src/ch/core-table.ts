@@ -52,8 +52,9 @@ export function buildCoreTable(ch: ContractionHierarchy, size: number): CoreTabl
     for (let i = ch.downFirst[x]; i < ch.downFirst[x + 1]; i++)
       if (ch.downSource[i] < start) throw new Error('core table: the hierarchy is not numbered by rank');
   }
-  const weight = new Float64Array(k * k).fill(Infinity);
-  const aux = new Float32Array(k * k).fill(Infinity);
+  // in shared memory: matrix worker threads read it without a copy
+  const weight = new Float64Array(new SharedArrayBuffer(k * k * 8)).fill(Infinity);
+  const aux = new Float32Array(new SharedArrayBuffer(k * k * 4)).fill(Infinity);
   const { upFirst, upTarget, upWeight, upAux, downFirst, downSource, downWeight, downAux } = ch;
   const heap = new MinHeap(256);
   for (let f = 0; f < k; f++) {

@@ -5,6 +5,7 @@ import type { SnappedPoint } from '../snap';
 import { generateRuralGraphs, seededRandom } from '../synthetic/rural-network';
 import { VAN } from '../profiles';
 import { ChQuery } from './ch-query';
+import { buildCoreTable } from './core-table';
 import { ChManyToMany, type TableMethod } from './many-to-many';
 import { packSeeds } from './packed-seeds';
 import { Seeds } from './seeds';
@@ -55,6 +56,45 @@ describe('ChManyToMany: buckets and sweep', () => {
           if (r.weight !== Infinity) reachable++;
         }
       expect(reachable).toBeGreaterThan(src.length * tgt.length * 0.9);
+    },
+  );
+
+  it.each([
+    [1, 'fastest'],
+    [40, 'fastest'],
+    [400, 'shortest'],
+    [0, 'fastest'],
+  ] as Array<[number, Weighting]>)(
+    'through a core table of %s nodes (%s; 0: all): every entry equals the table without, in 64 and 32 bits',
+    (size, w) => {
+      const ch = pd.ch[w]!;
+      const core = buildCoreTable(ch, size || ch.nodeCount);
+      const src = pts.slice(0, 40).map((p) => sourceSeeds(pd.graph, w, p));
+      const tgt = pts.slice(30).map((p) => targetSeeds(pd.graph, w, p));
+      // a source with no seeds (a failed point) and one with two
+      src.push(new Seeds());
+      const two = new Seeds();
+      two.add(pd.ch[w]!.order[5], 0, 0);
+      two.add(pd.ch[w]!.order[ch.nodeCount - 1], 30, 40);
+      src.push(two);
+      const n = src.length * tgt.length;
+      const plainW = new Float64Array(n);
+      const plainAux = new Float64Array(n);
+      new ChManyToMany(ch).compute(src, tgt, plainW, plainAux, 'buckets');
+      const engine = new ChManyToMany(ch, { core });
+      expect(engine.chooseMethod(packSeeds(src, ch.rank), packSeeds(tgt, ch.rank)).method).toBe('buckets');
+      const coreW = new Float64Array(n);
+      const coreAux = new Float64Array(n);
+      engine.compute(src, tgt, coreW, coreAux);
+      const w32 = new Float32Array(n);
+      const aux32 = new Float32Array(n);
+      engine.compute(src, tgt, w32, aux32);
+      for (let o = 0; o < n; o++) {
+        if (!close(coreW[o], plainW[o])) throw new Error(`entry ${o}: ${coreW[o]} ≠ ${plainW[o]}`);
+        if (plainW[o] === Infinity) continue;
+        expect(Math.abs(coreAux[o] - plainAux[o])).toBeLessThanOrEqual(1e-6 * Math.max(1, plainAux[o]));
+        expect(Math.abs(w32[o] - plainW[o])).toBeLessThanOrEqual(1e-6 * Math.max(1, plainW[o]));
+      }
     },
   );
 

@@ -2,6 +2,7 @@ import { grown } from '../typed-arrays';
 import { MinHeap } from '../heap';
 import type { ContractionHierarchy } from './contract';
 import { packSeeds, type PackedSeeds } from './packed-seeds';
+import type { CoreTable } from './core-table';
 import type { Seeds } from './seeds';
 
 /**
@@ -19,11 +20,33 @@ export type TargetTable = BucketTable | SweepTable;
 export interface BucketTable {
   method: 'buckets';
   cols: number;
+  /** With a core table (ChManyToManyOptions.core): buckets below the core only, and each target's exits into it. */
+  core?: BucketCore;
   /** CSR over hierarchy ids: node x's bucket is entries first[x] to first[x + 1], targets ascending. */
   first: Uint32Array;
   target: Int32Array;
   weight: Float64Array;
   aux: Float64Array;
+}
+
+/**
+ * The core part of a bucket table: searches stop at the core (ids from `start` up); each target's
+ * backward search leaves its exits (core node, weight, second figure) instead of buckets there, and
+ * a row adds (source → entry) + core table (entry → exit) + (exit → target), in two passes: the
+ * row's entries against the whole core table (the distance to every core node), then each target's
+ * few exits. Tens of entries and exits a side against the half a million bucket entries a row
+ * scans at 5 M nodes without it.
+ */
+export interface BucketCore {
+  start: number;
+  size: number;
+  weight: Float64Array;
+  aux: Float32Array;
+  /** Target j's exits: exitFirst[j] to exitFirst[j + 1], core-local node ids. */
+  exitFirst: Uint32Array;
+  exitLocal: Int32Array;
+  exitWeight: Float64Array;
+  exitAux: Float64Array;
 }
 
 export interface SweepTable {
@@ -107,6 +130,8 @@ export interface ChManyToManyOptions {
    * once per row (Delling, Goldberg, Werneck 2011). 1 is the plain one-row sweep.
    */
   sweepLanes?: number;
+  /** A core table of the hierarchy (buildCoreTable): bucket tables go through it (BucketCore). */
+  core?: CoreTable | null;
 }
 
 // 16: 2.4× the one-row sweep on a 1 M-node county, 8: 2.1×, 32: 2.3× (bench:routing:lanes)
@@ -142,6 +167,19 @@ export class ChManyToMany {
   private lane = 0;
   /** Rows per sweep pass (see ChManyToManyOptions.sweepLanes). */
   readonly lanes: number;
+  private readonly core: CoreTable | null;
+  // a core row: the row's core entries, then its weights (and second figures) to every core node
+  private rowEntryLocal = new Int32Array(64);
+  private rowEntryWeight = new Float64Array(64);
+  private rowEntryAux = new Float64Array(64);
+  private rowEntryCount = 0;
+  private coreRowW = new Float64Array(0);
+  private coreRowAux = new Float64Array(0);
+  // a core bucket table's exits while it is prepared
+  private exitLocal = new Int32Array(1024);
+  private exitWeight = new Float64Array(1024);
+  private exitAux = new Float64Array(1024);
+  private exitCount = 0;
   // the table a forward search reads, and the row it writes
   private table: TargetTable | null = null;
   private outW: Out | null = null;
@@ -157,6 +195,7 @@ export class ChManyToMany {
     options: ChManyToManyOptions = {},
   ) {
     this.lanes = Math.max(1, Math.floor(options.sweepLanes ?? DEFAULT_SWEEP_LANES));
+    this.core = options.core ?? null;
     const n = ch.nodeCount;
     this.dist = new Float64Array(n);
     this.aux = new Float64Array(n);
@@ -183,7 +222,10 @@ export class ChManyToMany {
 
   /** Estimates both methods' cost per row on samples of the sources and targets, and picks the cheaper. */
   chooseMethod(sources: PackedSeeds, targets: PackedSeeds): TableEstimate {
-    const est = this.estimate(sources, targets);
+    // through a core, buckets are small: the sweep's whole closure is not worth estimating against
+    const est: TableEstimate = this.core
+      ? { method: 'buckets', bucketEntriesPerRow: NaN, sweepCostPerRow: NaN, sweepNodes: NaN, sweepArcs: NaN }
+      : this.estimate(sources, targets);
     this.lastEstimate = est;
     return est;
   }
@@ -214,12 +256,15 @@ export class ChManyToMany {
     this.table = table;
     this.outW = outWeight;
     this.outAux = outAux;
-    if (table.method === 'buckets')
+    if (table.method === 'buckets') {
+      const core = table.core;
       for (let i = from; i < to; i++) {
         this.rowOffset = i * cols;
-        this.search(sources, i, true, SCAN, i);
+        this.rowEntryCount = 0;
+        this.search(sources, i, true, SCAN, i, core ? core.start : this.ch.nodeCount);
+        if (core) this.throughCore(core, cols);
       }
-    else {
+    } else {
       const lanes = this.lanes;
       const size = table.arcFirst.length - 1;
       this.ensureSweepState(size * 2 * lanes);
@@ -229,7 +274,7 @@ export class ChManyToMany {
         this.sweepState.fill(Infinity, 0, size * 2 * lanes);
         for (let r = 0; r < rows; r++) {
           this.lane = r;
-          this.search(sources, i + r, true, SEED_SWEEP, i + r);
+          this.search(sources, i + r, true, SEED_SWEEP, i + r, this.ch.nodeCount);
         }
         this.sweep(table, i, rows);
       }
@@ -242,7 +287,13 @@ export class ChManyToMany {
   private prepareBuckets(targets: PackedSeeds): BucketTable {
     const n = this.ch.nodeCount;
     this.entryCount = 0;
-    for (let j = 0; j < targets.count; j++) this.search(targets, j, false, COLLECT, j);
+    this.exitCount = 0;
+    const core = this.core;
+    const exitFirst = new Uint32Array(targets.count + 1);
+    for (let j = 0; j < targets.count; j++) {
+      this.search(targets, j, false, COLLECT, j, core ? core.start : n);
+      exitFirst[j + 1] = this.exitCount;
+    }
     // counting sort of entries by node (stable: targets stay ascending within a bucket)
     const count = this.entryCount;
     this.lastBucketEntries = count;
@@ -259,7 +310,21 @@ export class ChManyToMany {
       weight[i] = this.entryWeight[k];
       aux[i] = this.entryAux[k];
     }
-    return { method: 'buckets', cols: targets.count, first, target, weight, aux };
+    const table: BucketTable = { method: 'buckets', cols: targets.count, first, target, weight, aux };
+    if (core) {
+      const e = this.exitCount;
+      table.core = {
+        start: core.start,
+        size: core.size,
+        weight: core.weight,
+        aux: core.aux,
+        exitFirst,
+        exitLocal: this.exitLocal.slice(0, e),
+        exitWeight: this.exitWeight.slice(0, e),
+        exitAux: this.exitAux.slice(0, e),
+      };
+    }
+    return table;
   }
 
   /**
@@ -388,11 +453,12 @@ export class ChManyToMany {
     this.entryCount = 0;
     let sampledTargets = 0;
     for (let j = 0; j < targets.count; j += tStep, sampledTargets++)
-      this.search(targets, j, false, COLLECT, j);
+      this.search(targets, j, false, COLLECT, j, ch.nodeCount);
     for (let k = 0; k < this.entryCount; k++) counts[this.entryNode[k]]++;
     this.counted = 0;
     let sampledSources = 0;
-    for (let i = 0; i < sources.count; i += sStep, sampledSources++) this.search(sources, i, true, COUNT, i);
+    for (let i = 0; i < sources.count; i += sStep, sampledSources++)
+      this.search(sources, i, true, COUNT, i, ch.nodeCount);
     for (let k = 0; k < this.entryCount; k++) counts[this.entryNode[k]] = 0;
     this.entryCount = 0;
     const bucketEntriesPerRow =
@@ -480,8 +546,18 @@ export class ChManyToMany {
     }
   }
 
-  /** One upward search from seed set `i`; `mode` says what to do at each settled node. Returns its stamp. */
-  private search(seeds: PackedSeeds, i: number, forward: boolean, mode: number, index: number): number {
+  /**
+   * One upward search from seed set `i`; `mode` says what to do at each settled node. Nodes from
+   * `coreStart` up (a core bucket table) are not expanded: a row keeps them as entries, a target as exits.
+   */
+  private search(
+    seeds: PackedSeeds,
+    i: number,
+    forward: boolean,
+    mode: number,
+    index: number,
+    coreStart: number,
+  ): void {
     const ch = this.ch;
     const { dist, aux, heap } = this;
     const stamps = this.stamp;
@@ -518,6 +594,11 @@ export class ChManyToMany {
       }
       if (stalled) continue;
       const ax = aux[x];
+      if (x >= coreStart) {
+        if (mode === SCAN) this.addRowEntry(x - coreStart, d, ax);
+        else this.addExit(x - coreStart, d, ax);
+        continue;
+      }
       if (mode === SCAN) this.scanBucket(x, d, ax);
       else if (mode === SEED_SWEEP) {
         const l = (this.table as SweepTable).local[x];
@@ -539,7 +620,76 @@ export class ChManyToMany {
         }
       }
     }
-    return stamp;
+  }
+
+  /**
+   * The core part of a row: its weights to every core node (entries × core table rows, read in
+   * order), then each target's exits; keeps an entry only where it beats the buckets' meeting.
+   */
+  private throughCore(core: BucketCore, cols: number): void {
+    const k = core.size;
+    if (this.coreRowW.length < k) {
+      this.coreRowW = new Float64Array(k);
+      this.coreRowAux = new Float64Array(k);
+    }
+    const D = this.coreRowW;
+    const DA = this.coreRowAux;
+    D.fill(Infinity, 0, k);
+    const { weight: T, aux: TA } = core;
+    for (let e = 0; e < this.rowEntryCount; e++) {
+      const df = this.rowEntryWeight[e];
+      const af = this.rowEntryAux[e];
+      const base = this.rowEntryLocal[e] * k;
+      for (let c = 0; c < k; c++) {
+        const v = df + T[base + c];
+        if (v < D[c]) {
+          D[c] = v;
+          DA[c] = af + TA[base + c];
+        }
+      }
+    }
+    const outW = this.outW as Out;
+    const outAux = this.outAux as Out;
+    const row = this.rowOffset;
+    const { exitFirst, exitLocal, exitWeight, exitAux } = core;
+    for (let j = 0; j < cols; j++) {
+      const o = row + j;
+      let best = outW[o];
+      for (let x = exitFirst[j], end = exitFirst[j + 1]; x < end; x++) {
+        const v = D[exitLocal[x]] + exitWeight[x];
+        if (v < best) {
+          best = v;
+          outW[o] = v;
+          outAux[o] = DA[exitLocal[x]] + exitAux[x];
+        }
+      }
+    }
+  }
+
+  private addRowEntry(local: number, weight: number, aux: number): void {
+    if (this.rowEntryCount === this.rowEntryLocal.length) {
+      const cap = this.rowEntryCount * 2;
+      this.rowEntryLocal = grown(this.rowEntryLocal, cap);
+      this.rowEntryWeight = grown(this.rowEntryWeight, cap);
+      this.rowEntryAux = grown(this.rowEntryAux, cap);
+    }
+    const e = this.rowEntryCount++;
+    this.rowEntryLocal[e] = local;
+    this.rowEntryWeight[e] = weight;
+    this.rowEntryAux[e] = aux;
+  }
+
+  private addExit(local: number, weight: number, aux: number): void {
+    if (this.exitCount === this.exitLocal.length) {
+      const cap = this.exitCount * 2;
+      this.exitLocal = grown(this.exitLocal, cap);
+      this.exitWeight = grown(this.exitWeight, cap);
+      this.exitAux = grown(this.exitAux, cap);
+    }
+    const e = this.exitCount++;
+    this.exitLocal[e] = local;
+    this.exitWeight[e] = weight;
+    this.exitAux[e] = aux;
   }
 
   private scanBucket(x: number, d: number, ax: number): void {
