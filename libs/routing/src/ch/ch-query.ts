@@ -36,56 +36,108 @@ export class ChQuery {
 
   /** Shortest path weight and second figure from any source seed to any target seed; `edgeDirs` only when `withPath`. */
   query(sources: Seeds, targets: Seeds, withPath = false): PathResult {
-    const { ch, core, forward, backward } = this;
-    const meet = this.search(sources, targets, core === null ? ch.nodeCount : core.start);
+    const { ch, forward, backward } = this;
+    const meet = this.search(sources, targets, this.core);
     this.lastSettled = meet.settled;
-    this.lastCorePairs = 0;
-    // through the core when that beats every meeting below it: entry and exit differ from the meeting
-    const via = core === null ? null : this.throughCore(core, meet.weight);
-    if (via === null && meet.node < 0) return NO_PATH;
-    const up = this.chain(forward, via ? via.entry : meet.node, withPath, ch.upArc);
-    const down = this.chain(backward, via ? via.exit : meet.node, withPath, ch.downArc);
+    if (meet.weight === Infinity) return NO_PATH;
+    // a meeting below the core names its node; the core's best names its entry and exit instead
+    const viaCore = meet.node < 0;
+    const entry = viaCore ? this.viaEntry : meet.node;
+    const exit = viaCore ? this.viaExit : meet.node;
+    const up = this.chain(forward, entry, withPath, ch.upArc);
+    const down = this.chain(backward, exit, withPath, ch.downArc);
+    let aux = meet.aux;
+    if (viaCore) {
+      const core = this.core as CoreTable;
+      aux =
+        forward.aux[entry] +
+        core.aux[(entry - core.start) * core.size + exit - core.start] +
+        backward.aux[exit];
+    }
     const edgeDirs: number[] = [];
     if (withPath) {
       for (let i = up.arcs.length - 1; i >= 0; i--) unpackArc(ch, up.arcs[i], edgeDirs);
-      if (via !== null && via.entry !== via.exit) {
+      if (entry !== exit) {
         // the core part: a search between the two core nodes (it never leaves the core)
-        this.search(Seeds.node(ch.order[via.entry]), Seeds.node(ch.order[via.exit]), ch.nodeCount);
+        this.search(Seeds.node(ch.order[entry]), Seeds.node(ch.order[exit]), null);
         for (const e of this.meetingPath()) edgeDirs.push(e);
       }
       for (let i = 0; i < down.arcs.length; i++) unpackArc(ch, down.arcs[i], edgeDirs);
     }
     return {
-      weight: via ? via.weight : meet.weight,
-      aux: via ? via.aux : meet.aux,
+      weight: meet.weight,
+      aux,
       edgeDirs,
       sourceNode: ch.order[up.end],
       targetNode: ch.order[down.end],
     };
   }
 
-  /** Both upward searches until neither can improve the best meeting; nodes from `coreStart` up are not expanded. */
-  private search(sources: Seeds, targets: Seeds, coreStart: number): Meeting {
+  /**
+   * Both upward searches until neither can improve the best meeting. With a core, nodes in it are
+   * not expanded: each one a side settles is paired at once with the other side's core nodes so
+   * far (entry + table + exit), so the best through the core bounds the searches as they go and
+   * every pair is read once.
+   */
+  private search(sources: Seeds, targets: Seeds, core: CoreTable | null): Meeting {
     const ch = this.ch;
     const { forward, backward } = this;
     const stamp = ++this.stamp;
     forward.seed(stamp, sources, ch.rank);
     backward.seed(stamp, targets, ch.rank);
     const meet: Meeting = { weight: Infinity, aux: Infinity, node: -1, settled: 0 };
+    const coreStart = core === null ? ch.nodeCount : core.start;
+    this.lastCorePairs = 0;
     for (;;) {
       const fTop = forward.heap.peekValue();
       const bTop = backward.heap.peekValue();
-      // upward searches: stop once neither side can improve the best meeting (a core entry
-      // settled later is at least as far, so the core cannot improve it either)
+      // upward searches: stop once neither side can improve the best meeting
       if (fTop >= meet.weight && bTop >= meet.weight) break;
-      if (fTop <= bTop) searchStep(forward, backward, stamp, this.up, this.stallUp, meet, coreStart);
-      else searchStep(backward, forward, stamp, this.down, this.stallDown, meet, coreStart);
+      if (fTop <= bTop) {
+        const entries = forward.entryCount;
+        searchStep(forward, backward, stamp, this.up, this.stallUp, meet, coreStart);
+        if (forward.entryCount > entries) this.pairEntry(core as CoreTable, true, meet);
+      } else {
+        const exits = backward.entryCount;
+        searchStep(backward, forward, stamp, this.down, this.stallDown, meet, coreStart);
+        if (backward.entryCount > exits) this.pairEntry(core as CoreTable, false, meet);
+      }
     }
     this.meet = meet;
     return meet;
   }
 
   private meet: Meeting = { weight: Infinity, aux: Infinity, node: -1, settled: 0 };
+  /** The last search's best path through the core, when `meet.node` is -1 and its weight finite. */
+  private viaEntry = -1;
+  private viaExit = -1;
+
+  /** Pairs the core node a side just settled with the other side's core nodes so far. */
+  private pairEntry(core: CoreTable, isForward: boolean, meet: Meeting): void {
+    const side = isForward ? this.forward : this.backward;
+    const other = isForward ? this.backward : this.forward;
+    const k = side.entryCount - 1;
+    const x = side.entryNode[k] - core.start;
+    const d = side.entryDist[k];
+    if (d >= meet.weight) return;
+    const { size, weight } = core;
+    const count = other.entryCount;
+    const nodes = other.entryNode;
+    const dists = other.entryDist;
+    // a forward entry reads along its row; a backward exit down its column
+    const base = isForward ? x * size - core.start : x - core.start * size;
+    const step = isForward ? 1 : size;
+    this.lastCorePairs += count;
+    for (let j = 0; j < count; j++) {
+      const v = d + weight[base + nodes[j] * step] + dists[j];
+      if (v < meet.weight) {
+        meet.weight = v;
+        meet.node = -1;
+        this.viaEntry = isForward ? x + core.start : nodes[j];
+        this.viaExit = isForward ? nodes[j] : x + core.start;
+      }
+    }
+  }
 
   /** The original edges of the last search's best meeting, in travel order. */
   private meetingPath(): number[] {
@@ -96,44 +148,6 @@ export class ChQuery {
     for (let i = up.arcs.length - 1; i >= 0; i--) unpackArc(this.ch, up.arcs[i], out);
     for (let i = 0; i < down.arcs.length; i++) unpackArc(this.ch, down.arcs[i], out);
     return out;
-  }
-
-  /**
-   * The best path through the core (forward entry, table, backward exit) if it beats `bound`.
-   * Entries are few (tens a side), and the table reads are independent of each other.
-   */
-  private throughCore(
-    core: CoreTable,
-    bound: number,
-  ): { weight: number; aux: number; entry: number; exit: number } | null {
-    const { forward: f, backward: b } = this;
-    const { start, size, weight } = core;
-    const fCount = f.entryCount;
-    const bCount = b.entryCount;
-    this.lastCorePairs = fCount * bCount;
-    let best = bound;
-    let bestI = -1;
-    let bestJ = -1;
-    const bNode = b.entryNode;
-    const bDist = b.entryDist;
-    for (let i = 0; i < fCount; i++) {
-      const df = f.entryDist[i];
-      if (df >= best) continue;
-      const row = (f.entryNode[i] - start) * size - start;
-      for (let j = 0; j < bCount; j++) {
-        const v = df + weight[row + bNode[j]] + bDist[j];
-        if (v < best) {
-          best = v;
-          bestI = i;
-          bestJ = j;
-        }
-      }
-    }
-    if (bestI < 0) return null;
-    const entry = f.entryNode[bestI];
-    const exit = bNode[bestJ];
-    const aux = f.aux[entry] + core.aux[(entry - start) * size + exit - start] + b.aux[exit];
-    return { weight: best, aux, entry, exit };
   }
 
   /** Follows a side's parents from `node` to its seed; the arcs (hierarchy arc ids) only when asked. */
