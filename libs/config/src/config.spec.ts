@@ -21,6 +21,12 @@ describe('parseConfig', () => {
     expect(config.DATABASE_URL).toBe('postgres://u@127.0.0.1:5432/rd');
   });
 
+  it('leaves the routing core size to the map unless set, and refuses a negative one', () => {
+    expect(parseConfig({ JWT_SECRET: secret }).ROUTING_CORE_SIZE).toBeUndefined();
+    expect(parseConfig({ JWT_SECRET: secret, ROUTING_CORE_SIZE: '0' }).ROUTING_CORE_SIZE).toBe(0);
+    expect(() => parseConfig({ JWT_SECRET: secret, ROUTING_CORE_SIZE: '-1' })).toThrow(/ROUTING_CORE_SIZE/);
+  });
+
   it('lists every problem at once and hides secrets', () => {
     let error: unknown;
     try {

@@ -126,6 +126,11 @@ export const configSchema = z.object({
   GRAPHHOPPER_URL: url(['http:', 'https:']).optional(),
   /** A stop farther than this from any road is not driven to (a drone candidate or unassigned). */
   MAX_SNAP_DISTANCE_M: z.coerce.number().positive().max(50_000).default(1_000),
+  /**
+   * Nodes in the core table of each road hierarchy in use (faster queries and matrices on province
+   * maps; 12 bytes × size² each). Unset: 2.7 √n on maps of 250,000 nodes or more, none below; 0: none.
+   */
+  ROUTING_CORE_SIZE: z.coerce.number().int().min(0).max(16_384).optional(),
   /** Solver time per planning run. */
   PLANNING_TIME_LIMIT_MS: z.coerce.number().int().min(50).max(600_000).default(10_000),
   /** Solver threads (worker threads running diversified searches); 1 = single-thread. */

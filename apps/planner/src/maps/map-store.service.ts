@@ -156,6 +156,7 @@ export class MapStore implements BeforeApplicationShutdown {
     const bytes = await this.cache.bytes(dataHash);
     const local = new ChRoadRouter(deserializeRoutingData(bytes, `map ${map.id}`), {
       maxSnapDistanceM: this.config.MAX_SNAP_DISTANCE_M,
+      coreSize: this.config.ROUTING_CORE_SIZE,
     });
     this.logger.log(
       `loaded map ${map.id} of region ${map.region} in ${(performance.now() - started).toFixed(0)} ms`,
