@@ -169,17 +169,11 @@ export class ChManyToMany {
   readonly lanes: number;
   private readonly core: CoreTable | null;
   // a core row: the row's core entries, then its weights (and second figures) to every core node
-  private rowEntryLocal = new Int32Array(64);
-  private rowEntryWeight = new Float64Array(64);
-  private rowEntryAux = new Float64Array(64);
-  private rowEntryCount = 0;
+  private readonly rowEntries = new CoreNodeList(64);
   private coreRowW = new Float64Array(0);
   private coreRowAux = new Float64Array(0);
   // a core bucket table's exits while it is prepared
-  private exitLocal = new Int32Array(1024);
-  private exitWeight = new Float64Array(1024);
-  private exitAux = new Float64Array(1024);
-  private exitCount = 0;
+  private readonly exits = new CoreNodeList(1024);
   // the table a forward search reads, and the row it writes
   private table: TargetTable | null = null;
   private outW: Out | null = null;
@@ -260,7 +254,7 @@ export class ChManyToMany {
       const core = table.core;
       for (let i = from; i < to; i++) {
         this.rowOffset = i * cols;
-        this.rowEntryCount = 0;
+        this.rowEntries.count = 0;
         this.search(sources, i, true, SCAN, i, core ? core.start : this.ch.nodeCount);
         if (core) this.throughCore(core, cols);
       }
@@ -287,12 +281,12 @@ export class ChManyToMany {
   private prepareBuckets(targets: PackedSeeds): BucketTable {
     const n = this.ch.nodeCount;
     this.entryCount = 0;
-    this.exitCount = 0;
+    this.exits.count = 0;
     const core = this.core;
     const exitFirst = new Uint32Array(targets.count + 1);
     for (let j = 0; j < targets.count; j++) {
       this.search(targets, j, false, COLLECT, j, core ? core.start : n);
-      exitFirst[j + 1] = this.exitCount;
+      exitFirst[j + 1] = this.exits.count;
     }
     // counting sort of entries by node (stable: targets stay ascending within a bucket)
     const count = this.entryCount;
@@ -312,16 +306,16 @@ export class ChManyToMany {
     }
     const table: BucketTable = { method: 'buckets', cols: targets.count, first, target, weight, aux };
     if (core) {
-      const e = this.exitCount;
+      const { count, local, weight: exitWeight, aux: exitAux } = this.exits;
       table.core = {
         start: core.start,
         size: core.size,
         weight: core.weight,
         aux: core.aux,
         exitFirst,
-        exitLocal: this.exitLocal.slice(0, e),
-        exitWeight: this.exitWeight.slice(0, e),
-        exitAux: this.exitAux.slice(0, e),
+        exitLocal: local.slice(0, count),
+        exitWeight: exitWeight.slice(0, count),
+        exitAux: exitAux.slice(0, count),
       };
     }
     return table;
@@ -595,8 +589,7 @@ export class ChManyToMany {
       if (stalled) continue;
       const ax = aux[x];
       if (x >= coreStart) {
-        if (mode === SCAN) this.addRowEntry(x - coreStart, d, ax);
-        else this.addExit(x - coreStart, d, ax);
+        (mode === SCAN ? this.rowEntries : this.exits).push(x - coreStart, d, ax);
         continue;
       }
       if (mode === SCAN) this.scanBucket(x, d, ax);
@@ -636,10 +629,11 @@ export class ChManyToMany {
     const DA = this.coreRowAux;
     D.fill(Infinity, 0, k);
     const { weight: T, aux: TA } = core;
-    for (let e = 0; e < this.rowEntryCount; e++) {
-      const df = this.rowEntryWeight[e];
-      const af = this.rowEntryAux[e];
-      const base = this.rowEntryLocal[e] * k;
+    const entries = this.rowEntries;
+    for (let e = 0; e < entries.count; e++) {
+      const df = entries.weight[e];
+      const af = entries.aux[e];
+      const base = entries.local[e] * k;
       for (let c = 0; c < k; c++) {
         const v = df + T[base + c];
         if (v < D[c]) {
@@ -664,32 +658,6 @@ export class ChManyToMany {
         }
       }
     }
-  }
-
-  private addRowEntry(local: number, weight: number, aux: number): void {
-    if (this.rowEntryCount === this.rowEntryLocal.length) {
-      const cap = this.rowEntryCount * 2;
-      this.rowEntryLocal = grown(this.rowEntryLocal, cap);
-      this.rowEntryWeight = grown(this.rowEntryWeight, cap);
-      this.rowEntryAux = grown(this.rowEntryAux, cap);
-    }
-    const e = this.rowEntryCount++;
-    this.rowEntryLocal[e] = local;
-    this.rowEntryWeight[e] = weight;
-    this.rowEntryAux[e] = aux;
-  }
-
-  private addExit(local: number, weight: number, aux: number): void {
-    if (this.exitCount === this.exitLocal.length) {
-      const cap = this.exitCount * 2;
-      this.exitLocal = grown(this.exitLocal, cap);
-      this.exitWeight = grown(this.exitWeight, cap);
-      this.exitAux = grown(this.exitAux, cap);
-    }
-    const e = this.exitCount++;
-    this.exitLocal[e] = local;
-    this.exitWeight[e] = weight;
-    this.exitAux[e] = aux;
   }
 
   private scanBucket(x: number, d: number, ax: number): void {
@@ -720,5 +688,32 @@ export class ChManyToMany {
     this.entryTarget[k] = target;
     this.entryWeight[k] = weight;
     this.entryAux[k] = aux;
+  }
+}
+
+/** Core nodes a search reached (core-local ids, weights, second figures), in a growable list. */
+class CoreNodeList {
+  local: Int32Array;
+  weight: Float64Array;
+  aux: Float64Array;
+  count = 0;
+
+  constructor(capacity: number) {
+    this.local = new Int32Array(capacity);
+    this.weight = new Float64Array(capacity);
+    this.aux = new Float64Array(capacity);
+  }
+
+  push(local: number, weight: number, aux: number): void {
+    if (this.count === this.local.length) {
+      const cap = this.count * 2;
+      this.local = grown(this.local, cap);
+      this.weight = grown(this.weight, cap);
+      this.aux = grown(this.aux, cap);
+    }
+    const e = this.count++;
+    this.local[e] = local;
+    this.weight[e] = weight;
+    this.aux[e] = aux;
   }
 }
