@@ -29,8 +29,6 @@ import { parseArgs } from 'node:util';
 import {
   BidirectionalDijkstra,
   buildArcGraph,
-  buildCoreTable,
-  defaultCoreSize,
   type ContractionHierarchy,
   ChManyToMany,
   buildRoadGraphs,
@@ -285,20 +283,22 @@ interface QueryFigures {
 }
 
 /**
- * The same pairs as timeQueries' CH rows through the core table the router builds for this graph
- * (none below defaultCoreSize's threshold); every answer is checked against the plain query.
+ * The same pairs as timeQueries' CH rows through the core table the router uses for this graph
+ * (none below defaultCoreSize's threshold; its build is timed here, the router's first use of the
+ * hierarchy); every answer is checked against the plain query.
  */
 function timeCoreQueries(
+  router: ChRoadRouter,
+  profile: string,
   ch: ContractionHierarchy,
   src: Seeds[],
   tgt: Seeds[],
   pairs: number,
 ): QueryFigures['core'] {
-  const size = defaultCoreSize(ch.nodeCount);
-  if (size === 0) return null;
   const t = now();
-  const table = buildCoreTable(ch, size);
+  const table = router.coreTable(profile, 'fastest');
   const buildMs = now() - t;
+  if (!table) return null;
   const plain = new ChQuery(ch);
   const q = new ChQuery(ch, table);
   const n = src.length;
@@ -322,7 +322,7 @@ function timeCoreQueries(
   }
   times.sort((x, y) => x - y);
   return {
-    size,
+    size: table.size,
     buildMs,
     mib: (table.weight.byteLength + table.aux.byteLength) / 2 ** 20,
     p50: pct(times, 0.5),
@@ -361,7 +361,7 @@ function timeQueries(
     settledCh += q.lastSettled;
   }
   const chMean = (now() - t0) / pairs;
-  const core = timeCoreQueries(ch, src, tgt, pairs);
+  const core = timeCoreQueries(router, g.profile, ch, src, tgt, pairs);
   const djT: number[] = [];
   let settledDj = 0;
   for (let i = 0; i < djPairs; i++) {

@@ -1,6 +1,6 @@
 import { ChManyToMany } from './ch/many-to-many';
 import { ChQuery } from './ch/ch-query';
-import { buildCoreTable, defaultCoreSize } from './ch/core-table';
+import { buildCoreTable, defaultCoreSize, type CoreTable } from './ch/core-table';
 import { Seeds } from './ch/seeds';
 import type { ContractionHierarchy } from './ch/contract';
 import { packSeeds, type PackedSeeds } from './ch/packed-seeds';
@@ -35,7 +35,7 @@ export interface ChRoadRouterOptions {
   /**
    * Nodes in each hierarchy's core table for queries and matrices (buildCoreTable), built with
    * the hierarchy's query engine on its first use: default `defaultCoreSize(nodes)`, none below
-   * 250,000 nodes; 0 for none. Costs 16 bytes × size² per hierarchy used (256 MiB at 4,096).
+   * 250,000 nodes; 0 for none. Costs 12 bytes × size² per hierarchy used (418 MiB at 6,047).
    */
   coreSize?: number;
 }
@@ -326,6 +326,11 @@ export class ChRoadRouter {
   /** The hierarchy of a profile and weighting (what `planMatrix`'s seeds index). */
   hierarchy(profile: string, weighting: Weighting): ContractionHierarchy {
     return this.enginesFor(profile, weighting).query.ch;
+  }
+
+  /** The core table this router's queries and matrices use for a profile and weighting (built on first use), or null. */
+  coreTable(profile: string, weighting: Weighting): CoreTable | null {
+    return this.enginesFor(profile, weighting).query.core;
   }
 
   /** This router's table engine for a profile and weighting (one per thread: use it from this thread only). */

@@ -37,6 +37,7 @@ export class ChQuery {
   /** Shortest path weight and second figure from any source seed to any target seed; `edgeDirs` only when `withPath`. */
   query(sources: Seeds, targets: Seeds, withPath = false): PathResult {
     const { ch, forward, backward } = this;
+    this.lastCorePairs = 0;
     const meet = this.search(sources, targets, this.core);
     this.lastSettled = meet.settled;
     if (meet.weight === Infinity) return NO_PATH;
@@ -56,13 +57,13 @@ export class ChQuery {
     }
     const edgeDirs: number[] = [];
     if (withPath) {
-      for (let i = up.arcs.length - 1; i >= 0; i--) unpackArc(ch, up.arcs[i], edgeDirs);
+      appendArcs(ch, up.arcs, true, edgeDirs);
       if (entry !== exit) {
         // the core part: a search between the two core nodes (it never leaves the core)
-        this.search(Seeds.node(ch.order[entry]), Seeds.node(ch.order[exit]), null);
-        for (const e of this.meetingPath()) edgeDirs.push(e);
+        const mid = this.search(Seeds.node(ch.order[entry]), Seeds.node(ch.order[exit]), null);
+        this.appendPath(mid.node, edgeDirs);
       }
-      for (let i = 0; i < down.arcs.length; i++) unpackArc(ch, down.arcs[i], edgeDirs);
+      appendArcs(ch, down.arcs, false, edgeDirs);
     }
     return {
       weight: meet.weight,
@@ -87,67 +88,57 @@ export class ChQuery {
     backward.seed(stamp, targets, ch.rank);
     const meet: Meeting = { weight: Infinity, aux: Infinity, node: -1, settled: 0 };
     const coreStart = core === null ? ch.nodeCount : core.start;
-    this.lastCorePairs = 0;
     for (;;) {
       const fTop = forward.heap.peekValue();
       const bTop = backward.heap.peekValue();
       // upward searches: stop once neither side can improve the best meeting
       if (fTop >= meet.weight && bTop >= meet.weight) break;
       if (fTop <= bTop) {
-        const entries = forward.entryCount;
+        const entries = forward.entries.count;
         searchStep(forward, backward, stamp, this.up, this.stallUp, meet, coreStart);
-        if (forward.entryCount > entries) this.pairEntry(core as CoreTable, true, meet);
+        if (forward.entries.count > entries) this.pairEntry(core as CoreTable, true, meet);
       } else {
-        const exits = backward.entryCount;
+        const exits = backward.entries.count;
         searchStep(backward, forward, stamp, this.down, this.stallDown, meet, coreStart);
-        if (backward.entryCount > exits) this.pairEntry(core as CoreTable, false, meet);
+        if (backward.entries.count > exits) this.pairEntry(core as CoreTable, false, meet);
       }
     }
-    this.meet = meet;
     return meet;
   }
 
-  private meet: Meeting = { weight: Infinity, aux: Infinity, node: -1, settled: 0 };
   /** The last search's best path through the core, when `meet.node` is -1 and its weight finite. */
   private viaEntry = -1;
   private viaExit = -1;
 
   /** Pairs the core node a side just settled with the other side's core nodes so far. */
   private pairEntry(core: CoreTable, isForward: boolean, meet: Meeting): void {
-    const side = isForward ? this.forward : this.backward;
-    const other = isForward ? this.backward : this.forward;
-    const k = side.entryCount - 1;
-    const x = side.entryNode[k] - core.start;
-    const d = side.entryDist[k];
+    const mine = (isForward ? this.forward : this.backward).entries;
+    const theirs = (isForward ? this.backward : this.forward).entries;
+    const x = mine.local[mine.count - 1];
+    const d = mine.weight[mine.count - 1];
     if (d >= meet.weight) return;
     const { size, weight } = core;
-    const count = other.entryCount;
-    const nodes = other.entryNode;
-    const dists = other.entryDist;
+    const { count, local, weight: dists } = theirs;
     // a forward entry reads along its row; a backward exit down its column
-    const base = isForward ? x * size - core.start : x - core.start * size;
+    const base = isForward ? x * size : x;
     const step = isForward ? 1 : size;
     this.lastCorePairs += count;
     for (let j = 0; j < count; j++) {
-      const v = d + weight[base + nodes[j] * step] + dists[j];
+      const v = d + weight[base + local[j] * step] + dists[j];
       if (v < meet.weight) {
         meet.weight = v;
         meet.node = -1;
-        this.viaEntry = isForward ? x + core.start : nodes[j];
-        this.viaExit = isForward ? nodes[j] : x + core.start;
+        this.viaEntry = core.start + (isForward ? x : local[j]);
+        this.viaExit = core.start + (isForward ? local[j] : x);
       }
     }
   }
 
-  /** The original edges of the last search's best meeting, in travel order. */
-  private meetingPath(): number[] {
-    const out: number[] = [];
-    if (this.meet.node < 0) return out;
-    const up = this.chain(this.forward, this.meet.node, true, this.ch.upArc);
-    const down = this.chain(this.backward, this.meet.node, true, this.ch.downArc);
-    for (let i = up.arcs.length - 1; i >= 0; i--) unpackArc(this.ch, up.arcs[i], out);
-    for (let i = 0; i < down.arcs.length; i++) unpackArc(this.ch, down.arcs[i], out);
-    return out;
+  /** Appends the original edges of the last search's path through `node` (its meeting), in travel order. */
+  private appendPath(node: number, out: number[]): void {
+    if (node < 0) return;
+    appendArcs(this.ch, this.chain(this.forward, node, true, this.ch.upArc).arcs, true, out);
+    appendArcs(this.ch, this.chain(this.backward, node, true, this.ch.downArc).arcs, false, out);
   }
 
   /** Follows a side's parents from `node` to its seed; the arcs (hierarchy arc ids) only when asked. */
@@ -165,6 +156,12 @@ export class ChQuery {
     }
     return { end: x, arcs };
   }
+}
+
+/** Unpacks chain arcs in travel order: an upward chain is listed from its top (so backwards), a downward one in order. */
+function appendArcs(ch: ContractionHierarchy, arcs: number[], upward: boolean, out: number[]): void {
+  if (upward) for (let i = arcs.length - 1; i >= 0; i--) unpackArc(ch, arcs[i], out);
+  else for (let i = 0; i < arcs.length; i++) unpackArc(ch, arcs[i], out);
 }
 
 /** Appends the original edge directions an arc stands for, in travel order. */

@@ -1,5 +1,6 @@
 import type { ContractionHierarchy } from './contract';
 import { MinHeap } from '../heap';
+import { grown } from '../typed-arrays';
 
 /**
  * Distances between the top `size` nodes of a hierarchy (its core), so that a point-to-point
@@ -96,4 +97,31 @@ export function buildCoreTable(ch: ContractionHierarchy, size: number): CoreTabl
     }
   }
   return { start, size: k, weight, aux };
+}
+
+/** Core nodes a search reached (core-local ids, weights, second figures), in a growable list. */
+export class CoreNodeList {
+  local: Int32Array;
+  weight: Float64Array;
+  aux: Float64Array;
+  count = 0;
+
+  constructor(capacity: number) {
+    this.local = new Int32Array(capacity);
+    this.weight = new Float64Array(capacity);
+    this.aux = new Float64Array(capacity);
+  }
+
+  push(local: number, weight: number, aux: number): void {
+    if (this.count === this.local.length) {
+      const cap = this.count * 2;
+      this.local = grown(this.local, cap);
+      this.weight = grown(this.weight, cap);
+      this.aux = grown(this.aux, cap);
+    }
+    const e = this.count++;
+    this.local[e] = local;
+    this.weight[e] = weight;
+    this.aux[e] = aux;
+  }
 }

@@ -2,7 +2,7 @@ import { grown } from '../typed-arrays';
 import { MinHeap } from '../heap';
 import type { ContractionHierarchy } from './contract';
 import { packSeeds, type PackedSeeds } from './packed-seeds';
-import type { CoreTable } from './core-table';
+import { CoreNodeList, type CoreTable } from './core-table';
 import type { Seeds } from './seeds';
 
 /**
@@ -37,11 +37,7 @@ export interface BucketTable {
  * few exits. Tens of entries and exits a side against the half a million bucket entries a row
  * scans at 5 M nodes without it.
  */
-export interface BucketCore {
-  start: number;
-  size: number;
-  weight: Float64Array;
-  aux: Float32Array;
+export interface BucketCore extends CoreTable {
   /** Target j's exits: exitFirst[j] to exitFirst[j + 1], core-local node ids. */
   exitFirst: Uint32Array;
   exitLocal: Int32Array;
@@ -114,6 +110,14 @@ const SWEEP_CLOSURE_COST_PER_PASS = 1.5;
 const SAMPLE = 32;
 /** Tables up to this many entries use buckets without estimating (the estimate would cost as much). */
 const SMALL_TABLE = 64 * 64;
+/** Buckets chosen without an estimate (a small table, or buckets through a core table). */
+const BUCKETS_UNESTIMATED: TableEstimate = Object.freeze({
+  method: 'buckets',
+  bucketEntriesPerRow: NaN,
+  sweepCostPerRow: NaN,
+  sweepNodes: NaN,
+  sweepArcs: NaN,
+});
 
 type Out = Float64Array | Float32Array;
 
@@ -217,9 +221,7 @@ export class ChManyToMany {
   /** Estimates both methods' cost per row on samples of the sources and targets, and picks the cheaper. */
   chooseMethod(sources: PackedSeeds, targets: PackedSeeds): TableEstimate {
     // through a core, buckets are small: the sweep's whole closure is not worth estimating against
-    const est: TableEstimate = this.core
-      ? { method: 'buckets', bucketEntriesPerRow: NaN, sweepCostPerRow: NaN, sweepNodes: NaN, sweepArcs: NaN }
-      : this.estimate(sources, targets);
+    const est = this.core ? BUCKETS_UNESTIMATED : this.estimate(sources, targets);
     this.lastEstimate = est;
     return est;
   }
@@ -308,10 +310,7 @@ export class ChManyToMany {
     if (core) {
       const { count, local, weight: exitWeight, aux: exitAux } = this.exits;
       table.core = {
-        start: core.start,
-        size: core.size,
-        weight: core.weight,
-        aux: core.aux,
+        ...core,
         exitFirst,
         exitLocal: local.slice(0, count),
         exitWeight: exitWeight.slice(0, count),
@@ -430,14 +429,7 @@ export class ChManyToMany {
 
   private estimate(sources: PackedSeeds, targets: PackedSeeds): TableEstimate {
     const ch = this.ch;
-    if (sources.count * targets.count <= SMALL_TABLE)
-      return {
-        method: 'buckets',
-        bucketEntriesPerRow: NaN,
-        sweepCostPerRow: NaN,
-        sweepNodes: NaN,
-        sweepArcs: NaN,
-      };
+    if (sources.count * targets.count <= SMALL_TABLE) return BUCKETS_UNESTIMATED;
     const { nodes, arcs } = this.closure(targets);
     const size = nodes.length;
     // bucket sizes of a sample of targets, then the entries a sample of rows would scan
@@ -688,32 +680,5 @@ export class ChManyToMany {
     this.entryTarget[k] = target;
     this.entryWeight[k] = weight;
     this.entryAux[k] = aux;
-  }
-}
-
-/** Core nodes a search reached (core-local ids, weights, second figures), in a growable list. */
-class CoreNodeList {
-  local: Int32Array;
-  weight: Float64Array;
-  aux: Float64Array;
-  count = 0;
-
-  constructor(capacity: number) {
-    this.local = new Int32Array(capacity);
-    this.weight = new Float64Array(capacity);
-    this.aux = new Float64Array(capacity);
-  }
-
-  push(local: number, weight: number, aux: number): void {
-    if (this.count === this.local.length) {
-      const cap = this.count * 2;
-      this.local = grown(this.local, cap);
-      this.weight = grown(this.weight, cap);
-      this.aux = grown(this.aux, cap);
-    }
-    const e = this.count++;
-    this.local[e] = local;
-    this.weight[e] = weight;
-    this.aux[e] = aux;
   }
 }

@@ -1,4 +1,5 @@
 import { QuadHeap } from '../heap';
+import { CoreNodeList } from './core-table';
 import type { Seeds } from './seeds';
 
 /**
@@ -21,10 +22,8 @@ export class SearchSide {
   readonly parentArc: Int32Array;
   readonly parentNode: Int32Array;
   readonly heap: QuadHeap;
-  /** Core nodes this side settled and did not expand (a query with a core table): ids and weights. */
-  entryNode = new Int32Array(64);
-  entryDist = new Float64Array(64);
-  entryCount = 0;
+  /** Core nodes this side settled and did not expand (a query with a core table), by core-local id. */
+  readonly entries = new CoreNodeList(64);
 
   constructor(nodeCount: number, heapCapacity = 256) {
     this.dist = new Float64Array(nodeCount);
@@ -39,7 +38,7 @@ export class SearchSide {
   /** Starts a search from the seeds (node ids mapped through `map`, e.g. the CH rank, when given). */
   seed(stamp: number, seeds: Seeds, map: Uint32Array | null): void {
     this.heap.clear();
-    this.entryCount = 0;
+    this.entries.count = 0;
     for (let i = 0; i < seeds.length; i++) {
       const v = map ? map[seeds.nodes[i]] : seeds.nodes[i];
       this.stamp[v] = stamp;
@@ -48,20 +47,6 @@ export class SearchSide {
       this.parentArc[v] = -1;
       this.heap.push(v, seeds.weights[i]);
     }
-  }
-
-  /** Records core node x reached at weight d (see searchStep's `coreStart`). */
-  addEntry(x: number, d: number): void {
-    if (this.entryCount === this.entryNode.length) {
-      const nodes = new Int32Array(this.entryCount * 2);
-      nodes.set(this.entryNode);
-      const dists = new Float64Array(this.entryCount * 2);
-      dists.set(this.entryDist);
-      this.entryNode = nodes;
-      this.entryDist = dists;
-    }
-    this.entryNode[this.entryCount] = x;
-    this.entryDist[this.entryCount++] = d;
   }
 }
 
@@ -129,7 +114,7 @@ export function searchStep(
     }
   }
   if (x >= coreStart) {
-    side.addEntry(x, d);
+    side.entries.push(x - coreStart, d, aux[x]);
     return true;
   }
   const ax = aux[x];
