@@ -54,7 +54,7 @@ import {
   Seeds,
   type TableMethod,
 } from '@rd/routing';
-import { MatrixThreads } from '@rd/road-router';
+import { ContractionThreads, MatrixThreads } from '@rd/road-router';
 import { sharedDataPath } from '@rd/testing/shared-data';
 import { randomSnapped } from './random-points';
 
@@ -66,7 +66,7 @@ const USAGE = `usage: npm run bench:routing -- [flags]
   --sizes <list>      scaling sizes in graph nodes, comma-separated (default 10000,100000,1000000,2000000,5000000)
   --no-scaling        skip the scaling run
   --matrix <n>        largest matrix side on the scaling rows of 1 M nodes and more (default 10000; 0 skips)
-  --threads <n>       worker threads of the parallel matrix (default 2)
+  --threads <n>       threads of the parallel matrix, and of the scaling rows' contraction (default 2)
   --cache-dir <dir>   scaling rows: load county-<size>.rdrt from here when present, else build and save it
   -h, --help          this text`;
 
@@ -597,7 +597,7 @@ async function benchExtract(file: string, dir: string): Promise<void> {
   console.log((await compareMatrix(router, pts, sizes[sizes.length - 1], 'van')).text);
 }
 
-const SCALING_HEADER = `target | OSM nodes | graph nodes | edges | shortcuts | generate+build | contract (+index) | routing data | peak RSS (after contraction) | CH p50 | CH p99 | Dijkstra p50 | ratio p50 | CH settled nodes | core table (nodes, build, memory) | CH with core p50 / p99 (settled, entry pairs) | matrix 1000² | matrix ${bigMatrix}² one thread (32-bit) | same on ${threadCount} worker threads | peak RSS (end)`;
+const SCALING_HEADER = `target | OSM nodes | graph nodes | edges | shortcuts | generate+build | contract on ${threadCount} threads (+index) | routing data | peak RSS (after contraction) | CH p50 | CH p99 | Dijkstra p50 | ratio p50 | CH settled nodes | core table (nodes, build, memory) | CH with core p50 / p99 (settled, entry pairs) | matrix 1000² | matrix ${bigMatrix}² one thread (32-bit) | same on ${threadCount} worker threads | peak RSS (end)`;
 
 /** Generates the county and builds its van graph; the OSM data is dropped on return (only the graph stays). */
 function generatedGraph(target: number): { g: RoadGraph; genMs: number; osmNodes: number } {
@@ -617,7 +617,11 @@ async function benchScalingRow(target: number): Promise<void> {
   else {
     const gen = generatedGraph(target);
     const t = now();
-    pd = prepareProfile(gen.g, { weightings: ['fastest'] });
+    // contraction rounds on the calling thread and threadCount - 1 workers (ContractionThreads)
+    const runner = new ContractionThreads({ threads: threadCount });
+    pd = prepareProfile(gen.g, { weightings: ['fastest'], contract: { runner } });
+    if (runner.note) console.log(`  ${target}: ${runner.note}`);
+    await runner.close();
     rssAfterPrep = peakRss();
     built = `${ms(gen.genMs)} | ${ms(now() - t)}`;
     osmNodes = gen.osmNodes;
@@ -679,7 +683,7 @@ async function main(): Promise<void> {
     return;
   }
   console.log(
-    `routing benchmark — node ${process.version}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}; one core per case; times are wall clock on a shared machine`,
+    `routing benchmark — node ${process.version}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}; one case at a time; times are wall clock on a shared machine`,
   );
   const passOn = [
     ...(quick ? ['--quick'] : []),

@@ -1,9 +1,12 @@
+import { typedArray } from '../typed-arrays';
+
 /**
  * Per-node lists of arc ids in one growable Int32Array slab (contraction's adjacency, which
  * changes as shortcuts are added and nodes removed). Each node owns a block; a full block moves to
  * the end of the slab with twice the room, and the slab is compacted, when it must grow, if moved-out blocks
  * take more than half as much room as the live ones. No per-node JS arrays: at 5 M nodes that is the difference between a
- * few hundred MB of typed arrays and several GB of boxed arrays.
+ * few hundred MB of typed arrays and several GB of boxed arrays. With `shared`, every array is in
+ * shared memory, so worker threads can read the lists (parallel contraction).
  */
 export class AdjacencyLists {
   /** Start of node v's block in `slab`. */
@@ -17,11 +20,15 @@ export class AdjacencyLists {
   /** Times the slab was compacted (for tests and stats). */
   compactions = 0;
 
-  constructor(nodeCount: number, initialCapacity: number) {
-    this.start = new Int32Array(nodeCount);
-    this.size = new Int32Array(nodeCount);
+  constructor(
+    nodeCount: number,
+    initialCapacity: number,
+    private readonly shared = false,
+  ) {
+    this.start = typedArray(Int32Array, nodeCount, shared);
+    this.size = typedArray(Int32Array, nodeCount, shared);
     this.cap = new Int32Array(nodeCount);
-    this.slab = new Int32Array(Math.max(16, initialCapacity));
+    this.slab = typedArray(Int32Array, Math.max(16, initialCapacity), shared);
   }
 
   /** Gives each node a block of `perNode[v]` slots up front (no moves while loading the original arcs). */
@@ -71,14 +78,14 @@ export class AdjacencyLists {
     if (capacity <= this.slab.length) return;
     let cap = this.slab.length;
     while (cap < capacity) cap = Math.ceil(cap * 1.5);
-    const next = new Int32Array(cap);
+    const next = typedArray(Int32Array, cap, this.shared);
     next.set(this.slab.subarray(0, this.top));
     this.slab = next;
   }
 
   /** Rewrites all blocks contiguously (in node order), keeping each block's capacity. */
   private compact(): void {
-    const next = new Int32Array(this.slab.length);
+    const next = typedArray(Int32Array, this.slab.length, this.shared);
     let top = 0;
     for (let v = 0; v < this.start.length; v++) {
       const s = this.start[v];

@@ -1,6 +1,7 @@
-import { grown } from '../typed-arrays';
-import { MinHeap } from '../heap';
+import { typedArray } from '../typed-arrays';
 import { AdjacencyLists } from './adjacency';
+import { InThreadRunner, type ContractionRunner } from './contraction-runner';
+import { Arcs, type ContractionArrays, type ContractionSettings, type ShortcutList } from './witness-search';
 import { buildArcGraph, type RoadGraph, type Weighting } from '../road-graph';
 import { renumberForLocality } from './renumber';
 
@@ -54,6 +55,13 @@ export interface ContractOptions {
    * gives a correct hierarchy, a good one a fast one. Ignored when its length is not the node count.
    */
   order?: Uint32Array;
+  /**
+   * Runs each round's priority estimates and shortcut searches (default: on this thread);
+   * `ContractionThreads` (libs/road-router) spreads them over worker threads. Not used with `order`.
+   */
+  runner?: ContractionRunner;
+  /** A round's nodes are the lowest within this many hops (default 2; 1 takes more nodes a round). */
+  independence?: 1 | 2;
   /** Priority weights: edge difference, original-edge difference, contracted neighbours, level (defaults 10, 1, 5, 10). */
   priorityWeights?: [
     edgeDifference: number,
@@ -63,75 +71,36 @@ export interface ContractOptions {
   ];
 }
 
-/** Growable arc store shared by original arcs and shortcuts. */
-class Arcs {
-  count = 0;
-  from: Int32Array;
-  to: Int32Array;
-  weight: Float64Array;
-  aux: Float64Array;
-  childA: Int32Array;
-  childB: Int32Array;
-  orig: Int32Array;
-  constructor(capacity: number) {
-    this.from = new Int32Array(capacity);
-    this.to = new Int32Array(capacity);
-    this.weight = new Float64Array(capacity);
-    this.aux = new Float64Array(capacity);
-    this.childA = new Int32Array(capacity);
-    this.childB = new Int32Array(capacity);
-    this.orig = new Int32Array(capacity);
-  }
-  add(
-    from: number,
-    to: number,
-    weight: number,
-    aux: number,
-    childA: number,
-    childB: number,
-    orig: number,
-  ): number {
-    if (this.count === this.from.length) this.grow();
-    const a = this.count++;
-    this.from[a] = from;
-    this.to[a] = to;
-    this.weight[a] = weight;
-    this.aux[a] = aux;
-    this.childA[a] = childA;
-    this.childB[a] = childB;
-    this.orig[a] = orig;
-    return a;
-  }
-  private grow(): void {
-    const cap = this.from.length * 2;
-    this.from = grown(this.from, cap);
-    this.to = grown(this.to, cap);
-    this.weight = grown(this.weight, cap);
-    this.aux = grown(this.aux, cap);
-    this.childA = grown(this.childA, cap);
-    this.childB = grown(this.childB, cap);
-    this.orig = grown(this.orig, cap);
-  }
-}
-
 /**
- * Contracts the graph under `weighting`: node order by lazy updates of
- * priority = 10·edge difference + original-edge difference + 5·contracted neighbours + 10·level, with witness
- * searches bounded by settled-node counts. Deterministic for a given graph.
+ * Contracts the graph under `weighting`, in rounds: each round takes the remaining nodes whose
+ * priority (10·edge difference + original-edge difference + 5·contracted neighbours + 10·level,
+ * from witness searches bounded by settled-node counts) is lower than every node's within two
+ * hops, contracts them together (their witness paths avoid the whole round), then re-estimates
+ * their neighbours. Nodes of one round share no neighbour, so their shortcut searches are
+ * independent and a `runner` may spread them, and the estimates, over threads (Vetter 2009,
+ * "Parallel time-dependent contraction hierarchies"; OSRM contracts the same way). Deterministic
+ * for a given graph, whatever the runner.
  */
 export function contract(
   graph: RoadGraph,
   weighting: Weighting = 'fastest',
   options: ContractOptions = {},
 ): ContractionHierarchy {
-  const witnessLimit = options.witnessSettleLimit ?? 500;
-  const simulateLimit = options.simulateSettleLimit ?? 50;
+  const settings: ContractionSettings = {
+    witnessSettleLimit: options.witnessSettleLimit ?? 500,
+    simulateSettleLimit: options.simulateSettleLimit ?? 50,
+    priorityWeights: options.priorityWeights ?? [10, 1, 5, 10],
+  };
+  // a given order (another hierarchy's of the same nodes) skips every priority estimate
   const base = buildArcGraph(graph, weighting);
   const n = base.nodeCount; // graph nodes plus via copies of turn restrictions
-  const arcs = new Arcs(Math.max(16, base.outTarget.length * 2));
+  const fixedOrder = options.order && options.order.length === n ? options.order : null;
+  const runner = fixedOrder ? new InThreadRunner() : (options.runner ?? new InThreadRunner());
+  const shared = runner.shared;
+  const arcs = new Arcs(Math.max(16, base.outTarget.length * 2), shared);
   // adjacency as arc ids per node, in typed-array slabs (see adjacency.ts)
-  const outAdj = new AdjacencyLists(n, base.outTarget.length * 3);
-  const inAdj = new AdjacencyLists(n, base.outTarget.length * 3);
+  const outAdj = new AdjacencyLists(n, base.outTarget.length * 3, shared);
+  const inAdj = new AdjacencyLists(n, base.outTarget.length * 3, shared);
   const outDeg = new Int32Array(n);
   const inDeg = new Int32Array(n);
   for (let u = 0; u < n; u++) {
@@ -167,87 +136,29 @@ export function contract(
     }
   }
 
-  // Witness search state.
-  const dist = new Float64Array(n);
-  const seen = new Int32Array(n);
-  let stamp = 0;
-  const heap = new MinHeap(1024);
-  // targets of the current witness search: it stops once all are settled
-  const targetMark = new Int32Array(n);
-  let targetsLeft = 0;
-  const witness = (source: number, avoid: number, maxWeight: number, settleLimit: number): void => {
-    stamp++;
-    heap.clear();
-    dist[source] = 0;
-    seen[source] = stamp;
-    heap.push(source, 0);
-    let settled = 0;
-    const to = arcs.to;
-    const weight = arcs.weight;
-    while (heap.length > 0) {
-      const d = heap.peekValue();
-      const x = heap.pop();
-      if (d > dist[x]) continue;
-      if (d > maxWeight || ++settled > settleLimit) break;
-      if (targetMark[x] === stamp && --targetsLeft === 0) break;
-      const slab = outAdj.slab;
-      for (let i = outStart[x], end = i + outSize[x]; i < end; i++) {
-        const a = slab[i];
-        const y = to[a];
-        if (y === avoid) continue;
-        const nd = d + weight[a];
-        if (seen[y] !== stamp || nd < dist[y]) {
-          seen[y] = stamp;
-          dist[y] = nd;
-          heap.push(y, nd);
-        }
-      }
-    }
-  };
+  const contractedNeighbours = typedArray(Uint32Array, n, shared);
+  const level = typedArray(Uint32Array, n, shared);
+  const roundMark = typedArray(Int32Array, n, shared);
+  const priority = typedArray(Float64Array, n, shared);
+  // the arrays as they are now (growth replaces them)
+  const view = (): ContractionArrays => ({
+    outStart,
+    outSize,
+    outSlab: outAdj.slab,
+    inStart,
+    inSize,
+    inSlab: inAdj.slab,
+    arcFrom: arcs.from,
+    arcTo: arcs.to,
+    arcWeight: arcs.weight,
+    arcAux: arcs.aux,
+    arcOrig: arcs.orig,
+    contractedNeighbours,
+    level,
+    roundMark,
+    priority,
+  });
 
-  let simAdded = 0;
-  let simOrig = 0;
-  /** Finds the shortcuts needed to contract v; adds them unless `simulate`. */
-  const processNode = (v: number, simulate: boolean): void => {
-    simAdded = 0;
-    simOrig = 0;
-    // shortcuts added below go to other nodes' lists, so v's list sizes stay put during the loop;
-    // its blocks may still move (slab growth or compaction): read start[v] afresh each time
-    const inN = inSize[v];
-    const outN = outSize[v];
-    for (let i = 0; i < inN; i++) {
-      const a1 = inAdj.slab[inStart[v] + i];
-      const u = arcs.from[a1];
-      const w1 = arcs.weight[a1];
-      let maxW = -1;
-      const mark = stamp + 1; // the stamp the witness search below will use
-      targetsLeft = 0;
-      for (let j = 0; j < outN; j++) {
-        const a2 = outAdj.slab[outStart[v] + j];
-        const w = arcs.to[a2];
-        if (w === u) continue;
-        const c = w1 + arcs.weight[a2];
-        if (c > maxW) maxW = c;
-        if (targetMark[w] !== mark) {
-          targetMark[w] = mark;
-          targetsLeft++;
-        }
-      }
-      if (maxW < 0) continue;
-      witness(u, v, maxW, simulate ? simulateLimit : witnessLimit);
-      for (let j = 0; j < outN; j++) {
-        const a2 = outAdj.slab[outStart[v] + j];
-        const w = arcs.to[a2];
-        if (w === u) continue;
-        const c = w1 + arcs.weight[a2];
-        if (seen[w] === stamp && dist[w] <= c) continue;
-        if (simulate) {
-          simAdded++;
-          simOrig += arcs.orig[a1] + arcs.orig[a2];
-        } else addShortcut(u, w, c, arcs.aux[a1] + arcs.aux[a2], a1, a2);
-      }
-    }
-  };
   const addShortcut = (u: number, w: number, weight: number, aux: number, a1: number, a2: number): void => {
     for (let i = outStart[u], end = i + outSize[u]; i < end; i++) {
       const a = outAdj.slab[i];
@@ -264,87 +175,120 @@ export function contract(
     outAdj.push(u, a);
     inAdj.push(w, a);
   };
-
-  const [wEdge, wOrig, wNeighbours, wLevel] = options.priorityWeights ?? [10, 1, 5, 10];
-  const contractedNeighbours = new Uint32Array(n);
-  const level = new Uint32Array(n);
-  const priority = new Float64Array(n);
-  const computePriority = (v: number): number => {
-    processNode(v, true);
-    let removedOrig = 0;
-    for (let i = inStart[v], end = i + inSize[v]; i < end; i++) removedOrig += arcs.orig[inAdj.slab[i]];
-    for (let i = outStart[v], end = i + outSize[v]; i < end; i++) removedOrig += arcs.orig[outAdj.slab[i]];
-    const edgeDiff = simAdded - inSize[v] - outSize[v];
-    return (
-      wEdge * edgeDiff +
-      wOrig * (simOrig - removedOrig) +
-      wNeighbours * contractedNeighbours[v] +
-      wLevel * level[v]
-    );
+  const applyShortcuts = (list: ShortcutList, from: number, to: number): void => {
+    for (let r = from; r < to; r++)
+      addShortcut(list.from[r], list.to[r], list.weight[r], list.aux[r], list.arcA[r], list.arcB[r]);
   };
 
-  // a given order (another hierarchy's of the same nodes) skips every priority estimate
-  const fixedOrder = options.order && options.order.length === n ? options.order : null;
-  const queue = new MinHeap(fixedOrder ? 16 : n + 16);
-  if (!fixedOrder)
-    for (let v = 0; v < n; v++) {
-      priority[v] = computePriority(v);
-      queue.push(v, priority[v]);
-    }
   const rank = new Uint32Array(n);
-  const contracted = new Uint8Array(n);
-  const neighbourMark = new Int32Array(n).fill(-1);
-  let neighbours = new Int32Array(64);
   let nextRank = 0;
-  for (;;) {
-    let v: number;
-    if (fixedOrder) {
-      if (nextRank === n) break;
-      v = fixedOrder[nextRank];
-    } else {
-      if (queue.length === 0) break;
-      const p = queue.peekValue();
-      v = queue.pop();
-      if (contracted[v] || p !== priority[v]) continue;
-      // lazy update: re-evaluate, put back if no longer the minimum
-      const fresh = computePriority(v);
-      if (fresh > queue.peekValue()) {
-        priority[v] = fresh;
-        queue.push(v, fresh);
-        continue;
-      }
-    }
-    processNode(v, false);
-    contracted[v] = 1;
+  // a contracted node's neighbours, each once (marked with the node), then once per round (marked with the round)
+  const neighbourMark = new Int32Array(n).fill(-1);
+  const roundNeighbourMark = new Int32Array(n);
+  const touched = new Int32Array(n);
+  let touchedCount = 0;
+  /** Ranks v and takes it out of its neighbours' lists (its own lists keep its arcs to the rest: its upward arcs). */
+  const retire = (v: number, round: number): void => {
     rank[v] = nextRank++;
-    let neighbourCount = 0;
+    const touch = (u: number): void => {
+      if (neighbourMark[u] === v) return;
+      neighbourMark[u] = v;
+      contractedNeighbours[u]++;
+      if (level[u] < level[v] + 1) level[u] = level[v] + 1;
+      if (roundNeighbourMark[u] !== round) {
+        roundNeighbourMark[u] = round;
+        touched[touchedCount++] = u;
+      }
+    };
     for (let i = inStart[v], end = i + inSize[v]; i < end; i++) {
       const a = inAdj.slab[i];
-      const u = arcs.from[a];
-      outAdj.remove(u, a);
-      if (neighbourMark[u] !== v) {
-        neighbourMark[u] = v;
-        if (neighbourCount === neighbours.length) neighbours = grown(neighbours, neighbourCount * 2);
-        neighbours[neighbourCount++] = u;
-      }
+      outAdj.remove(arcs.from[a], a);
+      touch(arcs.from[a]);
     }
     for (let i = outStart[v], end = i + outSize[v]; i < end; i++) {
       const a = outAdj.slab[i];
-      const w = arcs.to[a];
-      inAdj.remove(w, a);
-      if (neighbourMark[w] !== v) {
-        neighbourMark[w] = v;
-        if (neighbourCount === neighbours.length) neighbours = grown(neighbours, neighbourCount * 2);
-        neighbours[neighbourCount++] = w;
-      }
+      inAdj.remove(arcs.to[a], a);
+      touch(arcs.to[a]);
     }
-    if (fixedOrder) continue;
-    for (let k = 0; k < neighbourCount; k++) {
-      const u = neighbours[k];
-      contractedNeighbours[u]++;
-      if (level[u] < level[v] + 1) level[u] = level[v] + 1;
-      priority[u] = computePriority(u);
-      queue.push(u, priority[u]);
+  };
+
+  if (fixedOrder) {
+    const single = new Int32Array(1);
+    for (let r = 0; r < n; r++) {
+      const v = fixedOrder[r];
+      single[0] = v;
+      roundMark[v] = r + 1;
+      const [list] = runner.shortcuts(view(), settings, single, 1, r + 1);
+      applyShortcuts(list, 0, list.count);
+      touchedCount = 0;
+      retire(v, r + 1);
+    }
+  } else {
+    const remaining = new Int32Array(n);
+    for (let v = 0; v < n; v++) remaining[v] = v;
+    let remainingCount = n;
+    runner.priorities(view(), settings, remaining, n);
+    const chosen = new Int32Array(n);
+    let cursor = new Int32Array(4);
+    // ties broken by a scrambled id (a bijection on 32 bits), so rounds do not follow the numbering
+    const before = (a: number, b: number): boolean => {
+      const pa = priority[a];
+      const pb = priority[b];
+      if (pa !== pb) return pa < pb;
+      const ha = Math.imul(a, 0x9e3779b1) >>> 0;
+      const hb = Math.imul(b, 0x9e3779b1) >>> 0;
+      return ha < hb;
+    };
+    const hops = options.independence ?? 2;
+    const lowestAround = (v: number, x: number, depth: number): boolean => {
+      for (let i = outStart[x], end = i + outSize[x]; i < end; i++) {
+        const u = arcs.to[outAdj.slab[i]];
+        if (u !== v && !before(v, u)) return false;
+        if (depth > 1 && !lowestAround(v, u, depth - 1)) return false;
+      }
+      for (let i = inStart[x], end = i + inSize[x]; i < end; i++) {
+        const u = arcs.from[inAdj.slab[i]];
+        if (u !== v && !before(v, u)) return false;
+        if (depth > 1 && !lowestAround(v, u, depth - 1)) return false;
+      }
+      return true;
+    };
+    let round = 0;
+    while (remainingCount > 0) {
+      let count = 0;
+      for (let i = 0; i < remainingCount; i++) {
+        const v = remaining[i];
+        if (lowestAround(v, v, hops)) chosen[count++] = v;
+      }
+      round++;
+      for (let k = 0; k < count; k++) {
+        const v = chosen[k];
+        roundMark[v] = round;
+      }
+      const lists = runner.shortcuts(view(), settings, chosen, count, round);
+      // each list follows the order of `chosen`: merge them, applying node by node in that order
+      if (cursor.length < lists.length) cursor = new Int32Array(lists.length);
+      cursor.fill(0);
+      touchedCount = 0;
+      for (let k = 0; k < count; k++) {
+        const v = chosen[k];
+        for (let l = 0; l < lists.length; l++) {
+          const list = lists[l];
+          let r = cursor[l];
+          const from = r;
+          while (r < list.count && list.node[r] === v) r++;
+          applyShortcuts(list, from, r);
+          cursor[l] = r;
+        }
+      }
+      for (let k = 0; k < count; k++) retire(chosen[k], round);
+      runner.priorities(view(), settings, touched, touchedCount);
+      let kept = 0;
+      for (let i = 0; i < remainingCount; i++) {
+        const v = remaining[i];
+        if (roundMark[v] !== round) remaining[kept++] = v;
+      }
+      remainingCount = kept;
     }
   }
 
