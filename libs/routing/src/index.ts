@@ -11,7 +11,12 @@ export { readOsmPbf } from './osm/pbf-reader';
 export { readOsmXml } from './osm/xml-reader';
 export * from './ch/contract';
 export * from './ch/contraction-runner';
-export { ShortcutList, WitnessSearch, type ContractionArrays, type ContractionSettings } from './ch/witness-search';
+export {
+  ShortcutList,
+  WitnessSearch,
+  type ContractionArrays,
+  type ContractionSettings,
+} from './ch/witness-search';
 export * from './ch/renumber';
 export * from './ch/ch-query';
 export * from './ch/core-table';
