@@ -67,6 +67,7 @@ const USAGE = `usage: npm run bench:routing -- [flags]
   --no-scaling        skip the scaling run
   --matrix <n>        largest matrix side on the scaling rows of 1 M nodes and more (default 10000; 0 skips)
   --threads <n>       threads of the parallel matrix, and of the scaling rows' contraction (default 2)
+  --hops <1|2>        contraction rounds: nodes lowest within this many hops (default 2, as contract's)
   --cache-dir <dir>   scaling rows: load county-<size>.rdrt from here when present, else build and save it
   -h, --help          this text`;
 
@@ -84,6 +85,7 @@ function parseFlags() {
         matrix: { type: 'string', default: '10000' },
         threads: { type: 'string', default: '2' },
         'cache-dir': { type: 'string' },
+        hops: { type: 'string', default: '2' },
         child: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -619,7 +621,8 @@ async function benchScalingRow(target: number): Promise<void> {
     const t = now();
     // contraction rounds on the calling thread and threadCount - 1 workers (ContractionThreads)
     const runner = new ContractionThreads({ threads: threadCount });
-    pd = prepareProfile(gen.g, { weightings: ['fastest'], contract: { runner } });
+    const independence = opts.hops === '1' ? 1 : 2;
+    pd = prepareProfile(gen.g, { weightings: ['fastest'], contract: { runner, independence } });
     if (runner.note) console.log(`  ${target}: ${runner.note}`);
     await runner.close();
     rssAfterPrep = peakRss();
@@ -692,6 +695,8 @@ async function main(): Promise<void> {
     '--threads',
     String(threadCount),
     ...(opts['cache-dir'] ? ['--cache-dir', opts['cache-dir']] : []),
+    '--hops',
+    String(opts.hops),
   ];
   const files = opts.extracts
     ? opts.extracts.split(',').map((f) => f.trim())

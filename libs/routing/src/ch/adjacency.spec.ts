@@ -34,4 +34,24 @@ describe('AdjacencyLists', () => {
       expect(adj.slab.length).toBeLessThan(4 * 20_000);
     },
   );
+
+  it('compacts in place: a slab big enough for the live lists is never replaced', () => {
+    const rnd = mulberry32(4);
+    const n = 40;
+    // 80 reserved slots, then every list grows to 12 arcs (blocks of 16: 640 live slots); the moves
+    // leave more than 1,000 slots behind, so the slab must compact, and never needs to grow
+    const adj = new AdjacencyLists(n, 1_000);
+    adj.reserve(new Int32Array(n).fill(2));
+    const slab = adj.slab;
+    const oracle: number[][] = Array.from({ length: n }, () => []);
+    for (let step = 0; oracle.some((list) => list.length < 12); step++) {
+      const v = Math.floor(rnd() * n);
+      if (oracle[v].length === 12) continue;
+      adj.push(v, step);
+      oracle[v].push(step);
+    }
+    for (let v = 0; v < n; v++) expect(listOf(adj, v)).toEqual(oracle[v]);
+    expect(adj.compactions).toBeGreaterThan(0);
+    expect(adj.slab).toBe(slab);
+  });
 });

@@ -83,19 +83,42 @@ export class AdjacencyLists {
     this.slab = next;
   }
 
-  /** Rewrites all blocks contiguously (in node order), keeping each block's capacity. */
+  /**
+   * Slides all blocks down to close the gaps, in place, keeping each block's capacity: blocks in
+   * address order (a radix sort of their starts), each copied to the end of the ones before it,
+   * which never overtakes its own start. In place, not into a new slab: a shared slab that worker
+   * threads hold stays the one they read, and no second slab is ever alive at the peak.
+   */
   private compact(): void {
-    const next = typedArray(Int32Array, this.slab.length, this.shared);
+    const n = this.start.length;
+    const byStart = sortedByStart(this.start);
     let top = 0;
-    for (let v = 0; v < this.start.length; v++) {
+    for (let k = 0; k < n; k++) {
+      const v = byStart[k];
       const s = this.start[v];
-      next.set(this.slab.subarray(s, s + this.size[v]), top);
+      if (s !== top) this.slab.copyWithin(top, s, s + this.size[v]);
       this.start[v] = top;
       top += this.cap[v];
     }
-    this.slab = next;
     this.top = top;
     this.live = top;
     this.compactions++;
   }
+}
+
+/** Node ids ordered by `start` (two 16-bit counting passes: O(n), no comparator calls). */
+function sortedByStart(start: Int32Array): Int32Array {
+  const n = start.length;
+  let from = new Int32Array(n);
+  let to = new Int32Array(n);
+  for (let v = 0; v < n; v++) from[v] = v;
+  const count = new Int32Array(65537);
+  for (const shift of [0, 16]) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[((start[from[i]] >>> shift) & 0xffff) + 1]++;
+    for (let b = 0; b < 65536; b++) count[b + 1] += count[b];
+    for (let i = 0; i < n; i++) to[count[(start[from[i]] >>> shift) & 0xffff]++] = from[i];
+    [from, to] = [to, from];
+  }
+  return from;
 }
