@@ -1,4 +1,3 @@
-import { buildSync } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import {
   type RoadGraph,
   type Weighting,
 } from '@rd/routing';
+import { bundleWorker } from '../test-fixtures/bundle-worker';
 import { sharedDataPath } from '@rd/testing/shared-data';
 import { ContractionThreads } from './contraction-threads';
 
@@ -31,16 +31,7 @@ describe('ContractionThreads: contraction rounds over worker threads', () => {
   beforeAll(() => {
     // the worker as `npm run build` would compile it (one bundled file here, so no build is needed)
     dir = mkdtempSync(join(tmpdir(), 'rd-contraction-worker-'));
-    workerPath = join(dir, 'contraction.worker.js');
-    buildSync({
-      entryPoints: [join(__dirname, 'contraction.worker.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      outfile: workerPath,
-      tsconfig: join(__dirname, '../../../tsconfig.json'),
-      logLevel: 'silent',
-    });
+    workerPath = bundleWorker('contraction.worker', dir);
     // tiny chunks and no lower limit: every phase is split between the threads
     threads = new ContractionThreads({ threads: 3, workerPath, minNodes: 0, chunkNodes: 3 });
     andorra = importOsm(sharedDataPath('osm', 'andorra-2025-01.osm.pbf')).graphs.van;

@@ -9,6 +9,7 @@ import {
   type ContractionArrays,
   type ContractionRunner,
   type ContractionSettings,
+  type ShortcutRecords,
 } from '@rd/routing';
 
 export interface ContractionThreadsOptions {
@@ -39,20 +40,8 @@ export interface ContractionJob {
   chunkNodes: number;
 }
 
-/** A worker's answer: its shortcut records (copies, transferred), or why it failed. */
-export type ContractionReply =
-  | {
-      ok: true;
-      node: Int32Array;
-      from: Int32Array;
-      to: Int32Array;
-      arcA: Int32Array;
-      arcB: Int32Array;
-      weight: Float64Array;
-      aux: Float64Array;
-    }
-  | { ok: true; node: null }
-  | { ok: false; message: string };
+/** A worker's answer: its shortcut records (copies, transferred; null when it found none), or why it failed. */
+export type ContractionReply = { ok: true; records: ShortcutRecords | null } | { ok: false; message: string };
 
 interface WorkerHandle {
   worker: Worker;
@@ -200,18 +189,7 @@ export class ContractionThreads implements ContractionRunner {
       const reply = receiveMessageOnPort(w.port)?.message as ContractionReply | undefined;
       if (!reply) failure ??= 'a contraction worker finished without an answer';
       else if (!reply.ok) failure ??= reply.message;
-      else if (reply.node) {
-        const list = new ShortcutList(1);
-        list.node = reply.node;
-        list.from = reply.from;
-        list.to = reply.to;
-        list.arcA = reply.arcA;
-        list.arcB = reply.arcB;
-        list.weight = reply.weight;
-        list.aux = reply.aux;
-        list.count = reply.node.length;
-        lists.push(list);
-      }
+      else if (reply.records) lists.push(ShortcutList.of(reply.records));
     }
     if (failure) throw new Error(`parallel contraction failed: ${failure}`);
     return lists;

@@ -48,28 +48,10 @@ for (;;) {
       else runShortcuts(search, arrays, settings, nodes, from, to, job.round, out);
     }
     if (job.kind === 'shortcuts' && out.count > 0) {
-      const n = out.count;
-      const r = {
-        ok: true as const,
-        node: out.node.slice(0, n),
-        from: out.from.slice(0, n),
-        to: out.to.slice(0, n),
-        arcA: out.arcA.slice(0, n),
-        arcB: out.arcB.slice(0, n),
-        weight: out.weight.slice(0, n),
-        aux: out.aux.slice(0, n),
-      };
-      transfer.push(
-        r.node.buffer,
-        r.from.buffer,
-        r.to.buffer,
-        r.arcA.buffer,
-        r.arcB.buffer,
-        r.weight.buffer,
-        r.aux.buffer,
-      );
-      reply = r;
-    } else reply = { ok: true, node: null };
+      const records = out.copy();
+      transfer.push(...Object.values(records).map((a: Int32Array | Float64Array) => a.buffer as ArrayBuffer));
+      reply = { ok: true, records };
+    } else reply = { ok: true, records: null };
   } catch (e) {
     reply = { ok: false, message: (e as Error).message };
   }

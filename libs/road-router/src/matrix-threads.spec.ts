@@ -1,4 +1,3 @@
-import { buildSync } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import {
   type LonLat,
   type Weighting,
 } from '@rd/routing';
+import { bundleWorker } from '../test-fixtures/bundle-worker';
 import { asyncRoadRouter } from './create-road-router';
 import { MatrixThreads } from './matrix-threads';
 
@@ -25,16 +25,7 @@ describe('MatrixThreads: matrices over worker threads', () => {
   beforeAll(() => {
     // the worker as `npm run build` would compile it (one bundled file here, so no build is needed)
     dir = mkdtempSync(join(tmpdir(), 'rd-matrix-worker-'));
-    workerPath = join(dir, 'matrix.worker.js');
-    buildSync({
-      entryPoints: [join(__dirname, 'matrix.worker.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      outfile: workerPath,
-      tsconfig: join(__dirname, '../../../tsconfig.json'),
-      logLevel: 'silent',
-    });
+    workerPath = bundleWorker('matrix.worker', dir);
     const g = generateRuralGraphs({ seed: 5, targetNodes: 3000 }, [VAN]).van;
     router = new ChRoadRouter({
       profiles: { van: prepareProfile(g, { weightings: ['fastest', 'shortest'] }) },

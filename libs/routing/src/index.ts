@@ -13,6 +13,7 @@ export * from './ch/contract';
 export * from './ch/contraction-runner';
 export {
   ShortcutList,
+  type ShortcutRecords,
   WitnessSearch,
   type ContractionArrays,
   type ContractionSettings,

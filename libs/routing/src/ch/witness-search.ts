@@ -36,8 +36,19 @@ export interface ContractionSettings {
   priorityWeights: readonly [number, number, number, number];
 }
 
-/** Shortcuts found for a set of nodes: (node, from, to, weight, aux, first arc, second arc) records, in a growable list. */
-export class ShortcutList {
+/** Shortcut records as parallel arrays: the node contracted, the shortcut's ends, weight, second figure and the two arcs it replaces. */
+export interface ShortcutRecords {
+  node: Int32Array;
+  from: Int32Array;
+  to: Int32Array;
+  arcA: Int32Array;
+  arcB: Int32Array;
+  weight: Float64Array;
+  aux: Float64Array;
+}
+
+/** Shortcuts found for a set of nodes, in a growable list. */
+export class ShortcutList implements ShortcutRecords {
   count = 0;
   node: Int32Array;
   from: Int32Array;
@@ -55,6 +66,28 @@ export class ShortcutList {
     this.arcB = new Int32Array(capacity);
     this.weight = new Float64Array(capacity);
     this.aux = new Float64Array(capacity);
+  }
+
+  /** The list over records made elsewhere (a worker's, transferred): `count` records. */
+  static of(records: ShortcutRecords): ShortcutList {
+    const list = new ShortcutList(1);
+    Object.assign(list, records);
+    list.count = records.node.length;
+    return list;
+  }
+
+  /** Copies of the first `count` records (to transfer to another thread). */
+  copy(): ShortcutRecords {
+    const n = this.count;
+    return {
+      node: this.node.slice(0, n),
+      from: this.from.slice(0, n),
+      to: this.to.slice(0, n),
+      arcA: this.arcA.slice(0, n),
+      arcB: this.arcB.slice(0, n),
+      weight: this.weight.slice(0, n),
+      aux: this.aux.slice(0, n),
+    };
   }
 
   push(node: number, from: number, to: number, weight: number, aux: number, a: number, b: number): void {
