@@ -33,7 +33,7 @@ export interface ContractionJob {
   kind: 'priorities' | 'shortcuts' | 'stop';
   arrays?: ContractionArrays;
   settings?: ContractionSettings;
-  /** The phase's nodes, in shared memory (sent when it was replaced). */
+  /** The phase's nodes, in shared memory (a handle: nothing is copied). */
   nodes?: Int32Array;
   count: number;
   round: number;
@@ -70,8 +70,8 @@ export class ContractionThreads implements ContractionRunner {
   private readonly out = new ShortcutList();
   private sent: ContractionArrays | null = null;
   private sentSettings: ContractionSettings | null = null;
-  private nodes = new Int32Array(new SharedArrayBuffer(4096 * 4));
-  private nodesSent = false;
+  /** A shared copy of a phase's nodes when the caller's list is not in shared memory (`contract`'s are). */
+  private nodesCopy = new Int32Array(new SharedArrayBuffer(4096 * 4));
 
   constructor(options: ContractionThreadsOptions = {}) {
     this.threads = Math.max(1, Math.floor(options.threads ?? 2));
@@ -105,7 +105,6 @@ export class ContractionThreads implements ContractionRunner {
     this.workers = null;
     this.sent = null;
     this.sentSettings = null;
-    this.nodesSent = false;
     if (!workers) return Promise.resolve();
     for (const w of workers) w.port.postMessage({ kind: 'stop', count: 0, round: 0, chunkNodes: 0 });
     Atomics.add(this.control, SEQ, 1);
@@ -135,6 +134,13 @@ export class ContractionThreads implements ContractionRunner {
     return true;
   }
 
+  private sharedCopy(nodes: Int32Array, count: number): Int32Array {
+    if (this.nodesCopy.length < count)
+      this.nodesCopy = new Int32Array(new SharedArrayBuffer(Math.max(count, 2 * this.nodesCopy.length) * 4));
+    this.nodesCopy.set(nodes.subarray(0, count));
+    return this.nodesCopy;
+  }
+
   private run(
     kind: 'priorities' | 'shortcuts',
     g: ContractionArrays,
@@ -144,12 +150,8 @@ export class ContractionThreads implements ContractionRunner {
     round: number,
   ): ShortcutList[] {
     const workers = this.workers!;
-    if (this.nodes.length < count) {
-      this.nodes = new Int32Array(new SharedArrayBuffer(Math.max(count, 2 * this.nodes.length) * 4));
-      this.nodesSent = false;
-    }
-    this.nodes.set(nodes.subarray(0, count));
-    const job: ContractionJob = { kind, count, round, chunkNodes: this.chunkNodes };
+    const shared = nodes.buffer instanceof SharedArrayBuffer ? nodes : this.sharedCopy(nodes, count);
+    const job: ContractionJob = { kind, nodes: shared, count, round, chunkNodes: this.chunkNodes };
     if (!this.sent || changed(this.sent, g)) {
       job.arrays = g;
       this.sent = g;
@@ -157,10 +159,6 @@ export class ContractionThreads implements ContractionRunner {
     if (this.sentSettings !== s) {
       job.settings = s;
       this.sentSettings = s;
-    }
-    if (!this.nodesSent) {
-      job.nodes = this.nodes;
-      this.nodesSent = true;
     }
     const control = this.control;
     Atomics.store(control, NEXT, 0);
@@ -171,7 +169,6 @@ export class ContractionThreads implements ContractionRunner {
 
     // this thread takes chunks too
     const search = this.local.searchFor(g.outStart.length);
-    const shared = this.nodes;
     this.out.count = 0;
     for (;;) {
       const from = Atomics.add(control, NEXT, this.chunkNodes);

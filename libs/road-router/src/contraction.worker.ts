@@ -19,7 +19,6 @@ const DONE = 2;
 
 let arrays: ContractionArrays | null = null;
 let settings: ContractionSettings | null = null;
-let nodes: Int32Array | null = null;
 let search: WitnessSearch | null = null;
 const out = new ShortcutList();
 let seq = 0;
@@ -35,7 +34,7 @@ for (;;) {
   try {
     if (job.arrays) arrays = job.arrays;
     if (job.settings) settings = job.settings;
-    if (job.nodes) nodes = job.nodes;
+    const nodes = job.nodes;
     if (!arrays || !settings || !nodes) throw new Error('a phase came before its arrays');
     if (!search || search.nodeCount !== arrays.outStart.length)
       search = new WitnessSearch(arrays.outStart.length);

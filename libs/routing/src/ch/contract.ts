@@ -76,8 +76,8 @@ export interface ContractOptions {
  * priority (10·edge difference + original-edge difference + 5·contracted neighbours + 10·level,
  * from witness searches bounded by settled-node counts) is lower than every node's within two
  * hops, contracts them together (their witness paths avoid the whole round), then re-estimates
- * their neighbours. Nodes of one round share no neighbour, so their shortcut searches are
- * independent and a `runner` may spread them, and the estimates, over threads (Vetter 2009,
+ * their neighbours. Nodes of one round are never neighbours (with two hops they share none
+ * either), so their shortcut searches read a graph nobody writes: they are independent and a `runner` may spread them, and the estimates, over threads (Vetter 2009,
  * "Parallel time-dependent contraction hierarchies"; OSRM contracts the same way). Deterministic
  * for a given graph, whatever the runner.
  */
@@ -91,9 +91,9 @@ export function contract(
     simulateSettleLimit: options.simulateSettleLimit ?? 50,
     priorityWeights: options.priorityWeights ?? [10, 1, 5, 10],
   };
-  // a given order (another hierarchy's of the same nodes) skips every priority estimate
   const base = buildArcGraph(graph, weighting);
   const n = base.nodeCount; // graph nodes plus via copies of turn restrictions
+  // a given order (another hierarchy's of the same nodes) skips every priority estimate
   const fixedOrder = options.order && options.order.length === n ? options.order : null;
   const runner = fixedOrder ? new InThreadRunner() : (options.runner ?? new InThreadRunner());
   const shared = runner.shared;
@@ -185,30 +185,32 @@ export function contract(
   // a contracted node's neighbours, each once (marked with the node), then once per round (marked with the round)
   const neighbourMark = new Int32Array(n).fill(-1);
   const roundNeighbourMark = new Int32Array(n);
-  const touched = new Int32Array(n);
+  // the node lists a runner reads, in shared memory when its threads read them
+  const touched = typedArray(Int32Array, n, shared);
   let touchedCount = 0;
+  /** Counts v's contraction at its neighbour u (once per v), and lists u for re-estimation (once per round). */
+  const touch = (u: number, v: number, round: number): void => {
+    if (neighbourMark[u] === v) return;
+    neighbourMark[u] = v;
+    contractedNeighbours[u]++;
+    if (level[u] < level[v] + 1) level[u] = level[v] + 1;
+    if (roundNeighbourMark[u] !== round) {
+      roundNeighbourMark[u] = round;
+      touched[touchedCount++] = u;
+    }
+  };
   /** Ranks v and takes it out of its neighbours' lists (its own lists keep its arcs to the rest: its upward arcs). */
   const retire = (v: number, round: number): void => {
     rank[v] = nextRank++;
-    const touch = (u: number): void => {
-      if (neighbourMark[u] === v) return;
-      neighbourMark[u] = v;
-      contractedNeighbours[u]++;
-      if (level[u] < level[v] + 1) level[u] = level[v] + 1;
-      if (roundNeighbourMark[u] !== round) {
-        roundNeighbourMark[u] = round;
-        touched[touchedCount++] = u;
-      }
-    };
     for (let i = inStart[v], end = i + inSize[v]; i < end; i++) {
       const a = inAdj.slab[i];
       outAdj.remove(arcs.from[a], a);
-      touch(arcs.from[a]);
+      touch(arcs.from[a], v, round);
     }
     for (let i = outStart[v], end = i + outSize[v]; i < end; i++) {
       const a = outAdj.slab[i];
       inAdj.remove(arcs.to[a], a);
-      touch(arcs.to[a]);
+      touch(arcs.to[a], v, round);
     }
   };
 
@@ -224,11 +226,11 @@ export function contract(
       retire(v, r + 1);
     }
   } else {
-    const remaining = new Int32Array(n);
+    const remaining = typedArray(Int32Array, n, shared);
     for (let v = 0; v < n; v++) remaining[v] = v;
     let remainingCount = n;
     runner.priorities(view(), settings, remaining, n);
-    const chosen = new Int32Array(n);
+    const chosen = typedArray(Int32Array, n, shared);
     let cursor = new Int32Array(4);
     // ties broken by a scrambled id (a bijection on 32 bits), so rounds do not follow the numbering
     const before = (a: number, b: number): boolean => {
