@@ -9,6 +9,7 @@ import {
   Seeds,
   VAN,
   type ContractionHierarchy,
+  type ContractionRunner,
   type RoadGraph,
   type Weighting,
 } from '@rd/routing';
@@ -66,6 +67,19 @@ describe('ContractionThreads: contraction rounds over worker threads', () => {
           b.query(Seeds.node(s), Seeds.node(t)).weight,
           6,
         );
+  });
+
+  it("node lists outside shared memory (another caller's) are copied for the workers: the same hierarchy", () => {
+    const g = generateRuralGraphs({ seed: 12, targetNodes: 3000 }, [VAN]).van;
+    const plain = (nodes: Int32Array, count: number) => Int32Array.from(nodes.subarray(0, count));
+    const plainLists: ContractionRunner = {
+      shared: true,
+      priorities: (a, s, nodes, count) => threads.priorities(a, s, plain(nodes, count), count),
+      shortcuts: (a, s, nodes, count, round) => threads.shortcuts(a, s, plain(nodes, count), count, round),
+    };
+    expect(arraysOf(contract(g, 'fastest', { runner: plainLists }))).toEqual(
+      arraysOf(contract(g, 'fastest')),
+    );
   });
 
   it('without the compiled worker it contracts on the calling thread and says why', () => {
