@@ -3,7 +3,7 @@ import { AdjacencyLists } from './adjacency';
 import { InThreadRunner, type ContractionRunner } from './contraction-runner';
 import { Arcs, type ContractionArrays, type ContractionSettings, type ShortcutList } from './witness-search';
 import { buildArcGraph, type RoadGraph, type Weighting } from '../road-graph';
-import { renumberForLocality } from './renumber';
+import { curvePositions, renumberForLocality } from './renumber';
 
 /**
  * A contraction hierarchy over one road graph and weighting. Inside the hierarchy a node's id is
@@ -70,6 +70,9 @@ export interface ContractOptions {
     level: number,
   ];
 }
+
+/** Node ids below this pack with a 28-bit curve cell into one float64 sort key. */
+const ID_LIMIT = 2 ** 23;
 
 /**
  * Contracts the graph under `weighting`, in rounds: each round takes the remaining nodes whose
@@ -242,6 +245,18 @@ export function contract(
       return ha < hb;
     };
     const hops = options.independence ?? 2;
+    // a round's ranks follow a Hilbert curve: nodes ranked together lie together, so a query's
+    // nodes of one level share cache lines (ranked by id they were 1.3× slower at 5 M nodes)
+    const curve = curvePositions(graph, n);
+    const sortKeys = new Float64Array(n);
+    const spatially = (count: number): void => {
+      if (n <= ID_LIMIT) {
+        // one native numeric sort of packed (curve cell, id) keys, exact below 2^53
+        for (let k = 0; k < count; k++) sortKeys[k] = (curve[chosen[k]] >>> 4) * ID_LIMIT + chosen[k];
+        const keys = sortKeys.subarray(0, count).sort();
+        for (let k = 0; k < count; k++) chosen[k] = keys[k] % ID_LIMIT;
+      } else chosen.subarray(0, count).sort((a, b) => curve[a] - curve[b] || a - b);
+    };
     const lowestAround = (v: number, x: number, depth: number): boolean => {
       for (let i = outStart[x], end = i + outSize[x]; i < end; i++) {
         const u = arcs.to[outAdj.slab[i]];
@@ -262,6 +277,7 @@ export function contract(
         const v = remaining[i];
         if (lowestAround(v, v, hops)) chosen[count++] = v;
       }
+      spatially(count);
       round++;
       for (let k = 0; k < count; k++) {
         const v = chosen[k];

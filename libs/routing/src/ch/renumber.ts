@@ -95,7 +95,17 @@ const CURVE_SHIFT = 2 ** 12;
 
 /** Position of each hierarchy node on a Hilbert curve over the graph's bounding box (2^16 cells a side). */
 function hilbertKeys(ch: ContractionHierarchy, graph: RoadGraph): Float64Array {
-  const n = ch.nodeCount;
+  const byNode = curvePositions(graph, ch.nodeCount);
+  const keys = new Float64Array(ch.nodeCount);
+  for (let x = 0; x < ch.nodeCount; x++) keys[x] = byNode[ch.order[x]];
+  return keys;
+}
+
+/**
+ * Position of each node of the contraction graph (graph nodes, then turn-restriction via copies
+ * at their node's place) on a Hilbert curve over the graph's bounding box, 2^16 cells a side.
+ */
+export function curvePositions(graph: RoadGraph, nodeCount: number): Uint32Array {
   let minLon = Infinity;
   let minLat = Infinity;
   let maxLon = -Infinity;
@@ -109,9 +119,9 @@ function hilbertKeys(ch: ContractionHierarchy, graph: RoadGraph): Float64Array {
   const side = 65535;
   const sx = side / Math.max(maxLon - minLon, 1e-12);
   const sy = side / Math.max(maxLat - minLat, 1e-12);
-  const keys = new Float64Array(n);
-  for (let x = 0; x < n; x++) {
-    const v = graphNodeOf(graph, ch.order[x]);
+  const keys = new Uint32Array(nodeCount);
+  for (let x = 0; x < nodeCount; x++) {
+    const v = graphNodeOf(graph, x);
     keys[x] = hilbert(
       Math.round((graph.nodeLon[v] - minLon) * sx),
       Math.round((graph.nodeLat[v] - minLat) * sy),
