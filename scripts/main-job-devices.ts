@@ -67,6 +67,8 @@ export async function startDeviceDemo(options: {
   demo?: { speed: number };
   /** A scan through the intake API by a hub operator, or by the courier (staff id) when given. */
   scan: (parcelId: string, event: Record<string, unknown>, courierId?: string) => Promise<void>;
+  /** A village service point's agent scans a parcel in from the courier (intake API). */
+  scanIn: (pointId: string, trackingNumber: string) => Promise<void>;
 }) {
   const { config, dataSource, region, planDate, log, demo } = options;
   // Simulated time runs `speed` × faster than the wall clock, and devices stamp wall-clock times (what the
@@ -209,6 +211,8 @@ export async function startDeviceDemo(options: {
           pickup: boolean | null;
           parcelIds: string[] | null;
           trackingNumber: string | null;
+          villagePointId: string | null;
+          trackingNumbers: string[] | null;
         }> | null;
       }>(
         dataSource,
@@ -220,7 +224,10 @@ export async function startDeviceDemo(options: {
               'windowEnd', (SELECT o.window_end FROM orders o WHERE o.id = v.order_id),
               'pickup', (SELECT o.kind = 'pickup' FROM orders o WHERE o.id = v.order_id),
               'parcelIds', (SELECT json_agg(p.id) FROM parcels p WHERE p.order_id = v.order_id),
-              'trackingNumber', (SELECT min(p.tracking_number) FROM parcels p WHERE p.order_id = v.order_id))
+              'trackingNumber', (SELECT min(p.tracking_number) FROM parcels p WHERE p.order_id = v.order_id),
+              'trackingNumbers', (SELECT json_agg(p.tracking_number) FROM parcels p WHERE p.order_id = v.order_id),
+              'villagePointId', (SELECT o.village_point_id FROM orders o
+                                 WHERE o.id = v.order_id AND o.last_mile = 'village_point'))
               ORDER BY v.seq) FROM plan_visits v WHERE v.route_id = r.id AND v.visit_type = 'stop') AS stops
          FROM plan_routes r JOIN plans p ON p.id = r.plan_id
          WHERE p.region = $1 AND p.plan_date = $2::date AND p.status = 'current' AND r.committed
@@ -259,12 +266,7 @@ export async function startDeviceDemo(options: {
           path: r.geometry.coordinates,
           speedMps: COURIER_SPEED_MPS,
           firstSeq: 2,
-          // Now and then a recipient is not at home: a failed delivery with its reason.
-          stops: stopVertices(r.geometry.coordinates, r.stops ?? []).map((stop, k) =>
-            !stop.pickup && (k + 1) % FAIL_EVERY_STOPS === 0
-              ? { ...stop, failReason: 'recipient not at home' }
-              : stop,
-          ),
+          stops: courierStops(r.geometry.coordinates, r.stops ?? []),
           // Every third phone crosses a valley without coverage for 70 minutes: a silence alert, a re-plan.
           deadZones: i % 3 === 0 ? [{ fromMs: startMs + 1800_000, toMs: startMs + 6000_000 }] : [],
         };
@@ -355,7 +357,7 @@ export async function startDeviceDemo(options: {
         },
         (1000 * scaledS(SILENT_AFTER_SIMULATED_S)) / 3,
       );
-      await hubMorning(
+      const handOvers = await hubMorning(
         devices,
         driven,
         phoneOf,
@@ -446,6 +448,7 @@ export async function startDeviceDemo(options: {
         throw new Error(
           `the gateway stored ${stored} of ${report.distinct.size + heartbeats} distinct device messages`,
         );
+      await scanInAtVillagePoints(handOvers, options.scanIn, log);
       const delivered = await sqlRows<{ device_id: string; tracking: string; recorded_at: Date | string }>(
         dataSource,
         `SELECT device_id, body->>'trackingNumber' AS tracking, recorded_at FROM device_events
@@ -591,26 +594,95 @@ export async function startDeviceDemo(options: {
 }
 
 /**
+ * A stop as the simulation drives it: the phone's stop, the parcels the hub scans out for it and, at a
+ * village service point, what the courier hands to the point's agent (who scans it in; the phone
+ * reports nothing there, as a delivery to a shop is not a delivery to the recipient).
+ */
+export type CourierStop = NonNullable<SimulatedDevice['stops']>[number] & {
+  parcelIds: string[];
+  villagePoint?: { pointId: string; trackingNumbers: string[] };
+};
+
+/** One planned visit of a committed route, as the simulation reads it. */
+export interface PlannedVisit {
+  lon: number;
+  lat: number;
+  dwellS: number;
+  trackingNumber: string | null;
+  trackingNumbers?: string[] | null;
+  pickup: boolean | null;
+  parcelIds: string[] | null;
+  villagePointId?: string | null;
+}
+
+/**
+ * The stops a phone drives: each planned visit at the nearest later vertex of the route line, with its
+ * planned dwell. The visits of one village point's stop (one per order, same place) become one hand-over;
+ * every FAIL_EVERY_STOPS-th door delivery fails (a recipient not at home).
+ */
+export function courierStops(line: Array<[number, number]>, visits: PlannedVisit[]): CourierStop[] {
+  const out: CourierStop[] = [];
+  let from = 1;
+  for (const visit of visits) {
+    const previous = out.at(-1);
+    if (visit.villagePointId && previous?.villagePoint?.pointId === visit.villagePointId) {
+      previous.parcelIds.push(...(visit.parcelIds ?? []));
+      previous.villagePoint.trackingNumbers.push(...(visit.trackingNumbers ?? []));
+      continue;
+    }
+    let best = -1;
+    let bestD = Infinity;
+    for (let v = from; v < line.length; v++) {
+      const d = Math.hypot(line[v][0] - visit.lon, line[v][1] - visit.lat);
+      if (d < bestD) [best, bestD] = [v, d];
+    }
+    if (best < 0 || out.some((o) => o.vertex === best)) continue;
+    const stop: CourierStop = {
+      vertex: best,
+      dwellS: Math.max(30, visit.dwellS),
+      pickup: visit.pickup ?? false,
+      parcelIds: [...(visit.parcelIds ?? [])],
+    };
+    if (visit.villagePointId)
+      stop.villagePoint = {
+        pointId: visit.villagePointId,
+        trackingNumbers: [...(visit.trackingNumbers ?? [])],
+      };
+    else stop.trackingNumber = visit.trackingNumber ?? undefined;
+    out.push(stop);
+    from = best + 1;
+  }
+  let doorDeliveries = 0;
+  for (const stop of out)
+    if (!stop.pickup && !stop.villagePoint && ++doorDeliveries % FAIL_EVERY_STOPS === 0)
+      stop.failReason = 'recipient not at home';
+  return out;
+}
+
+/**
+ * The check scans out only a few stops per courier, so the every-n-th failure may fall on none of them
+ * (it depends on the map and on the plan): then the last scanned door delivery of the courier with the
+ * most fails on purpose, so every run records a failed delivery with its reason. Village-point hand-overs
+ * and pickups cannot fail at a door.
+ */
+export function ensureFailedDelivery(devices: SimulatedDevice[]): void {
+  const scannedDoorDeliveries = (d: SimulatedDevice) =>
+    (d.stops ?? []).filter((stop) => stop.trackingNumber !== undefined && !stop.pickup);
+  if (devices.some((d) => scannedDoorDeliveries(d).some((stop) => stop.failReason))) return;
+  let stops: NonNullable<SimulatedDevice['stops']> = [];
+  for (const device of devices) {
+    const own = scannedDoorDeliveries(device);
+    if (own.length > stops.length) stops = own;
+  }
+  if (stops.length) stops[stops.length - 1].failReason = 'recipient not at home';
+}
+
+/**
  * Before the couriers leave, the hub scans what they carry (received, loaded, handed to the courier, out
  * for delivery) through the intake API, just before the simulated departure: only the parcels of
  * stops the simulation reaches (at most `maxStopsPerCourier` each), so the short check stays short.
- * Pickups start with the courier.
+ * Pickups start with the courier. Returns the scanned-out village-point hand-overs.
  */
-/**
- * The check scans out only a few stops per courier, so the every-n-th failure may fall on none of them
- * (it depends on the map): then the last scanned door delivery of the first courier with two fails on
- * purpose, so every run records a failed delivery with its reason.
- */
-export function ensureFailedDelivery(devices: SimulatedDevice[]): void {
-  const scannedDeliveries = (d: SimulatedDevice) =>
-    (d.stops ?? []).filter((stop) => stop.trackingNumber !== undefined && !stop.pickup);
-  if (devices.some((d) => scannedDeliveries(d).some((stop) => stop.failReason))) return;
-  const courier = devices.find((d) => scannedDeliveries(d).length >= 2);
-  if (!courier) return;
-  const stops = scannedDeliveries(courier);
-  stops[stops.length - 1].failReason = 'recipient not at home';
-}
-
 async function hubMorning(
   devices: SimulatedDevice[],
   routes: Array<{ courier_id: string; hub_id: string }>,
@@ -618,17 +690,20 @@ async function hubMorning(
   simulatedS: number,
   maxStopsPerCourier: number,
   scan: (parcelId: string, event: Record<string, unknown>, courierId?: string) => Promise<void>,
-): Promise<void> {
+): Promise<CourierStop[]> {
   const jobs: Array<() => Promise<void>> = [];
+  const handOvers: CourierStop[] = [];
   for (const route of routes) {
     const device = devices.find((d) => d.deviceId === phoneOf.get(route.courier_id));
     if (!device) continue;
-    const scanned = new Set(reachedStops(device, simulatedS).slice(0, maxStopsPerCourier));
+    const scanned = new Set(reachedStops(device, simulatedS).slice(0, maxStopsPerCourier) as CourierStop[]);
     // Parcels the hub did not scan out stay at the hub: their stops report nothing.
-    for (const stop of device.stops ?? []) if (!scanned.has(stop)) stop.trackingNumber = undefined;
-    for (const stop of scanned as Set<{ pickup?: boolean; parcelIds?: string[] }>) {
+    for (const stop of device.stops ?? [])
+      if (!scanned.has(stop as CourierStop)) stop.trackingNumber = undefined;
+    for (const stop of scanned) {
       if (stop.pickup) continue;
-      for (const parcelId of stop.parcelIds ?? []) {
+      if (stop.villagePoint) handOvers.push(stop);
+      for (const parcelId of stop.parcelIds) {
         jobs.push(async () => {
           await scan(parcelId, { type: 'received_at_hub', hubId: route.hub_id });
           await scan(parcelId, { type: 'loaded' });
@@ -651,6 +726,26 @@ async function hubMorning(
   bar.done(
     `${done} parcels received, loaded, handed to their couriers and out for delivery (${((performance.now() - started) / 1000).toFixed(1)} s)`,
   );
+  return handOvers;
+}
+
+/** After the drive, each village point's agent scans in what the couriers handed over (codes go out). */
+async function scanInAtVillagePoints(
+  handOvers: CourierStop[],
+  scanIn: (pointId: string, trackingNumber: string) => Promise<void>,
+  log: Log,
+): Promise<void> {
+  if (!handOvers.length) return;
+  let parcels = 0;
+  for (const stop of handOvers)
+    for (const trackingNumber of stop.villagePoint!.trackingNumbers) {
+      await scanIn(stop.villagePoint!.pointId, trackingNumber);
+      parcels++;
+    }
+  const points = new Set(handOvers.map((s) => s.villagePoint!.pointId)).size;
+  log(
+    `village points: ${parcels} parcels handed over at ${points} village shop(s), scanned in by the agents (collection codes sent)`,
+  );
 }
 
 /** The stops a device reaches within the simulated time (driving at its speed, dwelling as planned). */
@@ -666,40 +761,6 @@ function reachedStops(device: SimulatedDevice, simulatedS: number): NonNullable<
     s += stop.dwellS;
   }
   return reached;
-}
-
-/** Each planned stop as the nearest later vertex of the route line, with its planned dwell. */
-function stopVertices(
-  line: Array<[number, number]>,
-  stops: Array<{
-    lon: number;
-    lat: number;
-    dwellS: number;
-    trackingNumber: string | null;
-    pickup: boolean | null;
-    parcelIds: string[] | null;
-  }>,
-): Array<NonNullable<SimulatedDevice['stops']>[number] & { parcelIds: string[] }> {
-  const out: Array<NonNullable<SimulatedDevice['stops']>[number] & { parcelIds: string[] }> = [];
-  let from = 1;
-  for (const s of stops) {
-    let best = -1;
-    let bestD = Infinity;
-    for (let v = from; v < line.length; v++) {
-      const d = Math.hypot(line[v][0] - s.lon, line[v][1] - s.lat);
-      if (d < bestD) [best, bestD] = [v, d];
-    }
-    if (best < 0 || out.some((o) => o.vertex === best)) continue;
-    out.push({
-      vertex: best,
-      dwellS: Math.max(30, s.dwellS),
-      trackingNumber: s.trackingNumber ?? undefined,
-      pickup: s.pickup ?? false,
-      parcelIds: s.parcelIds ?? [],
-    });
-    from = best + 1;
-  }
-  return out;
 }
 
 async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number): Promise<T | null> {

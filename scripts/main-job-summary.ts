@@ -8,6 +8,8 @@ export interface DaySummary {
   parcels: number;
   delivered: number;
   failed: number;
+  /** Parcels a village point's agent scanned in from a courier (waiting there, or collected since). */
+  atVillagePoints: number;
   /** Deliveries inside their window on the plan's clock, of those delivered; null when none was. */
   onTimeShare: number | null;
   kmDriven: number;
@@ -25,11 +27,18 @@ export async function daySummary(
 ): Promise<DaySummary> {
   const { region, mountainRegion } = scope;
   const phones = `phone-${region}-%`;
-  const [orders] = await sqlRows<{ orders: number; parcels: number; delivered: number; failed: number }>(
+  const [orders] = await sqlRows<{
+    orders: number;
+    parcels: number;
+    delivered: number;
+    failed: number;
+    at_village_points: number;
+  }>(
     db,
     `SELECT count(DISTINCT o.id)::int AS orders, count(p.id)::int AS parcels,
        count(p.id) FILTER (WHERE p.status = 'delivered')::int AS delivered,
-       count(p.id) FILTER (WHERE p.status = 'delivery_failed')::int AS failed
+       count(p.id) FILTER (WHERE p.status = 'delivery_failed')::int AS failed,
+       count(p.id) FILTER (WHERE p.status IN ('arrived_at_village_point', 'collected'))::int AS at_village_points
      FROM orders o JOIN hubs h ON h.id = o.hub_id LEFT JOIN parcels p ON p.order_id = o.id
      WHERE h.region = $1`,
     [region],
@@ -70,6 +79,7 @@ export async function daySummary(
     parcels: orders.parcels,
     delivered: orders.delivered,
     failed: orders.failed,
+    atVillagePoints: orders.at_village_points,
     onTimeShare:
       simulated && simulated.deliveredEvents > 0
         ? simulated.deliveredOnTime / simulated.deliveredEvents
@@ -100,7 +110,7 @@ export function summaryLines(s: DaySummary, locale: SummaryLocale): string[] {
   if (locale === 'zh-CN')
     return [
       '当日总结',
-      `  订单 ${s.orders} 个（包裹 ${s.parcels} 件）：已送达 ${s.delivered}，投递失败 ${s.failed}，其余未送`,
+      `  订单 ${s.orders} 个（包裹 ${s.parcels} 件）：已送达 ${s.delivered}，投递失败 ${s.failed}，交村级服务点 ${s.atVillagePoints}，其余未送`,
       `  准时率 ${share}（按计划时钟，送达件中在时间窗内的比例）`,
       `  车辆行驶 ${km(s.kmDriven)} 公里（快递员手机轨迹）`,
       `  无人机架次 ${s.droneSorties}（计划航程 ${km(s.droneSortieKm)} 公里，飞手已接受 ${s.missionsAccepted}），实际飞行 ${km(s.kmFlown)} 公里`,
@@ -108,7 +118,7 @@ export function summaryLines(s: DaySummary, locale: SummaryLocale): string[] {
     ];
   return [
     'End of day',
-    `  orders ${s.orders} (${s.parcels} parcels): ${s.delivered} delivered, ${s.failed} failed, the rest not reached`,
+    `  orders ${s.orders} (${s.parcels} parcels): ${s.delivered} delivered, ${s.failed} failed, ${s.atVillagePoints} handed to village points, the rest not reached`,
     `  on time ${share} (of those delivered, inside their window on the plan's clock)`,
     `  driven ${km(s.kmDriven)} km (couriers' phone tracks)`,
     `  drone sorties ${s.droneSorties} (${km(s.droneSortieKm)} km planned, ${s.missionsAccepted} accepted by a pilot), flown ${km(s.kmFlown)} km`,
@@ -122,7 +132,7 @@ export function summaryProblems(s: DaySummary): string[] {
   if (s.orders === 0) problems.push('no orders');
   if (s.delivered === 0) problems.push('nothing delivered');
   if (s.failed === 0) problems.push('no failed delivery recorded (the simulation fails some on purpose)');
-  if (s.delivered + s.failed > s.parcels) problems.push('more outcomes than parcels');
+  if (s.delivered + s.failed + s.atVillagePoints > s.parcels) problems.push('more outcomes than parcels');
   if (s.onTimeShare === null) problems.push('no on-time share');
   if (!(s.kmDriven > 0)) problems.push('no km driven');
   if (s.droneSorties === 0) problems.push('no drone sortie');

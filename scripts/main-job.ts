@@ -455,6 +455,15 @@ async function main(): Promise<void> {
         );
         if (res.status === 409) throw new Error(`scan of parcel ${parcelId}: ${JSON.stringify(res.json)}`);
       },
+      scanIn: async (pointId, trackingNumber) => {
+        const res = await call(intakeUrl, 'POST', `/village-points/${pointId}/arrivals`, 'dispatcher', {
+          trackingNumber,
+        });
+        if (res.status === 409)
+          throw new Error(
+            `scan-in of ${trackingNumber} at village point ${pointId}: ${JSON.stringify(res.json)}`,
+          );
+      },
     });
     const commit = (
       await call(
