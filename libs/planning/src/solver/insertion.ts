@@ -487,7 +487,8 @@ export class InsertionEvaluator {
       }
       if (p === len) continue;
       if (!dqFilled) {
-        this.fillDeliveryCost(v, r, q);
+        // positions before p + 1 never take the delivery: later pickup positions only move right
+        this.fillDeliveryCost(v, r, s, p + 1);
         dqFilled = true;
       }
       // no delivery position after the pickup can beat the best
@@ -498,7 +499,9 @@ export class InsertionEvaluator {
       const delay = arrNext > r.startS[p + 1] ? arrNext - r.startS[p + 1] : 0;
       const delayKey = delay + r.waitCumS[p + 1];
       let minKey = Infinity;
-      for (let p2 = p + 1; p2 <= len; p2++) {
+      // the pair's load fits up to the first overflow: no delivery position from there on
+      const overflow = this.delivery.overflowAt[p + 1];
+      for (let p2 = p + 1; p2 < overflow; p2++) {
         if (r.depS[p2] > closeQ) break;
         if (r.closeKeyS[p2] < minKey) minKey = r.closeKeyS[p2];
         if (delay > 0 && delayKey > minKey) {
@@ -506,9 +509,6 @@ export class InsertionEvaluator {
           // start in a later one, so those positions are simulated
           if (r.multiWindow) this.pushLaterPositions(v, r, q, p, p2, costS);
           break;
-        }
-        for (let d = 0; d < dims; d++) {
-          if (L[p2 * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
         }
         if (clearlyAbove(costS + dq[p2], bestDelta)) continue;
         const y = r.loc[p2 + 1];
@@ -534,10 +534,11 @@ export class InsertionEvaluator {
   }
 
   /**
-   * What the delivery q adds at each position of a simple vehicle's route (distance and time, as `evalPairFast`
-   * prices them), and per position the least of those from there to the route's end.
+   * What the delivery of pickup s adds at each position of a simple vehicle's route from `from` on (distance and
+   * time, as `evalPairFast` prices them), per position the least of those from there to the route's end, and
+   * where the pair's load first overflows from each position on.
    */
-  private fillDeliveryCost(v: number, r: RouteBuf, q: number): void {
+  private fillDeliveryCost(v: number, r: RouteBuf, s: number, from: number): void {
     const c = this.c;
     const nL = c.nLoc;
     const prof = c.vProfile[v];
@@ -545,21 +546,31 @@ export class InsertionEvaluator {
     const Dm = c.distM[prof];
     const wM = c.wM[v];
     const wS = c.wS[v];
+    const q = c.partner[s];
     const lqRow = c.stopLoc[q] * nL;
     const lq = c.stopLoc[q];
     const servQ = c.stopServiceS[q];
-    const dq = this.delivery.cost;
-    const dqMin = this.delivery.costMin;
+    const { cost: dq, costMin: dqMin, overflowAt } = this.delivery;
     const len = r.len;
-    for (let p2 = 0; p2 <= len; p2++) {
+    for (let p2 = from; p2 <= len; p2++) {
       const x = r.loc[p2];
       const y = r.loc[p2 + 1];
       dq[p2] =
         wM * (Dm[x * nL + lq] + Dm[lqRow + y] - r.legDistM[p2]) +
         wS * (T[x * nL + lq] + T[lqRow + y] - r.legTimeS[p2] + servQ);
     }
-    dqMin[len] = dq[len];
-    for (let p2 = len - 1; p2 >= 0; p2--) dqMin[p2] = dq[p2] < dqMin[p2 + 1] ? dq[p2] : dqMin[p2 + 1];
+    const dims = this.D;
+    const L = r.load;
+    const capOff = v * dims;
+    let overflow = len + 1;
+    for (let p2 = len; p2 >= from; p2--) {
+      if (p2 < len) dqMin[p2] = dq[p2] < dqMin[p2 + 1] ? dq[p2] : dqMin[p2 + 1];
+      else dqMin[p2] = dq[p2];
+      for (let d = 0; d < dims; d++) {
+        if (L[p2 * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) overflow = p2;
+      }
+      overflowAt[p2] = overflow;
+    }
   }
 
   /** Delivery positions p2… for a pickup at p, by their distance estimate, for `simulateCandidates`. */

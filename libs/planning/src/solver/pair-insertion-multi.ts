@@ -22,7 +22,7 @@ export interface PairInsertionTarget {
 /**
  * What a pair's delivery adds at each position of one route, filled once per route check: per position the
  * distance and the travel time it adds (with its service), each with its least from there to the end of the trip,
- * and the legs' distances and travel times for the exact check.
+ * the legs' travel times for the exact check, and where the pair's load first overflows from each position on.
  */
 export class DeliveryScratch {
   readonly distM: Float64Array;
@@ -31,9 +31,8 @@ export class DeliveryScratch {
   readonly timeMinS: Float64Array;
   readonly legInS: Float64Array;
   readonly legOutS: Float64Array;
-  readonly legInM: Float64Array;
-  readonly legOutM: Float64Array;
-  readonly skippedM: Float64Array;
+  /** The first position from this one on where the route's load plus the pair's exceeds a capacity. */
+  readonly overflowAt: Int32Array;
   /** A simple vehicle's route: the cost the delivery adds per position, and its least from there to the end. */
   readonly cost: Float64Array;
   readonly costMin: Float64Array;
@@ -46,9 +45,7 @@ export class DeliveryScratch {
     this.timeMinS = new Float64Array(length);
     this.legInS = new Float64Array(length);
     this.legOutS = new Float64Array(length);
-    this.legInM = new Float64Array(length);
-    this.legOutM = new Float64Array(length);
-    this.skippedM = new Float64Array(length);
+    this.overflowAt = new Int32Array(length);
     this.cost = new Float64Array(length);
     this.costMin = new Float64Array(length);
   }
@@ -212,11 +209,10 @@ export function evalPairFastMulti(
       }
       continue;
     }
-    for (let p2 = p + 1; p2 <= len; p2++) {
+    // the pair's load fits up to the first overflow: no delivery position from there on
+    const overflow = dl.overflowAt[p + 1];
+    for (let p2 = p + 1; p2 < overflow; p2++) {
       if (nodes[p2 - 1] < 0 || r.depS[p2] > closeQ) break; // a reload between them: not one trip
-      for (let d = 0; d < dims; d++) {
-        if (L[p2 * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) continue positions;
-      }
       // behind the last stop (only idle markers after it) the delivery drives to the end hub: exact
       const atTail = p2 === tail && tail < len;
       if (r.idle[p2 + 1] && !atTail) {
@@ -226,7 +222,10 @@ export function evalPairFastMulti(
       if (near > 0 && p2 < len && !atTail && nearLocQ[r.loc[p2]] !== near && nearLocQ[r.loc[p2 + 1]] !== near)
         continue;
       if (boundOk && clearlyAbove(wM * (distS + dq[p2]) + wS * Math.max(0, timeS + tq[p2]), best)) continue;
-      const distDelta = distS + dl.legInM[p2] + dl.legOutM[p2] - dl.skippedM[p2];
+      // the legs read again rather than dq[p2]: added one by one, as before, the figure stays the same to the last bit
+      const ix = r.loc[p2] * nL;
+      const y = atTail ? c.vEnd[v] : r.loc[p2 + 1];
+      const distDelta = distS + Dm[ix + lq] + Dm[lq * nL + y] - (atTail ? Dm[ix + y] : r.legDistM[p2]);
       if (boundOk && wM * distDelta >= best) continue;
       const absorbed = r.waitCumS[p2] - r.waitCumS[p + 1];
       const depX = r.depS[p2] + (delay > absorbed ? delay - absorbed : 0);
@@ -280,7 +279,7 @@ function fillDelivery(
   const lq = c.stopLoc[q];
   const lqRow = lq * nL;
   const servQ = c.stopServiceS[q];
-  const { distM, distMinM, timeS, timeMinS, legInS, legOutS, legInM, legOutM, skippedM } = dl;
+  const { distM, distMinM, timeS, timeMinS, legInS, legOutS, overflowAt } = dl;
   const closeQ = c.twCloseS[c.twOff[q + 1] - 1];
   for (let p2 = from; p2 <= to; p2++) {
     if (r.depS[p2] > closeQ) {
@@ -292,26 +291,37 @@ function fillDelivery(
     const atTail = p2 === tail && tail < len;
     const ix = r.loc[p2] * nL;
     const y = atTail ? c.vEnd[v] : r.loc[p2 + 1];
-    legInS[p2] = T[ix + lq];
-    legOutS[p2] = T[lqRow + y];
+    const tIn = T[ix + lq];
+    const tOut = T[lqRow + y];
+    legInS[p2] = tIn;
+    legOutS[p2] = tOut;
     if (r.idle[p2 + 1] && !atTail) {
       distM[p2] = -Infinity;
       timeS[p2] = -Infinity;
       continue;
     }
     // the leg the delivery replaces: the route's own, or at the tail the drive on to the end hub
-    legInM[p2] = Dm[ix + lq];
-    legOutM[p2] = Dm[lqRow + y];
-    skippedM[p2] = atTail ? Dm[ix + y] : r.legDistM[p2];
-    distM[p2] = legInM[p2] + legOutM[p2] - skippedM[p2];
-    timeS[p2] = legInS[p2] + legOutS[p2] - (atTail ? T[ix + y] : r.legTimeS[p2]) + servQ;
+    distM[p2] = Dm[ix + lq] + Dm[lqRow + y] - (atTail ? Dm[ix + y] : r.legDistM[p2]);
+    timeS[p2] = tIn + tOut - (atTail ? T[ix + y] : r.legTimeS[p2]) + servQ;
   }
-  // the least from each position to the end of the trip
+  // the least from each position to the end of the trip, and the pair's first overflow from each on
+  const dims = c.dims;
+  const L = r.load;
+  const capOff = v * dims;
+  const demOff = q * dims;
   distMinM[to] = distM[to];
   timeMinS[to] = timeS[to];
-  for (let p2 = to - 1; p2 >= from; p2--) {
-    distMinM[p2] = distM[p2] < distMinM[p2 + 1] ? distM[p2] : distMinM[p2 + 1];
-    timeMinS[p2] = timeS[p2] < timeMinS[p2 + 1] ? timeS[p2] : timeMinS[p2 + 1];
+  let overflow = to + 1;
+  for (let p2 = to; p2 >= from; p2--) {
+    if (p2 < to) {
+      distMinM[p2] = distM[p2] < distMinM[p2 + 1] ? distM[p2] : distMinM[p2 + 1];
+      timeMinS[p2] = timeS[p2] < timeMinS[p2 + 1] ? timeS[p2] : timeMinS[p2 + 1];
+    }
+    // the delivery's demand is its pickup's (compile.ts): the load the pair carries between them
+    for (let d = 0; d < dims; d++) {
+      if (L[p2 * dims + d] + c.demand[demOff + d] > c.vCap[capOff + d]) overflow = p2;
+    }
+    overflowAt[p2] = overflow;
   }
 }
 
