@@ -510,7 +510,11 @@ export class InsertionEvaluator {
           if (r.multiWindow) this.pushLaterPositions(v, r, q, p, p2, costS);
           break;
         }
-        if (clearlyAbove(costS + dq[p2], bestDelta)) continue;
+        if (clearlyAbove(costS + dq[p2], bestDelta)) {
+          // nor can any later position (their least is no less): on to the next pickup position
+          if (clearlyAbove(costS + dqMin[p2], bestDelta)) continue positions;
+          continue;
+        }
         const y = r.loc[p2 + 1];
         const ix = r.loc[p2] * nL;
         const delta =

@@ -221,7 +221,12 @@ export function evalPairFastMulti(
       }
       if (near > 0 && p2 < len && !atTail && nearLocQ[r.loc[p2]] !== near && nearLocQ[r.loc[p2 + 1]] !== near)
         continue;
-      if (boundOk && clearlyAbove(wM * (distS + dq[p2]) + wS * Math.max(0, timeS + tq[p2]), best)) continue;
+      if (boundOk && clearlyAbove(wM * (distS + dq[p2]) + wS * Math.max(0, timeS + tq[p2]), best)) {
+        // nor can any later position in the trip (their least is no less than this bound): stop here
+        if (clearlyAbove(wM * (distS + dl.distMinM[p2]) + wS * Math.max(0, timeS + dl.timeMinS[p2]), best))
+          continue positions;
+        continue;
+      }
       // the legs read again rather than dq[p2]: added one by one, as before, the figure stays the same to the last bit
       const ix = r.loc[p2] * nL;
       const y = atTail ? c.vEnd[v] : r.loc[p2 + 1];
