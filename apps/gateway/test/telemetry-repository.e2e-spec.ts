@@ -61,4 +61,24 @@ describe('telemetry repository', () => {
       await ds.transaction((m) => telemetry.insertPositions(m, [...batch, fixMessage(3, atMs + 1000)])),
     ).toBe(1);
   });
+
+  it('hands a message that comes twice in one batch to its effects once', async () => {
+    // MQTT at least once: a copy redelivered while the first is still queued lands in the same batch
+    const battery = (seq: number): AcceptedMessage => ({
+      ...fixMessage(seq, Date.now() - 60_000),
+      channel: 'events',
+      message: {
+        deviceId: 'TR-1',
+        seq,
+        timestampMs: Date.now() - 60_000,
+        body: { kind: 'battery', level: 0.5, charging: false, remainingFlightS: null },
+      },
+    });
+    const fresh = await ds.transaction((m) =>
+      telemetry.insertEvents(m, [battery(10), battery(10), battery(11)]),
+    );
+    expect(fresh.map((e) => e.message.seq)).toEqual([10, 11]);
+    // stored before: nothing fresh
+    expect(await ds.transaction((m) => telemetry.insertEvents(m, [battery(10), battery(10)]))).toEqual([]);
+  });
 });

@@ -252,14 +252,23 @@ export class TelemetryRepository {
 
   /** Stores event messages once; returns the ones inserted now, whose effects the caller applies. */
   async insertEvents(m: EntityManager, items: AcceptedMessage[]): Promise<AcceptedMessage[]> {
-    const events = items.filter((i) => isEventBody(i.message.body.kind));
+    // A copy redelivered while the first waits in the batch is the same message: once, or its effect applies
+    // twice (a delivery, then an 'illegal transition' that overwrites the outcome stored for it)
+    const seen = new Set<string>();
+    const events = items.filter((i) => {
+      if (!isEventBody(i.message.body.kind)) return false;
+      const key = `${i.device.deviceId}\u0000${i.device.epoch}\u0000${i.message.seq}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
     if (!events.length) return [];
-    const inserted = await sqlRows<{ device_id: string; seq: string }>(
+    const inserted = await sqlRows<{ device_id: string; epoch: number; seq: string }>(
       m,
       `INSERT INTO device_events (device_id, epoch, seq, type, recorded_at, received_at, body, outcome)
        SELECT u.*, 'stored' FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::timestamptz[],
          $6::timestamptz[], $7::jsonb[]) AS u
-       ON CONFLICT DO NOTHING RETURNING device_id, seq`,
+       ON CONFLICT DO NOTHING RETURNING device_id, epoch, seq`,
       [
         events.map((e) => e.device.deviceId),
         events.map((e) => e.device.epoch),
@@ -271,8 +280,10 @@ export class TelemetryRepository {
         events.map((e) => JSON.stringify(withoutPin(e.message.body))),
       ],
     );
-    const fresh = new Set(inserted.map((r) => `${r.device_id}\u0000${r.seq}`));
-    return events.filter((e) => fresh.has(`${e.device.deviceId}\u0000${e.message.seq}`));
+    const fresh = new Set(inserted.map((r) => `${r.device_id}\u0000${r.epoch}\u0000${r.seq}`));
+    return events.filter((e) =>
+      fresh.has(`${e.device.deviceId}\u0000${e.device.epoch}\u0000${e.message.seq}`),
+    );
   }
 
   async setEventOutcome(
