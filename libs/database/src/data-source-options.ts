@@ -1,5 +1,20 @@
 import { ENTITIES, MIGRATIONS } from '@rd/domain';
+import { Client, type ClientConfig } from 'pg';
 import type { DataSourceOptions } from 'typeorm';
+
+/**
+ * A connection that always has an 'error' listener. The pool drops its own listener when it hands a
+ * connection out, and TypeORM adds one a microtask later: a server restart or terminate that arrives in the same
+ * TCP chunk as "ready" lands between the two, and an 'error' nobody listens to throws in the socket handler,
+ * taking the whole service down. Whoever holds the connection still hears the error (its query fails, the pool
+ * or TypeORM drops it); this listener only keeps it from escaping.
+ */
+export class ListenedClient extends Client {
+  constructor(config?: string | ClientConfig) {
+    super(config);
+    this.on('error', () => undefined);
+  }
+}
 
 export interface DatabaseTarget {
   url: string;
@@ -18,6 +33,6 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
     synchronize: false,
     // TypeORM's error log prints query parameters (names, phones): our services log what failed instead.
     logging: false,
-    extra: target.embedded ? { max: 1 } : { max: 10 },
+    extra: { max: target.embedded ? 1 : 10, Client: ListenedClient },
   };
 }
