@@ -226,8 +226,9 @@ export async function startDeviceDemo(options: {
               'parcelIds', (SELECT json_agg(p.id) FROM parcels p WHERE p.order_id = v.order_id),
               'trackingNumber', (SELECT min(p.tracking_number) FROM parcels p WHERE p.order_id = v.order_id),
               'trackingNumbers', (SELECT json_agg(p.tracking_number) FROM parcels p WHERE p.order_id = v.order_id),
+              -- a delivery left at a village shop (a pickup there is collected as any other)
               'villagePointId', (SELECT o.village_point_id FROM orders o
-                                 WHERE o.id = v.order_id AND o.last_mile = 'village_point'))
+                                 WHERE o.id = v.order_id AND o.last_mile = 'village_point' AND o.kind <> 'pickup'))
               ORDER BY v.seq) FROM plan_visits v WHERE v.route_id = r.id AND v.visit_type = 'stop') AS stops
          FROM plan_routes r JOIN plans p ON p.id = r.plan_id
          WHERE p.region = $1 AND p.plan_date = $2::date AND p.status = 'current' AND r.committed
