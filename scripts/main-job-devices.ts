@@ -601,8 +601,14 @@ export async function startDeviceDemo(options: {
  */
 export type CourierStop = NonNullable<SimulatedDevice['stops']>[number] & {
   parcelIds: string[];
-  villagePoint?: { pointId: string; trackingNumbers: string[] };
+  villagePoint?: VillageHandOver;
 };
+
+/** What a courier leaves at a village service point for its agent to scan in. */
+interface VillageHandOver {
+  pointId: string;
+  trackingNumbers: string[];
+}
 
 /** One planned visit of a committed route, as the simulation reads it. */
 export interface PlannedVisit {
@@ -691,9 +697,9 @@ async function hubMorning(
   simulatedS: number,
   maxStopsPerCourier: number,
   scan: (parcelId: string, event: Record<string, unknown>, courierId?: string) => Promise<void>,
-): Promise<CourierStop[]> {
+): Promise<VillageHandOver[]> {
   const jobs: Array<() => Promise<void>> = [];
-  const handOvers: CourierStop[] = [];
+  const handOvers: VillageHandOver[] = [];
   for (const route of routes) {
     const device = devices.find((d) => d.deviceId === phoneOf.get(route.courier_id));
     if (!device) continue;
@@ -703,7 +709,7 @@ async function hubMorning(
       if (!scanned.has(stop as CourierStop)) stop.trackingNumber = undefined;
     for (const stop of scanned) {
       if (stop.pickup) continue;
-      if (stop.villagePoint) handOvers.push(stop);
+      if (stop.villagePoint) handOvers.push(stop.villagePoint);
       for (const parcelId of stop.parcelIds) {
         jobs.push(async () => {
           await scan(parcelId, { type: 'received_at_hub', hubId: route.hub_id });
@@ -732,14 +738,14 @@ async function hubMorning(
 
 /** After the drive, each village point's agent scans in what the couriers handed over (codes go out). */
 async function scanInAtVillagePoints(
-  handOvers: CourierStop[],
+  handOvers: VillageHandOver[],
   scanIn: (pointId: string, trackingNumber: string) => Promise<void>,
   log: Log,
 ): Promise<void> {
   if (!handOvers.length) return;
   const started = performance.now();
-  const scans = handOvers.flatMap((stop) =>
-    stop.villagePoint!.trackingNumbers.map((trackingNumber) => [stop.villagePoint!.pointId, trackingNumber]),
+  const scans = handOvers.flatMap((h) =>
+    h.trackingNumbers.map((trackingNumber) => [h.pointId, trackingNumber]),
   );
   const total = scans.length;
   // four agents' scanners at once, as the hub's morning scans
@@ -748,7 +754,7 @@ async function scanInAtVillagePoints(
       for (let scan = scans.shift(); scan; scan = scans.shift()) await scanIn(scan[0], scan[1]);
     }),
   );
-  const points = new Set(handOvers.map((s) => s.villagePoint!.pointId)).size;
+  const points = new Set(handOvers.map((h) => h.pointId)).size;
   log(
     `village points: ${total} parcels handed over at ${points} village shop(s), scanned in by the agents (collection codes sent; ${((performance.now() - started) / 1000).toFixed(1)} s)`,
   );

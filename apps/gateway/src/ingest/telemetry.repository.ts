@@ -257,7 +257,7 @@ export class TelemetryRepository {
     const seen = new Set<string>();
     const events = items.filter((i) => {
       if (!isEventBody(i.message.body.kind)) return false;
-      const key = `${i.device.deviceId}\u0000${i.device.epoch}\u0000${i.message.seq}`;
+      const key = eventKey(i.device.deviceId, i.device.epoch, i.message.seq);
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
@@ -280,10 +280,8 @@ export class TelemetryRepository {
         events.map((e) => JSON.stringify(withoutPin(e.message.body))),
       ],
     );
-    const fresh = new Set(inserted.map((r) => `${r.device_id}\u0000${r.epoch}\u0000${r.seq}`));
-    return events.filter((e) =>
-      fresh.has(`${e.device.deviceId}\u0000${e.device.epoch}\u0000${e.message.seq}`),
-    );
+    const fresh = new Set(inserted.map((r) => eventKey(r.device_id, r.epoch, r.seq)));
+    return events.filter((e) => fresh.has(eventKey(e.device.deviceId, e.device.epoch, e.message.seq)));
   }
 
   async setEventOutcome(
@@ -386,4 +384,9 @@ function withoutPin(body: AcceptedMessage['message']['body']): unknown {
   return body.kind === 'parcel_event' && body.proof?.kind === 'pin'
     ? { ...body, proof: { kind: 'pin' } }
     : body;
+}
+
+/** A device event's identity: device, epoch and sequence number (the table's key). */
+function eventKey(deviceId: string, epoch: number, seq: number | string): string {
+  return `${deviceId}\u0000${epoch}\u0000${seq}`;
 }

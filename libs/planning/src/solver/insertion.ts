@@ -1,7 +1,7 @@
 import type { Prng } from '../prng';
 import { type Compiled, KIND_DELIVERY, KIND_PD_PICKUP, KIND_PICKUP, firstStart } from './compile';
 import type { SearchParams } from './params';
-import { DeliveryScratch, clearlyAbove, evalPairFastMulti } from './pair-insertion-multi';
+import { DeliveryScratch, clearlyAbove, evalPairFastMulti, fillOverflow } from './pair-insertion-multi';
 import type { RouteBuf } from './route-buf';
 import { tailInsertionDelta } from './tail-insertion';
 
@@ -488,7 +488,7 @@ export class InsertionEvaluator {
       if (p === len) continue;
       if (!dqFilled) {
         // positions before p + 1 never take the delivery: later pickup positions only move right
-        this.fillDeliveryCost(v, r, s, p + 1);
+        this.fillDeliveryCost(v, r, q, p + 1);
         dqFilled = true;
       }
       // no delivery position after the pickup can beat the best
@@ -538,11 +538,11 @@ export class InsertionEvaluator {
   }
 
   /**
-   * What the delivery of pickup s adds at each position of a simple vehicle's route from `from` on (distance and
+   * What the delivery q adds at each position of a simple vehicle's route from `from` on (distance and
    * time, as `evalPairFast` prices them), per position the least of those from there to the route's end, and
    * where the pair's load first overflows from each position on.
    */
-  private fillDeliveryCost(v: number, r: RouteBuf, s: number, from: number): void {
+  private fillDeliveryCost(v: number, r: RouteBuf, q: number, from: number): void {
     const c = this.c;
     const nL = c.nLoc;
     const prof = c.vProfile[v];
@@ -550,11 +550,10 @@ export class InsertionEvaluator {
     const Dm = c.distM[prof];
     const wM = c.wM[v];
     const wS = c.wS[v];
-    const q = c.partner[s];
     const lqRow = c.stopLoc[q] * nL;
     const lq = c.stopLoc[q];
     const servQ = c.stopServiceS[q];
-    const { cost: dq, costMin: dqMin, overflowAt } = this.delivery;
+    const { cost: dq, costMin: dqMin } = this.delivery;
     const len = r.len;
     for (let p2 = from; p2 <= len; p2++) {
       const x = r.loc[p2];
@@ -563,18 +562,9 @@ export class InsertionEvaluator {
         wM * (Dm[x * nL + lq] + Dm[lqRow + y] - r.legDistM[p2]) +
         wS * (T[x * nL + lq] + T[lqRow + y] - r.legTimeS[p2] + servQ);
     }
-    const dims = this.D;
-    const L = r.load;
-    const capOff = v * dims;
-    let overflow = len + 1;
-    for (let p2 = len; p2 >= from; p2--) {
-      if (p2 < len) dqMin[p2] = dq[p2] < dqMin[p2 + 1] ? dq[p2] : dqMin[p2 + 1];
-      else dqMin[p2] = dq[p2];
-      for (let d = 0; d < dims; d++) {
-        if (L[p2 * dims + d] + c.demand[s * dims + d] > c.vCap[capOff + d]) overflow = p2;
-      }
-      overflowAt[p2] = overflow;
-    }
+    dqMin[len] = dq[len];
+    for (let p2 = len - 1; p2 >= from; p2--) dqMin[p2] = dq[p2] < dqMin[p2 + 1] ? dq[p2] : dqMin[p2 + 1];
+    fillOverflow(c, v, r, q, from, len, this.delivery.overflowAt);
   }
 
   /** Delivery positions p2… for a pickup at p, by their distance estimate, for `simulateCandidates`. */

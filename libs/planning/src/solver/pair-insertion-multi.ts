@@ -284,7 +284,7 @@ function fillDelivery(
   const lq = c.stopLoc[q];
   const lqRow = lq * nL;
   const servQ = c.stopServiceS[q];
-  const { distM, distMinM, timeS, timeMinS, legInS, legOutS, overflowAt } = dl;
+  const { distM, distMinM, timeS, timeMinS, legInS, legOutS } = dl;
   const closeQ = c.twCloseS[c.twOff[q + 1] - 1];
   for (let p2 = from; p2 <= to; p2++) {
     if (r.depS[p2] > closeQ) {
@@ -309,20 +309,36 @@ function fillDelivery(
     distM[p2] = Dm[ix + lq] + Dm[lqRow + y] - (atTail ? Dm[ix + y] : r.legDistM[p2]);
     timeS[p2] = tIn + tOut - (atTail ? T[ix + y] : r.legTimeS[p2]) + servQ;
   }
-  // the least from each position to the end of the trip, and the pair's first overflow from each on
+  // the least from each position to the end of the trip
+  distMinM[to] = distM[to];
+  timeMinS[to] = timeS[to];
+  for (let p2 = to - 1; p2 >= from; p2--) {
+    distMinM[p2] = distM[p2] < distMinM[p2 + 1] ? distM[p2] : distMinM[p2 + 1];
+    timeMinS[p2] = timeS[p2] < timeMinS[p2 + 1] ? timeS[p2] : timeMinS[p2 + 1];
+  }
+  fillOverflow(c, v, r, q, from, to, dl.overflowAt);
+}
+
+/**
+ * Per position `from..to` of route r, the first position from there on where the route's load plus the pair's
+ * exceeds one of vehicle v's capacities (`to + 1` when none does). The pair's load is its delivery q's demand
+ * (a delivery carries its pickup's, compile.ts).
+ */
+export function fillOverflow(
+  c: Compiled,
+  v: number,
+  r: RouteBuf,
+  q: number,
+  from: number,
+  to: number,
+  overflowAt: Int32Array,
+): void {
   const dims = c.dims;
   const L = r.load;
   const capOff = v * dims;
   const demOff = q * dims;
-  distMinM[to] = distM[to];
-  timeMinS[to] = timeS[to];
   let overflow = to + 1;
   for (let p2 = to; p2 >= from; p2--) {
-    if (p2 < to) {
-      distMinM[p2] = distM[p2] < distMinM[p2 + 1] ? distM[p2] : distMinM[p2 + 1];
-      timeMinS[p2] = timeS[p2] < timeMinS[p2 + 1] ? timeS[p2] : timeMinS[p2 + 1];
-    }
-    // the delivery's demand is its pickup's (compile.ts): the load the pair carries between them
     for (let d = 0; d < dims; d++) {
       if (L[p2 * dims + d] + c.demand[demOff + d] > c.vCap[capOff + d]) overflow = p2;
     }

@@ -80,8 +80,9 @@ const ID_LIMIT = 2 ** 23;
  * from witness searches bounded by settled-node counts) is lower than every node's within two
  * hops, contracts them together (their witness paths avoid the whole round), then re-estimates
  * their neighbours. Nodes of one round are never neighbours (with two hops they share none
- * either), so their shortcut searches read a graph nobody writes: they are independent and a `runner` may spread them, and the estimates, over threads (Vetter 2009,
- * "Parallel time-dependent contraction hierarchies"; OSRM contracts the same way). Deterministic
+ * either), so their shortcut searches read a graph nobody writes: they are independent, and a
+ * `runner` may spread them, and the estimates, over threads (Vetter 2009, "Parallel
+ * time-dependent contraction hierarchies"; OSRM contracts the same way). Deterministic
  * for a given graph, whatever the runner.
  */
 export function contract(
