@@ -449,6 +449,28 @@ export async function startDeviceDemo(options: {
         throw new Error(
           `the gateway stored ${stored} of ${report.distinct.size + heartbeats} distinct device messages`,
         );
+      // Every scanned stop a phone reached (a step before the end, so no rounding at the edge) must
+      // have its parcel event applied: a phone keeps what it did in a dead zone and resends what the
+      // radio lost, so a missing one is a fault, not bad luck.
+      const reported = new Set(
+        (
+          await sqlRows<{ tracking: string }>(
+            dataSource,
+            `SELECT DISTINCT body->>'trackingNumber' AS tracking FROM device_events
+             WHERE device_id LIKE $1 AND type = 'parcel_event' AND outcome = 'applied'`,
+            [`phone-${region}-%`],
+          )
+        ).map((r) => r.tracking),
+      );
+      const unreported = devices
+        .flatMap((d) => reachedStops(d, simulatedS - STEP_MS / 1000))
+        .flatMap((stop) =>
+          stop.trackingNumber && !reported.has(stop.trackingNumber) ? [stop.trackingNumber] : [],
+        );
+      if (once && unreported.length)
+        throw new Error(
+          `the phones' parcel events for ${unreported.length} reached stop(s) were not applied: ${unreported.slice(0, 5).join(', ')}`,
+        );
       await scanInAtVillagePoints(handOvers, options.scanIn, log);
       const delivered = await sqlRows<{ device_id: string; tracking: string; recorded_at: Date | string }>(
         dataSource,

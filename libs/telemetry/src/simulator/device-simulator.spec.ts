@@ -75,6 +75,48 @@ describe('DeviceSimulator', () => {
     expect(fixes.map((f) => f.fixTimeMs - start)).toEqual([30_000, 40_000, 50_000, 60_000, 70_000, 80_000]);
   });
 
+  it('reports a stop even when no sample falls inside its dwell, stamped with the time the courier was there', () => {
+    // Arrival at ~109 s, 10 s dwell: the 60 s samples (at 60 s and 120 s) both miss it.
+    const sim = new DeviceSimulator(
+      [{ ...courier, stops: [{ vertex: 1, dwellS: 10, trackingNumber: 'T1' }] }],
+      start,
+    );
+    const events = run(sim, start, 10, 60_000).filter((m) => m.message.body.kind === 'parcel_event');
+    expect(events).toHaveLength(1);
+    expect(events[0].message.body).toMatchObject({ trackingNumber: 'T1', type: 'delivered' });
+    expect(events[0].message.timestampMs - start).toBeGreaterThan(100_000);
+    expect(events[0].message.timestampMs - start).toBeLessThan(120_000);
+  });
+
+  it('keeps a delivery made in a dead zone on the phone and sends it once back in coverage', () => {
+    const sim = new DeviceSimulator(
+      [{ ...courier, deadZones: [{ fromMs: start + 60_000, toMs: start + 300_000 }] }],
+      start,
+    );
+    const messages = run(sim, start, 40, 10_000);
+    const events = messages.filter((m) => m.message.body.kind === 'parcel_event');
+    expect(events).toHaveLength(1);
+    // Delivered at ~109 s (inside the zone), sent when the phone is back at 300 s.
+    expect(events[0].message.timestampMs - start).toBeLessThan(170_000);
+    const sentAfter = messages.indexOf(events[0]);
+    const batch = messages.findIndex((m) => m.message.body.kind === 'position_batch');
+    expect(batch).toBeGreaterThanOrEqual(0);
+    expect(Math.abs(sentAfter - batch)).toBeLessThanOrEqual(1);
+  });
+
+  it('never loses a parcel event on the radio link: the phone resends it until the broker takes it', () => {
+    const stops = [
+      { vertex: 1, dwellS: 60, trackingNumber: 'T1' },
+      { vertex: 2, dwellS: 60, trackingNumber: 'T2', failReason: 'recipient not at home' },
+    ];
+    const sim = new DeviceSimulator([{ ...courier, stops }], start, { loss: 1, duplicate: 0, reorder: 0 }, 3);
+    const messages = run(sim, start, 400, 10_000);
+    expect(messages.every((m) => m.message.body.kind === 'parcel_event')).toBe(true);
+    expect(
+      messages.map((m) => m.message.body.kind === 'parcel_event' && m.message.body.trackingNumber),
+    ).toEqual(['T1', 'T2']);
+  });
+
   it('applies loss, duplicates and reordering as seeded, and nothing else', () => {
     const faults = { loss: 0.1, duplicate: 0.1, reorder: 0.1 };
     const a = run(new DeviceSimulator([courier], start, faults, 7), start, 200, 10_000);

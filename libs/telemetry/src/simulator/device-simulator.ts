@@ -70,9 +70,25 @@ interface DeviceRun {
   startMs: number;
   /** Cumulative metres to each vertex and the time spent dwelling before reaching it. */
   vertexM: number[];
+  /** Device time the device reaches each of its stops (index as in `device.stops`). */
+  arrivalMs: number[];
   buffer: DevicePosition[];
-  reported: Set<number>;
+  /** Stops whose parcel event was sent; the others are sent, in order, once reached and in coverage. */
+  reported: number;
   held: OutgoingMessage | null;
+}
+
+/** Device time at which a device reaches each of its stops, moving at its speed and dwelling at each. */
+function stopArrivals(device: SimulatedDevice, vertexM: number[], startMs: number): number[] {
+  const dwellAt = new Map((device.stops ?? []).map((s) => [s.vertex, s.dwellS]));
+  const atVertexMs: number[] = [startMs];
+  let t = startMs;
+  for (let v = 1; v < device.path.length; v++) {
+    t += ((vertexM[v] - vertexM[v - 1]) / device.speedMps) * 1000;
+    atVertexMs.push(t);
+    t += (dwellAt.get(v) ?? 0) * 1000;
+  }
+  return (device.stops ?? []).map((s) => atVertexMs[s.vertex] ?? Infinity);
 }
 
 /**
@@ -107,8 +123,9 @@ export class DeviceSimulator {
         seq: (device.firstSeq ?? 1) - 1,
         startMs,
         vertexM,
+        arrivalMs: stopArrivals(device, vertexM, startMs),
         buffer: [],
-        reported: new Set(),
+        reported: 0,
         held: null,
       };
     });
@@ -199,12 +216,21 @@ export class DeviceSimulator {
     };
     const inDeadZone = (device.deadZones ?? []).some((z) => atMs >= z.fromMs && atMs < z.toMs);
     const messages: OutgoingMessage[] = [];
-    const next = (body: DeviceMessage['body'], channel: OutgoingMessage['channel']): OutgoingMessage => ({
+    const next = (
+      body: DeviceMessage['body'],
+      channel: OutgoingMessage['channel'],
+      happenedAtMs = atMs,
+    ): OutgoingMessage => ({
       kind: device.kind,
       deviceId: device.deviceId,
       channel,
       format: 'protobuf',
-      message: { deviceId: device.deviceId, seq: ++run.seq, timestampMs: this.deviceClock(atMs), body },
+      message: {
+        deviceId: device.deviceId,
+        seq: ++run.seq,
+        timestampMs: this.deviceClock(happenedAtMs),
+        body,
+      },
     });
     if (device.kind === 'courier') {
       if (inDeadZone) {
@@ -232,37 +258,43 @@ export class DeviceSimulator {
         ),
       );
     }
-    // A delivery once the device reaches a stop that carries a parcel.
-    if (where.stopIndex !== null && !run.reported.has(where.stopIndex) && !inDeadZone) {
-      run.reported.add(where.stopIndex);
-      const stop = (device.stops ?? [])[where.stopIndex];
-      if (stop?.trackingNumber) {
-        messages.push(
-          next(
-            {
-              kind: 'parcel_event',
-              trackingNumber: stop.trackingNumber,
-              type: stop.pickup ? 'picked_up' : stop.failReason ? 'delivery_failed' : 'delivered',
-              location: where.at,
-              // A simulated phone never learns the recipient's PIN: it proves delivery by photo.
-              proof:
-                stop.pickup || stop.failReason
-                  ? null
-                  : { kind: 'photo', reference: `photo:${stop.trackingNumber}` },
-              reason: stop.pickup ? null : (stop.failReason ?? null),
-              hubId: null,
-            },
-            'events',
-          ),
-        );
-      }
+    // A stop's parcel event once the device got there, even if no step fell inside its dwell. The phone
+    // keeps what it did in a dead zone and sends it once back in coverage, stamped with when it happened.
+    const stops = device.stops ?? [];
+    while (!inDeadZone && run.reported < stops.length && run.arrivalMs[run.reported] <= atMs) {
+      const stop = stops[run.reported];
+      const doneAtMs = Math.min(atMs, run.arrivalMs[run.reported] + stop.dwellS * 1000);
+      run.reported++;
+      if (!stop.trackingNumber) continue;
+      messages.push(
+        next(
+          {
+            kind: 'parcel_event',
+            trackingNumber: stop.trackingNumber,
+            type: stop.pickup ? 'picked_up' : stop.failReason ? 'delivery_failed' : 'delivered',
+            location: device.path[stop.vertex],
+            // A simulated phone never learns the recipient's PIN: it proves delivery by photo.
+            proof:
+              stop.pickup || stop.failReason
+                ? null
+                : { kind: 'photo', reference: `photo:${stop.trackingNumber}` },
+            reason: stop.pickup ? null : (stop.failReason ?? null),
+            hubId: null,
+          },
+          'events',
+          doneAtMs,
+        ),
+      );
     }
     this.stats.generated += messages.length;
     return messages;
   }
 
   private applyFaults(run: DeviceRun, m: OutgoingMessage, out: OutgoingMessage[]): void {
-    if (this.random() < this.faults.loss) {
+    // A lost position is gone; a parcel event stays in the phone's outbox until the broker acknowledges
+    // it (QoS 1), so its loss only shows as the resend, which the broker may then see twice.
+    const lost = this.random() < this.faults.loss;
+    if (lost && m.channel !== 'events') {
       this.stats.lost++;
       return;
     }
