@@ -8,6 +8,7 @@ import type { VrpProblem, VrpSolution } from '@rd/planning';
 import { ChRoadRouter, importOsm, prepareProfile, type LonLat, type RoutingData } from '@rd/routing';
 import { CliUsageError, readCliWith, type CliSpec } from '@rd/config';
 import { sharedDataPath } from '@rd/testing/shared-data';
+import { hugePagesNote } from '../common/huge-pages';
 import { withVillagePoints } from './village-points';
 
 const now = (): number => performance.now();
@@ -251,6 +252,8 @@ function main(): void {
       );
     }
   }
+  // after the last size, while its matrices are still held
+  console.log(`\n${hugePagesNote()}`);
   if (compared && args.villageShare > 0)
     compareVillagePoints(compared, { time: args.times[0], seed: args.seed, villageShare: args.villageShare });
 }
