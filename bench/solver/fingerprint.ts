@@ -184,9 +184,9 @@ const CASES: Case[] = [
   },
 ];
 
-/** The solution without what depends on the machine (elapsed time). */
+/** The solution without what depends on the machine (elapsed times). */
 function hashOf(sol: VrpSolution): string {
-  const { elapsedMs: _elapsed, ...stats } = sol.stats;
+  const { elapsedMs: _elapsed, fleetPhaseEndedAtMs: _fleetPhaseEnded, ...stats } = sol.stats;
   const text = JSON.stringify({
     routes: sol.routes,
     unassigned: sol.unassigned,

@@ -198,6 +198,11 @@ export interface SolveStats {
   unassignedPenalty: number;
   iterations: number;
   bestFoundAtMs: number;
+  /**
+   * Cost preset with fixed vehicle costs, one thread: when route minimisation gave way to cost annealing (a
+   * time-limited run ends it at 60 % of the time at the latest); absent when it never did.
+   */
+  fleetPhaseEndedAtMs?: number;
   elapsedMs: number;
   threads: number;
   /** Why fewer threads ran than asked (e.g. the compiled worker file is missing). */

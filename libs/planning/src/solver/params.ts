@@ -79,6 +79,14 @@ export interface SearchParams {
   routeMinStall: number;
   routeMinSlack: number;
   /**
+   * A time-limited run (no iteration cap) ends the fleet phase at this share of its time at the latest, so that a
+   * short budget on a slow machine still anneals the routing: on a 5,000-stop day with 10 CPU s on a slow machine
+   * the phase otherwise used the whole budget and left 5,400 km more to drive than the 60 s plan (0.6: 3–9 %
+   * cheaper over three seeds, the 60 s plans unchanged; README, "Issue 14, fifth pass"). A longer run's fleet
+   * phase is the same up to the shorter one's cut and goes on, so it ends with no more vehicles.
+   */
+  routeMinTimeShare: number;
+  /**
    * 1: 2-opt every route of the plan the annealing starts from after route minimisation (ops/two-opt.ts); 2-opt
    * of the changed routes in every iteration was tried and halved the iterations for no better plan.
    */
@@ -132,6 +140,7 @@ export const DEFAULT_PARAMS: Omit<SearchParams, 'seed' | 'timeLimitMs' | 'now' |
   decomposeIterations: 2000,
   routeMinStall: 1000,
   routeMinSlack: 0.01,
+  routeMinTimeShare: 0.6,
   twoOpt: 1,
   constructNearestFirst: 1,
   fleetFirst: 0,

@@ -69,6 +69,28 @@ describe('route minimisation first (cost preset, fixed vehicle costs)', () => {
     expect(vehiclesOf(sol)).toBeLessThan(vehiclesOf(construction));
   });
 
+  test('a time-limited run ends the fleet phase at routeMinTimeShare of its time, so the routing is annealed', () => {
+    const problem = days[0];
+    const run = (routeMinTimeShare: number) => {
+      let t = 0;
+      // every reading of the clock moves it 1 ms: the budget is a count of clock readings, the same on any machine
+      const ticking = () => t++;
+      return solve(
+        problem,
+        { seed: 3, timeLimitMs: 500, now: ticking, preset: 'cost' },
+        // a fleet phase that would never end by itself
+        { tuning: { regretK: 1, routeMinStall: 1e9, routeMinSlack: 1e9, routeMinTimeShare } },
+      );
+    };
+    const cut = run(0.6);
+    const uncut = run(1);
+    expect(uncut.stats.fleetPhaseEndedAtMs).toBeUndefined();
+    expect(cut.stats.fleetPhaseEndedAtMs).toBeGreaterThanOrEqual(0.6 * 500 - 25);
+    expect(cut.stats.fleetPhaseEndedAtMs).toBeLessThanOrEqual(0.6 * 500 + 25);
+    for (const sol of [cut, uncut]) expect(checkSolution(problem, sol, 'cost').violations).toEqual([]);
+    expect(cut.unassigned).toEqual([]);
+  });
+
   test('with an iteration cap the plan depends on the seed alone, whatever the clock says', () => {
     const problem = days[2];
     let t = 0;

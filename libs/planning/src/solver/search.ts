@@ -36,6 +36,8 @@ export class Search {
   /** Annealing cycles begun after the first (distance and cost presets). */
   cycles = 0;
   bestFoundAtMs = 0;
+  /** Cost preset with fixed vehicle costs: when route minimisation gave way to cost annealing (ms). */
+  fleetPhaseEndedAtMs: number | undefined;
   /** Vehicles whose locked stops cannot be driven as given (capacity, windows, shift). */
   readonly infeasibleLocks: number[];
   /** Called after each iteration with the best so far; return a snapshot to adopt (elite sharing). */
@@ -251,7 +253,7 @@ export class Search {
       const reached = minimiseFirst
         ? phase === 'warm-start'
           ? this.leftOut(st.curRouteOf, true) === 0 || this.iterations >= WARM_START_MAX_ITERATIONS
-          : sinceDrop >= stall
+          : sinceDrop >= stall || (!capped && el >= p.routeMinTimeShare * limit)
         : capped
           ? this.iterations >= phaseEnd * maxIt
           : el >= phaseEnd * limit;
@@ -282,6 +284,7 @@ export class Search {
           st.nearPositions = true;
           if (fleet && p.softPenalty > 0) st.lambda = p.softPenalty * scale;
           if (minimiseFirst) {
+            this.fleetPhaseEndedAtMs = el;
             // anneal within the smallest fleet that served every stop (its routing is rough: the fleet phase
             // accepts any plan that leaves fewer stops out); the phase's cheapest plan and the plan before it
             // come back if they stay cheaper

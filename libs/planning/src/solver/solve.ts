@@ -51,6 +51,7 @@ export function solve(
   return buildSolution(c, best, {
     iterations: search.iterations,
     bestFoundAtMs: search.bestFoundAtMs,
+    ...(search.fleetPhaseEndedAtMs === undefined ? {} : { fleetPhaseEndedAtMs: search.fleetPhaseEndedAtMs }),
     elapsedMs: options.now() - t0,
     threads: 1,
     threadNote:
@@ -112,6 +113,7 @@ export function buildSolution(
   info: {
     iterations: number;
     bestFoundAtMs: number;
+    fleetPhaseEndedAtMs?: number;
     elapsedMs: number;
     threads: number;
     threadNote?: string;
@@ -165,6 +167,7 @@ export function buildSolution(
       unassignedPenalty,
       iterations: info.iterations,
       bestFoundAtMs: info.bestFoundAtMs,
+      ...(info.fleetPhaseEndedAtMs === undefined ? {} : { fleetPhaseEndedAtMs: info.fleetPhaseEndedAtMs }),
       elapsedMs: info.elapsedMs,
       threads: info.threads,
       ...(info.threadNote ? { threadNote: info.threadNote } : {}),
