@@ -33,4 +33,19 @@ describe('nearestStops', () => {
       expect(Array.from(out)).toEqual(Array.from(nearestBySorting(stopLoc, d, nLoc, k)));
     }
   });
+
+  test('matches sorting every row across many 64-stop tiles (ragged last tile, ties, infinities)', () => {
+    const rng = new Prng(5);
+    for (const S of [64, 65, 200, 333]) {
+      const nLoc = S + 7;
+      const stopLoc = Int32Array.from({ length: S }, (_, i) => (i * 7 + 3) % nLoc);
+      const d = new Float64Array(nLoc * nLoc);
+      for (let i = 0; i < d.length; i++) d[i] = rng.next() < 0.03 ? Infinity : rng.int(50);
+      for (const k of [1, 3, 30]) {
+        const out = new Int32Array(S * k);
+        nearestStops(stopLoc, d, nLoc, k, out);
+        expect(Array.from(out)).toEqual(Array.from(nearestBySorting(stopLoc, d, nLoc, k)));
+      }
+    }
+  });
 });
