@@ -135,10 +135,10 @@ export class DeviceSimulator {
   locate(
     run: DeviceRun,
     atMs: number,
-  ): { at: [number, number]; headingDeg: number; speedMps: number; stopIndex: number | null; done: boolean } {
+  ): { at: [number, number]; headingDeg: number; speedMps: number; done: boolean } {
     const { device, vertexM } = run;
     let remainingS = (atMs - run.startMs) / 1000;
-    const stops = new Map((device.stops ?? []).map((s, i) => [s.vertex, { ...s, index: i }]));
+    const dwellAt = new Map((device.stops ?? []).map((s) => [s.vertex, s.dwellS]));
     for (let v = 1; v < device.path.length; v++) {
       const legS = (vertexM[v] - vertexM[v - 1]) / device.speedMps;
       if (remainingS < legS) {
@@ -149,24 +149,20 @@ export class DeviceSimulator {
           at: [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f],
           headingDeg: bearingDeg(a, b),
           speedMps: device.speedMps,
-          stopIndex: null,
           done: false,
         };
       }
       remainingS -= legS;
-      const stop = stops.get(v);
-      if (stop) {
-        if (remainingS < stop.dwellS) {
-          return { at: device.path[v], headingDeg: 0, speedMps: 0, stopIndex: stop.index, done: false };
-        }
-        remainingS -= stop.dwellS;
+      const dwellS = dwellAt.get(v);
+      if (dwellS !== undefined) {
+        if (remainingS < dwellS) return { at: device.path[v], headingDeg: 0, speedMps: 0, done: false };
+        remainingS -= dwellS;
       }
     }
     return {
       at: device.path[device.path.length - 1],
       headingDeg: 0,
       speedMps: 0,
-      stopIndex: null,
       done: true,
     };
   }
