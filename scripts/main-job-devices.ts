@@ -449,19 +449,21 @@ export async function startDeviceDemo(options: {
         throw new Error(
           `the gateway stored ${stored} of ${report.distinct.size + heartbeats} distinct device messages`,
         );
+      const applied = await sqlRows<{
+        device_id: string;
+        tracking: string;
+        type: string;
+        recorded_at: Date | string;
+      }>(
+        dataSource,
+        `SELECT device_id, body->>'trackingNumber' AS tracking, body->>'type' AS type, recorded_at FROM device_events
+         WHERE device_id LIKE $1 AND type = 'parcel_event' AND outcome = 'applied'`,
+        [`phone-${region}-%`],
+      );
       // Every scanned stop a phone reached (a step before the end, so no rounding at the edge) must
       // have its parcel event applied: a phone keeps what it did in a dead zone and resends what the
       // radio lost, so a missing one is a fault, not bad luck.
-      const reported = new Set(
-        (
-          await sqlRows<{ tracking: string }>(
-            dataSource,
-            `SELECT DISTINCT body->>'trackingNumber' AS tracking FROM device_events
-             WHERE device_id LIKE $1 AND type = 'parcel_event' AND outcome = 'applied'`,
-            [`phone-${region}-%`],
-          )
-        ).map((r) => r.tracking),
-      );
+      const reported = new Set(applied.map((e) => e.tracking));
       const unreported = devices
         .flatMap((d) => reachedStops(d, simulatedS - STEP_MS / 1000))
         .flatMap((stop) =>
@@ -472,12 +474,7 @@ export async function startDeviceDemo(options: {
           `the phones' parcel events for ${unreported.length} reached stop(s) were not applied: ${unreported.slice(0, 5).join(', ')}`,
         );
       await scanInAtVillagePoints(handOvers, options.scanIn, log);
-      const delivered = await sqlRows<{ device_id: string; tracking: string; recorded_at: Date | string }>(
-        dataSource,
-        `SELECT device_id, body->>'trackingNumber' AS tracking, recorded_at FROM device_events
-         WHERE device_id LIKE $1 AND type = 'parcel_event' AND outcome = 'applied' AND body->>'type' = 'delivered'`,
-        [`phone-${region}-%`],
-      );
+      const delivered = applied.filter((e) => e.type === 'delivered');
       let onTime = 0;
       for (const d of delivered) {
         const clock = planClock.get(d.device_id);
@@ -745,17 +742,23 @@ async function hubMorning(
   const bar = progressBar('hub morning scans');
   const started = performance.now();
   let done = 0;
-  const workers = Array.from({ length: 4 }, async () => {
-    for (let job = jobs.shift(); job; job = jobs.shift()) {
-      await job();
-      bar.update(done / (done + jobs.length + 1), `${++done} parcels out for delivery`);
-    }
+  await onScanners(jobs, async (job) => {
+    await job();
+    bar.update(done / (done + jobs.length + 1), `${++done} parcels out for delivery`);
   });
-  await Promise.all(workers);
   bar.done(
     `${done} parcels received, loaded, handed to their couriers and out for delivery (${((performance.now() - started) / 1000).toFixed(1)} s)`,
   );
   return handOvers;
+}
+
+/** Works through `items` on four scanners at once (a hub's or a shop's), taking them from the front. */
+async function onScanners<T>(items: T[], scan: (item: T) => Promise<void>): Promise<void> {
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let item = items.shift(); item !== undefined; item = items.shift()) await scan(item);
+    }),
+  );
 }
 
 /** After the drive, each village point's agent scans in what the couriers handed over (codes go out). */
@@ -770,12 +773,7 @@ async function scanInAtVillagePoints(
     h.trackingNumbers.map((trackingNumber) => [h.pointId, trackingNumber]),
   );
   const total = scans.length;
-  // four agents' scanners at once, as the hub's morning scans
-  await Promise.all(
-    Array.from({ length: 4 }, async () => {
-      for (let scan = scans.shift(); scan; scan = scans.shift()) await scanIn(scan[0], scan[1]);
-    }),
-  );
+  await onScanners(scans, ([pointId, trackingNumber]) => scanIn(pointId, trackingNumber));
   const points = new Set(handOvers.map((h) => h.pointId)).size;
   log(
     `village points: ${total} parcels handed over at ${points} village shop(s), scanned in by the agents (collection codes sent; ${((performance.now() - started) / 1000).toFixed(1)} s)`,

@@ -51,7 +51,7 @@ export function solve(
   return buildSolution(c, best, {
     iterations: search.iterations,
     bestFoundAtMs: search.bestFoundAtMs,
-    ...(search.fleetPhaseEndedAtMs === undefined ? {} : { fleetPhaseEndedAtMs: search.fleetPhaseEndedAtMs }),
+    fleetPhaseEndedAtMs: search.fleetPhaseEndedAtMs,
     elapsedMs: options.now() - t0,
     threads: 1,
     threadNote:

@@ -70,6 +70,8 @@ interface DeviceRun {
   startMs: number;
   /** Cumulative metres to each vertex and the time spent dwelling before reaching it. */
   vertexM: number[];
+  /** Seconds spent at each stop's vertex. */
+  dwellAtVertex: Map<number, number>;
   /** Device time the device reaches each of its stops (index as in `device.stops`). */
   arrivalMs: number[];
   buffer: DevicePosition[];
@@ -79,14 +81,18 @@ interface DeviceRun {
 }
 
 /** Device time at which a device reaches each of its stops, moving at its speed and dwelling at each. */
-function stopArrivals(device: SimulatedDevice, vertexM: number[], startMs: number): number[] {
-  const dwellAt = new Map((device.stops ?? []).map((s) => [s.vertex, s.dwellS]));
+function stopArrivals(
+  device: SimulatedDevice,
+  vertexM: number[],
+  dwellAtVertex: Map<number, number>,
+  startMs: number,
+): number[] {
   const atVertexMs: number[] = [startMs];
   let t = startMs;
   for (let v = 1; v < device.path.length; v++) {
     t += ((vertexM[v] - vertexM[v - 1]) / device.speedMps) * 1000;
     atVertexMs.push(t);
-    t += (dwellAt.get(v) ?? 0) * 1000;
+    t += (dwellAtVertex.get(v) ?? 0) * 1000;
   }
   return (device.stops ?? []).map((s) => atVertexMs[s.vertex] ?? Infinity);
 }
@@ -118,12 +124,14 @@ export class DeviceSimulator {
       const vertexM = [0];
       for (let i = 1; i < device.path.length; i++)
         vertexM.push(vertexM[i - 1] + haversineM(...device.path[i - 1], ...device.path[i]));
+      const dwellAtVertex = new Map((device.stops ?? []).map((s) => [s.vertex, s.dwellS]));
       return {
         device,
         seq: (device.firstSeq ?? 1) - 1,
         startMs,
         vertexM,
-        arrivalMs: stopArrivals(device, vertexM, startMs),
+        dwellAtVertex,
+        arrivalMs: stopArrivals(device, vertexM, dwellAtVertex, startMs),
         buffer: [],
         reported: 0,
         held: null,
@@ -138,7 +146,6 @@ export class DeviceSimulator {
   ): { at: [number, number]; headingDeg: number; speedMps: number; done: boolean } {
     const { device, vertexM } = run;
     let remainingS = (atMs - run.startMs) / 1000;
-    const dwellAt = new Map((device.stops ?? []).map((s) => [s.vertex, s.dwellS]));
     for (let v = 1; v < device.path.length; v++) {
       const legS = (vertexM[v] - vertexM[v - 1]) / device.speedMps;
       if (remainingS < legS) {
@@ -153,7 +160,7 @@ export class DeviceSimulator {
         };
       }
       remainingS -= legS;
-      const dwellS = dwellAt.get(v);
+      const dwellS = run.dwellAtVertex.get(v);
       if (dwellS !== undefined) {
         if (remainingS < dwellS) return { at: device.path[v], headingDeg: 0, speedMps: 0, done: false };
         remainingS -= dwellS;
