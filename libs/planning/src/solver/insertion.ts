@@ -3,6 +3,7 @@ import { type Compiled, KIND_DELIVERY, KIND_PD_PICKUP, KIND_PICKUP, firstStart }
 import type { SearchParams } from './params';
 import { DeliveryScratch, clearlyAbove, evalPairFastMulti, fillOverflow } from './pair-insertion-multi';
 import type { RouteBuf } from './route-buf';
+import { outOfTime } from './out-of-time';
 import { tailInsertionDelta } from './tail-insertion';
 
 /**
@@ -117,10 +118,12 @@ export class InsertionEvaluator {
     const lo = c.locked[v].length;
     const near = this.nearStamp;
     const nearLoc = this.nearLoc;
+    const lastClose = c.twCloseS[c.twOff[s + 1] - 1];
     for (let p = lo; p <= len; p++) {
       const a = r.loc[p];
       const b = r.loc[p + 1];
       if (near > 0 && p > lo && p < len && nearLoc[a] !== near && nearLoc[b] !== near) continue;
+      if (outOfTime(r, p, len === p ? shiftEnd : r.lateS[p + 1], open, serv, lastClose)) continue;
       const ia = a * nL;
       // an unused vehicle drives nothing: no start→end leg to save
       let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - (len === 0 ? 0 : r.legDistM[p])) + fixed;
@@ -204,6 +207,9 @@ export class InsertionEvaluator {
     const lo = c.locked[v].length;
     const near = this.nearStamp;
     const nearLoc = this.nearLoc;
+    const firstOpen = c.twOpenS[c.twOff[s]];
+    const lastClose = c.twCloseS[c.twOff[s + 1] - 1];
+    const shiftEnd = c.vShiftEndS[v];
     for (let p = lo; p <= len; p++) {
       const a = r.loc[p];
       const b = r.loc[p + 1];
@@ -228,6 +234,7 @@ export class InsertionEvaluator {
         continue;
       }
       if (near > 0 && p > lo && p < len && nearLoc[a] !== near && nearLoc[b] !== near) continue;
+      if (outOfTime(r, p, p === len ? shiftEnd : r.lateS[p + 1], firstOpen, serv, lastClose)) continue;
       let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - r.legDistM[p]);
       // past the first stop the working time can only grow; before it, a later departure may shorten it
       if (delta >= bestDelta && (p >= first || wS === 0)) continue;
@@ -239,7 +246,7 @@ export class InsertionEvaluator {
       const arrB = st + serv + tb;
       let startB = arrB;
       if (p === len) {
-        if (arrB > c.vShiftEndS[v]) continue;
+        if (arrB > shiftEnd) continue;
       } else {
         if (arrB > r.lateS[p + 1]) continue;
         const nb = r.nodes[p];
@@ -449,12 +456,17 @@ export class InsertionEvaluator {
     const closeS = c.twCloseS[c.twOff[s + 1] - 1];
     const closeQ = c.twCloseS[c.twOff[q + 1] - 1];
     // the delivery's cost per position, filled once a pickup position needs it: O(len) matrix reads, not O(len²)
-    const dq = this.delivery.cost;
-    const dqMin = this.delivery.costMin;
+    const dl = this.delivery;
+    const dq = dl.cost;
+    const dqMin = dl.costMin;
     let dqFilled = false;
     let bestDelta = this.bestDelta;
+    const openS = c.twOpenS[c.twOff[s]];
+    const shiftEnd = c.vShiftEndS[v];
     positions: for (let p = c.locked[v].length; p <= len; p++) {
       if (r.depS[p] > closeS) break;
+      // the pickup alone already reaches the next position too late: none of its legs needs reading
+      if (outOfTime(r, p, p === len ? shiftEnd : r.lateS[p + 1], openS, servS, closeS)) continue;
       const a = r.loc[p];
       const b = r.loc[p + 1];
       // an unused vehicle drives nothing: no start→end leg to save
@@ -515,18 +527,16 @@ export class InsertionEvaluator {
           if (clearlyAbove(costS + dqMin[p2], bestDelta)) continue positions;
           continue;
         }
-        const y = r.loc[p2 + 1];
-        const ix = r.loc[p2] * nL;
         const delta =
           costS +
-          wM * (Dm[ix + lq] + Dm[lq * nL + y] - r.legDistM[p2]) +
-          wS * (T[ix + lq] + T[lq * nL + y] - r.legTimeS[p2] + servQ);
+          wM * (dl.legInM[p2] + dl.legOutM[p2] - r.legDistM[p2]) +
+          wS * (dl.legInS[p2] + dl.legOutS[p2] - r.legTimeS[p2] + servQ);
         if (delta >= bestDelta) continue;
         const absorbed = r.waitCumS[p2] - r.waitCumS[p + 1];
         const depX = r.depS[p2] + (delay > absorbed ? delay - absorbed : 0);
-        const stQ = firstStart(c, q, depX + T[ix + lq]);
+        const stQ = firstStart(c, q, depX + dl.legInS[p2]);
         if (stQ === Infinity) continue;
-        if (!this.reachesInTime(r, p2, stQ + servQ + T[lq * nL + y])) continue;
+        if (!this.reachesInTime(r, p2, stQ + servQ + dl.legOutS[p2])) continue;
         if (blink > 0 && this.rng.next() < blink) continue;
         bestDelta = this.bestDelta = delta;
         this.bestV = v;
@@ -553,14 +563,24 @@ export class InsertionEvaluator {
     const lqRow = c.stopLoc[q] * nL;
     const lq = c.stopLoc[q];
     const servQ = c.stopServiceS[q];
-    const { cost: dq, costMin: dqMin } = this.delivery;
+    const { cost: dq, costMin: dqMin, legInM, legOutM, legInS, legOutS } = this.delivery;
     const len = r.len;
+    const openQ = c.twOpenS[c.twOff[q]];
+    const closeQ = c.twCloseS[c.twOff[q + 1] - 1];
     for (let p2 = from; p2 <= len; p2++) {
-      const x = r.loc[p2];
+      if (outOfTime(r, p2, r.lateS[p2 + 1], openQ, servQ, closeQ)) {
+        // too late here whatever the pickup: ruled out unread
+        dq[p2] = Infinity;
+        continue;
+      }
+      const ix = r.loc[p2] * nL;
       const y = r.loc[p2 + 1];
-      dq[p2] =
-        wM * (Dm[x * nL + lq] + Dm[lqRow + y] - r.legDistM[p2]) +
-        wS * (T[x * nL + lq] + T[lqRow + y] - r.legTimeS[p2] + servQ);
+      // the legs kept for the exact check, which then reads no matrix cell again
+      const dIn = (legInM[p2] = Dm[ix + lq]);
+      const dOut = (legOutM[p2] = Dm[lqRow + y]);
+      const tIn = (legInS[p2] = T[ix + lq]);
+      const tOut = (legOutS[p2] = T[lqRow + y]);
+      dq[p2] = wM * (dIn + dOut - r.legDistM[p2]) + wS * (tIn + tOut - r.legTimeS[p2] + servQ);
     }
     dqMin[len] = dq[len];
     for (let p2 = len - 1; p2 >= from; p2--) dqMin[p2] = dq[p2] < dqMin[p2 + 1] ? dq[p2] : dqMin[p2 + 1];

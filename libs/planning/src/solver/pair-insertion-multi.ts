@@ -1,5 +1,6 @@
 import type { Prng } from '../prng';
 import { type Compiled, firstStart } from './compile';
+import { outOfTime } from './out-of-time';
 import type { RouteBuf } from './route-buf';
 import { tailInsertionDelta } from './tail-insertion';
 
@@ -31,6 +32,9 @@ export class DeliveryScratch {
   readonly timeMinS: Float64Array;
   readonly legInS: Float64Array;
   readonly legOutS: Float64Array;
+  /** The legs' distances, so the exact check need not read the matrix cells again (a cache miss each). */
+  readonly legInM: Float64Array;
+  readonly legOutM: Float64Array;
   /** The first position from this one on where the route's load plus the pair's exceeds a capacity. */
   readonly overflowAt: Int32Array;
   /** A simple vehicle's route: the cost the delivery adds per position, and its least from there to the end. */
@@ -45,6 +49,8 @@ export class DeliveryScratch {
     this.timeMinS = new Float64Array(length);
     this.legInS = new Float64Array(length);
     this.legOutS = new Float64Array(length);
+    this.legInM = new Float64Array(length);
+    this.legOutM = new Float64Array(length);
     this.overflowAt = new Int32Array(length);
     this.cost = new Float64Array(length);
     this.costMin = new Float64Array(length);
@@ -106,6 +112,7 @@ export function evalPairFastMulti(
   // leaves a position after the pickup's (delivery's) last close, no later position can take it
   const closeS = c.twCloseS[c.twOff[s + 1] - 1];
   const closeQ = c.twCloseS[c.twOff[q + 1] - 1];
+  const openS = c.twOpenS[c.twOff[s]];
   // the delivery's distance per position, filled for a trip once a pickup position in it needs it (most routes
   // are ruled out by the pickup alone, and the delivery shares the pickup's trip): O(len) matrix reads instead
   // of O(len²) in the loop over both positions
@@ -140,6 +147,8 @@ export function evalPairFastMulti(
     const a = r.loc[p];
     const b = r.loc[p + 1];
     if (near > 0 && p > lo && p < len && nearLoc[a] !== near && nearLoc[b] !== near) continue;
+    // the pickup alone already reaches the next position too late: neither leg needs reading
+    if (outOfTime(r, p, p === len ? c.vShiftEndS[v] : r.lateS[p + 1], openS, servS, closeS)) continue;
     const distS = Dm[a * nL + ls] + Dm[ls * nL + b] - r.legDistM[p];
     // the delivery adds distance too (triangle inequality): nothing at this pickup position beats the best
     if (boundOk && wM * distS >= best) continue;
@@ -201,9 +210,7 @@ export function evalPairFastMulti(
             continue;
           }
           if (clearlyAbove(wM * (distS + dq[p2]) + wS * Math.max(0, timeS + tq[p2]), best)) continue;
-          const ix = r.loc[p2] * nL;
-          const y = r.loc[p2 + 1];
-          const e = wM * (distS + Dm[ix + lq] + Dm[lq * nL + y] - r.legDistM[p2]);
+          const e = wM * (distS + dl.legInM[p2] + dl.legOutM[p2] - r.legDistM[p2]);
           if (e < best) target.pushCandidate(p, p2, e);
         }
       }
@@ -227,10 +234,9 @@ export function evalPairFastMulti(
           continue positions;
         continue;
       }
-      // the legs read again rather than dq[p2]: added one by one, as before, the figure stays the same to the last bit
-      const ix = r.loc[p2] * nL;
-      const y = atTail ? c.vEnd[v] : r.loc[p2 + 1];
-      const distDelta = distS + Dm[ix + lq] + Dm[lq * nL + y] - (atTail ? Dm[ix + y] : r.legDistM[p2]);
+      // the legs added one by one rather than dq[p2]: as before, the figure stays the same to the last bit
+      const distDelta =
+        distS + dl.legInM[p2] + dl.legOutM[p2] - (atTail ? Dm[r.loc[p2] * nL + c.vEnd[v]] : r.legDistM[p2]);
       if (boundOk && wM * distDelta >= best) continue;
       const absorbed = r.waitCumS[p2] - r.waitCumS[p + 1];
       const depX = r.depS[p2] + (delay > absorbed ? delay - absorbed : 0);
@@ -284,8 +290,10 @@ function fillDelivery(
   const lq = c.stopLoc[q];
   const lqRow = lq * nL;
   const servQ = c.stopServiceS[q];
-  const { distM, distMinM, timeS, timeMinS, legInS, legOutS } = dl;
+  const { distM, distMinM, timeS, timeMinS, legInS, legOutS, legInM, legOutM } = dl;
   const closeQ = c.twCloseS[c.twOff[q + 1] - 1];
+  const openQ = c.twOpenS[c.twOff[q]];
+  const shiftEnd = c.vShiftEndS[v];
   for (let p2 = from; p2 <= to; p2++) {
     if (r.depS[p2] > closeQ) {
       // departures only grow along the route: no later position takes the delivery either
@@ -296,17 +304,36 @@ function fillDelivery(
     const atTail = p2 === tail && tail < len;
     const ix = r.loc[p2] * nL;
     const y = atTail ? c.vEnd[v] : r.loc[p2 + 1];
-    const tIn = T[ix + lq];
-    const tOut = T[lqRow + y];
-    legInS[p2] = tIn;
-    legOutS[p2] = tOut;
     if (r.idle[p2 + 1] && !atTail) {
+      legInS[p2] = T[ix + lq];
+      legOutS[p2] = T[lqRow + y];
+      legInM[p2] = Dm[ix + lq];
+      legOutM[p2] = Dm[lqRow + y];
       distM[p2] = -Infinity;
       timeS[p2] = -Infinity;
       continue;
     }
+    if (outOfTime(r, p2, atTail || p2 === len ? shiftEnd : r.lateS[p2 + 1], openQ, servQ, closeQ)) {
+      // too late here whatever the pickup and the legs: ruled out unread (the exact check, reached before the
+      // first stop, finds it infeasible with legs of 0 too)
+      distM[p2] = Infinity;
+      timeS[p2] = Infinity;
+      legInS[p2] = 0;
+      legOutS[p2] = 0;
+      legInM[p2] = 0;
+      legOutM[p2] = 0;
+      continue;
+    }
+    const tIn = T[ix + lq];
+    const tOut = T[lqRow + y];
+    const dIn = Dm[ix + lq];
+    const dOut = Dm[lqRow + y];
+    legInS[p2] = tIn;
+    legOutS[p2] = tOut;
+    legInM[p2] = dIn;
+    legOutM[p2] = dOut;
     // the leg the delivery replaces: the route's own, or at the tail the drive on to the end hub
-    distM[p2] = Dm[ix + lq] + Dm[lqRow + y] - (atTail ? Dm[ix + y] : r.legDistM[p2]);
+    distM[p2] = dIn + dOut - (atTail ? Dm[ix + y] : r.legDistM[p2]);
     timeS[p2] = tIn + tOut - (atTail ? T[ix + y] : r.legTimeS[p2]) + servQ;
   }
   // the least from each position to the end of the trip
