@@ -123,7 +123,7 @@ export class InsertionEvaluator {
       const a = r.loc[p];
       const b = r.loc[p + 1];
       if (near > 0 && p > lo && p < len && nearLoc[a] !== near && nearLoc[b] !== near) continue;
-      if (outOfTime(r, p, len === p ? shiftEnd : r.lateS[p + 1], open, serv, lastClose)) continue;
+      if (outOfTime(r.depS[p], len === p ? shiftEnd : r.lateS[p + 1], open, serv, lastClose)) continue;
       const ia = a * nL;
       // an unused vehicle drives nothing: no start→end leg to save
       let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - (len === 0 ? 0 : r.legDistM[p])) + fixed;
@@ -234,7 +234,7 @@ export class InsertionEvaluator {
         continue;
       }
       if (near > 0 && p > lo && p < len && nearLoc[a] !== near && nearLoc[b] !== near) continue;
-      if (outOfTime(r, p, p === len ? shiftEnd : r.lateS[p + 1], firstOpen, serv, lastClose)) continue;
+      if (outOfTime(r.depS[p], p === len ? shiftEnd : r.lateS[p + 1], firstOpen, serv, lastClose)) continue;
       let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - r.legDistM[p]);
       // past the first stop the working time can only grow; before it, a later departure may shorten it
       if (delta >= bestDelta && (p >= first || wS === 0)) continue;
@@ -466,7 +466,7 @@ export class InsertionEvaluator {
     positions: for (let p = c.locked[v].length; p <= len; p++) {
       if (r.depS[p] > closeS) break;
       // the pickup alone already reaches the next position too late: none of its legs needs reading
-      if (outOfTime(r, p, p === len ? shiftEnd : r.lateS[p + 1], openS, servS, closeS)) continue;
+      if (outOfTime(r.depS[p], p === len ? shiftEnd : r.lateS[p + 1], openS, servS, closeS)) continue;
       const a = r.loc[p];
       const b = r.loc[p + 1];
       // an unused vehicle drives nothing: no start→end leg to save
@@ -568,7 +568,7 @@ export class InsertionEvaluator {
     const openQ = c.twOpenS[c.twOff[q]];
     const closeQ = c.twCloseS[c.twOff[q + 1] - 1];
     for (let p2 = from; p2 <= len; p2++) {
-      if (outOfTime(r, p2, r.lateS[p2 + 1], openQ, servQ, closeQ)) {
+      if (outOfTime(r.depS[p2], r.lateS[p2 + 1], openQ, servQ, closeQ)) {
         // too late here whatever the pickup: ruled out unread
         dq[p2] = Infinity;
         continue;

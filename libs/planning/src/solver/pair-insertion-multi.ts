@@ -148,7 +148,7 @@ export function evalPairFastMulti(
     const b = r.loc[p + 1];
     if (near > 0 && p > lo && p < len && nearLoc[a] !== near && nearLoc[b] !== near) continue;
     // the pickup alone already reaches the next position too late: neither leg needs reading
-    if (outOfTime(r, p, p === len ? c.vShiftEndS[v] : r.lateS[p + 1], openS, servS, closeS)) continue;
+    if (outOfTime(r.depS[p], p === len ? c.vShiftEndS[v] : r.lateS[p + 1], openS, servS, closeS)) continue;
     const distS = Dm[a * nL + ls] + Dm[ls * nL + b] - r.legDistM[p];
     // the delivery adds distance too (triangle inequality): nothing at this pickup position beats the best
     if (boundOk && wM * distS >= best) continue;
@@ -313,7 +313,7 @@ function fillDelivery(
       timeS[p2] = -Infinity;
       continue;
     }
-    if (outOfTime(r, p2, atTail || p2 === len ? shiftEnd : r.lateS[p2 + 1], openQ, servQ, closeQ)) {
+    if (outOfTime(r.depS[p2], atTail || p2 === len ? shiftEnd : r.lateS[p2 + 1], openQ, servQ, closeQ)) {
       // too late here whatever the pickup and the legs: ruled out unread (the exact check, reached before the
       // first stop, finds it infeasible with legs of 0 too)
       distM[p2] = Infinity;
