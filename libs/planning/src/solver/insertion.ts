@@ -123,7 +123,7 @@ export class InsertionEvaluator {
       const a = r.loc[p];
       const b = r.loc[p + 1];
       if (near > 0 && p > lo && p < len && nearLoc[a] !== near && nearLoc[b] !== near) continue;
-      if (outOfTime(r.depS[p], len === p ? shiftEnd : r.lateS[p + 1], open, serv, lastClose)) continue;
+      if (outOfTime(r.depS[p], len === p ? shiftEnd : reachableUntil(r, p), open, serv, lastClose)) continue;
       const ia = a * nL;
       // an unused vehicle drives nothing: no start→end leg to save
       let delta = wM * (Dm[ia + lc] + Dm[lcRow + b] - (len === 0 ? 0 : r.legDistM[p])) + fixed;
@@ -462,11 +462,10 @@ export class InsertionEvaluator {
     let dqFilled = false;
     let bestDelta = this.bestDelta;
     const openS = c.twOpenS[c.twOff[s]];
-    const shiftEnd = c.vShiftEndS[v];
     positions: for (let p = c.locked[v].length; p <= len; p++) {
       if (r.depS[p] > closeS) break;
       // the pickup alone already reaches the next position too late: none of its legs needs reading
-      if (outOfTime(r.depS[p], p === len ? shiftEnd : r.lateS[p + 1], openS, servS, closeS)) continue;
+      if (outOfTime(r.depS[p], reachableUntil(r, p), openS, servS, closeS)) continue;
       const a = r.loc[p];
       const b = r.loc[p + 1];
       // an unused vehicle drives nothing: no start→end leg to save
@@ -568,7 +567,7 @@ export class InsertionEvaluator {
     const openQ = c.twOpenS[c.twOff[q]];
     const closeQ = c.twCloseS[c.twOff[q + 1] - 1];
     for (let p2 = from; p2 <= len; p2++) {
-      if (outOfTime(r.depS[p2], r.lateS[p2 + 1], openQ, servQ, closeQ)) {
+      if (outOfTime(r.depS[p2], reachableUntil(r, p2), openQ, servQ, closeQ)) {
         // too late here whatever the pickup: ruled out unread
         dq[p2] = Infinity;
         continue;
@@ -685,4 +684,14 @@ export class InsertionEvaluator {
     }
     this.simulateCandidates(v, r, s, q);
   }
+}
+
+/**
+ * The latest arrival at position p + 1 of a one-trip route that `reachesInTime` (and `evalFast`) accept: up to
+ * its start as planned, or up to its latest start (the two differ only on a route that is already late).
+ */
+function reachableUntil(r: RouteBuf, p: number): number {
+  const planned = r.startS[p + 1];
+  const late = r.lateS[p + 1];
+  return planned > late ? planned : late;
 }
