@@ -10,6 +10,7 @@ import {
   encodeDeviceMessage,
   publishSimulation,
   type SimulatedDevice,
+  stopArrivalsMs,
 } from '@rd/telemetry';
 import mqtt from 'mqtt';
 import type { DataSource } from 'typeorm';
@@ -782,17 +783,9 @@ async function scanInAtVillagePoints(
 
 /** The stops a device reaches within the simulated time (driving at its speed, dwelling as planned). */
 function reachedStops(device: SimulatedDevice, simulatedS: number): NonNullable<SimulatedDevice['stops']> {
-  const reached: NonNullable<SimulatedDevice['stops']> = [];
-  let s = 0;
-  let vertex = 0;
-  for (const stop of device.stops ?? []) {
-    s += lineLengthM(device.path.slice(vertex, stop.vertex + 1)) / device.speedMps;
-    vertex = stop.vertex;
-    if (s > simulatedS) break;
-    reached.push(stop);
-    s += stop.dwellS;
-  }
-  return reached;
+  // the simulator's own arrival times: what it reports is what this checks
+  const arrivalsMs = stopArrivalsMs(device);
+  return (device.stops ?? []).filter((_, i) => arrivalsMs[i] <= simulatedS * 1000);
 }
 
 async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number): Promise<T | null> {

@@ -159,7 +159,10 @@ function main(): void {
   const timeCols =
     it === undefined
       ? args.times
-          .map((s) => `km at ${s} s | cost at ${s} s | vehicles at ${s} s | fleet phase s | it/s at ${s} s`)
+          .map(
+            (s) =>
+              `km at ${s} s | cost at ${s} s | vehicles at ${s} s | fleet phase ended s at ${s} s | it/s at ${s} s`,
+          )
           .join(' | ')
       : `km after ${it} it | cost (objective) | construction CPU s | CPU s | search it per CPU s`;
   console.log(

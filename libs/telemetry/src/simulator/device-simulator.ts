@@ -80,12 +80,28 @@ interface DeviceRun {
   held: OutgoingMessage | null;
 }
 
-/** Device time at which a device reaches each of its stops, moving at its speed and dwelling at each. */
-function stopArrivals(
+/** Metres along a device's path to each of its vertices. */
+function cumulativeM(path: SimulatedDevice['path']): number[] {
+  const vertexM = [0];
+  for (let i = 1; i < path.length; i++) vertexM.push(vertexM[i - 1] + haversineM(...path[i - 1], ...path[i]));
+  return vertexM;
+}
+
+/** Seconds a device dwells at each vertex that holds one of its stops. */
+function dwellByVertex(device: SimulatedDevice): Map<number, number> {
+  return new Map((device.stops ?? []).map((s) => [s.vertex, s.dwellS]));
+}
+
+/**
+ * Device time at which a device started at `startMs` reaches each of its stops (index as in `device.stops`),
+ * moving at its speed and dwelling at each: when the simulator reports the stop, and what a caller checks
+ * that report against.
+ */
+export function stopArrivalsMs(
   device: SimulatedDevice,
-  vertexM: number[],
-  dwellAtVertex: Map<number, number>,
-  startMs: number,
+  startMs = 0,
+  vertexM = cumulativeM(device.path),
+  dwellAtVertex = dwellByVertex(device),
 ): number[] {
   const atVertexMs: number[] = [startMs];
   let t = startMs;
@@ -121,17 +137,15 @@ export class DeviceSimulator {
   ) {
     this.random = seededRandom(seed);
     this.runs = devices.map((device) => {
-      const vertexM = [0];
-      for (let i = 1; i < device.path.length; i++)
-        vertexM.push(vertexM[i - 1] + haversineM(...device.path[i - 1], ...device.path[i]));
-      const dwellAtVertex = new Map((device.stops ?? []).map((s) => [s.vertex, s.dwellS]));
+      const vertexM = cumulativeM(device.path);
+      const dwellAtVertex = dwellByVertex(device);
       return {
         device,
         seq: (device.firstSeq ?? 1) - 1,
         startMs,
         vertexM,
         dwellAtVertex,
-        arrivalMs: stopArrivals(device, vertexM, dwellAtVertex, startMs),
+        arrivalMs: stopArrivalsMs(device, startMs, vertexM, dwellAtVertex),
         buffer: [],
         reported: 0,
         held: null,
