@@ -65,6 +65,12 @@ export class SearchState {
   /** Stops some vehicle may serve: the fleet phase does not wait for the others (route-minimisation.ts). */
   readonly servable: Uint8Array;
   /**
+   * The least fixed cost of any vehicle: what putting a stop on an unused vehicle adds at the least (its route
+   * costs that fixed cost and legs that are never negative), so once an insertion cheaper than this is found,
+   * no unused vehicle needs trying.
+   */
+  readonly leastFixedCost: number;
+  /**
    * Stops the fleet phase must keep serving: the servable mandatory ones, and for route minimisation in the
    * cost preset also those the plan served when the phase began (else emptying a route "serves all it must" at
    * once by leaving that route's optional orders out, a plan their penalties make dearer, and the phase ends
@@ -121,6 +127,9 @@ export class SearchState {
     }
     this.pairPickups = Int32Array.from(pickups);
     this.servable = servableStops(c);
+    let leastFixed = Infinity;
+    for (let v = 0; v < c.vehicleCount; v++) leastFixed = Math.min(leastFixed, c.wFixed[v]);
+    this.leastFixedCost = leastFixed;
     this.fleetMustServe = new Uint8Array(S);
     for (let s = 0; s < S; s++) this.fleetMustServe[s] = c.mandatory[s] && this.servable[s] ? 1 : 0;
 

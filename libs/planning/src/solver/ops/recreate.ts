@@ -40,11 +40,13 @@ function findInsertionAmong(st: SearchState, s: number, excludeV: number): void 
     st.ins.evalRoute(s, v, st.route(v));
   }
   if (granular) {
-    if (st.candUsed < st.routeLimit) {
+    // an unused vehicle adds at least its fixed cost: none is tried once a route takes s for less
+    if (st.candUsed < st.routeLimit && st.ins.bestDelta > st.leastFixedCost) {
       for (let v = 0; v < st.V; v++) {
         if (st.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
         const r = st.route(v);
         if (r.nStops > 0 || st.classSeen[c.vClass[v]] === stamp) continue;
+        if (c.wFixed[v] >= st.ins.bestDelta) continue;
         st.classSeen[c.vClass[v]] = stamp;
         st.vehSeen[v] = stamp;
         st.ins.evalRoute(s, v, r);
@@ -66,7 +68,7 @@ function findInsertionAmong(st: SearchState, s: number, excludeV: number): void 
     if (st.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
     const r = st.route(v);
     if (r.nStops === 0) {
-      if (st.candUsed >= st.routeLimit) continue;
+      if (st.candUsed >= st.routeLimit || c.wFixed[v] >= st.ins.bestDelta) continue;
       const k = c.vClass[v];
       if (st.classSeen[k] === stamp) continue;
       st.classSeen[k] = stamp;
