@@ -59,7 +59,7 @@ export interface VrpVehicle {
   /** Capacity per dimension. */
   capacity: number[];
   skills?: string[];
-  /** Cost of using the vehicle at all (objective `cost`; the `fleet` preset counts vehicles instead). */
+  /** Cost of using the vehicle at all (objective `cost`; the `fleet` preset counts vehicles instead). Costs are finite and ≥ 0. */
   fixedCost?: number;
   /** Cost per second of working time (objective `cost`). */
   costPerS?: number;

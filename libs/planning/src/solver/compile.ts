@@ -192,9 +192,9 @@ export function compile(problem: VrpProblem, preset: ObjectivePreset): Compiled 
     vShiftEndS[v] = veh.shiftEndS;
     vMaxWorkS[v] = veh.maxWorkS ?? Infinity;
     for (let d = 0; d < dims; d++) vCap[v * dims + d] = veh.capacity[d] ?? 0;
-    vFixed[v] = veh.fixedCost ?? 0;
-    vPerS[v] = veh.costPerS ?? 0;
-    vPerM[v] = veh.costPerM ?? 1;
+    vFixed[v] = nonNegativeCost(veh.id, 'fixedCost', veh.fixedCost ?? 0);
+    vPerS[v] = nonNegativeCost(veh.id, 'costPerS', veh.costPerS ?? 0);
+    vPerM[v] = nonNegativeCost(veh.id, 'costPerM', veh.costPerM ?? 1);
     vTrips[v] = Math.max(1, Math.min(veh.maxTrips ?? 1, S + 1));
     vReload[v] = veh.reloadLocation ?? veh.startLocation;
     vReloadServiceS[v] = veh.reloadServiceS ?? 0;
@@ -351,4 +351,15 @@ export function latestStart(c: Compiled, s: number, bound: number): number {
     if (c.twOpenS[w] <= bound) return bound < c.twCloseS[w] ? bound : c.twCloseS[w];
   }
   return -Infinity;
+}
+
+/**
+ * A vehicle's cost rate, refused when negative or not finite: the search bounds insertions from below by the
+ * parts of a cost it has not read yet (an unused vehicle adds at least its fixed cost, a leg at least nothing).
+ */
+function nonNegativeCost(vehicleId: string, field: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new Error(`vehicle ${vehicleId}: ${field} must be a finite number ≥ 0, got ${value}`);
+  }
+  return value;
 }

@@ -85,4 +85,17 @@ describe('unused vehicles and their fixed cost', () => {
     expect(results.some((x) => x.triedUnused > 0)).toBe(true);
     for (const x of results) expect(x.bestDelta).toBeLessThanOrEqual(x.unusedBest);
   });
+
+  test.each(['fixedCost', 'costPerS', 'costPerM'] as const)(
+    'a vehicle whose %s is negative or not finite is refused, as the bounds assume costs are never negative',
+    (field) => {
+      for (const bad of [-1, Number.NaN, Infinity]) {
+        const problem = ruralDay(12, 30);
+        problem.vehicles[1][field] = bad;
+        expect(() => compile(problem, 'cost')).toThrow(
+          `vehicle ${problem.vehicles[1].id}: ${field} must be a finite number ≥ 0, got ${bad}`,
+        );
+      }
+    },
+  );
 });
