@@ -572,14 +572,11 @@ export class InsertionEvaluator {
         dq[p2] = Infinity;
         continue;
       }
-      const ix = r.loc[p2] * nL;
-      const y = r.loc[p2 + 1];
       // the legs kept for the exact check, which then reads no matrix cell again
-      const dIn = (legInM[p2] = Dm[ix + lq]);
-      const dOut = (legOutM[p2] = Dm[lqRow + y]);
-      const tIn = (legInS[p2] = T[ix + lq]);
-      const tOut = (legOutS[p2] = T[lqRow + y]);
-      dq[p2] = wM * (dIn + dOut - r.legDistM[p2]) + wS * (tIn + tOut - r.legTimeS[p2] + servQ);
+      this.delivery.readLegs(p2, Dm, T, r.loc[p2] * nL + lq, lqRow + r.loc[p2 + 1]);
+      dq[p2] =
+        wM * (legInM[p2] + legOutM[p2] - r.legDistM[p2]) +
+        wS * (legInS[p2] + legOutS[p2] - r.legTimeS[p2] + servQ);
     }
     dqMin[len] = dq[len];
     for (let p2 = len - 1; p2 >= from; p2--) dqMin[p2] = dq[p2] < dqMin[p2 + 1] ? dq[p2] : dqMin[p2 + 1];

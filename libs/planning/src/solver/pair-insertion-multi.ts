@@ -1,3 +1,4 @@
+import type { MatrixCells } from '../model';
 import type { Prng } from '../prng';
 import { type Compiled, firstStart } from './compile';
 import { outOfTime } from './out-of-time';
@@ -54,6 +55,14 @@ export class DeliveryScratch {
     this.overflowAt = new Int32Array(length);
     this.cost = new Float64Array(length);
     this.costMin = new Float64Array(length);
+  }
+
+  /** Keep the legs into the delivery (matrix cell `inCell`) and out of it (`outCell`) at position p2. */
+  readLegs(p2: number, Dm: MatrixCells, T: MatrixCells, inCell: number, outCell: number): void {
+    this.legInM[p2] = Dm[inCell];
+    this.legOutM[p2] = Dm[outCell];
+    this.legInS[p2] = T[inCell];
+    this.legOutS[p2] = T[outCell];
   }
 }
 
@@ -305,10 +314,7 @@ function fillDelivery(
     const ix = r.loc[p2] * nL;
     const y = atTail ? c.vEnd[v] : r.loc[p2 + 1];
     if (r.idle[p2 + 1] && !atTail) {
-      legInS[p2] = T[ix + lq];
-      legOutS[p2] = T[lqRow + y];
-      legInM[p2] = Dm[ix + lq];
-      legOutM[p2] = Dm[lqRow + y];
+      dl.readLegs(p2, Dm, T, ix + lq, lqRow + y);
       distM[p2] = -Infinity;
       timeS[p2] = -Infinity;
       continue;
@@ -324,17 +330,10 @@ function fillDelivery(
       legOutM[p2] = 0;
       continue;
     }
-    const tIn = T[ix + lq];
-    const tOut = T[lqRow + y];
-    const dIn = Dm[ix + lq];
-    const dOut = Dm[lqRow + y];
-    legInS[p2] = tIn;
-    legOutS[p2] = tOut;
-    legInM[p2] = dIn;
-    legOutM[p2] = dOut;
+    dl.readLegs(p2, Dm, T, ix + lq, lqRow + y);
     // the leg the delivery replaces: the route's own, or at the tail the drive on to the end hub
-    distM[p2] = dIn + dOut - (atTail ? Dm[ix + y] : r.legDistM[p2]);
-    timeS[p2] = tIn + tOut - (atTail ? T[ix + y] : r.legTimeS[p2]) + servQ;
+    distM[p2] = legInM[p2] + legOutM[p2] - (atTail ? Dm[ix + y] : r.legDistM[p2]);
+    timeS[p2] = legInS[p2] + legOutS[p2] - (atTail ? T[ix + y] : r.legTimeS[p2]) + servQ;
   }
   // the least from each position to the end of the trip
   distMinM[to] = distM[to];
