@@ -45,9 +45,7 @@ function findInsertionAmong(st: SearchState, s: number, excludeV: number): void 
       for (let v = 0; v < st.V; v++) {
         if (st.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
         const r = st.route(v);
-        if (r.nStops > 0 || st.classSeen[c.vClass[v]] === stamp) continue;
-        if (c.wFixed[v] >= st.ins.bestDelta) continue;
-        st.classSeen[c.vClass[v]] = stamp;
+        if (r.nStops > 0 || !claimUnused(st, v, stamp)) continue;
         st.vehSeen[v] = stamp;
         st.ins.evalRoute(s, v, r);
       }
@@ -67,14 +65,21 @@ function findInsertionAmong(st: SearchState, s: number, excludeV: number): void 
   for (let v = 0; v < st.V; v++) {
     if (st.vehSeen[v] === stamp || !c.compat[v * S + s]) continue;
     const r = st.route(v);
-    if (r.nStops === 0) {
-      if (st.candUsed >= st.routeLimit || c.wFixed[v] >= st.ins.bestDelta) continue;
-      const k = c.vClass[v];
-      if (st.classSeen[k] === stamp) continue;
-      st.classSeen[k] = stamp;
-    }
+    if (r.nStops === 0 && !claimUnused(st, v, stamp)) continue;
     st.ins.evalRoute(s, v, r);
   }
+}
+
+/**
+ * Whether unused vehicle v is worth trying for the stop being placed, marking its class as tried: one per class,
+ * while the plan may open a route, and only if its fixed cost alone does not already exceed the best so far.
+ */
+function claimUnused(st: SearchState, v: number, stamp: number): boolean {
+  const k = st.c.vClass[v];
+  if (st.candUsed >= st.routeLimit || st.c.wFixed[v] >= st.ins.bestDelta || st.classSeen[k] === stamp)
+    return false;
+  st.classSeen[k] = stamp;
+  return true;
 }
 
 /**
